@@ -1,0 +1,31 @@
+"""The blueprint program: read the stack's config, validate it, compose the footprint.
+
+`pulumi up` runs this file unchanged; `blueprint plan` runs it under the SDK's mocks.
+"""
+
+import pulumi
+
+from blueprint.config.errors import ConfigError
+from blueprint.config.loader import read_stack_config
+from blueprint.footprint import build_footprint
+
+try:
+    config = read_stack_config()
+except ConfigError as error:
+    # RunError: Pulumi prints the message (every problem) without a Python traceback.
+    raise pulumi.RunError(str(error)) from None
+
+footprint = build_footprint(config)
+
+if config.cloud == "aws":
+    from components.aws.platform import build_aws
+
+    outputs = build_aws(footprint)
+else:
+    raise pulumi.RunError(
+        "blueprint:cloud 'gcp' validates but cannot be deployed yet: the GCP components "
+        "(components/gcp) are not part of this release"
+    )
+
+for key, value in outputs.items():
+    pulumi.export(key, value)

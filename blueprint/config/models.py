@@ -1,0 +1,167 @@
+"""Typed stack configuration (DESIGN.md, "Stack configuration").
+
+These models check *shape*: types, enums, name patterns and ranges, and refuse unknown keys.
+Rules that relate several values (tier minimums, regions inside the jurisdiction, min <= max, ...)
+live in :mod:`blueprint.config.rules` so that every problem in a file is reported at once, even
+when some other part of the file is malformed.
+
+Field names are snake_case in Python; the stack file uses the camelCase aliases.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import Annotated, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic.alias_generators import to_camel
+
+from blueprint.catalogs.accelerators import ACCELERATOR_NAMES
+from blueprint.catalogs.residency import JURISDICTIONS
+from blueprint.catalogs.tiers import Strategy, Tier
+
+AcceleratorName = Enum("AcceleratorName", {n.upper().replace("-", "_"): n for n in ACCELERATOR_NAMES}, type=str)
+
+
+class Capacity(str, Enum):
+    ON_DEMAND = "on-demand"
+    SPOT = "spot"
+    MIXED = "mixed"  # on-demand base per zone, spot above it
+
+
+class Engine(str, Enum):
+    POSTGRES = "postgres"
+    MYSQL = "mysql"
+
+
+class DbSize(str, Enum):
+    SMALL = "small"
+    MEDIUM = "medium"
+    LARGE = "large"
+    XLARGE = "xlarge"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        alias_generator=to_camel,
+        populate_by_name=True,
+        use_enum_values=False,
+    )
+
+
+class GpuSpec(_Model):
+    accelerator: AcceleratorName
+    gpus_per_node: Annotated[int, Field(ge=1, le=8)] = 1
+    # HA default: one node per zone keeps serving through the loss of any zone.
+    min_nodes_per_zone: Annotated[int, Field(ge=0, le=100)] = 1
+    max_nodes_per_zone: Annotated[int, Field(ge=1, le=100)] = 4
+    # Secure/HA default: on-demand capacity cannot be reclaimed in a capacity crunch.
+    capacity: Capacity = Capacity.ON_DEMAND
+
+
+IMAGE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._\-/:]*[a-z0-9](:[\w][\w.\-]{0,127}|@sha256:[a-f0-9]{64})$")
+
+
+class ServiceSpec(_Model):
+    image: Annotated[str, Field(min_length=3, max_length=255)]
+    port: Annotated[int, Field(ge=1, le=65535)] = 8080
+    readiness_path: Annotated[str, Field(pattern=r"^/[\x21-\x7e]*$", max_length=255)] = "/ready"
+    liveness_path: Annotated[str, Field(pattern=r"^/[\x21-\x7e]*$", max_length=255)] = "/healthz"
+    # HA default: one replica in every zone.
+    replicas_per_zone: Annotated[int, Field(ge=1, le=50)] = 1
+
+    @field_validator("image")
+    @classmethod
+    def _pinned_image(cls, value: str) -> str:
+        # A moving tag makes a rebuilt region run different code than the surviving one.
+        if not IMAGE_PATTERN.match(value) or value.endswith(":latest"):
+            raise ValueError(
+                "must be an image reference pinned to a version tag or digest, e.g. "
+                "registry.example.com/fraud:1.4.2 ('latest' and untagged images are refused)"
+            )
+        return value
+
+
+class DatabaseSpec(_Model):
+    engine: Engine = Engine.POSTGRES
+    size: DbSize = DbSize.MEDIUM
+
+
+class BackupSpec(_Model):
+    # Immutable retention in days; its lower bound is the tier's minimum (rules.py).
+    retention_days: Annotated[int, Field(ge=1, le=36500)]
+
+
+class QueueSpec(_Model):
+    max_receive_count: Annotated[int, Field(ge=1, le=1000)] = 5
+    visibility_timeout_seconds: Annotated[int, Field(ge=0, le=43200)] = 300
+
+
+WORKLOAD_NAME = r"^[a-z][a-z0-9-]{1,30}$"
+
+
+class Workload(_Model):
+    name: Annotated[str, Field(pattern=WORKLOAD_NAME)]
+    tier: Tier
+    # Optional: defaults to the tier's strategy; never weaker (rules.py).
+    strategy: Optional[Strategy] = None
+    rto_seconds: Optional[Annotated[int, Field(ge=1)]] = None
+    rpo_seconds: Optional[Annotated[int, Field(ge=0)]] = None
+    gpu: Optional[GpuSpec] = None
+    service: Optional[ServiceSpec] = None
+    database: Optional[DatabaseSpec] = None
+    backup: Optional[BackupSpec] = None
+    queue: Optional[QueueSpec] = None
+
+
+DNS_NAME = r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
+
+
+class StackConfig(_Model):
+    """Everything a stack file configures, as read through ``pulumi.Config``."""
+
+    cloud: Literal["aws", "gcp"]
+    environment: Annotated[str, Field(pattern=r"^[a-z0-9-]{1,20}$")]
+    residency: str
+    primary_region: Annotated[str, Field(min_length=1)]
+    secondary_region: Optional[str] = None
+    # HA default: three zones per region (a zone loss leaves two thirds of the capacity).
+    zones_per_region: Annotated[int, Field(ge=2, le=6)] = 3
+    dns_zone: Optional[Annotated[str, Field(pattern=DNS_NAME, max_length=253)]] = None
+    workloads: Annotated[list[Workload], Field(min_length=1)]
+    # Provider settings from other namespaces (aws:region, gcp:project, gcp:region).
+    aws_region: Optional[str] = Field(default=None, alias="aws:region")
+    gcp_region: Optional[str] = Field(default=None, alias="gcp:region")
+    gcp_project: Optional[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")]] = Field(
+        default=None, alias="gcp:project"
+    )
+
+    @field_validator("residency")
+    @classmethod
+    def _known_jurisdiction(cls, value: str) -> str:
+        if value not in JURISDICTIONS:
+            raise ValueError(f"unknown jurisdiction; allowed: {', '.join(JURISDICTIONS)}")
+        return value
+
+    def workload(self, name: str) -> Workload:
+        for w in self.workloads:
+            if w.name == name:
+                return w
+        raise KeyError(name)
+
+
+def effective_strategy(workload: Workload) -> Strategy:
+    """The strategy a workload runs: its own, or its tier's default."""
+    from blueprint.catalogs.tiers import tier_spec
+
+    return workload.strategy or tier_spec(workload.tier).default_strategy
+
+
+def effective_retention_days(workload: Workload) -> int:
+    """Backup retention: the configured days, or the tier's minimum."""
+    from blueprint.catalogs.tiers import tier_spec
+
+    return workload.backup.retention_days if workload.backup else tier_spec(workload.tier).min_retention_days

@@ -1,0 +1,197 @@
+"""Rules that relate several configuration values to each other and to the catalogs.
+
+They run on a *lenient view* of the configuration (see :mod:`blueprint.config.validate`): a value
+that failed its own shape check is ``None`` here and every rule that needs it is skipped, so one
+typo never hides the other problems of the file.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator, Optional
+
+from blueprint.catalogs import accelerators as acc
+from blueprint.catalogs import residency
+from blueprint.catalogs.tiers import Strategy, Tier, tier_spec
+from blueprint.config.errors import Problem
+
+B = "blueprint"
+
+
+def _region_problems(path: str, region: Optional[str], cloud: Optional[str], juris: Optional[str]) -> Iterator[Problem]:
+    if region is None or cloud is None:
+        return
+    if residency.find_region(cloud, region) is None:
+        allowed = residency.regions(cloud, juris) if juris else residency.all_regions(cloud)
+        yield Problem(path, f"not a known {cloud} region; allowed: {', '.join(allowed)}", region)
+        return
+    if juris is not None and region not in residency.regions(cloud, juris):
+        allowed = ", ".join(residency.regions(cloud, juris))
+        yield Problem(path, f"outside the '{juris}' jurisdiction (blueprint:residency); allowed {cloud} regions: {allowed}", region)
+
+
+def _strategy(w: Any) -> Optional[Strategy]:
+    if w.tier is None:
+        return w.strategy
+    return w.strategy or tier_spec(w.tier).default_strategy
+
+
+def _provider_keys(c: Any) -> Iterator[Problem]:
+    primary = c.primary_region
+    own, others = {"aws": ("aws:region",), "gcp": ("gcp:project", "gcp:region")}, {"aws": ("gcp:project", "gcp:region"), "gcp": ("aws:region",)}
+    if c.cloud is None:
+        return
+    values = {"aws:region": c.aws_region, "gcp:region": c.gcp_region, "gcp:project": c.gcp_project}
+    for key in own[c.cloud]:
+        if values[key] is None:
+            yield Problem(key, f"required for blueprint:cloud {c.cloud}")
+    region_key = f"{c.cloud}:region"
+    if values[region_key] is not None and primary is not None and values[region_key] != primary:
+        yield Problem(region_key, f"must equal blueprint:primaryRegion ({primary})", values[region_key])
+    for key in others[c.cloud]:
+        if values[key] is not None:
+            yield Problem(key, f"only valid when blueprint:cloud is {key.split(':')[0]}; this stack is {c.cloud}", values[key])
+
+
+def chosen_zones(cloud: str, region: str, count: int) -> tuple[str, ...]:
+    """The zones the composer uses in a region: the first ``count`` in the catalog's order (the
+    same order the mocked and the real availability-zone invokes answer with)."""
+    found = residency.find_region(cloud, region)
+    return tuple(found.zones[:count]) if found else ()
+
+
+def _gpu_problems(c: Any, w: Any, p: str, strategy: Optional[Strategy]) -> Iterator[Problem]:
+    gpu = w.gpu
+    if gpu is None:
+        return
+    tier = w.tier
+    if gpu.min_nodes_per_zone is not None and gpu.max_nodes_per_zone is not None and gpu.min_nodes_per_zone > gpu.max_nodes_per_zone:
+        yield Problem(f"{p}.gpu.minNodesPerZone", f"must be <= maxNodesPerZone ({gpu.max_nodes_per_zone})", gpu.min_nodes_per_zone)
+    if tier in (Tier.MISSION_CRITICAL, Tier.BUSINESS_CRITICAL) and w.service is not None and gpu.min_nodes_per_zone == 0:
+        yield Problem(f"{p}.gpu.minNodesPerZone", f"must be >= 1 for a {tier.value} workload with a service (0 leaves nothing serving)", 0)
+    if tier is Tier.MISSION_CRITICAL and gpu.capacity is not None and gpu.capacity.value == "spot":
+        yield Problem(f"{p}.gpu.capacity", "spot-only capacity can be reclaimed at once; mission-critical allows: on-demand, mixed", "spot")
+    if c.cloud is None or gpu.accelerator is None:
+        return
+    name = gpu.accelerator.value
+    counts = acc.gpu_counts(c.cloud, name)
+    if not counts:
+        offered = [a for a in acc.ACCELERATOR_NAMES if acc.gpu_counts(c.cloud, a)]
+        yield Problem(f"{p}.gpu.accelerator", f"not offered on {c.cloud}; allowed: {', '.join(offered)}", name)
+        return
+    if gpu.gpus_per_node is not None and gpu.gpus_per_node not in counts:
+        yield Problem(f"{p}.gpu.gpusPerNode", f"{name} on {c.cloud} comes with {', '.join(map(str, counts))} GPUs per node", gpu.gpus_per_node)
+        return
+    if gpu.gpus_per_node is None:
+        return
+    regions = [("blueprint:primaryRegion", c.primary_region)]
+    if strategy is not None and strategy.deploys_second_region and c.secondary_region:
+        regions.append(("blueprint:secondaryRegion", c.secondary_region))
+    for key, region in regions:
+        if region is None or residency.find_region(c.cloud, region) is None:
+            continue
+        zones = chosen_zones(c.cloud, region, c.zones_per_region or 3)
+        offering = _offering_zones(c.cloud, name, gpu.gpus_per_node, region)
+        usable = [z for z in zones if z in offering]
+        if not offering:
+            where = [r for r in acc.regions_offering(c.cloud, name) if c.residency is None or r in residency.regions(c.cloud, c.residency)]
+            yield Problem(
+                f"{p}.gpu.accelerator",
+                f"not offered in {region} ({key}); {c.cloud} regions of '{c.residency}' offering it: {', '.join(where) or 'none'}",
+                name,
+            )
+        elif tier is not None and len(usable) < tier_spec(tier).min_zones:
+            yield Problem(
+                f"{p}.gpu.accelerator",
+                f"offered in {len(usable)} of the zones used in {region} ({', '.join(zones)}); "
+                f"tier {tier.value} needs {tier_spec(tier).min_zones}",
+                name,
+            )
+
+
+def _offering_zones(cloud: str, name: str, gpus: int, region: str) -> tuple[str, ...]:
+    if cloud == "aws":
+        option = acc.aws_instance_for(name, gpus)
+        return acc.aws_offering_zones(option.instance_type, region) if option else ()
+    option = acc.gcp_machine_for(name, gpus)
+    return acc.gcp_offering_zones(option.accelerator_type, region) if option else ()
+
+
+def _workload_problems(c: Any, i: int, w: Any) -> Iterator[Problem]:
+    p = f"{B}:workloads[{i}]"
+    strategy = _strategy(w)
+    if w.tier is not None:
+        spec = tier_spec(w.tier)
+        if w.strategy is not None and w.strategy.rank < spec.default_strategy.rank:
+            allowed = [s.value for s in Strategy if s.rank >= spec.default_strategy.rank]
+            yield Problem(f"{p}.strategy", f"weaker than tier {w.tier.value}'s {spec.default_strategy.value}; allowed: {', '.join(allowed)}", w.strategy.value)
+        if w.rto_seconds is not None and w.rto_seconds > spec.rto_target_s:
+            yield Problem(f"{p}.rtoSeconds", f"may only be stricter than tier {w.tier.value}'s target; allowed: 1..{spec.rto_target_s}", w.rto_seconds)
+        if w.rpo_seconds is not None and w.rpo_seconds > spec.rpo_target_s:
+            yield Problem(f"{p}.rpoSeconds", f"may only be stricter than tier {w.tier.value}'s target; allowed: 0..{spec.rpo_target_s}", w.rpo_seconds)
+        if w.backup is not None and w.backup.retention_days is not None and w.backup.retention_days < spec.min_retention_days:
+            yield Problem(
+                f"{p}.backup.retentionDays",
+                f"below tier {w.tier.value}'s minimum immutable retention; allowed: {spec.min_retention_days}..36500",
+                w.backup.retention_days,
+            )
+    yield from _gpu_problems(c, w, p, strategy)
+
+
+def _second_region_problems(c: Any, workloads: list[tuple[int, Any]]) -> Iterator[Problem]:
+    if c.cloud is None:
+        return
+    juris_regions = residency.regions(c.cloud, c.residency) if c.residency else None
+    needing = [(w.name or f"workloads[{i}]", s) for i, w in workloads if (s := _strategy(w)) is not None and s.deploys_second_region]
+    copying = [(w.name or f"workloads[{i}]", s) for i, w in workloads if (s := _strategy(w)) is Strategy.BACKUP_RESTORE]
+    if c.secondary_region is None:
+        # Backup-restore copies backups to the second region; it may do without one only where the
+        # jurisdiction has a single region (residency wins over the copy).
+        if not needing and copying and juris_regions is not None and len(juris_regions) < 2:
+            return
+        who = needing or copying
+        if not who:
+            return
+        names = ", ".join(f"{n} ({s.value})" for n, s in who)
+        options = [r for r in (juris_regions or {}) if r != c.primary_region]
+        hint = f"choose one of: {', '.join(options)}" if options else f"the '{c.residency}' jurisdiction has no second {c.cloud} region; use a strategy that needs none, or another residency"
+        yield Problem(f"{B}:secondaryRegion", f"required by workloads {names}; {hint}")
+    elif c.primary_region is not None and c.secondary_region == c.primary_region:
+        yield Problem(f"{B}:secondaryRegion", "must differ from blueprint:primaryRegion", c.secondary_region)
+
+
+def _zone_problems(c: Any, workloads: list[tuple[int, Any]]) -> Iterator[Problem]:
+    if c.zones_per_region is None:
+        return
+    for i, w in workloads:
+        if w.tier is not None and c.zones_per_region < tier_spec(w.tier).min_zones:
+            yield Problem(
+                f"{B}:zonesPerRegion",
+                f"tier {w.tier.value} of workloads[{i}] ({w.name}) needs at least {tier_spec(w.tier).min_zones} zones",
+                c.zones_per_region,
+            )
+            break
+    for key, region in (("primaryRegion", c.primary_region), ("secondaryRegion", c.secondary_region)):
+        found = residency.find_region(c.cloud, region) if c.cloud and region else None
+        if found is not None and len(found.zones) < c.zones_per_region:
+            yield Problem(f"{B}:zonesPerRegion", f"{region} (blueprint:{key}) has only {len(found.zones)} zones: {', '.join(found.zones)}", c.zones_per_region)
+
+
+def check_rules(c: Any) -> Iterator[Problem]:
+    """Every cross-value rule of DESIGN.md over a (possibly partial) configuration view."""
+    yield from _region_problems(f"{B}:primaryRegion", c.primary_region, c.cloud, c.residency)
+    yield from _region_problems(f"{B}:secondaryRegion", c.secondary_region, c.cloud, c.residency)
+    yield from _provider_keys(c)
+    workloads = [(i, w) for i, w in enumerate(c.workloads or []) if w is not None]
+    seen: dict[str, int] = {}
+    for i, w in workloads:
+        if w.name is not None:
+            if w.name in seen:
+                yield Problem(f"{B}:workloads[{i}].name", f"duplicate; workload names must be unique (also used by workloads[{seen[w.name]}])", w.name)
+            seen.setdefault(w.name, i)
+    yield from _second_region_problems(c, workloads)
+    yield from _zone_problems(c, workloads)
+    if c.dns_zone is None and any(w.service is not None for _, w in workloads):
+        served = ", ".join(w.name or f"workloads[{i}]" for i, w in workloads if w.service is not None)
+        yield Problem(f"{B}:dnsZone", f"required: workloads {served} have a service to publish (an existing public zone, e.g. ml.example.com)")
+    for i, w in workloads:
+        yield from _workload_problems(c, i, w)

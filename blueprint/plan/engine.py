@@ -1,0 +1,294 @@
+"""Offline plan engine: run a Pulumi program in-process under the SDK's mocks and capture the graph.
+
+The program is the real one (``__main__.py`` or any callable); the engine stands in for the Pulumi
+engine and the providers only. It records, for every registration: URN, type, name, parent,
+dependencies (explicit ``depends_on`` and those implied by Output inputs, as the SDK sends them),
+the explicit provider and the inputs; then places each resource in a region, zone and workload
+(:mod:`blueprint.plan.placement`).
+
+Each run happens in a fresh ``contextvars`` context, so plans in one process never see each
+other's config or root stack.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import runpy
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping, Optional
+
+import pulumi
+from pulumi.runtime import mocks as sdk_mocks
+from pulumi.runtime import rpc
+from pulumi.runtime.proto import resource_pb2
+from pulumi.runtime.settings import set_root_resource
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
+
+from blueprint.plan import placement
+from blueprint.plan.mocks import PlanMocks
+from blueprint.plan.model import Plan, PlannedResource
+
+STACK_TYPE = "pulumi:pulumi:Stack"
+_SECRET = "[secret]"
+
+
+@dataclass
+class _Registration:
+    urn: str
+    type: str
+    name: str
+    parent: Optional[str]
+    dependencies: list[str]
+    provider: Optional[str]  # provider URN
+    custom: bool
+    inputs: dict[str, Any]
+    children: list[str] = field(default_factory=list)
+
+
+def _plain(value: Any) -> Any:
+    """Deserialized RPC values -> JSON-ready values; secrets are redacted."""
+    if isinstance(value, dict):
+        if value.get(rpc._special_sig_key) == rpc._special_secret_sig:
+            return _SECRET
+        return {k: _plain(v) for k, v in value.items() if k != rpc._special_sig_key}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, pulumi.Resource):
+        return f"[resource {type(value).__name__}]"
+    return str(value)
+
+
+class _RecordingMonitor(sdk_mocks.MockMonitor):
+    """The SDK's mock monitor, plus a record of what each registration asked for, and URNs built
+    the way the Pulumi engine builds them (the parent's full qualified type, no root Stack)."""
+
+    def __init__(self, mocks: PlanMocks):
+        super().__init__(mocks)
+        self.records: dict[str, _Registration] = {}
+        self.order: list[str] = []
+        self.stack_urn = ""
+        self.stack_outputs: dict[str, Any] = {}
+        self._qualified: dict[str, str] = {}
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        qualified = type_
+        parent_type = self._qualified.get(parent) if parent else None
+        if parent_type and parent_type != STACK_TYPE:
+            qualified = f"{parent_type}${type_}"
+        urn = "urn:pulumi:" + "::".join([pulumi.get_stack(), pulumi.get_project(), qualified, name])
+        self._qualified[urn] = qualified
+        return urn
+
+    def region_of_provider(self, reference: Optional[str]) -> Optional[str]:
+        if not reference:
+            return None
+        record = self.records.get(reference.rsplit("::", 1)[0])
+        if record is None:
+            return None
+        region = record.inputs.get("region")
+        return region if isinstance(region, str) else None
+
+    def RegisterResource(self, request):  # noqa: N802 (gRPC method name)
+        urn = self.make_urn(request.parent, request.type, request.name)
+        if request.type == STACK_TYPE:
+            self.stack_urn = urn
+            return resource_pb2.RegisterResourceResponse(urn=urn)
+        _ensure_event_loop()
+        inputs = rpc.deserialize_properties(request.object)
+        custom = bool(request.custom)
+        self.records[urn] = _Registration(
+            urn=urn,
+            type=request.type,
+            name=request.name,
+            parent=request.parent or None,
+            dependencies=sorted(set(request.dependencies)),
+            provider=request.provider.rsplit("::", 1)[0] if request.provider else None,
+            custom=custom,
+            inputs=_plain(inputs),
+        )
+        self.order.append(urn)
+        id_, state = self.mocks.new_resource(
+            sdk_mocks.MockResourceArgs(
+                typ=request.type, name=request.name, inputs=inputs, provider=request.provider,
+                resource_id=request.importId, custom=custom,
+            )
+        )
+        obj_proto = _sync_await(rpc.serialize_properties(state, {}))
+        self.resources[urn] = sdk_mocks.MockMonitor.ResourceRegistration(urn, id_, state)
+        return resource_pb2.RegisterResourceResponse(urn=urn, id=id_ or "", object=obj_proto)
+
+    def RegisterResourceOutputs(self, request):  # noqa: N802
+        if request.urn == self.stack_urn:
+            _ensure_event_loop()
+            self.stack_outputs = _plain(rpc.deserialize_properties(request.outputs))
+        return super().RegisterResourceOutputs(request)
+
+
+def _place(monitor: _RecordingMonitor, config: Mapping[str, str], cloud: Optional[str]) -> list[PlannedResource]:
+    records = monitor.records
+    for urn in monitor.order:
+        parent = records[urn].parent
+        if parent in records:
+            records[parent].children.append(urn)
+
+    def descendants(urn: str) -> list[_Registration]:
+        out: list[_Registration] = []
+        for child in records[urn].children:
+            out.append(records[child])
+            out.extend(descendants(child))
+        return out
+
+    default_region = config.get(f"{cloud}:region") if cloud else (config.get("aws:region") or config.get("gcp:region"))
+    region: dict[str, Optional[str]] = {}
+    zone: dict[str, Optional[str]] = {}
+    workload: dict[str, Optional[str]] = {}
+
+    # Custom resources (and providers) first, in registration order: placement references
+    # (subnetId, provider) always point to earlier registrations.
+    for urn in monitor.order:
+        r = records[urn]
+        if not r.custom:
+            continue
+        z = placement.own_zone(r.type, r.inputs)
+        if z is None:
+            z = _zone_from_subnets(r, zone)
+        zone[urn] = z
+        reg = placement.own_region(r.type, r.inputs)
+        if reg is None and r.provider in records:
+            reg = region.get(r.provider)
+        if reg is None and r.type.startswith("pulumi:providers:"):
+            deps, _ = placement.consensus((region.get(d) for d in r.dependencies), ignore=(None, placement.GLOBAL))
+            reg = deps
+        if reg is None and z is not None and r.type.startswith("aws:"):
+            reg = z[:-1]
+        region[urn] = reg
+        workload[urn] = placement.own_workload(r.inputs)
+
+    # Components take the consensus of their descendants.
+    for urn in monitor.order:
+        r = records[urn]
+        if r.custom:
+            continue
+        below = [d for d in descendants(urn) if d.custom]
+        reg, several = placement.consensus((region.get(d.urn) for d in below), ignore=(None, placement.GLOBAL))
+        if reg is None:
+            reg = placement.GLOBAL if several or any(region.get(d.urn) == placement.GLOBAL for d in below) else None
+        region[urn] = reg
+        zones = [zone.get(d.urn) for d in below if region.get(d.urn) not in (None, placement.GLOBAL)]
+        z, _ = placement.consensus(zones)
+        zone[urn] = z if zones and all(v == z for v in zones) else None
+        workload[urn], _ = placement.consensus(workload.get(d.urn) for d in below)
+
+    # Whatever is still unplaced inherits from its ancestors, then the stack's default region.
+    def inherited(table: dict[str, Optional[str]], urn: str) -> Optional[str]:
+        parent = records[urn].parent
+        while parent in records:
+            if table.get(parent) is not None:
+                return table[parent]
+            parent = records[parent].parent
+        return None
+
+    planned: list[PlannedResource] = []
+    for urn in monitor.order:
+        r = records[urn]
+        reg = region.get(urn) or inherited(region, urn) or default_region
+        wl = workload.get(urn) or inherited(workload, urn)
+        z = zone.get(urn)
+        if z is None and not r.custom:
+            z = None
+        planned.append(
+            PlannedResource(
+                urn=urn, type=r.type, name=r.name, parent=r.parent or monitor.stack_urn,
+                dependencies=r.dependencies, region=reg, zone=z, workload=wl, inputs=r.inputs,
+                custom=r.custom, provider=r.provider,
+            )
+        )
+    return planned
+
+
+def _zone_from_subnets(r: _Registration, zone: dict[str, Optional[str]]) -> Optional[str]:
+    """A resource placed in subnets lives in their zone when they all share one."""
+    subnet_ids = []
+    if isinstance(r.inputs.get("subnetId"), str):
+        subnet_ids = [r.inputs["subnetId"]]
+    elif isinstance(r.inputs.get("subnetIds"), list):
+        subnet_ids = r.inputs["subnetIds"]
+    if not subnet_ids:
+        return None
+    return _SUBNET_ZONES.get().resolve(subnet_ids)
+
+
+class _SubnetZones:
+    """Physical subnet ID -> zone, filled from the mock's answers during a run."""
+
+    def __init__(self, monitor: _RecordingMonitor):
+        self.monitor = monitor
+
+    def resolve(self, subnet_ids: list[str]) -> Optional[str]:
+        zones = set()
+        for registration in self.monitor.resources.values():
+            if registration.id in subnet_ids:
+                z = registration.state.get("availabilityZone") or registration.state.get("zone")
+                if z:
+                    zones.add(z)
+        return zones.pop() if len(zones) == 1 else None
+
+
+_SUBNET_ZONES: contextvars.ContextVar[_SubnetZones] = contextvars.ContextVar("blueprint_subnet_zones")
+
+
+def _run(program: Callable[[], Any], stack: str, project: str, config: Mapping[str, str], secret_keys: list[str], cloud: Optional[str]) -> Plan:
+    monitor_ref: dict[str, _RecordingMonitor] = {}
+    mocks = PlanMocks(config, lambda ref: monitor_ref["m"].region_of_provider(ref))
+    monitor = _RecordingMonitor(mocks)
+    monitor_ref["m"] = monitor
+    _SUBNET_ZONES.set(_SubnetZones(monitor))
+    set_root_resource(None)
+    pulumi.runtime.set_all_config(dict(config), secret_keys)
+    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=monitor)
+    pulumi.runtime.settings.SETTINGS.rpc_manager.clear()
+    pulumi.runtime.settings.SETTINGS.outputs.clear()
+    _sync_await(run_pulumi_func(program))
+    resources = _place(monitor, config, cloud)
+    return Plan(stack=stack, cloud=cloud, resources=resources, stack_urn=monitor.stack_urn, outputs=monitor.stack_outputs)
+
+
+def plan_program(
+    program: Callable[[], Any],
+    *,
+    stack: str = "test",
+    project: str = "blueprint",
+    config: Optional[Mapping[str, str]] = None,
+    secret_keys: Optional[list[str]] = None,
+    cloud: Optional[str] = None,
+) -> Plan:
+    """Run ``program`` (a zero-argument callable that declares resources) under the mocks with
+    ``config`` (Pulumi's flat ``namespace:key`` -> string map) and return its plan."""
+    config = dict(config or {})
+    if cloud is None:
+        cloud = config.get("blueprint:cloud") or ("aws" if "aws:region" in config else "gcp" if "gcp:region" in config else None)
+    context = contextvars.copy_context()
+    return context.run(_run, program, stack, project, config, list(secret_keys or []), cloud)
+
+
+def plan_project(project_dir: Path, stack: str, config: Mapping[str, str], secret_keys: Optional[list[str]] = None) -> Plan:
+    """Run the project's real ``__main__.py`` as ``pulumi up`` would (cwd and sys.path at the
+    project root) and return its plan."""
+    main = project_dir / "__main__.py"
+
+    def program() -> None:
+        runpy.run_path(str(main), run_name="__main__")
+
+    added = str(project_dir) not in sys.path
+    if added:
+        sys.path.insert(0, str(project_dir))
+    try:
+        return plan_program(program, stack=stack, config=config, secret_keys=secret_keys)
+    finally:
+        if added:
+            sys.path.remove(str(project_dir))

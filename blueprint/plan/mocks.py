@@ -1,0 +1,193 @@
+"""Pulumi SDK mocks that answer like the clouds would, per region, from the catalogs.
+
+Resources get deterministic, realistically shaped IDs and ARNs; invokes (availability zones,
+instance-type offerings, caller identity, partition, SSM AMI parameters, GCP zones, ...) answer for
+the region of the provider (or the invoke's own ``region`` argument), so a plan in any catalogued
+region is right for that region. An invoke with no realistic answer fails loudly instead of
+returning something made up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Callable, Mapping, Optional
+
+import pulumi
+
+from blueprint.catalogs import accelerators, residency
+
+ACCOUNT_ID = "123456789012"  # the documentation account of AWS's own examples
+GCP_PROJECT_NUMBER = "123456789012"
+
+_DIRECTIONS = {"north": "n", "south": "s", "east": "e", "west": "w", "central": "c",
+               "northeast": "ne", "southeast": "se", "northwest": "nw", "southwest": "sw"}
+
+
+def _digest(*parts: str, length: int = 17) -> str:
+    return hashlib.sha256("/".join(parts).encode()).hexdigest()[:length]
+
+
+def aws_zone_id(zone: str) -> str:
+    """us-east-1a -> use1-az1 (the shape of AWS zone IDs; the index follows the zone letter)."""
+    region, letter = zone[:-1], zone[-1]
+    geo, direction, number = region.split("-")
+    return f"{geo}{_DIRECTIONS.get(direction, direction[:1])}{number}-az{ord(letter) - ord('a') + 1}"
+
+
+def aws_partition(region: str) -> tuple[str, str]:
+    if region.startswith("cn-"):
+        return "aws-cn", "amazonaws.com.cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov", "amazonaws.com"
+    return "aws", "amazonaws.com"
+
+
+# Resource types whose physical ID has an AWS prefix (the rest use their name).
+_AWS_ID_PREFIX = {
+    "aws:ec2/vpc:Vpc": "vpc", "aws:ec2/subnet:Subnet": "subnet", "aws:ec2/natGateway:NatGateway": "nat",
+    "aws:ec2/internetGateway:InternetGateway": "igw", "aws:ec2/routeTable:RouteTable": "rtb",
+    "aws:ec2/securityGroup:SecurityGroup": "sg", "aws:ec2/eip:Eip": "eipalloc",
+    "aws:ec2/vpcEndpoint:VpcEndpoint": "vpce", "aws:ec2/flowLog:FlowLog": "fl",
+    "aws:ec2/launchTemplate:LaunchTemplate": "lt", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "sg",
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": "rtbassoc",
+}
+
+
+class PlanMocks(pulumi.runtime.Mocks):
+    """Answers resource registrations and invokes; ``region_of_provider`` maps a provider
+    reference (``urn::id``) to its region so answers fit the resource's region."""
+
+    def __init__(self, config: Mapping[str, str], region_of_provider: Callable[[Optional[str]], Optional[str]]):
+        self._config = config
+        self._region_of_provider = region_of_provider
+        self._invokes: dict[str, Callable[[dict, str], dict]] = {
+            "aws:index/getRegion:getRegion": self._aws_region,
+            "aws:index/getCallerIdentity:getCallerIdentity": self._aws_caller,
+            "aws:index/getPartition:getPartition": self._aws_partition,
+            "aws:index/getAvailabilityZones:getAvailabilityZones": self._aws_zones,
+            "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings": self._aws_offerings,
+            "aws:ssm/getParameter:getParameter": self._aws_ssm_parameter,
+            "gcp:compute/getZones:getZones": self._gcp_zones,
+            "gcp:organizations/getProject:getProject": self._gcp_project,
+            "gcp:compute/getRegions:getRegions": self._gcp_regions,
+        }
+
+    # -- regions -------------------------------------------------------------------------------
+    def _region(self, cloud: str, args: dict, provider: Optional[str]) -> str:
+        region = args.get("region") or self._region_of_provider(provider) or self._config.get(f"{cloud}:region")
+        if not region:
+            raise ValueError(f"no region for a {cloud} call: set {cloud}:region or pass an explicit provider")
+        return region
+
+    # -- resources -----------------------------------------------------------------------------
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[Optional[str], dict]:
+        inputs = dict(args.inputs)
+        if not args.custom or args.typ.startswith("pulumi:providers:"):
+            return (f"{args.name}-id" if args.custom else None), inputs
+        cloud = args.typ.split(":", 1)[0]
+        if cloud == "aws":
+            return self._aws_resource(args, inputs)
+        if cloud == "gcp":
+            state = {"name": inputs.get("name", f"{args.name}-{_digest(args.name, length=7)}"), **inputs}
+            state.setdefault("selfLink", f"https://www.googleapis.com/compute/v1/projects/p/{args.typ.split('/')[0]}/{state['name']}")
+            return state["name"], state
+        return f"{args.name}-{_digest(args.typ, args.name, length=8)}", inputs
+
+    def _aws_resource(self, args: pulumi.runtime.MockResourceArgs, inputs: dict) -> tuple[str, dict]:
+        region = inputs.get("region") or self._region_of_provider(args.provider) or self._config.get("aws:region") or "us-east-1"
+        partition, _ = aws_partition(region)
+        module = args.typ.split(":")[1].split("/")[0]
+        auto_name = f"{args.name}-{_digest(args.typ, args.name, length=7)}"
+        name = inputs.get("name") or auto_name
+        state: dict[str, Any] = {"name": name, **inputs}
+        prefix = _AWS_ID_PREFIX.get(args.typ)
+        physical_id = f"{prefix}-{_digest(region, args.typ, args.name)}" if prefix else name
+        if args.typ == "aws:s3/bucket:Bucket":
+            bucket = inputs.get("bucket") or (inputs.get("bucketPrefix") or "") + _digest(args.name, length=26)
+            state.update(bucket=bucket, arn=f"arn:{partition}:s3:::{bucket}", bucketRegionalDomainName=f"{bucket}.s3.{region}.amazonaws.com", region=region)
+            physical_id = bucket
+        elif args.typ == "aws:kms/key:Key":
+            physical_id = f"{_digest(args.name, length=8)}-{_digest(args.name, 'b', length=4)}-{_digest(args.name, 'c', length=4)}-{_digest(args.name, 'd', length=4)}-{_digest(args.name, 'e', length=12)}"
+            state.update(keyId=physical_id, arn=f"arn:{partition}:kms:{region}:{ACCOUNT_ID}:key/{physical_id}")
+        elif args.typ == "aws:cloudwatch/logGroup:LogGroup":
+            state["arn"] = f"arn:{partition}:logs:{region}:{ACCOUNT_ID}:log-group:{name}"
+        elif module == "iam":
+            kind = args.typ.split(":")[-1].lower()
+            state["arn"] = f"arn:{partition}:iam::{ACCOUNT_ID}:{kind}/{name}"
+        else:
+            resource = args.typ.split(":")[-1][:1].lower() + args.typ.split(":")[-1][1:]
+            state.setdefault("arn", f"arn:{partition}:{module}:{region}:{ACCOUNT_ID}:{resource}/{physical_id}")
+        if args.typ == "aws:ec2/eip:Eip":
+            state.update(allocationId=physical_id, publicIp=f"198.51.100.{int(_digest(args.name, length=2), 16) % 250 + 1}")
+        if args.typ == "aws:ec2/vpc:Vpc":
+            state.update(defaultSecurityGroupId=f"sg-{_digest(args.name, 'default')}", mainRouteTableId=f"rtb-{_digest(args.name, 'main')}", defaultNetworkAclId=f"acl-{_digest(args.name)}")
+        state["id"] = physical_id
+        return physical_id, state
+
+    # -- invokes -------------------------------------------------------------------------------
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
+        handler = self._invokes.get(args.token)
+        if handler is None:
+            raise NotImplementedError(
+                f"the offline plan has no realistic answer for invoke {args.token}; "
+                "add one to blueprint/plan/mocks.py (from the catalogs) before using it"
+            )
+        cloud = args.token.split(":", 1)[0]
+        return handler(args.args, self._region(cloud, args.args, args.provider))
+
+    def _aws_region(self, args: dict, region: str) -> dict:
+        found = residency.find_region("aws", region)
+        return {"id": region, "region": region, "name": region,
+                "description": found.display if found else region, "endpoint": f"ec2.{region}.amazonaws.com"}
+
+    def _aws_caller(self, args: dict, region: str) -> dict:
+        partition, _ = aws_partition(region)
+        return {"id": ACCOUNT_ID, "accountId": ACCOUNT_ID, "userId": "AIDACKCEVSQ6C2EXAMPLE",
+                "arn": f"arn:{partition}:iam::{ACCOUNT_ID}:user/blueprint-plan"}
+
+    def _aws_partition(self, args: dict, region: str) -> dict:
+        partition, suffix = aws_partition(region)
+        return {"id": partition, "partition": partition, "dnsSuffix": suffix,
+                "reverseDnsPrefix": ".".join(reversed(suffix.split(".")))}
+
+    def _aws_zones(self, args: dict, region: str) -> dict:
+        found = residency.find_region("aws", region)
+        if found is None:
+            raise ValueError(f"{region} is not a catalogued AWS region")
+        zones = [z for z in found.zones if z not in (args.get("excludeNames") or [])]
+        return {"id": region, "names": zones, "zoneIds": [aws_zone_id(z) for z in zones],
+                "groupNames": [region] * len(zones), "state": args.get("state")}
+
+    def _aws_offerings(self, args: dict, region: str) -> dict:
+        filters = {f["name"]: f["values"] for f in args.get("filters") or []}
+        wanted_zones = set(filters.get("location") or [])
+        types = filters.get("instance-type") or []
+        if args.get("locationType", "region") != "availability-zone":
+            raise ValueError("the offline plan answers instance-type offerings per availability-zone only")
+        rows = [(t, z) for t in types for z in accelerators.aws_offering_zones(t, region)
+                if not wanted_zones or z in wanted_zones]
+        return {"id": region, "instanceTypes": [t for t, _ in rows], "locations": [z for _, z in rows],
+                "locationTypes": ["availability-zone"] * len(rows)}
+
+    def _aws_ssm_parameter(self, args: dict, region: str) -> dict:
+        name = args["name"]
+        if not name.startswith("/aws/service/"):
+            raise ValueError(f"the offline plan answers only AWS public parameters, not {name}")
+        value = f"ami-0{_digest(region, name, length=16)}" if "/ami" in name or "image_id" in name else _digest(name, length=12)
+        partition, _ = aws_partition(region)
+        return {"id": name, "name": name, "type": "String", "value": value, "insecureValue": value, "version": 1,
+                "arn": f"arn:{partition}:ssm:{region}::parameter{name}", "withDecryption": True}
+
+    def _gcp_zones(self, args: dict, region: str) -> dict:
+        found = residency.find_region("gcp", region)
+        if found is None:
+            raise ValueError(f"{region} is not a catalogued GCP region")
+        return {"id": f"projects/p/regions/{region}", "names": list(found.zones), "region": region, "project": args.get("project")}
+
+    def _gcp_project(self, args: dict, region: str) -> dict:
+        project = args.get("projectId") or self._config.get("gcp:project") or "project"
+        return {"id": f"projects/{project}", "projectId": project, "number": GCP_PROJECT_NUMBER, "name": project}
+
+    def _gcp_regions(self, args: dict, region: str) -> dict:
+        names = list(residency.all_regions("gcp"))
+        return {"id": "projects/p", "names": names, "project": args.get("project")}

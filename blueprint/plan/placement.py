@@ -1,0 +1,89 @@
+"""Where each planned resource lives: region (or ``global``), zone and the workload it serves.
+
+Rules, in order (documented in docs/plan.md):
+
+* region: global services by type (IAM, Route 53, GCP global load-balancing pieces, ...);
+  the resource's own ``region`` input (pulumi-aws v7 per-resource region, GCP ``region``);
+  a zonal ``zone``/``location``; the region of its explicit provider; for components, the single
+  region of their regional descendants (``global`` when they span several); else the stack's
+  default region (``aws:region`` / ``gcp:region``).
+* zone: ``availabilityZone`` / GCP ``zone`` or a zonal ``location``; else the zone of the single
+  subnet it is placed in (``subnetId``, or ``subnetIds`` all in one zone); components get a zone
+  when every zonal descendant shares it and none is merely regional.
+* workload: the ``blueprint:workload`` tag (AWS) or label (``blueprint-workload`` on GCP and
+  Kubernetes); else the workload of the nearest ancestor; components take the single workload
+  of their tagged descendants.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Optional
+
+GLOBAL = "global"
+
+_GLOBAL_PREFIXES = (
+    "aws:iam/", "aws:route53/", "aws:cloudfront/", "aws:organizations/", "aws:globalaccelerator/",
+    "aws:shield/", "aws:budgets/", "gcp:dns/", "gcp:projects/", "gcp:serviceaccount/",
+    "gcp:organizations/", "gcp:compute/globalAddress:", "gcp:compute/globalForwardingRule:",
+    "gcp:compute/urlMap:", "gcp:compute/targetHttpsProxy:", "gcp:compute/targetHttpProxy:",
+    "gcp:compute/sslPolicy:", "gcp:compute/managedSslCertificate:", "gcp:compute/network:",
+    "gcp:compute/healthCheck:", "gcp:compute/backendService:", "gcp:compute/firewall:",
+    "gcp:compute/securityPolicy:", "gcp:compute/globalNetworkEndpointGroup:",
+)
+_REGIONAL_EXCEPTIONS = ("aws:route53/resolver",)
+
+WORKLOAD_TAG = "blueprint:workload"
+WORKLOAD_LABEL = "blueprint-workload"
+
+_GCP_ZONE = re.compile(r"^[a-z]+-[a-z]+\d+-[a-z]$")
+_GCP_REGION = re.compile(r"^[a-z]+-[a-z]+\d+$")
+
+
+def is_global_type(type_: str) -> bool:
+    return type_.startswith(_GLOBAL_PREFIXES) and not type_.startswith(_REGIONAL_EXCEPTIONS)
+
+
+def own_region(type_: str, inputs: dict[str, Any]) -> Optional[str]:
+    if is_global_type(type_):
+        return GLOBAL
+    if isinstance(inputs.get("region"), str) and inputs["region"]:
+        return inputs["region"]
+    zone = own_zone(type_, inputs)
+    if zone and type_.startswith("gcp:"):
+        return zone.rsplit("-", 1)[0]
+    location = inputs.get("location")
+    if type_.startswith("gcp:") and isinstance(location, str) and _GCP_REGION.match(location.lower()):
+        return location.lower()
+    return None
+
+
+def own_zone(type_: str, inputs: dict[str, Any]) -> Optional[str]:
+    for key in ("availabilityZone", "zone"):
+        if isinstance(inputs.get(key), str) and inputs[key]:
+            return inputs[key]
+    location = inputs.get("location")
+    if type_.startswith("gcp:") and isinstance(location, str) and _GCP_ZONE.match(location):
+        return location
+    return None
+
+
+def own_workload(inputs: dict[str, Any]) -> Optional[str]:
+    for key, bag in (("tags", WORKLOAD_TAG), ("labels", WORKLOAD_LABEL), ("resourceLabels", WORKLOAD_LABEL)):
+        value = inputs.get(key)
+        if isinstance(value, dict) and isinstance(value.get(bag), str):
+            return value[bag]
+    metadata = inputs.get("metadata")
+    if isinstance(metadata, dict) and isinstance(metadata.get("labels"), dict):
+        label = metadata["labels"].get(WORKLOAD_LABEL)
+        if isinstance(label, str):
+            return label
+    return None
+
+
+def consensus(values: Iterable[Optional[str]], ignore: tuple[Optional[str], ...] = (None,)) -> tuple[Optional[str], bool]:
+    """The single value among ``values`` (ignoring ``ignore``), and whether several were seen."""
+    distinct = {v for v in values if v not in ignore}
+    if len(distinct) == 1:
+        return next(iter(distinct)), False
+    return None, len(distinct) > 1

@@ -1,0 +1,235 @@
+"""BackupVault: an immutable (S3 Object Lock), versioned, CMK-encrypted, TLS-only backup bucket.
+
+Children (component named ``n``):
+    ``n-bucket``  aws.s3.Bucket (object lock on, retained on delete)
+    ``n-ownership``, ``n-public-access-block``, ``n-versioning``, ``n-object-lock``,
+    ``n-encryption``, ``n-policy``, ``n-lifecycle``
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Literal
+
+import pulumi
+import pulumi_aws as aws
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ._tags import check_kms_key_arn, check_tags, merge_tags
+
+# S3 allows bucket_prefix up to 37 characters; the provider appends a unique suffix.
+_MAX_PREFIX = 37
+_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+
+
+def bucket_prefix(component_name: str) -> str:
+    """A valid S3 bucket-name prefix derived from the component name: lower case, letters, digits
+    and single hyphens (no dots: they break virtual-hosted TLS), at most 37 characters, ending in '-'."""
+    base = re.sub(r"[^a-z0-9]+", "-", component_name.lower()).strip("-") or "vault"
+    if base.startswith(_RESERVED_PREFIXES):
+        base = f"bp-{base}"
+    return base[: _MAX_PREFIX - 1].rstrip("-") + "-"
+
+
+class BackupVaultArgs(BaseModel):
+    """Settings of an immutable backup bucket."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    kms_key_arn: Any = Field(
+        description="pulumi.Input[str]: ARN of the customer-managed KMS key for SSE-KMS (required; no AWS-managed keys).",
+    )
+    lock_mode: Literal["COMPLIANCE", "GOVERNANCE"] = Field(
+        description="Object Lock default retention mode. COMPLIANCE: nobody, not even root, can shorten or remove "
+        "retention; GOVERNANCE: principals with s3:BypassGovernanceRetention can. Tiers pick it.",
+    )
+    retention_days: int = Field(description="Default Object Lock retention in days, 1..36500.")
+    noncurrent_version_expiration_days: int | None = Field(
+        default=None,
+        description="Days after which noncurrent versions expire; default retention_days + 30. "
+        "Must be >= retention_days (a version cannot outlive its lock anyway, so shorter is a config error).",
+    )
+    abort_incomplete_multipart_days: int = Field(
+        default=7, description="Abort incomplete multipart uploads after this many days (1..365); default 7."
+    )
+    # Secure default: a vault is never emptied on delete (and the bucket is retained on delete).
+    force_destroy: bool = Field(
+        default=False,
+        description="Default False: never empty a vault on delete. True only for throw-away test stacks.",
+    )
+    tags: dict[str, str] = Field(default_factory=dict, description="Tags merged onto every taggable child.")
+
+    @field_validator("kms_key_arn")
+    @classmethod
+    def _kms(cls, v: Any) -> Any:
+        return check_kms_key_arn("kms_key_arn", v)
+
+    @field_validator("retention_days")
+    @classmethod
+    def _retention(cls, v: int) -> int:
+        if not 1 <= v <= 36500:
+            raise ValueError(f"retention_days: {v} is outside 1..36500; Object Lock needs at least one day of retention")
+        return v
+
+    @field_validator("noncurrent_version_expiration_days")
+    @classmethod
+    def _noncurrent(cls, v: int | None) -> int | None:
+        if v is not None and v < 1:
+            raise ValueError(f"noncurrent_version_expiration_days: {v} must be at least 1 (or omit it for retention_days + 30)")
+        return v
+
+    @field_validator("abort_incomplete_multipart_days")
+    @classmethod
+    def _abort(cls, v: int) -> int:
+        if not 1 <= v <= 365:
+            raise ValueError(f"abort_incomplete_multipart_days: {v} is outside 1..365; default 7")
+        return v
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, v: dict[str, str]) -> dict[str, str]:
+        return check_tags("tags", v)
+
+    @model_validator(mode="after")
+    def _lifecycle_not_shorter_than_retention(self) -> BackupVaultArgs:
+        v = self.noncurrent_version_expiration_days
+        if v is not None and v < self.retention_days:
+            raise ValueError(
+                f"noncurrent_version_expiration_days: {v} is shorter than retention_days ({self.retention_days}); "
+                f"set it to at least {self.retention_days} or omit it (default {self.retention_days + 30})"
+            )
+        return self
+
+    @property
+    def effective_noncurrent_version_expiration_days(self) -> int:
+        """The lifecycle's noncurrent-version expiration actually applied."""
+        if self.noncurrent_version_expiration_days is not None:
+            return self.noncurrent_version_expiration_days
+        return self.retention_days + 30
+
+
+def _tls_only_policy(arn: str) -> str:
+    resources = [arn, f"{arn}/*"]
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "DenyInsecureTransport",
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "s3:*",
+                    "Resource": resources,
+                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                },
+                {
+                    "Sid": "DenyTlsOlderThan12",
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "s3:*",
+                    "Resource": resources,
+                    "Condition": {"NumericLessThan": {"s3:TlsVersion": 1.2}},
+                },
+            ],
+        }
+    )
+
+
+class BackupVault(pulumi.ComponentResource):
+    """An S3 bucket for backups: Object Lock default retention, versioning, SSE-KMS with a CMK and
+    bucket key, all public access blocked, TLS 1.2+ only, retained on delete."""
+
+    def __init__(self, name: str, args: BackupVaultArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("blueprint:aws:BackupVault", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+
+        def after(*deps: pulumi.Resource) -> pulumi.ResourceOptions:
+            return pulumi.ResourceOptions(parent=self, depends_on=list(deps))
+
+        bucket = aws.s3.Bucket(
+            f"{name}-bucket",
+            bucket_prefix=bucket_prefix(name),
+            object_lock_enabled=True,
+            force_destroy=args.force_destroy,
+            tags=merge_tags(args.tags, f"{name}-bucket"),
+            # Stateful: deleting the stack (or a replace) never deletes the backups.
+            opts=pulumi.ResourceOptions(parent=self, retain_on_delete=True),
+        )
+        aws.s3.BucketOwnershipControls(
+            f"{name}-ownership",
+            bucket=bucket.id,
+            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
+            opts=child,
+        )
+        public_access_block = aws.s3.BucketPublicAccessBlock(
+            f"{name}-public-access-block",
+            bucket=bucket.id,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
+            opts=child,
+        )
+        versioning = aws.s3.BucketVersioning(
+            f"{name}-versioning",
+            bucket=bucket.id,
+            versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"),
+            opts=child,
+        )
+        aws.s3.BucketObjectLockConfiguration(
+            f"{name}-object-lock",
+            bucket=bucket.id,
+            object_lock_enabled="Enabled",
+            rule=aws.s3.BucketObjectLockConfigurationRuleArgs(
+                default_retention=aws.s3.BucketObjectLockConfigurationRuleDefaultRetentionArgs(
+                    mode=args.lock_mode, days=args.retention_days
+                )
+            ),
+            opts=after(versioning),
+        )
+        aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{name}-encryption",
+            bucket=bucket.id,
+            rules=[
+                aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+                    apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+                        sse_algorithm="aws:kms", kms_master_key_id=args.kms_key_arn
+                    ),
+                    bucket_key_enabled=True,
+                )
+            ],
+            opts=child,
+        )
+        aws.s3.BucketPolicy(
+            f"{name}-policy",
+            bucket=bucket.id,
+            policy=bucket.arn.apply(_tls_only_policy),
+            opts=after(public_access_block),
+        )
+        aws.s3.BucketLifecycleConfiguration(
+            f"{name}-lifecycle",
+            bucket=bucket.id,
+            rules=[
+                aws.s3.BucketLifecycleConfigurationRuleArgs(
+                    id="expire-noncurrent-versions",
+                    status="Enabled",
+                    filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(),  # whole bucket
+                    noncurrent_version_expiration=aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
+                        noncurrent_days=args.effective_noncurrent_version_expiration_days
+                    ),
+                    abort_incomplete_multipart_upload=aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
+                        days_after_initiation=args.abort_incomplete_multipart_days
+                    ),
+                )
+            ],
+            opts=after(versioning),
+        )
+
+        self.bucket: pulumi.Output[str] = bucket.bucket
+        self.arn: pulumi.Output[str] = bucket.arn
+        self.lock_mode: str = args.lock_mode
+        self.retention_days: int = args.retention_days
+        self.register_outputs(
+            {"bucket": self.bucket, "arn": self.arn, "lock_mode": self.lock_mode, "retention_days": self.retention_days}
+        )

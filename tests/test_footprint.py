@@ -1,0 +1,69 @@
+"""Tier -> footprint rules, without planning."""
+
+import pytest
+
+from blueprint.catalogs.tiers import LockMode, SecondRegionRole, Strategy
+from blueprint.config.validate import validate_config
+from blueprint.footprint import RegionRole, build_footprint
+
+
+def _config(*workloads, secondary="us-west-2", zones=3):
+    raw = {
+        "cloud": "aws", "environment": "t", "residency": "us", "aws:region": "us-east-1",
+        "primaryRegion": "us-east-1", "zonesPerRegion": zones, "workloads": list(workloads),
+    }
+    if secondary:
+        raw["secondaryRegion"] = secondary
+    return validate_config(raw)
+
+
+def _gpu(minimum=2, maximum=6):
+    return {"accelerator": "nvidia-l4", "gpusPerNode": 1, "minNodesPerZone": minimum, "maxNodesPerZone": maximum}
+
+
+@pytest.mark.parametrize(
+    "tier, role, secondary_min",
+    [
+        ("mission-critical", SecondRegionRole.SERVING, 2),  # equal
+        ("business-critical", SecondRegionRole.WARM, 1),  # smaller, never zero
+        ("standard", SecondRegionRole.PILOT, 0),  # zero
+    ],
+)
+def test_second_region_gpu_minimum_by_tier(tier, role, secondary_min):
+    fp = build_footprint(_config({"name": "wl", "tier": tier, "gpu": _gpu()}))
+    secondary = next(p for p in fp.placements if p.region_role is RegionRole.SECONDARY)
+    assert secondary.role is role
+    assert secondary.gpu.min_nodes_per_zone == secondary_min
+    assert secondary.gpu.max_nodes_per_zone == 6  # failover can scale to full capacity
+
+
+def test_backup_restore_has_no_gpus_and_no_platform_in_the_second_region():
+    fp = build_footprint(_config({"name": "wl", "tier": "best-effort", "gpu": _gpu(0, 2)}))
+    secondary = next(p for p in fp.placements if p.region_role is RegionRole.SECONDARY)
+    assert secondary.role is SecondRegionRole.BACKUP_COPIES and secondary.gpu is None
+    assert fp.region("us-west-2").runs_platform is False
+    assert fp.region("us-east-1").nat_per_zone is False  # best-effort only: one NAT is enough
+
+
+def test_only_active_active_serves_from_the_second_region():
+    fp = build_footprint(_config({"name": "aa", "tier": "mission-critical"}, {"name": "bb", "tier": "business-critical"}))
+    serving = {(p.name, p.region_role) for p in fp.placements if p.serving}
+    assert serving == {("aa", RegionRole.PRIMARY), ("bb", RegionRole.PRIMARY), ("aa", RegionRole.SECONDARY)}
+
+
+def test_vault_lock_mode_and_days_follow_the_tier():
+    fp = build_footprint(_config({"name": "aa", "tier": "mission-critical"}, {"name": "bb", "tier": "standard", "backup": {"retentionDays": 20}}))
+    vaults = {p.name: p.vault for p in fp.placements if p.region_role is RegionRole.PRIMARY}
+    assert vaults["aa"].lock_mode is LockMode.COMPLIANCE and vaults["aa"].retention_days == 35
+    assert vaults["bb"].lock_mode is LockMode.GOVERNANCE and vaults["bb"].retention_days == 20
+
+
+def test_regions_use_the_first_zones_of_the_catalog():
+    fp = build_footprint(_config({"name": "aa", "tier": "standard"}, zones=2))
+    assert fp.region("us-east-1").zones == ("us-east-1a", "us-east-1b")
+    assert fp.region("us-east-1").nat_per_zone is True
+
+
+def test_explicit_stronger_strategy_is_kept():
+    fp = build_footprint(_config({"name": "aa", "tier": "standard", "strategy": "active-active", "gpu": _gpu()}))
+    assert {p.strategy for p in fp.placements} == {Strategy.ACTIVE_ACTIVE}

@@ -1,0 +1,123 @@
+"""The offline plan engine: URNs, parents, dependencies, placement and realistic invokes."""
+
+import json
+
+import pulumi
+import pulumi_aws as aws
+import pytest
+
+from blueprint.plan.engine import plan_program
+from blueprint.plan.mocks import ACCOUNT_ID, aws_zone_id
+
+
+class _Pair(pulumi.ComponentResource):
+    def __init__(self, name, opts=None):
+        super().__init__("blueprint:test:Pair", name, None, opts)
+        zones = aws.get_availability_zones_output(opts=pulumi.InvokeOutputOptions(parent=self))
+        vpc = aws.ec2.Vpc(f"{name}-vpc", cidr_block="10.0.0.0/16", tags={"blueprint:workload": "w1"}, opts=pulumi.ResourceOptions(parent=self))
+        subnet = aws.ec2.Subnet(f"{name}-subnet", vpc_id=vpc.id, cidr_block="10.0.0.0/20", availability_zone=zones.names[1], opts=pulumi.ResourceOptions(parent=self))
+        aws.ec2.NatGateway(f"{name}-nat", subnet_id=subnet.id, connectivity_type="private", opts=pulumi.ResourceOptions(parent=self))
+        aws.iam.Role(f"{name}-role", assume_role_policy=json.dumps({"Version": "2012-10-17", "Statement": []}), opts=pulumi.ResourceOptions(parent=self, depends_on=[vpc]))
+        self.register_outputs({})
+
+
+def _program():
+    provider = aws.Provider("aws-eu", region="eu-west-1")
+    _Pair("pair", pulumi.ResourceOptions(providers=[provider]))
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return plan_program(_program, stack="unit", config={"aws:region": "us-east-1"})
+
+
+def test_urns_are_built_like_the_engine_builds_them(plan):
+    vpc = plan.named("pair-vpc")
+    assert vpc.urn == "urn:pulumi:unit::blueprint::blueprint:test:Pair$aws:ec2/vpc:Vpc::pair-vpc"
+    assert plan.named("pair").urn == "urn:pulumi:unit::blueprint::blueprint:test:Pair::pair"
+
+
+def test_every_resource_has_a_parent(plan):
+    assert all(r.parent for r in plan.resources)
+    assert plan.named("pair").parent == plan.stack_urn
+    assert plan.named("pair-vpc").parent == plan.named("pair").urn
+
+
+def test_dependencies_include_output_inputs_and_depends_on(plan):
+    vpc, subnet = plan.named("pair-vpc"), plan.named("pair-subnet")
+    assert vpc.urn in subnet.dependencies  # vpc_id=vpc.id
+    assert subnet.urn in plan.named("pair-nat").dependencies
+    assert vpc.urn in plan.named("pair-role").dependencies  # depends_on
+
+
+def test_region_comes_from_the_explicit_provider_not_the_default(plan):
+    assert plan.named("pair-vpc").region == "eu-west-1"
+    assert plan.named("pair").region == "eu-west-1"
+    assert plan.named("pair-role").region == "global"
+
+
+def test_zone_comes_from_the_invoke_and_the_subnet(plan):
+    # the mocked getAvailabilityZones answered for eu-west-1 (the provider's region)
+    assert plan.named("pair-subnet").zone == "eu-west-1b"
+    assert plan.named("pair-nat").zone == "eu-west-1b"
+    assert plan.named("pair-vpc").zone is None
+
+
+def test_workload_from_tag_and_ancestors(plan):
+    assert plan.named("pair-vpc").workload == "w1"
+    assert plan.named("pair-subnet").workload == "w1"  # inherited through the component
+
+
+def test_plans_are_isolated_from_each_other():
+    first = plan_program(_program, stack="one", config={"aws:region": "us-east-1"})
+    second = plan_program(_program, stack="two", config={"aws:region": "us-east-1"})
+    assert len(first.resources) == len(second.resources)
+    assert all(r.urn.startswith("urn:pulumi:two::") for r in second.resources)
+
+
+def test_caller_identity_partition_and_ssm_answer_per_region():
+    seen = {}
+
+    def program():
+        provider = aws.Provider("aws-jp", region="ap-northeast-1")
+        opts = pulumi.InvokeOutputOptions(provider=provider)
+        aws.get_caller_identity_output(opts=opts).account_id.apply(lambda v: seen.setdefault("account", v))
+        aws.get_partition_output(opts=opts).partition.apply(lambda v: seen.setdefault("partition", v))
+        aws.ssm.get_parameter_output(name="/aws/service/eks/optimized-ami/1.33/amazon-linux-2023/x86_64/nvidia/recommended/image_id", opts=opts).value.apply(lambda v: seen.setdefault("ami", v))
+        aws.get_availability_zones_output(opts=opts).zone_ids.apply(lambda v: seen.setdefault("zone_ids", v))
+
+    plan_program(program, config={"aws:region": "us-east-1"})
+    assert seen["account"] == ACCOUNT_ID and seen["partition"] == "aws"
+    assert seen["ami"].startswith("ami-0")
+    assert seen["zone_ids"][0] == "apne1-az1"
+
+
+def test_instance_type_offerings_answer_from_the_catalog():
+    seen = {}
+
+    def program():
+        provider = aws.Provider("aws-use1", region="us-east-1")
+        aws.ec2.get_instance_type_offerings_output(
+            location_type="availability-zone",
+            filters=[{"name": "instance-type", "values": ["g6.xlarge"]}],
+            opts=pulumi.InvokeOutputOptions(provider=provider),
+        ).locations.apply(lambda v: seen.setdefault("zones", v))
+
+    plan_program(program, config={"aws:region": "us-east-1"})
+    from blueprint.catalogs.accelerators import aws_offering_zones
+
+    assert seen["zones"] == list(aws_offering_zones("g6.xlarge", "us-east-1")) and seen["zones"]
+
+
+def test_zone_ids_follow_aws_naming():
+    assert aws_zone_id("us-east-1a") == "use1-az1"
+    assert aws_zone_id("eu-central-1c") == "euc1-az3"
+    assert aws_zone_id("ap-southeast-2b") == "apse2-az2"
+
+
+def test_fails_on_an_invoke_without_a_realistic_answer():
+    def program():
+        aws.ec2.get_vpc_output(default=True).id.apply(lambda v: v)
+
+    with pytest.raises(Exception, match="no realistic answer for invoke aws:ec2/getVpc:getVpc"):
+        plan_program(program, config={"aws:region": "us-east-1"})
