@@ -18,7 +18,8 @@ from rich.console import Console
 from blueprint.config.errors import ConfigError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Resilient AI platform infrastructure, by tier.")
-err = Console(stderr=True, highlight=False)
+# Plain text on stderr: no markup, no emoji codes (":cloud:" is a config key here), no wrapping.
+err = Console(stderr=True, highlight=False, emoji=False, markup=False, soft_wrap=True)
 
 EXIT_PROBLEMS = 1
 EXIT_INVALID = 2
@@ -78,10 +79,10 @@ def plan(
         return
     if out:
         with out.open("w", encoding="utf-8") as handle:
-            render_table(planned, Console(file=handle, width=160))
+            render_table(planned, Console(file=handle, width=160, emoji=False, markup=False))
         err.print(f"wrote the plan table to {out}", markup=False)
     else:
-        render_table(planned, Console(width=max(120, Console().width)))
+        render_table(planned, Console(width=max(120, Console().width), emoji=False, markup=False))
 
 
 @app.callback()

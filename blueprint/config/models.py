@@ -14,7 +14,7 @@ import re
 from enum import Enum
 from typing import Annotated, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
 from blueprint.catalogs.accelerators import ACCELERATOR_NAMES
@@ -103,6 +103,12 @@ class QueueSpec(_Model):
 WORKLOAD_NAME = r"^[a-z][a-z0-9-]{1,30}$"
 
 
+def _known_jurisdiction(value: str) -> str:
+    if value not in JURISDICTIONS:
+        raise ValueError(f"unknown jurisdiction; allowed: {', '.join(JURISDICTIONS)}")
+    return value
+
+
 class Workload(_Model):
     name: Annotated[str, Field(pattern=WORKLOAD_NAME)]
     tier: Tier
@@ -125,7 +131,7 @@ class StackConfig(_Model):
 
     cloud: Literal["aws", "gcp"]
     environment: Annotated[str, Field(pattern=r"^[a-z0-9-]{1,20}$")]
-    residency: str
+    residency: Annotated[str, AfterValidator(_known_jurisdiction)]
     primary_region: Annotated[str, Field(min_length=1)]
     secondary_region: Optional[str] = None
     # HA default: three zones per region (a zone loss leaves two thirds of the capacity).
@@ -138,13 +144,6 @@ class StackConfig(_Model):
     gcp_project: Optional[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")]] = Field(
         default=None, alias="gcp:project"
     )
-
-    @field_validator("residency")
-    @classmethod
-    def _known_jurisdiction(cls, value: str) -> str:
-        if value not in JURISDICTIONS:
-            raise ValueError(f"unknown jurisdiction; allowed: {', '.join(JURISDICTIONS)}")
-        return value
 
     def workload(self, name: str) -> Workload:
         for w in self.workloads:

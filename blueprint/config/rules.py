@@ -153,7 +153,12 @@ def _second_region_problems(c: Any, workloads: list[tuple[int, Any]]) -> Iterato
             return
         names = ", ".join(f"{n} ({s.value})" for n, s in who)
         options = [r for r in (juris_regions or {}) if r != c.primary_region]
-        hint = f"choose one of: {', '.join(options)}" if options else f"the '{c.residency}' jurisdiction has no second {c.cloud} region; use a strategy that needs none, or another residency"
+        if juris_regions is None:
+            hint = "choose a second region inside blueprint:residency"
+        elif options:
+            hint = f"choose one of: {', '.join(options)}"
+        else:
+            hint = f"the '{c.residency}' jurisdiction has no second {c.cloud} region; use a strategy that needs none, or another residency"
         yield Problem(f"{B}:secondaryRegion", f"required by workloads {names}; {hint}")
     elif c.primary_region is not None and c.secondary_region == c.primary_region:
         yield Problem(f"{B}:secondaryRegion", "must differ from blueprint:primaryRegion", c.secondary_region)

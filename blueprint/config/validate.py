@@ -107,7 +107,15 @@ def validate_config(raw: dict[str, Any], source: str = "stack configuration") ->
     except ValidationError as exc:
         problems += [_problem_from_pydantic(e) for e in exc.errors()]
         view = _lenient(StackConfig, raw)
-    for problem in check_rules(view):
+    try:
+        rule_problems = list(check_rules(view))
+    except Exception:  # noqa: BLE001
+        # The rules guard every value they read; should one still trip over a malformed value,
+        # the shape problems already explain the file, so they are reported on their own.
+        if not problems:
+            raise
+        rule_problems = []
+    for problem in rule_problems:
         if problem not in problems:
             problems.append(problem)
     if problems or config is None:

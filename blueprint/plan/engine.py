@@ -72,7 +72,6 @@ class _RecordingMonitor(sdk_mocks.MockMonitor):
         self.records: dict[str, _Registration] = {}
         self.order: list[str] = []
         self.stack_urn = ""
-        self.stack_outputs: dict[str, Any] = {}
         self._qualified: dict[str, str] = {}
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
@@ -121,12 +120,6 @@ class _RecordingMonitor(sdk_mocks.MockMonitor):
         obj_proto = _sync_await(rpc.serialize_properties(state, {}))
         self.resources[urn] = sdk_mocks.MockMonitor.ResourceRegistration(urn, id_, state)
         return resource_pb2.RegisterResourceResponse(urn=urn, id=id_ or "", object=obj_proto)
-
-    def RegisterResourceOutputs(self, request):  # noqa: N802
-        if request.urn == self.stack_urn:
-            _ensure_event_loop()
-            self.stack_outputs = _plain(rpc.deserialize_properties(request.outputs))
-        return super().RegisterResourceOutputs(request)
 
 
 def _place(monitor: _RecordingMonitor, config: Mapping[str, str], cloud: Optional[str]) -> list[PlannedResource]:
@@ -255,7 +248,18 @@ def _run(program: Callable[[], Any], stack: str, project: str, config: Mapping[s
     pulumi.runtime.settings.SETTINGS.outputs.clear()
     _sync_await(run_pulumi_func(program))
     resources = _place(monitor, config, cloud)
-    return Plan(stack=stack, cloud=cloud, resources=resources, stack_urn=monitor.stack_urn, outputs=monitor.stack_outputs)
+    return Plan(stack=stack, cloud=cloud, resources=resources, stack_urn=monitor.stack_urn, outputs=_stack_outputs())
+
+
+def _stack_outputs() -> dict[str, Any]:
+    """The values the program exported (``pulumi.export``), resolved; secrets redacted."""
+    root = pulumi.runtime.get_root_resource()
+    exported = getattr(root, "outputs", None) or {}
+    if not exported:
+        return {}
+    secret = {k for k, v in exported.items() if isinstance(v, pulumi.Output) and _sync_await(v.is_secret())}
+    values = _sync_await(pulumi.Output.from_input(exported).future()) or {}
+    return {k: (_SECRET if k in secret else _plain(v)) for k, v in values.items()}
 
 
 def plan_program(

@@ -67,4 +67,5 @@ class Plan:
             "cloud": self.cloud,
             "resources": [r.to_json() for r in self.resources],
             "summary": self.summary(),
+            "outputs": self.outputs,
         }
