@@ -47,7 +47,8 @@ class _Model(BaseModel):
         frozen=True,
         extra="forbid",
         alias_generator=to_camel,
-        populate_by_name=True,
+        # Only the stack file's camelCase keys: a snake_case key is a typo, reported as unknown.
+        populate_by_name=False,
         use_enum_values=False,
     )
 

@@ -29,6 +29,11 @@ def _region_problems(path: str, region: Optional[str], cloud: Optional[str], jur
         yield Problem(path, f"outside the '{juris}' jurisdiction (blueprint:residency); allowed {cloud} regions: {allowed}", region)
 
 
+def _absent(view: Any, field: str) -> bool:
+    """Not set at all (a malformed value is present: its shape problem is already reported)."""
+    return getattr(view, field) is None and field not in getattr(view, "_invalid", ())
+
+
 def _strategy(w: Any) -> Optional[Strategy]:
     if w.tier is None:
         return w.strategy
@@ -41,8 +46,9 @@ def _provider_keys(c: Any) -> Iterator[Problem]:
     if c.cloud is None:
         return
     values = {"aws:region": c.aws_region, "gcp:region": c.gcp_region, "gcp:project": c.gcp_project}
+    fields = {"aws:region": "aws_region", "gcp:region": "gcp_region", "gcp:project": "gcp_project"}
     for key in own[c.cloud]:
-        if values[key] is None:
+        if _absent(c, fields[key]):
             yield Problem(key, f"required for blueprint:cloud {c.cloud}")
     region_key = f"{c.cloud}:region"
     if values[region_key] is not None and primary is not None and values[region_key] != primary:
@@ -143,7 +149,7 @@ def _second_region_problems(c: Any, workloads: list[tuple[int, Any]]) -> Iterato
     juris_regions = residency.regions(c.cloud, c.residency) if c.residency else None
     needing = [(w.name or f"workloads[{i}]", s) for i, w in workloads if (s := _strategy(w)) is not None and s.deploys_second_region]
     copying = [(w.name or f"workloads[{i}]", s) for i, w in workloads if (s := _strategy(w)) is Strategy.BACKUP_RESTORE]
-    if c.secondary_region is None:
+    if _absent(c, "secondary_region"):
         # Backup-restore copies backups to the second region; it may do without one only where the
         # jurisdiction has a single region (residency wins over the copy).
         if not needing and copying and juris_regions is not None and len(juris_regions) < 2:
@@ -195,7 +201,7 @@ def check_rules(c: Any) -> Iterator[Problem]:
             seen.setdefault(w.name, i)
     yield from _second_region_problems(c, workloads)
     yield from _zone_problems(c, workloads)
-    if c.dns_zone is None and any(w.service is not None for _, w in workloads):
+    if _absent(c, "dns_zone") and any(w.service is not None for _, w in workloads):
         served = ", ".join(w.name or f"workloads[{i}]" for i, w in workloads if w.service is not None)
         yield Problem(f"{B}:dnsZone", f"required: workloads {served} have a service to publish (an existing public zone, e.g. ml.example.com)")
     for i, w in workloads:

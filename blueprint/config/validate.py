@@ -73,6 +73,7 @@ def _lenient(model: type[BaseModel], data: Any) -> Any:
     except ValidationError:
         pass
     view: dict[str, Any] = {}
+    invalid: set[str] = set()
     for name, field in model.model_fields.items():
         key = field.alias or name
         if key not in data:
@@ -94,7 +95,10 @@ def _lenient(model: type[BaseModel], data: Any) -> Any:
             view[name] = _lenient(inner, value)
         else:
             view[name] = None
-    return types.SimpleNamespace(**view)
+        if view[name] is None:
+            invalid.add(name)
+    # Rules must not report a malformed key as missing as well: they consult `_invalid`.
+    return types.SimpleNamespace(**view, _invalid=frozenset(invalid))
 
 
 def validate_config(raw: dict[str, Any], source: str = "stack configuration") -> StackConfig:

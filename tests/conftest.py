@@ -1,0 +1,88 @@
+"""Shared fixtures: a valid baseline configuration and a helper that writes stack files."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+STACKS_DIR = ROOT / "stacks"
+SHIPPED_STACKS = sorted(p.name[len("Pulumi."):-len(".yaml")] for p in STACKS_DIR.glob("Pulumi.*.yaml"))
+
+# A valid AWS configuration in the validator's raw form: keys as in the stack file without the
+# `blueprint:` prefix, provider keys (aws:region, gcp:*) with theirs. Two workloads so a test can
+# break workloads[1] and check the index in the key path.
+BASELINE: dict[str, Any] = {
+    "aws:region": "us-east-1",
+    "cloud": "aws",
+    "environment": "prod",
+    "residency": "us",
+    "primaryRegion": "us-east-1",
+    "secondaryRegion": "us-west-2",
+    "zonesPerRegion": 3,
+    "dnsZone": "ml.example.com",
+    "workloads": [
+        {
+            "name": "fraud-scoring",
+            "tier": "mission-critical",
+            "gpu": {
+                "accelerator": "nvidia-l4",
+                "gpusPerNode": 1,
+                "minNodesPerZone": 1,
+                "maxNodesPerZone": 4,
+                "capacity": "on-demand",
+            },
+            "service": {"image": "registry.example.com/fraud:1.4.2", "port": 8080},
+            "database": {"engine": "postgres", "size": "medium"},
+            "backup": {"retentionDays": 35},
+            "queue": {"maxReceiveCount": 5, "visibilityTimeoutSeconds": 300},
+        },
+        {
+            "name": "batch-embeddings",
+            "tier": "standard",
+            "gpu": {
+                "accelerator": "nvidia-t4",
+                "gpusPerNode": 1,
+                "minNodesPerZone": 0,
+                "maxNodesPerZone": 8,
+                "capacity": "spot",
+            },
+        },
+    ],
+}
+
+
+@pytest.fixture
+def baseline() -> dict[str, Any]:
+    """A fresh deep copy of a valid raw configuration, free to mutate."""
+    return copy.deepcopy(BASELINE)
+
+
+def to_stack_config(raw: dict[str, Any]) -> dict[str, Any]:
+    """Raw validator keys -> stack-file keys (`blueprint:` prefix unless namespaced already)."""
+    return {(k if ":" in k else f"blueprint:{k}"): v for k, v in raw.items()}
+
+
+def write_stack(tmp_path: Path, config: Any, name: str = "test") -> Path:
+    """Write ``tmp_path/Pulumi.<name>.yaml`` with ``config:`` holding ``config`` (written as is
+    when it is not a dict, so a test can write a malformed ``config``). Dict keys without a
+    namespace get the `blueprint:` prefix."""
+    if isinstance(config, dict):
+        config = to_stack_config(config)
+    path = tmp_path / f"Pulumi.{name}.yaml"
+    path.write_text(yaml.safe_dump({"config": config}, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def stack_writer(tmp_path: Path) -> Callable[..., Path]:
+    """``stack_writer(config_dict, name="test")`` -> path of the written stack file."""
+
+    def _write(config: Any, name: str = "test") -> Path:
+        return write_stack(tmp_path, config, name)
+
+    return _write
