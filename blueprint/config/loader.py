@@ -24,9 +24,7 @@ NAMESPACE = "blueprint"
 # Keys of other namespaces the configuration model reads.
 PROVIDER_KEYS = ("aws:region", "gcp:region", "gcp:project")
 # Keys whose values are structured (read with get_object, as JSON).
-STRUCTURED_KEYS = tuple(
-    f.alias or n for n, f in StackConfig.model_fields.items() if n == "workloads"
-)
+STRUCTURED_KEYS = ("workloads",)
 
 
 def _set_keys() -> list[str]:

@@ -10,7 +10,7 @@ from rich.table import Table
 from blueprint.plan.model import Plan
 
 
-def _component(plan: Plan, urn: str, by_urn: dict) -> str:
+def _component(urn: str, by_urn: dict) -> str:
     """The innermost component a resource belongs to (itself, for components)."""
     resource = by_urn[urn]
     node = resource if not resource.custom else by_urn.get(resource.parent)
@@ -26,7 +26,7 @@ def render_table(plan: Plan, console: Console) -> None:
     for r in plan.resources:
         if not r.custom:
             continue
-        groups[(r.region or "unknown", r.workload or "(platform)", _component(plan, r.urn, by_urn))] += 1
+        groups[(r.region or "unknown", r.workload or "(platform)", _component(r.urn, by_urn))] += 1
     table = Table(title=f"blueprint plan: stack {plan.stack} ({plan.cloud})", show_lines=False)
     table.add_column("region")
     table.add_column("workload")
