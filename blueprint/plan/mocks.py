@@ -53,6 +53,10 @@ _AWS_ID_PREFIX = {
 }
 
 
+class UnansweredInvoke(LookupError):
+    """An invoke the offline plan has no realistic answer for (it never invents one)."""
+
+
 class PlanMocks(pulumi.runtime.Mocks):
     """Answers resource registrations and invokes; ``region_of_provider`` maps a provider
     reference (``urn::id``) to its region so answers fit the resource's region."""
@@ -128,7 +132,7 @@ class PlanMocks(pulumi.runtime.Mocks):
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
         handler = self._invokes.get(args.token)
         if handler is None:
-            raise NotImplementedError(
+            raise UnansweredInvoke(
                 f"the offline plan has no realistic answer for invoke {args.token}; "
                 "add one to blueprint/plan/mocks.py (from the catalogs) before using it"
             )
