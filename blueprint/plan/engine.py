@@ -142,6 +142,13 @@ def _place(monitor: _RecordingMonitor, config: Mapping[str, str], cloud: Optiona
     zone: dict[str, Optional[str]] = {}
     workload: dict[str, Optional[str]] = {}
 
+    # Physical ID -> zone of every zonal resource, as the mocks answered (subnets, mostly).
+    zone_by_id = {
+        reg.id: reg.state.get("availabilityZone") or reg.state.get("zone")
+        for reg in monitor.resources.values()
+        if reg.id and (reg.state.get("availabilityZone") or reg.state.get("zone"))
+    }
+
     # Custom resources (and providers) first, in registration order: placement references
     # (subnetId, provider) always point to earlier registrations.
     for urn in monitor.order:
@@ -150,7 +157,7 @@ def _place(monitor: _RecordingMonitor, config: Mapping[str, str], cloud: Optiona
             continue
         z = placement.own_zone(r.type, r.inputs)
         if z is None:
-            z = _zone_from_subnets(r, zone)
+            z = _zone_from_subnets(r, zone_by_id)
         zone[urn] = z
         reg = placement.own_region(r.type, r.inputs)
         if reg is None and r.provider in records:
@@ -203,35 +210,15 @@ def _place(monitor: _RecordingMonitor, config: Mapping[str, str], cloud: Optiona
     return planned
 
 
-def _zone_from_subnets(r: _Registration, zone: dict[str, Optional[str]]) -> Optional[str]:
+def _zone_from_subnets(r: _Registration, zone_by_id: dict[str, str]) -> Optional[str]:
     """A resource placed in subnets lives in their zone when they all share one."""
     subnet_ids = []
     if isinstance(r.inputs.get("subnetId"), str):
         subnet_ids = [r.inputs["subnetId"]]
     elif isinstance(r.inputs.get("subnetIds"), list):
         subnet_ids = r.inputs["subnetIds"]
-    if not subnet_ids:
-        return None
-    return _SUBNET_ZONES.get().resolve(subnet_ids)
-
-
-class _SubnetZones:
-    """Physical subnet ID -> zone, filled from the mock's answers during a run."""
-
-    def __init__(self, monitor: _RecordingMonitor):
-        self.monitor = monitor
-
-    def resolve(self, subnet_ids: list[str]) -> Optional[str]:
-        zones = set()
-        for registration in self.monitor.resources.values():
-            if registration.id in subnet_ids:
-                z = registration.state.get("availabilityZone") or registration.state.get("zone")
-                if z:
-                    zones.add(z)
-        return zones.pop() if len(zones) == 1 else None
-
-
-_SUBNET_ZONES: contextvars.ContextVar[_SubnetZones] = contextvars.ContextVar("blueprint_subnet_zones")
+    zones = {zone_by_id[i] for i in subnet_ids if isinstance(i, str) and i in zone_by_id}
+    return zones.pop() if len(zones) == 1 else None
 
 
 def _run(program: Callable[[], Any], stack: str, project: str, config: Mapping[str, str], secret_keys: list[str], cloud: Optional[str]) -> Plan:
@@ -239,7 +226,6 @@ def _run(program: Callable[[], Any], stack: str, project: str, config: Mapping[s
     mocks = PlanMocks(config, lambda ref: monitor_ref["m"].region_of_provider(ref))
     monitor = _RecordingMonitor(mocks)
     monitor_ref["m"] = monitor
-    _SUBNET_ZONES.set(_SubnetZones(monitor))
     set_root_resource(None)
     pulumi.runtime.set_all_config(dict(config), secret_keys)
     pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=monitor)
