@@ -45,8 +45,8 @@ def _provider_keys(c: Any) -> Iterator[Problem]:
     own, others = {"aws": ("aws:region",), "gcp": ("gcp:project", "gcp:region")}, {"aws": ("gcp:project", "gcp:region"), "gcp": ("aws:region",)}
     if c.cloud is None:
         return
-    values = {"aws:region": c.aws_region, "gcp:region": c.gcp_region, "gcp:project": c.gcp_project}
     fields = {"aws:region": "aws_region", "gcp:region": "gcp_region", "gcp:project": "gcp_project"}
+    values = {key: getattr(c, field) for key, field in fields.items()}
     for key in own[c.cloud]:
         if _absent(c, fields[key]):
             yield Problem(key, f"required for blueprint:cloud {c.cloud}")
