@@ -39,10 +39,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import pulumi  # noqa: E402
-from pulumi.runtime.settings import set_root_resource  # noqa: E402
-from pulumi.runtime.stack import run_pulumi_func  # noqa: E402
-from pulumi.runtime.sync_await import _sync_await  # noqa: E402
 
+from blueprint.plan.engine import run_under_mocks  # noqa: E402
 from blueprint.plan.model import Plan, PlannedResource  # noqa: E402
 from blueprint.plan.run import plan_stack  # noqa: E402
 from blueprint.project import StackRef  # noqa: E402
@@ -172,13 +170,9 @@ def run_floor(plan: Plan, config: dict[str, str], secrets: list[str]) -> int:
     program = _register_all(plan.resources, plan.stack_urn)
 
     def run() -> int:
-        monitor = _CountingMonitor(_FloorMocks())
-        set_root_resource(None)
-        pulumi.runtime.set_all_config(dict(config), secrets)
-        pulumi.runtime.set_mocks(_FloorMocks(), project="blueprint", stack=plan.stack, preview=False, monitor=monitor)
-        pulumi.runtime.settings.SETTINGS.rpc_manager.clear()
-        pulumi.runtime.settings.SETTINGS.outputs.clear()
-        _sync_await(run_pulumi_func(program))
+        mocks = _FloorMocks()
+        monitor = _CountingMonitor(mocks)
+        run_under_mocks(program, mocks, monitor, stack=plan.stack, project="blueprint", config=config, secret_keys=secrets)
         return monitor.registered
 
     return contextvars.copy_context().run(run)

@@ -221,17 +221,32 @@ def _zone_from_subnets(r: _Registration, zone_by_id: dict[str, str]) -> Optional
     return zones.pop() if len(zones) == 1 else None
 
 
-def _run(program: Callable[[], Any], stack: str, project: str, config: Mapping[str, str], secret_keys: list[str], cloud: Optional[str]) -> Plan:
-    monitor_ref: dict[str, _RecordingMonitor] = {}
-    mocks = PlanMocks(config, lambda ref: monitor_ref["m"].region_of_provider(ref))
-    monitor = _RecordingMonitor(mocks)
-    monitor_ref["m"] = monitor
+def run_under_mocks(
+    program: Callable[[], Any],
+    mocks: pulumi.runtime.Mocks,
+    monitor: sdk_mocks.MockMonitor,
+    *,
+    stack: str,
+    project: str,
+    config: Mapping[str, str],
+    secret_keys: list[str],
+) -> None:
+    """Run ``program`` to completion under ``mocks``/``monitor`` with ``config``, from a clean root
+    stack. Call it inside a fresh ``contextvars`` context (the SDK keeps its state there)."""
     set_root_resource(None)
     pulumi.runtime.set_all_config(dict(config), secret_keys)
     pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=monitor)
     pulumi.runtime.settings.SETTINGS.rpc_manager.clear()
     pulumi.runtime.settings.SETTINGS.outputs.clear()
     _sync_await(run_pulumi_func(program))
+
+
+def _run(program: Callable[[], Any], stack: str, project: str, config: Mapping[str, str], secret_keys: list[str], cloud: Optional[str]) -> Plan:
+    monitor_ref: dict[str, _RecordingMonitor] = {}
+    mocks = PlanMocks(config, lambda ref: monitor_ref["m"].region_of_provider(ref))
+    monitor = _RecordingMonitor(mocks)
+    monitor_ref["m"] = monitor
+    run_under_mocks(program, mocks, monitor, stack=stack, project=project, config=config, secret_keys=secret_keys)
     resources = _place(monitor, config, cloud)
     return Plan(stack=stack, cloud=cloud, resources=resources, stack_urn=monitor.stack_urn, outputs=_stack_outputs())
 
