@@ -108,3 +108,41 @@ def tier_spec(tier: Tier | str) -> TierSpec:
 
 def strategy_values() -> list[str]:
     return [s.value for s in Strategy]
+
+
+@dataclass(frozen=True)
+class ProbeSpec:
+    """Health checking by tier: how fast a dead target or region is noticed.
+
+    Load balancer (target group) checks decide which pods get traffic inside a region; Route 53
+    checks decide which region gets traffic. Detection time is interval x threshold, so the
+    stricter the RTO, the shorter both. Route 53 allows only 10 s or 30 s intervals and 1..10
+    failures; ALB target groups allow 5..300 s and 2..10 checks.
+    """
+
+    lb_interval_s: int
+    lb_timeout_s: int
+    lb_healthy_threshold: int
+    lb_unhealthy_threshold: int
+    dns_interval_s: int
+    dns_failure_threshold: int
+
+
+PROBES: dict[Tier, ProbeSpec] = {
+    # 10 s x 2 = 20 s to detect a dead region: leaves room for the 60 s alias TTL and the
+    # Aurora global failover inside the 120 s RTO.
+    Tier.MISSION_CRITICAL: ProbeSpec(5, 4, 2, 2, 10, 2),
+    Tier.BUSINESS_CRITICAL: ProbeSpec(10, 5, 3, 2, 10, 3),
+    Tier.STANDARD: ProbeSpec(15, 5, 3, 3, 30, 3),
+    Tier.BEST_EFFORT: ProbeSpec(30, 10, 3, 3, 30, 3),
+}
+
+
+def probe_spec(tier: Tier | str) -> ProbeSpec:
+    return PROBES[Tier(tier)]
+
+
+def database_backup_retention_days(tier: Tier | str) -> int:
+    """Automated database backups: the tier's minimum retention, capped at Aurora's 35-day maximum
+    (longer retention is the vault's job)."""
+    return min(35, tier_spec(tier).min_retention_days)

@@ -53,6 +53,99 @@ _AWS_ID_PREFIX = {
 }
 
 
+def _aws_computed_state(typ: str, logical: str, name: str, physical_id: str, region: str, partition: str,
+                        inputs: dict) -> dict:
+    """Attributes AWS computes for the resource types blueprint reads back (endpoints, DNS names,
+    validation records), shaped as AWS returns them. ``_id`` overrides the physical ID."""
+    h = _digest(typ, logical, length=12)
+    if typ == "aws:eks/cluster:Cluster":
+        return {"endpoint": f"https://{h.upper()}.gr7.{region}.eks.amazonaws.com",
+                "certificateAuthority": {"data": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg=="},
+                "identities": [{"oidcs": [{"issuer": f"https://oidc.eks.{region}.amazonaws.com/id/{h.upper()}"}]}],
+                "vpcConfig": {**(inputs.get("vpcConfig") or {}), "clusterSecurityGroupId": f"sg-{_digest(logical, 'eks')}",
+                              "vpcId": (inputs.get("vpcConfig") or {}).get("vpcId", "")},
+                "arn": f"arn:{partition}:eks:{region}:{ACCOUNT_ID}:cluster/{name}", "status": "ACTIVE"}
+    if typ == "aws:eks/nodeGroup:NodeGroup":
+        node_group = inputs.get("nodeGroupName") or name
+        return {"arn": f"arn:{partition}:eks:{region}:{ACCOUNT_ID}:nodegroup/{inputs.get('clusterName', '')}/{node_group}/{h}",
+                "resources": [{"autoscalingGroups": [{"name": f"eks-{node_group}-{h}"}], "remoteAccessSecurityGroupId": ""}],
+                "status": "ACTIVE"}
+    if typ == "aws:lb/loadBalancer:LoadBalancer":
+        lb_name = inputs.get("name") or logical[:32]
+        suffix = f"app/{lb_name}/{h[:16]}"
+        return {"arn": f"arn:{partition}:elasticloadbalancing:{region}:{ACCOUNT_ID}:loadbalancer/{suffix}",
+                "arnSuffix": suffix, "dnsName": f"{lb_name}-{int(h[:8], 16)}.{region}.elb.amazonaws.com",
+                "zoneId": "Z" + _digest("elb", region, length=13).upper(), "_id": f"arn:{partition}:elasticloadbalancing:{region}:{ACCOUNT_ID}:loadbalancer/{suffix}"}
+    if typ == "aws:lb/targetGroup:TargetGroup":
+        tg_name = inputs.get("name") or logical[:32]
+        suffix = f"targetgroup/{tg_name}/{h[:16]}"
+        arn = f"arn:{partition}:elasticloadbalancing:{region}:{ACCOUNT_ID}:{suffix}"
+        return {"arn": arn, "arnSuffix": suffix, "_id": arn}
+    if typ == "aws:lb/listener:Listener":
+        arn = f"arn:{partition}:elasticloadbalancing:{region}:{ACCOUNT_ID}:listener/app/{logical[:32]}/{h[:16]}/{h[-8:]}"
+        return {"arn": arn, "_id": arn}
+    if typ == "aws:acm/certificate:Certificate":
+        domains = [inputs.get("domainName", "")] + list(inputs.get("subjectAlternativeNames") or [])
+        options = [{"domainName": d, "resourceRecordName": f"_{_digest(d, length=32)}.{d}.",
+                    "resourceRecordType": "CNAME",
+                    "resourceRecordValue": f"_{_digest(d, 'v', length=32)}.xlfgrmvvlj.acm-validations.aws."} for d in domains if d]
+        return {"arn": f"arn:{partition}:acm:{region}:{ACCOUNT_ID}:certificate/{_uuid(h)}", "domainValidationOptions": options,
+                "status": "PENDING_VALIDATION"}
+    if typ == "aws:rds/cluster:Cluster":
+        ident = inputs.get("clusterIdentifier") or name
+        host = f"{ident}.cluster-{h}.{region}.rds.amazonaws.com"
+        state = {"clusterIdentifier": ident, "endpoint": host, "readerEndpoint": host.replace(".cluster-", ".cluster-ro-"),
+                 "arn": f"arn:{partition}:rds:{region}:{ACCOUNT_ID}:cluster:{ident}",
+                 "clusterResourceId": f"cluster-{h.upper()}", "port": 5432 if "postgres" in str(inputs.get("engine")) else 3306,
+                 "_id": ident}
+        if inputs.get("manageMasterUserPassword"):
+            state["masterUserSecrets"] = [{"secretArn": f"arn:{partition}:secretsmanager:{region}:{ACCOUNT_ID}:secret:rds!cluster-{_uuid(h)}-{h[:6]}",
+                                           "kmsKeyId": inputs.get("masterUserSecretKmsKeyId", ""), "secretStatus": "active"}]
+        return state
+    if typ == "aws:rds/clusterInstance:ClusterInstance":
+        ident = inputs.get("identifier") or name
+        return {"identifier": ident, "endpoint": f"{ident}.{h}.{region}.rds.amazonaws.com",
+                "arn": f"arn:{partition}:rds:{region}:{ACCOUNT_ID}:db:{ident}", "_id": ident}
+    if typ == "aws:rds/globalCluster:GlobalCluster":
+        ident = inputs.get("globalClusterIdentifier") or name
+        return {"globalClusterIdentifier": ident, "arn": f"arn:{partition}:rds::{ACCOUNT_ID}:global-cluster:{ident}",
+                "globalClusterResourceId": f"cluster-{h}", "_id": ident}
+    if typ in ("aws:rds/subnetGroup:SubnetGroup", "aws:rds/clusterParameterGroup:ClusterParameterGroup", "aws:rds/parameterGroup:ParameterGroup"):
+        kind = {"aws:rds/subnetGroup:SubnetGroup": "subgrp", "aws:rds/clusterParameterGroup:ClusterParameterGroup": "cluster-pg",
+                "aws:rds/parameterGroup:ParameterGroup": "pg"}[typ]
+        return {"arn": f"arn:{partition}:rds:{region}:{ACCOUNT_ID}:{kind}:{name}", "_id": name}
+    if typ == "aws:route53/healthCheck:HealthCheck":
+        hc = _uuid(h)
+        return {"arn": f"arn:{partition}:route53:::healthcheck/{hc}", "_id": hc}
+    if typ == "aws:route53/record:Record":
+        fqdn = str(inputs.get("name", "")).rstrip(".")
+        return {"fqdn": fqdn, "_id": f"{inputs.get('zoneId', '')}_{fqdn}_{inputs.get('type', '')}_{inputs.get('setIdentifier', '')}".rstrip("_")}
+    if typ == "aws:sqs/queue:Queue":
+        queue = inputs.get("name") or name
+        return {"arn": f"arn:{partition}:sqs:{region}:{ACCOUNT_ID}:{queue}", "url": f"https://sqs.{region}.amazonaws.com/{ACCOUNT_ID}/{queue}",
+                "_id": f"https://sqs.{region}.amazonaws.com/{ACCOUNT_ID}/{queue}"}
+    if typ == "aws:sns/topic:Topic":
+        topic = inputs.get("name") or name
+        arn = f"arn:{partition}:sns:{region}:{ACCOUNT_ID}:{topic}"
+        return {"arn": arn, "_id": arn}
+    if typ == "aws:backup/vault:Vault":
+        return {"arn": f"arn:{partition}:backup:{region}:{ACCOUNT_ID}:backup-vault:{name}", "_id": name}
+    if typ == "aws:backup/plan:Plan":
+        plan_id = _uuid(h)
+        return {"arn": f"arn:{partition}:backup:{region}:{ACCOUNT_ID}:backup-plan:{plan_id}", "_id": plan_id, "version": h}
+    if typ == "aws:cloudwatch/metricAlarm:MetricAlarm":
+        alarm = inputs.get("name") or name
+        return {"arn": f"arn:{partition}:cloudwatch:{region}:{ACCOUNT_ID}:alarm:{alarm}", "_id": alarm}
+    if typ == "aws:secretsmanager/secret:Secret":
+        return {"arn": f"arn:{partition}:secretsmanager:{region}:{ACCOUNT_ID}:secret:{name}-{h[:6]}"}
+    return {}
+
+
+def _uuid(h: str) -> str:
+    d = _digest(h, length=32)
+    return f"{d[:8]}-{d[8:12]}-{d[12:16]}-{d[16:20]}-{d[20:]}"
+
+
 class UnansweredInvoke(LookupError):
     """An invoke the offline plan has no realistic answer for (it never invents one)."""
 
@@ -71,6 +164,8 @@ class PlanMocks(pulumi.runtime.Mocks):
             "aws:index/getAvailabilityZones:getAvailabilityZones": self._aws_zones,
             "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings": self._aws_offerings,
             "aws:ssm/getParameter:getParameter": self._aws_ssm_parameter,
+            "aws:route53/getZone:getZone": self._aws_route53_zone,
+            "aws:elb/getServiceAccount:getServiceAccount": self._aws_elb_service_account,
             "gcp:compute/getZones:getZones": self._gcp_zones,
             "gcp:organizations/getProject:getProject": self._gcp_project,
             "gcp:compute/getRegions:getRegions": self._gcp_regions,
@@ -121,6 +216,8 @@ class PlanMocks(pulumi.runtime.Mocks):
         else:
             resource = args.typ.split(":")[-1][:1].lower() + args.typ.split(":")[-1][1:]
             state.setdefault("arn", f"arn:{partition}:{module}:{region}:{ACCOUNT_ID}:{resource}/{physical_id}")
+        state.update(_aws_computed_state(args.typ, args.name, name, physical_id, region, partition, inputs))
+        physical_id = state.pop("_id", physical_id)
         if args.typ == "aws:ec2/eip:Eip":
             state.update(allocationId=physical_id, publicIp=f"198.51.100.{int(_digest(args.name, length=2), 16) % 250 + 1}")
         if args.typ == "aws:ec2/vpc:Vpc":
@@ -181,6 +278,23 @@ class PlanMocks(pulumi.runtime.Mocks):
         partition, _ = aws_partition(region)
         return {"id": name, "name": name, "type": "String", "value": value, "insecureValue": value, "version": 1,
                 "arn": f"arn:{partition}:ssm:{region}::parameter{name}", "withDecryption": True}
+
+    def _aws_route53_zone(self, args: dict, region: str) -> dict:
+        name = (args.get("name") or "").rstrip(".")
+        if not name:
+            raise ValueError("the offline plan looks up Route 53 zones by name only")
+        zone_id = "Z" + _digest("zone", name, length=20).upper()
+        servers = [f"ns-{int(_digest(name, str(i), length=3), 16) % 2048}.awsdns-{i:02d}.{tld}"
+                   for i, tld in enumerate(("com", "net", "org", "co.uk"))]
+        return {"id": zone_id, "zoneId": zone_id, "name": name, "privateZone": bool(args.get("privateZone")),
+                "arn": f"arn:aws:route53:::hostedzone/{zone_id}", "nameServers": servers,
+                "primaryNameServer": servers[0], "resourceRecordSetCount": 2, "callerReference": name,
+                "comment": "", "tags": {}}
+
+    def _aws_elb_service_account(self, args: dict, region: str) -> dict:
+        partition, _ = aws_partition(region)
+        account = str(int(_digest("elb", region, length=10), 16))[:12].rjust(12, "0")
+        return {"id": account, "arn": f"arn:{partition}:iam::{account}:root", "region": region}
 
     def _gcp_zones(self, args: dict, region: str) -> dict:
         found = residency.find_region("gcp", region)
