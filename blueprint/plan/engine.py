@@ -47,6 +47,8 @@ class _Registration:
     custom: bool
     inputs: dict[str, Any]
     children: list[str] = field(default_factory=list)
+    id: Optional[str] = None  # the physical ID the mocks answered (custom resources)
+    outputs: dict[str, Any] = field(default_factory=dict)  # the output state they answered
 
 
 def _plain(value: Any) -> Any:
@@ -118,6 +120,10 @@ class _RecordingMonitor(sdk_mocks.MockMonitor):
                 resource_id=request.importId, custom=custom,
             )
         )
+        if custom:
+            record = self.records[urn]
+            record.id = id_ or None
+            record.outputs = _plain(state)
         obj_proto = _sync_await(rpc.serialize_properties(state, {}))
         self.resources[urn] = sdk_mocks.MockMonitor.ResourceRegistration(urn, id_, state)
         return resource_pb2.RegisterResourceResponse(urn=urn, id=id_ or "", object=obj_proto)
@@ -204,7 +210,7 @@ def _place(monitor: _RecordingMonitor, config: Mapping[str, str], cloud: Optiona
             PlannedResource(
                 urn=urn, type=r.type, name=r.name, parent=r.parent or monitor.stack_urn,
                 dependencies=r.dependencies, region=reg, zone=z, workload=wl, inputs=r.inputs,
-                custom=r.custom, provider=r.provider,
+                custom=r.custom, provider=r.provider, id=r.id, outputs=r.outputs,
             )
         )
     return planned
@@ -252,14 +258,23 @@ def _run(program: Callable[[], Any], stack: str, project: str, config: Mapping[s
 
 
 def _stack_outputs() -> dict[str, Any]:
-    """The values the program exported (``pulumi.export``), resolved; secrets redacted."""
+    """The values the program exported (``pulumi.export``), resolved; secrets redacted at any depth
+    (a dict of kubeconfigs shows each secret as ``[secret]``, the rest in clear)."""
     root = pulumi.runtime.get_root_resource()
     exported = getattr(root, "outputs", None) or {}
-    if not exported:
-        return {}
-    secret = {k for k, v in exported.items() if isinstance(v, pulumi.Output) and _sync_await(v.is_secret())}
-    values = _sync_await(pulumi.Output.from_input(exported).future()) or {}
-    return {k: (_SECRET if k in secret else _plain(v)) for k, v in values.items()}
+    return {k: _resolved(v) for k, v in exported.items()}
+
+
+def _resolved(value: Any) -> Any:
+    if isinstance(value, pulumi.Output):
+        if _sync_await(value.is_secret()):
+            return _SECRET
+        return _resolved(_sync_await(value.future()))
+    if isinstance(value, dict):
+        return {k: _resolved(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_resolved(v) for v in value]
+    return _plain(value)
 
 
 def plan_program(

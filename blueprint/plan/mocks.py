@@ -67,9 +67,13 @@ def _aws_computed_state(typ: str, logical: str, name: str, physical_id: str, reg
                 "arn": f"arn:{partition}:eks:{region}:{ACCOUNT_ID}:cluster/{name}", "status": "ACTIVE"}
     if typ == "aws:eks/nodeGroup:NodeGroup":
         node_group = inputs.get("nodeGroupName") or name
-        return {"arn": f"arn:{partition}:eks:{region}:{ACCOUNT_ID}:nodegroup/{inputs.get('clusterName', '')}/{node_group}/{h}",
+        return {"nodeGroupName": node_group,
+                "arn": f"arn:{partition}:eks:{region}:{ACCOUNT_ID}:nodegroup/{inputs.get('clusterName', '')}/{node_group}/{h}",
                 "resources": [{"autoscalingGroups": [{"name": f"eks-{node_group}-{h}"}], "remoteAccessSecurityGroupId": ""}],
                 "status": "ACTIVE"}
+    if typ == "aws:ec2/launchTemplate:LaunchTemplate":
+        # A new template has version 1, which is both its latest and (update_default_version) default.
+        return {"latestVersion": 1, "defaultVersion": 1}
     if typ == "aws:lb/loadBalancer:LoadBalancer":
         lb_name = inputs.get("name") or logical[:32]
         suffix = f"app/{lb_name}/{h[:16]}"
@@ -166,6 +170,7 @@ class PlanMocks(pulumi.runtime.Mocks):
             "aws:ssm/getParameter:getParameter": self._aws_ssm_parameter,
             "aws:route53/getZone:getZone": self._aws_route53_zone,
             "aws:elb/getServiceAccount:getServiceAccount": self._aws_elb_service_account,
+            "aws:secretsmanager/getRandomPassword:getRandomPassword": self._aws_random_password,
             "gcp:compute/getZones:getZones": self._gcp_zones,
             "gcp:organizations/getProject:getProject": self._gcp_project,
             "gcp:compute/getRegions:getRegions": self._gcp_regions,
@@ -295,6 +300,17 @@ class PlanMocks(pulumi.runtime.Mocks):
         partition, _ = aws_partition(region)
         account = str(int(_digest("elb", region, length=10), 16))[:12].rjust(12, "0")
         return {"id": account, "arn": f"arn:{partition}:iam::{account}:root", "region": region}
+
+    def _aws_random_password(self, args: dict, region: str) -> dict:
+        """Secrets Manager GetRandomPassword, deterministic here: the requested length, and letters
+        and digits only when punctuation is excluded (the only shape blueprint asks for)."""
+        length = int(args.get("passwordLength") or 32)
+        alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
+        if not args.get("excludePunctuation"):
+            alphabet += "!#$%&()*+,-.:;<=>?[]^_{|}~"
+        seed = _digest("random-password", region, str(sorted(args.items())), length=64)
+        password = "".join(alphabet[int(seed[(2 * i) % 64:(2 * i) % 64 + 2], 16) % len(alphabet)] for i in range(length))
+        return {**args, "id": region, "randomPassword": password}
 
     def _gcp_zones(self, args: dict, region: str) -> dict:
         found = residency.find_region("gcp", region)

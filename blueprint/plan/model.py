@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Iterator, Optional
 
 
@@ -20,10 +20,22 @@ class PlannedResource:
     inputs: dict[str, Any]
     custom: bool = True
     provider: Optional[str] = None  # URN of the explicit provider, if any
+    # What the mocks answered for a custom resource: its physical ID and its output state (inputs
+    # plus the attributes the cloud would compute: ARNs, endpoints, ...); secrets redacted. The
+    # exporters use them to turn equal values back into references (blueprint.export).
+    id: Optional[str] = None
+    outputs: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "PlannedResource":
+        """The inverse of :meth:`to_json`; keys a newer writer added are ignored, missing optional
+        ones (plans saved before ``id``/``outputs`` existed) take their defaults."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
 
 
 @dataclass
@@ -69,3 +81,15 @@ class Plan:
             "summary": self.summary(),
             "outputs": self.outputs,
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Plan":
+        """A plan saved by ``blueprint plan --format json`` (``to_json``), loaded back. The root
+        stack's URN is not saved; it is the parent of the top-level resources."""
+        if not isinstance(data, dict) or not isinstance(data.get("resources"), list):
+            raise ValueError("not a blueprint plan: expected a JSON object with a 'resources' list")
+        resources = [PlannedResource.from_json(r) for r in data["resources"]]
+        urns = {r.urn for r in resources}
+        stack_urn = next((r.parent for r in resources if r.parent and r.parent not in urns), "")
+        return cls(stack=data.get("stack", ""), cloud=data.get("cloud"), resources=resources,
+                   stack_urn=stack_urn, outputs=dict(data.get("outputs") or {}))

@@ -4,6 +4,10 @@ Children (component named ``n``):
     ``n-bucket``  aws.s3.Bucket (object lock on, retained on delete)
     ``n-ownership``, ``n-public-access-block``, ``n-versioning``, ``n-object-lock``,
     ``n-encryption``, ``n-policy``, ``n-lifecycle``
+
+Attributes: ``bucket`` (name), ``arn`` / ``bucket_arn``, ``lock_mode``, ``retention_days`` and
+``versioning`` (the BucketVersioning child, for callers that must wait for versioning, such as
+VaultReplication's ``depends_on``).
 """
 
 from __future__ import annotations
@@ -228,6 +232,10 @@ class BackupVault(pulumi.ComponentResource):
 
         self.bucket: pulumi.Output[str] = bucket.bucket
         self.arn: pulumi.Output[str] = bucket.arn
+        self.bucket_arn: pulumi.Output[str] = bucket.arn  # same as ``arn``; the name replication callers read
+        # Replication (VaultReplication) must wait for versioning on both vaults: callers pass this
+        # resource in its depends_on.
+        self.versioning: aws.s3.BucketVersioning = versioning
         self.lock_mode: str = args.lock_mode
         self.retention_days: int = args.retention_days
         self.register_outputs(

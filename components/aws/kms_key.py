@@ -83,7 +83,8 @@ class KmsKeyArgs(BaseModel):
 
 def _key_policy(partition: str, account: str, region: str, dns_suffix: str) -> str:
     """Account root administers the key (IAM policies then grant use); CloudWatch Logs in this
-    region may use it only for log groups of this account (AWS's documented key policy)."""
+    region may use it only for log groups of this account (AWS's documented key policy); CloudWatch
+    alarms of this account may use it to publish to SNS topics it encrypts (AlarmTopic)."""
     return json.dumps(
         {
             "Version": "2012-10-17",
@@ -112,6 +113,17 @@ def _key_policy(partition: str, account: str, region: str, dns_suffix: str) -> s
                             "kms:EncryptionContext:aws:logs:arn": f"arn:{partition}:logs:{region}:{account}:log-group:*"
                         }
                     },
+                },
+                {
+                    # CloudWatch alarms can only notify an SNS topic encrypted with this key if the key
+                    # policy lets the service use it (SNS guide, "Enable compatibility between event
+                    # sources from AWS services and encrypted topics"); limited to this account's alarms.
+                    "Sid": "AllowCloudWatchAlarms",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                    "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                    "Resource": "*",
+                    "Condition": {"StringEquals": {"aws:SourceAccount": account}},
                 },
             ],
         },

@@ -1,66 +1,275 @@
 """The AWS composer: a footprint (blueprint.footprint) -> components, one explicit provider per
-region so every resource knows where it lives."""
+region so every resource knows where it lives.
+
+Order of construction, per stack:
+1. per region, the shared platform (key, network, EKS cluster, access-log bucket, alarm topic);
+2. per workload: the Aurora global cluster when the strategy keeps a database replica, the
+   workload in each region (primary first, so the secondary cluster can follow the primary), then
+   the cross-region links: vault replication, AWS Backup copies (backup-restore), DNS failover.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 import pulumi
 import pulumi_aws as aws
 
-from blueprint.footprint import Footprint, RegionRole
+from blueprint.catalogs.tiers import SecondRegionRole, Strategy, probe_spec
+from blueprint.footprint import Footprint, RegionPlan, RegionRole, WorkloadPlacement
+from components.aws.aurora_global_cluster import AuroraGlobalCluster, AuroraGlobalClusterArgs
+from components.aws.alarm_topic import AlarmTopic, AlarmTopicArgs
+from components.aws.database_backup_plan import DatabaseBackupPlan, DatabaseBackupPlanArgs
+from components.aws.dns_failover import DnsEndpoint, DnsFailover, DnsFailoverArgs
+from components.aws.kms_key import KmsKey, KmsKeyArgs
 from components.aws.regional_platform import RegionalPlatform, RegionalPlatformArgs
+from components.aws.vault_replication import VaultReplication, VaultReplicationArgs
 from components.aws.workload_region import WorkloadRegion, WorkloadRegionArgs
 
 # Distinct VPC ranges per region role, so the two regions can be peered without overlap.
 REGION_CIDRS = {RegionRole.PRIMARY: "10.0.0.0/16", RegionRole.SECONDARY: "10.1.0.0/16"}
 
+# Route 53 publishes health-check metrics only in us-east-1, so alarms on them (and the topic
+# they notify) must live there whatever the stack's jurisdiction. They hold no customer data;
+# the residency policy lists this exemption (policies/README.md).
+ROUTE53_METRICS_REGION = "us-east-1"
+RESIDENCY_EXEMPTION_TAG = "blueprint:residency-exemption"
+
+# Environments whose load balancers may be deleted freely; every other environment is treated
+# as production (deletion protection on), so a new name is protected by default.
+NON_PRODUCTION_ENVIRONMENTS = frozenset({"dev", "test", "ci", "sandbox", "preview", "local"})
+
+# DNS routing by strategy: both regions answer (latency), a standby answers only when the primary
+# fails (failover), or a single region answers (backup-restore has nothing to fail over to).
+ROUTING = {
+    Strategy.ACTIVE_ACTIVE: "latency",
+    Strategy.WARM_STANDBY: "failover",
+    Strategy.PILOT_LIGHT: "failover",
+    Strategy.BACKUP_RESTORE: "simple",
+}
+
+
+def is_production(environment: str) -> bool:
+    return environment not in NON_PRODUCTION_ENVIRONMENTS and not environment.startswith(tuple(f"{e}-" for e in NON_PRODUCTION_ENVIRONMENTS))
+
 
 def build_aws(footprint: Footprint) -> dict[str, Any]:
     """Declare the stack's AWS resources; returns the stack outputs."""
     config = footprint.config
-    common_tags = {"blueprint:environment": config.environment, "blueprint:stack": pulumi.get_stack()}
-    outputs: dict[str, Any] = {"regions": {}, "vaults": {}}
-    for region in footprint.regions:
-        provider = aws.Provider(
-            f"aws-{region.name}",
-            region=region.name,
-            default_tags=aws.ProviderDefaultTagsArgs(tags={**common_tags, "managed-by": "pulumi"}),
-        )
-        in_region = pulumi.ResourceOptions(providers=[provider])
-        platform = RegionalPlatform(
-            f"{config.environment}-{region.name}",
-            RegionalPlatformArgs(
-                environment=config.environment,
-                zones=region.zones,
-                cidr_block=REGION_CIDRS[region.role],
-                nat_gateways="per-zone" if region.nat_per_zone else "single",
-                network=region.runs_platform,
-                tags={"blueprint:region-role": region.role.value},
-            ),
-            in_region,
-        )
-        outputs["regions"][region.name] = {"role": region.role.value, "kms_key_arn": platform.key.arn}
-        if platform.network is not None:
-            outputs["regions"][region.name]["vpc_id"] = platform.network.vpc_id
-        for placement in footprint.in_region(region.name):
-            tags = {
-                "blueprint:workload": placement.name,
-                "blueprint:tier": placement.tier.value,
-                "blueprint:strategy": placement.strategy.value,
-                "blueprint:region-role": region.role.value,
+    env = config.environment
+    common_tags = {"blueprint:environment": env, "blueprint:stack": pulumi.get_stack(), "managed-by": "pulumi"}
+    providers = {
+        region.name: aws.Provider(f"aws-{region.name}", region=region.name, default_tags=aws.ProviderDefaultTagsArgs(tags=common_tags))
+        for region in footprint.regions
+    }
+    served = [w for w in config.workloads if w.service is not None]
+    primary = footprint.regions[0].name
+    hosted_zone_id = None
+    if served and config.dns_zone:
+        hosted_zone_id = aws.route53.get_zone_output(
+            name=config.dns_zone, private_zone=False, opts=pulumi.InvokeOutputOptions(provider=providers[primary])
+        ).zone_id
+
+    platforms = {r.name: _platform(env, r, footprint, providers[r.name]) for r in footprint.regions}
+    outputs: dict[str, Any] = {
+        "regions": {
+            name: {
+                "role": footprint.region(name).role.value,
+                "kms_key_arn": p.key.arn,
+                **({"vpc_id": p.network.vpc_id} if p.network else {}),
+                **({"cluster_name": p.cluster.cluster_name} if p.cluster else {}),
             }
-            workload = WorkloadRegion(
-                f"{placement.name}-{region.name}",
-                WorkloadRegionArgs(
-                    workload=placement.name,
-                    tier=placement.tier.value,
-                    kms_key_arn=platform.key.arn,
-                    lock_mode=placement.vault.lock_mode.value,
-                    retention_days=placement.vault.retention_days,
-                    tags=tags,
-                ),
-                in_region,
-            )
-            outputs["vaults"][f"{placement.name}/{region.name}"] = workload.vault.bucket
+            for name, p in platforms.items()
+        },
+        "clusters": {name: p.cluster.cluster_name for name, p in platforms.items() if p.cluster},
+        "kubeconfigs": {name: p.cluster.kubeconfig for name, p in platforms.items() if p.cluster},
+        "vaults": {},
+        "endpoints": {},
+        "databases": {},
+        "failover_records": {},
+    }
+
+    alarm_region = _route53_alarms(env, platforms, providers, bool(served))
+    for workload in config.workloads:
+        placements = [p for p in footprint.placements if p.name == workload.name]
+        built = _workload(env, placements, platforms, providers, config.dns_zone, hosted_zone_id, footprint)
+        for placement, region in zip(placements, built):
+            outputs["vaults"][f"{workload.name}/{placement.region}"] = region.vault.bucket
+            if region.load_balancer is not None:
+                outputs["endpoints"].setdefault(workload.name, {})[placement.region] = region.load_balancer.dns_name
+            if region.database is not None:
+                outputs["databases"].setdefault(workload.name, {})[placement.region] = region.database.endpoint
+        if workload.service is not None and alarm_region is not None:
+            dns = _dns(workload.name, placements, built, config.dns_zone, alarm_region, providers[primary])
+            outputs["failover_records"][workload.name] = dns.fqdn
     return outputs
+
+
+def _platform(env: str, region: RegionPlan, footprint: Footprint, provider: aws.Provider) -> RegionalPlatform:
+    here = footprint.in_region(region.name)
+    serves = any(
+        p.workload.service is not None and (region.role is RegionRole.PRIMARY or p.role is not SecondRegionRole.BACKUP_COPIES)
+        for p in here
+    )
+    return RegionalPlatform(
+        f"{env}-{region.name}",
+        RegionalPlatformArgs(
+            environment=env,
+            zones=region.zones,
+            cidr_block=REGION_CIDRS[region.role],
+            nat_gateways="per-zone" if region.nat_per_zone else "single",
+            network=region.runs_platform,
+            cluster=region.runs_platform,
+            access_logs=serves,
+            tags={"blueprint:region-role": region.role.value},
+        ),
+        pulumi.ResourceOptions(providers=[provider]),
+    )
+
+
+class _AlarmTarget:
+    """Where Route 53 health-check alarms go: a provider in us-east-1 and the topic there."""
+
+    def __init__(self, provider: aws.Provider, topic_arn: pulumi.Output[str]):
+        self.provider = provider
+        self.topic_arn = topic_arn
+
+
+def _route53_alarms(env: str, platforms: dict[str, RegionalPlatform], providers: dict[str, aws.Provider], needed: bool) -> Optional[_AlarmTarget]:
+    if not needed:
+        return None
+    own = platforms.get(ROUTE53_METRICS_REGION)
+    if own is not None and own.alarm_topic is not None:
+        return _AlarmTarget(providers[ROUTE53_METRICS_REGION], own.alarm_topic.arn)
+    # The stack does not run in us-east-1: a key and topic there for the health-check alarms only.
+    tags = {RESIDENCY_EXEMPTION_TAG: "route53-health-check-metrics"}
+    provider = aws.Provider(
+        f"aws-{ROUTE53_METRICS_REGION}-route53-alarms",
+        region=ROUTE53_METRICS_REGION,
+        default_tags=aws.ProviderDefaultTagsArgs(tags={"blueprint:environment": env, "blueprint:stack": pulumi.get_stack(), "managed-by": "pulumi"}),
+    )
+    in_region = pulumi.ResourceOptions(providers=[provider])
+    key = KmsKey(f"{env}-route53-alarms-key", KmsKeyArgs(alias_name=f"blueprint/{env}-route53-alarms", description=f"blueprint {env}: Route 53 health-check alarm topic", tags=tags), in_region)
+    topic = AlarmTopic(f"{env}-route53-alarms", AlarmTopicArgs(kms_key_arn=key.arn, tags=tags), in_region)
+    return _AlarmTarget(provider, topic.arn)
+
+
+def _workload(
+    env: str,
+    placements: list[WorkloadPlacement],
+    platforms: dict[str, RegionalPlatform],
+    providers: dict[str, aws.Provider],
+    dns_zone: Optional[str],
+    hosted_zone_id: Any,
+    footprint: Footprint,
+) -> list[WorkloadRegion]:
+    first = placements[0]
+    workload, strategy = first.workload, first.strategy
+    second = placements[1] if len(placements) > 1 else None
+    global_db = None
+    if workload.database is not None and second is not None and strategy.deploys_second_region:
+        global_db = AuroraGlobalCluster(
+            f"{workload.name}-global-db",
+            AuroraGlobalClusterArgs(global_cluster_identifier=f"{env}-{workload.name}", engine=workload.database.engine.value, tags=_tags(first)),
+            pulumi.ResourceOptions(providers=[providers[first.region]]),
+        )
+
+    built: list[WorkloadRegion] = []
+    for placement in placements:
+        region = footprint.region(placement.region)
+        previous_db = built[0].database if built and built[0].database is not None else None
+        built.append(
+            WorkloadRegion(
+                f"{workload.name}-{placement.region}",
+                WorkloadRegionArgs(
+                    environment=env,
+                    placement=placement,
+                    platform=platforms[placement.region],
+                    vpc_cidr_block=REGION_CIDRS[region.role],
+                    dns_zone=dns_zone,
+                    hosted_zone_id=hosted_zone_id,
+                    global_cluster_identifier=global_db.id if global_db is not None else None,
+                    database_depends_on=[previous_db] if previous_db is not None else [],
+                    deletion_protection=is_production(env),
+                    recovery_vault=strategy is Strategy.BACKUP_RESTORE and second is not None,
+                    tags=_tags(placement),
+                ),
+                pulumi.ResourceOptions(providers=[providers[placement.region]]),
+            )
+        )
+
+    if second is not None:
+        source, destination = built
+        VaultReplication(
+            f"{workload.name}-vault-replication",
+            VaultReplicationArgs(
+                source_bucket=source.vault.bucket,
+                source_bucket_arn=source.vault.arn,
+                source_kms_key_arn=platforms[first.region].key.arn,
+                destination_bucket_arn=destination.vault.arn,
+                destination_kms_key_arn=platforms[second.region].key.arn,
+                destination_region=second.region,
+                tags=_tags(first),
+            ),
+            pulumi.ResourceOptions(providers=[providers[first.region]], depends_on=[source.vault.versioning, destination.vault.versioning]),
+        )
+    primary_db = built[0]
+    if strategy is Strategy.BACKUP_RESTORE and primary_db.database is not None and primary_db.recovery_vault is not None and second is not None:
+        copy_to = built[1].recovery_vault
+        DatabaseBackupPlan(
+            f"{workload.name}-db-backup",
+            DatabaseBackupPlanArgs(
+                vault_name=primary_db.recovery_vault.name,
+                copy_destination_vault_arn=copy_to.arn,
+                resource_arns=[primary_db.database.arn],
+                retention_days=first.vault.retention_days,
+                copy_retention_days=first.vault.retention_days,
+                tags=_tags(first),
+            ),
+            pulumi.ResourceOptions(providers=[providers[first.region]]),
+        )
+    return built
+
+
+def _dns(
+    name: str, placements: list[WorkloadPlacement], built: list[WorkloadRegion], dns_zone: Optional[str], alarms: _AlarmTarget, provider: aws.Provider
+) -> DnsFailover:
+    """Route 53 is global; its resources go through the primary region's provider."""
+    first = placements[0]
+    probe = probe_spec(first.tier)
+    endpoints = [
+        DnsEndpoint(
+            region=placement.region,
+            role=placement.region_role.value,
+            alb_dns_name=region.load_balancer.dns_name,
+            alb_zone_id=region.load_balancer.zone_id,
+        )
+        for placement, region in zip(placements, built)
+        if region.load_balancer is not None
+    ]
+    routing = ROUTING[first.strategy] if len(endpoints) > 1 else "simple"
+    return DnsFailover(
+        f"{name}-dns",
+        DnsFailoverArgs(
+            zone_name=dns_zone,
+            record_name=f"{name}.{dns_zone}",
+            routing=routing,
+            endpoints=endpoints,
+            readiness_path=first.workload.service.readiness_path,
+            health_check_interval_s=probe.dns_interval_s,
+            failure_threshold=probe.dns_failure_threshold,
+            alarm_topic_arns=[alarms.topic_arn],
+            alarm_provider=alarms.provider,
+            tags=_tags(first),
+        ),
+        pulumi.ResourceOptions(providers=[provider]),
+    )
+
+
+def _tags(placement: WorkloadPlacement) -> dict[str, str]:
+    return {
+        "blueprint:workload": placement.name,
+        "blueprint:tier": placement.tier.value,
+        "blueprint:strategy": placement.strategy.value,
+        "blueprint:region-role": placement.region_role.value,
+    }

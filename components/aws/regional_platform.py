@@ -1,6 +1,8 @@
-"""The shared platform of one region: its customer-managed key and its network.
+"""The shared platform of one region: its customer-managed key, network, EKS cluster, the bucket
+for load-balancer access logs and the alarm topic.
 
-Every workload of the stack in this region uses them; the EKS cluster joins them in the AWS issue.
+Every workload of the stack in this region uses them. A region that only receives backup copies
+gets the key alone.
 """
 
 from __future__ import annotations
@@ -8,8 +10,11 @@ from __future__ import annotations
 from typing import Literal, Optional
 
 import pulumi
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from components.aws.access_log_bucket import AccessLogBucket, AccessLogBucketArgs
+from components.aws.alarm_topic import AlarmTopic, AlarmTopicArgs
+from components.aws.eks_cluster import EksCluster, EksClusterArgs
 from components.aws.kms_key import KmsKey, KmsKeyArgs
 from components.aws.network import Network, NetworkArgs
 
@@ -24,14 +29,34 @@ class RegionalPlatformArgs(BaseModel):
     nat_gateways: Literal["per-zone", "single"] = "per-zone"
     # The network is optional: a region holding only backup copies needs nothing but the key.
     network: bool = Field(default=True, description="Create the VPC (False: key only, for backup-copy regions).")
+    # Wherever a network runs, a cluster runs: pilot light keeps an empty cluster ready.
+    cluster: bool = Field(default=True, description="Create the region's EKS cluster (needs the network).")
+    cluster_name: Optional[str] = Field(default=None, description="EKS cluster name; defaults to the component name.")
+    cluster_admin_arns: tuple[str, ...] = Field(default=(), description="IAM roles/users granted cluster-admin access entries.")
+    # Secure default: the Kubernetes API is private; a public endpoint only by explicit CIDRs.
+    public_api_cidrs: tuple[str, ...] = Field(default=(), description="CIDRs allowed to reach a public API endpoint (empty: private only).")
+    access_logs: bool = Field(default=False, description="Create the access-log bucket (True where load balancers run).")
+    # Monitoring default: every region that runs something gets an encrypted alarm topic.
+    alarm_topic: bool = Field(default=True, description="Create the region's encrypted SNS alarm topic.")
     tags: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _cluster_needs_network(self) -> "RegionalPlatformArgs":
+        if self.cluster and not self.network:
+            raise ValueError("cluster: an EKS cluster needs the region's network; set network=True or cluster=False")
+        if self.access_logs and not self.network:
+            raise ValueError("access_logs: load balancers need the region's network; set network=True or access_logs=False")
+        return self
 
 
 class RegionalPlatform(pulumi.ComponentResource):
-    """KMS key (rotation on) and, where workloads run, the VPC of one region."""
+    """KMS key (rotation on) and, where workloads run, the VPC, EKS cluster, log bucket and alarm topic."""
 
     key: KmsKey
     network: Optional[Network]
+    cluster: Optional[EksCluster]
+    access_logs: Optional[AccessLogBucket]
+    alarm_topic: Optional[AlarmTopic]
 
     def __init__(self, name: str, args: RegionalPlatformArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("blueprint:aws:RegionalPlatform", name, None, opts)
@@ -45,7 +70,7 @@ class RegionalPlatform(pulumi.ComponentResource):
             ),
             child,
         )
-        self.network = None
+        self.network = self.cluster = self.access_logs = self.alarm_topic = None
         if args.network:
             self.network = Network(
                 f"{name}-net",
@@ -58,7 +83,30 @@ class RegionalPlatform(pulumi.ComponentResource):
                 ),
                 child,
             )
-        outputs = {"key_arn": self.key.arn}
+        if args.cluster and self.network is not None:
+            self.cluster = EksCluster(
+                f"{name}-eks",
+                EksClusterArgs(
+                    cluster_name=args.cluster_name or name,
+                    vpc_id=self.network.vpc_id,
+                    private_subnet_ids=self.network.private_subnet_ids,
+                    kms_key_arn=self.key.arn,
+                    public_access_cidrs=args.public_api_cidrs,
+                    admin_principal_arns=args.cluster_admin_arns,
+                    tags=args.tags,
+                ),
+                child,
+            )
+        if args.access_logs:
+            self.access_logs = AccessLogBucket(f"{name}-access-logs", AccessLogBucketArgs(tags=args.tags), child)
+        if args.alarm_topic:
+            self.alarm_topic = AlarmTopic(f"{name}-alarms", AlarmTopicArgs(kms_key_arn=self.key.arn, tags=args.tags), child)
+
+        outputs: dict[str, pulumi.Input] = {"key_arn": self.key.arn}
         if self.network is not None:
             outputs["vpc_id"] = self.network.vpc_id
+        if self.cluster is not None:
+            outputs["cluster_name"] = self.cluster.cluster_name
+        if self.alarm_topic is not None:
+            outputs["alarm_topic_arn"] = self.alarm_topic.arn
         self.register_outputs(outputs)

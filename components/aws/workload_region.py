@@ -1,6 +1,15 @@
-"""One workload's footprint in one region: for now its immutable backup vault.
+"""One workload's footprint in one region, as its placement (blueprint.footprint) decides.
 
-GPU node pools, the load balancer, the database and DNS records join it in the AWS issue.
+- every region: the workload's immutable backup vault;
+- regions that run it (the primary; the second region unless it only holds backup copies):
+  GPU node groups (minimums scaled by the region's role), the load balancer of a served workload,
+  and its Aurora cluster (primary writer + readers; or the global secondary: readers for
+  active-active and warm standby, headless for pilot light);
+- backup-restore workloads with a database and a second region: a locked AWS Backup vault in
+  both regions (recovery points are copied across).
+
+Cross-region links (vault replication, the global database, backup copies, DNS) are wired by the
+composer (``components.aws.platform``), which sees both regions.
 """
 
 from __future__ import annotations
@@ -10,33 +19,170 @@ from typing import Any, Literal, Optional
 import pulumi
 from pydantic import BaseModel, ConfigDict, Field
 
+from blueprint.catalogs.accelerators import aws_instance_for
+from blueprint.catalogs.tiers import SecondRegionRole, database_backup_retention_days, probe_spec
+from blueprint.footprint import RegionRole, WorkloadPlacement
+from components.aws.aurora_database import AuroraDatabase, AuroraDatabaseArgs
 from components.aws.backup_vault import BackupVault, BackupVaultArgs
+from components.aws.gpu_node_pool import GpuNodePool, GpuNodePoolArgs
+from components.aws.load_balancer import LoadBalancer, LoadBalancerArgs
+from components.aws.recovery_point_vault import RecoveryPointVault, RecoveryPointVaultArgs
+from components.aws.regional_platform import RegionalPlatform
+
+
+def primary_database_instances(placement: WorkloadPlacement, zones: int) -> int:
+    """Writer plus readers in other zones: one per zone (up to three) for mission-critical, so a
+    zone loss still leaves a reader to promote next to a surviving reader; two elsewhere."""
+    return min(zones, 3) if placement.tier.value == "mission-critical" else 2
+
+
+def secondary_database_instances(placement: WorkloadPlacement, zones: int) -> int:
+    """Global secondary readers by the second region's role: active-active sized like the primary,
+    warm standby one reader (promoted on failover, then scaled), pilot light none (headless)."""
+    if placement.role is SecondRegionRole.SERVING:
+        return primary_database_instances(placement, zones)
+    return 1 if placement.role is SecondRegionRole.WARM else 0
 
 
 class WorkloadRegionArgs(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
-    workload: str = Field(pattern=r"^[a-z][a-z0-9-]{1,30}$")
-    tier: Literal["mission-critical", "business-critical", "standard", "best-effort"]
-    kms_key_arn: Any = Field(description="The region's customer-managed key (pulumi.Input[str]).")
-    lock_mode: Literal["COMPLIANCE", "GOVERNANCE"] = Field(description="Object Lock mode from the tier.")
-    retention_days: int = Field(ge=1, le=36500, description="Object Lock days: the tier minimum or more.")
+    environment: str = Field(pattern=r"^[a-z0-9-]{1,20}$", description="Stack environment, used in names.")
+    placement: WorkloadPlacement = Field(description="The workload in this region (blueprint.footprint).")
+    platform: RegionalPlatform = Field(description="The region's shared platform (key, network, cluster, log bucket).")
+    vpc_cidr_block: str = Field(description="The region's VPC range: the database and load balancer talk only inside it.")
+    dns_zone: Optional[str] = Field(default=None, description="Public zone the service names live in (needed with a service).")
+    hosted_zone_id: Any = Field(default=None, description="Route 53 zone ID of dns_zone, for certificate validation.")
+    global_cluster_identifier: Any = Field(default=None, description="Aurora global cluster this region's cluster joins.")
+    database_depends_on: list[Any] = Field(default_factory=list, description="Resources the database must follow (the primary cluster, for a secondary).")
+    # Backup-restore databases copy AWS Backup recovery points to the second region: the composer
+    # asks for a locked recovery-point vault in both regions when there is a second one.
+    recovery_vault: bool = Field(default=False, description="Create a locked AWS Backup vault for the database's recovery points.")
+    # Secure default: load balancers refuse deletion unless the environment is explicitly non-production.
+    deletion_protection: bool = Field(default=True, description="Load balancer deletion protection.")
     tags: dict[str, str] = Field(default_factory=dict)
 
 
 class WorkloadRegion(pulumi.ComponentResource):
     vault: BackupVault
+    gpu_pool: Optional[GpuNodePool]
+    load_balancer: Optional[LoadBalancer]
+    database: Optional[AuroraDatabase]
+    recovery_vault: Optional[RecoveryPointVault]
 
     def __init__(self, name: str, args: WorkloadRegionArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("blueprint:aws:WorkloadRegion", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        placement, platform, workload = args.placement, args.platform, args.placement.workload
+        runs_here = placement.region_role is RegionRole.PRIMARY or placement.role is not SecondRegionRole.BACKUP_COPIES
+        network, cluster = platform.network, platform.cluster
+
         self.vault = BackupVault(
             f"{name}-vault",
             BackupVaultArgs(
-                kms_key_arn=args.kms_key_arn,
-                lock_mode=args.lock_mode,
-                retention_days=args.retention_days,
+                kms_key_arn=platform.key.arn,
+                lock_mode=placement.vault.lock_mode.value,
+                retention_days=placement.vault.retention_days,
                 tags=args.tags,
             ),
-            pulumi.ResourceOptions(parent=self),
+            child,
         )
-        self.register_outputs({"vault_bucket": self.vault.bucket})
+
+        self.gpu_pool = None
+        if runs_here and placement.gpu is not None and workload.gpu is not None and cluster is not None and network is not None:
+            option = aws_instance_for(workload.gpu.accelerator.value, workload.gpu.gpus_per_node)
+            if option is None:  # config validation refuses this first; a hand-made placement may not
+                raise ValueError(f"gpu: no AWS instance type has {workload.gpu.gpus_per_node} x {workload.gpu.accelerator.value}")
+            self.gpu_pool = GpuNodePool(
+                f"{name}-gpu",
+                GpuNodePoolArgs(
+                    cluster_name=cluster.cluster_name,
+                    node_role_arn=cluster.node_role_arn,
+                    subnet_ids_by_zone=network.private_subnet_ids_by_zone,
+                    workload=workload.name,
+                    tier=workload.tier.value,
+                    accelerator=workload.gpu.accelerator.value,
+                    instance_type=option.instance_type,
+                    gpus_per_node=workload.gpu.gpus_per_node,
+                    capacity=workload.gpu.capacity.value,
+                    min_nodes_per_zone=placement.gpu.min_nodes_per_zone,
+                    max_nodes_per_zone=placement.gpu.max_nodes_per_zone,
+                    kms_key_arn=platform.key.arn,
+                    tags=args.tags,
+                ),
+                child,
+            )
+
+        self.load_balancer = None
+        if runs_here and workload.service is not None and network is not None:
+            if not args.dns_zone or args.hosted_zone_id is None:
+                raise ValueError(f"{workload.name}: a served workload needs dns_zone and hosted_zone_id for its certificate")
+            if platform.access_logs is None:
+                raise ValueError(f"{workload.name}: the region's platform has no access-log bucket; create it with access_logs=True")
+            probe = probe_spec(workload.tier)
+            self.load_balancer = LoadBalancer(
+                f"{name}-lb",
+                LoadBalancerArgs(
+                    vpc_id=network.vpc_id,
+                    vpc_cidr_block=args.vpc_cidr_block,
+                    public_subnet_ids=network.public_subnet_ids,
+                    domain_name=f"{workload.name}.{args.dns_zone}",
+                    regional_domain_name=f"{workload.name}.{placement.region}.{args.dns_zone}",
+                    hosted_zone_id=args.hosted_zone_id,
+                    service_port=workload.service.port,
+                    readiness_path=workload.service.readiness_path,
+                    health_check_interval_s=probe.lb_interval_s,
+                    health_check_timeout_s=probe.lb_timeout_s,
+                    healthy_threshold=probe.lb_healthy_threshold,
+                    unhealthy_threshold=probe.lb_unhealthy_threshold,
+                    deletion_protection=args.deletion_protection,
+                    access_logs_bucket=platform.access_logs.bucket,
+                    access_logs_prefix=workload.name,
+                    tags=args.tags,
+                ),
+                child,
+            )
+
+        self.database = None
+        if runs_here and workload.database is not None and network is not None:
+            primary = placement.region_role is RegionRole.PRIMARY
+            zones = len(network.zones)
+            self.database = AuroraDatabase(
+                f"{name}-db",
+                AuroraDatabaseArgs(
+                    identifier=f"{args.environment}-{workload.name}",
+                    engine=workload.database.engine.value,
+                    size=workload.database.size.value,
+                    role="primary" if primary else "secondary",
+                    global_cluster_identifier=args.global_cluster_identifier,
+                    instance_count=primary_database_instances(placement, zones) if primary else secondary_database_instances(placement, zones),
+                    zones=network.zones,
+                    subnet_ids=network.private_subnet_ids,
+                    vpc_id=network.vpc_id,
+                    allowed_cidr_blocks=[args.vpc_cidr_block],
+                    kms_key_arn=platform.key.arn,
+                    backup_retention_days=database_backup_retention_days(workload.tier),
+                    tags=args.tags,
+                ),
+                pulumi.ResourceOptions(parent=self, depends_on=args.database_depends_on),
+            )
+
+        self.recovery_vault = None
+        if args.recovery_vault and workload.database is not None:
+            self.recovery_vault = RecoveryPointVault(
+                f"{name}-recovery-vault",
+                RecoveryPointVaultArgs(
+                    kms_key_arn=platform.key.arn,
+                    lock_mode=placement.vault.lock_mode.value,
+                    min_retention_days=placement.vault.retention_days,
+                    tags=args.tags,
+                ),
+                child,
+            )
+
+        outputs: dict[str, Any] = {"vault_bucket": self.vault.bucket}
+        if self.load_balancer is not None:
+            outputs["load_balancer_dns_name"] = self.load_balancer.dns_name
+        if self.database is not None:
+            outputs["database_endpoint"] = self.database.endpoint
+        self.register_outputs(outputs)

@@ -145,6 +145,12 @@ def test_outputs():
     plan_program(program, stack="test", config={"aws:region": "eu-central-1"})
     assert out["v"].lock_mode == "GOVERNANCE"
     assert out["v"].retention_days == 14
+    # The versioning child is exposed so replication can wait for it (VaultReplication's depends_on).
+    import pulumi_aws as aws
+
+    assert isinstance(out["v"].versioning, aws.s3.BucketVersioning)
+    assert out["v"].versioning.pulumi_resource_name == "vault-versioning"
+    assert out["v"].bucket_arn is out["v"].arn
 
 
 @pytest.mark.parametrize(

@@ -69,6 +69,15 @@ def test_key_policy_lets_cloudwatch_logs_use_key_only_for_this_accounts_log_grou
     assert all(s["Principal"] != "*" for s in _policy(plan)["Statement"])
 
 
+def test_key_policy_lets_cloudwatch_alarms_of_this_account_publish_to_encrypted_topics(plan):
+    statements = {s["Sid"]: s for s in _policy(plan)["Statement"]}
+    alarms = statements["AllowCloudWatchAlarms"]
+    assert alarms["Effect"] == "Allow"
+    assert alarms["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert alarms["Action"] == ["kms:Decrypt", "kms:GenerateDataKey*"]
+    assert alarms["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
+
+
 def test_key_policy_follows_the_provider_region_not_a_hardcoded_one():
     other = _plan(region="us-west-2")
     policy = json.loads(other.named("cmk-key").inputs["policy"])

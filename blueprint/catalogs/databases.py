@@ -1,0 +1,134 @@
+"""Database catalog: engine and size of a workload's ``database`` -> managed-database settings.
+
+Pure data, no cloud SDK imports. The config speaks cloud-neutral words (``engine: postgres |
+mysql``, ``size: small | medium | large | xlarge``); each cloud maps them here. AWS (Aurora) is
+catalogued today; a cloud is added by a mapping per size (like :data:`AWS_INSTANCE_CLASSES`) and a
+lookup function (like :func:`aws_instance_class`), keeping :data:`ENGINES` and :data:`SIZES` the
+single source of the allowed values.
+
+Where the AWS figures come from (checked late 2026)
+--------------------------------------------------
+* Engine versions: Aurora PostgreSQL 16.13 (release notes, "Aurora PostgreSQL 16.13, April 6,
+  2026") and Aurora MySQL 3.10.4 (``8.0.mysql_aurora.3.10.4``, "Aurora MySQL database engine
+  updates 2026-03-30 (version 3.10.4)"; 3.10 is a long-term-support minor). Both support Aurora
+  Global Database ("Supported Regions and DB engines for Aurora global databases": Aurora MySQL
+  3.01.0 and higher; Aurora PostgreSQL 16 versions). AWS retires old minors, so the pin is
+  revisited with each catalog update; running clusters keep their version (the component ignores
+  later engine-version drift, upgrades go through the global cluster or a planned change).
+* Parameter group families follow RDS's ``DBParameterGroupFamily`` names (``aurora-postgresql16``,
+  ``aurora-mysql8.0``).
+* TLS: ``rds.force_ssl = 1`` (Aurora PostgreSQL; default 0, "Securing Aurora PostgreSQL data
+  with SSL/TLS") and ``require_secure_transport = ON`` (Aurora MySQL 3; default OFF). Both are
+  dynamic, so ``apply_method = immediate``.
+* Instance classes: memory-optimised Graviton3 ``db.r7g``, because "An Aurora global database
+  requires DB instance classes that are optimized for memory-intensive applications"
+  ("Configuration requirements of an Amazon Aurora global database"): burstable ``db.t*`` classes
+  are refused there. Regions newer than the catalog may lack a class; check with
+  ``aws rds describe-orderable-db-instance-options``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Mapping
+
+__all__ = [
+    "AURORA_ENGINES",
+    "AWS_INSTANCE_CLASSES",
+    "AuroraEngine",
+    "DbParameter",
+    "ENGINES",
+    "SIZES",
+    "aurora_engine",
+    "aws_instance_class",
+]
+
+ENGINES: tuple[str, ...] = ("postgres", "mysql")
+SIZES: tuple[str, ...] = ("small", "medium", "large", "xlarge")
+
+
+@dataclass(frozen=True)
+class DbParameter:
+    """One engine parameter of a (cluster) parameter group."""
+
+    name: str
+    value: str
+    apply_method: str = "immediate"  # every parameter catalogued here is dynamic
+
+
+@dataclass(frozen=True)
+class AuroraEngine:
+    """How blueprint runs one config engine on Aurora."""
+
+    engine: str  # the config value: postgres | mysql
+    aurora_engine: str  # RDS engine name
+    engine_version: str  # pinned; supports Aurora Global Database
+    parameter_group_family: str
+    port: int
+    tls_parameter: DbParameter  # refuses unencrypted client connections
+    log_parameters: tuple[DbParameter, ...]  # what the exported logs need to contain something
+    cloudwatch_log_exports: tuple[str, ...]
+
+    @property
+    def cluster_parameters(self) -> tuple[DbParameter, ...]:
+        """Everything blueprint sets in the cluster parameter group, TLS first."""
+        return (self.tls_parameter, *self.log_parameters)
+
+
+AURORA_ENGINES: Mapping[str, AuroraEngine] = MappingProxyType(
+    {
+        "postgres": AuroraEngine(
+            engine="postgres",
+            aurora_engine="aurora-postgresql",
+            engine_version="16.13",
+            parameter_group_family="aurora-postgresql16",
+            port=5432,
+            tls_parameter=DbParameter("rds.force_ssl", "1"),
+            # Who connected and when: the audit trail the exported "postgresql" log carries.
+            log_parameters=(DbParameter("log_connections", "1"), DbParameter("log_disconnections", "1")),
+            cloudwatch_log_exports=("postgresql",),
+        ),
+        "mysql": AuroraEngine(
+            engine="mysql",
+            aurora_engine="aurora-mysql",
+            engine_version="8.0.mysql_aurora.3.10.4",
+            parameter_group_family="aurora-mysql8.0",
+            port=3306,
+            tls_parameter=DbParameter("require_secure_transport", "ON"),
+            # The "audit" and "slowquery" exports stay empty unless these are on (Advanced Auditing).
+            log_parameters=(
+                DbParameter("server_audit_logging", "1"),
+                DbParameter("server_audit_events", "CONNECT,QUERY_DCL,QUERY_DDL"),
+                DbParameter("slow_query_log", "1"),
+            ),
+            cloudwatch_log_exports=("audit", "error", "slowquery"),
+        ),
+    }
+)
+
+# Size -> Aurora DB instance class (memory optimised, Graviton3; never burstable, see module doc).
+AWS_INSTANCE_CLASSES: Mapping[str, str] = MappingProxyType(
+    {
+        "small": "db.r7g.large",  # 2 vCPU, 16 GiB
+        "medium": "db.r7g.xlarge",  # 4 vCPU, 32 GiB
+        "large": "db.r7g.2xlarge",  # 8 vCPU, 64 GiB
+        "xlarge": "db.r7g.4xlarge",  # 16 vCPU, 128 GiB
+    }
+)
+
+
+def aurora_engine(engine: str) -> AuroraEngine:
+    """The Aurora settings of a config engine (``postgres`` | ``mysql``)."""
+    try:
+        return AURORA_ENGINES[engine]
+    except KeyError:
+        raise ValueError(f"engine {engine!r} is not catalogued; choose one of {', '.join(ENGINES)}") from None
+
+
+def aws_instance_class(size: str) -> str:
+    """The Aurora instance class of a config size (``small`` .. ``xlarge``)."""
+    try:
+        return AWS_INSTANCE_CLASSES[size]
+    except KeyError:
+        raise ValueError(f"size {size!r} is not catalogued; choose one of {', '.join(SIZES)}") from None

@@ -1,0 +1,275 @@
+"""DnsFailover: one served workload's global name in Route 53, routed to its regional load
+balancers by latency, by failover or simply, with a health check and an alarm per region.
+
+Children (component named ``n``, endpoint region ``r``):
+    ``n-r-health-check``  aws.route53.HealthCheck (HTTPS to the region's ALB, readiness path)
+    ``n-r-record``        aws.route53.Record (alias A record to the region's ALB)
+    ``n-r-alarm``         aws.cloudwatch.MetricAlarm on the health check, in us-east-1
+    ``n-us-east-1``       aws.Provider for the alarms, only when no ``alarm_provider`` is given
+
+Records are alias records: they have no TTL of their own; Route 53 answers with the load
+balancer's record TTL (60 s), which bounds how long resolvers keep a failed region's address.
+
+Route 53 publishes health-check metrics (AWS/Route53 HealthCheckStatus) in us-east-1 only, so the
+alarms live there whatever the stack's jurisdiction. This is a documented residency exemption:
+an alarm holds a health check's up/down status and the checked ALB host name, no customer data.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal, Optional
+
+import pulumi
+import pulumi_aws as aws
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ._tags import check_tags, merge_tags
+from .load_balancer import check_domain_name
+
+# Region of the Route 53 health-check metrics (and therefore of their alarms).
+ROUTE53_METRICS_REGION = "us-east-1"
+
+# Every region Route 53 runs health checkers in (Route 53 API, HealthCheckRegion: the only values
+# a health check's `regions` accepts; at least three are required). All of them: a checker region
+# of its own having trouble can never outvote the others.
+HEALTH_CHECKER_REGIONS = (
+    "us-east-1", "us-west-1", "us-west-2", "eu-west-1", "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "sa-east-1",
+)
+
+_REGION = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d+$")
+_SNS_ARN = re.compile(r"^arn:aws[a-z-]*:sns:(?P<region>[a-z0-9-]+):\d{12}:[A-Za-z0-9_.-]+$")
+
+
+class DnsEndpoint(BaseModel):
+    """One regional load balancer behind the global name."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    region: str = Field(description="AWS region of the load balancer, e.g. 'eu-central-1' (also its latency region).")
+    role: Literal["primary", "secondary"] = Field(description="'primary' or 'secondary': the failover role of the region.")
+    alb_dns_name: Any = Field(description="pulumi.Input[str]: the load balancer's DNS name (LoadBalancer.dns_name).")
+    alb_zone_id: Any = Field(description="pulumi.Input[str]: the load balancer's canonical hosted zone (LoadBalancer.zone_id).")
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, v: str) -> str:
+        if not _REGION.match(v):
+            raise ValueError(f"region: {v!r} is not an AWS region name; use e.g. 'eu-central-1'")
+        return v
+
+
+class DnsFailoverArgs(BaseModel):
+    """Settings of a workload's global DNS name and its regional health checks."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    zone_name: str = Field(description="The existing public hosted zone, e.g. 'ml.example.com' (looked up by name).")
+    record_name: str = Field(description="The workload's name inside the zone, e.g. 'fraud-scoring.ml.example.com'.")
+    routing: Literal["latency", "failover", "simple"] = Field(
+        description="'latency': every endpoint answers, nearest healthy first (>= 2 regions); 'failover': the primary "
+        "answers while healthy, else the secondary (exactly one of each); 'simple': one endpoint."
+    )
+    endpoints: list[DnsEndpoint] = Field(description="The regional load balancers, one per region.")
+    readiness_path: str = Field(description="Path the health checks request over HTTPS, e.g. '/ready' (must start with '/').")
+    port: int = Field(default=443, description="Port the health checks connect to (1..65535). Default 443: the ALB's HTTPS listener.")
+    health_check_interval_s: Literal[10, 30] = Field(
+        description="Seconds between a checker's requests: 10 (fast) or 30 (standard), the only values Route 53 offers; tiers pick it."
+    )
+    failure_threshold: int = Field(description="Consecutive failures before an endpoint is unhealthy (Route 53: 1..10).")
+    alarm_topic_arns: list[Any] = Field(
+        default_factory=list,
+        description="pulumi.Input[str] ARNs of SNS topics in us-east-1 notified when a health check fails and recovers. Default: none.",
+    )
+    alarm_provider: Optional[Any] = Field(
+        default=None,
+        description="A pulumi aws.Provider for us-east-1 that creates the alarms. Default None: the component "
+        "creates its own child provider for us-east-1 (Route 53 metrics exist only there).",
+    )
+    tags: dict[str, str] = Field(default_factory=dict, description="Tags merged onto every taggable child.")
+
+    @field_validator("zone_name")
+    @classmethod
+    def _zone(cls, v: str) -> str:
+        return check_domain_name("zone_name", v.rstrip("."))
+
+    @field_validator("record_name")
+    @classmethod
+    def _record(cls, v: str) -> str:
+        return check_domain_name("record_name", v.rstrip("."))
+
+    @field_validator("readiness_path")
+    @classmethod
+    def _path(cls, v: str) -> str:
+        if not v.startswith("/") or len(v) > 255 or any(c.isspace() for c in v):
+            raise ValueError(f"readiness_path: {v!r} must be an absolute HTTP path without spaces, at most 255 characters (Route 53), e.g. '/ready'")
+        return v
+
+    @field_validator("port")
+    @classmethod
+    def _port(cls, v: int) -> int:
+        if not 1 <= v <= 65535:
+            raise ValueError(f"port: {v} is not a TCP port; pass 1..65535 (default 443)")
+        return v
+
+    @field_validator("failure_threshold")
+    @classmethod
+    def _threshold(cls, v: int) -> int:
+        if not 1 <= v <= 10:
+            raise ValueError(f"failure_threshold: {v} is outside the Route 53 range 1..10 consecutive failures")
+        return v
+
+    @field_validator("alarm_topic_arns")
+    @classmethod
+    def _topics(cls, v: list[Any]) -> list[Any]:
+        for arn in v:
+            if isinstance(arn, pulumi.Output):
+                continue
+            m = _SNS_ARN.match(arn) if isinstance(arn, str) else None
+            if m is None:
+                raise ValueError(f"alarm_topic_arns: {arn!r} is not an SNS topic ARN; pass e.g. AlarmTopic(...).arn")
+            if m.group("region") != ROUTE53_METRICS_REGION:
+                raise ValueError(
+                    f"alarm_topic_arns: {arn!r} is in {m.group('region')}; the alarms live in {ROUTE53_METRICS_REGION} "
+                    f"(Route 53 metrics exist only there) and can notify topics of that region only - pass a topic in {ROUTE53_METRICS_REGION}"
+                )
+        return v
+
+    @field_validator("alarm_provider")
+    @classmethod
+    def _provider(cls, v: Optional[Any]) -> Optional[Any]:
+        if v is not None and not isinstance(v, pulumi.ProviderResource):
+            raise ValueError(
+                f"alarm_provider: {v!r} is not a Pulumi provider; pass aws.Provider(..., region='us-east-1') or leave it "
+                "unset to let the component create one"
+            )
+        return v
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, v: dict[str, str]) -> dict[str, str]:
+        return check_tags("tags", v)
+
+    @model_validator(mode="after")
+    def _routing_fits_endpoints(self) -> DnsFailoverArgs:
+        if self.record_name != self.zone_name and not self.record_name.endswith(f".{self.zone_name}"):
+            raise ValueError(
+                f"record_name: {self.record_name!r} is not inside zone_name {self.zone_name!r}; use a name ending in "
+                f"'.{self.zone_name}', e.g. 'fraud-scoring.{self.zone_name}'"
+            )
+        regions = [e.region for e in self.endpoints]
+        repeated = sorted({r for r in regions if regions.count(r) > 1})
+        if repeated:
+            raise ValueError(f"endpoints: regions {repeated} appear more than once; give one endpoint per region")
+        roles = sorted(e.role for e in self.endpoints)
+        if self.routing == "latency" and len(self.endpoints) < 2:
+            raise ValueError(
+                f"endpoints: routing 'latency' needs at least 2 endpoints in distinct regions, got {regions}; "
+                "add a region or use routing 'simple'"
+            )
+        if self.routing == "failover" and roles != ["primary", "secondary"]:
+            raise ValueError(
+                f"endpoints: routing 'failover' needs exactly one 'primary' and one 'secondary' endpoint, got roles {roles}; "
+                "mark the serving region primary and the standby secondary"
+            )
+        if self.routing == "simple" and len(self.endpoints) != 1:
+            raise ValueError(
+                f"endpoints: routing 'simple' takes exactly 1 endpoint, got {len(self.endpoints)} ({regions}); "
+                "pass one endpoint or use routing 'latency' / 'failover'"
+            )
+        return self
+
+
+class DnsFailover(pulumi.ComponentResource):
+    """A workload's global alias record(s) with per-region HTTPS health checks and us-east-1 alarms."""
+
+    fqdn: pulumi.Output[str]
+    health_check_ids: dict[str, pulumi.Output[str]]
+    record_names: dict[str, pulumi.Output[str]]
+
+    def __init__(self, name: str, args: DnsFailoverArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
+        super().__init__("blueprint:aws:DnsFailover", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        tags = args.tags
+
+        zone_id = aws.route53.get_zone_output(
+            name=args.zone_name, private_zone=False, opts=pulumi.InvokeOutputOptions(parent=self)
+        ).zone_id
+        alarm_provider = args.alarm_provider
+        if alarm_provider is None:
+            # Route 53 metrics exist only in us-east-1 (module doc: documented residency exemption).
+            alarm_provider = aws.Provider(f"{name}-{ROUTE53_METRICS_REGION}", region=ROUTE53_METRICS_REGION, opts=child)
+        in_metrics_region = pulumi.ResourceOptions(parent=self, provider=alarm_provider)
+
+        self.health_check_ids = {}
+        self.record_names = {}
+        records: list[aws.route53.Record] = []
+        for endpoint in args.endpoints:
+            prefix = f"{name}-{endpoint.region}"
+            check = aws.route53.HealthCheck(
+                f"{prefix}-health-check",
+                type="HTTPS",
+                fqdn=endpoint.alb_dns_name,
+                port=args.port,
+                resource_path=args.readiness_path,
+                request_interval=args.health_check_interval_s,
+                failure_threshold=args.failure_threshold,
+                measure_latency=True,
+                enable_sni=True,
+                regions=list(HEALTH_CHECKER_REGIONS),
+                tags=merge_tags(tags, f"{prefix}-health-check"),
+                opts=child,
+            )
+            policy: dict[str, Any] = {}
+            if args.routing == "latency":
+                policy = {
+                    "set_identifier": endpoint.region,
+                    "latency_routing_policies": [aws.route53.RecordLatencyRoutingPolicyArgs(region=endpoint.region)],
+                    "health_check_id": check.id,
+                }
+            elif args.routing == "failover":
+                policy = {
+                    "set_identifier": endpoint.region,
+                    "failover_routing_policies": [aws.route53.RecordFailoverRoutingPolicyArgs(type=endpoint.role.upper())],
+                    "health_check_id": check.id,
+                }
+            # Simple routing: a plain alias record (Route 53 ignores health checks on it); the
+            # health check still feeds the alarm.
+            record = aws.route53.Record(
+                f"{prefix}-record",
+                zone_id=zone_id,
+                name=args.record_name,
+                type="A",
+                # Alias: no TTL of its own, Route 53 answers with the ALB's 60 s.
+                aliases=[
+                    aws.route53.RecordAliasArgs(
+                        name=endpoint.alb_dns_name, zone_id=endpoint.alb_zone_id, evaluate_target_health=True
+                    )
+                ],
+                **policy,
+                opts=child,
+            )
+            aws.cloudwatch.MetricAlarm(
+                f"{prefix}-alarm",
+                alarm_description=f"{args.record_name} in {endpoint.region}: the Route 53 health check of the load balancer failed",
+                namespace="AWS/Route53",
+                metric_name="HealthCheckStatus",
+                dimensions={"HealthCheckId": check.id},
+                statistic="Minimum",
+                comparison_operator="LessThanThreshold",
+                threshold=1,
+                period=60,
+                evaluation_periods=1,
+                # No data means no checker reached the endpoint: treat as down.
+                treat_missing_data="breaching",
+                alarm_actions=list(args.alarm_topic_arns),
+                ok_actions=list(args.alarm_topic_arns),
+                tags=merge_tags(tags, f"{prefix}-alarm"),
+                opts=in_metrics_region,
+            )
+            self.health_check_ids[endpoint.region] = check.id
+            self.record_names[endpoint.region] = record.name
+            records.append(record)
+
+        self.fqdn = records[0].fqdn
+        self.register_outputs({"fqdn": self.fqdn, "health_check_ids": self.health_check_ids, "record_names": self.record_names})

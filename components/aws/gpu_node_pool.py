@@ -1,0 +1,331 @@
+"""GpuNodePool: one workload's GPU nodes in one region, as one EKS managed node group per zone that
+offers the instance type (so the cluster autoscaler scales each zone on its own and zonal EBS
+volumes always find a node in their zone).
+
+Children (component named ``n``):
+    ``n-node-ebs-grant``          aws.kms.Grant: EC2 Auto Scaling may use the CMK for the root volumes
+    ``n-launch-template``         aws.ec2.LaunchTemplate (IMDSv2 only, encrypted gp3 root), shared by the zones
+    ``n-<zone>-on-demand``        aws.eks.NodeGroup, ON_DEMAND (capacity "on-demand" and "mixed")
+    ``n-<zone>-spot``             aws.eks.NodeGroup, SPOT (capacity "spot" and "mixed")
+
+Capacity:
+    on-demand  one ON_DEMAND group per zone, min..max.
+    spot       one SPOT group per zone, min..max, instance types widened with the catalog's other
+               shapes of the same accelerator and GPU count that the zone offers.
+    mixed      per zone an ON_DEMAND group holding the minimum (min..max(min, 1)) plus a SPOT group
+               for the burst (0..max - max(min, 1)); the per-zone total never exceeds max.
+
+Outputs: ``zones`` (zones used), ``skipped_zones`` (asked for but not offering the type),
+``node_group_names`` (zone -> name of the group holding the minimum: the on-demand one, or the spot
+one for spot-only pools), ``spot_node_group_names`` (zone -> spot group; empty for on-demand pools),
+``launch_template_id``.
+
+Desired size starts at the minimum and then belongs to the cluster autoscaler (``ignore_changes`` on
+``scalingConfig.desiredSize``). EKS tags each group's Auto Scaling group for the autoscaler's
+auto-discovery; the same ``k8s.io/cluster-autoscaler/*`` tags are set on the node groups too.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+import pulumi
+import pulumi_aws as aws
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from blueprint.catalogs.accelerators import ACCELERATOR_NAMES, accelerator
+
+from ._tags import check_kms_key_arn, check_tags, merge_tags
+from .eks_cluster import ASG_KMS_OPERATIONS, asg_service_role_arn, launch_template_security
+
+_WORKLOAD = re.compile(r"^[a-z][a-z0-9-]{1,30}$")
+_ZONE = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d[a-z]$")
+# EKS Nodegroup amiType for x86_64 GPU nodes: Amazon Linux 2023 with the NVIDIA driver and toolkit.
+GPU_AMI_TYPE = "AL2023_x86_64_NVIDIA"
+# Pods that do not tolerate this taint never land on (expensive) GPU nodes; the NVIDIA device plugin
+# and GPU workloads tolerate it. EKS API taint effects are NO_SCHEDULE / NO_EXECUTE / PREFER_NO_SCHEDULE.
+GPU_TAINT = {"key": "nvidia.com/gpu", "value": "true", "effect": "NO_SCHEDULE"}
+LABEL_PREFIX = "blueprint.dev"
+_CAPACITY_TYPE = {"on-demand": "ON_DEMAND", "spot": "SPOT"}
+
+
+class GpuNodePoolArgs(BaseModel):
+    """One workload's GPU node pool in one region."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    cluster_name: Any = Field(description="pulumi.Input[str]: EKS cluster name, e.g. EksCluster(...).cluster_name.")
+    node_role_arn: Any = Field(description="pulumi.Input[str]: node IAM role ARN, e.g. EksCluster(...).node_role_arn.")
+    subnet_ids_by_zone: dict[str, Any] = Field(
+        description="Zone name -> private subnet id (pulumi.Input[str]), at least one. Zones that do not offer "
+        "instance_type are skipped (listed in skipped_zones).",
+    )
+    workload: str = Field(description="Workload name, [a-z][a-z0-9-]{1,30}; labels and tags the nodes.")
+    tier: Literal["mission-critical", "business-critical", "standard", "best-effort"] = Field(
+        description="The workload's tier; labels the nodes. mission-critical refuses spot-only capacity.",
+    )
+    accelerator: str = Field(description=f"GPU model, one of {', '.join(ACCELERATOR_NAMES)}.")
+    instance_type: str = Field(description="EC2 instance type carrying that accelerator, from the accelerator catalog.")
+    gpus_per_node: int = Field(description="GPUs per node; must equal the catalogued instance type's GPU count.")
+    # Default on-demand: GPU spot capacity is scarce and reclaimed with two minutes' notice.
+    capacity: Literal["on-demand", "spot", "mixed"] = Field(
+        default="on-demand",
+        description="Default 'on-demand'. 'spot': spot only (refused for mission-critical). 'mixed': on-demand "
+        "for the minimum plus spot for the burst.",
+    )
+    min_nodes_per_zone: int = Field(description="Minimum (and initial desired) nodes per zone, >= 0 (0 = pilot light).")
+    max_nodes_per_zone: int = Field(description="Maximum nodes per zone, >= 1 and >= min_nodes_per_zone.")
+    kms_key_arn: Any = Field(description="pulumi.Input[str]: ARN of the customer-managed KMS key for the root volumes.")
+    root_volume_gib: int = Field(
+        default=200,
+        description="Root gp3 volume size in GiB (50..16384). Default 200: GPU inference images (CUDA, model "
+        "runtimes) are tens of GiB and kubelet evicts pods when the image filesystem fills up.",
+    )
+    tags: dict[str, str] = Field(default_factory=dict, description="Tags merged onto every taggable child.")
+
+    @field_validator("subnet_ids_by_zone")
+    @classmethod
+    def _zones(cls, v: dict[str, Any]) -> dict[str, Any]:
+        if not v:
+            raise ValueError("subnet_ids_by_zone: empty; map at least one zone to its private subnet id")
+        for zone in v:
+            if not isinstance(zone, str) or not _ZONE.match(zone):
+                raise ValueError(
+                    f"subnet_ids_by_zone: {zone!r} is not an availability zone name; use names like 'eu-central-1a'"
+                )
+        regions = {zone[:-1] for zone in v}
+        if len(regions) > 1:
+            raise ValueError(
+                f"subnet_ids_by_zone: zones {sorted(v)!r} span regions {sorted(regions)!r}; a pool lives in one "
+                "region, create one GpuNodePool per region"
+            )
+        literal = [s for s in v.values() if isinstance(s, str)]
+        if len(set(literal)) != len(literal):
+            raise ValueError(f"subnet_ids_by_zone: {literal!r} maps two zones to the same subnet; give each zone its own")
+        return v
+
+    @field_validator("workload")
+    @classmethod
+    def _workload(cls, v: str) -> str:
+        if not _WORKLOAD.match(v):
+            raise ValueError(
+                f"workload: {v!r} must match [a-z][a-z0-9-]{{1,30}} (lower case, digits, '-'), e.g. 'fraud-scoring'"
+            )
+        return v
+
+    @field_validator("accelerator")
+    @classmethod
+    def _accelerator(cls, v: str) -> str:
+        if v not in ACCELERATOR_NAMES:
+            raise ValueError(f"accelerator: {v!r} is not catalogued; choose one of {', '.join(ACCELERATOR_NAMES)}")
+        if not accelerator(v).aws:
+            raise ValueError(f"accelerator: {v!r} has no AWS instance type in the catalog; choose another accelerator")
+        return v
+
+    @field_validator("min_nodes_per_zone")
+    @classmethod
+    def _min(cls, v: int) -> int:
+        if v < 0:
+            raise ValueError(f"min_nodes_per_zone: {v} is negative; use 0 (scale from zero) or more")
+        return v
+
+    @field_validator("max_nodes_per_zone")
+    @classmethod
+    def _max(cls, v: int) -> int:
+        if v < 1:
+            raise ValueError(f"max_nodes_per_zone: {v} must be at least 1 (EKS node groups need a maximum size >= 1)")
+        return v
+
+    @field_validator("root_volume_gib")
+    @classmethod
+    def _root(cls, v: int) -> int:
+        if not 50 <= v <= 16384:
+            raise ValueError(
+                f"root_volume_gib: {v} is outside 50..16384 (gp3 allows up to 16384 GiB; GPU images need at least "
+                "50); default 200"
+            )
+        return v
+
+    @field_validator("kms_key_arn")
+    @classmethod
+    def _kms(cls, v: Any) -> Any:
+        return check_kms_key_arn("kms_key_arn", v)
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, v: dict[str, str]) -> dict[str, str]:
+        return check_tags("tags", v)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> GpuNodePoolArgs:
+        shapes = {o.instance_type: o for o in accelerator(self.accelerator).aws}
+        shape = shapes.get(self.instance_type)
+        if shape is None:
+            raise ValueError(
+                f"instance_type: {self.instance_type!r} does not carry {self.accelerator}; catalogued AWS types "
+                f"for it are {', '.join(sorted(shapes))}"
+            )
+        if shape.gpus != self.gpus_per_node:
+            by_count = ", ".join(f"{o.gpus} -> {o.instance_type}" for o in shapes.values())
+            raise ValueError(
+                f"gpus_per_node: {self.gpus_per_node} does not match {self.instance_type} ({shape.gpus} GPU(s)); "
+                f"{self.accelerator} shapes are {by_count}"
+            )
+        if self.max_nodes_per_zone < self.min_nodes_per_zone:
+            raise ValueError(
+                f"max_nodes_per_zone: {self.max_nodes_per_zone} is below min_nodes_per_zone "
+                f"({self.min_nodes_per_zone}); raise it to at least {self.min_nodes_per_zone}"
+            )
+        if self.capacity == "spot" and self.tier == "mission-critical":
+            raise ValueError(
+                "capacity: 'spot' leaves a mission-critical workload without guaranteed GPUs (spot capacity is "
+                "reclaimed with two minutes' notice); use 'on-demand' or 'mixed' (on-demand minimum, spot burst)"
+            )
+        if self.capacity == "mixed" and self.max_nodes_per_zone <= max(self.min_nodes_per_zone, 1):
+            raise ValueError(
+                f"capacity: 'mixed' needs max_nodes_per_zone ({self.max_nodes_per_zone}) above "
+                f"max(min_nodes_per_zone, 1) = {max(self.min_nodes_per_zone, 1)} so the spot group has room to "
+                "burst; raise max_nodes_per_zone or use 'on-demand'"
+            )
+        return self
+
+    def spot_instance_types(self) -> list[str]:
+        """instance_type first, then the catalog's other shapes of the same accelerator and GPU count."""
+        others = [o.instance_type for o in accelerator(self.accelerator).aws
+                  if o.gpus == self.gpus_per_node and o.instance_type != self.instance_type]
+        return [self.instance_type, *others]
+
+    def labels(self) -> dict[str, str]:
+        return {
+            f"{LABEL_PREFIX}/accelerator": self.accelerator,
+            f"{LABEL_PREFIX}/workload": self.workload,
+            f"{LABEL_PREFIX}/tier": self.tier,
+        }
+
+
+def _grant_name(cluster: str, component: str) -> str:
+    # KMS grant names: 1..256 of [a-zA-Z0-9:/_-].
+    return re.sub(r"[^a-zA-Z0-9:/_-]+", "-", f"{cluster}-{component}-node-ebs")[:256]
+
+
+class GpuNodePool(pulumi.ComponentResource):
+    """GPU nodes for one workload in one region: a managed node group per offering zone (two per zone
+    for mixed capacity), AL2023 NVIDIA AMI, tainted nvidia.com/gpu, IMDSv2 only, CMK-encrypted root."""
+
+    def __init__(self, name: str, args: GpuNodePoolArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("blueprint:aws:GpuNodePool", name, None, opts)
+        invoke = pulumi.InvokeOptions(parent=self)
+
+        # Synchronous invokes: the number of node groups must be known while the program runs.
+        region = aws.get_region(opts=invoke).region
+        requested = sorted(args.subnet_ids_by_zone)
+        candidates = args.spot_instance_types() if args.capacity != "on-demand" else [args.instance_type]
+        offerings = aws.ec2.get_instance_type_offerings(
+            location_type="availability-zone",
+            filters=[
+                aws.ec2.GetInstanceTypeOfferingsFilterArgs(name="instance-type", values=candidates),
+                aws.ec2.GetInstanceTypeOfferingsFilterArgs(name="location", values=requested),
+            ],
+            opts=invoke,
+        )
+        offered: dict[str, set[str]] = {}
+        for instance_type, location in zip(offerings.instance_types, offerings.locations):
+            offered.setdefault(location, set()).add(instance_type)
+        zones = [z for z in requested if args.instance_type in offered.get(z, set())]
+        skipped = [z for z in requested if z not in zones]
+        if not zones:
+            raise ValueError(
+                f"GpuNodePool {name}: no zone of {', '.join(requested)} (region {region}) offers {args.instance_type} "
+                f"({args.accelerator}); pick a region or zones that offer it (aws ec2 describe-instance-type-offerings "
+                f"--location-type availability-zone --filters Name=instance-type,Values={args.instance_type}) or "
+                "another accelerator"
+            )
+
+        base_tags = {**args.tags, "blueprint:workload": args.workload, "blueprint:tier": args.tier}
+        identity = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self))
+        partition = aws.get_partition_output(opts=pulumi.InvokeOutputOptions(parent=self))
+        grant = aws.kms.Grant(
+            f"{name}-node-ebs-grant",
+            name=pulumi.Output.from_input(args.cluster_name).apply(lambda c: _grant_name(c, name)),
+            key_id=args.kms_key_arn,
+            grantee_principal=pulumi.Output.all(partition.partition, identity.account_id).apply(
+                lambda a: asg_service_role_arn(*a)
+            ),
+            operations=list(ASG_KMS_OPERATIONS),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        lt_name = f"{name}-launch-template"
+        launch_template = aws.ec2.LaunchTemplate(
+            lt_name,
+            description=f"{args.workload} GPU nodes ({args.accelerator}): IMDSv2 only, encrypted gp3 root",
+            tags=merge_tags(base_tags, lt_name),
+            **launch_template_security(args.kms_key_arn, args.root_volume_gib, merge_tags(base_tags, f"{name}-nodes")),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+        def node_group(zone: str, capacity: Literal["on-demand", "spot"], low: int, high: int) -> aws.eks.NodeGroup:
+            child_name = f"{name}-{zone}-{capacity}"
+            instance_types = (
+                [t for t in candidates if t in offered[zone]] if capacity == "spot" else [args.instance_type]
+            )
+            tags = pulumi.Output.from_input(args.cluster_name).apply(
+                lambda cluster: {
+                    **merge_tags(base_tags, child_name),
+                    "k8s.io/cluster-autoscaler/enabled": "true",
+                    f"k8s.io/cluster-autoscaler/{cluster}": "owned",
+                }
+            )
+            return aws.eks.NodeGroup(
+                child_name,
+                cluster_name=args.cluster_name,
+                node_role_arn=args.node_role_arn,
+                subnet_ids=[args.subnet_ids_by_zone[zone]],
+                ami_type=GPU_AMI_TYPE,
+                capacity_type=_CAPACITY_TYPE[capacity],
+                instance_types=instance_types,
+                scaling_config=aws.eks.NodeGroupScalingConfigArgs(min_size=low, desired_size=low, max_size=high),
+                update_config=aws.eks.NodeGroupUpdateConfigArgs(max_unavailable=1),
+                # Replace nodes whose GPUs fail (NVIDIA XID errors reported by the node monitoring agent).
+                node_repair_config=aws.eks.NodeGroupNodeRepairConfigArgs(enabled=True),
+                launch_template=aws.eks.NodeGroupLaunchTemplateArgs(
+                    id=launch_template.id, version=launch_template.latest_version.apply(str)
+                ),
+                labels={**args.labels(), f"{LABEL_PREFIX}/capacity": capacity},
+                taints=[aws.eks.NodeGroupTaintArgs(**GPU_TAINT)],
+                tags=tags,
+                opts=pulumi.ResourceOptions(
+                    parent=self,
+                    depends_on=[grant],
+                    # The cluster autoscaler owns the desired size after creation.
+                    ignore_changes=["scalingConfig.desiredSize"],
+                ),
+            )
+
+        low, high = args.min_nodes_per_zone, args.max_nodes_per_zone
+        primary: dict[str, pulumi.Output[str]] = {}
+        spot: dict[str, pulumi.Output[str]] = {}
+        for zone in zones:
+            if args.capacity == "on-demand":
+                primary[zone] = node_group(zone, "on-demand", low, high).node_group_name
+            elif args.capacity == "spot":
+                primary[zone] = spot[zone] = node_group(zone, "spot", low, high).node_group_name
+            else:
+                on_demand_max = max(low, 1)
+                primary[zone] = node_group(zone, "on-demand", low, on_demand_max).node_group_name
+                spot[zone] = node_group(zone, "spot", 0, high - on_demand_max).node_group_name
+
+        self.zones: list[str] = zones
+        self.skipped_zones: list[str] = skipped
+        self.node_group_names: dict[str, pulumi.Output[str]] = primary
+        self.spot_node_group_names: dict[str, pulumi.Output[str]] = spot
+        self.launch_template_id: pulumi.Output[str] = launch_template.id
+        self.register_outputs(
+            {
+                "zones": self.zones,
+                "skipped_zones": self.skipped_zones,
+                "node_group_names": self.node_group_names,
+                "spot_node_group_names": self.spot_node_group_names,
+                "launch_template_id": self.launch_template_id,
+            }
+        )

@@ -1,0 +1,173 @@
+"""The AWS composer end to end: the shipped prod stack and hand-written stacks in other
+jurisdictions, planned through the real __main__.py; strategies differ as DESIGN.md's tier table says."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+
+from blueprint.catalogs import residency
+from blueprint.plan.run import plan_stack
+from blueprint.project import StackRef
+from components.aws.platform import RESIDENCY_EXEMPTION_TAG, is_production
+from tests.conftest import ROOT, write_stack
+
+NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
+DB_CLUSTER = "aws:rds/cluster:Cluster"
+DB_INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
+RECORD = "aws:route53/record:Record"
+
+
+def _gpu(min_nodes: int = 2) -> dict:
+    return {"accelerator": "nvidia-t4", "gpusPerNode": 1, "minNodesPerZone": min_nodes, "maxNodesPerZone": 6, "capacity": "on-demand"}
+
+
+def _service(name: str) -> dict:
+    return {"image": f"registry.example.com/{name}:1.0.0", "port": 8080, "readinessPath": "/ready", "livenessPath": "/healthz"}
+
+
+# One workload per tier, each with GPUs, a service and a database, in a jurisdiction the shipped
+# stacks do not use (Ireland + Paris), so the four strategies can be compared side by side.
+EU_STACK = {
+    "aws:region": "eu-west-1",
+    "cloud": "aws",
+    "environment": "staging",
+    "residency": "eu",
+    "primaryRegion": "eu-west-1",
+    "secondaryRegion": "eu-west-3",
+    "zonesPerRegion": 3,
+    "dnsZone": "ml.example.eu",
+    "workloads": [
+        {"name": f"{tier}-app", "tier": tier, "gpu": _gpu(), "service": _service(tier),
+         "database": {"engine": engine, "size": "medium"}}
+        for tier, engine in (("mission-critical", "postgres"), ("business-critical", "mysql"),
+                             ("standard", "postgres"), ("best-effort", "mysql"))
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def prod():
+    return plan_stack(ROOT, StackRef("prod", ROOT / "stacks" / "Pulumi.prod.yaml"))
+
+
+@pytest.fixture(scope="module")
+def eu(tmp_path_factory):
+    path = write_stack(tmp_path_factory.mktemp("eu"), EU_STACK, name="staging")
+    return plan_stack(ROOT, StackRef("staging", path))
+
+
+def _by_workload_region(plan, type_: str):
+    found = defaultdict(list)
+    for r in plan.of_type(type_):
+        found[(r.workload, r.region)].append(r)
+    return found
+
+
+def test_every_platform_region_runs_a_private_encrypted_eks_cluster(prod):
+    clusters = {r.region: r for r in prod.of_type("aws:eks/cluster:Cluster")}
+    assert set(clusters) == {"us-east-1", "us-west-2"}
+    for cluster in clusters.values():
+        assert cluster.inputs["vpcConfig"]["endpointPublicAccess"] is False
+        assert cluster.inputs["vpcConfig"]["endpointPrivateAccess"] is True
+        assert cluster.inputs["encryptionConfig"]["resources"] == ["secrets"]
+
+
+def test_second_region_gpu_minimums_equal_smaller_zero_none(eu):
+    groups = _by_workload_region(eu, NODE_GROUP)
+
+    def minimum(workload: str, region: str) -> int:
+        return sum(g.inputs["scalingConfig"]["minSize"] for g in groups[(workload, region)])
+
+    primary = {w: minimum(f"{w}-app", "eu-west-1") for w in ("mission-critical", "business-critical", "standard", "best-effort")}
+    assert all(v > 0 for v in primary.values()), primary
+    assert minimum("mission-critical-app", "eu-west-3") == primary["mission-critical"]
+    assert 0 < minimum("business-critical-app", "eu-west-3") < primary["business-critical"]
+    assert groups[("standard-app", "eu-west-3")] and minimum("standard-app", "eu-west-3") == 0
+    assert ("best-effort-app", "eu-west-3") not in groups
+
+
+def test_gpu_node_groups_are_one_per_zone_and_keep_the_maximum_for_failover(eu):
+    groups = _by_workload_region(eu, NODE_GROUP)
+    for (workload, region), found in groups.items():
+        zones = [g.zone for g in found]
+        assert len(zones) == len(set(zones)), (workload, region, zones)
+        assert all(g.inputs["scalingConfig"]["maxSize"] == 6 for g in found)
+
+
+def test_databases_follow_the_strategy(eu):
+    clusters = _by_workload_region(eu, DB_CLUSTER)
+    instances = _by_workload_region(eu, DB_INSTANCE)
+    globals_ = {r.workload for r in eu.of_type("aws:rds/globalCluster:GlobalCluster")}
+    assert globals_ == {"mission-critical-app", "business-critical-app", "standard-app"}
+    for workload in globals_:
+        assert clusters[(workload, "eu-west-3")][0].inputs.get("globalClusterIdentifier")
+    primary_mc = len(instances[("mission-critical-app", "eu-west-1")])
+    assert primary_mc == 3
+    assert len(instances[("mission-critical-app", "eu-west-3")]) == primary_mc
+    assert len(instances[("business-critical-app", "eu-west-3")]) == 1
+    assert len(instances[("standard-app", "eu-west-3")]) == 0  # headless storage replica
+    assert ("best-effort-app", "eu-west-3") not in clusters
+    # Writer and readers sit in different zones.
+    zones = [i.zone for i in instances[("mission-critical-app", "eu-west-1")]]
+    assert len(set(zones)) == 3
+
+
+def test_backup_restore_copies_database_backups_to_the_second_region(eu):
+    plans = [r for r in eu.of_type("aws:backup/plan:Plan") if r.workload == "best-effort-app"]
+    assert len(plans) == 1
+    copy = plans[0].inputs["rules"][0]["copyActions"][0]["destinationVaultArn"]
+    assert ":eu-west-3:" in copy
+    vaults = {r.region for r in eu.of_type("aws:backup/vault:Vault") if r.workload == "best-effort-app"}
+    assert vaults == {"eu-west-1", "eu-west-3"}
+
+
+def test_dns_routing_by_strategy(eu):
+    records = _by_workload_region(eu, RECORD)
+
+    def service_records(workload: str):
+        return [r for r in records[(workload, "global")] if r.inputs.get("name") == f"{workload}.ml.example.eu"]
+
+    latency = service_records("mission-critical-app")
+    assert {r.inputs["latencyRoutingPolicies"][0]["region"] for r in latency} == {"eu-west-1", "eu-west-3"}
+    for workload in ("business-critical-app", "standard-app"):
+        kinds = {r.inputs["failoverRoutingPolicies"][0]["type"] for r in service_records(workload)}
+        assert kinds == {"PRIMARY", "SECONDARY"}, workload
+    simple = service_records("best-effort-app")
+    assert len(simple) == 1 and not simple[0].inputs.get("setIdentifier")
+    checks = [r for r in eu.of_type("aws:route53/healthCheck:HealthCheck") if r.workload == "mission-critical-app"]
+    assert checks and all(c.inputs["requestInterval"] == 10 for c in checks)
+
+
+def test_every_workload_vault_replicates_to_the_second_region(eu):
+    replications = {r.workload: r for r in eu.of_type("aws:s3/bucketReplicationConfig:BucketReplicationConfig")}
+    assert set(replications) == {w["name"] for w in EU_STACK["workloads"]}
+    for r in replications.values():
+        assert r.region == "eu-west-1"
+
+
+def test_everything_stays_in_the_jurisdiction_but_the_documented_route53_alarm_exemption(eu):
+    allowed = set(residency.regions("aws", "eu")) | {"global"}
+    outside = [r for r in eu.resources if r.region not in allowed]
+    assert outside, "Route 53 health-check alarms must live in us-east-1"
+    for r in outside:
+        assert r.region == "us-east-1"
+        exempt = (r.inputs.get("tags") or {}).get(RESIDENCY_EXEMPTION_TAG) == "route53-health-check-metrics"
+        assert exempt or not r.custom or r.type in ("pulumi:providers:aws", "aws:cloudwatch/metricAlarm:MetricAlarm", "aws:kms/alias:Alias", "aws:sns/topicPolicy:TopicPolicy"), r.urn
+
+
+def test_stack_outputs_name_what_operators_need(prod):
+    outputs = prod.outputs
+    assert set(outputs["clusters"]) == {"us-east-1", "us-west-2"}
+    assert all(v == "[secret]" for v in outputs["kubeconfigs"].values())
+    assert set(outputs["endpoints"]["fraud-scoring"]) == {"us-east-1", "us-west-2"}
+    assert outputs["failover_records"]["fraud-scoring"] == "fraud-scoring.ml.example.com"
+    assert set(outputs["databases"]["fraud-scoring"]) == {"us-east-1", "us-west-2"}
+    assert "research-notebooks/us-west-2" in outputs["vaults"]
+
+
+def test_load_balancers_are_deletion_protected_outside_named_non_production_environments(prod):
+    assert is_production("prod") and is_production("staging") and not is_production("dev") and not is_production("dev-alice")
+    lbs = prod.of_type("aws:lb/loadBalancer:LoadBalancer")
+    assert lbs and all(lb.inputs["enableDeletionProtection"] is True for lb in lbs)
