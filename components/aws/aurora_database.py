@@ -124,6 +124,17 @@ class AuroraDatabaseArgs(BaseModel):
         description="Master user (primary only). Letters, digits, underscores, at most 16; not a reserved name. "
         "Applications should use IAM database authentication instead.",
     )
+    # DR default for global databases: the master secret lives in the primary region; replicating it
+    # (encrypted with the second region's key) keeps the password readable after the primary
+    # region is lost and the secondary is promoted.
+    master_secret_replica_region: Optional[str] = Field(
+        default=None,
+        description="Region to replicate the master secret to (a global primary's second region); None: no replica.",
+    )
+    master_secret_replica_kms_key_arn: Optional[Any] = Field(
+        default=None,
+        description="pulumi.Input[str]: the replica region's customer-managed key (required with master_secret_replica_region).",
+    )
     performance_insights_retention_days: int = Field(
         default=7,
         description="Performance Insights retention: 7 (default, free), 31 * months for 1..23 months, or 731.",
@@ -256,6 +267,22 @@ class AuroraDatabaseArgs(BaseModel):
                 f"instance_count: {self.instance_count} for a primary; give at least 2 (a writer and a reader in "
                 "another zone, so a zone loss fails over in place)"
             )
+        if (self.master_secret_replica_region is None) != (self.master_secret_replica_kms_key_arn is None):
+            raise ValueError(
+                "master_secret_replica_region / master_secret_replica_kms_key_arn: give both (the region and its "
+                f"customer-managed key) or neither (got region {self.master_secret_replica_region!r})"
+            )
+        if self.master_secret_replica_region is not None:
+            if not (self.role == "primary" and self.is_global_member):
+                raise ValueError(
+                    f"master_secret_replica_region: {self.master_secret_replica_region!r} applies only to the primary of a "
+                    "global database (the only cluster whose master secret this component owns); omit it"
+                )
+            zone_region = _ZONE.match(self.zones[0])["region"]
+            if self.master_secret_replica_region == zone_region:
+                raise ValueError(
+                    f"master_secret_replica_region: {zone_region!r} is the cluster's own region; give the second region"
+                )
         if isinstance(self.kms_key_arn, str):
             kms_region = _KMS_REGION.match(self.kms_key_arn)["region"]
             zone_region = _ZONE.match(self.zones[0])["region"]
@@ -375,6 +402,11 @@ class AuroraDatabase(pulumi.ComponentResource):
                     description=f"Master user of Aurora cluster {ident} (global database primary)",
                     kms_key_id=args.kms_key_arn,
                     recovery_window_in_days=30,  # the longest: a deleted secret can be restored
+                    replicas=(
+                        [aws.secretsmanager.SecretReplicaArgs(region=args.master_secret_replica_region,
+                                                              kms_key_id=args.master_secret_replica_kms_key_arn)]
+                        if args.master_secret_replica_region else None
+                    ),
                     tags=merge_tags(tags, f"{name}-master-secret"),
                     # Stateful: the only copy of the master password.
                     opts=pulumi.ResourceOptions(parent=self, retain_on_delete=True),

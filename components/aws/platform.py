@@ -190,6 +190,8 @@ def _workload(
                     hosted_zone_id=hosted_zone_id,
                     global_cluster_identifier=global_db.id if global_db is not None else None,
                     database_depends_on=[previous_db] if previous_db is not None else [],
+                    database_secret_replica_region=second.region if second is not None and global_db is not None else None,
+                    database_secret_replica_kms_key_arn=platforms[second.region].key.arn if second is not None and global_db is not None else None,
                     deletion_protection=is_production(env),
                     recovery_vault=strategy is Strategy.BACKUP_RESTORE and second is not None,
                     tags=_tags(placement),

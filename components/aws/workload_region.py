@@ -54,6 +54,8 @@ class WorkloadRegionArgs(BaseModel):
     dns_zone: Optional[str] = Field(default=None, description="Public zone the service names live in (needed with a service).")
     hosted_zone_id: Any = Field(default=None, description="Route 53 zone ID of dns_zone, for certificate validation.")
     global_cluster_identifier: Any = Field(default=None, description="Aurora global cluster this region's cluster joins.")
+    database_secret_replica_region: Optional[str] = Field(default=None, description="Second region the global primary's master secret is replicated to.")
+    database_secret_replica_kms_key_arn: Any = Field(default=None, description="That region's customer-managed key.")
     database_depends_on: list[Any] = Field(default_factory=list, description="Resources the database must follow (the primary cluster, for a secondary).")
     # Backup-restore databases copy AWS Backup recovery points to the second region: the composer
     # asks for a locked recovery-point vault in both regions when there is a second one.
@@ -162,6 +164,8 @@ class WorkloadRegion(pulumi.ComponentResource):
                     allowed_cidr_blocks=[args.vpc_cidr_block],
                     kms_key_arn=platform.key.arn,
                     backup_retention_days=database_backup_retention_days(workload.tier),
+                    master_secret_replica_region=args.database_secret_replica_region if primary and args.global_cluster_identifier is not None else None,
+                    master_secret_replica_kms_key_arn=args.database_secret_replica_kms_key_arn if primary and args.global_cluster_identifier is not None else None,
                     tags=args.tags,
                 ),
                 pulumi.ResourceOptions(parent=self, depends_on=args.database_depends_on),

@@ -478,3 +478,40 @@ def test_fails_burstable_or_unknown_size():
 def test_fails_unknown_field():
     with pytest.raises(ValidationError, match="publicly_accessible"):
         _args(publicly_accessible=True)
+
+
+# --- master secret replica (DR for global primaries) -------------------------------------------
+
+REPLICA_CMK = "arn:aws:kms:eu-south-2:123456789012:key/abcd1234-12ab-34cd-56ef-1234567890ab"
+
+
+def test_global_primary_replicates_its_master_secret_to_the_second_region():
+    from blueprint.plan.engine import plan_program
+    from components.aws.aurora_database import AuroraDatabase, AuroraDatabaseArgs
+
+    args = AuroraDatabaseArgs(
+        identifier="prod-fraud", engine="postgres", size="medium", instance_count=2,
+        global_cluster_identifier="prod-fraud-global", zones=("eu-central-1a", "eu-central-1b"),
+        subnet_ids=["subnet-a", "subnet-b"], vpc_id="vpc-1", allowed_cidr_blocks=["10.0.0.0/16"],
+        kms_key_arn="arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        backup_retention_days=35, master_secret_replica_region="eu-south-2",
+        master_secret_replica_kms_key_arn=REPLICA_CMK,
+    )
+    plan = plan_program(lambda: AuroraDatabase("db", args), stack="test", config={"aws:region": "eu-central-1"})
+    assert plan.named("db-master-secret").inputs["replicas"] == [{"region": "eu-south-2", "kmsKeyId": REPLICA_CMK}]
+
+
+def test_fails_with_a_secret_replica_region_but_no_key():
+    import pytest
+    from pydantic import ValidationError
+
+    from components.aws.aurora_database import AuroraDatabaseArgs
+
+    with pytest.raises(ValidationError, match="master_secret_replica_region / master_secret_replica_kms_key_arn"):
+        AuroraDatabaseArgs(
+            identifier="prod-fraud", engine="postgres", size="medium", instance_count=2,
+            global_cluster_identifier="prod-fraud-global", zones=("eu-central-1a", "eu-central-1b"),
+            subnet_ids=["subnet-a", "subnet-b"], vpc_id="vpc-1", allowed_cidr_blocks=["10.0.0.0/16"],
+            kms_key_arn="arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            backup_retention_days=35, master_secret_replica_region="eu-south-2",
+        )

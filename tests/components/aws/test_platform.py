@@ -171,3 +171,10 @@ def test_load_balancers_are_deletion_protected_outside_named_non_production_envi
     assert is_production("prod") and is_production("staging") and not is_production("dev") and not is_production("dev-alice")
     lbs = prod.of_type("aws:lb/loadBalancer:LoadBalancer")
     assert lbs and all(lb.inputs["enableDeletionProtection"] is True for lb in lbs)
+
+
+def test_global_database_master_secret_is_replicated_to_the_second_region(eu):
+    secrets = [r for r in eu.of_type("aws:secretsmanager/secret:Secret") if r.region == "eu-west-1"]
+    assert secrets
+    for secret in secrets:
+        assert [replica["region"] for replica in secret.inputs["replicas"]] == ["eu-west-3"], secret.urn
