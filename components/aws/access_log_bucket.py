@@ -32,6 +32,7 @@ import pulumi
 import pulumi_aws as aws
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ._s3 import private_versioned
 from ._tags import check_tags, merge_tags
 from .backup_vault import bucket_prefix
 
@@ -153,27 +154,8 @@ class AccessLogBucket(pulumi.ComponentResource):
             # Stateful: deleting the stack (or a replace) never deletes the logs.
             opts=pulumi.ResourceOptions(parent=self, retain_on_delete=True),
         )
-        ownership = aws.s3.BucketOwnershipControls(
-            f"{name}-ownership",
-            bucket=bucket.id,
-            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),  # ACLs off
-            opts=child,
-        )
-        public_access_block = aws.s3.BucketPublicAccessBlock(
-            f"{name}-public-access-block",
-            bucket=bucket.id,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-            opts=child,
-        )
-        versioning = aws.s3.BucketVersioning(
-            f"{name}-versioning",
-            bucket=bucket.id,
-            versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"),
-            opts=child,
-        )
+        controls = private_versioned(name, bucket, child)
+        ownership, public_access_block, versioning = controls.ownership, controls.public_access_block, controls.versioning
         encryption = aws.s3.BucketServerSideEncryptionConfiguration(
             f"{name}-encryption",
             bucket=bucket.id,

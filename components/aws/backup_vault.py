@@ -20,6 +20,7 @@ import pulumi
 import pulumi_aws as aws
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ._s3 import private_versioned
 from ._tags import check_kms_key_arn, check_tags, merge_tags
 
 # S3 allows bucket_prefix up to 37 characters; the provider appends a unique suffix.
@@ -160,27 +161,8 @@ class BackupVault(pulumi.ComponentResource):
             # Stateful: deleting the stack (or a replace) never deletes the backups.
             opts=pulumi.ResourceOptions(parent=self, retain_on_delete=True),
         )
-        aws.s3.BucketOwnershipControls(
-            f"{name}-ownership",
-            bucket=bucket.id,
-            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
-            opts=child,
-        )
-        public_access_block = aws.s3.BucketPublicAccessBlock(
-            f"{name}-public-access-block",
-            bucket=bucket.id,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-            opts=child,
-        )
-        versioning = aws.s3.BucketVersioning(
-            f"{name}-versioning",
-            bucket=bucket.id,
-            versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"),
-            opts=child,
-        )
+        controls = private_versioned(name, bucket, child)
+        public_access_block, versioning = controls.public_access_block, controls.versioning
         aws.s3.BucketObjectLockConfiguration(
             f"{name}-object-lock",
             bucket=bucket.id,
