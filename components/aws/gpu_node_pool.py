@@ -12,8 +12,11 @@ Capacity:
     on-demand  one ON_DEMAND group per zone, min..max.
     spot       one SPOT group per zone, min..max, instance types widened with the catalog's other
                shapes of the same accelerator and GPU count that the zone offers.
-    mixed      per zone an ON_DEMAND group holding the minimum (min..max(min, 1)) plus a SPOT group
-               for the burst (0..max - max(min, 1)); the per-zone total never exceeds max.
+    mixed      per zone an ON_DEMAND group for the guaranteed base (min..base, where base is
+               ``on_demand_base_per_zone`` or max(min, 1)) plus a SPOT group for the burst
+               (0..max - base); the per-zone total never exceeds max. A standby region passes the
+               primary's minimum as the base, so after a failover it can grow back to the primary's
+               guaranteed on-demand capacity although its own minimum is smaller.
 
 Outputs: ``zones`` (zones used), ``skipped_zones`` (asked for but not offering the type),
 ``node_group_names`` (zone -> name of the group holding the minimum: the on-demand one, or the spot
@@ -28,7 +31,7 @@ auto-discovery; the same ``k8s.io/cluster-autoscaler/*`` tags are set on the nod
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Any, Literal, Optional
 
 import pulumi
 import pulumi_aws as aws
@@ -76,6 +79,11 @@ class GpuNodePoolArgs(BaseModel):
     )
     min_nodes_per_zone: int = Field(description="Minimum (and initial desired) nodes per zone, >= 0 (0 = pilot light).")
     max_nodes_per_zone: int = Field(description="Maximum nodes per zone, >= 1 and >= min_nodes_per_zone.")
+    on_demand_base_per_zone: Optional[int] = Field(
+        default=None,
+        description="'mixed' only: the on-demand group's maximum per zone (default max(min_nodes_per_zone, 1)); "
+        "between max(min_nodes_per_zone, 1) and max_nodes_per_zone - 1.",
+    )
     kms_key_arn: Any = Field(description="pulumi.Input[str]: ARN of the customer-managed KMS key for the root volumes.")
     root_volume_gib: int = Field(
         default=200,
@@ -188,7 +196,24 @@ class GpuNodePoolArgs(BaseModel):
                 f"max(min_nodes_per_zone, 1) = {max(self.min_nodes_per_zone, 1)} so the spot group has room to "
                 "burst; raise max_nodes_per_zone or use 'on-demand'"
             )
+        if self.on_demand_base_per_zone is not None:
+            if self.capacity != "mixed":
+                raise ValueError(
+                    f"on_demand_base_per_zone: {self.on_demand_base_per_zone} applies only to capacity 'mixed' "
+                    f"(got capacity {self.capacity!r}); omit it"
+                )
+            floor = max(self.min_nodes_per_zone, 1)
+            if not floor <= self.on_demand_base_per_zone < self.max_nodes_per_zone:
+                raise ValueError(
+                    f"on_demand_base_per_zone: {self.on_demand_base_per_zone} must be between {floor} "
+                    f"(max(min_nodes_per_zone, 1)) and {self.max_nodes_per_zone - 1} (below max_nodes_per_zone, "
+                    "so the spot group has room to burst)"
+                )
         return self
+
+    def on_demand_base(self) -> int:
+        """The on-demand group's maximum per zone for 'mixed' capacity."""
+        return self.on_demand_base_per_zone if self.on_demand_base_per_zone is not None else max(self.min_nodes_per_zone, 1)
 
     def spot_instance_types(self) -> list[str]:
         """instance_type first, then the catalog's other shapes of the same accelerator and GPU count."""
@@ -311,7 +336,7 @@ class GpuNodePool(pulumi.ComponentResource):
             elif args.capacity == "spot":
                 primary[zone] = spot[zone] = node_group(zone, "spot", low, high).node_group_name
             else:
-                on_demand_max = max(low, 1)
+                on_demand_max = args.on_demand_base()
                 primary[zone] = node_group(zone, "on-demand", low, on_demand_max).node_group_name
                 spot[zone] = node_group(zone, "spot", 0, high - on_demand_max).node_group_name
 

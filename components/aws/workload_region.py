@@ -109,6 +109,12 @@ class WorkloadRegion(pulumi.ComponentResource):
                     capacity=workload.gpu.capacity.value,
                     min_nodes_per_zone=placement.gpu.min_nodes_per_zone,
                     max_nodes_per_zone=placement.gpu.max_nodes_per_zone,
+                    # Mixed capacity: every region may grow its on-demand base back to the
+                    # configured minimum, so a standby keeps the primary's guarantee after failover.
+                    on_demand_base_per_zone=(
+                        max(workload.gpu.min_nodes_per_zone, placement.gpu.min_nodes_per_zone, 1)
+                        if workload.gpu.capacity.value == "mixed" else None
+                    ),
                     kms_key_arn=platform.key.arn,
                     tags=args.tags,
                 ),

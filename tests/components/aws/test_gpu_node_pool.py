@@ -382,3 +382,41 @@ def test_fails_unknown_capacity():
 def test_fails_unknown_field():
     with pytest.raises(ValidationError, match="desired_nodes_per_zone"):
         _args(desired_nodes_per_zone=2)
+
+
+# --- mixed capacity: on-demand base above the region's own minimum (standby regions) ----------
+
+
+def test_mixed_standby_pool_can_grow_its_on_demand_base_back_to_the_primary_minimum():
+    from blueprint.plan.engine import plan_program
+    from components.aws.gpu_node_pool import GpuNodePool, GpuNodePoolArgs
+
+    args = GpuNodePoolArgs(
+        cluster_name="prod-us-west-2", node_role_arn="arn:aws:iam::123456789012:role/nodes",
+        subnet_ids_by_zone={"us-west-2a": "subnet-a", "us-west-2b": "subnet-b"},
+        workload="recommendations", tier="business-critical", accelerator="nvidia-a10g",
+        instance_type="g5.xlarge", gpus_per_node=1, capacity="mixed", min_nodes_per_zone=1,
+        max_nodes_per_zone=6, on_demand_base_per_zone=2,
+        kms_key_arn="arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    )
+    plan = plan_program(lambda: GpuNodePool("recs", args), stack="test", config={"aws:region": "us-west-2"})
+    on_demand = plan.named("recs-us-west-2a-on-demand").inputs["scalingConfig"]
+    spot = plan.named("recs-us-west-2a-spot").inputs["scalingConfig"]
+    assert (on_demand["minSize"], on_demand["maxSize"]) == (1, 2)
+    assert (spot["minSize"], spot["maxSize"]) == (0, 4)
+
+
+def test_fails_with_an_on_demand_base_for_a_pool_that_is_not_mixed():
+    import pytest
+    from pydantic import ValidationError
+
+    from components.aws.gpu_node_pool import GpuNodePoolArgs
+
+    with pytest.raises(ValidationError, match="on_demand_base_per_zone: 2 applies only to capacity 'mixed'"):
+        GpuNodePoolArgs(
+            cluster_name="c", node_role_arn="arn:aws:iam::123456789012:role/nodes",
+            subnet_ids_by_zone={"us-west-2a": "subnet-a"}, workload="recommendations", tier="business-critical",
+            accelerator="nvidia-a10g", instance_type="g5.xlarge", gpus_per_node=1, capacity="on-demand",
+            min_nodes_per_zone=1, max_nodes_per_zone=6, on_demand_base_per_zone=2,
+            kms_key_arn="arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        )
