@@ -1,14 +1,27 @@
 # Two commands do all the set-up on a fresh machine (see README.md):
 #   make plan   -> creates .venv, installs the pinned dependencies, runs `blueprint plan --stack prod`
-#   make test   -> the same set-up, then the whole test suite
+#   make test   -> the same set-up plus the isolated checkov environment, then the whole test suite
 PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 STACK ?= prod
+# checkov pins versions that conflict with pulumi's (packaging, boto3): it lives in its own
+# virtual environment, found by blueprint/checkov/runner.py (or $$BLUEPRINT_CHECKOV).
+CHECKOV_VERSION := 3.3.30
+CHECKOV_VENV := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 
-.PHONY: setup plan test bench clean
+.PHONY: setup checkov plan test bench clean
 
-setup: $(STAMP)
+setup: $(STAMP) $(CHECKOV_STAMP)
+
+checkov: $(CHECKOV_STAMP)
+
+$(CHECKOV_STAMP): constraints-checkov.txt
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --disable-pip-version-check -q --upgrade pip
+	$(CHECKOV_VENV)/bin/python -m pip install --disable-pip-version-check -q -c constraints-checkov.txt "checkov==$(CHECKOV_VERSION)"
+	touch $(CHECKOV_STAMP)
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,11 +32,11 @@ $(STAMP): pyproject.toml constraints.txt
 plan: $(STAMP)
 	$(VENV)/bin/blueprint plan --stack $(STACK)
 
-test: $(STAMP)
+test: $(STAMP) $(CHECKOV_STAMP)
 	$(VENV)/bin/python -m pytest
 
 bench: $(STAMP)
 	$(VENV)/bin/python benchmarks/plan_speed.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache

@@ -15,7 +15,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-from blueprint.config.errors import ConfigError
+from blueprint.config.errors import ConfigError, Problem
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Resilient AI platform infrastructure, by tier.")
 # Plain text on stderr: no markup, no emoji codes (":cloud:" is a config key here), no wrapping.
@@ -70,7 +70,9 @@ def plan(
     except Exception as error:  # noqa: BLE001 - reported without a traceback
         raise _fail_program(error) from None
     if format is PlanFormat.json:
-        text = json.dumps(planned.to_json(), indent=2, sort_keys=False)
+        from blueprint.plan.render import plan_json
+
+        text = json.dumps(plan_json(planned), indent=2, sort_keys=False)
         if out:
             out.write_text(text + "\n", encoding="utf-8")
             err.print(f"wrote {len(planned.resources)} resources to {out}", markup=False)
@@ -83,6 +85,169 @@ def plan(
         err.print(f"wrote the plan table to {out}", markup=False)
     else:
         render_table(planned, Console(width=max(120, Console().width), emoji=False, markup=False))
+
+
+@app.command()
+def export(
+    out: Path = typer.Option(..., "--out", "-o", help="Directory to write tfplan.json, k8s/ and export.json into.", file_okay=False),
+    stack: Optional[str] = StackOption,
+    config: Optional[Path] = ConfigOption,
+    plan_file: Optional[Path] = typer.Option(None, "--plan", help="Export a plan saved by `blueprint plan --format json` instead of planning.", dir_okay=False),
+    project_dir: Optional[Path] = ProjectOption,
+) -> None:
+    """Export the plan as Terraform-plan JSON (tfplan.json, for checkov) and Kubernetes manifests (k8s/)."""
+    from blueprint.export import export_plan
+    from blueprint.plan.run import plan_stack
+    from blueprint.project import find_project_dir, resolve_stack
+
+    try:
+        if plan_file is not None:
+            if stack is not None or config is not None:
+                raise ConfigError([Problem("--plan", "give either --plan FILE or --stack/--config, not both")], source="arguments")
+            planned = _load_plan(plan_file)
+        else:
+            root = project_dir.resolve() if project_dir else find_project_dir()
+            planned = plan_stack(root, resolve_stack(root, stack, config))
+    except ConfigError as error:
+        raise _fail_invalid(error) from None
+    except Exception as error:  # noqa: BLE001 - reported without a traceback
+        raise _fail_program(error) from None
+    try:
+        result = export_plan(planned, out)
+    except OSError as error:
+        raise _fail_invalid(ConfigError([Problem("--out", f"cannot write the export: {error}", str(out))], source="arguments")) from None
+    for line in result.summary_lines():
+        err.print(line, markup=False)
+
+
+def _load_plan(path: Path):
+    """A plan JSON saved earlier; a file that is not one is invalid input (exit 2)."""
+    from blueprint.plan.model import Plan
+
+    if not path.is_file():
+        raise ConfigError([Problem("--plan", "file not found", str(path))], source="arguments")
+    try:
+        return Plan.from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (json.JSONDecodeError, ValueError, TypeError) as error:
+        raise ConfigError([Problem("--plan", f"not a plan saved by `blueprint plan --format json`: {error}", str(path))], source="arguments") from None
+
+
+class ResilienceFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def resilience(
+    stack: Optional[str] = StackOption,
+    config: Optional[Path] = ConfigOption,
+    plan_file: Optional[Path] = typer.Option(None, "--plan", help="Analyse a plan saved by `blueprint plan --format json` instead of planning (targets: the tiers', or the stack's when --stack/--config is given too).", dir_okay=False),
+    format: ResilienceFormat = typer.Option(ResilienceFormat.text, "--format", "-f", help="text or json."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the report to this file instead of stdout.", dir_okay=False),
+    project_dir: Optional[Path] = ProjectOption,
+) -> None:
+    """Modeled RTO/RPO per workload from the planned settings, zone and region loss, single points of failure.
+
+    Exit 1 when a workload misses its tier's target or has a single point of failure its tier forbids."""
+    from blueprint.analysis import analyse, failed, render_text, targets_from_config
+    from blueprint.plan.engine import plan_project
+    from blueprint.plan.run import load_stack
+    from blueprint.project import find_project_dir, resolve_stack
+
+    try:
+        targets = None
+        planned = _load_plan(plan_file) if plan_file is not None else None
+        if planned is None or stack is not None or config is not None:
+            root = project_dir.resolve() if project_dir else find_project_dir()
+            ref = resolve_stack(root, stack, config)
+            stack_config, values, secrets = load_stack(root, ref)
+            targets = targets_from_config(stack_config)
+            if planned is None:
+                planned = plan_project(root, ref.name, values, secrets)
+    except ConfigError as error:
+        raise _fail_invalid(error) from None
+    except Exception as error:  # noqa: BLE001 - reported without a traceback
+        raise _fail_program(error) from None
+    try:
+        report = analyse(planned, targets)
+    except ValueError as error:
+        raise _fail_invalid(ConfigError([Problem("--plan", str(error))], source="arguments")) from None
+    if format is ResilienceFormat.json:
+        text = json.dumps(report, indent=2) + "\n"
+        if out:
+            out.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+    elif out:
+        with out.open("w", encoding="utf-8") as handle:
+            render_text(report, Console(file=handle, width=200, emoji=False, markup=False))
+    else:
+        render_text(report, Console(width=max(120, Console().width), emoji=False, markup=False))
+    if failed(report):
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    junit = "junit"
+
+
+@app.command()
+def check(
+    stack: Optional[str] = StackOption,
+    config: Optional[Path] = ConfigOption,
+    plan_file: Optional[Path] = typer.Option(None, "--plan", "-p", help="Check a plan saved by `blueprint plan --format json` instead of planning.", dir_okay=False),
+    format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="text, json, sarif (2.1.0) or junit."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the report to this file instead of stdout.", dir_okay=False),
+    project_dir: Optional[Path] = ProjectOption,
+    residency: Optional[str] = typer.Option(None, "--residency", help="Jurisdiction to check against (default: the plan's, else the stack file's)."),
+    suppressions: Optional[Path] = typer.Option(None, "--suppressions", help="checkov suppressions file (default: policies/checkov-suppressions.yaml).", dir_okay=False),
+    skip_checkov: bool = typer.Option(False, "--skip-checkov", help="Run the policy rules only (local iteration; CI always runs checkov)."),
+) -> None:
+    """Run the policy rules on the plan and checkov on its export; exit 1 on a mandatory violation or an unsuppressed checkov failure."""
+    from blueprint.check import load_plan_file, resolve_jurisdiction, run_check
+    from blueprint.check.formats import render
+    from blueprint.project import find_project_dir, resolve_stack
+
+    try:
+        root = project_dir.resolve() if project_dir else find_project_dir()
+        ref = resolve_stack(root, stack, config) if (stack is not None or config is not None or plan_file is None) else None
+        if plan_file is not None:
+            planned = load_plan_file(plan_file)
+        else:
+            from blueprint.plan.run import plan_stack
+
+            assert ref is not None
+            planned = plan_stack(root, ref)
+        jurisdiction = resolve_jurisdiction(planned, residency, ref.file if ref else None, root)
+        checkov_bin = None
+        local = root / ".venv-checkov" / "bin" / "checkov"
+        if not os.environ.get("BLUEPRINT_CHECKOV") and local.is_file():
+            checkov_bin = local
+        report = run_check(planned, jurisdiction, project_dir=root, plan_file=str(plan_file) if plan_file else None,
+                           checkov=not skip_checkov, suppressions=suppressions, checkov_bin=checkov_bin)
+    except ConfigError as error:
+        raise _fail_invalid(error) from None
+    except Exception as error:  # noqa: BLE001 - reported without a traceback
+        raise _fail_program(error) from None
+    stack_file = None
+    if ref is not None:
+        try:
+            stack_file = str(ref.file.resolve().relative_to(root))
+        except ValueError:
+            stack_file = str(ref.file)
+    text = render(report, format.value, stack_file=stack_file)
+    if out:
+        out.write_text(text, encoding="utf-8")
+        err.print(f"wrote the {format.value} report to {out}: " + ("PASS" if report.ok else "FAIL"), markup=False)
+    else:
+        sys.stdout.write(text)
+    if report.checkov_error:
+        err.print(f"error: checkov could not run: {report.checkov_error}", markup=False)
+    if not report.ok:
+        raise typer.Exit(EXIT_PROBLEMS)
 
 
 @app.callback()

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from blueprint.cli import app
-from conftest import BASELINE, ROOT, SHIPPED_STACKS, write_stack
+from tests.conftest import BASELINE, ROOT, SHIPPED_STACKS, write_stack
 
 CONSOLE_SCRIPT = Path(sys.executable).parent / "blueprint"
 RESOURCE_KEYS = {"urn", "type", "name", "parent", "dependencies", "region", "zone", "workload", "inputs"}

@@ -16,7 +16,7 @@ from blueprint.catalogs.tiers import Strategy, Tier, tier_spec
 from blueprint.config.errors import ConfigError, Problem
 from blueprint.config.models import Capacity, StackConfig, effective_retention_days, effective_strategy
 from blueprint.config.validate import validate_config
-from conftest import SHIPPED_STACKS, STACKS_DIR
+from tests.conftest import SHIPPED_STACKS, STACKS_DIR
 
 MISSING = Problem("x", "y").value  # the sentinel for "no value received"
 

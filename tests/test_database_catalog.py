@@ -80,3 +80,47 @@ def test_unknown_engine_or_size_is_refused_with_the_choices() -> None:
 def test_catalog_is_read_only() -> None:
     with pytest.raises(TypeError):
         db.AWS_INSTANCE_CLASSES["small"] = "db.t4g.medium"  # type: ignore[index]
+
+
+# --- GCP Cloud SQL ----------------------------------------------------------------------------
+
+
+def test_cloudsql_database_versions_are_pinned() -> None:
+    assert db.cloudsql_database_version("postgres") == "POSTGRES_17"
+    assert db.cloudsql_database_version("mysql") == "MYSQL_8_4"
+
+
+@pytest.mark.parametrize("engine", db.ENGINES)
+def test_cloudsql_engines_cover_the_config_engines(engine: str) -> None:
+    spec = db.cloudsql_engine(engine)
+    assert spec.engine == engine
+    names = [f.name for f in spec.flags]
+    assert len(set(names)) == len(names)
+    assert any("iam_authentication" in n for n in names)  # IAM database authentication on
+
+
+def test_cloudsql_pitr_windows() -> None:
+    assert db.cloudsql_engine("postgres").max_transaction_log_days("ENTERPRISE_PLUS") == 35
+    assert db.cloudsql_engine("postgres").max_transaction_log_days("ENTERPRISE") == 7
+    assert db.cloudsql_engine("mysql").max_transaction_log_days("ENTERPRISE_PLUS") == 7
+    assert db.cloudsql_engine("mysql").pitr_via_binary_log and not db.cloudsql_engine("postgres").pitr_via_binary_log
+
+
+def test_cloudsql_tiers_match_the_edition_and_grow_with_size() -> None:
+    plus = [db.cloudsql_tier(s) for s in db.SIZES]
+    assert plus == ["db-perf-optimized-N-2", "db-perf-optimized-N-4", "db-perf-optimized-N-8", "db-perf-optimized-N-16"]
+    for size in db.SIZES:
+        tier = db.cloudsql_tier(size, "ENTERPRISE")
+        m = re.fullmatch(r"db-custom-(\d+)-(\d+)", tier)
+        assert m, tier
+        cpus, mib = int(m[1]), int(m[2])
+        assert mib % 256 == 0 and 0.9 * 1024 * cpus <= mib <= 6.5 * 1024 * cpus
+
+
+def test_cloudsql_unknown_values_are_refused() -> None:
+    with pytest.raises(ValueError, match=r"engine 'oracle' is not catalogued"):
+        db.cloudsql_database_version("oracle")
+    with pytest.raises(ValueError, match=r"size 'huge' is not catalogued"):
+        db.cloudsql_tier("huge")
+    with pytest.raises(ValueError, match=r"edition 'STANDARD' is not catalogued"):
+        db.cloudsql_tier("small", "STANDARD")

@@ -37,11 +37,18 @@ __all__ = [
     "AURORA_ENGINES",
     "AWS_INSTANCE_CLASSES",
     "AuroraEngine",
+    "CLOUDSQL_EDITIONS",
+    "CLOUDSQL_ENGINES",
+    "CLOUDSQL_TIERS",
+    "CloudSqlEngine",
     "DbParameter",
     "ENGINES",
     "SIZES",
     "aurora_engine",
     "aws_instance_class",
+    "cloudsql_database_version",
+    "cloudsql_engine",
+    "cloudsql_tier",
 ]
 
 ENGINES: tuple[str, ...] = ("postgres", "mysql")
@@ -130,5 +137,121 @@ def aws_instance_class(size: str) -> str:
     """The Aurora instance class of a config size (``small`` .. ``xlarge``)."""
     try:
         return AWS_INSTANCE_CLASSES[size]
+    except KeyError:
+        raise ValueError(f"size {size!r} is not catalogued; choose one of {', '.join(SIZES)}") from None
+
+
+# --- GCP: Cloud SQL ---------------------------------------------------------------------------
+#
+# Where the GCP figures come from (checked late 2026)
+# * Database versions: the ``database_version`` values pulumi-gcp 10.2 documents for
+#   ``gcp.sql.DatabaseInstance`` include POSTGRES_17 / POSTGRES_18 and MYSQL_8_0 / MYSQL_8_4.
+#   PostgreSQL 17 (a year in GA, every extension blueprint needs) and MySQL 8.4 (the LTS line) are
+#   pinned; major upgrades are a planned change.
+# * Editions: ENTERPRISE_PLUS (99.99 % SLA including maintenance, sub-second maintenance downtime,
+#   up to 35 days of PostgreSQL point-in-time recovery logs) accepts only the predefined
+#   ``db-perf-optimized-N-<vCPUs>`` machine types; ``db-custom-<vCPUs>-<MiB>`` tiers require
+#   ENTERPRISE (pulumi-gcp ``settings.edition`` docs: "ENTERPRISE_PLUS supports only predefined
+#   db-perf-optimized-N-* machine types ... db-custom-* require edition = ENTERPRISE").
+# * Custom tiers: memory 0.9..6.5 GiB per vCPU in multiples of 256 MiB, so the highest-memory shape
+#   is 6.5 GiB (6656 MiB) per vCPU, e.g. ``db-custom-2-13312`` (the provider docs' own example).
+# * Transaction-log retention (PITR window): 1..7 days, 1..35 for PostgreSQL Enterprise Plus
+#   (``backup_configuration.transaction_log_retention_days`` docs).
+# * Flags: PostgreSQL connection/lock/temp-file logging and MySQL ``local_infile=off`` /
+#   ``skip_show_database=on`` follow the CIS Google Cloud benchmark's Cloud SQL section; IAM database
+#   authentication is ``cloudsql.iam_authentication`` (PostgreSQL) / ``cloudsql_iam_authentication``
+#   (MySQL). TLS is enforced by ``ip_configuration.ssl_mode``, not by flags.
+
+CLOUDSQL_EDITIONS: tuple[str, ...] = ("ENTERPRISE_PLUS", "ENTERPRISE")
+
+
+@dataclass(frozen=True)
+class CloudSqlEngine:
+    """How blueprint runs one config engine on Cloud SQL."""
+
+    engine: str  # the config value: postgres | mysql
+    database_version: str  # Cloud SQL ``database_version``
+    port: int
+    flags: tuple[DbParameter, ...]  # database_flags (name, value); apply_method is unused on GCP
+    pitr_via_binary_log: bool  # MySQL: PITR = binary logging; PostgreSQL: point_in_time_recovery_enabled
+
+    def max_transaction_log_days(self, edition: str) -> int:
+        """The longest point-in-time-recovery window Cloud SQL allows for this engine and edition."""
+        return 35 if (edition == "ENTERPRISE_PLUS" and self.engine == "postgres") else 7
+
+
+CLOUDSQL_ENGINES: Mapping[str, CloudSqlEngine] = MappingProxyType(
+    {
+        "postgres": CloudSqlEngine(
+            engine="postgres",
+            database_version="POSTGRES_17",
+            port=5432,
+            flags=(
+                DbParameter("cloudsql.iam_authentication", "on"),
+                DbParameter("log_connections", "on"),
+                DbParameter("log_disconnections", "on"),
+                DbParameter("log_checkpoints", "on"),
+                DbParameter("log_lock_waits", "on"),
+                DbParameter("log_temp_files", "0"),
+            ),
+            pitr_via_binary_log=False,
+        ),
+        "mysql": CloudSqlEngine(
+            engine="mysql",
+            database_version="MYSQL_8_4",
+            port=3306,
+            flags=(
+                DbParameter("cloudsql_iam_authentication", "on"),
+                DbParameter("local_infile", "off"),
+                DbParameter("skip_show_database", "on"),
+            ),
+            pitr_via_binary_log=True,
+        ),
+    }
+)
+
+# Size -> Cloud SQL tier per edition. Enterprise Plus: N2 performance-optimised (8 GiB per vCPU);
+# Enterprise: custom shapes at the 6.5 GiB-per-vCPU maximum. vCPUs match the AWS sizes (2/4/8/16).
+CLOUDSQL_TIERS: Mapping[str, Mapping[str, str]] = MappingProxyType(
+    {
+        "ENTERPRISE_PLUS": MappingProxyType(
+            {
+                "small": "db-perf-optimized-N-2",
+                "medium": "db-perf-optimized-N-4",
+                "large": "db-perf-optimized-N-8",
+                "xlarge": "db-perf-optimized-N-16",
+            }
+        ),
+        "ENTERPRISE": MappingProxyType(
+            {
+                "small": "db-custom-2-13312",
+                "medium": "db-custom-4-26624",
+                "large": "db-custom-8-53248",
+                "xlarge": "db-custom-16-106496",
+            }
+        ),
+    }
+)
+
+
+def cloudsql_engine(engine: str) -> CloudSqlEngine:
+    """The Cloud SQL settings of a config engine (``postgres`` | ``mysql``)."""
+    try:
+        return CLOUDSQL_ENGINES[engine]
+    except KeyError:
+        raise ValueError(f"engine {engine!r} is not catalogued; choose one of {', '.join(ENGINES)}") from None
+
+
+def cloudsql_database_version(engine: str) -> str:
+    """The pinned Cloud SQL ``database_version`` of a config engine, e.g. ``POSTGRES_17``."""
+    return cloudsql_engine(engine).database_version
+
+
+def cloudsql_tier(size: str, edition: str = "ENTERPRISE_PLUS") -> str:
+    """The Cloud SQL machine tier of a config size in an edition (default Enterprise Plus)."""
+    if edition not in CLOUDSQL_TIERS:
+        raise ValueError(f"edition {edition!r} is not catalogued; choose one of {', '.join(CLOUDSQL_EDITIONS)}")
+    try:
+        return CLOUDSQL_TIERS[edition][size]
     except KeyError:
         raise ValueError(f"size {size!r} is not catalogued; choose one of {', '.join(SIZES)}") from None

@@ -254,7 +254,8 @@ def _run(program: Callable[[], Any], stack: str, project: str, config: Mapping[s
     monitor_ref["m"] = monitor
     run_under_mocks(program, mocks, monitor, stack=stack, project=project, config=config, secret_keys=secret_keys)
     resources = _place(monitor, config, cloud)
-    return Plan(stack=stack, cloud=cloud, resources=resources, stack_urn=monitor.stack_urn, outputs=_stack_outputs())
+    return Plan(stack=stack, cloud=cloud, resources=resources, stack_urn=monitor.stack_urn, outputs=_stack_outputs(),
+                residency=config.get("blueprint:residency"))
 
 
 def _stack_outputs() -> dict[str, Any]:

@@ -10,6 +10,7 @@ returning something made up.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 from typing import Any, Callable, Mapping, Optional
 
 import pulumi
@@ -145,9 +146,87 @@ def _aws_computed_state(typ: str, logical: str, name: str, physical_id: str, reg
     return {}
 
 
+def _gcp_computed_state(typ: str, logical: str, name: str, inputs: dict, config: Mapping[str, str]) -> dict:
+    """Attributes GCP computes for the types blueprint reads back, shaped as the APIs return them."""
+    project = config.get("gcp:project") or "project"
+    h = _digest(typ, logical, length=12)
+    if typ == "gcp:compute/globalAddress:GlobalAddress":
+        if inputs.get("purpose") == "VPC_PEERING":
+            return {"address": inputs.get("address") or f"10.{int(h[:2], 16) % 200 + 20}.0.0",
+                    "selfLink": f"https://www.googleapis.com/compute/v1/projects/{project}/global/addresses/{name}"}
+        return {"address": f"34.{int(h[:2], 16) % 100 + 100}.{int(h[2:4], 16)}.{int(h[4:6], 16) % 250 + 1}",
+                "selfLink": f"https://www.googleapis.com/compute/v1/projects/{project}/global/addresses/{name}"}
+    if typ == "gcp:compute/networkEndpointGroup:NetworkEndpointGroup":
+        return {"selfLink": f"https://www.googleapis.com/compute/v1/projects/{project}/zones/{inputs.get('zone', '')}/networkEndpointGroups/{name}",
+                "size": 0}
+    if typ == "gcp:sql/databaseInstance:DatabaseInstance":
+        region = inputs.get("region") or config.get("gcp:region") or ""
+        return {"connectionName": f"{project}:{region}:{name}",
+                "privateIpAddress": f"10.{int(h[:2], 16) % 200 + 20}.{int(h[2:4], 16)}.{int(h[4:6], 16) % 250 + 2}",
+                "selfLink": f"https://sqladmin.googleapis.com/sql/v1beta4/projects/{project}/instances/{name}",
+                "serviceAccountEmailAddress": f"p{_digest(project, length=12)}-{h[:6]}@gcp-sa-cloud-sql.iam.gserviceaccount.com"}
+    if typ == "gcp:storage/bucket:Bucket":
+        return {"url": f"gs://{name}", "selfLink": f"https://www.googleapis.com/storage/v1/b/{name}"}
+    return {}
+
+
 def _uuid(h: str) -> str:
     d = _digest(h, length=32)
     return f"{d[:8]}-{d[8:12]}-{d[12:16]}-{d[16:20]}-{d[20:]}"
+
+
+# Service agents that gcp.projects.ServiceIdentity creates, by API (Cloud IAM "service agents" reference).
+_GCP_SERVICE_AGENT_DOMAINS = {
+    "sqladmin.googleapis.com": "gcp-sa-cloud-sql", "pubsub.googleapis.com": "gcp-sa-pubsub",
+    "container.googleapis.com": "container-engine-robot", "compute.googleapis.com": "compute-system",
+    "servicenetworking.googleapis.com": "service-networking", "secretmanager.googleapis.com": "gcp-sa-secretmanager",
+}
+
+
+def _gcp_platform_state(typ: str, logical: str, name: str, inputs: dict, config: Mapping[str, str]) -> dict:
+    """KMS ids, service-account and service-agent emails, VPC self links, GKE endpoint and CA, as GCP
+    returns them; ``_id`` is the resource's id (the KMS / GKE resource name)."""
+    project = config.get("gcp:project") or "project"
+    compute = f"https://www.googleapis.com/compute/v1/projects/{project}"
+    region = inputs.get("region") or config.get("gcp:region") or ""
+    location = inputs.get("location") or region
+    if typ == "gcp:kms/keyRing:KeyRing":
+        return {"_id": f"projects/{project}/locations/{location}/keyRings/{name}"}
+    if typ == "gcp:kms/cryptoKey:CryptoKey":
+        return {"_id": f"{inputs.get('keyRing') or f'projects/{project}/locations/{region}/keyRings/ring'}/cryptoKeys/{name}"}
+    if typ == "gcp:serviceaccount/account:Account":
+        email = f"{inputs.get('accountId', name)}@{inputs.get('project') or project}.iam.gserviceaccount.com"
+        resource = f"projects/{inputs.get('project') or project}/serviceAccounts/{email}"
+        return {"_id": resource, "name": resource, "email": email, "member": f"serviceAccount:{email}",
+                "uniqueId": "1" + str(int(_digest(logical, length=16), 16)).rjust(20, "0")[:20]}
+    if typ == "gcp:projects/serviceIdentity:ServiceIdentity":
+        service = inputs.get("service", "")
+        domain = _GCP_SERVICE_AGENT_DOMAINS.get(service, "gcp-sa-" + service.split(".")[0])
+        email = f"service-{GCP_PROJECT_NUMBER}@{domain}.iam.gserviceaccount.com"
+        return {"_id": f"projects/{project}/services/{service}", "email": email, "member": f"serviceAccount:{email}"}
+    if typ == "gcp:compute/network:Network":
+        return {"selfLink": f"{compute}/global/networks/{name}", "_id": f"projects/{project}/global/networks/{name}"}
+    if typ == "gcp:compute/subnetwork:Subnetwork":
+        return {"selfLink": f"{compute}/regions/{region}/subnetworks/{name}",
+                "_id": f"projects/{project}/regions/{region}/subnetworks/{name}"}
+    if typ == "gcp:compute/router:Router":
+        return {"selfLink": f"{compute}/regions/{region}/routers/{name}",
+                "_id": f"projects/{project}/regions/{region}/routers/{name}"}
+    if typ == "gcp:container/cluster:Cluster":
+        private = inputs.get("privateClusterConfig") or {}
+        block = private.get("masterIpv4CidrBlock") or "172.16.0.0/28"
+        endpoint = str(ipaddress.ip_network(block, strict=False)[2])
+        return {"_id": f"projects/{project}/locations/{location}/clusters/{name}", "endpoint": endpoint,
+                "masterAuth": {**(inputs.get("masterAuth") or {}),
+                               "clusterCaCertificate": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg=="},
+                "privateClusterConfig": {**private, "privateEndpoint": endpoint},
+                "selfLink": f"https://container.googleapis.com/v1/projects/{project}/locations/{location}/clusters/{name}"}
+    if typ == "gcp:container/nodePool:NodePool":
+        cluster = str(inputs.get("cluster", "")).rsplit("/", 1)[-1]
+        return {"_id": f"{project}/{location}/{cluster}/{name}",
+                "instanceGroupUrls": [f"{compute}/zones/{z}/instanceGroupManagers/gke-{cluster[:15]}-{name[:15]}-"
+                                      f"{_digest(logical, z, length=8)}-grp" for z in inputs.get("nodeLocations") or []]}
+    return {}
 
 
 class UnansweredInvoke(LookupError):
@@ -170,10 +249,12 @@ class PlanMocks(pulumi.runtime.Mocks):
             "aws:ssm/getParameter:getParameter": self._aws_ssm_parameter,
             "aws:route53/getZone:getZone": self._aws_route53_zone,
             "aws:elb/getServiceAccount:getServiceAccount": self._aws_elb_service_account,
+            "aws:eks/getNodeGroup:getNodeGroup": self._aws_eks_node_group,
             "aws:secretsmanager/getRandomPassword:getRandomPassword": self._aws_random_password,
             "gcp:compute/getZones:getZones": self._gcp_zones,
             "gcp:organizations/getProject:getProject": self._gcp_project,
             "gcp:compute/getRegions:getRegions": self._gcp_regions,
+            "gcp:dns/getManagedZone:getManagedZone": self._gcp_dns_managed_zone,
         }
 
     # -- regions -------------------------------------------------------------------------------
@@ -194,7 +275,9 @@ class PlanMocks(pulumi.runtime.Mocks):
         if cloud == "gcp":
             state = {"name": inputs.get("name", f"{args.name}-{_digest(args.name, length=7)}"), **inputs}
             state.setdefault("selfLink", f"https://www.googleapis.com/compute/v1/projects/p/{args.typ.split('/')[0]}/{state['name']}")
-            return state["name"], state
+            state.update(_gcp_computed_state(args.typ, args.name, state["name"], inputs, self._config))
+            state.update(_gcp_platform_state(args.typ, args.name, state["name"], inputs, self._config))
+            return state.pop("_id", state["name"]), state
         return f"{args.name}-{_digest(args.typ, args.name, length=8)}", inputs
 
     def _aws_resource(self, args: pulumi.runtime.MockResourceArgs, inputs: dict) -> tuple[str, dict]:
@@ -296,6 +379,15 @@ class PlanMocks(pulumi.runtime.Mocks):
                 "primaryNameServer": servers[0], "resourceRecordSetCount": 2, "callerReference": name,
                 "comment": "", "tags": {}}
 
+    def _aws_eks_node_group(self, args: dict, region: str) -> dict:
+        # DescribeNodegroup: the managed node group's Auto Scaling group is named eks-<group>-<uuid>.
+        cluster, group = args.get("clusterName", ""), args.get("nodeGroupName", "")
+        partition, _ = aws_partition(region)
+        h = _digest("aws:eks/nodeGroup:NodeGroup", cluster, group, length=12)
+        return {"id": f"{cluster}:{group}", "clusterName": cluster, "nodeGroupName": group, "status": "ACTIVE",
+                "arn": f"arn:{partition}:eks:{region}:{ACCOUNT_ID}:nodegroup/{cluster}/{group}/{h}",
+                "resources": [{"autoscalingGroups": [{"name": f"eks-{group}-{h}"}], "remoteAccessSecurityGroupId": ""}]}
+
     def _aws_elb_service_account(self, args: dict, region: str) -> dict:
         partition, _ = aws_partition(region)
         account = str(int(_digest("elb", region, length=10), 16))[:12].rjust(12, "0")
@@ -321,6 +413,19 @@ class PlanMocks(pulumi.runtime.Mocks):
     def _gcp_project(self, args: dict, region: str) -> dict:
         project = args.get("projectId") or self._config.get("gcp:project") or "project"
         return {"id": f"projects/{project}", "projectId": project, "number": GCP_PROJECT_NUMBER, "name": project}
+
+    def _gcp_dns_managed_zone(self, args: dict, region: str) -> dict:
+        """Cloud DNS managedZones.get by zone name; the DNS name follows the convention
+        ``ml-example-com`` <-> ``ml.example.com.`` (the only shape the offline plan can infer)."""
+        name = args.get("name") or ""
+        if not name:
+            raise ValueError("the offline plan looks up Cloud DNS managed zones by name only")
+        project = args.get("project") or self._config.get("gcp:project") or "project"
+        dns_name = name.replace("-", ".") + "."
+        servers = [f"ns-cloud-{c}{i}.googledomains.com." for i, c in enumerate("aaaa", start=1)]
+        return {"id": f"projects/{project}/managedZones/{name}", "name": name, "dnsName": dns_name,
+                "managedZoneId": str(int(_digest("zone", name, length=12), 16)), "description": "",
+                "nameServers": servers, "visibility": "public", "project": project}
 
     def _gcp_regions(self, args: dict, region: str) -> dict:
         names = list(residency.all_regions("gcp"))

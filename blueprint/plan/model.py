@@ -45,6 +45,9 @@ class Plan:
     resources: list[PlannedResource]
     stack_urn: str = ""
     outputs: dict[str, Any] = field(default_factory=dict)
+    # The stack's blueprint:residency jurisdiction, so a saved plan can be checked on its own
+    # (`blueprint check --plan`); None for plans of programs run without it.
+    residency: Optional[str] = None
 
     def __iter__(self) -> Iterator[PlannedResource]:
         return iter(self.resources)
@@ -80,6 +83,7 @@ class Plan:
             "resources": [r.to_json() for r in self.resources],
             "summary": self.summary(),
             "outputs": self.outputs,
+            "residency": self.residency,
         }
 
     @classmethod
@@ -92,4 +96,5 @@ class Plan:
         urns = {r.urn for r in resources}
         stack_urn = next((r.parent for r in resources if r.parent and r.parent not in urns), "")
         return cls(stack=data.get("stack", ""), cloud=data.get("cloud"), resources=resources,
-                   stack_urn=stack_urn, outputs=dict(data.get("outputs") or {}))
+                   stack_urn=stack_urn, outputs=dict(data.get("outputs") or {}),
+                   residency=data.get("residency") if isinstance(data.get("residency"), str) else None)

@@ -10,6 +10,23 @@ from rich.table import Table
 from blueprint.plan.model import Plan
 
 
+def rebuild_summary(plan: Plan) -> dict:
+    """The rebuild estimate for the plan's summary: how long `pulumi up` of the second region
+    takes (critical path over its resources, docs/resilience.md)."""
+    from blueprint.analysis.graph import rebuild_estimate, rebuild_region
+
+    region = rebuild_region(plan)
+    seconds = rebuild_estimate(plan, region=region).seconds if region else 0.0
+    return {"rebuild_estimate_s": int(round(seconds)), "rebuild_region": region}
+
+
+def plan_json(plan: Plan) -> dict:
+    """``plan.to_json()`` with the rebuild estimate in its summary."""
+    data = plan.to_json()
+    data["summary"].update(rebuild_summary(plan))
+    return data
+
+
 def _component(urn: str, by_urn: dict) -> str:
     """The innermost component a resource belongs to (itself, for components)."""
     resource = by_urn[urn]
@@ -40,3 +57,7 @@ def render_table(plan: Plan, console: Console) -> None:
     summary = plan.summary()
     per_region = ", ".join(f"{k}: {v}" for k, v in summary["by_region"].items())
     console.print(f"{summary['resources']} resources ({per_region})")
+    rebuild = rebuild_summary(plan)
+    if rebuild["rebuild_region"]:
+        console.print(f"rebuild estimate: {rebuild['rebuild_estimate_s'] / 60:.1f} min to `pulumi up` {rebuild['rebuild_region']} "
+                      f"(critical path; `blueprint resilience` for RTO/RPO)")

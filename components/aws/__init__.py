@@ -11,6 +11,9 @@ from components.aws.eks_cluster import EksCluster, EksClusterArgs
 from components.aws.gpu_node_pool import GpuNodePool, GpuNodePoolArgs
 from components.aws.kms_key import KmsKey, KmsKeyArgs
 from components.aws.load_balancer import LoadBalancer, LoadBalancerArgs
+from components.aws.load_balancer_controller import LoadBalancerController, LoadBalancerControllerArgs
+from components.aws.queue import WorkQueue, WorkQueueArgs
+from components.aws.workload_alarms import WorkloadAlarms, WorkloadAlarmsArgs
 from components.aws.network import Network, NetworkArgs
 from components.aws.recovery_point_vault import RecoveryPointVault, RecoveryPointVaultArgs
 from components.aws.regional_platform import RegionalPlatform, RegionalPlatformArgs
@@ -19,7 +22,8 @@ from components.aws.workload_region import WorkloadRegion, WorkloadRegionArgs
 
 __all__ = [
     "AccessLogBucket", "AccessLogBucketArgs", "DnsEndpoint", "DnsFailover", "DnsFailoverArgs",
-    "LoadBalancer", "LoadBalancerArgs",
+    "LoadBalancer", "LoadBalancerArgs", "LoadBalancerController", "LoadBalancerControllerArgs",
+    "WorkQueue", "WorkQueueArgs", "WorkloadAlarms", "WorkloadAlarmsArgs",
     "AuroraDatabase", "AuroraDatabaseArgs", "AuroraGlobalCluster", "AuroraGlobalClusterArgs",
     "DatabaseBackupPlan", "DatabaseBackupPlanArgs", "RecoveryPointVault", "RecoveryPointVaultArgs",
     "AlarmTopic", "AlarmTopicArgs", "VaultReplication", "VaultReplicationArgs",

@@ -2,12 +2,14 @@
 for load-balancer access logs and the alarm topic.
 
 Every workload of the stack in this region uses them. A region that only receives backup copies
-gets the key alone.
+gets the key alone. Where a cluster runs: its Kubernetes provider (``kubernetes``, built from the
+cluster's kubeconfig), ``GpuEnablement`` (NVIDIA device plugin + ``blueprint-serving``
+PriorityClass) and, where load balancers run, the ``LoadBalancerController``.
 """
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Any, Literal, Optional
 
 import pulumi
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -16,7 +18,10 @@ from components.aws.access_log_bucket import AccessLogBucket, AccessLogBucketArg
 from components.aws.alarm_topic import AlarmTopic, AlarmTopicArgs
 from components.aws.eks_cluster import EksCluster, EksClusterArgs
 from components.aws.kms_key import KmsKey, KmsKeyArgs
+from components.aws.load_balancer_controller import LoadBalancerController, LoadBalancerControllerArgs
 from components.aws.network import Network, NetworkArgs
+from components.k8s.gpu_enablement import GpuEnablement, GpuEnablementArgs
+from components.k8s.provider import cluster_provider
 
 
 class RegionalPlatformArgs(BaseModel):
@@ -38,6 +43,11 @@ class RegionalPlatformArgs(BaseModel):
     access_logs: bool = Field(default=False, description="Create the access-log bucket (True where load balancers run).")
     # Monitoring default: every region that runs something gets an encrypted alarm topic.
     alarm_topic: bool = Field(default=True, description="Create the region's encrypted SNS alarm topic.")
+    # In-cluster layer: every cluster gets a Kubernetes provider, the NVIDIA device plugin and the
+    # serving PriorityClass; the load-balancer controller only where load balancers run (it binds
+    # pods to their target groups).
+    load_balancer_controller: Optional[bool] = Field(
+        default=None, description="Install the AWS Load Balancer Controller; default: where access_logs (load balancers) are.")
     tags: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -57,6 +67,9 @@ class RegionalPlatform(pulumi.ComponentResource):
     cluster: Optional[EksCluster]
     access_logs: Optional[AccessLogBucket]
     alarm_topic: Optional[AlarmTopic]
+    kubernetes: Optional[Any]  # kubernetes.Provider of the cluster
+    gpu_enablement: Optional[GpuEnablement]
+    lb_controller: Optional[LoadBalancerController]
 
     def __init__(self, name: str, args: RegionalPlatformArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("blueprint:aws:RegionalPlatform", name, None, opts)
@@ -71,6 +84,7 @@ class RegionalPlatform(pulumi.ComponentResource):
             child,
         )
         self.network = self.cluster = self.access_logs = self.alarm_topic = None
+        self.kubernetes = self.gpu_enablement = self.lb_controller = None
         if args.network:
             self.network = Network(
                 f"{name}-net",
@@ -97,6 +111,23 @@ class RegionalPlatform(pulumi.ComponentResource):
                 ),
                 child,
             )
+        if self.cluster is not None:
+            # One Kubernetes provider per cluster, from the cluster's own kubeconfig output.
+            self.kubernetes = cluster_provider(f"{name}-k8s", self.cluster.kubeconfig, child)
+            in_cluster = pulumi.ResourceOptions(parent=self, providers=[self.kubernetes])
+            self.gpu_enablement = GpuEnablement(f"{name}-gpu-enablement", GpuEnablementArgs(), in_cluster)
+            wants_controller = args.access_logs if args.load_balancer_controller is None else args.load_balancer_controller
+            if wants_controller and self.network is not None:
+                self.lb_controller = LoadBalancerController(
+                    f"{name}-lb-controller",
+                    LoadBalancerControllerArgs(
+                        cluster_name=self.cluster.cluster_name,
+                        vpc_id=self.network.vpc_id,
+                        kubernetes_provider=self.kubernetes,
+                        tags=args.tags,
+                    ),
+                    child,
+                )
         if args.access_logs:
             self.access_logs = AccessLogBucket(f"{name}-access-logs", AccessLogBucketArgs(tags=args.tags), child)
         if args.alarm_topic:

@@ -6,7 +6,12 @@
   and its Aurora cluster (primary writer + readers; or the global secondary: readers for
   active-active and warm standby, headless for pilot light);
 - backup-restore workloads with a database and a second region: a locked AWS Backup vault in
-  both regions (recovery points are copied across).
+  both regions (recovery points are copied across);
+- served workloads where they run: the ``InferenceService`` in the region's cluster (replicas by the
+  region's role: ``components.k8s.inference_service.replicas_for``), bound to the load balancer's
+  target group; queued workloads in each serving region: a ``WorkQueue``;
+- where anything runs: ``WorkloadAlarms`` to the region's alarm topic (queue age and dead letters,
+  replication lag of a global secondary, ALB unhealthy hosts and 5xx, GPU nodes below the minimum).
 
 Cross-region links (vault replication, the global database, backup copies, DNS) are wired by the
 composer (``components.aws.platform``), which sees both regions.
@@ -17,17 +22,25 @@ from __future__ import annotations
 from typing import Any, Literal, Optional
 
 import pulumi
+import pulumi_aws as aws
 from pydantic import BaseModel, ConfigDict, Field
 
 from blueprint.catalogs.accelerators import aws_instance_for
-from blueprint.catalogs.tiers import SecondRegionRole, database_backup_retention_days, probe_spec
+from blueprint.catalogs.tiers import SecondRegionRole, database_backup_retention_days, probe_spec, tier_spec
 from blueprint.footprint import RegionRole, WorkloadPlacement
 from components.aws.aurora_database import AuroraDatabase, AuroraDatabaseArgs
 from components.aws.backup_vault import BackupVault, BackupVaultArgs
 from components.aws.gpu_node_pool import GpuNodePool, GpuNodePoolArgs
 from components.aws.load_balancer import LoadBalancer, LoadBalancerArgs
+from components.aws.queue import WorkQueue, WorkQueueArgs
 from components.aws.recovery_point_vault import RecoveryPointVault, RecoveryPointVaultArgs
 from components.aws.regional_platform import RegionalPlatform
+from components.aws.workload_alarms import WorkloadAlarms, WorkloadAlarmsArgs
+from components.k8s.inference_service import InferenceService, InferenceServiceArgs, pod_resources, replicas_for
+
+# Pods of a CPU-only served workload (no GPU pool): requests/limits per pod, and HPA headroom.
+CPU_ONLY_POD = (1000, 2048)
+CPU_ONLY_SCALE_FACTOR = 4
 
 
 def primary_database_instances(placement: WorkloadPlacement, zones: int) -> int:
@@ -71,6 +84,9 @@ class WorkloadRegion(pulumi.ComponentResource):
     load_balancer: Optional[LoadBalancer]
     database: Optional[AuroraDatabase]
     recovery_vault: Optional[RecoveryPointVault]
+    inference: Optional[InferenceService]
+    queue: Optional[WorkQueue]
+    alarms: Optional[WorkloadAlarms]
 
     def __init__(self, name: str, args: WorkloadRegionArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("blueprint:aws:WorkloadRegion", name, None, opts)
@@ -190,9 +206,113 @@ class WorkloadRegion(pulumi.ComponentResource):
                 child,
             )
 
+        self.inference = None
+        if runs_here and workload.service is not None and cluster is not None and platform.kubernetes is not None:
+            self.inference = self._inference(name, placement, platform)
+
+        self.queue = None
+        if placement.serving and workload.queue is not None:
+            self.queue = WorkQueue(
+                f"{name}-queue",
+                WorkQueueArgs(
+                    kms_key_arn=platform.key.arn,
+                    max_receive_count=workload.queue.max_receive_count,
+                    visibility_timeout_seconds=workload.queue.visibility_timeout_seconds,
+                    tags=args.tags,
+                ),
+                child,
+            )
+
+        self.alarms = None
+        if runs_here and platform.alarm_topic is not None:
+            self.alarms = self._alarms(name, placement, platform, args.tags)
+
         outputs: dict[str, Any] = {"vault_bucket": self.vault.bucket}
+        if self.queue is not None:
+            outputs["queue_url"] = self.queue.url
         if self.load_balancer is not None:
             outputs["load_balancer_dns_name"] = self.load_balancer.dns_name
         if self.database is not None:
             outputs["database_endpoint"] = self.database.endpoint
         self.register_outputs(outputs)
+
+    def _inference(self, name: str, placement: WorkloadPlacement, platform: RegionalPlatform) -> InferenceService:
+        workload, service = placement.workload, placement.workload.service
+        network = platform.network
+        if placement.region_role is RegionRole.PRIMARY or placement.role is SecondRegionRole.SERVING:
+            role = "serving"
+        else:
+            role = "warm" if placement.role is SecondRegionRole.WARM else "pilot"
+        pool = self.gpu_pool
+        zones = len(pool.zones) if pool is not None else len(network.zones if network is not None else ())
+        replicas = replicas_for(role, service.replicas_per_zone, zones)
+        gpus = workload.gpu.gpus_per_node if pool is not None and workload.gpu is not None else 0
+        if gpus:
+            option = aws_instance_for(workload.gpu.accelerator.value, gpus)
+            cpu, memory = pod_resources(option.vcpus, option.memory_gib, gpus)
+            # One pod per GPU: the pools' maximum bounds the autoscaler.
+            max_replicas = max(placement.gpu.max_nodes_per_zone * zones * gpus, replicas, 1)
+        else:
+            cpu, memory = CPU_ONLY_POD
+            max_replicas = max(CPU_ONLY_SCALE_FACTOR * service.replicas_per_zone * zones, 1)
+        lb = self.load_balancer
+        controller = platform.lb_controller
+        return InferenceService(
+            f"{name}-inference",
+            InferenceServiceArgs(
+                workload=workload.name,
+                tier=workload.tier.value,
+                image=service.image,
+                port=service.port,
+                readiness_path=service.readiness_path,
+                liveness_path=service.liveness_path,
+                replicas=replicas,
+                max_replicas=max_replicas,
+                gpus_per_pod=1 if gpus else 0,
+                cpu_millicores=cpu,
+                memory_mib=memory,
+                node_affinity=pool is not None,
+                priority_class_name=platform.gpu_enablement.priority_class_name,
+                load_balancer_binding="aws-target-group" if lb is not None and controller is not None else "none",
+                target_group_arn=lb.target_group_arn if lb is not None else None,
+                load_balancer_security_group_id=lb.security_group_id if lb is not None else None,
+                binding_depends_on=[controller.release] if controller is not None else [],
+                labels={"blueprint-tier": workload.tier.value},
+            ),
+            pulumi.ResourceOptions(parent=self, providers=[platform.kubernetes]),
+        )
+
+    def _alarms(self, name: str, placement: WorkloadPlacement, platform: RegionalPlatform, tags: dict[str, str]) -> Optional[WorkloadAlarms]:
+        workload = placement.workload
+        spec = tier_spec(workload.tier)
+        kwargs: dict[str, Any] = {}
+        if self.queue is not None:
+            rto = workload.rto_seconds or spec.rto_target_s
+            # The workload's RTO (config may only tighten the tier's), never below two visibility timeouts.
+            kwargs.update(queue_name=self.queue.name, dlq_name=self.queue.dlq_name,
+                          queue_age_threshold_s=max(rto, 2 * workload.queue.visibility_timeout_seconds))
+        if self.database is not None and self.database.role == "secondary":
+            rpo = workload.rpo_seconds if workload.rpo_seconds is not None else spec.rpo_target_s
+            kwargs.update(db_cluster_identifier=self.database.cluster_identifier, replication_lag_threshold_ms=max(rpo * 1000, 1))
+        if self.load_balancer is not None:
+            kwargs.update(load_balancer_arn_suffix=self.load_balancer.arn_suffix, target_group_arn_suffix=self.load_balancer.target_group_arn_suffix)
+        pool = self.gpu_pool
+        if pool is not None and placement.gpu is not None and placement.gpu.min_nodes_per_zone > 0:
+            cluster_name = platform.cluster.cluster_name
+            invoke = pulumi.InvokeOutputOptions(parent=self)
+            # The node group's Auto Scaling group (DescribeNodegroup resources.autoScalingGroups[0].name).
+            kwargs.update(
+                gpu_min_nodes_per_zone=placement.gpu.min_nodes_per_zone,
+                gpu_asg_names={
+                    zone: aws.eks.get_node_group_output(cluster_name=cluster_name, node_group_name=group, opts=invoke)
+                    .apply(lambda g: g.resources[0].autoscaling_groups[0].name)
+                    for zone, group in pool.node_group_names.items()
+                },
+            )
+        if not kwargs:
+            return None
+        return WorkloadAlarms(
+            f"{name}-alarms",
+            WorkloadAlarmsArgs(workload=workload.name, tier=workload.tier.value, alarm_topic_arn=platform.alarm_topic.arn, tags=tags, **kwargs),
+            pulumi.ResourceOptions(parent=self),
+        )

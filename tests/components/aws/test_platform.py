@@ -178,3 +178,42 @@ def test_global_database_master_secret_is_replicated_to_the_second_region(eu):
     assert secrets
     for secret in secrets:
         assert [replica["region"] for replica in secret.inputs["replicas"]] == ["eu-west-3"], secret.urn
+
+
+# --- in-cluster layer, queues and alarms (issue 5) -----------------------------------------
+
+
+def test_every_cluster_gets_a_kubernetes_provider_device_plugin_and_lb_controller(prod):
+    clusters = {r.region for r in prod.of_type("aws:eks/cluster:Cluster")}
+    assert {r.region for r in prod.of_type("pulumi:providers:kubernetes")} == clusters
+    assert {r.region for r in prod.of_type("kubernetes:apps/v1:DaemonSet")} == clusters
+    assert {r.region for r in prod.of_type("kubernetes:scheduling.k8s.io/v1:PriorityClass")} == clusters
+    assert {r.region for r in prod.of_type("kubernetes:helm.sh/v3:Release")} == clusters
+
+
+def test_kubernetes_objects_are_placed_in_their_clusters_region(prod):
+    providers = {r.urn: r.region for r in prod.of_type("pulumi:providers:kubernetes")}
+    k8s = [r for r in prod.resources if r.type.startswith("kubernetes:")]
+    assert k8s and all(r.region == providers[r.provider] for r in k8s)
+
+
+def test_inference_replicas_follow_the_region_role(eu):
+    hpa = {(r.workload, r.region): r.inputs["spec"] for r in eu.of_type("kubernetes:autoscaling/v2:HorizontalPodAutoscaler")}
+    deployments = {(r.workload, r.region): r.inputs["spec"] for r in eu.of_type("kubernetes:apps/v1:Deployment")}
+    # 3 zones x 1 replica per zone; one GPU node max 6 per zone
+    assert hpa[("mission-critical-app", "eu-west-1")]["minReplicas"] == 3
+    assert hpa[("mission-critical-app", "eu-west-3")]["minReplicas"] == 3  # active-active: full
+    assert hpa[("business-critical-app", "eu-west-3")]["minReplicas"] == 3  # warm: one per zone
+    assert hpa[("mission-critical-app", "eu-west-1")]["maxReplicas"] == 18
+    assert deployments[("standard-app", "eu-west-3")]["replicas"] == 0  # pilot light
+    assert ("standard-app", "eu-west-3") not in hpa
+    assert not [k for k in deployments if k == ("best-effort-app", "eu-west-3")]  # backup copies only
+
+
+def test_queues_and_alarms_in_prod(prod):
+    queues = {(r.workload, r.region) for r in prod.of_type("aws:sqs/queue:Queue") if r.name.endswith("-queue-queue")}
+    assert queues == {("fraud-scoring", "us-east-1"), ("fraud-scoring", "us-west-2"), ("batch-embeddings", "us-east-1")}
+    alarms = {(r.workload, r.inputs["metricName"]) for r in prod.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
+    assert ("fraud-scoring", "AuroraGlobalDBReplicationLag") in alarms
+    assert ("recommendations", "UnHealthyHostCount") in alarms and ("recommendations", "GroupInServiceInstances") in alarms
+    assert ("batch-embeddings", "ApproximateAgeOfOldestMessage") in alarms

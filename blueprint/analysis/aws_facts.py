@@ -1,0 +1,264 @@
+"""AWS plan -> cloud-neutral facts (blueprint.analysis.facts).
+
+Reads the pulumi-aws 7 inputs as the engine receives them (camelCase) and the physical IDs and
+computed outputs the plan recorded, joining resources by those IDs (subnet IDs -> zones, health
+check IDs, ALB DNS names, bucket names, backup vault ARNs) rather than by naming conventions.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any, Iterable, Optional
+
+from blueprint.analysis.facts import (
+    Balancer, Copy, Database, DbInstance, Egress, HealthProbe, PlanFacts, Pool, Routing, Vault, WorkloadFacts,
+)
+from blueprint.analysis.figures import DEFAULT_FIGURES, Figures
+from blueprint.analysis.graph import region_roles
+from blueprint.analysis.schedule import schedule_interval_s
+from blueprint.plan.model import Plan, PlannedResource
+
+T_SUBNET = "aws:ec2/subnet:Subnet"
+T_NAT = "aws:ec2/natGateway:NatGateway"
+T_ROUTE = "aws:ec2/route:Route"
+T_RTA = "aws:ec2/routeTableAssociation:RouteTableAssociation"
+T_NODEGROUP = "aws:eks/nodeGroup:NodeGroup"
+T_LB = "aws:lb/loadBalancer:LoadBalancer"
+T_RECORD = "aws:route53/record:Record"
+T_HEALTH = "aws:route53/healthCheck:HealthCheck"
+T_DB = "aws:rds/cluster:Cluster"
+T_DB_INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
+T_DB_SUBNETS = "aws:rds/subnetGroup:SubnetGroup"
+T_BUCKET = "aws:s3/bucket:Bucket"
+T_OBJECT_LOCK = "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration"
+T_REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig"
+T_BACKUP_VAULT = "aws:backup/vault:Vault"
+T_BACKUP_PLAN = "aws:backup/plan:Plan"
+
+TAG_TIER = "blueprint:tier"
+TAG_STRATEGY = "blueprint:strategy"
+
+
+def _tags(r: PlannedResource) -> dict[str, Any]:
+    tags = r.inputs.get("tags")
+    return tags if isinstance(tags, dict) else {}
+
+
+def _phys(r: PlannedResource) -> Optional[str]:
+    return r.id
+
+
+def _int(value: Any, default: int = 0) -> int:
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        return default
+
+
+def _region_of_arn(arn: Any) -> Optional[str]:
+    parts = arn.split(":") if isinstance(arn, str) else []
+    return parts[3] if len(parts) > 3 and parts[3] else None
+
+
+def extract(plan: Plan, figures: Figures = DEFAULT_FIGURES) -> PlanFacts:
+    custom = [r for r in plan.resources if r.custom and not r.type.startswith("pulumi:providers:")]
+    by_type: dict[str, list[PlannedResource]] = defaultdict(list)
+    for r in custom:
+        by_type[r.type].append(r)
+
+    primary, secondary = region_roles(plan)
+    subnet_zone = {_phys(s): (s.zone or s.inputs.get("availabilityZone")) for s in by_type[T_SUBNET]}
+    zones: dict[str, set[str]] = defaultdict(set)
+    for s in by_type[T_SUBNET]:
+        if s.region and subnet_zone.get(_phys(s)):
+            zones[s.region].add(subnet_zone[_phys(s)])
+
+    def zones_of(subnet_ids: Any) -> tuple[str, ...]:
+        ids = subnet_ids if isinstance(subnet_ids, list) else []
+        return tuple(sorted({subnet_zone[i] for i in ids if subnet_zone.get(i)}))
+
+    lb_by_dns = {}
+    for lb in by_type[T_LB]:
+        dns = lb.outputs.get("dnsName")
+        if dns:
+            lb_by_dns[dns.rstrip(".").lower()] = lb
+    health_by_id = {_phys(h): h for h in by_type[T_HEALTH]}
+    bucket_by_name: dict[str, PlannedResource] = {}
+    for b in by_type[T_BUCKET]:
+        for key in (b.outputs.get("bucket"), b.inputs.get("bucket"), _phys(b)):
+            if key:
+                bucket_by_name[key] = b
+    locked_buckets = {ol.inputs.get("bucket") for ol in by_type[T_OBJECT_LOCK]}
+
+    workloads: dict[str, WorkloadFacts] = {}
+    for r in custom:
+        if not r.workload:
+            continue
+        w = workloads.get(r.workload)
+        if w is None:
+            w = workloads[r.workload] = WorkloadFacts(r.workload, "", "", primary, secondary)
+        w.resources.append(r.urn)
+        tags = _tags(r)
+        if not w.tier and tags.get(TAG_TIER):
+            w.tier = str(tags[TAG_TIER])
+        if not w.strategy and tags.get(TAG_STRATEGY):
+            w.strategy = str(tags[TAG_STRATEGY])
+
+    for ng in by_type[T_NODEGROUP]:
+        w = workloads.get(ng.workload or "")
+        if w is None:
+            continue
+        scaling = ng.inputs.get("scalingConfig") or {}
+        labels = ng.inputs.get("labels") or {}
+        taints = ng.inputs.get("taints") or []
+        gpu = any("accelerator" in str(k) for k in labels) or any(t.get("key") == "nvidia.com/gpu" for t in taints if isinstance(t, dict))
+        pool_zones = zones_of(ng.inputs.get("subnetIds")) or ((ng.zone,) if ng.zone else ())
+        w.pools.append(Pool(ng.urn, ng.region or "", pool_zones, _int(scaling.get("minSize")), _int(scaling.get("maxSize")), gpu))
+
+    for lb in by_type[T_LB]:
+        w = workloads.get(lb.workload or "")
+        if w is not None:
+            w.has_service = True
+            w.balancers.append(Balancer(lb.urn, lb.region or "", zones_of(lb.inputs.get("subnets"))))
+
+    _routing(workloads, by_type[T_RECORD], lb_by_dns, health_by_id, figures)
+    _databases(workloads, by_type, zones_of)
+    _vaults(workloads, by_type, bucket_by_name, locked_buckets, figures)
+
+    egress = _egress(by_type, subnet_zone)
+    platform: dict[str, list[str]] = defaultdict(list)
+    for r in custom:
+        if r.workload is None and r.region and r.region != "global":
+            platform[r.region].append(r.urn)
+    return PlanFacts(
+        cloud=plan.cloud or "aws", stack=plan.stack, primary_region=primary, secondary_region=secondary,
+        zones={k: tuple(sorted(v)) for k, v in zones.items()}, workloads=list(workloads.values()),
+        egress=egress, platform=dict(platform),
+    )
+
+
+def _routing(workloads, records: Iterable[PlannedResource], lb_by_dns, health_by_id, figures: Figures) -> None:
+    grouped: dict[str, list[PlannedResource]] = defaultdict(list)
+    for rec in records:
+        if rec.workload in workloads and rec.inputs.get("setIdentifier"):
+            grouped[rec.workload].append(rec)
+    for name, w in workloads.items():
+        recs = grouped.get(name, [])
+        if not recs:
+            if w.balancers:
+                regions = tuple(sorted({b.region for b in w.balancers if b.region == w.primary_region} or {w.balancers[0].region}))
+                w.routing = Routing("single", regions, (), figures.alias_ttl_elb.seconds, figures.alias_ttl_elb.source)
+            continue
+        policy = "failover" if any(r.inputs.get("failoverRoutingPolicies") for r in recs) else (
+            "latency" if any(r.inputs.get("latencyRoutingPolicies") for r in recs) else "weighted")
+        regions, probes, shift, source = [], [], 0.0, ""
+        for rec in recs:
+            region = None
+            for alias in rec.inputs.get("aliases") or []:
+                lb = lb_by_dns.get(str(alias.get("name", "")).rstrip(".").lower())
+                if lb is not None:
+                    region = lb.region
+                    shift, source = max(shift, figures.alias_ttl_elb.seconds), figures.alias_ttl_elb.source
+            if region is None:
+                latency = rec.inputs.get("latencyRoutingPolicies") or []
+                region = (latency[0].get("region") if latency else None) or rec.inputs.get("setIdentifier")
+                ttl = float(rec.inputs.get("ttl") or 0)
+                if ttl > shift:
+                    shift, source = ttl, "record TTL in the plan"
+            regions.append(region)
+            hc = health_by_id.get(rec.inputs.get("healthCheckId"))
+            if hc is not None:
+                target = lb_by_dns.get(str(hc.inputs.get("fqdn", "")).rstrip(".").lower())
+                probes.append(HealthProbe(hc.urn, target.region if target is not None else region,
+                                          float(hc.inputs.get("requestInterval") or 30), _int(hc.inputs.get("failureThreshold"), 3)))
+        w.routing = Routing(policy, tuple(r for r in regions if r), tuple(probes), shift, source, tuple(r.urn for r in recs))
+
+
+def _databases(workloads, by_type, zones_of) -> None:
+    subnet_groups = {(g.region, _phys(g)): g for g in by_type[T_DB_SUBNETS]}
+    instances: dict[tuple, list[PlannedResource]] = defaultdict(list)
+    for inst in by_type[T_DB_INSTANCE]:
+        instances[(inst.region, inst.inputs.get("clusterIdentifier") or inst.outputs.get("clusterIdentifier"))].append(inst)
+    for cluster in by_type[T_DB]:
+        w = workloads.get(cluster.workload or "")
+        if w is None:
+            continue
+        ident = cluster.inputs.get("clusterIdentifier") or _phys(cluster)
+        members = instances.get((cluster.region, ident), [])
+        member_urns = {m.urn for m in members}
+        # A cluster that replicates from elsewhere (global secondary, cross-region replica) has
+        # no master credentials of its own and cannot write until promoted.
+        replica = bool(cluster.inputs.get("replicationSourceIdentifier")) or (
+            bool(cluster.inputs.get("globalClusterIdentifier")) and not cluster.inputs.get("masterUsername")
+            and not cluster.inputs.get("manageMasterUserPassword") and not cluster.inputs.get("snapshotIdentifier"))
+        role = "secondary" if replica else "writer"
+        db_instances = tuple(
+            DbInstance(m.urn, m.zone or m.inputs.get("availabilityZone"),
+                       writer=(role == "writer" and not any(d in member_urns for d in m.dependencies)))
+            for m in members
+        )
+        group = subnet_groups.get((cluster.region, cluster.inputs.get("dbSubnetGroupName")))
+        w.databases.append(Database(
+            cluster.urn, cluster.region or "", role, db_instances, cluster.inputs.get("globalClusterIdentifier"),
+            zones_of(group.inputs.get("subnetIds")) if group is not None else (), group.urn if group is not None else None,
+        ))
+
+
+def _vaults(workloads, by_type, bucket_by_name, locked_buckets, figures: Figures) -> None:
+    for b in by_type[T_BUCKET]:
+        w = workloads.get(b.workload or "")
+        name = b.outputs.get("bucket") or _phys(b) or b.name
+        if w is not None and (name in locked_buckets or b.inputs.get("objectLockEnabled")):
+            w.vaults.append(Vault(b.urn, b.region or "", "objects", name))
+    backup_vault_region: dict[str, str] = {}
+    for v in by_type[T_BACKUP_VAULT]:
+        w = workloads.get(v.workload or "")
+        name = v.inputs.get("name") or _phys(v) or v.name
+        backup_vault_region[name] = v.region or ""
+        if w is not None:
+            w.vaults.append(Vault(v.urn, v.region or "", "recovery-points", name))
+    for rep in by_type[T_REPLICATION]:
+        w = workloads.get(rep.workload or "")
+        source = bucket_by_name.get(rep.inputs.get("bucket"))
+        if w is None or source is None:
+            continue
+        for rule in rep.inputs.get("rules") or []:
+            if not isinstance(rule, dict) or rule.get("status", "Enabled") != "Enabled":
+                continue
+            dest_arn = str((rule.get("destination") or {}).get("bucket", ""))
+            dest = bucket_by_name.get(dest_arn.split(":::")[-1])
+            rtc = (rule.get("destination") or {}).get("replicationTime") or {}
+            if rtc.get("status") == "Enabled":
+                lag, src = float(((rtc.get("time") or {}).get("minutes") or 15)) * 60, figures.s3_rtc.source
+            else:
+                lag, src = figures.s3_rtc.seconds, "S3 replication without RTC: no SLA; RTC's 15 min used as the planning value"
+            w.copies.append(Copy(rep.urn, source.region or "", (dest.region if dest is not None else None) or "", "objects", lag, src))
+    for plan in by_type[T_BACKUP_PLAN]:
+        w = workloads.get(plan.workload or "")
+        if w is None:
+            continue
+        for rule in plan.inputs.get("rules") or []:
+            interval = schedule_interval_s(rule.get("schedule"))
+            source_region = backup_vault_region.get(rule.get("targetVaultName"), plan.region or "")
+            for action in rule.get("copyActions") or []:
+                dest_region = _region_of_arn(action.get("destinationVaultArn")) or ""
+                lag = interval + figures.backup_copy.seconds
+                w.copies.append(Copy(plan.urn, source_region, dest_region, "recovery-points", lag,
+                                     f"schedule {rule.get('schedule')} every {interval:g} s + {figures.backup_copy.source}"))
+
+
+def _egress(by_type, subnet_zone) -> list[Egress]:
+    nat_by_id = {_phys(n): n for n in by_type[T_NAT]}
+    table_nat: dict[str, str] = {}
+    for route in by_type[T_ROUTE]:
+        nat = route.inputs.get("natGatewayId")
+        if nat in nat_by_id and route.inputs.get("destinationCidrBlock") == "0.0.0.0/0":
+            table_nat[route.inputs.get("routeTableId")] = nat
+    served: dict[str, set[str]] = defaultdict(set)
+    for rta in by_type[T_RTA]:
+        nat = table_nat.get(rta.inputs.get("routeTableId"))
+        zone = subnet_zone.get(rta.inputs.get("subnetId"))
+        if nat and zone:
+            served[nat].add(zone)
+    return [Egress(n.urn, n.region or "", n.zone or subnet_zone.get(n.inputs.get("subnetId")), tuple(sorted(served.get(nid, ()))))
+            for nid, n in nat_by_id.items()]

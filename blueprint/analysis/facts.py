@@ -1,0 +1,152 @@
+"""Cloud-neutral facts the resilience analysis reads, extracted from a plan by a cloud module
+(``aws_facts.py``; a ``gcp_facts.py`` fills the same model for GCP plans).
+
+Only what the plan says: node-pool sizes, load-balancer zones, routing policy, health-check
+settings, database topology, backup copies. Nothing is derived from the tier label except the
+targets and the tier's zone rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+
+@dataclass(frozen=True)
+class Pool:
+    """A node pool (EKS managed node group, GKE node pool) serving one workload."""
+
+    urn: str
+    region: str
+    zones: tuple[str, ...]
+    min_nodes: int
+    max_nodes: int
+    gpu: bool
+
+
+@dataclass(frozen=True)
+class Balancer:
+    urn: str
+    region: str
+    zones: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class HealthProbe:
+    """A DNS (or global load balancer) health check that decides which region gets traffic."""
+
+    urn: str
+    region: str  # the region whose endpoint it probes
+    interval_s: float
+    failure_threshold: int
+
+
+@dataclass(frozen=True)
+class Routing:
+    """How the workload's public name routes between regions."""
+
+    policy: str  # "latency" | "failover" | "single" | "global-lb"
+    regions: tuple[str, ...]  # regions the name can route to
+    probes: tuple[HealthProbe, ...]
+    shift_s: float  # how long resolvers keep the old answer (alias TTL / LB failover)
+    shift_source: str
+    record_urns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DbInstance:
+    urn: str
+    zone: Optional[str]
+    writer: bool
+
+
+@dataclass(frozen=True)
+class Database:
+    """One regional database cluster of a workload."""
+
+    urn: str
+    region: str
+    role: str  # "writer" | "secondary" (replica of a global/cross-region database)
+    instances: tuple[DbInstance, ...]
+    global_id: Optional[str]
+    subnet_zones: tuple[str, ...]
+    subnet_group_urn: Optional[str] = None
+
+    @property
+    def headless(self) -> bool:
+        return not self.instances
+
+
+@dataclass(frozen=True)
+class Vault:
+    """An object vault (versioned, locked bucket) or a recovery-point vault."""
+
+    urn: str
+    region: str
+    kind: str  # "objects" | "recovery-points"
+    name: str
+
+
+@dataclass(frozen=True)
+class Copy:
+    """A copy of a vault's content into another vault (bucket replication, backup copy)."""
+
+    urn: str
+    source_region: str
+    dest_region: str
+    kind: str  # "objects" | "recovery-points"
+    lag_s: float  # the worst-case age of the newest copy (RTC, or schedule + copy time)
+    lag_source: str
+
+
+@dataclass
+class WorkloadFacts:
+    name: str
+    tier: str
+    strategy: str
+    primary_region: str
+    secondary_region: Optional[str]
+    has_service: bool = False
+    pools: list[Pool] = field(default_factory=list)
+    balancers: list[Balancer] = field(default_factory=list)
+    routing: Optional[Routing] = None
+    databases: list[Database] = field(default_factory=list)
+    vaults: list[Vault] = field(default_factory=list)
+    copies: list[Copy] = field(default_factory=list)
+    resources: list[str] = field(default_factory=list)  # URNs of the workload's custom resources
+
+    def pools_in(self, region: str, gpu_only: bool = False) -> list[Pool]:
+        return [p for p in self.pools if p.region == region and (p.gpu or not gpu_only)]
+
+    def database_in(self, region: str) -> Optional[Database]:
+        return next((d for d in self.databases if d.region == region), None)
+
+    @property
+    def has_gpu(self) -> bool:
+        return any(p.gpu for p in self.pools)
+
+
+@dataclass(frozen=True)
+class Egress:
+    """A NAT gateway (or Cloud NAT) and the zones whose private subnets route through it."""
+
+    urn: str
+    region: str
+    zone: Optional[str]
+    serves_zones: tuple[str, ...]
+
+
+@dataclass
+class PlanFacts:
+    cloud: str
+    stack: str
+    primary_region: str
+    secondary_region: Optional[str]
+    zones: dict[str, tuple[str, ...]]  # region -> zones in use
+    workloads: list[WorkloadFacts]
+    egress: list[Egress]
+    platform: dict[str, list[str]]  # region -> URNs of shared platform resources
+
+    @property
+    def regions(self) -> list[str]:
+        return [r for r in (self.primary_region, self.secondary_region) if r]

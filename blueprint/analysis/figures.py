@@ -1,0 +1,144 @@
+"""Every duration the resilience model uses, with its source (docs/resilience.md cites them).
+
+A figure is a planning value: the typical duration AWS documents (or, where AWS documents none, a
+conservative value observed for the operation), never a guarantee. All are in seconds. Override
+any of them with :func:`with_overrides` (e.g. a measured GPU node start time from a DR drill);
+the analysis takes the table as an argument, so nothing here is hard-wired into the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Mapping
+
+
+@dataclass(frozen=True)
+class Figure:
+    seconds: float
+    source: str
+
+
+@dataclass(frozen=True)
+class Figures:
+    # --- detection -------------------------------------------------------------------------
+    # Route 53 aggregates the verdicts of health checkers in several locations; the status it
+    # acts on trails the last failed check by a few seconds. Interval x threshold comes from the
+    # plan; this is the added aggregation latency.
+    dns_checker_latency: Figure = Figure(
+        10, "Route 53 DG, 'How Amazon Route 53 determines whether a health check is healthy': checkers in "
+        "several locations, not coordinated, results aggregated (planning value: one 10 s interval)")
+    # Workloads without a DNS health check (batch, backup-restore): an alarm pages on-call, who
+    # declares the disaster and starts the runbook.
+    declare_disaster: Figure = Figure(
+        900, "blueprint planning value: alarm -> page -> acknowledge -> decision to fail over (15 min)")
+    # --- traffic shift ---------------------------------------------------------------------
+    alias_ttl_elb: Figure = Figure(
+        60, "Route 53 FAQ: alias records to ELB load balancers have a fixed TTL of 60 s")
+    # --- database --------------------------------------------------------------------------
+    aurora_global_failover: Figure = Figure(
+        60, "Aurora User Guide, 'Using switchover or failover in an Aurora global database' "
+        "(FailoverGlobalCluster, AllowDataLoss): AWS states recovery typically under 1 minute")
+    aurora_global_replication_lag: Figure = Figure(
+        1, "Aurora User Guide, 'Using Amazon Aurora Global Database': replicates to secondary Regions "
+        "with typical latency under 1 second (rpo_lag_in_msec, aurora_global_db_status)")
+    aurora_add_instance: Figure = Figure(
+        600, "Aurora: creating a DB instance in an existing cluster, typically 5-10 min (planning: 10 min)")
+    aurora_multi_az_failover: Figure = Figure(
+        30, "Aurora User Guide, 'High availability for Aurora': failover to a reader typically "
+        "completes within 30 s")
+    aurora_restore_from_snapshot: Figure = Figure(
+        1800, "Aurora RestoreDBClusterFromSnapshot: cluster volume restored lazily; planning value "
+        "30 min for the cluster to become available (excl. instance creation)")
+    backup_copy: Figure = Figure(
+        3600, "AWS Backup cross-Region copy job: planning value 1 h after the backup job completes")
+    s3_rtc: Figure = Figure(
+        900, "S3 User Guide, 'S3 Replication Time Control': 99.99% of objects replicated within 15 min")
+    # --- capacity --------------------------------------------------------------------------
+    gpu_node_start: Figure = Figure(
+        300, "EC2 GPU instance launch + EKS AL2023 NVIDIA AMI boot + kubelet join + device plugin "
+        "ready: planning value 5 min (measure yours in a DR drill and override)")
+    pod_start: Figure = Figure(
+        120, "image pull (cached layers) + model load + readiness probe: planning value 2 min")
+    default_provisioning: Figure = Figure(
+        30, "blueprint planning value for resource types without a specific figure")
+
+
+# Per resource type: how long `pulumi up` waits for a create, for the rebuild critical path.
+# Sources: EKS control plane ~15 min average (aws/containers-roadmap#1227); NAT gateway
+# 'pending' -> 'available' typically 1-3 min; ALB provisioning 2-3 min; ACM DNS validation a few
+# minutes once the CNAME resolves; Aurora cluster and instance creation ~10 min each; Route 53
+# changes propagate to all authoritative servers within 60 s (GetChange INSYNC).
+PROVISIONING_S: dict[str, float] = {
+    "aws:ec2/vpc:Vpc": 5,
+    "aws:ec2/subnet:Subnet": 5,
+    "aws:ec2/internetGateway:InternetGateway": 5,
+    "aws:ec2/eip:Eip": 5,
+    "aws:ec2/natGateway:NatGateway": 150,
+    "aws:ec2/routeTable:RouteTable": 5,
+    "aws:ec2/route:Route": 5,
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": 5,
+    "aws:ec2/securityGroup:SecurityGroup": 10,
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": 5,
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": 5,
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": 5,
+    "aws:ec2/vpcEndpoint:VpcEndpoint": 90,
+    "aws:ec2/flowLog:FlowLog": 10,
+    "aws:ec2/launchTemplate:LaunchTemplate": 5,
+    "aws:eks/cluster:Cluster": 900,
+    "aws:eks/addon:Addon": 60,
+    "aws:eks/nodeGroup:NodeGroup": 240,
+    "aws:iam/role:Role": 10,
+    "aws:iam/rolePolicy:RolePolicy": 5,
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 5,
+    "aws:kms/key:Key": 10,
+    "aws:kms/alias:Alias": 5,
+    "aws:kms/grant:Grant": 5,
+    "aws:lb/loadBalancer:LoadBalancer": 180,
+    "aws:lb/targetGroup:TargetGroup": 5,
+    "aws:lb/listener:Listener": 5,
+    "aws:acm/certificate:Certificate": 10,
+    "aws:acm/certificateValidation:CertificateValidation": 300,
+    "aws:rds/globalCluster:GlobalCluster": 60,
+    "aws:rds/cluster:Cluster": 600,
+    "aws:rds/clusterInstance:ClusterInstance": 600,
+    "aws:rds/subnetGroup:SubnetGroup": 5,
+    "aws:rds/clusterParameterGroup:ClusterParameterGroup": 5,
+    "aws:route53/record:Record": 60,
+    "aws:route53/healthCheck:HealthCheck": 10,
+    "aws:s3/bucket:Bucket": 5,
+    "aws:backup/vault:Vault": 10,
+    "aws:backup/vaultLockConfiguration:VaultLockConfiguration": 5,
+    "aws:backup/plan:Plan": 5,
+    "aws:backup/selection:Selection": 5,
+    "aws:cloudwatch/logGroup:LogGroup": 5,
+    "aws:cloudwatch/metricAlarm:MetricAlarm": 5,
+    "aws:sns/topic:Topic": 5,
+    "aws:sns/topicPolicy:TopicPolicy": 5,
+    "aws:sqs/queue:Queue": 5,
+    "aws:secretsmanager/secret:Secret": 5,
+    "aws:secretsmanager/secretVersion:SecretVersion": 5,
+}
+# S3 bucket sub-resources (versioning, policy, encryption, ...) are API calls of a few seconds.
+_PREFIX_S: dict[str, float] = {"aws:s3/": 5, "pulumi:providers:": 0}
+
+DEFAULT_FIGURES = Figures()
+
+
+def provisioning_seconds(type_: str, figures: Figures = DEFAULT_FIGURES) -> float:
+    if type_ in PROVISIONING_S:
+        return PROVISIONING_S[type_]
+    for prefix, seconds in _PREFIX_S.items():
+        if type_.startswith(prefix):
+            return seconds
+    return figures.default_provisioning.seconds
+
+
+def with_overrides(seconds: Mapping[str, float], base: Figures = DEFAULT_FIGURES) -> Figures:
+    """A copy of ``base`` with some figures' values replaced (sources marked as overridden),
+    e.g. ``with_overrides({"gpu_node_start": 420})`` after a DR drill measured 7 min."""
+    known = set(Figures.__dataclass_fields__)
+    unknown = sorted(set(seconds) - known)
+    if unknown:
+        raise KeyError(f"unknown figures {unknown}; known: {sorted(known)}")
+    changes = {k: Figure(float(v), f"overridden (was {getattr(base, k).seconds:g} s: {getattr(base, k).source})") for k, v in seconds.items()}
+    return replace(base, **changes)

@@ -1,0 +1,348 @@
+"""RTO/RPO estimates and failure scenarios from the plan's facts (cloud-neutral).
+
+RTO (region loss of the primary, the worst case the tiers promise against) =
+    detection + the longest of the recovery steps that run in parallel:
+    traffic shift | database promotion | GPU capacity scale-up | rebuild (+ data restore).
+RPO = the replication lag of the primary datastore's copy outside the primary region.
+Zone loss is handled inside a region (load balancer health checks, Multi-AZ failover) and is
+reported by the scenarios, not by the headline estimate. See docs/resilience.md.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from blueprint.analysis.facts import Database, PlanFacts, WorkloadFacts
+from blueprint.analysis.figures import DEFAULT_FIGURES, Figures, provisioning_seconds
+from blueprint.analysis.graph import critical_path
+from blueprint.catalogs.tiers import tier_spec
+from blueprint.plan.model import Plan, PlannedResource
+
+
+@dataclass
+class Step:
+    step: str
+    seconds: float
+    source: str
+    parallel: bool = False  # one of the recovery steps that run side by side after detection
+
+    def to_json(self) -> dict[str, Any]:
+        return {"step": self.step, "seconds": round(self.seconds, 1), "source": self.source, "parallel": self.parallel}
+
+
+@dataclass
+class Estimate:
+    rto_s: float
+    rpo_s: Optional[float]  # None: no copy outside the primary region, data lost with it
+    breakdown: list[Step]
+    rpo_source: str
+    rebuild_s: float = 0.0
+
+
+@dataclass
+class Scenario:
+    scenario: str
+    serving: bool
+    serving_now: bool
+    gpu_capacity_pct: Optional[float]
+    gpu_capacity_after_scale_up_pct: Optional[float]
+    db_writer: Optional[str]
+    backups_intact: bool
+    recovery: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario, "serving": self.serving, "gpu_capacity_pct": self.gpu_capacity_pct,
+            "db_writer": self.db_writer, "backups_intact": self.backups_intact, "serving_now": self.serving_now,
+            "gpu_capacity_after_scale_up_pct": self.gpu_capacity_after_scale_up_pct, "recovery": self.recovery,
+        }
+
+
+@dataclass
+class Spof:
+    workload: Optional[str]
+    kind: str
+    urn: str
+    message: str
+    forbidden: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {"workload": self.workload, "kind": self.kind, "urn": self.urn, "message": self.message, "forbidden": self.forbidden}
+
+
+# ------------------------------------------------------------------------------- estimates
+
+
+def estimate(w: WorkloadFacts, facts: PlanFacts, plan: Plan, figures: Figures = DEFAULT_FIGURES) -> Estimate:
+    primary, secondary = w.primary_region, w.secondary_region
+    steps: list[Step] = []
+
+    # detection
+    probes = [p for p in (w.routing.probes if w.routing else ()) if p.region == primary]
+    if probes and secondary and w.routing and secondary in w.routing.regions:
+        p = max(probes, key=lambda p: p.interval_s * p.failure_threshold)
+        steps.append(Step("detection", p.interval_s * p.failure_threshold + figures.dns_checker_latency.seconds,
+                          f"health check {p.urn}: {p.interval_s:g} s x {p.failure_threshold} failures + "
+                          f"{figures.dns_checker_latency.seconds:g} s ({figures.dns_checker_latency.source})"))
+    else:
+        steps.append(Step("detection", figures.declare_disaster.seconds,
+                          f"no DNS health check fails over this workload: {figures.declare_disaster.source}"))
+
+    parallel: list[Step] = []
+    sec_db = w.database_in(secondary) if secondary else None
+    pri_db = w.database_in(primary)
+    sec_gpu = w.pools_in(secondary, gpu_only=True) if secondary else []
+    pri_gpu = w.pools_in(primary, gpu_only=True)
+    in_secondary = bool(sec_db or w.pools_in(secondary or "") or any(b.region == secondary for b in w.balancers))
+    needs_rebuild = secondary is not None and not in_secondary and bool(pri_db or w.pools or w.balancers)
+
+    if w.routing and secondary in w.routing.regions:
+        parallel.append(Step("traffic shift", w.routing.shift_s, f"{w.routing.policy} routing; {w.routing.shift_source}", True))
+    if pri_db is not None and sec_db is not None and sec_db.role == "secondary":
+        if sec_db.headless:
+            parallel.append(Step("database: add an instance to the headless secondary, then fail over",
+                                 figures.aurora_add_instance.seconds + figures.aurora_global_failover.seconds,
+                                 f"{sec_db.urn} has no instance; {figures.aurora_add_instance.source}; "
+                                 f"{figures.aurora_global_failover.source}", True))
+        else:
+            parallel.append(Step("database: global failover to the secondary", figures.aurora_global_failover.seconds,
+                                 f"{sec_db.urn} ({len(sec_db.instances)} instance(s)); {figures.aurora_global_failover.source}", True))
+    need = sum(p.min_nodes for p in pri_gpu)
+    if sec_gpu and need:
+        have = sum(p.min_nodes for p in sec_gpu)
+        if have < need:
+            ceiling = sum(p.max_nodes for p in sec_gpu)
+            note = "" if ceiling >= need else f"; the secondary's maximum ({ceiling}) is below it"
+            parallel.append(Step(f"GPU capacity: scale up from {have} to {need} nodes",
+                                 figures.gpu_node_start.seconds + figures.pod_start.seconds,
+                                 f"{figures.gpu_node_start.source}; {figures.pod_start.source}{note}", True))
+        else:
+            parallel.append(Step("GPU capacity: already at the primary's minimum", 0.0, f"{have} >= {need} nodes (active-active)", True))
+
+    rebuild_s = 0.0
+    if needs_rebuild:
+        rebuild_s, rebuild_step = _rebuild(w, facts, plan, figures)
+        parallel.append(rebuild_step)
+    if not parallel:
+        parallel.append(Step("nothing to recover in the second region", 0.0, "no state or capacity to move", True))
+    steps.extend(parallel)
+    rto = steps[0].seconds + max(s.seconds for s in parallel)
+
+    rpo, rpo_source = _rpo(w, pri_db, sec_db, figures)
+    steps.append(Step("data loss window (RPO)", rpo if rpo is not None else math.inf, rpo_source))
+    return Estimate(rto, rpo, steps, rpo_source, rebuild_s)
+
+
+def _rebuild(w: WorkloadFacts, facts: PlanFacts, plan: Plan, figures: Figures) -> tuple[float, Step]:
+    """Re-create the workload's primary-region resources (and the platform, when the second
+    region runs none) in the second region: the critical path, with the database restored from
+    its copied recovery point instead of created empty, then the GPU nodes and pods started."""
+    wanted = set(w.resources)
+    if not facts.platform.get(w.secondary_region or ""):
+        wanted |= set(facts.platform.get(w.primary_region, []))
+    resources = [r for r in plan.resources if r.urn in wanted and r.custom and r.region in (w.primary_region, "global")]
+
+    def weight(r: PlannedResource) -> float:
+        if r.type == "aws:rds/cluster:Cluster":
+            return figures.aurora_restore_from_snapshot.seconds
+        return provisioning_seconds(r.type, figures)
+
+    path = critical_path(resources, figures, weight)
+    extra, notes = 0.0, []
+    if any(p.gpu and p.min_nodes for p in w.pools):
+        extra += figures.gpu_node_start.seconds + figures.pod_start.seconds
+        notes.append("GPU nodes and pods start")
+    by_urn = {r.urn: r for r in resources}
+    total = path.seconds + extra
+    source = (f"critical path over {len(resources)} resources: {path.describe(by_urn)} ({path.seconds:g} s; "
+              f"Aurora cluster restored from snapshot: {figures.aurora_restore_from_snapshot.seconds:g} s)"
+              + (f" + {', '.join(notes)} ({extra:g} s)" if notes else ""))
+    return total, Step("rebuild in the second region (pulumi up) + data restore", total, source, True)
+
+
+def _rpo(w: WorkloadFacts, pri_db: Optional[Database], sec_db: Optional[Database], figures: Figures) -> tuple[Optional[float], str]:
+    primary = w.primary_region
+    if pri_db is not None:
+        if sec_db is not None and sec_db.role == "secondary":
+            return figures.aurora_global_replication_lag.seconds, f"{sec_db.urn}: {figures.aurora_global_replication_lag.source}"
+        copies = [c for c in w.copies if c.kind == "recovery-points" and c.source_region == primary and c.dest_region and c.dest_region != primary]
+        if copies:
+            best = min(copies, key=lambda c: c.lag_s)
+            return best.lag_s, f"{best.urn}: {best.lag_source}"
+        return None, f"{pri_db.urn}: no replica and no recovery-point copy outside {primary}"
+    if w.has_service:
+        return 0.0, "stateless service: no datastore is written while serving (its vault holds artifacts)"
+    copies = [c for c in w.copies if c.source_region == primary and c.dest_region and c.dest_region != primary]
+    if copies:
+        best = min(copies, key=lambda c: c.lag_s)
+        return best.lag_s, f"{best.urn}: {best.lag_source}"
+    if not w.vaults:
+        return 0.0, "no datastore"
+    return None, f"vault {w.vaults[0].urn}: no copy outside {primary}"
+
+
+# ------------------------------------------------------------------------------- scenarios
+
+
+def scenarios(w: WorkloadFacts, facts: PlanFacts) -> list[Scenario]:
+    out = []
+    for region in facts.regions:
+        for zone in facts.zones.get(region, ()):
+            out.append(_scenario(w, facts, f"zone-loss:{zone}", region, zone))
+    for region in facts.regions:
+        out.append(_scenario(w, facts, f"region-loss:{region}", region, None))
+    return out
+
+
+def _scenario(w: WorkloadFacts, facts: PlanFacts, label: str, lost_region: str, lost_zone: Optional[str]) -> Scenario:
+    def alive(region: str, zone: Optional[str] = None) -> bool:
+        if region == lost_region and lost_zone is None:
+            return False
+        return not (region == lost_region and zone == lost_zone)
+
+    def surviving_share(zones: tuple[str, ...], region: str) -> float:
+        if not alive(region):
+            return 0.0
+        if not zones:
+            return 1.0
+        return sum(1 for z in zones if alive(region, z)) / len(zones)
+
+    regions = [r for r in facts.regions if alive(r)]
+    db_writer = _db_writer(w, alive)
+    if w.has_service:
+        routed = list(w.routing.regions) if w.routing else [w.primary_region]
+        candidate = [r for r in routed if r in regions]
+    else:
+        candidate = regions
+    serving_regions, serving_now_regions = [], []
+    for region in candidate:
+        lb_ok = not w.has_service or any(b.region == region and surviving_share(b.zones, region) > 0 for b in w.balancers)
+        pools = w.pools_in(region)
+        if not w.pools:
+            compute, compute_now = True, True
+        else:
+            compute = any(p.max_nodes > 0 and surviving_share(p.zones, region) > 0 for p in pools)
+            compute_now = any(p.min_nodes > 0 and surviving_share(p.zones, region) > 0 for p in pools) or (
+                compute and not any(p.min_nodes for p in w.pools))
+        needs_platform = bool(w.pools or w.balancers)
+        if lb_ok and compute and (not needs_platform or pools or w.balancers):
+            serving_regions.append(region)
+            if compute_now:
+                serving_now_regions.append(region)
+    data_ok = db_writer != "no"
+    serving = bool(serving_regions) and data_ok
+    serving_now = bool(serving_now_regions) and db_writer in (None, "yes")
+
+    gpu_now = gpu_after = None
+    pri_gpu = w.pools_in(w.primary_region, gpu_only=True)
+    if pri_gpu:
+        baseline = sum(p.min_nodes for p in pri_gpu) or sum(p.max_nodes for p in pri_gpu)
+        live = [p for p in w.pools if p.gpu and p.region in serving_regions]
+        now = sum(p.min_nodes * surviving_share(p.zones, p.region) for p in live)
+        after = sum(p.max_nodes * surviving_share(p.zones, p.region) for p in live)
+        gpu_now = round(min(100.0, 100.0 * now / baseline), 1) if baseline else 0.0
+        gpu_after = round(min(100.0, 100.0 * after / baseline), 1) if baseline else 0.0
+        if not data_ok:
+            gpu_now = gpu_after = 0.0
+
+    backups = _backups_intact(w, lost_region, lost_zone)
+    if serving_now:
+        recovery = ("automatic: health checks route around the failure" if w.has_service
+                    else "none needed: compute and data survive")
+    elif serving:
+        recovery = {"after-promotion": "database promotion"}.get(db_writer or "", "")
+        if gpu_now is not None and gpu_after is not None and gpu_after > gpu_now:
+            recovery = f"{recovery} and GPU scale-up" if recovery else "GPU scale-up"
+        recovery = recovery or "scale-up"
+    else:
+        recovery = "rebuild from backups" if backups else "none possible: no copy outside the failed domain"
+    return Scenario(label, serving, serving_now, gpu_now, gpu_after, db_writer, backups, recovery)
+
+
+def _db_writer(w: WorkloadFacts, alive) -> Optional[str]:
+    if not w.databases:
+        return None
+    writers = [d for d in w.databases if d.role == "writer"]
+    for db in writers:
+        if not alive(db.region):
+            continue
+        writer = [i for i in db.instances if i.writer]
+        if writer and alive(db.region, writer[0].zone):
+            return "yes"
+        if any(alive(db.region, i.zone) for i in db.instances if not i.writer):
+            return "after-promotion"
+    if any(d.role == "secondary" and alive(d.region) for d in w.databases):
+        return "after-promotion"
+    return "no"
+
+
+def _backups_intact(w: WorkloadFacts, lost_region: str, lost_zone: Optional[str]) -> bool:
+    """A copy of every kind of data the failed domain held survives outside it."""
+    if not w.vaults:
+        return False
+    if lost_zone is not None:
+        return True  # S3 and AWS Backup vaults are regional: they store across the region's zones
+    others = [v for v in w.vaults if v.region != lost_region]
+    for kind in {v.kind for v in w.vaults if v.region == lost_region}:
+        copied_out = any(c.kind == kind and c.source_region == lost_region and c.dest_region not in ("", lost_region) for c in w.copies)
+        # the lost region held copies of another region's vault: the original survives there
+        original_elsewhere = any(c.kind == kind and c.dest_region == lost_region and c.source_region != lost_region
+                                 and any(v.kind == kind and v.region == c.source_region for v in others) for c in w.copies)
+        if not (copied_out or original_elsewhere):
+            return False
+    return bool(others)
+
+
+# ------------------------------------------------------------------------ single points of failure
+
+
+def single_points_of_failure(facts: PlanFacts) -> list[Spof]:
+    found: list[Spof] = []
+    for w in facts.workloads:
+        min_zones = tier_spec(w.tier).min_zones if w.tier else 2
+        for region in facts.regions:
+            pools = [p for p in w.pools_in(region) if p.max_nodes > 0]
+            zones = {z for p in pools for z in p.zones}
+            if pools and len(zones) < 2:
+                for p in pools:
+                    found.append(Spof(w.name, "node-group-single-zone", p.urn,
+                                      f"{w.name}'s node groups in {region} run only in {sorted(zones)}; tier {w.tier} needs >= {min_zones} zones", True))
+        for b in w.balancers:
+            if len(b.zones) < 2:
+                found.append(Spof(w.name, "load-balancer-single-zone", b.urn,
+                                  f"load balancer spans {list(b.zones)} only; a zone loss takes the endpoint down", True))
+        for db in w.databases:
+            if db.subnet_group_urn and len(db.subnet_zones) < 2:
+                found.append(Spof(w.name, "db-subnets-single-zone", db.subnet_group_urn,
+                                  f"database subnet group covers {list(db.subnet_zones)} only; tier {w.tier} needs >= {min_zones} zones", True))
+            if db.role == "writer":
+                if len(db.instances) < 2:
+                    found.append(Spof(w.name, "database-single-instance", (db.instances[0].urn if db.instances else db.urn),
+                                      f"the writer cluster {db.urn} has {len(db.instances)} instance(s): losing its zone loses the writer", True))
+                elif len({i.zone for i in db.instances}) < 2:
+                    found.append(Spof(w.name, "database-single-zone", db.instances[0].urn,
+                                      f"all instances of {db.urn} are in {db.instances[0].zone}", True))
+            elif len(db.instances) == 1:
+                found.append(Spof(w.name, "replica-single-instance", db.instances[0].urn,
+                                  f"the secondary {db.urn} has one instance: after promotion the writer has no standby until readers are added (by design for warm standby)", False))
+        if w.secondary_region:
+            for v in w.vaults:
+                if v.region != w.primary_region:
+                    continue
+                copied = any(c.kind == v.kind and c.source_region == v.region and c.dest_region and c.dest_region != v.region for c in w.copies)
+                if not copied:
+                    found.append(Spof(w.name, "vault-without-replica", v.urn,
+                                      f"vault {v.name} in {v.region} has no copy in another region; strategy {w.strategy} needs one", True))
+    # shared egress
+    for nat in facts.egress:
+        others = [z for z in nat.serves_zones if z != nat.zone]
+        if not others:
+            continue
+        needs_per_zone = any(w.tier != "best-effort" and (w.pools_in(nat.region) or w.database_in(nat.region) or any(b.region == nat.region for b in w.balancers))
+                             for w in facts.workloads)
+        found.append(Spof(None, "nat-gateway-shared", nat.urn,
+                          f"NAT gateway in {nat.zone} carries the egress of zones {others} too: losing {nat.zone} cuts their egress",
+                          needs_per_zone))
+    return found

@@ -1,0 +1,225 @@
+"""Run checkov, from its own virtual environment, on an exported plan and read its findings.
+
+checkov pins versions that conflict with pulumi's (packaging, boto3), so it is never imported
+here: ``make setup`` (or ``make checkov``) creates ``.venv-checkov`` with checkov pinned by
+``constraints-checkov.txt``, and this module runs ``.venv-checkov/bin/checkov`` as a subprocess
+(``$BLUEPRINT_CHECKOV`` or the ``checkov_bin`` argument point elsewhere).
+
+The run is offline: ``--skip-download`` plus ``BC_SKIP_MAPPING=TRUE`` (no policy metadata or
+guideline download from the Prisma Cloud platform), ``CKV_SKIP_PACKAGE_UPDATE_CHECK=TRUE`` (no
+PyPI version check), and the platform's API key variables removed from its environment (nothing
+is uploaded). ``--soft-fail`` keeps the exit code 0 when checks fail, so a non-zero exit always
+means checkov itself failed. Its JSON report (``-o json``) is parsed into :class:`CheckovResult`,
+each finding mapped back to the Pulumi URN through the export's address table.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping, Optional
+
+CHECKOV_VENV = ".venv-checkov"
+ENV_CHECKOV = "BLUEPRINT_CHECKOV"
+FRAMEWORK_TERRAFORM_PLAN = "terraform_plan"
+FRAMEWORK_KUBERNETES = "kubernetes"
+# Environment checkov reads to talk to the Prisma Cloud platform: never passed on.
+_PLATFORM_VARIABLES = ("BC_API_KEY", "PRISMA_API_URL", "BC_API_URL", "BC_SOURCE", "BC_REPO_ID")
+_OFFLINE = {"BC_SKIP_MAPPING": "TRUE", "CKV_SKIP_PACKAGE_UPDATE_CHECK": "TRUE", "ANSI_COLORS_DISABLED": "1"}
+
+
+class CheckovError(RuntimeError):
+    """checkov could not be run, or did not produce a report."""
+
+
+class CheckovNotInstalled(CheckovError, FileNotFoundError):
+    """The isolated checkov environment is missing."""
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One check on one resource."""
+
+    check_id: str
+    check_name: str
+    resource: str  # Terraform address (terraform_plan) or Kind.namespace.name (kubernetes)
+    urn: Optional[str]  # the Pulumi resource it came from, when known
+    framework: str
+    file: str
+    guideline: Optional[str] = None
+    severity: Optional[str] = None
+    suppression_reason: Optional[str] = None  # set on failures moved to ``suppressed``
+
+    def to_json(self) -> dict[str, Any]:
+        data = {"check_id": self.check_id, "check_name": self.check_name, "resource": self.resource, "urn": self.urn,
+                "framework": self.framework, "file": self.file, "guideline": self.guideline, "severity": self.severity}
+        if self.suppression_reason is not None:
+            data["suppression_reason"] = self.suppression_reason
+        return data
+
+
+@dataclass
+class CheckovResult:
+    """checkov's findings. ``failed`` holds the unsuppressed failures only; failures a
+    suppression entry covers are in ``suppressed`` (see blueprint.checkov.suppressions)."""
+
+    version: str
+    passed: list[CheckResult] = field(default_factory=list)
+    failed: list[CheckResult] = field(default_factory=list)
+    skipped: list[CheckResult] = field(default_factory=list)  # skipped by checkov itself
+    suppressed: list[CheckResult] = field(default_factory=list)
+    unused_suppressions: list[Any] = field(default_factory=list)  # Suppression entries that matched nothing
+    parsing_errors: list[str] = field(default_factory=list)
+    resource_count: int = 0
+    command: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """No unsuppressed failure and nothing checkov could not parse."""
+        return not self.failed and not self.parsing_errors
+
+    def summary(self) -> dict[str, int]:
+        return {"passed": len(self.passed), "failed": len(self.failed), "skipped": len(self.skipped),
+                "suppressed": len(self.suppressed), "parsing_errors": len(self.parsing_errors)}
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``checkov`` part of ``blueprint check --format json`` (DESIGN.md, CLI contract)."""
+        return {
+            **self.summary(),
+            "version": self.version,
+            "failed_checks": [c.to_json() for c in self.failed],
+            "suppressed_checks": [c.to_json() for c in self.suppressed],
+            "unused_suppressions": [s.to_json() if hasattr(s, "to_json") else s for s in self.unused_suppressions],
+        }
+
+
+def find_checkov(checkov_bin: Optional[os.PathLike | str] = None, project_dir: Optional[Path] = None) -> Path:
+    """The checkov executable: ``checkov_bin``, else ``$BLUEPRINT_CHECKOV``, else
+    ``<project>/.venv-checkov/bin/checkov``. Raises CheckovNotInstalled naming the missing path
+    and the fix."""
+    if checkov_bin is not None:
+        path, origin = Path(checkov_bin), "the checkov_bin argument"
+    elif os.environ.get(ENV_CHECKOV):
+        path, origin = Path(os.environ[ENV_CHECKOV]), f"${ENV_CHECKOV}"
+    else:
+        root = project_dir or _project_dir()
+        path, origin = root / CHECKOV_VENV / "bin" / "checkov", f"the project's {CHECKOV_VENV}"
+    if not (path.is_file() and os.access(path, os.X_OK)):
+        raise CheckovNotInstalled(
+            f"checkov is not installed: {path} ({origin}) does not exist or is not executable. "
+            f"Run `make setup` (or `make checkov`) in the project directory to create {CHECKOV_VENV} "
+            f"with the pinned checkov, or set {ENV_CHECKOV} to a checkov executable."
+        )
+    return path
+
+
+def _project_dir() -> Path:
+    from blueprint.project import find_project_dir
+
+    try:
+        return find_project_dir()
+    except Exception:  # noqa: BLE001 - outside a checkout: the source tree this module belongs to
+        return Path(__file__).resolve().parents[2]
+
+
+def checkov_command(checkov: Path, tfplan_path: Optional[Path], k8s_dir: Optional[Path]) -> list[str]:
+    frameworks: list[str] = []
+    command = [str(checkov)]
+    if tfplan_path is not None:
+        command += ["--file", str(tfplan_path)]
+        frameworks.append(FRAMEWORK_TERRAFORM_PLAN)
+    if k8s_dir is not None:
+        command += ["--directory", str(k8s_dir)]
+        frameworks.append(FRAMEWORK_KUBERNETES)
+    return command + ["--framework", *frameworks, "--output", "json", "--skip-download", "--soft-fail"]
+
+
+def run_checkov(
+    tfplan_path: os.PathLike | str,
+    k8s_dir: Optional[os.PathLike | str] = None,
+    *,
+    checkov_bin: Optional[os.PathLike | str] = None,
+    urn_map: Optional[Mapping[str, str]] = None,
+    project_dir: Optional[os.PathLike | str] = None,
+    timeout: float = 900,
+) -> CheckovResult:
+    """Scan ``tfplan_path`` (terraform_plan) and, when it holds manifests, ``k8s_dir``
+    (kubernetes) with checkov. ``urn_map`` maps Terraform addresses and manifest file names to
+    URNs; by default it is read from the ``export.json`` beside ``tfplan_path``. checkov is
+    found by :func:`find_checkov` (``project_dir``: where ``.venv-checkov`` is; default the
+    checkout found from the working directory)."""
+    tfplan = Path(tfplan_path)
+    if not tfplan.is_file():
+        raise CheckovError(f"no Terraform plan to scan at {tfplan}: run `blueprint export --out DIR` first")
+    k8s = Path(k8s_dir) if k8s_dir is not None else None
+    if k8s is not None and not any(p.suffix in (".yaml", ".yml") for p in k8s.glob("*")):
+        k8s = None  # an empty manifests directory: nothing for the kubernetes framework
+    checkov = find_checkov(checkov_bin, Path(project_dir) if project_dir is not None else None)
+    if urn_map is None:
+        urn_map = _urn_map(tfplan.parent / "export.json")
+    command = checkov_command(checkov, tfplan, k8s)
+    env = {k: v for k, v in os.environ.items() if k not in _PLATFORM_VARIABLES}
+    env.update(_OFFLINE)
+    try:
+        completed = subprocess.run(command, capture_output=True, text=True, env=env, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired as error:
+        raise CheckovError(f"checkov did not finish within {timeout:.0f} s: {' '.join(command)}") from error
+    if completed.returncode != 0:
+        raise CheckovError(f"checkov failed (exit {completed.returncode}): {' '.join(command)}\n{_tail(completed.stderr or completed.stdout)}")
+    try:
+        report = json.loads(completed.stdout)
+    except json.JSONDecodeError as error:
+        raise CheckovError(f"checkov printed no JSON report: {' '.join(command)}\n{_tail(completed.stdout + completed.stderr)}") from error
+    result = parse_report(report, urn_map)
+    result.command = command
+    return result
+
+
+def parse_report(report: Any, urn_map: Optional[Mapping[str, str]] = None) -> CheckovResult:
+    """checkov's ``-o json`` output (one report object, a list of them, or the bare summary it
+    prints when there was nothing to scan) -> CheckovResult."""
+    urn_map = urn_map or {}
+    reports = report if isinstance(report, list) else [report]
+    result = CheckovResult(version="")
+    for item in reports:
+        if not isinstance(item, dict):
+            continue
+        summary = item.get("summary", item)
+        result.version = result.version or str(summary.get("checkov_version", ""))
+        result.resource_count += int(summary.get("resource_count", 0) or 0)
+        framework = str(item.get("check_type", ""))
+        results = item.get("results") or {}
+        for key, bucket in (("passed_checks", result.passed), ("failed_checks", result.failed), ("skipped_checks", result.skipped)):
+            bucket.extend(_check(raw, framework, urn_map) for raw in results.get(key) or [])
+        result.parsing_errors.extend(str(e) for e in results.get("parsing_errors") or [])
+    for bucket in (result.passed, result.failed, result.skipped):
+        bucket.sort(key=lambda c: (c.framework, c.check_id, c.resource))
+    return result
+
+
+def _check(raw: dict[str, Any], framework: str, urn_map: Mapping[str, str]) -> CheckResult:
+    resource = str(raw.get("resource_address") or raw.get("resource") or "")
+    file = str(raw.get("file_path") or "")
+    if framework == FRAMEWORK_KUBERNETES:
+        urn = urn_map.get(Path(file).name) or urn_map.get(resource)
+    else:
+        urn = urn_map.get(resource)
+    return CheckResult(
+        check_id=str(raw.get("check_id", "")), check_name=str(raw.get("check_name", "")), resource=resource, urn=urn,
+        framework=framework, file=file, guideline=raw.get("guideline") or None, severity=raw.get("severity") or None,
+    )
+
+
+def _urn_map(index_path: Path) -> dict[str, str]:
+    if not index_path.is_file():
+        return {}
+    index = json.loads(index_path.read_text(encoding="utf-8"))
+    return {**(index.get("manifest_to_urn") or {}), **(index.get("address_to_urn") or {})}
+
+
+def _tail(text: str, lines: int = 20) -> str:
+    return "\n".join(text.strip().splitlines()[-lines:])
+

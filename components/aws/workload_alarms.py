@@ -1,0 +1,179 @@
+"""WorkloadAlarms: CloudWatch alarms of one workload in one region, to the region's AlarmTopic.
+
+Children (component named ``n``; each only when its input is given):
+    ``n-queue-age``          AWS/SQS ApproximateAgeOfOldestMessage (QueueName) above the tier threshold
+    ``n-dlq-depth``          AWS/SQS ApproximateNumberOfMessagesVisible (QueueName = the DLQ) > 0
+    ``n-db-replication-lag`` AWS/RDS AuroraGlobalDBReplicationLag (DBClusterIdentifier, ms; published for the
+                             secondary cluster of a global database) above the tier's RPO target
+    ``n-unhealthy-hosts``    AWS/ApplicationELB UnHealthyHostCount (TargetGroup, LoadBalancer) > 0
+    ``n-target-5xx``         AWS/ApplicationELB HTTPCode_Target_5XX_Count (TargetGroup, LoadBalancer) above the threshold
+    ``n-elb-5xx``            AWS/ApplicationELB HTTPCode_ELB_5XX_Count (LoadBalancer) above the threshold
+    ``n-<zone>-gpu-nodes``   AWS/AutoScaling GroupInServiceInstances (AutoScalingGroupName) below the pool's
+                             per-zone minimum, one per GPU node group
+
+Metric names, units and dimensions: Amazon SQS developer guide "Available CloudWatch metrics for
+Amazon SQS"; Aurora user guide "Cluster-level metrics for Amazon Aurora" (AuroraGlobalDBReplicationLag,
+milliseconds, secondary Region only); ELB user guide "CloudWatch metrics for your Application Load
+Balancer"; EC2 Auto Scaling user guide "Amazon CloudWatch metrics for Amazon EC2 Auto Scaling".
+GroupInServiceInstances is published only once group metrics collection is enabled on the node
+group's Auto Scaling group (EKS does not expose that setting: aws/containers-roadmap#762); missing
+data counts as breaching, so an ASG without metrics is noticed rather than silently unmonitored.
+
+Every alarm notifies on ALARM and OK (recovery) to the topic; missing data counts as breaching for
+the capacity and replication alarms (no data means nothing is measured), as not breaching for the
+counters that publish only when something happens (5xx, DLQ depth).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal, Optional
+
+import pulumi
+import pulumi_aws as aws
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from blueprint.catalogs.tiers import tier_spec
+
+from ._tags import check_tags, merge_tags
+
+TierName = Literal["mission-critical", "business-critical", "standard", "best-effort"]
+_SNS_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$")
+
+# Minutes over which an alarm's datapoints are evaluated: the stricter the tier, the sooner it fires.
+EVALUATION_PERIODS_BY_TIER = {"mission-critical": 1, "business-critical": 2, "standard": 3, "best-effort": 5}
+
+
+def queue_age_threshold_s(tier: str, visibility_timeout_seconds: int) -> int:
+    """Oldest-message age that means the backlog is not draining: the tier's RTO target, but
+    never below two visibility timeouts (a message being retried once is not an incident)."""
+    return max(tier_spec(tier).rto_target_s, 2 * visibility_timeout_seconds)
+
+
+def replication_lag_threshold_ms(tier: str) -> int:
+    """Aurora global replication lag above the tier's RPO target (milliseconds)."""
+    return tier_spec(tier).rpo_target_s * 1000
+
+
+class WorkloadAlarmsArgs(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    workload: str = Field(description="Workload name, used in alarm names and descriptions.")
+    tier: TierName = Field(description="Workload tier: thresholds and evaluation periods follow it.")
+    alarm_topic_arn: Any = Field(description="pulumi.Input[str]: the region's AlarmTopic ARN (ALARM and OK actions).")
+    queue_name: Any = Field(default=None, description="Work queue name (WorkQueue.name): the age alarm.")
+    dlq_name: Any = Field(default=None, description="Dead-letter queue name (WorkQueue.dlq_name): the depth alarm.")
+    queue_age_threshold_s: Optional[int] = Field(default=None, description="Age alarm threshold; default queue_age_threshold_s(tier, 300).")
+    db_cluster_identifier: Any = Field(default=None, description="Secondary Aurora cluster of a global database: the replication-lag alarm.")
+    replication_lag_threshold_ms: Optional[int] = Field(default=None, description="Lag threshold; default the tier's RPO target in ms.")
+    load_balancer_arn_suffix: Any = Field(default=None, description="ALB ARN suffix (LoadBalancer.arn_suffix): 5xx alarms.")
+    target_group_arn_suffix: Any = Field(default=None, description="Target group ARN suffix: unhealthy-host and target 5xx alarms.")
+    # Any burst of 5xx inside a minute above this is paged; single errors are not.
+    http_5xx_threshold: int = Field(default=5, description="5xx responses per minute that raise the alarm; default 5.")
+    gpu_asg_names: dict[str, Any] = Field(default_factory=dict, description="Zone -> Auto Scaling group of the GPU node group: capacity alarms.")
+    gpu_min_nodes_per_zone: int = Field(default=0, description="The pools' per-zone minimum; no capacity alarm when 0.")
+    tags: dict[str, str] = Field(default_factory=dict, description="Tags merged onto every alarm.")
+
+    @field_validator("alarm_topic_arn")
+    @classmethod
+    def _topic(cls, v: Any) -> Any:
+        if isinstance(v, pulumi.Output):
+            return v
+        if not isinstance(v, str) or not _SNS_ARN.match(v):
+            raise ValueError(f"alarm_topic_arn: {v!r} is not an SNS topic ARN; pass AlarmTopic(...).arn")
+        return v
+
+    @field_validator("queue_age_threshold_s", "replication_lag_threshold_ms", "http_5xx_threshold")
+    @classmethod
+    def _positive(cls, v: Optional[int], info) -> Optional[int]:
+        if v is not None and v < 1:
+            raise ValueError(f"{info.field_name}: {v} must be at least 1")
+        return v
+
+    @field_validator("gpu_min_nodes_per_zone")
+    @classmethod
+    def _min_nodes(cls, v: int) -> int:
+        if v < 0:
+            raise ValueError(f"gpu_min_nodes_per_zone: {v} must be 0 or more")
+        return v
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, v: dict[str, str]) -> dict[str, str]:
+        return check_tags("tags", v)
+
+    @model_validator(mode="after")
+    def _pairs(self) -> "WorkloadAlarmsArgs":
+        if self.target_group_arn_suffix is not None and self.load_balancer_arn_suffix is None:
+            raise ValueError("load_balancer_arn_suffix: required with target_group_arn_suffix (the ALB metrics need both dimensions)")
+        return self
+
+
+class WorkloadAlarms(pulumi.ComponentResource):
+    """Queue backlog, dead letters, replication lag, ALB health and 5xx, GPU capacity."""
+
+    alarm_names: list[pulumi.Output[str]]
+
+    def __init__(self, name: str, args: WorkloadAlarmsArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
+        super().__init__("blueprint:aws:WorkloadAlarms", name, None, opts)
+        periods = EVALUATION_PERIODS_BY_TIER[args.tier]
+        topic = [args.alarm_topic_arn]
+        self.alarm_names = []
+
+        def alarm(role: str, description: str, *, namespace: str, metric: str, dimensions: dict[str, Any], statistic: str,
+                  comparison: str, threshold: float, missing: str, evaluation_periods: int = periods) -> None:
+            child_name = f"{name}-{role}"
+            resource = aws.cloudwatch.MetricAlarm(
+                child_name,
+                alarm_description=f"{args.workload} ({args.tier}): {description}",
+                namespace=namespace,
+                metric_name=metric,
+                dimensions=dimensions,
+                statistic=statistic,
+                period=60,
+                evaluation_periods=evaluation_periods,
+                datapoints_to_alarm=evaluation_periods,
+                comparison_operator=comparison,
+                threshold=threshold,
+                treat_missing_data=missing,
+                alarm_actions=topic,
+                ok_actions=topic,
+                tags=merge_tags(args.tags, child_name),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            self.alarm_names.append(resource.name)
+
+        if args.queue_name is not None:
+            threshold = args.queue_age_threshold_s or queue_age_threshold_s(args.tier, 300)
+            alarm("queue-age", f"oldest queued message older than {threshold} s: the backlog is not draining",
+                  namespace="AWS/SQS", metric="ApproximateAgeOfOldestMessage", dimensions={"QueueName": args.queue_name},
+                  statistic="Maximum", comparison="GreaterThanThreshold", threshold=threshold, missing="notBreaching")
+        if args.dlq_name is not None:
+            alarm("dlq-depth", "messages in the dead-letter queue: requests failed every retry",
+                  namespace="AWS/SQS", metric="ApproximateNumberOfMessagesVisible", dimensions={"QueueName": args.dlq_name},
+                  statistic="Maximum", comparison="GreaterThanThreshold", threshold=0, missing="notBreaching", evaluation_periods=1)
+        if args.db_cluster_identifier is not None:
+            lag = args.replication_lag_threshold_ms or replication_lag_threshold_ms(args.tier)
+            alarm("db-replication-lag", f"Aurora global replication lag above {lag} ms (the RPO target)",
+                  namespace="AWS/RDS", metric="AuroraGlobalDBReplicationLag", dimensions={"DBClusterIdentifier": args.db_cluster_identifier},
+                  statistic="Maximum", comparison="GreaterThanThreshold", threshold=lag, missing="breaching")
+        if args.load_balancer_arn_suffix is not None:
+            lb = {"LoadBalancer": args.load_balancer_arn_suffix}
+            if args.target_group_arn_suffix is not None:
+                tg = {"TargetGroup": args.target_group_arn_suffix, **lb}
+                alarm("unhealthy-hosts", "unhealthy targets behind the load balancer",
+                      namespace="AWS/ApplicationELB", metric="UnHealthyHostCount", dimensions=tg,
+                      statistic="Maximum", comparison="GreaterThanThreshold", threshold=0, missing="notBreaching")
+                alarm("target-5xx", f"more than {args.http_5xx_threshold} 5xx responses a minute from the pods",
+                      namespace="AWS/ApplicationELB", metric="HTTPCode_Target_5XX_Count", dimensions=tg,
+                      statistic="Sum", comparison="GreaterThanThreshold", threshold=args.http_5xx_threshold, missing="notBreaching")
+            alarm("elb-5xx", f"more than {args.http_5xx_threshold} 5xx responses a minute from the load balancer itself",
+                  namespace="AWS/ApplicationELB", metric="HTTPCode_ELB_5XX_Count", dimensions=lb,
+                  statistic="Sum", comparison="GreaterThanThreshold", threshold=args.http_5xx_threshold, missing="notBreaching")
+        if args.gpu_min_nodes_per_zone > 0:
+            for zone, asg in sorted(args.gpu_asg_names.items()):
+                alarm(f"{zone}-gpu-nodes", f"GPU nodes in {zone} below the pool minimum ({args.gpu_min_nodes_per_zone})",
+                      namespace="AWS/AutoScaling", metric="GroupInServiceInstances", dimensions={"AutoScalingGroupName": asg},
+                      statistic="Minimum", comparison="LessThanThreshold", threshold=args.gpu_min_nodes_per_zone, missing="breaching")
+
+        self.register_outputs({"alarm_names": self.alarm_names})

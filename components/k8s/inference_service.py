@@ -1,0 +1,397 @@
+"""InferenceService: one workload's inference endpoint inside one cluster, built to survive the
+loss of a node or a zone.
+
+Children (component named ``n``; Kubernetes names are the workload's name in its namespace):
+    ``n-namespace``        v1 Namespace (Pod Security ``restricted`` enforced, audited, warned)
+    ``n-service-account``  v1 ServiceAccount (no token automount)
+    ``n-deployment``       apps/v1 Deployment (GPU limits and toleration, node affinity to the workload's
+                           pools, zone spread, probes, hardened security context, preStop draining)
+    ``n-service``          v1 Service (ClusterIP; GKE standalone NEG annotation with ``gke-neg``)
+    ``n-pdb``              policy/v1 PodDisruptionBudget (by tier)
+    ``n-hpa``              autoscaling/v2 HorizontalPodAutoscaler (only when ``replicas`` > 0)
+    ``n-target-group-binding``  elbv2.k8s.aws/v1beta1 TargetGroupBinding (``aws-target-group`` only):
+                           the AWS Load Balancer Controller registers the pods' IPs in the ALB target group
+
+Every object carries the ``blueprint-workload`` label (the planner attributes it to the workload).
+
+Replicas by region role (``replicas_for``): serving regions run ``replicas_per_zone x zones``; a
+warm standby one per zone (at most the serving count) so it answers at once on failover, then
+scales; pilot light 0 (no GPU nodes run there; the Deployment exists so failover is one scale
+command). With replicas > 0 the HorizontalPodAutoscaler owns the count (minReplicas = replicas) and
+the Deployment leaves ``spec.replicas`` unset, as Kubernetes recommends with an HPA, so Pulumi and
+the autoscaler never fight over it; with 0 replicas there is no HPA (its minimum is 1) and the
+Deployment says 0.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Literal, Optional
+
+import pulumi
+import pulumi_kubernetes as k8s
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from blueprint.catalogs.tiers import probe_spec
+
+from ._labels import GPU_RESOURCE, GPU_TOLERATION, WORKLOAD_LABEL, WORKLOAD_NODE_LABEL, check_dns_label
+from .gpu_enablement import SERVING_PRIORITY_CLASS
+
+TierName = Literal["mission-critical", "business-critical", "standard", "best-effort"]
+RegionRoleName = Literal["serving", "warm", "pilot"]
+
+# PodDisruptionBudget by tier: voluntary disruptions (node drains, upgrades) may take at most a
+# zone's share of a mission-critical service (66% stay: 2 of 3 zones), half of a business-critical
+# one, one pod at a time elsewhere.
+PDB_BY_TIER: dict[str, dict[str, Any]] = {
+    "mission-critical": {"minAvailable": "66%"},
+    "business-critical": {"minAvailable": "50%"},
+    "standard": {"maxUnavailable": 1},
+    "best-effort": {"maxUnavailable": 1},
+}
+# HPA average CPU utilisation target by tier: the stricter the tier, the more headroom is kept
+# for a zone's traffic landing on the survivors before new GPU nodes arrive.
+HPA_CPU_TARGET_BY_TIER: dict[str, int] = {
+    "mission-critical": 50,
+    "business-critical": 60,
+    "standard": 70,
+    "best-effort": 80,
+}
+# Node headroom kept out of the pods' requests: kubelet/system reservations and the node's
+# DaemonSets (CNI, kube-proxy, pod identity, node monitoring, device plugin).
+NODE_RESERVED_VCPU = 1
+NODE_RESERVED_MEMORY_MIB = 2048
+NODE_ALLOCATABLE_MEMORY_SHARE = 0.9
+# Unprivileged UID/GID (the 'nonroot' user of distroless images); Pod Security 'restricted' needs non-root.
+NON_ROOT_UID = 65532
+# Labels the AWS Load Balancer Controller reads: pods of this namespace get a readiness gate that
+# turns true only once the ALB target group sees them healthy (zero-downtime rollouts).
+AWS_READINESS_GATE_LABEL = "elbv2.k8s.aws/pod-readiness-gate-inject"
+GKE_NEG_ANNOTATION = "cloud.google.com/neg"
+TARGET_GROUP_ARN = re.compile(r"^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup/[\w-]+/[0-9a-f]+$")
+
+
+def replicas_for(role: RegionRoleName, replicas_per_zone: int, zones: int) -> int:
+    """Deployment replicas in a region by its role (module docstring)."""
+    full = replicas_per_zone * zones
+    if role == "serving":
+        return full
+    if role == "warm":
+        return min(full, zones)
+    return 0
+
+
+def pod_resources(vcpus: int, memory_gib: int, gpus_per_node: int) -> tuple[int, int]:
+    """(CPU millicores, memory MiB) per pod: one pod per GPU, sharing the node's CPU and memory
+    after the node headroom (``NODE_RESERVED_*``), so ``gpus_per_node`` pods fit on one node."""
+    per = max(gpus_per_node, 1)
+    cpu = (vcpus - NODE_RESERVED_VCPU) * 1000 // per
+    memory = int(memory_gib * 1024 * NODE_ALLOCATABLE_MEMORY_SHARE - NODE_RESERVED_MEMORY_MIB) // per
+    return max(cpu, 250), max(memory, 512)
+
+
+class InferenceServiceArgs(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    workload: str = Field(description="Workload name: the objects' name, the blueprint-workload label and the node-affinity value.")
+    tier: TierName = Field(description="Workload tier: PDB, HPA target and probe timing follow it.")
+    image: str = Field(description="Container image pinned to a version tag or digest ('latest' refused).")
+    port: int = Field(default=8080, description="Container (and Service) port, 1..65535.")
+    readiness_path: str = Field(default="/ready", description="HTTP path of the readiness probe.")
+    liveness_path: str = Field(default="/healthz", description="HTTP path of the liveness and startup probes.")
+    replicas: int = Field(description="Pods in this region (replicas_for); 0 = pilot light, no HPA.")
+    max_replicas: int = Field(description="HPA maximum (GPU pools: max nodes per zone x zones x GPUs per node).")
+    gpus_per_pod: int = Field(default=1, description="nvidia.com/gpu limit per pod; 0 = CPU-only (no toleration, no GPU affinity).")
+    cpu_millicores: int = Field(description="CPU request and limit per pod (pod_resources), millicores.")
+    memory_mib: int = Field(description="Memory request and limit per pod (pod_resources), MiB.")
+    namespace: Optional[str] = Field(default=None, description="Namespace; defaults to the workload name.")
+    node_affinity: bool = Field(default=True, description="Require nodes labelled blueprint.dev/workload=<workload> (the workload's GPU pools).")
+    priority_class_name: Any = Field(default=SERVING_PRIORITY_CLASS, description="PriorityClass of the pods (GpuEnablement's); default blueprint-serving.")
+    load_balancer_binding: Literal["aws-target-group", "gke-neg", "none"] = Field(
+        default="none", description="How the region's load balancer reaches the pods: AWS TargetGroupBinding, GKE standalone NEG, or none.")
+    target_group_arn: Any = Field(default=None, description="ALB target group (IP targets) for aws-target-group.")
+    load_balancer_security_group_id: Any = Field(default=None, description="ALB security group the controller lets in on the pod port (aws-target-group).")
+    neg_name: Optional[str] = Field(default=None, description="Standalone NEG name for gke-neg; default <workload>-neg.")
+    binding_depends_on: list[Any] = Field(default_factory=list, description="What the binding waits for (the load-balancer controller that installs its CRD).")
+    # Model loading can take minutes: the startup probe allows this long before liveness applies.
+    startup_timeout_s: int = Field(default=600, description="Longest model load before the pod is restarted; default 600 s (10 min).")
+    # Connection draining: the pod keeps serving while the load balancer deregisters it (ALB
+    # deregistration delay 30 s), then gets the rest of the grace period to finish requests.
+    pre_stop_sleep_s: int = Field(default=40, description="preStop sleep before SIGTERM; default 40 s (> the ALB's 30 s deregistration delay).")
+    termination_grace_period_s: int = Field(default=75, description="Grace period; must exceed pre_stop_sleep_s; default 75 s.")
+    tmp_size_limit: str = Field(default="10Gi", description="Size limit of the writable /tmp emptyDir (the root filesystem is read-only).")
+    run_as_user: int = Field(default=NON_ROOT_UID, description=f"Non-root UID/GID of the container; default {NON_ROOT_UID}.")
+    labels: dict[str, str] = Field(default_factory=dict, description="Extra labels on every object.")
+
+    @field_validator("workload")
+    @classmethod
+    def _workload(cls, v: str) -> str:
+        return check_dns_label("workload", v)
+
+    @field_validator("namespace")
+    @classmethod
+    def _namespace(cls, v: Optional[str]) -> Optional[str]:
+        if v is not None:
+            check_dns_label("namespace", v)
+            if v.startswith("kube-") or v == "default":
+                raise ValueError(f"namespace: {v!r} is a system namespace; give the workload its own (default: the workload name)")
+        return v
+
+    @field_validator("image")
+    @classmethod
+    def _image(cls, v: str) -> str:
+        if ":" not in v.rsplit("/", 1)[-1] and "@sha256:" not in v or v.endswith(":latest"):
+            raise ValueError(f"image: {v!r} must be pinned to a version tag or digest, e.g. registry.example.com/fraud:1.4.2")
+        return v
+
+    @field_validator("port")
+    @classmethod
+    def _port(cls, v: int) -> int:
+        if not 1 <= v <= 65535:
+            raise ValueError(f"port: {v} is outside 1..65535")
+        return v
+
+    @field_validator("readiness_path", "liveness_path")
+    @classmethod
+    def _path(cls, v: str, info) -> str:
+        if not re.match(r"^/[\x21-\x7e]*$", v):
+            raise ValueError(f"{info.field_name}: {v!r} must be an absolute HTTP path such as /ready")
+        return v
+
+    @field_validator("replicas", "gpus_per_pod")
+    @classmethod
+    def _non_negative(cls, v: int, info) -> int:
+        if v < 0:
+            raise ValueError(f"{info.field_name}: {v} must be 0 or more")
+        return v
+
+    @field_validator("cpu_millicores", "memory_mib", "startup_timeout_s", "termination_grace_period_s", "max_replicas")
+    @classmethod
+    def _positive(cls, v: int, info) -> int:
+        if v < 1:
+            raise ValueError(f"{info.field_name}: {v} must be at least 1")
+        return v
+
+    @field_validator("run_as_user")
+    @classmethod
+    def _non_root(cls, v: int) -> int:
+        if v == 0:
+            raise ValueError("run_as_user: 0 is root; Pod Security 'restricted' needs a non-root UID such as 65532")
+        return v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "InferenceServiceArgs":
+        if self.max_replicas < self.replicas:
+            raise ValueError(f"max_replicas: {self.max_replicas} is below replicas ({self.replicas}); raise it to at least {self.replicas}")
+        if self.termination_grace_period_s <= self.pre_stop_sleep_s:
+            raise ValueError(
+                f"termination_grace_period_s: {self.termination_grace_period_s} must exceed pre_stop_sleep_s ({self.pre_stop_sleep_s}) "
+                "so the pod can finish its requests after draining"
+            )
+        if self.load_balancer_binding == "aws-target-group" and self.target_group_arn is None:
+            raise ValueError("target_group_arn: required with load_balancer_binding='aws-target-group' (LoadBalancer.target_group_arn)")
+        if isinstance(self.target_group_arn, str) and not TARGET_GROUP_ARN.match(self.target_group_arn):
+            raise ValueError(f"target_group_arn: {self.target_group_arn!r} is not an ELB target group ARN")
+        return self
+
+
+def _probe_timing(tier: str) -> dict[str, int]:
+    # In-pod checks as fast as the tier's load-balancer checks (blueprint.catalogs.tiers.PROBES).
+    spec = probe_spec(tier)
+    return {"periodSeconds": spec.lb_interval_s, "timeoutSeconds": spec.lb_timeout_s}
+
+
+class InferenceService(pulumi.ComponentResource):
+    """Namespace, ServiceAccount, Deployment, Service, PDB, HPA and the load-balancer binding of one workload."""
+
+    namespace: pulumi.Output[str]
+    service_name: pulumi.Output[str]
+    replicas: int
+    max_replicas: int
+
+    def __init__(self, name: str, args: InferenceServiceArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
+        super().__init__("blueprint:k8s:InferenceService", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        wl = args.workload
+        ns_name = args.namespace or wl
+        labels = {**args.labels, WORKLOAD_LABEL: wl, "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "blueprint"}
+        selector = {"app.kubernetes.io/name": wl, "app.kubernetes.io/component": "inference"}
+        pod_labels = {**labels, **selector}
+
+        ns_labels = {
+            **labels,
+            "pod-security.kubernetes.io/enforce": "restricted",
+            "pod-security.kubernetes.io/enforce-version": "latest",
+            "pod-security.kubernetes.io/audit": "restricted",
+            "pod-security.kubernetes.io/warn": "restricted",
+        }
+        if args.load_balancer_binding == "aws-target-group":
+            ns_labels[AWS_READINESS_GATE_LABEL] = "enabled"
+        namespace = k8s.core.v1.Namespace(f"{name}-namespace", metadata={"name": ns_name, "labels": ns_labels}, opts=child)
+        ns = namespace.metadata.apply(lambda m: m.name)
+
+        sa = k8s.core.v1.ServiceAccount(
+            f"{name}-service-account",
+            metadata={"name": wl, "namespace": ns, "labels": labels},
+            automount_service_account_token=False,
+            opts=child,
+        )
+
+        timing = _probe_timing(args.tier)
+        http = {"port": "http", "scheme": "HTTP"}
+        startup_period = 10
+        resources: dict[str, dict[str, str]] = {
+            "requests": {"cpu": f"{args.cpu_millicores}m", "memory": f"{args.memory_mib}Mi"},
+            # Guaranteed QoS: limits equal requests, so the pod is the last evicted under node pressure.
+            "limits": {"cpu": f"{args.cpu_millicores}m", "memory": f"{args.memory_mib}Mi"},
+        }
+        pod_spec: dict[str, Any] = {
+            "serviceAccountName": sa.metadata.apply(lambda m: m.name),
+            "automountServiceAccountToken": False,
+            "enableServiceLinks": False,
+            "priorityClassName": args.priority_class_name,
+            "terminationGracePeriodSeconds": args.termination_grace_period_s,
+            "securityContext": {
+                "runAsNonRoot": True,
+                "runAsUser": args.run_as_user,
+                "runAsGroup": args.run_as_user,
+                "fsGroup": args.run_as_user,
+                "seccompProfile": {"type": "RuntimeDefault"},
+            },
+            "topologySpreadConstraints": [
+                # Hard: never more than one pod of difference between zones, so a zone loss takes
+                # at most its share of the service.
+                {"maxSkew": 1, "topologyKey": "topology.kubernetes.io/zone", "whenUnsatisfiable": "DoNotSchedule",
+                 "labelSelector": {"matchLabels": selector}, "matchLabelKeys": ["pod-template-hash"]},
+                # Soft: spread over nodes inside a zone too.
+                {"maxSkew": 1, "topologyKey": "kubernetes.io/hostname", "whenUnsatisfiable": "ScheduleAnyway",
+                 "labelSelector": {"matchLabels": selector}, "matchLabelKeys": ["pod-template-hash"]},
+            ],
+            "containers": [{
+                "name": "inference",
+                "image": args.image,
+                "imagePullPolicy": "IfNotPresent",
+                "ports": [{"name": "http", "containerPort": args.port, "protocol": "TCP"}],
+                "readinessProbe": {"httpGet": {**http, "path": args.readiness_path}, **timing, "failureThreshold": 3, "successThreshold": 1},
+                "livenessProbe": {"httpGet": {**http, "path": args.liveness_path}, "periodSeconds": 10, "timeoutSeconds": 5, "failureThreshold": 3},
+                "startupProbe": {"httpGet": {**http, "path": args.liveness_path}, "periodSeconds": startup_period, "timeoutSeconds": 5,
+                                 "failureThreshold": -(-args.startup_timeout_s // startup_period)},
+                "lifecycle": {"preStop": {"sleep": {"seconds": args.pre_stop_sleep_s}}},
+                "securityContext": {
+                    "runAsNonRoot": True,
+                    "readOnlyRootFilesystem": True,
+                    "allowPrivilegeEscalation": False,
+                    "privileged": False,
+                    "capabilities": {"drop": ["ALL"]},
+                    "seccompProfile": {"type": "RuntimeDefault"},
+                },
+                "resources": resources,
+                "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}],
+            }],
+            "volumes": [{"name": "tmp", "emptyDir": {"sizeLimit": args.tmp_size_limit}}],
+        }
+        if args.gpus_per_pod > 0:
+            resources["requests"][GPU_RESOURCE] = str(args.gpus_per_pod)
+            resources["limits"][GPU_RESOURCE] = str(args.gpus_per_pod)
+            pod_spec["tolerations"] = [GPU_TOLERATION]
+        if args.node_affinity:
+            pod_spec["affinity"] = {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
+                "nodeSelectorTerms": [{"matchExpressions": [{"key": WORKLOAD_NODE_LABEL, "operator": "In", "values": [wl]}]}],
+            }}}
+
+        autoscaled = args.replicas > 0
+        deployment_spec: dict[str, Any] = {
+            "selector": {"matchLabels": selector},
+            # Never below the desired count during a rollout: one extra pod first, then the old one goes.
+            "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}},
+            "minReadySeconds": 10,
+            "revisionHistoryLimit": 5,
+            "progressDeadlineSeconds": args.startup_timeout_s + 300,
+            "template": {"metadata": {"labels": pod_labels}, "spec": pod_spec},
+        }
+        if not autoscaled:
+            deployment_spec["replicas"] = 0
+        deployment = k8s.apps.v1.Deployment(
+            f"{name}-deployment",
+            metadata={"name": wl, "namespace": ns, "labels": labels},
+            spec=deployment_spec,
+            # Server-side apply: the HPA owns spec.replicas; Pulumi does not wait for pods that
+            # cannot start before GPU nodes exist (pilot light, first deploy).
+            opts=pulumi.ResourceOptions(parent=self, custom_timeouts=pulumi.CustomTimeouts(create="30m", update="30m")),
+        )
+
+        annotations: dict[str, str] = {}
+        if args.load_balancer_binding == "gke-neg":
+            annotations[GKE_NEG_ANNOTATION] = json.dumps({"exposed_ports": {str(args.port): {"name": args.neg_name or f"{wl}-neg"}}})
+        service = k8s.core.v1.Service(
+            f"{name}-service",
+            metadata={"name": wl, "namespace": ns, "labels": labels, **({"annotations": annotations} if annotations else {})},
+            spec={
+                "type": "ClusterIP",
+                "selector": selector,
+                "ports": [{"name": "http", "port": args.port, "targetPort": "http", "protocol": "TCP"}],
+            },
+            opts=child,
+        )
+
+        k8s.policy.v1.PodDisruptionBudget(
+            f"{name}-pdb",
+            metadata={"name": wl, "namespace": ns, "labels": labels},
+            spec={
+                "selector": {"matchLabels": selector},
+                **PDB_BY_TIER[args.tier],
+                # Pods that are not Ready never block a node drain (they serve nothing anyway).
+                "unhealthyPodEvictionPolicy": "AlwaysAllow",
+            },
+            opts=child,
+        )
+
+        if autoscaled:
+            k8s.autoscaling.v2.HorizontalPodAutoscaler(
+                f"{name}-hpa",
+                metadata={"name": wl, "namespace": ns, "labels": labels},
+                spec={
+                    "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": deployment.metadata.apply(lambda m: m.name)},
+                    "minReplicas": args.replicas,
+                    "maxReplicas": args.max_replicas,
+                    "metrics": [{"type": "Resource", "resource": {"name": "cpu", "target": {
+                        "type": "Utilization", "averageUtilization": HPA_CPU_TARGET_BY_TIER[args.tier]}}}],
+                    "behavior": {
+                        # Scale up at once (a lost zone's traffic arrives immediately), down slowly.
+                        "scaleUp": {"stabilizationWindowSeconds": 0, "selectPolicy": "Max",
+                                    "policies": [{"type": "Percent", "value": 100, "periodSeconds": 60}]},
+                        "scaleDown": {"stabilizationWindowSeconds": 600, "selectPolicy": "Min",
+                                      "policies": [{"type": "Pods", "value": 1, "periodSeconds": 120}]},
+                    },
+                },
+                opts=child,
+            )
+
+        if args.load_balancer_binding == "aws-target-group":
+            binding_spec: dict[str, Any] = {
+                "targetGroupARN": args.target_group_arn,
+                "targetType": "ip",
+                "serviceRef": {"name": service.metadata.apply(lambda m: m.name), "port": args.port},
+            }
+            if args.load_balancer_security_group_id is not None:
+                # The controller opens the pods' security group to the ALB on the pod port only.
+                binding_spec["networking"] = {"ingress": [{
+                    "from": [{"securityGroup": {"groupID": args.load_balancer_security_group_id}}],
+                    "ports": [{"protocol": "TCP", "port": args.port}],
+                }]}
+            k8s.apiextensions.CustomResource(
+                f"{name}-target-group-binding",
+                api_version="elbv2.k8s.aws/v1beta1",
+                kind="TargetGroupBinding",
+                metadata={"name": wl, "namespace": ns, "labels": labels},
+                spec=binding_spec,
+                opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.binding_depends_on)),
+            )
+
+        self.namespace = ns
+        self.service_name = service.metadata.apply(lambda m: m.name)
+        self.replicas = args.replicas
+        self.max_replicas = args.max_replicas
+        self.register_outputs({"namespace": self.namespace, "service_name": self.service_name,
+                               "replicas": self.replicas, "max_replicas": self.max_replicas})

@@ -1,0 +1,33 @@
+"""One pulumi-kubernetes provider per cluster, built from the cluster's own outputs.
+
+``cluster_provider("prod-us-east-1-k8s", cluster.kubeconfig, opts)`` returns a
+``kubernetes.Provider`` bound to that cluster only; in-cluster components get it through
+``ResourceOptions(providers=[...])`` so nothing ever falls back to the ambient ``~/.kube/config``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+
+def cluster_provider(name: str, kubeconfig: Any, opts: Optional[pulumi.ResourceOptions] = None) -> k8s.Provider:
+    """A Kubernetes provider for one cluster.
+
+    - ``kubeconfig``: the cluster's kubeconfig (a secret Output, e.g. ``EksCluster.kubeconfig``);
+      passing it makes the provider depend on the cluster, so objects are created once it exists.
+    - server-side apply on (explicit, although pulumi-kubernetes 4 defaults to it): field ownership
+      is tracked by the API server, so controllers (HPA, the load-balancer controller) and Pulumi
+      never silently overwrite each other's fields;
+    - ``delete_unreachable`` off: a cluster that cannot be reached fails the update instead of
+      having its objects dropped from the state.
+    """
+    return k8s.Provider(
+        name,
+        kubeconfig=kubeconfig,
+        enable_server_side_apply=True,
+        delete_unreachable=False,
+        opts=opts,
+    )

@@ -1,0 +1,26 @@
+"""The CrossGuard pack: ``pulumi preview --policy-pack policies`` enforces the same rules as
+``blueprint check`` (policies/rules). Resource rules run on each proposed resource, stack rules on
+the whole stack; the jurisdiction comes from the pack config ``residency``, else
+``$BLUEPRINT_RESIDENCY``, else the stack file ``stacks/Pulumi.<stack>.yaml``.
+
+Pulumi creates the pack's own virtual environment from requirements.txt (PulumiPolicy.yaml):
+pulumi-policy needs protobuf 5, the project's environment pins protobuf 6.
+"""
+
+import sys
+from pathlib import Path
+
+# The project root: blueprint's catalogs and policies.rules live there, beside this pack.
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import pulumi_policy  # noqa: E402
+
+from policies.rules.crossguard import build_policies  # noqa: E402
+
+pulumi_policy.PolicyPack(
+    name="blueprint",
+    policies=build_policies(pulumi_policy),
+    description="blueprint: residency, encryption at rest and in transit, immutability and tier conformance.",
+)

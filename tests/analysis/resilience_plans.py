@@ -1,0 +1,43 @@
+"""Plans for the resilience tests: each stack planned once per test session."""
+
+from __future__ import annotations
+
+import copy
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+import importlib.util
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from blueprint.plan.model import Plan  # noqa: E402
+from blueprint.plan.run import load_stack, plan_stack  # noqa: E402
+from blueprint.project import StackRef  # noqa: E402
+
+# tests/conftest.py's helpers, loaded by path: another folder's conftest.py may own the name.
+_spec = importlib.util.spec_from_file_location("blueprint_tests_conftest", Path(__file__).resolve().parent.parent / "conftest.py")
+_shared = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_shared)
+ROOT = _shared.ROOT
+write_stack = _shared.write_stack
+
+
+@lru_cache(maxsize=None)
+def _planned(path: str) -> Plan:
+    file = Path(path)
+    name = file.name[len("Pulumi."):-len(".yaml")]
+    return plan_stack(ROOT, StackRef(name, file))
+
+
+def plan_file(path: Path) -> Plan:
+    """A deep copy (tests mutate plans to plant faults) of the stack file's cached plan."""
+    return copy.deepcopy(_planned(str(path)))
+
+
+def targets_of(path: Path):
+    from blueprint.analysis import targets_from_config
+
+    file = Path(path)
+    config, _, _ = load_stack(ROOT, StackRef(file.name[len("Pulumi."):-len(".yaml")], file))
+    return targets_from_config(config)

@@ -1,0 +1,258 @@
+"""Resilience analysis (issue 7): RTO/RPO from the planned settings, zone and region loss on the
+graph, single points of failure, on shipped and unseen stacks."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+
+from blueprint.analysis import analyse, extract_facts, failed, with_overrides
+from blueprint.analysis.schedule import schedule_interval_s
+from resilience_plans import ROOT, plan_file, targets_of, write_stack
+
+TIER_ORDER = ["mission-critical", "business-critical", "standard", "best-effort"]
+
+_GPU = {"gpusPerNode": 1, "minNodesPerZone": 1, "maxNodesPerZone": 3, "capacity": "on-demand"}
+_SERVICE = {"image": "registry.example.com/svc:1.0.0", "port": 8080}
+UNSEEN = {
+    # Ohio + Oregon: one workload per tier, a pilot-light database (headless secondary) and GPUs everywhere.
+    "us-mixed": {
+        "aws:region": "us-east-2", "cloud": "aws", "environment": "usm", "residency": "us",
+        "primaryRegion": "us-east-2", "secondaryRegion": "us-west-2", "zonesPerRegion": 3,
+        "dnsZone": "usm.example.com",
+        "workloads": [
+            {"name": "payments", "tier": "mission-critical", "gpu": {"accelerator": "nvidia-t4", **_GPU},
+             "service": _SERVICE, "database": {"engine": "postgres", "size": "large"}, "backup": {"retentionDays": 35}},
+            {"name": "search", "tier": "business-critical", "gpu": {"accelerator": "nvidia-t4", **_GPU, "minNodesPerZone": 2, "maxNodesPerZone": 4},
+             "service": _SERVICE, "database": {"engine": "mysql", "size": "medium"}, "backup": {"retentionDays": 30}},
+            {"name": "reports", "tier": "standard", "gpu": {"accelerator": "nvidia-t4", **_GPU},
+             "service": _SERVICE, "database": {"engine": "postgres", "size": "small"}, "backup": {"retentionDays": 14}},
+            {"name": "sandbox", "tier": "best-effort", "gpu": {"accelerator": "nvidia-t4", **_GPU, "minNodesPerZone": 0},
+             "database": {"engine": "postgres", "size": "small"}, "backup": {"retentionDays": 7}},
+        ],
+    },
+    # Europe, two zones per region, CPU-only standard service and a best-effort database.
+    "eu-two-zones": {
+        "aws:region": "eu-west-1", "cloud": "aws", "environment": "eu2", "residency": "eu",
+        "primaryRegion": "eu-west-1", "secondaryRegion": "eu-north-1", "zonesPerRegion": 2,
+        "dnsZone": "eu2.example.com",
+        "workloads": [
+            {"name": "api", "tier": "standard", "service": _SERVICE, "backup": {"retentionDays": 14}},
+            {"name": "notes", "tier": "best-effort", "database": {"engine": "mysql", "size": "small"}, "backup": {"retentionDays": 7}},
+        ],
+    },
+}
+
+
+def _shipped(name: str) -> Path:
+    return ROOT / "stacks" / f"Pulumi.{name}.yaml"
+
+
+@pytest.fixture(scope="module")
+def stack_files(tmp_path_factory) -> dict[str, Path]:
+    files = {name: _shipped(name) for name in ("prod", "dev", "prod-eu")}
+    folder = tmp_path_factory.mktemp("unseen")
+    for name, raw in UNSEEN.items():
+        files[name] = write_stack(folder, copy.deepcopy(raw), name)
+    return files
+
+
+@pytest.fixture(scope="module")
+def reports(stack_files) -> dict[str, dict]:
+    return {name: analyse(plan_file(path), targets_of(path)) for name, path in stack_files.items()}
+
+
+ALL = ["prod", "dev", "prod-eu", *UNSEEN]
+
+
+@pytest.mark.parametrize("stack", ALL)
+def test_every_workload_meets_its_tier(reports, stack):
+    report = reports[stack]
+    for w in report["workloads"]:
+        assert w["meets"], (w["name"], w["rto_estimate_s"], w["rpo_estimate_s"], w["single_points_of_failure"])
+        assert w["rto_estimate_s"] <= w["rto_target_s"] and w["rpo_estimate_s"] <= w["rpo_target_s"]
+    assert not failed(report)
+    assert not [s for s in report["single_points_of_failure"] if s["forbidden"]]
+
+
+@pytest.mark.parametrize("stack", ALL)
+def test_json_shape_per_design(reports, stack):
+    for w in reports[stack]["workloads"]:
+        assert {"name", "tier", "strategy", "rto_target_s", "rpo_target_s", "rto_estimate_s", "rpo_estimate_s",
+                "meets", "breakdown", "scenarios"} <= set(w)
+        assert all({"step", "seconds", "source"} <= set(s) for s in w["breakdown"])
+        for s in w["scenarios"]:
+            assert {"scenario", "serving", "gpu_capacity_pct", "db_writer", "backups_intact"} <= set(s)
+            assert s["scenario"].startswith(("zone-loss:", "region-loss:"))
+            assert s["db_writer"] in (None, "yes", "after-promotion", "no")
+
+
+@pytest.mark.parametrize("stack", ALL)
+def test_mission_critical_within_120_s_and_5_s(reports, stack):
+    for w in reports[stack]["workloads"]:
+        if w["tier"] == "mission-critical":
+            assert w["rto_estimate_s"] <= 120 and w["rpo_estimate_s"] <= 5, w["breakdown"]
+
+
+@pytest.mark.parametrize("stack", ALL)
+def test_losing_any_zone_keeps_every_workload_serving(reports, stack):
+    for w in reports[stack]["workloads"]:
+        zone_losses = [s for s in w["scenarios"] if s["scenario"].startswith("zone-loss:")]
+        assert zone_losses
+        for s in zone_losses:
+            assert s["serving"], (w["name"], s)
+            assert s["db_writer"] != "no" and s["backups_intact"], (w["name"], s)
+
+
+@pytest.mark.parametrize("stack", ALL)
+def test_losing_the_primary_region(reports, stack):
+    report = reports[stack]
+    lost = next(s for s in report["workloads"][0]["scenarios"] if s["scenario"] == f"region-loss:{report['primary_region']}")
+    assert lost
+    for w in report["workloads"]:
+        s = next(s for s in w["scenarios"] if s["scenario"] == f"region-loss:{report['primary_region']}")
+        if w["tier"] in ("mission-critical", "business-critical"):
+            assert s["serving"], (w["name"], s)
+            if any(step["step"].startswith("database") for step in w["breakdown"]):
+                assert s["db_writer"] in ("yes", "after-promotion")
+        if w["strategy"] == "backup-restore" and s["db_writer"] is not None:
+            # honest: down until rebuilt from the copies in the second region
+            assert not s["serving"] and s["db_writer"] == "no" and s["backups_intact"]
+            assert s["recovery"] == "rebuild from backups"
+            assert any(step["step"].startswith("rebuild") for step in w["breakdown"])
+
+
+@pytest.mark.parametrize("stack", ["prod", "us-mixed"])
+def test_estimates_rise_from_tier_to_tier(reports, stack):
+    by_tier = {w["tier"]: w for w in reports[stack]["workloads"]}
+    rtos = [by_tier[t]["rto_estimate_s"] for t in TIER_ORDER]
+    rpos = [by_tier[t]["rpo_estimate_s"] for t in TIER_ORDER]
+    assert rtos == sorted(rtos) and len(set(rtos)) == len(rtos), rtos
+    assert rpos == sorted(rpos), rpos
+
+
+def test_prod_breakdown_comes_from_the_plan(reports):
+    w = next(w for w in reports["prod"]["workloads"] if w["name"] == "fraud-scoring")
+    steps = {s["step"]: s for s in w["breakdown"]}
+    # Route 53 check: 10 s x 2 failures + 10 s checker latency; 60 s alias TTL; 60 s global failover
+    assert steps["detection"]["seconds"] == 30 and "health-check" in steps["detection"]["source"]
+    assert steps["traffic shift"]["seconds"] == 60
+    assert w["rto_estimate_s"] == 90 and w["rpo_estimate_s"] == 1
+    recs = next(w for w in reports["prod"]["workloads"] if w["name"] == "recommendations")
+    assert any(s["step"].startswith("GPU capacity: scale up from 3 to 6") for s in recs["breakdown"])
+    lost = next(s for s in recs["scenarios"] if s["scenario"] == "region-loss:us-east-1")
+    assert lost["gpu_capacity_pct"] == 50 and lost["gpu_capacity_after_scale_up_pct"] == 100
+
+
+def test_pilot_light_headless_database_adds_an_instance(reports):
+    w = next(w for w in reports["us-mixed"]["workloads"] if w["name"] == "reports")
+    step = next(s for s in w["breakdown"] if s["step"].startswith("database"))
+    assert "headless" in step["step"] and step["seconds"] == 660
+    lost = next(s for s in w["scenarios"] if s["scenario"] == "region-loss:us-east-2")
+    assert lost["serving"] and lost["db_writer"] == "after-promotion" and lost["gpu_capacity_pct"] == 0
+
+
+def test_figures_are_configurable(stack_files):
+    plan = plan_file(stack_files["prod"])
+    slower = analyse(plan, figures=with_overrides({"gpu_node_start": 900}))
+    recs = next(w for w in slower["workloads"] if w["name"] == "recommendations")
+    assert recs["rto_estimate_s"] == 40 + 900 + 120
+    with pytest.raises(KeyError, match="unknown figures"):
+        with_overrides({"warp_drive": 1})
+
+
+def test_stricter_config_targets_apply(stack_files):
+    plan = plan_file(stack_files["prod"])
+    report = analyse(plan, {"recommendations": (300, None)})
+    recs = next(w for w in report["workloads"] if w["name"] == "recommendations")
+    assert recs["rto_target_s"] == 300 and not recs["meets"] and failed(report)
+
+
+def test_rebuild_estimate_is_the_secondary_critical_path(reports):
+    # EKS control plane (900 s) dominates; the whole region takes 20-40 min
+    assert 1200 <= reports["prod"]["rebuild_estimate_s"] <= 2400
+    assert reports["prod"]["rebuild_region"] == "us-west-2"
+
+
+# ------------------------------------------------------------------ planted single points of failure
+
+
+def _spofs(plan, kind):
+    return [s for s in analyse(plan)["single_points_of_failure"] if s["kind"] == kind and s["forbidden"]]
+
+
+def test_node_groups_left_in_one_zone_are_caught(stack_files):
+    plan = plan_file(stack_files["prod"])
+    doomed = {r.urn for r in plan.of_type("aws:eks/nodeGroup:NodeGroup")
+              if r.workload == "fraud-scoring" and r.region == "us-east-1" and r.zone != "us-east-1a"}
+    plan.resources = [r for r in plan.resources if r.urn not in doomed]
+    found = _spofs(plan, "node-group-single-zone")
+    kept = next(r.urn for r in plan.of_type("aws:eks/nodeGroup:NodeGroup") if r.workload == "fraud-scoring" and r.zone == "us-east-1a")
+    assert [s["urn"] for s in found] == [kept]
+    report = analyse(plan)
+    assert failed(report)
+    w = next(w for w in report["workloads"] if w["name"] == "fraud-scoring")
+    assert not w["meets"]
+    lost = next(s for s in w["scenarios"] if s["scenario"] == "zone-loss:us-east-1a")
+    assert lost["serving"]  # only because latency routing still sends users to the secondary
+
+
+def test_single_instance_database_is_caught(stack_files):
+    plan = plan_file(stack_files["prod"])
+    extra = [r for r in plan.of_type("aws:rds/clusterInstance:ClusterInstance")
+             if r.workload == "research-notebooks" and not r.name.endswith("instance-0")]
+    plan.resources = [r for r in plan.resources if r not in extra]
+    found = _spofs(plan, "database-single-instance")
+    assert [s["urn"] for s in found] == [plan.named("research-notebooks-us-east-1-db-us-east-1a-instance-0").urn]
+    w = next(w for w in analyse(plan)["workloads"] if w["name"] == "research-notebooks")
+    lost = next(s for s in w["scenarios"] if s["scenario"] == "zone-loss:us-east-1a")
+    assert lost["db_writer"] == "no" and not lost["serving"]
+
+
+def test_dropped_vault_replication_is_caught(stack_files):
+    plan = plan_file(stack_files["prod"])
+    replication = plan.named("batch-embeddings-vault-replication-replication")
+    plan.resources = [r for r in plan.resources if r is not replication]
+    found = _spofs(plan, "vault-without-replica")
+    assert [s["urn"] for s in found] == [plan.named("batch-embeddings-us-east-1-vault-bucket").urn]
+    w = next(w for w in analyse(plan)["workloads"] if w["name"] == "batch-embeddings")
+    assert w["rpo_estimate_s"] is None and not w["meets"]
+    lost = next(s for s in w["scenarios"] if s["scenario"] == "region-loss:us-east-1")
+    assert not lost["backups_intact"]
+
+
+def test_shared_nat_gateway_is_caught(stack_files):
+    plan = plan_file(stack_files["prod"])
+    nat_a = plan.named("prod-us-east-1-net-us-east-1a-nat")
+    for r in plan.of_type("aws:ec2/route:Route"):
+        if r.region == "us-east-1" and r.inputs.get("natGatewayId"):
+            r.inputs["natGatewayId"] = nat_a.id
+    found = _spofs(plan, "nat-gateway-shared")
+    assert [s["urn"] for s in found] == [nat_a.urn]
+
+
+def test_single_zone_load_balancer_is_caught(stack_files):
+    plan = plan_file(stack_files["prod"])
+    alb = plan.named("fraud-scoring-us-east-1-lb-alb")
+    alb.inputs["subnets"] = alb.inputs["subnets"][:1]
+    assert [s["urn"] for s in _spofs(plan, "load-balancer-single-zone")] == [alb.urn]
+
+
+def test_facts_join_by_physical_ids(stack_files):
+    facts = extract_facts(plan_file(stack_files["prod"]))
+    fraud = next(w for w in facts.workloads if w.name == "fraud-scoring")
+    assert fraud.routing.policy == "latency" and set(fraud.routing.regions) == {"us-east-1", "us-west-2"}
+    assert {d.role for d in fraud.databases} == {"writer", "secondary"}
+    assert all(len(p.zones) == 1 for p in fraud.pools)
+    assert {e.zone for e in facts.egress if e.region == "us-east-1"} == {"us-east-1a", "us-east-1b", "us-east-1c"}
+
+
+@pytest.mark.parametrize("expression, seconds", [
+    ("cron(0 */6 * * ? *)", 6 * 3600), ("cron(0 5 * * ? *)", 86400), ("cron(0 0,12 * * ? *)", 12 * 3600),
+    ("cron(*/15 * * * ? *)", 900), ("cron(0 * * * ? *)", 3600), ("rate(4 hours)", 4 * 3600),
+    ("cron(0 5 ? * MON *)", 7 * 86400), ("nonsense", 86400),
+])
+def test_backup_schedule_interval(expression, seconds):
+    assert schedule_interval_s(expression) == seconds

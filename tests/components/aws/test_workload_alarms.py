@@ -1,0 +1,104 @@
+"""WorkloadAlarms: metric names/dimensions, tier thresholds, actions to the alarm topic; validation."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from blueprint.plan.engine import plan_program
+from components.aws.workload_alarms import WorkloadAlarms, WorkloadAlarmsArgs, queue_age_threshold_s, replication_lag_threshold_ms
+
+TOPIC = "arn:aws:sns:us-east-1:123456789012:prod-alarms"
+
+
+def _args(**over) -> WorkloadAlarmsArgs:
+    base = dict(workload="fraud-scoring", tier="mission-critical", alarm_topic_arn=TOPIC, queue_name="q", dlq_name="q-dlq",
+                db_cluster_identifier="prod-fraud-scoring", load_balancer_arn_suffix="app/lb/abc", target_group_arn_suffix="targetgroup/tg/def",
+                gpu_asg_names={"us-east-1a": "eks-a", "us-east-1b": "eks-b"}, gpu_min_nodes_per_zone=2,
+                tags={"blueprint:workload": "fraud-scoring"})
+    return WorkloadAlarmsArgs(**{**base, **over})
+
+
+def _plan(**over):
+    args = _args(**over)
+    return plan_program(lambda: WorkloadAlarms("a", args), stack="test", config={"aws:region": "us-east-1"})
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return _plan()
+
+
+def _alarm(plan, role):
+    return plan.named(f"a-{role}").inputs
+
+
+def test_all_alarms_notify_the_topic_on_alarm_and_recovery(plan):
+    alarms = plan.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+    assert {a.name for a in alarms} == {"a-queue-age", "a-dlq-depth", "a-db-replication-lag", "a-unhealthy-hosts", "a-target-5xx",
+                                        "a-elb-5xx", "a-us-east-1a-gpu-nodes", "a-us-east-1b-gpu-nodes"}
+    for a in alarms:
+        assert a.inputs["alarmActions"] == [TOPIC] and a.inputs["okActions"] == [TOPIC]
+        assert a.workload == "fraud-scoring" and a.region == "us-east-1"
+
+
+def test_queue_alarms(plan):
+    age = _alarm(plan, "queue-age")
+    assert (age["namespace"], age["metricName"], age["dimensions"]) == ("AWS/SQS", "ApproximateAgeOfOldestMessage", {"QueueName": "q"})
+    assert age["threshold"] == 600 and age["comparisonOperator"] == "GreaterThanThreshold"
+    dlq = _alarm(plan, "dlq-depth")
+    assert (dlq["metricName"], dlq["dimensions"], dlq["threshold"]) == ("ApproximateNumberOfMessagesVisible", {"QueueName": "q-dlq"}, 0)
+
+
+def test_replication_lag_above_the_rpo_target(plan):
+    lag = _alarm(plan, "db-replication-lag")
+    assert (lag["namespace"], lag["metricName"]) == ("AWS/RDS", "AuroraGlobalDBReplicationLag")
+    assert lag["dimensions"] == {"DBClusterIdentifier": "prod-fraud-scoring"}
+    assert lag["threshold"] == 5000 and lag["treatMissingData"] == "breaching"
+
+
+def test_load_balancer_alarms(plan):
+    unhealthy = _alarm(plan, "unhealthy-hosts")
+    assert unhealthy["metricName"] == "UnHealthyHostCount" and unhealthy["threshold"] == 0
+    assert unhealthy["dimensions"] == {"TargetGroup": "targetgroup/tg/def", "LoadBalancer": "app/lb/abc"}
+    assert _alarm(plan, "target-5xx")["metricName"] == "HTTPCode_Target_5XX_Count"
+    elb = _alarm(plan, "elb-5xx")
+    assert elb["metricName"] == "HTTPCode_ELB_5XX_Count" and elb["dimensions"] == {"LoadBalancer": "app/lb/abc"}
+    assert elb["statistic"] == "Sum" and elb["threshold"] == 5
+
+
+def test_gpu_capacity_below_the_pool_minimum(plan):
+    gpu = _alarm(plan, "us-east-1a-gpu-nodes")
+    assert (gpu["namespace"], gpu["metricName"]) == ("AWS/AutoScaling", "GroupInServiceInstances")
+    assert gpu["dimensions"] == {"AutoScalingGroupName": "eks-a"}
+    assert gpu["comparisonOperator"] == "LessThanThreshold" and gpu["threshold"] == 2 and gpu["treatMissingData"] == "breaching"
+
+
+@pytest.mark.parametrize("tier,periods,lag_ms", [("mission-critical", 1, 5000), ("business-critical", 2, 60000),
+                                                 ("standard", 3, 900000), ("best-effort", 5, 86400000)])
+def test_tier_differences(tier, periods, lag_ms):
+    plan = _plan(tier=tier)
+    assert _alarm(plan, "queue-age")["evaluationPeriods"] == periods
+    assert _alarm(plan, "db-replication-lag")["threshold"] == lag_ms == replication_lag_threshold_ms(tier)
+
+
+def test_thresholds_helpers():
+    assert queue_age_threshold_s("mission-critical", 300) == 600
+    assert queue_age_threshold_s("standard", 300) == 3600
+
+
+def test_only_given_inputs_get_alarms():
+    plan = _plan(queue_name=None, dlq_name=None, db_cluster_identifier=None, load_balancer_arn_suffix=None,
+                 target_group_arn_suffix=None, gpu_min_nodes_per_zone=0)
+    assert not plan.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+
+
+def test_fails_bad_topic_and_thresholds():
+    with pytest.raises(ValidationError, match="alarm_topic_arn: 'topic' is not an SNS topic ARN"):
+        _args(alarm_topic_arn="topic")
+    with pytest.raises(ValidationError, match="queue_age_threshold_s: 0 must be at least 1"):
+        _args(queue_age_threshold_s=0)
+    with pytest.raises(ValidationError, match="load_balancer_arn_suffix: required with target_group_arn_suffix"):
+        _args(load_balancer_arn_suffix=None)
+    with pytest.raises(ValidationError, match="gpu_min_nodes_per_zone: -1"):
+        _args(gpu_min_nodes_per_zone=-1)

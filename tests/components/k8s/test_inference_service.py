@@ -1,0 +1,211 @@
+"""InferenceService and GpuEnablement: hardened pods, GPU scheduling, zone spread, tier-driven PDB/HPA, LB binding; validation."""
+
+from __future__ import annotations
+
+import pytest
+import pulumi
+from pydantic import ValidationError
+
+from blueprint.plan.engine import plan_program
+from components.k8s import GpuEnablement, GpuEnablementArgs, InferenceService, InferenceServiceArgs, cluster_provider, pod_resources, replicas_for
+from components.k8s.gpu_enablement import DEVICE_PLUGIN_IMAGE
+
+TG = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/fraud/0123456789abcdef"
+
+
+def _args(**over) -> InferenceServiceArgs:
+    base = dict(workload="fraud", tier="mission-critical", image="registry.example.com/fraud:1.4.2", replicas=3, max_replicas=12,
+                cpu_millicores=3000, memory_mib=12697, load_balancer_binding="aws-target-group", target_group_arn=TG,
+                load_balancer_security_group_id="sg-0123")
+    return InferenceServiceArgs(**{**base, **over})
+
+
+def _plan(**over):
+    args = _args(**over)
+
+    def program():
+        provider = cluster_provider("k8s", "apiVersion: v1\nkind: Config\n")
+        opts = pulumi.ResourceOptions(providers=[provider])
+        GpuEnablement("gpu", GpuEnablementArgs(), opts)
+        InferenceService("svc", args, opts)
+
+    return plan_program(program, stack="test", config={"aws:region": "us-east-1"})
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return _plan()
+
+
+def _pod(plan):
+    return plan.named("svc-deployment").inputs["spec"]["template"]["spec"]
+
+
+def test_provider_uses_server_side_apply(plan):
+    provider = plan.named("k8s")
+    # Provider inputs travel as strings.
+    assert provider.inputs["enableServerSideApply"] == "true"
+    assert provider.inputs["deleteUnreachable"] == "false"
+    assert provider.inputs["kubeconfig"]
+
+
+def test_namespace_enforces_restricted_pod_security_and_readiness_gates(plan):
+    labels = plan.named("svc-namespace").inputs["metadata"]["labels"]
+    assert labels["pod-security.kubernetes.io/enforce"] == "restricted"
+    assert labels["elbv2.k8s.aws/pod-readiness-gate-inject"] == "enabled"
+    assert labels["blueprint-workload"] == "fraud"
+
+
+def test_every_object_carries_the_workload_label(plan):
+    for r in plan.resources:
+        if r.type.startswith("kubernetes:") and r.parent == plan.of_type("blueprint:k8s:InferenceService")[0].urn:
+            assert r.inputs["metadata"]["labels"]["blueprint-workload"] == "fraud", r.name
+            assert r.workload == "fraud"
+
+
+def test_pod_is_hardened(plan):
+    pod = _pod(plan)
+    (c,) = pod["containers"]
+    sc = c["securityContext"]
+    assert sc["runAsNonRoot"] is True and sc["readOnlyRootFilesystem"] is True and sc["allowPrivilegeEscalation"] is False
+    assert sc["capabilities"] == {"drop": ["ALL"]} and sc["seccompProfile"] == {"type": "RuntimeDefault"}
+    assert pod["securityContext"]["runAsNonRoot"] is True and pod["securityContext"]["runAsUser"] == 65532
+    assert pod["automountServiceAccountToken"] is False
+    assert c["volumeMounts"] == [{"name": "tmp", "mountPath": "/tmp"}]
+    assert pod["volumes"][0]["emptyDir"]["sizeLimit"] == "10Gi"
+
+
+def test_gpu_limits_toleration_and_affinity(plan):
+    pod = _pod(plan)
+    (c,) = pod["containers"]
+    assert c["resources"]["limits"] == {"cpu": "3000m", "memory": "12697Mi", "nvidia.com/gpu": "1"}
+    assert c["resources"]["requests"] == c["resources"]["limits"]  # Guaranteed QoS
+    assert pod["tolerations"] == [{"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}]
+    (term,) = pod["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"]
+    assert term["matchExpressions"] == [{"key": "blueprint.dev/workload", "operator": "In", "values": ["fraud"]}]
+    assert pod["priorityClassName"] == "blueprint-serving"
+
+
+def test_zone_spread_is_hard_and_host_spread_soft(plan):
+    spread = {t["topologyKey"]: t for t in _pod(plan)["topologySpreadConstraints"]}
+    assert spread["topology.kubernetes.io/zone"]["maxSkew"] == 1
+    assert spread["topology.kubernetes.io/zone"]["whenUnsatisfiable"] == "DoNotSchedule"
+    assert spread["kubernetes.io/hostname"]["whenUnsatisfiable"] == "ScheduleAnyway"
+
+
+def test_probes_and_draining(plan):
+    pod = _pod(plan)
+    (c,) = pod["containers"]
+    assert c["readinessProbe"]["httpGet"]["path"] == "/ready" and c["readinessProbe"]["periodSeconds"] == 5
+    assert c["livenessProbe"]["httpGet"]["path"] == "/healthz"
+    startup = c["startupProbe"]
+    assert startup["periodSeconds"] * startup["failureThreshold"] >= 600  # model loading: 10 minutes
+    assert c["lifecycle"]["preStop"]["sleep"]["seconds"] == 40 > 30  # > ALB deregistration delay
+    assert pod["terminationGracePeriodSeconds"] == 75
+
+
+def test_hpa_owns_replicas(plan):
+    assert "replicas" not in plan.named("svc-deployment").inputs["spec"]
+    hpa = plan.named("svc-hpa").inputs["spec"]
+    assert (hpa["minReplicas"], hpa["maxReplicas"]) == (3, 12)
+    assert hpa["metrics"][0]["resource"]["target"]["averageUtilization"] == 50
+    rollout = plan.named("svc-deployment").inputs["spec"]["strategy"]["rollingUpdate"]
+    assert rollout == {"maxSurge": 1, "maxUnavailable": 0}
+
+
+def test_service_and_target_group_binding(plan):
+    svc = plan.named("svc-service").inputs["spec"]
+    assert svc["type"] == "ClusterIP" and svc["ports"][0]["targetPort"] == "http"
+    tgb = plan.named("svc-target-group-binding")
+    assert tgb.type == "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding"
+    spec = tgb.inputs["spec"]
+    assert spec["targetType"] == "ip" and spec["targetGroupARN"] == TG
+    assert spec["serviceRef"] == {"name": "fraud", "port": 8080}
+    assert spec["networking"]["ingress"][0]["from"] == [{"securityGroup": {"groupID": "sg-0123"}}]
+
+
+def test_device_plugin_and_priority_class(plan):
+    ds = plan.named("gpu-device-plugin").inputs
+    assert ds["metadata"]["namespace"] == "kube-system"
+    pod = ds["spec"]["template"]["spec"]
+    assert pod["containers"][0]["image"] == DEVICE_PLUGIN_IMAGE
+    assert pod["tolerations"] == [{"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}]
+    assert pod["priorityClassName"] == "system-node-critical"
+    (term,) = pod["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"]
+    assert term["matchExpressions"] == [{"key": "blueprint.dev/accelerator", "operator": "Exists"}]
+    pc = plan.named("gpu-serving-priority").inputs
+    assert pc["metadata"]["name"] == "blueprint-serving" and pc["value"] == 100000
+    assert pc["preemptionPolicy"] == "PreemptLowerPriority" and pc["globalDefault"] is False
+
+
+@pytest.mark.parametrize("tier,pdb,cpu", [
+    ("mission-critical", {"minAvailable": "66%"}, 50), ("business-critical", {"minAvailable": "50%"}, 60),
+    ("standard", {"maxUnavailable": 1}, 70), ("best-effort", {"maxUnavailable": 1}, 80),
+])
+def test_pdb_and_hpa_by_tier(tier, pdb, cpu):
+    plan = _plan(tier=tier)
+    spec = plan.named("svc-pdb").inputs["spec"]
+    assert {k: spec[k] for k in pdb} == pdb and spec["unhealthyPodEvictionPolicy"] == "AlwaysAllow"
+    assert plan.named("svc-hpa").inputs["spec"]["metrics"][0]["resource"]["target"]["averageUtilization"] == cpu
+
+
+def test_pilot_light_has_zero_replicas_and_no_hpa():
+    plan = _plan(replicas=0, tier="standard")
+    assert plan.named("svc-deployment").inputs["spec"]["replicas"] == 0
+    assert not plan.of_type("kubernetes:autoscaling/v2:HorizontalPodAutoscaler")
+
+
+def test_gke_neg_and_cpu_only():
+    plan = _plan(load_balancer_binding="gke-neg", target_group_arn=None, gpus_per_pod=0, node_affinity=False)
+    ann = plan.named("svc-service").inputs["metadata"]["annotations"]["cloud.google.com/neg"]
+    assert ann == '{"exposed_ports": {"8080": {"name": "fraud-neg"}}}'
+    assert not plan.of_type("kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding")
+    pod = plan.named("svc-deployment").inputs["spec"]["template"]["spec"]
+    assert "tolerations" not in pod and "affinity" not in pod
+    assert "nvidia.com/gpu" not in pod["containers"][0]["resources"]["limits"]
+
+
+def test_helpers():
+    assert [replicas_for(r, 2, 3) for r in ("serving", "warm", "pilot")] == [6, 3, 0]
+    assert pod_resources(4, 16, 1) == (3000, 12697)  # g6.xlarge / g4dn.xlarge shape
+    assert pod_resources(48, 192, 4) == (11750, 43724)
+
+
+# --- validation ---------------------------------------------------------------------------
+
+def test_fails_latest_image():
+    with pytest.raises(ValidationError, match="image: .* must be pinned"):
+        _args(image="registry.example.com/fraud:latest")
+
+
+def test_fails_max_below_replicas():
+    with pytest.raises(ValidationError, match=r"max_replicas: 2 is below replicas \(3\)"):
+        _args(max_replicas=2)
+
+
+def test_fails_binding_without_target_group():
+    with pytest.raises(ValidationError, match="target_group_arn: required"):
+        _args(target_group_arn=None)
+
+
+def test_fails_grace_period_shorter_than_pre_stop():
+    with pytest.raises(ValidationError, match="termination_grace_period_s: 30 must exceed pre_stop_sleep_s"):
+        _args(termination_grace_period_s=30)
+
+
+def test_fails_root_user_and_bad_names():
+    with pytest.raises(ValidationError, match="run_as_user: 0 is root"):
+        _args(run_as_user=0)
+    with pytest.raises(ValidationError, match="workload: 'Fraud_Scoring' is not a valid Kubernetes name"):
+        _args(workload="Fraud_Scoring")
+    with pytest.raises(ValidationError, match="namespace: 'kube-system' is a system namespace"):
+        _args(namespace="kube-system")
+
+
+def test_fails_gpu_enablement_inputs():
+    with pytest.raises(ValidationError, match="device_plugin_image: .* must be pinned"):
+        GpuEnablementArgs(device_plugin_image="nvcr.io/nvidia/k8s-device-plugin:latest")
+    with pytest.raises(ValidationError, match="priority_class_name: 'system-serving' uses the reserved"):
+        GpuEnablementArgs(priority_class_name="system-serving")
+    with pytest.raises(ValidationError, match="priority_value: 2000000000 is outside"):
+        GpuEnablementArgs(priority_value=2_000_000_000)

@@ -1,0 +1,95 @@
+"""GCP halves of the rules, on hand-built resources (pass and fail for each)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import policy_helpers  # noqa: F401  (puts the project root on sys.path)
+from policies.rules import RULES_BY_ID, Context, Resource, run_rules
+
+
+def gcp(type_: str, name: str, region: str = "europe-west4", **props: Any) -> Resource:
+    return Resource(urn=f"urn:pulumi:gcp-prod::blueprint::{type_}::{name}", type=type_, name=name, region=region, props=props)
+
+
+def run(rule_id: str, *resources: Resource, jurisdiction: str = "eu") -> list[Any]:
+    return run_rules(Context(resources, jurisdiction, "gcp", "gcp-prod"), [RULES_BY_ID[rule_id]])
+
+
+KEY = "projects/p/locations/europe-west4/keyRings/r/cryptoKeys/k"
+
+
+@pytest.mark.parametrize("location,ok", [("europe-west4", True), ("EU", True), ("EUR4", True), ("US", False),
+                                         ("us-central1", False), ("NAM4", False)])
+def test_gcs_location(location: str, ok: bool) -> None:
+    bucket = gcp("gcp:storage/bucket:Bucket", "vault", location=location)
+    assert (run("residency-data-copies", bucket) == []) is ok
+
+
+def test_fails_custom_dual_region_outside() -> None:
+    inside = gcp("gcp:storage/bucket:Bucket", "eu-dual", location="EU", customPlacementConfig={"dataLocations": ["EUROPE-WEST4", "EUROPE-WEST1"]})
+    dual = gcp("gcp:storage/bucket:Bucket", "dual", location="US", customPlacementConfig={"dataLocations": ["US-EAST1", "US-CENTRAL1"]})
+    found = run("residency-data-copies", inside, dual)
+    assert [v.urn for v in found] == [dual.urn] and "us-east1" in found[0].message
+
+
+def test_pubsub_storage_regions() -> None:
+    ok = gcp("gcp:pubsub/topic:Topic", "t", kmsKeyName=KEY, messageStoragePolicy={"allowedPersistenceRegions": ["europe-west4"]})
+    bad = gcp("gcp:pubsub/topic:Topic", "u", kmsKeyName=KEY, messageStoragePolicy={"allowedPersistenceRegions": ["us-east1"]})
+    unset = gcp("gcp:pubsub/topic:Topic", "v", kmsKeyName=KEY)
+    assert {v.urn for v in run("residency-data-copies", ok, bad, unset)} == {bad.urn, unset.urn}
+
+
+def test_fails_gcp_resource_outside_jurisdiction() -> None:
+    ok = gcp("gcp:sql/databaseInstance:DatabaseInstance", "db")
+    replica = gcp("gcp:sql/databaseInstance:DatabaseInstance", "replica", region="us-east1")
+    assert [v.urn for v in run("residency-region", ok, replica)] == [replica.urn]
+
+
+@pytest.mark.parametrize("type_,good,bad", [
+    ("gcp:storage/bucket:Bucket", {"encryption": {"defaultKmsKeyName": KEY}}, {}),
+    ("gcp:sql/databaseInstance:DatabaseInstance", {"encryptionKeyName": KEY}, {"encryptionKeyName": ""}),
+    ("gcp:container/cluster:Cluster", {"databaseEncryption": {"state": "ENCRYPTED", "keyName": KEY}}, {"databaseEncryption": {"state": "DECRYPTED"}}),
+    ("gcp:container/nodePool:NodePool", {"nodeConfig": {"bootDiskKmsKey": KEY}}, {"nodeConfig": {}}),
+    ("gcp:compute/instanceTemplate:InstanceTemplate", {"disks": [{"diskEncryptionKey": {"kmsKeySelfLink": KEY}}]}, {"disks": [{}]}),
+    ("gcp:compute/instance:Instance", {"bootDisk": {"kmsKeySelfLink": KEY}}, {"bootDisk": {}}),
+    ("gcp:pubsub/topic:Topic", {"kmsKeyName": KEY}, {}),
+])
+def test_gcp_cmk(type_: str, good: dict, bad: dict) -> None:
+    assert run("encryption-at-rest-cmk", gcp(type_, "good", **good)) == []
+    found = run("encryption-at-rest-cmk", gcp(type_, "bad", **bad))
+    assert len(found) == 1 and found[0].resource_name == "bad"
+
+
+def test_gcp_key_rotation() -> None:
+    assert run("kms-key-rotation", gcp("gcp:kms/cryptoKey:CryptoKey", "k", rotationPeriod="7776000s")) == []
+    assert len(run("kms-key-rotation", gcp("gcp:kms/cryptoKey:CryptoKey", "k"))) == 1
+    assert len(run("kms-key-rotation", gcp("gcp:kms/cryptoKey:CryptoKey", "k", rotationPeriod="63072000s"))) == 1
+
+
+def test_cloudsql_ssl_only() -> None:
+    good = gcp("gcp:sql/databaseInstance:DatabaseInstance", "db", settings={"ipConfiguration": {"sslMode": "ENCRYPTED_ONLY"}})
+    bad = gcp("gcp:sql/databaseInstance:DatabaseInstance", "db2", settings={"ipConfiguration": {"sslMode": "ALLOW_UNENCRYPTED_AND_ENCRYPTED"}})
+    assert [v.urn for v in run("tls-cloudsql", good, bad)] == [bad.urn]
+
+
+def test_gcp_ssl_policy() -> None:
+    good = gcp("gcp:compute/sSLPolicy:SSLPolicy", "modern", region="global", profile="MODERN", minTlsVersion="TLS_1_2")
+    weak = gcp("gcp:compute/sSLPolicy:SSLPolicy", "compat", region="global", profile="COMPATIBLE", minTlsVersion="TLS_1_0")
+    proxy_ok = gcp("gcp:compute/targetHttpsProxy:TargetHttpsProxy", "p1", region="global", sslPolicy="projects/p/global/sslPolicies/modern")
+    proxy_bad = gcp("gcp:compute/targetHttpsProxy:TargetHttpsProxy", "p2", region="global")
+    assert {v.urn for v in run("tls-gcp-ssl-policy", good, weak, proxy_ok, proxy_bad)} == {weak.urn, proxy_bad.urn}
+
+
+def test_gcs_vault_retention() -> None:
+    labels = {"blueprint-tier": "mission-critical"}
+    good = gcp("gcp:storage/bucket:Bucket", "vault", labels=labels, versioning={"enabled": False},
+               retentionPolicy={"retentionPeriod": str(35 * 86400), "isLocked": True})
+    short = gcp("gcp:storage/bucket:Bucket", "short", labels=labels, retentionPolicy={"retentionPeriod": "86400", "isLocked": False})
+    none = Resource(urn="urn:pulumi:gcp-prod::blueprint::blueprint:gcp:BackupBucket$gcp:storage/bucket:Bucket::none",
+                    type="gcp:storage/bucket:Bucket", name="none", region="europe-west4", props={})
+    assert run("immutability-vault-object-lock", good) == []
+    found = run("immutability-vault-object-lock", short, none)
+    assert [v.urn for v in found] == [short.urn, short.urn, none.urn]
