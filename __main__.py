@@ -22,10 +22,9 @@ if config.cloud == "aws":
 
     outputs = build_aws(footprint)
 else:
-    raise pulumi.RunError(
-        "blueprint:cloud 'gcp' validates but cannot be deployed yet: the GCP components "
-        "(components/gcp) are not part of this release"
-    )
+    from components.gcp.platform import build_gcp
+
+    outputs = build_gcp(footprint)
 
 for key, value in outputs.items():
     pulumi.export(key, value)

@@ -26,10 +26,11 @@ _GLOBAL_PREFIXES = (
     "aws:iam/", "aws:route53/", "aws:cloudfront/", "aws:organizations/", "aws:globalaccelerator/",
     "aws:shield/", "aws:budgets/", "gcp:dns/", "gcp:projects/", "gcp:serviceaccount/",
     "gcp:organizations/", "gcp:compute/globalAddress:", "gcp:compute/globalForwardingRule:",
-    "gcp:compute/urlMap:", "gcp:compute/targetHttpsProxy:", "gcp:compute/targetHttpProxy:",
-    "gcp:compute/sslPolicy:", "gcp:compute/managedSslCertificate:", "gcp:compute/network:",
+    "gcp:compute/uRLMap:", "gcp:compute/targetHttpsProxy:", "gcp:compute/targetHttpProxy:",
+    "gcp:compute/sSLPolicy:", "gcp:compute/managedSslCertificate:", "gcp:compute/network:",
     "gcp:compute/healthCheck:", "gcp:compute/backendService:", "gcp:compute/firewall:",
     "gcp:compute/securityPolicy:", "gcp:compute/globalNetworkEndpointGroup:",
+    "gcp:servicenetworking/",
 )
 _REGIONAL_EXCEPTIONS = ("aws:route53/resolver",)
 
@@ -73,6 +74,18 @@ def own_workload(inputs: dict[str, Any]) -> Optional[str]:
         value = inputs.get(key)
         if isinstance(value, dict) and isinstance(value.get(bag), str):
             return value[bag]
+    settings = inputs.get("settings")  # Cloud SQL: settings.userLabels
+    if isinstance(settings, dict) and isinstance(settings.get("userLabels"), dict):
+        label = settings["userLabels"].get(WORKLOAD_LABEL)
+        if isinstance(label, str):
+            return label
+    # GKE node pools carry their labels in nodeConfig (Kubernetes labels and GCE resource labels).
+    node_config = inputs.get("nodeConfig")
+    if isinstance(node_config, dict):
+        for key in ("resourceLabels", "labels"):
+            value = node_config.get(key)
+            if isinstance(value, dict) and isinstance(value.get(WORKLOAD_LABEL), str):
+                return value[WORKLOAD_LABEL]
     metadata = inputs.get("metadata")
     if isinstance(metadata, dict) and isinstance(metadata.get("labels"), dict):
         label = metadata["labels"].get(WORKLOAD_LABEL)

@@ -1,0 +1,25 @@
+"""GCP components: each stands on its own and can be imported into any Pulumi program."""
+
+from components.gcp.gke_cluster import GkeCluster, GkeClusterArgs
+from components.gcp.gpu_node_pool import GpuNodePool, GpuNodePoolArgs
+from components.gcp.kms_key import KmsKey, KmsKeyArgs, service_agents
+from components.gcp.network import Network, NetworkArgs
+from components.gcp.regional_subnet import RegionalSubnet, RegionalSubnetArgs, region_cidrs
+
+__all__ = [
+    "GkeCluster", "GkeClusterArgs", "GpuNodePool", "GpuNodePoolArgs", "KmsKey", "KmsKeyArgs", "service_agents",
+    "Network", "NetworkArgs", "RegionalSubnet", "RegionalSubnetArgs", "region_cidrs",
+]
+
+# Global load balancing, Cloud SQL and backup buckets (GCP part B).
+from components.gcp.backup_bucket import BackupBucket, BackupBucketArgs, dual_region_location  # noqa: E402
+from components.gcp.cloud_sql import CloudSqlDatabase, CloudSqlDatabaseArgs  # noqa: E402
+from components.gcp.load_balancer import GlobalLoadBalancer, GlobalLoadBalancerArgs, NegBackend  # noqa: E402
+from components.gcp.private_service_access import PrivateServiceAccess, PrivateServiceAccessArgs  # noqa: E402
+from components.gcp.zonal_negs import GkeNegOwner, ZonalNegs, ZonalNegsArgs, neg_annotation  # noqa: E402
+
+__all__ += [
+    "BackupBucket", "BackupBucketArgs", "dual_region_location", "CloudSqlDatabase", "CloudSqlDatabaseArgs",
+    "GlobalLoadBalancer", "GlobalLoadBalancerArgs", "NegBackend", "PrivateServiceAccess", "PrivateServiceAccessArgs",
+    "GkeNegOwner", "ZonalNegs", "ZonalNegsArgs", "neg_annotation",
+]

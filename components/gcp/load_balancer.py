@@ -1,0 +1,440 @@
+"""GlobalLoadBalancer: one workload's global external Application Load Balancer on GCP.
+
+One anycast IP for every region: HTTPS only (HTTP answers with a 301 to HTTPS), a Google-managed
+certificate, an SSL policy with TLS 1.2 as the minimum, health checks on the readiness path, and a
+backend service whose backends are zonal NEGs in each region the workload runs in.
+
+Failover without DNS changes: the standby region's NEGs stay attached with ``capacity_scaler`` 0,
+so they receive no traffic while the serving region is healthy. Promotion (warm standby, pilot
+light) is a one-field change per NEG, in the stack (set the standby ``NegBackend.role`` to
+``serving`` or its ``capacity_scaler`` to 1) or, in an emergency, with::
+
+    gcloud compute backend-services update-backend <backend_service_name> --global \\
+        --network-endpoint-group=<neg_name> --network-endpoint-group-zone=<zone> --capacity-scaler=1
+
+(once per zone; then make the stack agree). Active-active keeps every region at 1.0 and the load
+balancer sends each client to the closest healthy region. When a whole serving region fails its
+health checks the load balancer already overflows to any backend with capacity; a 0-capacity
+standby is used only once promoted, which is the point of warm standby and pilot light.
+
+Children (component named ``n``):
+    ``n-ip``             compute.GlobalAddress (EXTERNAL, IPv4)
+    ``n-cert``           compute.ManagedSslCertificate (domain_name + extra_domain_names)
+    ``n-ssl-policy``     compute.SSLPolicy (profile, min TLS 1.2)
+    ``n-hc``             compute.HealthCheck (HTTP, serving port of each endpoint, readiness path, logged)
+    ``n-backend``        compute.BackendService (EXTERNAL_MANAGED, HTTP, NEG backends, RATE balancing)
+    ``n-url-map``        compute.URLMap -> ``n-backend``
+    ``n-https-proxy``    compute.TargetHttpsProxy (certificate + SSL policy)
+    ``n-https``          compute.GlobalForwardingRule 443 (EXTERNAL_MANAGED)
+    ``n-redirect-map``   compute.URLMap (HTTPS redirect, 301)
+    ``n-http-proxy``     compute.TargetHttpProxy -> ``n-redirect-map``
+    ``n-http``           compute.GlobalForwardingRule 80 (EXTERNAL_MANAGED)
+    ``n-record``         dns.RecordSet A ``domain_name`` -> the IP, in the managed zone looked up by name
+    ``n-allow-health-checks``  compute.Firewall (only with ``health_check_network``)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, Literal, Optional
+
+import pulumi
+import pulumi_gcp as gcp
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+# Source ranges of Google Front Ends and health checkers for global external Application Load
+# Balancers ("Firewall rules" in the Cloud Load Balancing health check docs).
+HEALTH_CHECK_SOURCE_RANGES = ("35.191.0.0/16", "130.211.0.0/22")
+
+# Readiness semantics: a 200 from the readiness path, like a Kubernetes httpGet probe.
+# Seconds a removed endpoint keeps its in-flight requests (same as the AWS target groups).
+CONNECTION_DRAINING_S = 30
+
+# Outlier detection: eject an endpoint after 5 consecutive 5xx, evaluated every 10 s, for 30 s
+# (Envoy's defaults, which the load balancer uses), but never more than half of the endpoints.
+OUTLIER_CONSECUTIVE_ERRORS = 5
+OUTLIER_INTERVAL_S = 10
+OUTLIER_BASE_EJECTION_S = 30
+OUTLIER_MAX_EJECTION_PERCENT = 50
+
+_LABEL_KEY = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
+_LABEL_VALUE = re.compile(r"^[a-z0-9_-]{0,63}$")
+_DNS_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+_GCP_REGION = re.compile(r"^[a-z]+-[a-z]+\d+$")
+
+
+def check_labels(field: str, labels: Mapping[str, str]) -> dict[str, str]:
+    """GCP labels: keys start with a lower-case letter, keys and values use [a-z0-9_-], at most
+    63 characters each, at most 64 labels."""
+    if len(labels) > 64:
+        raise ValueError(f"{field}: {len(labels)} labels; GCP allows at most 64")
+    for key, value in labels.items():
+        if not isinstance(key, str) or not _LABEL_KEY.match(key):
+            raise ValueError(
+                f"{field}: label key {key!r} is not a GCP label key; use 1..63 lower-case letters, digits, '_' or '-', "
+                "starting with a letter (e.g. 'blueprint-workload')"
+            )
+        if not isinstance(value, str) or not _LABEL_VALUE.match(value):
+            raise ValueError(
+                f"{field}: value {value!r} of label {key!r} is not a GCP label value; use at most 63 lower-case letters, digits, '_' or '-'"
+            )
+    return dict(labels)
+
+
+def check_fqdn(field: str, value: str) -> str:
+    labels = value.split(".")
+    if value != value.lower() or len(value) > 253 or len(labels) < 2 or not all(_DNS_LABEL.match(x) for x in labels):
+        raise ValueError(
+            f"{field}: {value!r} is not a fully qualified domain name; use lower-case labels joined by dots, "
+            "without a trailing dot or wildcard, e.g. 'fraud-scoring.ml.example.com'"
+        )
+    return value
+
+
+class NegBackend(BaseModel):
+    """The NEGs of one region behind the backend service, and how much traffic they take."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    region: str = Field(description="Region of the NEGs, e.g. 'europe-west4'.")
+    role: Literal["primary", "serving", "warm", "pilot"] = Field(
+        description="Region role: primary and serving take traffic (capacity_scaler 1.0); warm and pilot stay "
+        "attached with capacity_scaler 0.0 until promoted.",
+    )
+    neg_ids: list[Any] = Field(description="pulumi.Input[str] self links of the region's zonal NEGs (ZonalNegs.neg_ids), at least 1.")
+    capacity_scaler: Optional[float] = Field(
+        default=None,
+        description="Override of the role's capacity: 0.0 (drained) or 0.1..1.0. Default None: 1.0 for primary/serving, 0.0 for warm/pilot.",
+    )
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, v: str) -> str:
+        if not _GCP_REGION.match(v):
+            raise ValueError(f"region: {v!r} is not a GCP region name; use names like 'europe-west4'")
+        return v
+
+    @field_validator("neg_ids")
+    @classmethod
+    def _negs(cls, v: list[Any]) -> list[Any]:
+        if not v:
+            raise ValueError("neg_ids: empty; pass the region's zonal NEG self links (ZonalNegs(...).neg_ids)")
+        return v
+
+    @field_validator("capacity_scaler")
+    @classmethod
+    def _capacity(cls, v: Optional[float]) -> Optional[float]:
+        # Backend services accept 0 (drained) or 0.1..1.0 (compute API, backends[].capacityScaler).
+        if v is not None and not (v == 0.0 or 0.1 <= v <= 1.0):
+            raise ValueError(f"capacity_scaler: {v} is not allowed; use 0.0 (drained) or a value in 0.1..1.0")
+        return v
+
+    @property
+    def effective_capacity_scaler(self) -> float:
+        if self.capacity_scaler is not None:
+            return self.capacity_scaler
+        return 1.0 if self.role in ("primary", "serving") else 0.0
+
+
+class GlobalLoadBalancerArgs(BaseModel):
+    """Settings of one workload's global external Application Load Balancer."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    workload: str = Field(description="Workload name ([a-z][a-z0-9-]{1,30}); used in the default domain name.")
+    dns_zone: str = Field(description="DNS name of the existing public Cloud DNS zone, e.g. 'ml.example.com'.")
+    managed_zone_name: Optional[str] = Field(
+        default=None,
+        description="Cloud DNS managed-zone resource name. Default None: dns_zone with dots replaced by '-' "
+        "('ml.example.com' -> 'ml-example-com').",
+    )
+    domain_name: Optional[str] = Field(
+        default=None,
+        description="Name clients use; gets the certificate and the A record. Default None: '<workload>.<dns_zone>'. Must be inside dns_zone.",
+    )
+    extra_domain_names: list[str] = Field(
+        default_factory=list,
+        description="Further names on the managed certificate (no records are created for them); at most 99. Default none.",
+    )
+    service_port: int = Field(description="Port the workload's pods serve on (1..65535); NEG endpoints and health checks use it.")
+    readiness_path: str = Field(description="HTTP path of the pods' readiness endpoint, e.g. '/ready'.")
+    health_check_interval_s: int = Field(description="Seconds between health checks (1..300); tiers pick it (PROBES.lb_interval_s).")
+    health_check_timeout_s: int = Field(description="Seconds before a check times out (1..300, <= interval).")
+    healthy_threshold: int = Field(description="Consecutive successes before an endpoint is healthy (1..10).")
+    unhealthy_threshold: int = Field(description="Consecutive failures before an endpoint is unhealthy (1..10).")
+    backends: list[NegBackend] = Field(description="NEGs per region; at least one with capacity > 0; each region once.")
+    max_rate_per_endpoint: float = Field(
+        default=100.0,
+        description="RATE balancing target, requests per second per pod; the load balancer overflows to the next "
+        "closest region above it. Default 100.",
+    )
+    ssl_policy_profile: Literal["MODERN", "RESTRICTED"] = Field(
+        default="RESTRICTED",
+        description="SSL policy profile with TLS 1.2 minimum. Default RESTRICTED (AEAD, forward-secret ciphers only, "
+        "the AWS default's equivalent); MODERN also allows older CBC suites for TLS 1.2 clients.",
+    )
+    security_policy: Optional[Any] = Field(
+        default=None, description="pulumi.Input[str]: Cloud Armor security policy self link. Default None: none attached."
+    )
+    backend_timeout_s: int = Field(default=30, description="Seconds the load balancer waits for a response (1..86400). Default 30.")
+    log_sample_rate: float = Field(default=1.0, description="Share of requests logged (0.0..1.0). Default 1.0: every request.")
+    health_check_network: Optional[Any] = Field(
+        default=None,
+        description="pulumi.Input[str]: network to open for the Google health checkers and front ends "
+        f"({', '.join(HEALTH_CHECK_SOURCE_RANGES)}) on service_port. Default None: the network component does it.",
+    )
+    labels: dict[str, str] = Field(default_factory=dict, description="GCP labels on every labelable child.")
+
+    @field_validator("workload")
+    @classmethod
+    def _workload(cls, v: str) -> str:
+        if not re.match(r"^[a-z][a-z0-9-]{1,30}$", v):
+            raise ValueError(f"workload: {v!r} must match [a-z][a-z0-9-]{{1,30}}")
+        return v
+
+    @field_validator("dns_zone")
+    @classmethod
+    def _zone(cls, v: str) -> str:
+        return check_fqdn("dns_zone", v)
+
+    @field_validator("managed_zone_name")
+    @classmethod
+    def _managed_zone(cls, v: Optional[str]) -> Optional[str]:
+        if v is not None and not re.match(r"^[a-z][-a-z0-9]{0,62}$", v):
+            raise ValueError(f"managed_zone_name: {v!r} is not a Cloud DNS zone name; use 1..63 lower-case letters, digits and '-'")
+        return v
+
+    @field_validator("domain_name")
+    @classmethod
+    def _domain(cls, v: Optional[str]) -> Optional[str]:
+        return None if v is None else check_fqdn("domain_name", v)
+
+    @field_validator("extra_domain_names")
+    @classmethod
+    def _extra(cls, v: list[str]) -> list[str]:
+        if len(v) > 99:
+            raise ValueError(f"extra_domain_names: {len(v)} names; a managed certificate holds at most 100 domains")
+        return [check_fqdn("extra_domain_names", d) for d in v]
+
+    @field_validator("service_port")
+    @classmethod
+    def _port(cls, v: int) -> int:
+        if not 1 <= v <= 65535:
+            raise ValueError(f"service_port: {v} is outside 1..65535")
+        return v
+
+    @field_validator("readiness_path")
+    @classmethod
+    def _path(cls, v: str) -> str:
+        if not v.startswith("/") or " " in v or len(v) > 1024:
+            raise ValueError(f"readiness_path: {v!r} must start with '/', contain no spaces and be at most 1024 characters")
+        return v
+
+    @field_validator("health_check_interval_s", "health_check_timeout_s")
+    @classmethod
+    def _seconds(cls, v: int, info) -> int:
+        if not 1 <= v <= 300:
+            raise ValueError(f"{info.field_name}: {v} is outside the health check's 1..300 seconds")
+        return v
+
+    @field_validator("healthy_threshold", "unhealthy_threshold")
+    @classmethod
+    def _threshold(cls, v: int, info) -> int:
+        if not 1 <= v <= 10:
+            raise ValueError(f"{info.field_name}: {v} is outside 1..10")
+        return v
+
+    @field_validator("max_rate_per_endpoint")
+    @classmethod
+    def _rate(cls, v: float) -> float:
+        if v <= 0:
+            raise ValueError(f"max_rate_per_endpoint: {v} must be positive (requests per second per endpoint)")
+        return v
+
+    @field_validator("backend_timeout_s")
+    @classmethod
+    def _timeout(cls, v: int) -> int:
+        if not 1 <= v <= 86400:
+            raise ValueError(f"backend_timeout_s: {v} is outside 1..86400")
+        return v
+
+    @field_validator("log_sample_rate")
+    @classmethod
+    def _sample(cls, v: float) -> float:
+        if not 0.0 <= v <= 1.0:
+            raise ValueError(f"log_sample_rate: {v} is outside 0.0..1.0")
+        return v
+
+    @field_validator("labels")
+    @classmethod
+    def _labels(cls, v: dict[str, str]) -> dict[str, str]:
+        return check_labels("labels", v)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> GlobalLoadBalancerArgs:
+        if self.health_check_timeout_s > self.health_check_interval_s:
+            raise ValueError(
+                f"health_check_timeout_s: {self.health_check_timeout_s} is longer than health_check_interval_s "
+                f"({self.health_check_interval_s}); GCP requires timeout <= interval"
+            )
+        if not self.backends:
+            raise ValueError("backends: empty; pass at least the primary region's NegBackend")
+        regions = [b.region for b in self.backends]
+        if len(set(regions)) != len(regions):
+            raise ValueError(f"backends: {regions} lists a region twice; put all of a region's NEGs in one NegBackend")
+        if all(b.effective_capacity_scaler == 0.0 for b in self.backends):
+            raise ValueError("backends: every backend has capacity_scaler 0, so nothing would serve; give the primary region role 'primary'")
+        if not self.fqdn.endswith(f".{self.dns_zone}"):
+            raise ValueError(f"domain_name: {self.fqdn!r} is not inside dns_zone {self.dns_zone!r}; the A record must live in that zone")
+        return self
+
+    @property
+    def fqdn(self) -> str:
+        return self.domain_name or f"{self.workload}.{self.dns_zone}"
+
+    @property
+    def effective_managed_zone_name(self) -> str:
+        return self.managed_zone_name or self.dns_zone.replace(".", "-")
+
+
+class GlobalLoadBalancer(pulumi.ComponentResource):
+    """Global external Application Load Balancer (EXTERNAL_MANAGED) over zonal NEGs in each region."""
+
+    def __init__(self, name: str, args: GlobalLoadBalancerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("blueprint:gcp:GlobalLoadBalancer", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        labels = dict(args.labels)
+
+        address = gcp.compute.GlobalAddress(
+            f"{name}-ip", address_type="EXTERNAL", ip_version="IPV4", labels=labels, opts=child
+        )
+        certificate = gcp.compute.ManagedSslCertificate(
+            f"{name}-cert",
+            type="MANAGED",
+            managed=gcp.compute.ManagedSslCertificateManagedArgs(domains=[args.fqdn, *args.extra_domain_names]),
+            opts=child,
+        )
+        ssl_policy = gcp.compute.SSLPolicy(
+            f"{name}-ssl-policy", profile=args.ssl_policy_profile, min_tls_version="TLS_1_2", opts=child
+        )
+        health_check = gcp.compute.HealthCheck(
+            f"{name}-hc",
+            check_interval_sec=args.health_check_interval_s,
+            timeout_sec=args.health_check_timeout_s,
+            healthy_threshold=args.healthy_threshold,
+            unhealthy_threshold=args.unhealthy_threshold,
+            # NEG endpoints are checked on their own serving port (the pod's service_port).
+            http_health_check=gcp.compute.HealthCheckHttpHealthCheckArgs(
+                port_specification="USE_SERVING_PORT", request_path=args.readiness_path
+            ),
+            log_config=gcp.compute.HealthCheckLogConfigArgs(enable=True),
+            opts=child,
+        )
+        backend = gcp.compute.BackendService(
+            f"{name}-backend",
+            load_balancing_scheme="EXTERNAL_MANAGED",
+            protocol="HTTP",
+            health_checks=health_check.id,
+            timeout_sec=args.backend_timeout_s,
+            connection_draining_timeout_sec=CONNECTION_DRAINING_S,
+            backends=[
+                gcp.compute.BackendServiceBackendArgs(
+                    group=neg,
+                    balancing_mode="RATE",
+                    max_rate_per_endpoint=args.max_rate_per_endpoint,
+                    capacity_scaler=b.effective_capacity_scaler,
+                    description=f"{b.region} ({b.role})",
+                )
+                for b in args.backends
+                for neg in b.neg_ids
+            ],
+            outlier_detection=gcp.compute.BackendServiceOutlierDetectionArgs(
+                consecutive_errors=OUTLIER_CONSECUTIVE_ERRORS,
+                interval=gcp.compute.BackendServiceOutlierDetectionIntervalArgs(seconds=OUTLIER_INTERVAL_S),
+                base_ejection_time=gcp.compute.BackendServiceOutlierDetectionBaseEjectionTimeArgs(seconds=OUTLIER_BASE_EJECTION_S),
+                max_ejection_percent=OUTLIER_MAX_EJECTION_PERCENT,
+            ),
+            log_config=gcp.compute.BackendServiceLogConfigArgs(enable=True, sample_rate=args.log_sample_rate),
+            security_policy=args.security_policy,
+            opts=child,
+        )
+        url_map = gcp.compute.URLMap(f"{name}-url-map", default_service=backend.id, opts=child)
+        https_proxy = gcp.compute.TargetHttpsProxy(
+            f"{name}-https-proxy",
+            url_map=url_map.id,
+            ssl_certificates=[certificate.id],
+            ssl_policy=ssl_policy.id,
+            opts=child,
+        )
+        gcp.compute.GlobalForwardingRule(
+            f"{name}-https",
+            target=https_proxy.id,
+            ip_address=address.id,
+            ip_protocol="TCP",
+            port_range="443",
+            load_balancing_scheme="EXTERNAL_MANAGED",
+            labels=labels,
+            opts=child,
+        )
+        redirect_map = gcp.compute.URLMap(
+            f"{name}-redirect-map",
+            default_url_redirect=gcp.compute.URLMapDefaultUrlRedirectArgs(
+                https_redirect=True, strip_query=False, redirect_response_code="MOVED_PERMANENTLY_DEFAULT"
+            ),
+            opts=child,
+        )
+        http_proxy = gcp.compute.TargetHttpProxy(f"{name}-http-proxy", url_map=redirect_map.id, opts=child)
+        gcp.compute.GlobalForwardingRule(
+            f"{name}-http",
+            target=http_proxy.id,
+            ip_address=address.id,
+            ip_protocol="TCP",
+            port_range="80",
+            load_balancing_scheme="EXTERNAL_MANAGED",
+            labels=labels,
+            opts=child,
+        )
+        if args.health_check_network is not None:
+            gcp.compute.Firewall(
+                f"{name}-allow-health-checks",
+                network=args.health_check_network,
+                direction="INGRESS",
+                source_ranges=list(HEALTH_CHECK_SOURCE_RANGES),
+                allows=[gcp.compute.FirewallAllowArgs(protocol="tcp", ports=[str(args.service_port)])],
+                log_config=gcp.compute.FirewallLogConfigArgs(metadata="INCLUDE_ALL_METADATA"),
+                description=f"Google front ends and health checkers to {args.workload} on {args.service_port}",
+                opts=child,
+            )
+
+        zone = gcp.dns.get_managed_zone_output(
+            name=args.effective_managed_zone_name, opts=pulumi.InvokeOutputOptions(parent=self)
+        )
+        # TTL 300: the anycast IP never changes on failover (that happens behind it).
+        record = gcp.dns.RecordSet(
+            f"{name}-record",
+            managed_zone=zone.name,
+            name=f"{args.fqdn}.",
+            type="A",
+            ttl=300,
+            rrdatas=[address.address],
+            opts=child,
+        )
+
+        self.ip_address: pulumi.Output[str] = address.address
+        self.domain_name: str = args.fqdn
+        self.backend_service_id: pulumi.Output[str] = backend.id
+        self.backend_service_name: pulumi.Output[str] = backend.name
+        self.url_map_id: pulumi.Output[str] = url_map.id
+        self.certificate_id: pulumi.Output[str] = certificate.id
+        self.record_name: pulumi.Output[str] = record.name
+        self.register_outputs(
+            {
+                "ip_address": self.ip_address,
+                "domain_name": self.domain_name,
+                "backend_service_id": self.backend_service_id,
+                "backend_service_name": self.backend_service_name,
+                "url_map_id": self.url_map_id,
+                "certificate_id": self.certificate_id,
+            }
+        )

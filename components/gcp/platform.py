@@ -1,0 +1,179 @@
+"""The GCP composer: a footprint (blueprint.footprint) -> components, the same roles as on AWS.
+
+Per stack: one global VPC, private services access for Cloud SQL, the Cloud SQL service agent.
+Per region: a CMEK key (every service agent that stores data may use it), a subnet with Cloud NAT
+and a regional GKE cluster where workloads run. Per workload: the vault (a dual-region bucket with
+turbo replication where the two regions form a configurable dual-region, else a bucket in each
+region), GPU pools, NEGs and Cloud SQL per region, and one global external Application Load
+Balancer in front of the serving regions (standby regions attached with capacity 0).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import pulumi
+import pulumi_gcp as gcp
+
+from blueprint.catalogs.tiers import SecondRegionRole, Strategy, probe_spec
+from blueprint.footprint import Footprint, RegionRole, WorkloadPlacement
+from components.gcp.backup_bucket import BackupBucket, BackupBucketArgs, dual_region_location
+from components.gcp.kms_key import KmsKey, KmsKeyArgs, service_agents
+from components.gcp.load_balancer import GlobalLoadBalancer, GlobalLoadBalancerArgs, NegBackend
+from components.gcp.network import Network, NetworkArgs
+from components.gcp.private_service_access import PrivateServiceAccess, PrivateServiceAccessArgs
+from components.gcp.regional_platform import RegionalPlatform, RegionalPlatformArgs
+from components.gcp.workload_region import WorkloadRegion, WorkloadRegionArgs
+
+# The load balancer's view of each region: the primary and an active-active second region take
+# traffic; warm standby and pilot light stay attached with capacity 0 until promoted.
+BACKEND_ROLE = {
+    SecondRegionRole.SERVING: "serving",
+    SecondRegionRole.WARM: "warm",
+    SecondRegionRole.PILOT: "pilot",
+}
+
+
+def build_gcp(footprint: Footprint) -> dict[str, Any]:
+    """Declare the stack's GCP resources; returns the stack outputs."""
+    config = footprint.config
+    env, project = config.environment, config.gcp_project
+    labels = {"blueprint-environment": env, "blueprint-stack": _label(pulumi.get_stack()), "managed-by": "pulumi"}
+    providers = {
+        r.name: gcp.Provider(f"gcp-{r.name}", project=project, region=r.name, default_labels=labels)
+        for r in footprint.regions
+    }
+    primary = footprint.regions[0].name
+    on_primary = pulumi.ResourceOptions(providers=[providers[primary]])
+
+    number = gcp.organizations.get_project_output(project_id=project, opts=pulumi.InvokeOutputOptions(provider=providers[primary])).number
+    agents = number.apply(service_agents)
+    # The Cloud SQL service agent exists only once asked for; create it so the key grants can name it.
+    sql_agent = gcp.projects.ServiceIdentity(f"{env}-cloudsql-agent", project=project, service="sqladmin.googleapis.com", opts=on_primary)
+    key_users = (agents["gke"], agents["compute"], sql_agent.email, agents["gcs"], agents["pubsub"])
+
+    served = any(w.service is not None for w in config.workloads)
+    network = Network(f"{env}-vpc", NetworkArgs(name=f"{env}-vpc"[:43], health_check_ports=tuple(sorted({w.service.port for w in config.workloads if w.service})) or (8080,)), on_primary)
+    psa = None
+    if any(w.database is not None for w in config.workloads):
+        psa = PrivateServiceAccess(f"{env}-private-services", PrivateServiceAccessArgs(network_id=network.id), on_primary)
+
+    platforms = {
+        r.name: RegionalPlatform(
+            f"{env}-{r.name}",
+            RegionalPlatformArgs(environment=env, region=r.name, region_index=index, zones=r.zones, network_id=network.id,
+                                 key_users=key_users, runs_platform=r.runs_platform,
+                                 labels={"blueprint-region-role": r.role.value}),
+            pulumi.ResourceOptions(providers=[providers[r.name]]),
+        )
+        for index, r in enumerate(footprint.regions)
+    }
+    secondary = footprint.regions[1].name if len(footprint.regions) > 1 else None
+    dual = dual_region_location(primary, secondary) if secondary else None
+    multi_region_key = None
+    if dual is not None:
+        # A dual-region bucket's CMEK key lives in the matching multi-region KMS location.
+        multi_region_key = KmsKey(
+            f"{env}-{dual[1]}-key",
+            KmsKeyArgs(key_ring_name=f"blueprint-{env}-{dual[1]}", key_name="vaults", location=dual[1], encrypter_members=(agents["gcs"],)),
+            on_primary,
+        )
+
+    outputs: dict[str, Any] = {
+        "regions": {name: {"role": footprint.region(name).role.value, "kms_key_id": p.key.id,
+                           **({"cluster_name": p.cluster.name} if p.cluster else {})} for name, p in platforms.items()},
+        "clusters": {name: p.cluster.name for name, p in platforms.items() if p.cluster},
+        "kubeconfigs": {name: p.cluster.kubeconfig for name, p in platforms.items() if p.cluster},
+        "vaults": {}, "databases": {}, "endpoints": {},
+    }
+    for workload in config.workloads:
+        placements = [p for p in footprint.placements if p.name == workload.name]
+        first = placements[0]
+        tags = _labels(first)
+        for region, bucket in _vaults(first, secondary, dual, platforms, multi_region_key, providers, tags).items():
+            outputs["vaults"][f"{workload.name}/{region}"] = bucket.name
+        built: list[WorkloadRegion] = []
+        for placement in placements:
+            previous = built[0].database if built and built[0].database is not None else None
+            built.append(
+                WorkloadRegion(
+                    f"{workload.name}-{placement.region}",
+                    WorkloadRegionArgs(
+                        environment=env, placement=placement, platform=platforms[placement.region], network_id=network.id,
+                        private_ip_range=psa.range_name if psa else None,
+                        database_depends_on=[d for d in (psa.connection if psa else None, previous) if d is not None],
+                        primary_instance_name=previous.name if previous is not None else None,
+                        backup_location=secondary if first.strategy is Strategy.BACKUP_RESTORE else None,
+                        labels=_labels(placement),
+                    ),
+                    pulumi.ResourceOptions(providers=[providers[placement.region]]),
+                )
+            )
+        for placement, region in zip(placements, built):
+            if region.database is not None:
+                outputs["databases"].setdefault(workload.name, {})[placement.region] = region.database.connection_name
+        if workload.service is not None and served and config.dns_zone:
+            lb = _load_balancer(workload.name, placements, built, config.dns_zone, network, on_primary)
+            outputs["endpoints"][workload.name] = {"ip": lb.ip_address, "domain": lb.domain_name}
+    return outputs
+
+
+def _vaults(first: WorkloadPlacement, secondary: Optional[str], dual: Optional[tuple[str, str]],
+            platforms: dict[str, RegionalPlatform], multi_region_key: Optional[KmsKey],
+            providers: dict[str, gcp.Provider], labels: dict[str, str]) -> dict[str, BackupBucket]:
+    """One dual-region vault (turbo replication, 15 min RPO) when the pair allows it; else a vault
+    in each region (the second one receives the copies)."""
+    common = dict(lock_mode=first.vault.lock_mode.value, retention_days=first.vault.retention_days, labels=labels)
+    if dual is not None and multi_region_key is not None:
+        vault = BackupBucket(
+            f"{first.name}-vault",
+            BackupBucketArgs(region=first.region, replica_region=secondary, kms_key_id=multi_region_key.id, **common),
+            pulumi.ResourceOptions(providers=[providers[first.region]]),
+        )
+        return {first.region: vault, secondary: vault}
+    regions = [first.region] + ([secondary] if secondary else [])
+    return {
+        region: BackupBucket(
+            f"{first.name}-{region}-vault",
+            BackupBucketArgs(region=region, kms_key_id=platforms[region].key.id, **common),
+            pulumi.ResourceOptions(providers=[providers[region]]),
+        )
+        for region in regions
+    }
+
+
+def _load_balancer(name: str, placements: list[WorkloadPlacement], built: list[WorkloadRegion], dns_zone: str,
+                   network: Network, opts: pulumi.ResourceOptions) -> GlobalLoadBalancer:
+    first = placements[0]
+    probe = probe_spec(first.tier)
+    backends = [
+        NegBackend(region=p.region, role="primary" if p.region_role is RegionRole.PRIMARY else BACKEND_ROLE[p.role], neg_ids=r.negs.neg_ids)
+        for p, r in zip(placements, built)
+        if r.negs is not None
+    ]
+    return GlobalLoadBalancer(
+        f"{name}-lb",
+        GlobalLoadBalancerArgs(
+            workload=name, dns_zone=dns_zone, service_port=first.workload.service.port,
+            readiness_path=first.workload.service.readiness_path,
+            health_check_interval_s=probe.lb_interval_s, health_check_timeout_s=probe.lb_timeout_s,
+            healthy_threshold=probe.lb_healthy_threshold, unhealthy_threshold=probe.lb_unhealthy_threshold,
+            backends=backends, health_check_network=network.id, labels=_labels(first),
+        ),
+        opts,
+    )
+
+
+def _labels(placement: WorkloadPlacement) -> dict[str, str]:
+    return {
+        "blueprint-workload": placement.name,
+        "blueprint-tier": placement.tier.value,
+        "blueprint-strategy": placement.strategy.value,
+        "blueprint-region-role": placement.region_role.value,
+    }
+
+
+def _label(text: str) -> str:
+    from components.gcp._labels import label_value
+
+    return label_value(text)

@@ -1,0 +1,72 @@
+"""The shared platform of one GCP region: its CMEK key, subnet (with Cloud Router + NAT) and the
+regional GKE cluster. A region that only receives backup copies gets the key alone."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import pulumi
+from pydantic import BaseModel, ConfigDict, Field
+
+from components.gcp.gke_cluster import GkeCluster, GkeClusterArgs
+from components.gcp.kms_key import KmsKey, KmsKeyArgs
+from components.gcp.regional_subnet import RegionalSubnet, RegionalSubnetArgs
+
+
+class RegionalPlatformArgs(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    environment: str = Field(pattern=r"^[a-z0-9-]{1,20}$", description="Stack environment, used in names.")
+    region: str = Field(description="The region, e.g. 'europe-west4'.")
+    region_index: int = Field(ge=0, le=15, description="Distinct per region: picks the region's address plan (region_cidrs).")
+    zones: tuple[str, ...] = Field(description="Zones the cluster's nodes use.")
+    network_id: Any = Field(description="pulumi.Input[str]: the stack's global VPC.")
+    key_users: tuple[Any, ...] = Field(description="Service agents (emails or Outputs) granted use of the region's key.")
+    # A region holding only backup copies needs nothing but its key.
+    runs_platform: bool = Field(default=True, description="Create the subnet, NAT and GKE cluster (False: key only).")
+    # Secure default: the control plane is reachable only on its private endpoint.
+    master_authorized_cidrs: tuple[str, ...] = Field(default=(), description="CIDRs allowed to the public control-plane endpoint (empty: private only).")
+    labels: dict[str, str] = Field(default_factory=dict)
+
+
+class RegionalPlatform(pulumi.ComponentResource):
+    key: KmsKey
+    subnet: Optional[RegionalSubnet]
+    cluster: Optional[GkeCluster]
+
+    def __init__(self, name: str, args: RegionalPlatformArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__("blueprint:gcp:RegionalPlatform", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.key = KmsKey(
+            f"{name}-key",
+            KmsKeyArgs(key_ring_name=f"blueprint-{args.environment}-{args.region}", key_name="data",
+                       location=args.region, encrypter_members=args.key_users, labels=args.labels),
+            child,
+        )
+        self.subnet = self.cluster = None
+        if args.runs_platform:
+            self.subnet = RegionalSubnet(
+                f"{name}-subnet",
+                RegionalSubnetArgs(network=args.network_id, region=args.region, subnet_name=f"{args.environment}-{args.region}",
+                                   region_index=args.region_index),
+                child,
+            )
+            self.cluster = GkeCluster(
+                f"{name}-gke",
+                GkeClusterArgs(
+                    cluster_name=f"{args.environment}-{args.region}",
+                    location=args.region,
+                    zones=args.zones,
+                    network=args.network_id,
+                    subnetwork=self.subnet.id,
+                    master_ipv4_cidr_block=self.subnet.master_ipv4_cidr_block,
+                    master_authorized_cidrs=args.master_authorized_cidrs,
+                    kms_key_id=self.key.id,
+                    labels=args.labels,
+                ),
+                child,
+            )
+        outputs: dict[str, Any] = {"key_id": self.key.id}
+        if self.cluster is not None:
+            outputs["cluster_name"] = self.cluster.name
+        self.register_outputs(outputs)

@@ -1,0 +1,152 @@
+"""ZonalNegs: one zonal network endpoint group (GCE_VM_IP_PORT) per zone, all with the same name.
+
+The global load balancer's backend service needs its backends (NEG self links) when it is
+created, while the NEGs of a GKE Service normally appear only once the Service and its pods exist.
+This component creates the NEGs up front, named the way GKE's NEG controller names a custom-named
+standalone NEG: one name, one NEG in each zone of the cluster. The Service then points at them:
+
+    metadata:
+      annotations:
+        cloud.google.com/neg: '{"exposed_ports": {"8080": {"name": "<neg_name>"}}}'
+
+(``ZonalNegs.annotation`` renders this value.) The NEG controller only takes over a custom-named
+NEG whose description identifies the Service (it refuses NEGs with an empty description, see
+kubernetes/ingress-gce#1374); the description it expects is the JSON
+``{"cluster-uid", "namespace", "service-name", "port"}`` (``StandardNEGDescription`` in
+ingress-gce ``pkg/neg/utils``). Pass ``gke_service`` so the NEGs carry exactly that description;
+without it the NEGs are for endpoints attached by other means (``compute.NetworkEndpoint``).
+
+Children (component named ``n``): ``n-<zone>-neg`` compute.NetworkEndpointGroup, one per zone.
+Attributes: ``neg_ids`` (self links, in zone order), ``zones``, ``neg_name``, ``annotation``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Optional
+
+import pulumi
+import pulumi_gcp as gcp
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+# GCE resource names: RFC 1035 label, 1..63 characters.
+_GCE_NAME = re.compile(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")
+_GCP_ZONE = re.compile(r"^[a-z]+-[a-z]+\d+-[a-z]$")
+_K8S_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+
+
+class GkeNegOwner(BaseModel):
+    """The GKE Service whose NEG controller will own the NEGs (their description names it)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    cluster_uid: Any = Field(description="pulumi.Input[str]: UID of the cluster's kube-system namespace (the NEG controller's cluster UID).")
+    namespace: str = Field(description="Namespace of the Service.")
+    service_name: str = Field(description="Name of the Service.")
+    port: int = Field(description="The Service port listed in the annotation's exposed_ports (1..65535).")
+
+    @field_validator("namespace", "service_name")
+    @classmethod
+    def _k8s_name(cls, v: str, info) -> str:
+        if not _K8S_NAME.match(v):
+            raise ValueError(f"{info.field_name}: {v!r} is not a Kubernetes DNS label; use 1..63 lower-case letters, digits and inner '-'")
+        return v
+
+    @field_validator("port")
+    @classmethod
+    def _port(cls, v: int) -> int:
+        if not 1 <= v <= 65535:
+            raise ValueError(f"port: {v} is outside 1..65535")
+        return v
+
+
+class ZonalNegsArgs(BaseModel):
+    """Settings of a set of same-named zonal NEGs in one region."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    neg_name: str = Field(description="Name of the NEG in every zone (GCE name, 1..63 characters); the Service annotation uses it.")
+    zones: list[str] = Field(description="Zones of one region to create a NEG in (the cluster's node zones), at least 1, no duplicates.")
+    network: Any = Field(description="pulumi.Input[str]: self link or id of the VPC network.")
+    subnetwork: Any = Field(description="pulumi.Input[str]: self link or id of the region's subnetwork (the pods' secondary range lives there).")
+    default_port: int = Field(description="Container port the endpoints serve on (1..65535).")
+    gke_service: Optional[GkeNegOwner] = Field(
+        default=None,
+        description="The GKE Service that adopts the NEGs; sets the description the NEG controller verifies. Default None: no owner.",
+    )
+
+    @field_validator("neg_name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if not _GCE_NAME.match(v):
+            raise ValueError(f"neg_name: {v!r} is not a valid GCE name; use 1..63 lower-case letters, digits and inner '-', starting with a letter")
+        return v
+
+    @field_validator("zones")
+    @classmethod
+    def _zones(cls, v: list[str]) -> list[str]:
+        if not v:
+            raise ValueError("zones: empty; pass the zones of the cluster's nodes, e.g. ['europe-west4-a', 'europe-west4-b']")
+        bad = [z for z in v if not _GCP_ZONE.match(z)]
+        if bad:
+            raise ValueError(f"zones: {bad} are not GCP zone names; use names like 'europe-west4-a'")
+        if len(set(v)) != len(v):
+            raise ValueError(f"zones: {v} lists a zone twice; list each zone once")
+        if len({z.rsplit('-', 1)[0] for z in v}) != 1:
+            raise ValueError(f"zones: {v} span several regions; one ZonalNegs serves one region")
+        return v
+
+    @field_validator("default_port")
+    @classmethod
+    def _port(cls, v: int) -> int:
+        if not 1 <= v <= 65535:
+            raise ValueError(f"default_port: {v} is outside 1..65535")
+        return v
+
+
+def neg_annotation(neg_name: str, service_port: int) -> str:
+    """The ``cloud.google.com/neg`` Service annotation that makes GKE fill the named NEGs."""
+    return json.dumps({"exposed_ports": {str(service_port): {"name": neg_name}}}, separators=(",", ":"))
+
+
+class ZonalNegs(pulumi.ComponentResource):
+    """Same-named GCE_VM_IP_PORT NEGs, one per zone, ready to be backends and to be adopted by GKE."""
+
+    neg_ids: list[pulumi.Output[str]]
+
+    def __init__(self, name: str, args: ZonalNegsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("blueprint:gcp:ZonalNegs", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+
+        description: Any = None
+        if args.gke_service is not None:
+            owner = args.gke_service
+            description = pulumi.Output.from_input(owner.cluster_uid).apply(
+                lambda uid: json.dumps(
+                    {"cluster-uid": uid, "namespace": owner.namespace, "service-name": owner.service_name, "port": str(owner.port)},
+                    separators=(",", ":"),
+                )
+            )
+
+        negs = [
+            gcp.compute.NetworkEndpointGroup(
+                f"{name}-{zone}-neg",
+                name=args.neg_name,
+                zone=zone,
+                network=args.network,
+                subnetwork=args.subnetwork,
+                network_endpoint_type="GCE_VM_IP_PORT",
+                default_port=args.default_port,
+                description=description,
+                opts=child,
+            )
+            for zone in args.zones
+        ]
+
+        self.neg_ids = [neg.self_link for neg in negs]
+        self.zones: list[str] = list(args.zones)
+        self.neg_name: str = args.neg_name
+        port = args.gke_service.port if args.gke_service else args.default_port
+        self.annotation: str = neg_annotation(args.neg_name, port)
+        self.register_outputs({"neg_ids": self.neg_ids, "zones": self.zones, "neg_name": self.neg_name})

@@ -1,0 +1,194 @@
+"""GlobalLoadBalancer + ZonalNegs: HTTPS-only global ALB over zonal NEGs, standby at capacity 0, validation."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from pydantic import ValidationError
+
+from blueprint.catalogs.tiers import probe_spec
+from blueprint.plan.engine import plan_program
+from components.gcp.load_balancer import GlobalLoadBalancer, GlobalLoadBalancerArgs, NegBackend
+from components.gcp.zonal_negs import GkeNegOwner, ZonalNegs, ZonalNegsArgs, neg_annotation
+
+CONFIG = {"gcp:project": "acme-ml-prod", "gcp:region": "europe-west4"}
+LABELS = {"blueprint-workload": "fraud-scoring", "blueprint-tier": "business-critical"}
+PRIMARY_ZONES = ["europe-west4-a", "europe-west4-b", "europe-west4-c"]
+STANDBY_NEGS = [f"https://www.googleapis.com/compute/v1/projects/acme-ml-prod/zones/europe-west1-{z}/networkEndpointGroups/fraud-scoring" for z in "bcd"]
+
+
+def _args(negs, **overrides) -> GlobalLoadBalancerArgs:
+    probe = probe_spec("business-critical")
+    base = dict(
+        workload="fraud-scoring", dns_zone="ml.example.com", service_port=8080, readiness_path="/ready",
+        health_check_interval_s=probe.lb_interval_s, health_check_timeout_s=probe.lb_timeout_s,
+        healthy_threshold=probe.lb_healthy_threshold, unhealthy_threshold=probe.lb_unhealthy_threshold,
+        backends=[NegBackend(region="europe-west4", role="primary", neg_ids=negs),
+                  NegBackend(region="europe-west1", role="warm", neg_ids=STANDBY_NEGS)],
+        labels=LABELS,
+    )
+    return GlobalLoadBalancerArgs(**{**base, **overrides})
+
+
+def _plan(**overrides):
+    out = {}
+
+    def program():
+        negs = ZonalNegs("fs-europe-west4", ZonalNegsArgs(
+            neg_name="fraud-scoring", zones=PRIMARY_ZONES, network="projects/acme-ml-prod/global/networks/main",
+            subnetwork="projects/acme-ml-prod/regions/europe-west4/subnetworks/main", default_port=8080,
+            gke_service=GkeNegOwner(cluster_uid="7d3c0e8a-uid", namespace="fraud", service_name="fraud-scoring", port=80)))
+        out["negs"] = negs
+        out["lb"] = GlobalLoadBalancer("fs", _args(negs.neg_ids, **overrides))
+
+    return plan_program(program, stack="test", config=CONFIG), out
+
+
+@pytest.fixture(scope="module")
+def planned():
+    return _plan()
+
+
+def test_children_are_named_and_parented(planned):
+    plan, _ = planned
+    lb = plan.of_type("blueprint:gcp:GlobalLoadBalancer")[0]
+    names = {r.name for r in plan.resources if r.parent == lb.urn}
+    assert names == {"fs-ip", "fs-cert", "fs-ssl-policy", "fs-hc", "fs-backend", "fs-url-map", "fs-https-proxy",
+                     "fs-https", "fs-redirect-map", "fs-http-proxy", "fs-http", "fs-record"}
+    negs = plan.of_type("blueprint:gcp:ZonalNegs")[0]
+    assert {r.name for r in plan.resources if r.parent == negs.urn} == {f"fs-europe-west4-{z}-neg" for z in PRIMARY_ZONES}
+
+
+def test_lb_pieces_are_global_and_labelled(planned):
+    plan, _ = planned
+    for name in ("fs-ip", "fs-backend", "fs-https", "fs-record", "fs-hc"):
+        assert plan.named(name).region == "global", name
+    assert plan.named("fs-ip").inputs["labels"] == LABELS
+    assert plan.named("fs-https").workload == "fraud-scoring"
+
+
+def test_ssl_policy_tls12_minimum_restricted_by_default(planned):
+    plan, _ = planned
+    assert plan.named("fs-ssl-policy").inputs == {"profile": "RESTRICTED", "minTlsVersion": "TLS_1_2"}
+
+
+def test_managed_certificate_for_the_workload_name(planned):
+    plan, _ = planned
+    cert = plan.named("fs-cert").inputs
+    assert cert["type"] == "MANAGED" and cert["managed"]["domains"] == ["fraud-scoring.ml.example.com"]
+
+
+def test_health_check_on_readiness_path_with_tier_probes_and_logging(planned):
+    plan, _ = planned
+    hc = plan.named("fs-hc").inputs
+    assert hc["httpHealthCheck"] == {"portSpecification": "USE_SERVING_PORT", "requestPath": "/ready"}
+    assert (hc["checkIntervalSec"], hc["timeoutSec"], hc["healthyThreshold"], hc["unhealthyThreshold"]) == (10, 5, 3, 2)
+    assert hc["logConfig"] == {"enable": True}
+
+
+def test_backend_service_external_managed_rate_balanced_with_standby_drained(planned):
+    plan, _ = planned
+    be = plan.named("fs-backend").inputs
+    assert be["loadBalancingScheme"] == "EXTERNAL_MANAGED" and be["protocol"] == "HTTP"
+    assert be["connectionDrainingTimeoutSec"] == 30 and be["logConfig"] == {"enable": True, "sampleRate": 1.0}
+    assert be["outlierDetection"]["consecutiveErrors"] == 5 and be["outlierDetection"]["maxEjectionPercent"] == 50
+    primary = [b for b in be["backends"] if "europe-west4" in b["group"]]
+    standby = [b for b in be["backends"] if "europe-west1" in b["group"]]
+    assert len(primary) == 3 and len(standby) == 3
+    assert all(b["balancingMode"] == "RATE" and b["maxRatePerEndpoint"] == 100.0 for b in be["backends"])
+    assert {b["capacityScaler"] for b in primary} == {1.0} and {b["capacityScaler"] for b in standby} == {0.0}
+    assert "securityPolicy" not in be
+    assert plan.named("fs-hc").urn in plan.named("fs-backend").dependencies
+
+
+def test_https_forwarding_on_443_and_http_redirects_to_https(planned):
+    plan, _ = planned
+    https = plan.named("fs-https").inputs
+    assert https["portRange"] == "443" and https["loadBalancingScheme"] == "EXTERNAL_MANAGED"
+    proxy = plan.named("fs-https-proxy")
+    assert plan.named("fs-ssl-policy").urn in proxy.dependencies and plan.named("fs-cert").urn in proxy.dependencies
+    http = plan.named("fs-http").inputs
+    assert http["portRange"] == "80" and http["ipAddress"] == https["ipAddress"]
+    redirect = plan.named("fs-redirect-map").inputs["defaultUrlRedirect"]
+    assert redirect == {"httpsRedirect": True, "stripQuery": False, "redirectResponseCode": "MOVED_PERMANENTLY_DEFAULT"}
+    assert "defaultService" not in plan.named("fs-redirect-map").inputs
+
+
+def test_dns_a_record_points_at_the_global_ip(planned):
+    plan, out = planned
+    record = plan.named("fs-record").inputs
+    assert record["name"] == "fraud-scoring.ml.example.com." and record["type"] == "A" and record["ttl"] == 300
+    assert record["managedZone"] == "ml-example-com"
+    assert len(record["rrdatas"]) == 1 and record["rrdatas"][0].count(".") == 3
+    assert out["lb"].domain_name == "fraud-scoring.ml.example.com"
+
+
+def test_negs_are_zonal_same_name_and_claimable_by_gke(planned):
+    plan, out = planned
+    for zone in PRIMARY_ZONES:
+        neg = plan.named(f"fs-europe-west4-{zone}-neg")
+        assert neg.zone == zone and neg.region == "europe-west4"
+        assert neg.inputs["name"] == "fraud-scoring" and neg.inputs["networkEndpointType"] == "GCE_VM_IP_PORT"
+        assert neg.inputs["defaultPort"] == 8080
+        assert json.loads(neg.inputs["description"]) == {
+            "cluster-uid": "7d3c0e8a-uid", "namespace": "fraud", "service-name": "fraud-scoring", "port": "80"}
+    assert out["negs"].annotation == '{"exposed_ports":{"80":{"name":"fraud-scoring"}}}'
+    assert neg_annotation("x", 8080) == '{"exposed_ports":{"8080":{"name":"x"}}}'
+
+
+def test_active_active_serves_from_both_and_options():
+    plan, _ = _plan(
+        backends=[NegBackend(region="europe-west4", role="primary", neg_ids=["a"]),
+                  NegBackend(region="europe-west1", role="serving", neg_ids=STANDBY_NEGS)],
+        ssl_policy_profile="MODERN", security_policy="projects/acme-ml-prod/global/securityPolicies/edge",
+        health_check_network="projects/acme-ml-prod/global/networks/main", extra_domain_names=["fraud.example.org"])
+    be = plan.named("fs-backend").inputs
+    assert {b["capacityScaler"] for b in be["backends"]} == {1.0}
+    assert be["securityPolicy"].endswith("/edge")
+    assert plan.named("fs-ssl-policy").inputs["profile"] == "MODERN"
+    fw = plan.named("fs-allow-health-checks").inputs
+    assert fw["sourceRanges"] == ["35.191.0.0/16", "130.211.0.0/22"] and fw["allows"] == [{"protocol": "tcp", "ports": ["8080"]}]
+    assert plan.named("fs-cert").inputs["managed"]["domains"] == ["fraud-scoring.ml.example.com", "fraud.example.org"]
+
+
+# --- validation ---------------------------------------------------------------------------
+
+
+def test_fails_when_nothing_serves():
+    with pytest.raises(ValidationError, match="backends: every backend has capacity_scaler 0"):
+        _args(["a"], backends=[NegBackend(region="europe-west4", role="pilot", neg_ids=["a"])])
+
+
+@pytest.mark.parametrize("value", [0.05, 1.5, -1.0])
+def test_fails_capacity_scaler_out_of_range(value):
+    with pytest.raises(ValidationError, match=rf"capacity_scaler: {value} is not allowed"):
+        NegBackend(region="europe-west4", role="primary", neg_ids=["a"], capacity_scaler=value)
+
+
+def test_fails_timeout_longer_than_interval():
+    with pytest.raises(ValidationError, match=r"health_check_timeout_s: 20 is longer than health_check_interval_s \(10\)"):
+        _args(["a"], health_check_timeout_s=20)
+
+
+def test_fails_domain_outside_zone_and_duplicate_region():
+    with pytest.raises(ValidationError, match="domain_name: 'api.other.com' is not inside dns_zone"):
+        _args(["a"], domain_name="api.other.com")
+    with pytest.raises(ValidationError, match="lists a region twice"):
+        _args(["a"], backends=[NegBackend(region="europe-west4", role="primary", neg_ids=["a"]),
+                               NegBackend(region="europe-west4", role="warm", neg_ids=["b"])])
+
+
+def test_fails_bad_labels_and_unknown_profile():
+    with pytest.raises(ValidationError, match="label key 'Blueprint:Workload'"):
+        _args(["a"], labels={"Blueprint:Workload": "x"})
+    with pytest.raises(ValidationError, match="ssl_policy_profile"):
+        _args(["a"], ssl_policy_profile="COMPATIBLE")
+
+
+def test_fails_zonal_negs_across_regions_or_bad_name():
+    base = dict(neg_name="fraud", network="n", subnetwork="s", default_port=8080)
+    with pytest.raises(ValidationError, match="zones: .* span several regions"):
+        ZonalNegsArgs(zones=["europe-west4-a", "europe-west1-b"], **base)
+    with pytest.raises(ValidationError, match="neg_name: 'Fraud_1' is not a valid GCE name"):
+        ZonalNegsArgs(**{**base, "neg_name": "Fraud_1"}, zones=["europe-west4-a"])

@@ -1,0 +1,125 @@
+"""The GCP composer end to end: gcp-prod and an unseen US stack with one workload per tier, planned
+through the real __main__.py."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+
+from blueprint.catalogs import residency
+from blueprint.plan.run import plan_stack
+from blueprint.project import StackRef
+from tests.conftest import ROOT, write_stack
+
+NODE_POOL = "gcp:container/nodePool:NodePool"
+SQL = "gcp:sql/databaseInstance:DatabaseInstance"
+
+
+def _workload(tier: str, engine: str) -> dict:
+    return {
+        "name": f"{tier}-app", "tier": tier,
+        "gpu": {"accelerator": "nvidia-t4", "gpusPerNode": 1, "minNodesPerZone": 2, "maxNodesPerZone": 6, "capacity": "on-demand"},
+        "service": {"image": f"us-docker.pkg.dev/acme/serving/{tier}:1.0.0", "port": 8080, "readinessPath": "/ready", "livenessPath": "/healthz"},
+        "database": {"engine": engine, "size": "medium"},
+    }
+
+
+US_STACK = {
+    "gcp:project": "acme-ml-staging", "gcp:region": "us-central1", "cloud": "gcp", "environment": "staging",
+    "residency": "us", "primaryRegion": "us-central1", "secondaryRegion": "us-east4", "zonesPerRegion": 3,
+    "dnsZone": "ml.example.us",
+    "workloads": [_workload(t, e) for t, e in (("mission-critical", "postgres"), ("business-critical", "mysql"),
+                                                ("standard", "postgres"), ("best-effort", "mysql"))],
+}
+
+
+@pytest.fixture(scope="module")
+def gcp_prod():
+    return plan_stack(ROOT, StackRef("gcp-prod", ROOT / "stacks" / "Pulumi.gcp-prod.yaml"))
+
+
+@pytest.fixture(scope="module")
+def us(tmp_path_factory):
+    return plan_stack(ROOT, StackRef("staging", write_stack(tmp_path_factory.mktemp("gcp-us"), US_STACK, name="staging")))
+
+
+def _by(plan, type_):
+    found = defaultdict(list)
+    for r in plan.of_type(type_):
+        found[(r.workload, r.region)].append(r)
+    return found
+
+
+def test_gcp_prod_plans_gke_in_both_regions_private_and_encrypted(gcp_prod):
+    clusters = {r.region: r for r in gcp_prod.of_type("gcp:container/cluster:Cluster")}
+    assert set(clusters) == {"europe-west4", "europe-west1"}
+    for cluster in clusters.values():
+        assert cluster.inputs["privateClusterConfig"]["enablePrivateNodes"] is True
+        assert cluster.inputs["databaseEncryption"]["state"] == "ENCRYPTED"
+        assert cluster.inputs["workloadIdentityConfig"]["workloadPool"].endswith(".svc.id.goog")
+
+
+def test_gcp_gpu_pools_use_managed_drivers_over_the_offering_zones(gcp_prod):
+    pools = [r for r in gcp_prod.of_type(NODE_POOL) if r.workload == "fraud-scoring"]
+    assert {p.region for p in pools} == {"europe-west4", "europe-west1"}
+    for pool in pools:
+        accelerator = pool.inputs["nodeConfig"]["guestAccelerators"][0]
+        assert accelerator["gpuDriverInstallationConfig"]["gpuDriverVersion"] in ("LATEST", "DEFAULT")
+        assert len(pool.inputs["nodeLocations"]) == 3
+
+
+def test_gcp_primary_database_is_ha_with_a_replica_in_the_second_region(gcp_prod):
+    dbs = _by(gcp_prod, SQL)
+    primary = dbs[("fraud-scoring", "europe-west4")][0]
+    replica = dbs[("fraud-scoring", "europe-west1")][0]
+    assert primary.inputs["settings"]["availabilityType"] == "REGIONAL"
+    assert primary.inputs["settings"]["backupConfiguration"]["pointInTimeRecoveryEnabled"] is True
+    assert primary.inputs["encryptionKeyName"].startswith("projects/")
+    assert replica.inputs["masterInstanceName"]
+    assert replica.inputs["encryptionKeyName"] != primary.inputs["encryptionKeyName"]
+
+
+def test_gcp_vaults_are_retention_locked_cmek_dual_region(gcp_prod):
+    buckets = [r for r in gcp_prod.of_type("gcp:storage/bucket:Bucket") if r.workload == "fraud-scoring"]
+    assert len(buckets) == 1
+    bucket = buckets[0].inputs
+    assert bucket["location"] == "EU" and bucket["rpo"] == "ASYNC_TURBO"
+    assert bucket["retentionPolicy"]["isLocked"] is True  # compliance tier
+    assert int(bucket["retentionPolicy"]["retentionPeriod"]) == 35 * 86400
+    assert bucket["encryption"]["defaultKmsKeyName"].startswith("projects/")
+    assert bucket["publicAccessPrevention"] == "enforced" and bucket["uniformBucketLevelAccess"] is True
+
+
+def test_gcp_everything_stays_in_the_jurisdiction(gcp_prod, us):
+    for plan, code in ((gcp_prod, "eu"), (us, "us")):
+        allowed = set(residency.regions("gcp", code)) | {"global"}
+        assert [r.urn for r in plan.resources if r.region not in allowed] == []
+
+
+def test_gcp_strategies_differ_like_aws(us):
+    pools = _by(us, NODE_POOL)
+
+    def minimum(workload, region):
+        return sum(p.inputs["autoscaling"]["minNodeCount"] for p in pools[(workload, region)])
+
+    assert minimum("mission-critical-app", "us-east4") == minimum("mission-critical-app", "us-central1") > 0
+    assert 0 < minimum("business-critical-app", "us-east4") < minimum("business-critical-app", "us-central1")
+    assert pools[("standard-app", "us-east4")] and minimum("standard-app", "us-east4") == 0
+    assert ("best-effort-app", "us-east4") not in pools
+    dbs = _by(us, SQL)
+    for workload in ("mission-critical-app", "business-critical-app", "standard-app"):
+        assert dbs[(workload, "us-east4")][0].inputs["masterInstanceName"], workload
+    assert ("best-effort-app", "us-east4") not in dbs
+    backup = dbs[("best-effort-app", "us-central1")][0].inputs["settings"]["backupConfiguration"]
+    assert backup["location"] == "us-east4"
+
+
+def test_gcp_standby_regions_stay_out_of_rotation_until_promoted(us):
+    backends = {r.workload: r for r in us.of_type("gcp:compute/backendService:BackendService")}
+    # One backend per zonal NEG: three per region.
+    scalers = {w: [b["capacityScaler"] for b in r.inputs["backends"]] for w, r in backends.items()}
+    assert scalers["mission-critical-app"] == [1.0] * 6
+    assert sorted(scalers["business-critical-app"]) == [0.0] * 3 + [1.0] * 3
+    assert sorted(scalers["standard-app"]) == [0.0] * 3 + [1.0] * 3
+    assert scalers["best-effort-app"] == [1.0] * 3
