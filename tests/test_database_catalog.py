@@ -86,7 +86,7 @@ def test_catalog_is_read_only() -> None:
 
 
 def test_cloudsql_database_versions_are_pinned() -> None:
-    assert db.cloudsql_database_version("postgres") == "POSTGRES_17"
+    assert db.cloudsql_database_version("postgres") == "POSTGRES_18"
     assert db.cloudsql_database_version("mysql") == "MYSQL_8_4"
 
 

@@ -1,7 +1,8 @@
 """`blueprint export` manifests: every object is valid for Kubernetes 1.35 (kubernetes-validate,
 strict), and every served workload has its Deployment (probes, GPU limits, toleration, zone
 spread), PodDisruptionBudget and HorizontalPodAutoscaler; queued workloads have a queue with a
-dead-letter policy and an age alarm. Planned for the shipped prod stack and a stack the code has
+dead-letter policy and an age alarm; every pod is covered by a NetworkPolicy (default deny ingress,
+the service port from the load balancer's CIDRs only). Planned for the shipped prod stack and a stack the code has
 never seen."""
 
 from __future__ import annotations
@@ -102,6 +103,31 @@ def test_every_served_workload_has_a_deployment_pdb_and_hpa(exported):
             assert {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"} in pod["tolerations"]
             zone = [t for t in pod["topologySpreadConstraints"] if t["topologyKey"] == "topology.kubernetes.io/zone"]
             assert zone and zone[0]["maxSkew"] == 1 and zone[0]["whenUnsatisfiable"] == "DoNotSchedule"
+
+
+def _selects(policy, pod_labels):
+    match = policy["spec"]["podSelector"].get("matchLabels") or {}
+    return all(pod_labels.get(k) == v for k, v in match.items())
+
+
+def test_every_pod_is_covered_by_a_network_policy(exported):
+    _, docs, served, _ = exported
+    policies = _by_kind(docs, "NetworkPolicy")
+    for kind in ("Deployment", "DaemonSet"):
+        for d in _by_kind(docs, kind):
+            ns, labels = d["metadata"]["namespace"], d["spec"]["template"]["metadata"]["labels"]
+            mine = [p for p in policies if p["metadata"]["namespace"] == ns and _selects(p, labels)]
+            assert any("Ingress" in p["spec"]["policyTypes"] for p in mine), (kind, ns, d["metadata"]["name"])
+            # Only the container port is open, and only to CIDRs (the load balancer's sources), never to everyone.
+            ports = {p["containerPort"] for c in d["spec"]["template"]["spec"]["containers"] for p in c.get("ports", [])}
+            for p in mine:
+                for rule in p["spec"].get("ingress") or []:
+                    assert rule["from"] and all("ipBlock" in peer and peer["ipBlock"]["cidr"] != "0.0.0.0/0" for peer in rule["from"])
+                    assert {r["port"] for r in rule["ports"]} <= ports
+    served_namespaces = {d["metadata"]["namespace"] for d in _by_kind(docs, "Deployment")
+                         if d["metadata"]["labels"].get("blueprint-workload") in served}
+    default_deny = {p["metadata"]["namespace"] for p in policies if p["spec"]["podSelector"] == {} and not p["spec"].get("ingress")}
+    assert served_namespaces and served_namespaces <= default_deny
 
 
 def test_probes_use_the_configured_paths_in_the_unseen_stack(exported):

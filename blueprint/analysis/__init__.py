@@ -1,7 +1,7 @@
 """Resilience analysis of a plan: RTO/RPO estimated from the planned settings, zone and region
 loss simulated on the graph, single points of failure, rebuild estimate (docs/resilience.md).
 
-Cloud-specific reading lives in ``aws_facts`` (and later ``gcp_facts``); the model
+Cloud-specific reading lives in ``aws_facts`` and ``gcp_facts``; the model
 (``facts``, ``resilience``, ``graph``) is cloud-neutral.
 """
 

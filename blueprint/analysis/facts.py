@@ -22,6 +22,9 @@ class Pool:
     min_nodes: int
     max_nodes: int
     gpu: bool
+    # How long a new node of this pool takes to join and run pods; None: Figures.gpu_node_start.
+    start_s: Optional[float] = None
+    start_source: str = ""
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,9 @@ class HealthProbe:
     region: str  # the region whose endpoint it probes
     interval_s: float
     failure_threshold: int
+    # Added latency before the verdict acts on traffic; None: Figures.dns_checker_latency (Route 53).
+    latency_s: Optional[float] = None
+    latency_source: str = ""
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,10 @@ class Routing:
     shift_s: float  # how long resolvers keep the old answer (alias TTL / LB failover)
     shift_source: str
     record_urns: tuple[str, ...] = ()
+    # Regions attached but drained (GCP backends at capacity_scaler 0): they take traffic only
+    # after an operator promotes them, so failing over to them starts with declaring a disaster.
+    standby_regions: tuple[str, ...] = ()
+    standby_source: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,6 +81,15 @@ class Database:
     global_id: Optional[str]
     subnet_zones: tuple[str, ...]
     subnet_group_urn: Optional[str] = None
+    # Mechanism figures set by the cloud module (None: the Aurora figures): promoting this
+    # secondary to writer, and its replication lag behind the writer.
+    promote_s: Optional[float] = None
+    promote_source: str = ""
+    lag_s: Optional[float] = None
+    lag_source: str = ""
+    # True: the service keeps a synchronous standby in another zone itself (Cloud SQL REGIONAL),
+    # whatever the instance list says; False: confined to one zone; None: judge by the instances.
+    zone_redundant: Optional[bool] = None
 
     @property
     def headless(self) -> bool:

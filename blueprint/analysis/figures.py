@@ -1,6 +1,6 @@
 """Every duration the resilience model uses, with its source (docs/resilience.md cites them).
 
-A figure is a planning value: the typical duration AWS documents (or, where AWS documents none, a
+A figure is a planning value: the typical duration the provider documents (or, where it documents none, a
 conservative value observed for the operation), never a guarantee. All are in seconds. Override
 any of them with :func:`with_overrides` (e.g. a measured GPU node start time from a DR drill);
 the analysis takes the table as an argument, so nothing here is hard-wired into the model.
@@ -61,6 +61,41 @@ class Figures:
         120, "image pull (cached layers) + model load + readiness probe: planning value 2 min")
     default_provisioning: Figure = Figure(
         30, "blueprint planning value for resource types without a specific figure")
+    # --- GCP (read by gcp_facts; docs/resilience.md, "GCP") ------------------------------------
+    glb_health_latency: Figure = Figure(
+        10, "global external Application Load Balancer: the backend's health verdict reaches the Google Front Ends "
+        "and traffic moves to the next closest region with capacity, behind the same anycast IP (no DNS change); "
+        "Google documents no propagation time, planning value 10 s (as Route 53's checker aggregation)")
+    glb_default_drain: Figure = Figure(
+        300, "Compute Engine backend service connectionDrainingTimeoutSec default (300 s), used when the plan sets none")
+    glb_standby_promotion: Figure = Figure(
+        120, "`gcloud compute backend-services update-backend --capacity-scaler=1` per standby NEG, then the backend "
+        "service change propagates to the Google Front Ends: planning value 2 min")
+    cloudsql_promote_replica: Figure = Figure(
+        300, "`gcloud sql instances promote-replica` (Cloud SQL 'Promote replicas for regional migration or disaster "
+        "recovery'): a manual, long-running operation that may restart the instance; Google documents no duration. "
+        "Planning value 5 min: measure yours in a DR drill and override")
+    cloudsql_replication_lag: Figure = Figure(
+        1, "Cloud SQL 'About replication': a read replica reflects changes to the primary 'in almost real time' "
+        "(asynchronous, no figure documented); planning value 1 s for a replica in the same continent; watch "
+        "cloudsql.googleapis.com/database/replication/replica_lag and override")
+    cloudsql_ha_failover: Figure = Figure(
+        60, "Cloud SQL 'About high availability': failover starts when the primary misses heartbeats for about 60 s; "
+        "the standby in the other zone takes over with the same IP (zone loss, automatic)")
+    cloudsql_backup_interval: Figure = Figure(
+        86400, "Cloud SQL automated backups: one a day, started in the configured backup window")
+    cloudsql_restore_from_backup: Figure = Figure(
+        1800, "Cloud SQL: create an instance and restore a backup into it, planning value 30 min until it accepts "
+        "connections (grows with data size)")
+    gcs_turbo_replication: Figure = Figure(
+        900, "Cloud Storage 'Data availability and durability', turbo replication (rpo ASYNC_TURBO): objects in a "
+        "dual-region replicated between the two regions within 15 min")
+    gcs_default_replication: Figure = Figure(
+        43200, "Cloud Storage 'Data availability and durability', default replication of dual- and multi-region "
+        "buckets: 99.9 % of new objects within 1 h, 100 % within 12 h")
+    gke_gpu_node_start: Figure = Figure(
+        360, "Compute Engine GPU VM start + COS boot + GKE-installed NVIDIA driver (gpuDriverInstallationConfig) + "
+        "kubelet registration: planning value 6 min (measure yours in a DR drill and override)")
 
 
 # Per resource type: how long `pulumi up` waits for a create, for the rebuild critical path.
@@ -117,6 +152,44 @@ PROVISIONING_S: dict[str, float] = {
     "aws:sqs/queue:Queue": 5,
     "aws:secretsmanager/secret:Secret": 5,
     "aws:secretsmanager/secretVersion:SecretVersion": 5,
+}
+# GCP (planning values): regional GKE control plane creation ~10 min, node pool ~4 min, Cloud SQL
+# instance ~10 min, Cloud NAT / service networking peering 1-2 min; global load-balancer parts and
+# IAM bindings are API calls of seconds (a managed certificate provisions later, after DNS).
+PROVISIONING_S.update({
+    "gcp:compute/network:Network": 30,
+    "gcp:compute/subnetwork:Subnetwork": 30,
+    "gcp:compute/router:Router": 20,
+    "gcp:compute/routerNat:RouterNat": 60,
+    "gcp:compute/firewall:Firewall": 10,
+    "gcp:compute/globalAddress:GlobalAddress": 10,
+    "gcp:servicenetworking/connection:Connection": 120,
+    "gcp:projects/serviceIdentity:ServiceIdentity": 10,
+    "gcp:projects/iAMMember:IAMMember": 10,
+    "gcp:serviceaccount/account:Account": 10,
+    "gcp:kms/keyRing:KeyRing": 5,
+    "gcp:kms/cryptoKey:CryptoKey": 10,
+    "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember": 10,
+    "gcp:container/cluster:Cluster": 600,
+    "gcp:container/nodePool:NodePool": 240,
+    "gcp:sql/databaseInstance:DatabaseInstance": 600,
+    "gcp:storage/bucket:Bucket": 5,
+    "gcp:compute/networkEndpointGroup:NetworkEndpointGroup": 10,
+    "gcp:compute/healthCheck:HealthCheck": 10,
+    "gcp:compute/backendService:BackendService": 30,
+    "gcp:compute/uRLMap:URLMap": 10,
+    "gcp:compute/targetHttpsProxy:TargetHttpsProxy": 10,
+    "gcp:compute/targetHttpProxy:TargetHttpProxy": 10,
+    "gcp:compute/globalForwardingRule:GlobalForwardingRule": 30,
+    "gcp:compute/managedSslCertificate:ManagedSslCertificate": 10,
+    "gcp:compute/sSLPolicy:SSLPolicy": 10,
+    "gcp:dns/recordSet:RecordSet": 10,
+})
+# Stateful types a rebuild restores from a copied recovery point instead of creating empty:
+# type -> the Figures field that weights it on the rebuild's critical path.
+RESTORE_FIGURE: dict[str, str] = {
+    "aws:rds/cluster:Cluster": "aurora_restore_from_snapshot",
+    "gcp:sql/databaseInstance:DatabaseInstance": "cloudsql_restore_from_backup",
 }
 # S3 bucket sub-resources (versioning, policy, encryption, ...) are API calls of a few seconds.
 _PREFIX_S: dict[str, float] = {"aws:s3/": 5, "pulumi:providers:": 0}

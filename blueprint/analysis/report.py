@@ -19,13 +19,17 @@ Targets = Mapping[str, tuple[Optional[int], Optional[int]]]
 
 
 def extract_facts(plan: Plan, figures: Figures = DEFAULT_FIGURES) -> PlanFacts:
-    """The cloud module that reads this plan (AWS today; GCP plans get gcp_facts)."""
+    """The cloud module that reads this plan: aws_facts or gcp_facts."""
     cloud = (plan.cloud or "aws").lower()
     if cloud == "aws":
         from blueprint.analysis.aws_facts import extract
 
         return extract(plan, figures)
-    raise ValueError(f"resilience analysis: no fact extractor for cloud {cloud!r} yet (supported: aws)")
+    if cloud == "gcp":
+        from blueprint.analysis.gcp_facts import extract as extract_gcp
+
+        return extract_gcp(plan, figures)
+    raise ValueError(f"resilience analysis: no fact extractor for cloud {cloud!r} (supported: aws, gcp)")
 
 
 def targets_from_config(config: Any) -> dict[str, tuple[Optional[int], Optional[int]]]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from blueprint.analysis.facts import Database, PlanFacts, WorkloadFacts
-from blueprint.analysis.figures import DEFAULT_FIGURES, Figures, provisioning_seconds
+from blueprint.analysis.figures import DEFAULT_FIGURES, RESTORE_FIGURE, Figures, provisioning_seconds
 from blueprint.analysis.graph import critical_path
 from blueprint.catalogs.tiers import tier_spec
 from blueprint.plan.model import Plan, PlannedResource
@@ -81,11 +81,16 @@ def estimate(w: WorkloadFacts, facts: PlanFacts, plan: Plan, figures: Figures = 
 
     # detection
     probes = [p for p in (w.routing.probes if w.routing else ()) if p.region == primary]
-    if probes and secondary and w.routing and secondary in w.routing.regions:
+    if w.routing and secondary and secondary in w.routing.standby_regions:
+        steps.append(Step("detection", figures.declare_disaster.seconds,
+                          f"{w.routing.standby_source}: {figures.declare_disaster.source}"))
+    elif probes and secondary and w.routing and secondary in w.routing.regions:
         p = max(probes, key=lambda p: p.interval_s * p.failure_threshold)
-        steps.append(Step("detection", p.interval_s * p.failure_threshold + figures.dns_checker_latency.seconds,
+        latency, latency_source = ((p.latency_s, p.latency_source) if p.latency_s is not None
+                                   else (figures.dns_checker_latency.seconds, figures.dns_checker_latency.source))
+        steps.append(Step("detection", p.interval_s * p.failure_threshold + latency,
                           f"health check {p.urn}: {p.interval_s:g} s x {p.failure_threshold} failures + "
-                          f"{figures.dns_checker_latency.seconds:g} s ({figures.dns_checker_latency.source})"))
+                          f"{latency:g} s ({latency_source})"))
     else:
         steps.append(Step("detection", figures.declare_disaster.seconds,
                           f"no DNS health check fails over this workload: {figures.declare_disaster.source}"))
@@ -106,6 +111,9 @@ def estimate(w: WorkloadFacts, facts: PlanFacts, plan: Plan, figures: Figures = 
                                  figures.aurora_add_instance.seconds + figures.aurora_global_failover.seconds,
                                  f"{sec_db.urn} has no instance; {figures.aurora_add_instance.source}; "
                                  f"{figures.aurora_global_failover.source}", True))
+        elif sec_db.promote_s is not None:
+            parallel.append(Step("database: promote the cross-region replica", sec_db.promote_s,
+                                 f"{sec_db.urn}; {sec_db.promote_source}", True))
         else:
             parallel.append(Step("database: global failover to the secondary", figures.aurora_global_failover.seconds,
                                  f"{sec_db.urn} ({len(sec_db.instances)} instance(s)); {figures.aurora_global_failover.source}", True))
@@ -115,9 +123,10 @@ def estimate(w: WorkloadFacts, facts: PlanFacts, plan: Plan, figures: Figures = 
         if have < need:
             ceiling = sum(p.max_nodes for p in sec_gpu)
             note = "" if ceiling >= need else f"; the secondary's maximum ({ceiling}) is below it"
+            start_s, start_source = _node_start(sec_gpu, figures)
             parallel.append(Step(f"GPU capacity: scale up from {have} to {need} nodes",
-                                 figures.gpu_node_start.seconds + figures.pod_start.seconds,
-                                 f"{figures.gpu_node_start.source}; {figures.pod_start.source}{note}", True))
+                                 start_s + figures.pod_start.seconds,
+                                 f"{start_source}; {figures.pod_start.source}{note}", True))
         else:
             parallel.append(Step("GPU capacity: already at the primary's minimum", 0.0, f"{have} >= {need} nodes (active-active)", True))
 
@@ -135,6 +144,14 @@ def estimate(w: WorkloadFacts, facts: PlanFacts, plan: Plan, figures: Figures = 
     return Estimate(rto, rpo, steps, rpo_source, rebuild_s)
 
 
+def _node_start(pools, figures: Figures) -> tuple[float, str]:
+    """The slowest node start of these pools (the cloud module's figure, else gpu_node_start)."""
+    known = [(p.start_s, p.start_source) for p in pools if p.start_s is not None]
+    if not known:
+        return figures.gpu_node_start.seconds, figures.gpu_node_start.source
+    return max(known, key=lambda k: k[0])
+
+
 def _rebuild(w: WorkloadFacts, facts: PlanFacts, plan: Plan, figures: Figures) -> tuple[float, Step]:
     """Re-create the workload's primary-region resources (and the platform, when the second
     region runs none) in the second region: the critical path, with the database restored from
@@ -144,20 +161,24 @@ def _rebuild(w: WorkloadFacts, facts: PlanFacts, plan: Plan, figures: Figures) -
         wanted |= set(facts.platform.get(w.primary_region, []))
     resources = [r for r in plan.resources if r.urn in wanted and r.custom and r.region in (w.primary_region, "global")]
 
+    restored = [r for r in resources if r.type in RESTORE_FIGURE]
+
     def weight(r: PlannedResource) -> float:
-        if r.type == "aws:rds/cluster:Cluster":
-            return figures.aurora_restore_from_snapshot.seconds
+        if r.type in RESTORE_FIGURE:
+            return getattr(figures, RESTORE_FIGURE[r.type]).seconds
         return provisioning_seconds(r.type, figures)
 
     path = critical_path(resources, figures, weight)
     extra, notes = 0.0, []
     if any(p.gpu and p.min_nodes for p in w.pools):
-        extra += figures.gpu_node_start.seconds + figures.pod_start.seconds
+        extra += _node_start([p for p in w.pools if p.gpu], figures)[0] + figures.pod_start.seconds
         notes.append("GPU nodes and pods start")
     by_urn = {r.urn: r for r in resources}
     total = path.seconds + extra
-    source = (f"critical path over {len(resources)} resources: {path.describe(by_urn)} ({path.seconds:g} s; "
-              f"Aurora cluster restored from snapshot: {figures.aurora_restore_from_snapshot.seconds:g} s)"
+    restore = "; ".join(sorted({f"{r.type.rsplit(':', 1)[-1]} restored from backup: {getattr(figures, RESTORE_FIGURE[r.type]).seconds:g} s"
+                                for r in restored}))
+    source = (f"critical path over {len(resources)} resources: {path.describe(by_urn)} ({path.seconds:g} s"
+              + (f"; {restore}" if restore else "") + ")"
               + (f" + {', '.join(notes)} ({extra:g} s)" if notes else ""))
     return total, Step("rebuild in the second region (pulumi up) + data restore", total, source, True)
 
@@ -166,6 +187,8 @@ def _rpo(w: WorkloadFacts, pri_db: Optional[Database], sec_db: Optional[Database
     primary = w.primary_region
     if pri_db is not None:
         if sec_db is not None and sec_db.role == "secondary":
+            if sec_db.lag_s is not None:
+                return sec_db.lag_s, f"{sec_db.urn}: {sec_db.lag_source}"
             return figures.aurora_global_replication_lag.seconds, f"{sec_db.urn}: {figures.aurora_global_replication_lag.source}"
         copies = [c for c in w.copies if c.kind == "recovery-points" and c.source_region == primary and c.dest_region and c.dest_region != primary]
         if copies:
@@ -229,7 +252,8 @@ def _scenario(w: WorkloadFacts, facts: PlanFacts, label: str, lost_region: str, 
         needs_platform = bool(w.pools or w.balancers)
         if lb_ok and compute and (not needs_platform or pools or w.balancers):
             serving_regions.append(region)
-            if compute_now:
+            standby = w.has_service and w.routing is not None and region in w.routing.standby_regions
+            if compute_now and not standby:
                 serving_now_regions.append(region)
     data_ok = db_writer != "no"
     serving = bool(serving_regions) and data_ok
@@ -253,6 +277,8 @@ def _scenario(w: WorkloadFacts, facts: PlanFacts, label: str, lost_region: str, 
                     else "none needed: compute and data survive")
     elif serving:
         recovery = {"after-promotion": "database promotion"}.get(db_writer or "", "")
+        if w.has_service and w.routing is not None and not any(r not in w.routing.standby_regions for r in serving_regions):
+            recovery = f"standby backend promotion and {recovery}" if recovery else "standby backend promotion"
         if gpu_now is not None and gpu_after is not None and gpu_after > gpu_now:
             recovery = f"{recovery} and GPU scale-up" if recovery else "GPU scale-up"
         recovery = recovery or "scale-up"
@@ -317,14 +343,18 @@ def single_points_of_failure(facts: PlanFacts) -> list[Spof]:
             if db.subnet_group_urn and len(db.subnet_zones) < 2:
                 found.append(Spof(w.name, "db-subnets-single-zone", db.subnet_group_urn,
                                   f"database subnet group covers {list(db.subnet_zones)} only; tier {w.tier} needs >= {min_zones} zones", True))
-            if db.role == "writer":
+            if db.role == "writer" and db.zone_redundant is not None:
+                if not db.zone_redundant:
+                    found.append(Spof(w.name, "database-single-zone", db.instances[0].urn if db.instances else db.urn,
+                                      f"the writer {db.urn} has no standby in another zone: losing its zone loses the writer", True))
+            elif db.role == "writer":
                 if len(db.instances) < 2:
                     found.append(Spof(w.name, "database-single-instance", (db.instances[0].urn if db.instances else db.urn),
                                       f"the writer cluster {db.urn} has {len(db.instances)} instance(s): losing its zone loses the writer", True))
                 elif len({i.zone for i in db.instances}) < 2:
                     found.append(Spof(w.name, "database-single-zone", db.instances[0].urn,
                                       f"all instances of {db.urn} are in {db.instances[0].zone}", True))
-            elif len(db.instances) == 1:
+            elif len(db.instances) == 1 and not db.zone_redundant:
                 found.append(Spof(w.name, "replica-single-instance", db.instances[0].urn,
                                   f"the secondary {db.urn} has one instance: after promotion the writer has no standby until readers are added (by design for warm standby)", False))
         if w.secondary_region:

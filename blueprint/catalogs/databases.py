@@ -17,6 +17,12 @@ Where the AWS figures come from (checked late 2026)
   later engine-version drift, upgrades go through the global cluster or a planned change).
 * Parameter group families follow RDS's ``DBParameterGroupFamily`` names (``aurora-postgresql16``,
   ``aurora-mysql8.0``).
+* Query logging (Aurora PostgreSQL): ``log_statement`` (none | ddl | mod | all; ``ddl`` logs
+  schema changes without row data) and ``log_min_duration_statement`` (milliseconds; -1 off) are
+  dynamic cluster parameters ("Turning on query logging for your Aurora PostgreSQL DB cluster").
+  The same guide warns that any log_statement but ``none`` can log a password given in SQL
+  (``ALTER ROLE ... PASSWORD``): set passwords with psql's password meta-command (it sends a hash) or use
+  IAM database authentication; the master password lives in Secrets Manager.
 * TLS: ``rds.force_ssl = 1`` (Aurora PostgreSQL; default 0, "Securing Aurora PostgreSQL data
   with SSL/TLS") and ``require_secure_transport = ON`` (Aurora MySQL 3; default OFF). Both are
   dynamic, so ``apply_method = immediate``.
@@ -92,8 +98,15 @@ AURORA_ENGINES: Mapping[str, AuroraEngine] = MappingProxyType(
             parameter_group_family="aurora-postgresql16",
             port=5432,
             tls_parameter=DbParameter("rds.force_ssl", "1"),
-            # Who connected and when: the audit trail the exported "postgresql" log carries.
-            log_parameters=(DbParameter("log_connections", "1"), DbParameter("log_disconnections", "1")),
+            # Who connected and when, every schema change (log_statement = ddl: CREATE/ALTER/DROP,
+            # not the data itself) and every statement slower than a second (log_min_duration_statement,
+            # milliseconds): the audit and slow-query trail the exported "postgresql" log carries.
+            log_parameters=(
+                DbParameter("log_connections", "1"),
+                DbParameter("log_disconnections", "1"),
+                DbParameter("log_statement", "ddl"),
+                DbParameter("log_min_duration_statement", "1000"),
+            ),
             cloudwatch_log_exports=("postgresql",),
         ),
         "mysql": AuroraEngine(
@@ -145,9 +158,11 @@ def aws_instance_class(size: str) -> str:
 #
 # Where the GCP figures come from (checked late 2026)
 # * Database versions: the ``database_version`` values pulumi-gcp 10.2 documents for
-#   ``gcp.sql.DatabaseInstance`` include POSTGRES_17 / POSTGRES_18 and MYSQL_8_0 / MYSQL_8_4.
-#   PostgreSQL 17 (a year in GA, every extension blueprint needs) and MySQL 8.4 (the LTS line) are
-#   pinned; major upgrades are a planned change.
+#   ``gcp.sql.DatabaseInstance`` include POSTGRES_17 / POSTGRES_18 and MYSQL_8_0 / MYSQL_8_4, and the
+#   Cloud SQL Admin API's SqlDatabaseVersion enum lists POSTGRES_18 and MYSQL_8_4. PostgreSQL 18 (the
+#   latest major: the longest community support window, and CKV_GCP_79 "latest major version") and
+#   MySQL 8.4 (the LTS line) are pinned; major upgrades are a planned change. Cloud SQL supports a
+#   new PostgreSQL major from its community GA (Cloud SQL "Database versions and version policies").
 # * Editions: ENTERPRISE_PLUS (99.99 % SLA including maintenance, sub-second maintenance downtime,
 #   up to 35 days of PostgreSQL point-in-time recovery logs) accepts only the predefined
 #   ``db-perf-optimized-N-<vCPUs>`` machine types; ``db-custom-<vCPUs>-<MiB>`` tiers require
@@ -161,6 +176,17 @@ def aws_instance_class(size: str) -> str:
 #   ``skip_show_database=on`` follow the CIS Google Cloud benchmark's Cloud SQL section; IAM database
 #   authentication is ``cloudsql.iam_authentication`` (PostgreSQL) / ``cloudsql_iam_authentication``
 #   (MySQL). TLS is enforced by ``ip_configuration.ssl_mode``, not by flags.
+#   PostgreSQL statement auditing (CIS GCP 6.2.x; checkov CKV_GCP_109/110/111):
+#   ``log_min_error_statement=error`` (the statement text of every failing statement),
+#   ``log_statement=ddl`` (every CREATE/ALTER/DROP/GRANT; not ``all``: row data of the workload's
+#   queries would land in the logs), and pgAudit: ``cloudsql.enable_pgaudit=on`` loads the extension
+#   and ``pgaudit.log=role`` audits privilege and role changes (Cloud SQL "Audit for PostgreSQL using
+#   pgAudit": flag on, ``CREATE EXTENSION pgaudit`` in each database by the schema migrations, then
+#   ``pgaudit.log``; the entries reach Cloud Logging as Data Access audit logs of Cloud SQL).
+#   Deliberately not set: ``log_hostname`` (a reverse DNS lookup per connection; PostgreSQL docs: "might
+#   impose a non-negligible performance penalty"; ``log_connections`` already records the client IP)
+#   and ``log_duration`` (one log line per statement at inference QPS; Query Insights keeps per-query
+#   latency): see policies/checkov-suppressions.yaml.
 
 CLOUDSQL_EDITIONS: tuple[str, ...] = ("ENTERPRISE_PLUS", "ENTERPRISE")
 
@@ -184,7 +210,7 @@ CLOUDSQL_ENGINES: Mapping[str, CloudSqlEngine] = MappingProxyType(
     {
         "postgres": CloudSqlEngine(
             engine="postgres",
-            database_version="POSTGRES_17",
+            database_version="POSTGRES_18",
             port=5432,
             flags=(
                 DbParameter("cloudsql.iam_authentication", "on"),
@@ -193,6 +219,10 @@ CLOUDSQL_ENGINES: Mapping[str, CloudSqlEngine] = MappingProxyType(
                 DbParameter("log_checkpoints", "on"),
                 DbParameter("log_lock_waits", "on"),
                 DbParameter("log_temp_files", "0"),
+                DbParameter("log_min_error_statement", "error"),
+                DbParameter("log_statement", "ddl"),
+                DbParameter("cloudsql.enable_pgaudit", "on"),
+                DbParameter("pgaudit.log", "role"),
             ),
             pitr_via_binary_log=False,
         ),
@@ -243,7 +273,7 @@ def cloudsql_engine(engine: str) -> CloudSqlEngine:
 
 
 def cloudsql_database_version(engine: str) -> str:
-    """The pinned Cloud SQL ``database_version`` of a config engine, e.g. ``POSTGRES_17``."""
+    """The pinned Cloud SQL ``database_version`` of a config engine, e.g. ``POSTGRES_18``."""
     return cloudsql_engine(engine).database_version
 
 

@@ -141,6 +141,11 @@ def _aws_computed_state(typ: str, logical: str, name: str, physical_id: str, reg
     if typ == "aws:cloudwatch/metricAlarm:MetricAlarm":
         alarm = inputs.get("name") or name
         return {"arn": f"arn:{partition}:cloudwatch:{region}:{ACCOUNT_ID}:alarm:{alarm}", "_id": alarm}
+    if typ == "aws:wafv2/webAcl:WebAcl":
+        scope = "global" if inputs.get("scope") == "CLOUDFRONT" else "regional"
+        acl_id = _uuid(h)
+        return {"arn": f"arn:{partition}:wafv2:{region}:{ACCOUNT_ID}:{scope}/webacl/{name}/{acl_id}", "_id": acl_id,
+                "capacity": 0, "lockToken": _uuid(h[::-1])}
     if typ == "aws:secretsmanager/secret:Secret":
         return {"arn": f"arn:{partition}:secretsmanager:{region}:{ACCOUNT_ID}:secret:{name}-{h[:6]}"}
     return {}

@@ -18,6 +18,7 @@ from components.aws.network import Network, NetworkArgs
 from components.aws.recovery_point_vault import RecoveryPointVault, RecoveryPointVaultArgs
 from components.aws.regional_platform import RegionalPlatform, RegionalPlatformArgs
 from components.aws.vault_replication import VaultReplication, VaultReplicationArgs
+from components.aws.web_acl import WebAcl, WebAclArgs
 from components.aws.workload_region import WorkloadRegion, WorkloadRegionArgs
 
 __all__ = [
@@ -30,4 +31,5 @@ __all__ = [
     "EksCluster", "EksClusterArgs", "GpuNodePool", "GpuNodePoolArgs",
     "BackupVault", "BackupVaultArgs", "KmsKey", "KmsKeyArgs", "Network", "NetworkArgs",
     "RegionalPlatform", "RegionalPlatformArgs", "WorkloadRegion", "WorkloadRegionArgs",
+    "WebAcl", "WebAclArgs",
 ]

@@ -1,7 +1,9 @@
-"""AccessLogBucket: the S3 bucket a region's Application Load Balancers write access logs to.
+"""AccessLogBucket: the S3 bucket a region's access logs go to - Application Load Balancer access
+logs and the S3 server access logs of the region's backup vaults.
 
-One per region where a load balancer runs; every load balancer of the region writes under its
-own prefix (``<bucket>/<prefix>/AWSLogs/<account>/...``).
+One per region where a load balancer or a vault is; every load balancer of the region writes under
+its own prefix (``<bucket>/<prefix>/AWSLogs/<account>/...``), S3 server access logs go under
+:data:`S3_ACCESS_LOG_PREFIX` (``BackupVault``'s ``access_log_bucket``).
 
 Children (component named ``n``):
     ``n-bucket``  aws.s3.Bucket (retained on delete)
@@ -21,6 +23,15 @@ Log delivery (same guide, step 2) is granted to both principals AWS documents:
   available before August 2022 (:data:`ELB_ACCOUNT_REGIONS`). The provider knows no account for
   later regions and fails the lookup there, so it is made only in those regions.
 Both may only put objects under ``*/AWSLogs/<this account>/*``.
+
+S3 server access log delivery (S3 user guide, "Enabling Amazon S3 server access logging",
+"Grant permissions to the logging service principal using a bucket policy") is granted to the
+``logging.s3.amazonaws.com`` service principal, for source buckets of this account only
+(``aws:SourceAccount``) and only under ``s3-access-logs/``. The destination's requirements hold
+here: same region and account as the source buckets, SSE-S3 default encryption (the guide: "You
+can use default bucket encryption on the destination bucket only if you use server-side
+encryption with Amazon S3 managed keys (SSE-S3)"), no Object Lock default retention, ACLs off
+(so the bucket policy, not an ACL grant, authorises delivery).
 """
 
 from __future__ import annotations
@@ -34,7 +45,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ._s3 import private_versioned
 from ._tags import check_tags, merge_tags
-from .backup_vault import bucket_prefix
+from .backup_vault import S3_ACCESS_LOG_PREFIX, bucket_prefix
 
 # The service principal ELB log delivery uses (ALB guide, "Attach a policy to your S3 bucket").
 ELB_LOG_DELIVERY_PRINCIPAL = "logdelivery.elasticloadbalancing.amazonaws.com"
@@ -49,6 +60,10 @@ ELB_ACCOUNT_REGIONS = frozenset({
     "eu-central-1", "eu-north-1", "eu-south-1", "eu-west-1", "eu-west-2", "eu-west-3", "me-south-1",
     "sa-east-1", "us-east-1", "us-east-2", "us-gov-east-1", "us-gov-west-1", "us-west-1", "us-west-2",
 })
+
+# S3 server access log delivery (S3 user guide, "Enabling Amazon S3 server access logging").
+# The key prefix (S3_ACCESS_LOG_PREFIX) is BackupVault's, imported above.
+S3_LOG_DELIVERY_PRINCIPAL = "logging.s3.amazonaws.com"
 
 # A deleted or overwritten log object stays recoverable this long (versioning), then goes.
 NONCURRENT_VERSION_DAYS = 30
@@ -82,7 +97,7 @@ class AccessLogBucketArgs(BaseModel):
 
 
 def access_log_policy(bucket_arn: str, account: str, elb_account_arn: Optional[str]) -> str:
-    """The bucket policy: TLS 1.2+ only, and ELB log delivery for this account's logs only."""
+    """The bucket policy: TLS 1.2+ only; ELB and S3 server access log delivery for this account's logs only."""
     resources = [bucket_arn, f"{bucket_arn}/*"]
     logs = f"{bucket_arn}/*/AWSLogs/{account}/*"
     statements = [
@@ -110,6 +125,17 @@ def access_log_policy(bucket_arn: str, account: str, elb_account_arn: Optional[s
             "Resource": logs,
         },
     ]
+    statements.append(
+        {
+            "Sid": "AllowS3ServerAccessLogDelivery",
+            "Effect": "Allow",
+            "Principal": {"Service": S3_LOG_DELIVERY_PRINCIPAL},
+            "Action": "s3:PutObject",
+            "Resource": f"{bucket_arn}/{S3_ACCESS_LOG_PREFIX}*",
+            # Confused-deputy guard: only logs of this account's buckets.
+            "Condition": {"StringEquals": {"aws:SourceAccount": account}},
+        }
+    )
     if elb_account_arn:
         statements.append(
             {
@@ -124,7 +150,7 @@ def access_log_policy(bucket_arn: str, account: str, elb_account_arn: Optional[s
 
 
 class AccessLogBucket(pulumi.ComponentResource):
-    """An S3 bucket for ALB access logs: SSE-S3 (the only encryption ALB delivery supports), ACLs
+    """An S3 bucket for ALB and S3 server access logs: SSE-S3 (the only encryption both deliveries support), ACLs
     disabled, all public access blocked, versioned, TLS 1.2+ only, logs expire after
     ``retention_days``, retained on delete."""
 

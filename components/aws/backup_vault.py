@@ -4,6 +4,14 @@ Children (component named ``n``):
     ``n-bucket``  aws.s3.Bucket (object lock on, retained on delete)
     ``n-ownership``, ``n-public-access-block``, ``n-versioning``, ``n-object-lock``,
     ``n-encryption``, ``n-policy``, ``n-lifecycle``
+    ``n-access-logging``  aws.s3.BucketLogging into ``access_log_bucket`` (when given)
+
+S3 server access logging (who read, wrote or tried to delete what, and when) goes to the region's
+``AccessLogBucket`` under ``s3-access-logs/``, in the date-partitioned key format
+(``<prefix><account>/<region>/<bucket>/<yyyy>/<mm>/<dd>/...``, partitioned by event time) so each
+vault's logs are found by bucket and day. The destination must be an SSE-S3 bucket in the same
+region and account: S3 delivers no server access logs into an SSE-KMS bucket, which is why the
+logs do not go into another vault.
 
 Attributes: ``bucket`` (name), ``arn`` / ``bucket_arn``, ``lock_mode``, ``retention_days`` and
 ``versioning`` (the BucketVersioning child, for callers that must wait for versioning, such as
@@ -23,6 +31,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from ._s3 import private_versioned
 from ._tags import check_kms_key_arn, check_tags, merge_tags
 
+# Key prefix of S3 server access logs in the access-log bucket (AccessLogBucket grants delivery there).
+S3_ACCESS_LOG_PREFIX = "s3-access-logs/"
 # S3 allows bucket_prefix up to 37 characters; the provider appends a unique suffix.
 _MAX_PREFIX = 37
 _RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
@@ -62,6 +72,12 @@ class BackupVaultArgs(BaseModel):
     force_destroy: bool = Field(
         default=False,
         description="Default False: never empty a vault on delete. True only for throw-away test stacks.",
+    )
+    access_log_bucket: Any = Field(
+        default=None,
+        description="pulumi.Input[str]: name of the SSE-S3 bucket (same region and account, e.g. AccessLogBucket(...).bucket) "
+        "that receives the vault's S3 server access logs under 's3-access-logs/'. Default None: no server access logging; "
+        "the composer always passes the region's AccessLogBucket.",
     )
     tags: dict[str, str] = Field(default_factory=dict, description="Tags merged onto every taggable child.")
 
@@ -211,6 +227,18 @@ class BackupVault(pulumi.ComponentResource):
             ],
             opts=after(versioning),
         )
+
+        if args.access_log_bucket is not None:
+            aws.s3.BucketLogging(
+                f"{name}-access-logging",
+                bucket=bucket.id,
+                target_bucket=args.access_log_bucket,
+                target_prefix=S3_ACCESS_LOG_PREFIX,
+                target_object_key_format=aws.s3.BucketLoggingTargetObjectKeyFormatArgs(
+                    partitioned_prefix=aws.s3.BucketLoggingTargetObjectKeyFormatPartitionedPrefixArgs(partition_date_source="EventTime")
+                ),
+                opts=child,
+            )
 
         self.bucket: pulumi.Output[str] = bucket.bucket
         self.arn: pulumi.Output[str] = bucket.arn

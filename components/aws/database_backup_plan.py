@@ -1,5 +1,10 @@
-"""DatabaseBackupPlan: AWS Backup plan for a backup-restore workload's database, copied to a
-vault in the second region.
+"""DatabaseBackupPlan: AWS Backup plan for a workload's database, each backup copied to a vault
+in the second region (when the stack has one).
+
+Every Aurora cluster gets one (the composer, ``components.aws.platform``): for backup-restore
+workloads it is the only copy outside the region; for the others, whose global database already
+replicates every write within a second, it is the protection against logical corruption (a bad
+migration, a deleted table), which the replica repeats at once and locked recovery points do not.
 
 The schedule default is every 6 hours although the backup-restore tier's RPO is 24 hours: the
 RPO after a *region* loss is the age of the newest copy in the other region, i.e. the schedule
@@ -11,7 +16,7 @@ Children (component named ``n``):
     ``n-role``             aws.iam.Role assumed by backup.amazonaws.com (this account only)
     ``n-backup-policy``    AWSBackupServiceRolePolicyForBackup attached to the role
     ``n-restore-policy``   AWSBackupServiceRolePolicyForRestores attached to the role
-    ``n-plan``             aws.backup.Plan (one rule: schedule, windows, lifecycle, cross-region copy)
+    ``n-plan``             aws.backup.Plan (one rule: schedule, windows, lifecycle, cross-region copy if any)
     ``n-selection``        aws.backup.Selection of ``resource_arns``
 """
 
@@ -19,11 +24,11 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, Optional
 
 import pulumi
 import pulumi_aws as aws
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ._tags import check_tags, merge_tags
 
@@ -67,8 +72,10 @@ class DatabaseBackupPlanArgs(BaseModel):
 
     vault_name: Any = Field(description="pulumi.Input[str]: the RecoveryPointVault (this region) backups go to.")
     copy_destination_vault_arn: Any = Field(
+        default=None,
         description="pulumi.Input[str]: ARN of the RecoveryPointVault in the second region each backup is copied to; "
-        "its region must differ from this plan's.",
+        "its region must differ from this plan's. Default None: no copy (single-region stacks only: the composer "
+        "passes the second region's vault whenever there is one).",
     )
     resource_arns: list[Any] = Field(description="pulumi.Input[str] each: resources to back up, e.g. the Aurora cluster ARN.")
     # Every 6 hours (UTC): keeps the region-loss RPO well inside the 24-hour best-effort target (module doc).
@@ -77,8 +84,24 @@ class DatabaseBackupPlanArgs(BaseModel):
         description="AWS Backup cron expression (UTC). Default every 6 hours: region-loss RPO ~6-8 h < the 24 h target.",
     )
     retention_days: int = Field(description="Days a backup is kept in this region's vault, 1..36500.")
-    copy_retention_days: int = Field(description="Days a copy is kept in the second region's vault, 1..36500.")
+    copy_retention_days: Optional[int] = Field(
+        default=None, description="Days a copy is kept in the second region's vault, 1..36500; default retention_days."
+    )
     tags: dict[str, str] = Field(default_factory=dict, description="Tags on the role, the plan and every recovery point.")
+
+    @model_validator(mode="after")
+    def _copy(self) -> "DatabaseBackupPlanArgs":
+        if self.copy_retention_days is not None and self.copy_destination_vault_arn is None:
+            raise ValueError(
+                f"copy_retention_days: {self.copy_retention_days} is set but copy_destination_vault_arn is not; "
+                "pass the second region's vault ARN or drop copy_retention_days"
+            )
+        return self
+
+    @property
+    def effective_copy_retention_days(self) -> int:
+        """Retention of the cross-region copies actually applied."""
+        return self.copy_retention_days if self.copy_retention_days is not None else self.retention_days
 
     @field_validator("vault_name")
     @classmethod
@@ -92,7 +115,7 @@ class DatabaseBackupPlanArgs(BaseModel):
     @field_validator("copy_destination_vault_arn")
     @classmethod
     def _destination(cls, v: Any) -> Any:
-        if isinstance(v, pulumi.Output):
+        if v is None or isinstance(v, pulumi.Output):
             return v
         if not isinstance(v, str) or not _BACKUP_VAULT_ARN.match(v):
             raise ValueError(
@@ -118,8 +141,8 @@ class DatabaseBackupPlanArgs(BaseModel):
 
     @field_validator("retention_days", "copy_retention_days")
     @classmethod
-    def _retention(cls, v: int, info) -> int:
-        if not 1 <= v <= MAX_RETENTION_DAYS:
+    def _retention(cls, v: Optional[int], info) -> Optional[int]:
+        if v is not None and not 1 <= v <= MAX_RETENTION_DAYS:
             raise ValueError(f"{info.field_name}: {v} is outside 1..{MAX_RETENTION_DAYS}")
         return v
 
@@ -173,7 +196,10 @@ class DatabaseBackupPlan(pulumi.ComponentResource):
         partition = aws.get_partition_output(opts=invoke).partition
         # The copy must leave this region (the provider's). A literal ARN is checked at once; an
         # Output when it resolves, which still fails the preview/up before anything is created.
-        if isinstance(args.copy_destination_vault_arn, pulumi.Output):
+        destination: Any = None
+        if args.copy_destination_vault_arn is None:
+            pass  # single-region stack: no copy
+        elif isinstance(args.copy_destination_vault_arn, pulumi.Output):
             destination = pulumi.Output.all(
                 aws.get_region_output(opts=invoke).region, args.copy_destination_vault_arn
             ).apply(lambda a: _check_destination_region(a[0], a[1]))
@@ -203,7 +229,7 @@ class DatabaseBackupPlan(pulumi.ComponentResource):
             name=plan_name_for(name),
             rules=[
                 aws.backup.PlanRuleArgs(
-                    rule_name="scheduled-with-cross-region-copy",
+                    rule_name="scheduled-with-cross-region-copy" if destination is not None else "scheduled",
                     target_vault_name=args.vault_name,
                     schedule=args.schedule,
                     start_window=START_WINDOW_MINUTES,
@@ -212,9 +238,11 @@ class DatabaseBackupPlan(pulumi.ComponentResource):
                     copy_actions=[
                         aws.backup.PlanRuleCopyActionArgs(
                             destination_vault_arn=destination,
-                            lifecycle=aws.backup.PlanRuleCopyActionLifecycleArgs(delete_after=args.copy_retention_days),
+                            lifecycle=aws.backup.PlanRuleCopyActionLifecycleArgs(delete_after=args.effective_copy_retention_days),
                         )
-                    ],
+                    ]
+                    if destination is not None
+                    else None,
                     recovery_point_tags=dict(tags),
                 )
             ],

@@ -58,6 +58,11 @@ SYSTEM_ROOT_VOLUME_GIB = 50
 # Add-ons EKS must run before nodes can become Ready (networking, service routing, pod credentials);
 # bootstrap_self_managed_addons=False, so these managed add-ons are the only copies.
 ADDONS_BEFORE_NODES = ("vpc-cni", "kube-proxy", "eks-pod-identity-agent")
+# Add-on configuration (JSON `configurationValues`): the VPC CNI's network policy agent enforces the
+# Kubernetes NetworkPolicies the inference services ship (default deny ingress); without it they
+# would be accepted and silently ignored (needs VPC CNI >= 1.14, which every supported EKS version
+# defaults to).
+ADDON_CONFIGURATION = {"vpc-cni": {"enableNetworkPolicy": "true"}}
 # Add-ons whose pods need nodes: CoreDNS (a Deployment) and the node monitoring agent that feeds
 # node auto repair (GPU XID errors, NVLink, ...).
 ADDONS_AFTER_NODES = ("coredns", "eks-node-monitoring-agent")
@@ -547,6 +552,9 @@ class EksCluster(pulumi.ComponentResource):
                 child_name,
                 cluster_name=cluster.name,
                 addon_name=addon_name,
+                configuration_values=(
+                    json.dumps(ADDON_CONFIGURATION[addon_name]) if addon_name in ADDON_CONFIGURATION else None
+                ),
                 # EKS picks the add-on version that is the default for the cluster's Kubernetes version.
                 # The stack is the source of truth: EKS defaults win over manual edits, on create and update.
                 resolve_conflicts_on_create="OVERWRITE",

@@ -16,6 +16,7 @@ Children (component named ``n``):
     ``n-https``             listener 443, forwards to ``n-tg``
     ``n-http``              listener 80, redirect to HTTPS only
     ``n-regional-a`` (and ``n-regional-aaaa`` when dualstack)  alias records for regional_domain_name
+    ``n-waf``               aws.wafv2.WebAclAssociation with ``web_acl_arn`` (when given)
 
 The certificate's validation records use ``allow_overwrite``: ACM asks for the same CNAME for the
 same domain name in every region of an account, so the load balancers of a workload in two regions
@@ -96,6 +97,8 @@ HSTS_HEADER = "max-age=31536000"
 LOAD_BALANCING_ALGORITHM = "least_outstanding_requests"
 
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+# A web ACL an ALB can use is REGIONAL scope: arn:<partition>:wafv2:<region>:<account>:regional/webacl/<name>/<id>.
+_REGIONAL_WEB_ACL_ARN = re.compile(r"^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional/webacl/[A-Za-z0-9_-]+/[A-Za-z0-9-]+$")
 _LOG_PREFIX = re.compile(r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$")
 
 
@@ -163,6 +166,11 @@ class LoadBalancerArgs(BaseModel):
         default="ipv4",
         description="'ipv4' (default; the Network component's subnets are IPv4-only) or 'dualstack' (subnets need IPv6 "
         "CIDRs; adds IPv6 ingress rules and an AAAA record for the regional name).",
+    )
+    web_acl_arn: Any = Field(
+        default=None,
+        description="pulumi.Input[str]: ARN of a regional AWS WAF web ACL (e.g. WebAcl(...).arn) the load balancer is "
+        "associated with (child n-waf). Default None: no WAF; the composer always passes the region's WebAcl.",
     )
     tags: dict[str, str] = Field(default_factory=dict, description="Tags merged onto every taggable child.")
 
@@ -234,6 +242,18 @@ class LoadBalancerArgs(BaseModel):
     def _threshold(cls, v: int, info) -> int:
         if not 2 <= v <= 10:
             raise ValueError(f"{info.field_name}: {v} is outside the ALB range 2..10 consecutive checks")
+        return v
+
+    @field_validator("web_acl_arn")
+    @classmethod
+    def _web_acl(cls, v: Any) -> Any:
+        if v is None or isinstance(v, pulumi.Output):
+            return v
+        if not isinstance(v, str) or not _REGIONAL_WEB_ACL_ARN.match(v):
+            raise ValueError(
+                f"web_acl_arn: {v!r} is not a regional WAF web ACL ARN; pass WebAcl(...).arn, e.g. "
+                "'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/name/id' (CLOUDFRONT-scoped ACLs cannot protect an ALB)"
+            )
         return v
 
     @field_validator("access_logs_prefix")
@@ -451,6 +471,10 @@ class LoadBalancer(pulumi.ComponentResource):
             tags=merge_tags(tags, f"{name}-http"),
             opts=child,
         )
+
+        # --- AWS WAF in front of the internet-facing load balancer ---------------------------------
+        if args.web_acl_arn is not None:
+            aws.wafv2.WebAclAssociation(f"{name}-waf", resource_arn=alb.arn, web_acl_arn=args.web_acl_arn, opts=child)
 
         # --- regional name -> this load balancer (alias records: no TTL, Route 53 follows the ALB) --
         if args.regional_domain_name:

@@ -2,10 +2,12 @@
 region so every resource knows where it lives.
 
 Order of construction, per stack:
-1. per region, the shared platform (key, network, EKS cluster, access-log bucket, alarm topic);
+1. per region, the shared platform (key, network, EKS cluster, access-log bucket - wherever a
+   vault or load balancer is -, WAF web ACL where load balancers are, alarm topic);
 2. per workload: the Aurora global cluster when the strategy keeps a database replica, the
    workload in each region (primary first, so the secondary cluster can follow the primary), then
-   the cross-region links: vault replication, AWS Backup copies (backup-restore), DNS failover.
+   the cross-region links: vault replication, AWS Backup plans of every Aurora cluster with copies
+   to the other region, DNS failover.
 """
 
 from __future__ import annotations
@@ -120,7 +122,10 @@ def _platform(env: str, region: RegionPlan, footprint: Footprint, provider: aws.
             nat_gateways="per-zone" if region.nat_per_zone else "single",
             network=region.runs_platform,
             cluster=region.runs_platform,
-            access_logs=serves,
+            # Every workload keeps a vault in every region it is placed in: their S3 server access
+            # logs, and the load balancers' access logs, go to the region's access-log bucket.
+            access_logs=serves or bool(here),
+            load_balancers=serves,
             tags={"blueprint:region-role": region.role.value},
         ),
         pulumi.ResourceOptions(providers=[provider]),
@@ -193,7 +198,8 @@ def _workload(
                     database_secret_replica_region=second.region if second is not None and global_db is not None else None,
                     database_secret_replica_kms_key_arn=platforms[second.region].key.arn if second is not None and global_db is not None else None,
                     deletion_protection=is_production(env),
-                    recovery_vault=strategy is Strategy.BACKUP_RESTORE and second is not None,
+                    # Every database is in an AWS Backup plan, into a locked vault in its region.
+                    recovery_vault=workload.database is not None,
                     tags=_tags(placement),
                 ),
                 pulumi.ResourceOptions(providers=[providers[placement.region]]),
@@ -215,22 +221,42 @@ def _workload(
             ),
             pulumi.ResourceOptions(providers=[providers[first.region]], depends_on=[source.vault.versioning, destination.vault.versioning]),
         )
-    primary_db = built[0]
-    if strategy is Strategy.BACKUP_RESTORE and primary_db.database is not None and primary_db.recovery_vault is not None and second is not None:
-        copy_to = built[1].recovery_vault
-        DatabaseBackupPlan(
-            f"{workload.name}-db-backup",
-            DatabaseBackupPlanArgs(
-                vault_name=primary_db.recovery_vault.name,
-                copy_destination_vault_arn=copy_to.arn,
-                resource_arns=[primary_db.database.arn],
-                retention_days=first.vault.retention_days,
-                copy_retention_days=first.vault.retention_days,
-                tags=_tags(first),
-            ),
-            pulumi.ResourceOptions(providers=[providers[first.region]]),
-        )
+    _database_backups(workload.name, placements, built, providers)
     return built
+
+
+def _database_backups(
+    name: str, placements: list[WorkloadPlacement], built: list[WorkloadRegion], providers: dict[str, aws.Provider]
+) -> list[DatabaseBackupPlan]:
+    """An AWS Backup plan for every Aurora cluster of the workload, in the cluster's region, each
+    backup copied to the other region's locked vault when there is one.
+
+    The primary's plan (``<workload>-db-backup``) is the backup-restore tier's only cross-region
+    copy of the database; for the stronger strategies it guards against logical corruption, which
+    the global database replicates within a second. The global secondary's own plan
+    (``<workload>-standby-db-backup``, copying back to the primary region) keeps backups running
+    after a failover promotes it, without a runbook step.
+    """
+    plans: list[DatabaseBackupPlan] = []
+    for index, (placement, region) in enumerate(zip(placements, built)):
+        if region.database is None or region.recovery_vault is None:
+            continue
+        others = [b for i, b in enumerate(built) if i != index and b.recovery_vault is not None]
+        copy_to = others[0].recovery_vault if others else None
+        plans.append(
+            DatabaseBackupPlan(
+                f"{name}-db-backup" if index == 0 else f"{name}-standby-db-backup",
+                DatabaseBackupPlanArgs(
+                    vault_name=region.recovery_vault.name,
+                    copy_destination_vault_arn=copy_to.arn if copy_to is not None else None,
+                    resource_arns=[region.database.arn],
+                    retention_days=placement.vault.retention_days,
+                    tags=_tags(placement),
+                ),
+                pulumi.ResourceOptions(providers=[providers[placement.region]]),
+            )
+        )
+    return plans
 
 
 def _dns(

@@ -1,8 +1,11 @@
 """The shared platform of one region: its customer-managed key, network, EKS cluster, the bucket
-for load-balancer access logs and the alarm topic.
+for access logs (load balancers' and vaults'), the WAF web ACL of its load balancers and the alarm
+topic.
 
 Every workload of the stack in this region uses them. A region that only receives backup copies
-gets the key alone. Where a cluster runs: its Kubernetes provider (``kubernetes``, built from the
+gets the key and the access-log bucket (its vaults' S3 server access logs). Where load balancers
+run (``load_balancers``): the ``WebAcl`` (child ``<name>-waf``) every load balancer of the region
+is associated with. Where a cluster runs: its Kubernetes provider (``kubernetes``, built from the
 cluster's kubeconfig), ``GpuEnablement`` (NVIDIA device plugin + ``blueprint-serving``
 PriorityClass) and, where load balancers run, the ``LoadBalancerController``.
 """
@@ -20,6 +23,7 @@ from components.aws.eks_cluster import EksCluster, EksClusterArgs
 from components.aws.kms_key import KmsKey, KmsKeyArgs
 from components.aws.load_balancer_controller import LoadBalancerController, LoadBalancerControllerArgs
 from components.aws.network import Network, NetworkArgs
+from components.aws.web_acl import WebAcl, WebAclArgs
 from components.k8s.gpu_enablement import GpuEnablement, GpuEnablementArgs
 from components.k8s.provider import cluster_provider
 
@@ -40,22 +44,36 @@ class RegionalPlatformArgs(BaseModel):
     cluster_admin_arns: tuple[str, ...] = Field(default=(), description="IAM roles/users granted cluster-admin access entries.")
     # Secure default: the Kubernetes API is private; a public endpoint only by explicit CIDRs.
     public_api_cidrs: tuple[str, ...] = Field(default=(), description="CIDRs allowed to reach a public API endpoint (empty: private only).")
-    access_logs: bool = Field(default=False, description="Create the access-log bucket (True where load balancers run).")
+    access_logs: bool = Field(
+        default=False,
+        description="Create the region's access-log bucket: ALB access logs and the vaults' S3 server access logs "
+        "(the composer sets it wherever a load balancer or a backup vault is).",
+    )
+    load_balancers: bool = Field(
+        default=False,
+        description="Internet-facing load balancers run in this region: needs network and access_logs; turns on the "
+        "WebAcl and the Load Balancer Controller by default.",
+    )
+    # Secure default: wherever load balancers run, a WAF web ACL protects them (components.aws.web_acl).
+    web_acl: Optional[bool] = Field(
+        default=None, description="Create the region's WAF WebAcl for its load balancers; default: where load_balancers.")
     # Monitoring default: every region that runs something gets an encrypted alarm topic.
     alarm_topic: bool = Field(default=True, description="Create the region's encrypted SNS alarm topic.")
     # In-cluster layer: every cluster gets a Kubernetes provider, the NVIDIA device plugin and the
     # serving PriorityClass; the load-balancer controller only where load balancers run (it binds
     # pods to their target groups).
     load_balancer_controller: Optional[bool] = Field(
-        default=None, description="Install the AWS Load Balancer Controller; default: where access_logs (load balancers) are.")
+        default=None, description="Install the AWS Load Balancer Controller; default: where load_balancers.")
     tags: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _cluster_needs_network(self) -> "RegionalPlatformArgs":
         if self.cluster and not self.network:
             raise ValueError("cluster: an EKS cluster needs the region's network; set network=True or cluster=False")
-        if self.access_logs and not self.network:
-            raise ValueError("access_logs: load balancers need the region's network; set network=True or access_logs=False")
+        if self.load_balancers and not self.network:
+            raise ValueError("load_balancers: load balancers need the region's network; set network=True or load_balancers=False")
+        if self.load_balancers and not self.access_logs:
+            raise ValueError("load_balancers: load balancers write access logs; set access_logs=True or load_balancers=False")
         return self
 
 
@@ -67,6 +85,7 @@ class RegionalPlatform(pulumi.ComponentResource):
     cluster: Optional[EksCluster]
     access_logs: Optional[AccessLogBucket]
     alarm_topic: Optional[AlarmTopic]
+    web_acl: Optional[WebAcl]
     kubernetes: Optional[Any]  # kubernetes.Provider of the cluster
     gpu_enablement: Optional[GpuEnablement]
     lb_controller: Optional[LoadBalancerController]
@@ -83,7 +102,7 @@ class RegionalPlatform(pulumi.ComponentResource):
             ),
             child,
         )
-        self.network = self.cluster = self.access_logs = self.alarm_topic = None
+        self.network = self.cluster = self.access_logs = self.alarm_topic = self.web_acl = None
         self.kubernetes = self.gpu_enablement = self.lb_controller = None
         if args.network:
             self.network = Network(
@@ -116,7 +135,7 @@ class RegionalPlatform(pulumi.ComponentResource):
             self.kubernetes = cluster_provider(f"{name}-k8s", self.cluster.kubeconfig, child)
             in_cluster = pulumi.ResourceOptions(parent=self, providers=[self.kubernetes])
             self.gpu_enablement = GpuEnablement(f"{name}-gpu-enablement", GpuEnablementArgs(), in_cluster)
-            wants_controller = args.access_logs if args.load_balancer_controller is None else args.load_balancer_controller
+            wants_controller = args.load_balancers if args.load_balancer_controller is None else args.load_balancer_controller
             if wants_controller and self.network is not None:
                 self.lb_controller = LoadBalancerController(
                     f"{name}-lb-controller",
@@ -130,6 +149,8 @@ class RegionalPlatform(pulumi.ComponentResource):
                 )
         if args.access_logs:
             self.access_logs = AccessLogBucket(f"{name}-access-logs", AccessLogBucketArgs(tags=args.tags), child)
+        if args.load_balancers if args.web_acl is None else args.web_acl:
+            self.web_acl = WebAcl(f"{name}-waf", WebAclArgs(kms_key_arn=self.key.arn, tags=args.tags), child)
         if args.alarm_topic:
             self.alarm_topic = AlarmTopic(f"{name}-alarms", AlarmTopicArgs(kms_key_arn=self.key.arn, tags=args.tags), child)
 
@@ -138,6 +159,8 @@ class RegionalPlatform(pulumi.ComponentResource):
             outputs["vpc_id"] = self.network.vpc_id
         if self.cluster is not None:
             outputs["cluster_name"] = self.cluster.cluster_name
+        if self.web_acl is not None:
+            outputs["web_acl_arn"] = self.web_acl.arn
         if self.alarm_topic is not None:
             outputs["alarm_topic_arn"] = self.alarm_topic.arn
         self.register_outputs(outputs)

@@ -5,8 +5,9 @@
   GPU node groups (minimums scaled by the region's role), the load balancer of a served workload,
   and its Aurora cluster (primary writer + readers; or the global secondary: readers for
   active-active and warm standby, headless for pilot light);
-- backup-restore workloads with a database and a second region: a locked AWS Backup vault in
-  both regions (recovery points are copied across);
+- workloads with a database: a locked AWS Backup vault (``recovery_vault``) in every region where
+  the composer asks for one - every region of such a workload (recovery points of each region's
+  cluster are kept there and copied across; ``components.aws.platform``);
 - served workloads where they run: the ``InferenceService`` in the region's cluster (replicas by the
   region's role: ``components.k8s.inference_service.replicas_for``), bound to the load balancer's
   target group; queued workloads in each serving region: a ``WorkQueue``;
@@ -70,8 +71,9 @@ class WorkloadRegionArgs(BaseModel):
     database_secret_replica_region: Optional[str] = Field(default=None, description="Second region the global primary's master secret is replicated to.")
     database_secret_replica_kms_key_arn: Any = Field(default=None, description="That region's customer-managed key.")
     database_depends_on: list[Any] = Field(default_factory=list, description="Resources the database must follow (the primary cluster, for a secondary).")
-    # Backup-restore databases copy AWS Backup recovery points to the second region: the composer
-    # asks for a locked recovery-point vault in both regions when there is a second one.
+    # Every database is in an AWS Backup plan (protection against logical corruption, which a global
+    # database replicates at once): the composer asks for a locked recovery-point vault in every
+    # region of a workload with a database.
     recovery_vault: bool = Field(default=False, description="Create a locked AWS Backup vault for the database's recovery points.")
     # Secure default: load balancers refuse deletion unless the environment is explicitly non-production.
     deletion_protection: bool = Field(default=True, description="Load balancer deletion protection.")
@@ -101,6 +103,8 @@ class WorkloadRegion(pulumi.ComponentResource):
                 kms_key_arn=platform.key.arn,
                 lock_mode=placement.vault.lock_mode.value,
                 retention_days=placement.vault.retention_days,
+                # S3 server access logs of the vault into the region's access-log bucket (SSE-S3).
+                access_log_bucket=platform.access_logs.bucket if platform.access_logs is not None else None,
                 tags=args.tags,
             ),
             child,
@@ -162,6 +166,7 @@ class WorkloadRegion(pulumi.ComponentResource):
                     deletion_protection=args.deletion_protection,
                     access_logs_bucket=platform.access_logs.bucket,
                     access_logs_prefix=workload.name,
+                    web_acl_arn=platform.web_acl.arn if platform.web_acl is not None else None,
                     tags=args.tags,
                 ),
                 child,
@@ -277,6 +282,8 @@ class WorkloadRegion(pulumi.ComponentResource):
                 target_group_arn=lb.target_group_arn if lb is not None else None,
                 load_balancer_security_group_id=lb.security_group_id if lb is not None else None,
                 binding_depends_on=[controller.release] if controller is not None else [],
+                # Only the VPC reaches the pods: the ALB (IP targets) and the nodes' kubelet probes.
+                ingress_cidrs=[network.cidr_block],
                 labels={"blueprint-tier": workload.tier.value},
             ),
             pulumi.ResourceOptions(parent=self, providers=[platform.kubernetes]),

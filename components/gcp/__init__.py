@@ -23,3 +23,8 @@ __all__ += [
     "GlobalLoadBalancer", "GlobalLoadBalancerArgs", "NegBackend", "PrivateServiceAccess", "PrivateServiceAccessArgs",
     "GkeNegOwner", "ZonalNegs", "ZonalNegsArgs", "neg_annotation",
 ]
+
+# Data Access audit logs (Cloud Audit Logs) for the data services (storage, Cloud SQL).
+from components.gcp.data_access_audit_logs import DataAccessAuditLogs, DataAccessAuditLogsArgs  # noqa: E402
+
+__all__ += ["DataAccessAuditLogs", "DataAccessAuditLogsArgs"]

@@ -1,7 +1,9 @@
 """CloudSqlDatabase: one Cloud SQL instance (PostgreSQL or MySQL), a primary or a cross-region replica.
 
-Private IP only (no public IPv4, the VPC's private-services-access peering), TLS required
-(``ssl_mode`` ENCRYPTED_ONLY, or client certificates), CMEK disk encryption with a key in the
+Private IP only (no public IPv4, the VPC's private-services-access peering), TLS with client
+certificates required (``ssl_mode`` TRUSTED_CLIENT_CERTIFICATE_REQUIRED: clients connect through the
+Cloud SQL Auth Proxy or a Cloud SQL Language Connector, which present short-lived certificates issued
+against the caller's IAM identity; ENCRYPTED_ONLY on request), CMEK disk encryption with a key in the
 instance's own region, IAM database authentication, Query Insights without client addresses,
 deletion protection at both levels (provider ``deletion_protection`` and the API's
 ``settings.deletion_protection_enabled``, which also stops the console and gcloud), retained on
@@ -93,10 +95,17 @@ class CloudSqlDatabaseArgs(BaseModel):
     backup_start_time: str = Field(default="02:00", description="UTC start of the daily backup window, HH:MM. Default 02:00.")
     maintenance_day: int = Field(default=7, description="Maintenance window day, 1 (Monday)..7 (Sunday). Default 7.")
     maintenance_hour: int = Field(default=3, description="Maintenance window hour UTC, 0..23. Default 3.")
+    # Decision: client certificates by default. The Cloud SQL Auth Proxy and the Language Connectors
+    # (Java, Python, Go, Node.js) create an ephemeral client certificate for the caller's IAM identity
+    # (Cloud SQL "Cloud SQL Language Connectors"), so IAM-authenticated workloads keep working, and the
+    # Admin API documents that PostgreSQL IAM database authentication under this mode must use them
+    # (IpConfiguration.SslMode TRUSTED_CLIENT_CERTIFICATE_REQUIRED). A bare libpq/JDBC client with only
+    # a password is refused: possession of a password alone never reaches the database.
     ssl_mode: Literal["ENCRYPTED_ONLY", "TRUSTED_CLIENT_CERTIFICATE_REQUIRED"] = Field(
-        default="ENCRYPTED_ONLY",
-        description="TLS enforcement. Default ENCRYPTED_ONLY: every connection encrypted (Cloud SQL connectors and TLS clients); "
-        "TRUSTED_CLIENT_CERTIFICATE_REQUIRED also demands client certificates. Unencrypted connections are never allowed.",
+        default="TRUSTED_CLIENT_CERTIFICATE_REQUIRED",
+        description="TLS enforcement. Default TRUSTED_CLIENT_CERTIFICATE_REQUIRED: every connection encrypted and presenting a "
+        "client certificate (Cloud SQL Auth Proxy / Language Connectors issue them per IAM identity); ENCRYPTED_ONLY accepts "
+        "any TLS client (e.g. drivers connecting directly with a password). Unencrypted connections are never allowed.",
     )
     disk_size_gb: int = Field(default=50, description="Initial SSD size (10..65536 GB); grows automatically (autoresize on). Default 50.")
     labels: dict[str, str] = Field(default_factory=dict, description="GCP labels (user_labels) of the instance.")

@@ -27,7 +27,7 @@ import hashlib
 import ipaddress
 import json
 import re
-from typing import Any, Literal
+from typing import Any, Literal, Optional
 
 import pulumi
 import pulumi_gcp as gcp
@@ -55,6 +55,7 @@ MONITORING_COMPONENTS = ("SYSTEM_COMPONENTS", "APISERVER", "SCHEDULER", "CONTROL
 NODE_IMAGE_TYPE = "COS_CONTAINERD"
 SYSTEM_DISK_TYPE = "pd-balanced"
 _MACHINE_TYPE = re.compile(r"^[a-z][a-z0-9]*-[a-z0-9-]+$")
+_RBAC_GROUP = re.compile(r"^gke-security-groups@[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
 
 
 def node_security_config(service_account_email: Any, kms_key_id: Any, labels: dict[str, str]) -> dict[str, Any]:
@@ -148,11 +149,29 @@ class GkeClusterArgs(BaseModel):
     system_max_nodes_per_zone: int = Field(default=3, description="System pool maximum per zone; default 3.")
     system_disk_size_gb: int = Field(default=100, description="System node boot disk GB (pd-balanced, CMEK), "
                                      "20..65536; default 100.")
-    # Off by default: enforcement needs the Binary Authorization API and a project policy first.
+    # On by default (checkov CKV_GCP_66): every pod admission is checked against the project's singleton
+    # Binary Authorization policy. Until the organisation tightens it, that policy is Google's default,
+    # which allows all images (Binary Authorization docs, "default policy"), so enabling it never blocks a
+    # rollout by itself; it makes attestation-based enforcement a policy change rather than a cluster
+    # change. Needs binaryauthorization.googleapis.com enabled in the project (docs/components.md).
     binary_authorization: bool = Field(
-        default=False,
-        description="Enforce the project's Binary Authorization policy (PROJECT_SINGLETON_POLICY_ENFORCE). Default "
-        "False: needs binaryauthorization.googleapis.com enabled and a policy.",
+        default=True,
+        description="Enforce the project's Binary Authorization policy (PROJECT_SINGLETON_POLICY_ENFORCE). Default True "
+        "(the project's default policy allows all images until tightened); needs binaryauthorization.googleapis.com.",
+    )
+    # On by default (checkov CKV_GCP_61): pod-to-pod traffic on the same node goes through the VPC, so the
+    # subnet's flow logs and firewall rules see it too (GKE "Setting up intranode visibility"); with
+    # Dataplane V2 the redirect is done in eBPF.
+    intranode_visibility: bool = Field(
+        default=True,
+        description="enable_intranode_visibility: same-node pod traffic is visible to VPC flow logs and firewall rules. "
+        "Default True.",
+    )
+    rbac_security_group: Optional[str] = Field(
+        default=None,
+        description="Google Groups for RBAC (authenticator_groups_config): the organisation's "
+        "'gke-security-groups@<domain>' group whose nested groups RoleBindings may name. Default None: the group is "
+        "organisation-specific (Google Workspace / Cloud Identity), so RBAC subjects are IAM users and service accounts.",
     )
     deletion_protection: bool = Field(default=True, description="Refuse cluster deletion (GKE deletion_protection). "
                                       "Default True.")
@@ -220,6 +239,15 @@ class GkeClusterArgs(BaseModel):
     @classmethod
     def _kms(cls, v: Any) -> Any:
         return check_kms_key_id("kms_key_id", v)
+
+    @field_validator("rbac_security_group")
+    @classmethod
+    def _rbac_group(cls, v: Optional[str]) -> Optional[str]:
+        # GKE accepts only the group named exactly gke-security-groups@<your domain> (GKE "Google Groups for RBAC").
+        if v is not None and not _RBAC_GROUP.match(v):
+            raise ValueError(f"rbac_security_group: {v!r} is not a Google Groups for RBAC group; GKE requires the group "
+                             "'gke-security-groups@<your domain>', e.g. 'gke-security-groups@example.com'")
+        return v
 
     @field_validator("labels")
     @classmethod
@@ -330,6 +358,12 @@ class GkeCluster(pulumi.ComponentResource):
             ),
             binary_authorization=gcp.container.ClusterBinaryAuthorizationArgs(
                 evaluation_mode="PROJECT_SINGLETON_POLICY_ENFORCE" if args.binary_authorization else "DISABLED"
+            ),
+            enable_intranode_visibility=args.intranode_visibility,
+            authenticator_groups_config=(
+                gcp.container.ClusterAuthenticatorGroupsConfigArgs(security_group=args.rbac_security_group)
+                if args.rbac_security_group
+                else None
             ),
             deletion_protection=args.deletion_protection,
             resource_labels=labels,

@@ -18,6 +18,7 @@ import pulumi_gcp as gcp
 from blueprint.catalogs.tiers import SecondRegionRole, Strategy, probe_spec
 from blueprint.footprint import Footprint, RegionRole, WorkloadPlacement
 from components.gcp.backup_bucket import BackupBucket, BackupBucketArgs, dual_region_location
+from components.gcp.data_access_audit_logs import DataAccessAuditLogs, DataAccessAuditLogsArgs
 from components.gcp.kms_key import KmsKey, KmsKeyArgs, service_agents
 from components.gcp.load_balancer import GlobalLoadBalancer, GlobalLoadBalancerArgs, NegBackend
 from components.gcp.network import Network, NetworkArgs
@@ -51,6 +52,10 @@ def build_gcp(footprint: Footprint) -> dict[str, Any]:
     # The Cloud SQL service agent exists only once asked for; create it so the key grants can name it.
     sql_agent = gcp.projects.ServiceIdentity(f"{env}-cloudsql-agent", project=project, service="sqladmin.googleapis.com", opts=on_primary)
     key_users = (agents["gke"], agents["compute"], sql_agent.email, agents["gcs"], agents["pubsub"])
+
+    # Data Access audit logs for Cloud Storage and Cloud SQL: who read or wrote the vaults and the
+    # databases (pgAudit's entries land here too).
+    DataAccessAuditLogs(f"{env}-audit-logs", DataAccessAuditLogsArgs(project=project), on_primary)
 
     served = any(w.service is not None for w in config.workloads)
     network = Network(f"{env}-vpc", NetworkArgs(name=f"{env}-vpc"[:43], health_check_ports=tuple(sorted({w.service.port for w in config.workloads if w.service})) or (8080,)), on_primary)

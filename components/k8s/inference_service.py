@@ -6,6 +6,10 @@ Children (component named ``n``; Kubernetes names are the workload's name in its
     ``n-service-account``  v1 ServiceAccount (no token automount)
     ``n-deployment``       apps/v1 Deployment (GPU limits and toleration, node affinity to the workload's
                            pools, zone spread, probes, hardened security context, preStop draining)
+    ``n-default-deny``     networking.k8s.io/v1 NetworkPolicy ``default-deny-ingress``: no ingress to any pod
+                           of the namespace unless another policy allows it
+    ``n-network-policy``   networking.k8s.io/v1 NetworkPolicy ``<workload>-ingress``: the inference pods accept
+                           TCP on the service port from ``ingress_cidrs`` only (the load balancer's sources)
     ``n-service``          v1 Service (ClusterIP; GKE standalone NEG annotation with ``gke-neg``)
     ``n-pdb``              policy/v1 PodDisruptionBudget (by tier)
     ``n-hpa``              autoscaling/v2 HorizontalPodAutoscaler (only when ``replicas`` > 0)
@@ -13,6 +17,17 @@ Children (component named ``n``; Kubernetes names are the workload's name in its
                            the AWS Load Balancer Controller registers the pods' IPs in the ALB target group
 
 Every object carries the ``blueprint-workload`` label (the planner attributes it to the workload).
+
+Network policy: ingress is denied by default in the workload's namespace; the inference pods take
+connections on their port only from ``ingress_cidrs``. The AWS ALB targets pod IPs from its own
+addresses in the VPC (pass the VPC CIDR); GKE's global external Application Load Balancer reaches
+NEG endpoints from Google's health-check / GFE ranges (``GOOGLE_LB_SOURCE_RANGES``, always added
+with ``gke-neg``). Kubelet probes come from the node's address, inside the VPC CIDR and the
+private ranges (and NetworkPolicy implementations let a node reach its own pods anyway). Egress stays open on purpose: the pods reach DNS, their
+database, queue and model store, and cloud API endpoints have no stable CIDRs; the network layer
+(security groups, firewall rules, NAT) bounds it. EKS enforces NetworkPolicy only with the vpc-cni
+add-on's network policy agent on (``configurationValues: {"enableNetworkPolicy": "true"}``); GKE
+Dataplane V2 always enforces it.
 
 Replicas by region role (``replicas_for``): serving regions run ``replicas_per_zone x zones``; a
 warm standby one per zone (at most the serving count) so it answers at once on failover, then
@@ -25,6 +40,7 @@ Deployment says 0.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 from typing import Any, Literal, Optional
@@ -69,6 +85,14 @@ NON_ROOT_UID = 65532
 # turns true only once the ALB target group sees them healthy (zero-downtime rollouts).
 AWS_READINESS_GATE_LABEL = "elbv2.k8s.aws/pod-readiness-gate-inject"
 GKE_NEG_ANNOTATION = "cloud.google.com/neg"
+# Default sources allowed to the service port: the private (RFC 1918) ranges, which hold any VPC's
+# load balancer and nodes and nothing on the internet. Composers pass the narrower VPC CIDR.
+PRIVATE_NETWORK_CIDRS = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
+# Google Cloud load balancer health checks and GFE proxies of the global external Application Load
+# Balancer with zonal NEG (GCE_VM_IP_PORT) backends (Cloud Load Balancing "Firewall rules": the GFE
+# proxy ranges are the health-check ranges for zonal NEGs). Added whenever the binding is gke-neg.
+GOOGLE_LB_SOURCE_RANGES = ("35.191.0.0/16", "130.211.0.0/22")
+DEFAULT_DENY_POLICY = "default-deny-ingress"
 TARGET_GROUP_ARN = re.compile(r"^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup/[\w-]+/[0-9a-f]+$")
 
 
@@ -112,6 +136,11 @@ class InferenceServiceArgs(BaseModel):
         default="none", description="How the region's load balancer reaches the pods: AWS TargetGroupBinding, GKE standalone NEG, or none.")
     target_group_arn: Any = Field(default=None, description="ALB target group (IP targets) for aws-target-group.")
     load_balancer_security_group_id: Any = Field(default=None, description="ALB security group the controller lets in on the pod port (aws-target-group).")
+    ingress_cidrs: Optional[list[Any]] = Field(
+        default=None,
+        description="Source CIDRs (str or Output) allowed to the pods' port: the load balancer's and probes' sources. "
+                    "Default None: the RFC 1918 ranges (PRIVATE_NETWORK_CIDRS); pass the VPC CIDR to narrow it. With "
+                    "gke-neg, Google's LB ranges (GOOGLE_LB_SOURCE_RANGES) are always added. Never 0.0.0.0/0.")
     neg_name: Optional[str] = Field(default=None, description="Standalone NEG name for gke-neg; default <workload>-neg.")
     binding_depends_on: list[Any] = Field(default_factory=list, description="What the binding waits for (the load-balancer controller that installs its CRD).")
     # Model loading can take minutes: the startup probe allows this long before liveness applies.
@@ -136,6 +165,24 @@ class InferenceServiceArgs(BaseModel):
             check_dns_label("namespace", v)
             if v.startswith("kube-") or v == "default":
                 raise ValueError(f"namespace: {v!r} is a system namespace; give the workload its own (default: the workload name)")
+        return v
+
+    @field_validator("ingress_cidrs")
+    @classmethod
+    def _cidrs(cls, v: Optional[list[Any]]) -> Optional[list[Any]]:
+        if v is None:
+            return v
+        if not v:
+            raise ValueError("ingress_cidrs: [] would shut the load balancer out; pass its source CIDRs (the VPC CIDR) or leave it unset")
+        for cidr in v:
+            if not isinstance(cidr, str):
+                continue  # an Output (e.g. the VPC's cidr_block), known at deployment
+            try:
+                net = ipaddress.ip_network(cidr, strict=True)
+            except ValueError as e:
+                raise ValueError(f"ingress_cidrs: {cidr!r} is not a network CIDR ({e}); use e.g. 10.0.0.0/16") from None
+            if net.prefixlen == 0:
+                raise ValueError(f"ingress_cidrs: {cidr!r} allows every address; pass the load balancer's source CIDRs (the VPC CIDR)")
         return v
 
     @field_validator("image")
@@ -319,6 +366,28 @@ class InferenceService(pulumi.ComponentResource):
             # Server-side apply: the HPA owns spec.replicas; Pulumi does not wait for pods that
             # cannot start before GPU nodes exist (pilot light, first deploy).
             opts=pulumi.ResourceOptions(parent=self, custom_timeouts=pulumi.CustomTimeouts(create="30m", update="30m")),
+        )
+
+        # Ingress: deny by default in the namespace, then the service port from the LB's sources only.
+        k8s.networking.v1.NetworkPolicy(
+            f"{name}-default-deny",
+            metadata={"name": DEFAULT_DENY_POLICY, "namespace": ns, "labels": labels},
+            spec={"podSelector": {}, "policyTypes": ["Ingress"], "ingress": []},
+            opts=child,
+        )
+        sources = list(args.ingress_cidrs) if args.ingress_cidrs is not None else list(PRIVATE_NETWORK_CIDRS)
+        if args.load_balancer_binding == "gke-neg":
+            sources += [r for r in GOOGLE_LB_SOURCE_RANGES if r not in sources]
+        k8s.networking.v1.NetworkPolicy(
+            f"{name}-network-policy",
+            metadata={"name": f"{wl}-ingress", "namespace": ns, "labels": labels},
+            spec={
+                "podSelector": {"matchLabels": selector},
+                "policyTypes": ["Ingress"],
+                "ingress": [{"from": [{"ipBlock": {"cidr": c}} for c in sources],
+                             "ports": [{"protocol": "TCP", "port": args.port}]}],
+            },
+            opts=child,
         )
 
         annotations: dict[str, str] = {}

@@ -128,7 +128,7 @@ def test_region_opened_after_august_2022_uses_the_service_principal_only():
     plan = _plan(region="eu-central-2")  # Zurich, November 2022: no ELB account exists there
     assert "eu-central-2" not in ELB_ACCOUNT_REGIONS
     statements = _statements(plan)
-    assert set(statements) == {"DenyInsecureTransport", "DenyTlsOlderThan12", "AllowElbLogDelivery"}
+    assert set(statements) == {"DenyInsecureTransport", "DenyTlsOlderThan12", "AllowElbLogDelivery", "AllowS3ServerAccessLogDelivery"}
     assert plan.named("logs-bucket").region == "eu-central-2"
 
 
@@ -175,3 +175,11 @@ def test_fails_reserved_tag_prefix():
 def test_fails_unknown_field():
     with pytest.raises(ValidationError, match="kms_key_arn"):
         AccessLogBucketArgs(kms_key_arn="arn:aws:kms:eu-central-1:123456789012:key/abc")
+
+
+def test_s3_server_access_logs_only_from_this_account_under_their_prefix():
+    statement = _statements(_plan())["AllowS3ServerAccessLogDelivery"]
+    assert statement["Principal"] == {"Service": "logging.s3.amazonaws.com"}
+    assert statement["Action"] == "s3:PutObject"
+    assert statement["Resource"].endswith("/s3-access-logs/*")
+    assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}

@@ -515,3 +515,10 @@ def test_fails_with_a_secret_replica_region_but_no_key():
             kms_key_arn="arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
             backup_retention_days=35, master_secret_replica_region="eu-south-2",
         )
+
+
+def test_postgres_logs_schema_changes_and_slow_queries(global_primary):
+    params = {p["name"]: p["value"] for p in global_primary[0].named("db-cluster-params").inputs["parameters"]}
+    # checkov CKV2_AWS_27: query logging; ddl (no row data) and statements slower than 1 s.
+    assert params["log_statement"] == "ddl"
+    assert params["log_min_duration_statement"] == "1000"

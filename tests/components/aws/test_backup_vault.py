@@ -211,3 +211,15 @@ def test_fails_abort_multipart_out_of_range(days):
 def test_fails_unknown_field():
     with pytest.raises(ValidationError, match="versioning"):
         _args(versioning=False)
+
+
+def test_no_server_access_logging_without_a_log_bucket(plan):
+    assert not plan.of_type("aws:s3/bucketLogging:BucketLogging")
+
+
+def test_server_access_logs_go_to_the_log_bucket_partitioned_by_event_time():
+    logged = _plan(access_log_bucket="prod-eu-central-1-access-logs-abc")
+    logging = logged.named("vault-access-logging").inputs
+    assert logging["targetBucket"] == "prod-eu-central-1-access-logs-abc"
+    assert logging["targetPrefix"] == "s3-access-logs/"
+    assert logging["targetObjectKeyFormat"] == {"partitionedPrefix": {"partitionDateSource": "EventTime"}}

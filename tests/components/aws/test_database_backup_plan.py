@@ -163,3 +163,20 @@ def test_fails_invalid_vault_name():
 def test_fails_unknown_field():
     with pytest.raises(ValidationError, match="enable_continuous_backup"):
         _args(enable_continuous_backup=True)
+
+
+def test_copy_is_optional_for_single_region_stacks():
+    single = _plan(copy_destination_vault_arn=None, copy_retention_days=None)
+    rule = single.named("db-backup-plan").inputs["rules"][0]
+    assert not rule.get("copyActions")
+    assert rule["ruleName"] == "scheduled"
+    assert rule["lifecycle"]["deleteAfter"] == 7
+
+
+def test_copy_retention_defaults_to_retention_days():
+    assert _args(copy_retention_days=None).effective_copy_retention_days == 7
+
+
+def test_fails_when_copy_retention_is_set_without_a_destination():
+    with pytest.raises(ValidationError, match="copy_retention_days"):
+        _args(copy_destination_vault_arn=None, copy_retention_days=14)

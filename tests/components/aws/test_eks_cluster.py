@@ -399,3 +399,12 @@ def test_fails_vpc_id_that_is_not_a_vpc():
 def test_fails_unknown_field():
     with pytest.raises(ValidationError, match="endpoint_public_access"):
         _args(endpoint_public_access=True)
+
+
+def test_vpc_cni_enforces_network_policies(plan):
+    import json
+
+    cni = next(r for r in plan.of_type("aws:eks/addon:Addon") if r.inputs["addonName"] == "vpc-cni")
+    assert json.loads(cni.inputs["configurationValues"]) == {"enableNetworkPolicy": "true"}
+    others = [r for r in plan.of_type("aws:eks/addon:Addon") if r.inputs["addonName"] != "vpc-cni"]
+    assert others and all("configurationValues" not in r.inputs for r in others)

@@ -379,3 +379,22 @@ def test_fails_idle_timeout_out_of_range():
 def test_fails_unknown_field():
     with pytest.raises(ValidationError, match="internal"):
         _args(internal=True)
+
+
+WEB_ACL = "arn:aws:wafv2:eu-central-1:123456789012:regional/webacl/prod-eu-central-1-waf/0d7e4b6c-1a2b-4c3d-8e9f-0123456789ab"
+
+
+def test_no_waf_association_without_a_web_acl(plan):
+    assert not plan.of_type("aws:wafv2/webAclAssociation:WebAclAssociation")
+
+
+def test_web_acl_is_associated_with_the_alb():
+    waf_plan = _plan(_args(web_acl_arn=WEB_ACL))
+    association = waf_plan.named("lb-waf")
+    assert association.inputs["webAclArn"] == WEB_ACL
+    assert association.inputs["resourceArn"].startswith("arn:aws:elasticloadbalancing:eu-central-1:")
+
+
+def test_fails_on_a_cloudfront_or_malformed_web_acl_arn():
+    with pytest.raises(ValidationError, match="web_acl_arn"):
+        _args(web_acl_arn="arn:aws:wafv2:us-east-1:123456789012:global/webacl/cdn/0d7e4b6c")

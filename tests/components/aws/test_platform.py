@@ -217,3 +217,39 @@ def test_queues_and_alarms_in_prod(prod):
     assert ("fraud-scoring", "AuroraGlobalDBReplicationLag") in alarms
     assert ("recommendations", "UnHealthyHostCount") in alarms and ("recommendations", "GroupInServiceInstances") in alarms
     assert ("batch-embeddings", "ApproximateAgeOfOldestMessage") in alarms
+
+
+# --- checkov-driven defaults: WAF, vault access logs, every cluster in a backup plan ---------
+
+
+def test_every_load_balancer_is_behind_its_regions_web_acl(prod, eu):
+    for plan in (prod, eu):
+        albs = plan.of_type("aws:lb/loadBalancer:LoadBalancer")
+        associations = plan.of_type("aws:wafv2/webAclAssociation:WebAclAssociation")
+        acls = {r.region: r for r in plan.of_type("aws:wafv2/webAcl:WebAcl")}
+        assert albs and len(associations) == len(albs)
+        assert {a.region for a in associations} == set(acls)
+        for association in associations:
+            assert association.inputs["webAclArn"].startswith(f"arn:aws:wafv2:{association.region}:")
+        assert len(plan.of_type("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration")) == len(acls)
+
+
+def test_every_vault_logs_s3_access_to_its_regions_log_bucket(prod, eu):
+    for plan in (prod, eu):
+        vaults = [b for b in plan.of_type("aws:s3/bucket:Bucket") if b.inputs.get("objectLockEnabled")]
+        logging = plan.of_type("aws:s3/bucketLogging:BucketLogging")
+        assert vaults and {(l.workload, l.region) for l in logging} == {(v.workload, v.region) for v in vaults}
+        log_buckets = {b.region for b in plan.of_type("aws:s3/bucket:Bucket") if "access-logs" in b.name}
+        assert {l.region for l in logging} <= log_buckets
+
+
+def test_every_aurora_cluster_is_in_a_backup_plan_copied_to_the_other_region(prod, eu):
+    for plan in (prod, eu):
+        clusters = plan.of_type("aws:rds/cluster:Cluster")
+        selections = plan.of_type("aws:backup/selection:Selection")
+        selected = {arn for s in selections for arn in s.inputs["resources"]}
+        cluster_arns = {f"arn:aws:rds:{c.region}:123456789012:cluster:{c.inputs['clusterIdentifier']}" for c in clusters}
+        assert clusters and cluster_arns <= selected, cluster_arns - selected
+        for backup_plan in plan.of_type("aws:backup/plan:Plan"):
+            copies = backup_plan.inputs["rules"][0]["copyActions"]
+            assert len(copies) == 1 and f":{backup_plan.region}:" not in copies[0]["destinationVaultArn"]

@@ -77,7 +77,7 @@ def test_private_service_access_range_and_peering(planned):
 def test_primary_is_versioned_enterprise_plus_regional_ssd(planned):
     plan, _ = planned
     inst = plan.named("db-ew4-instance").inputs
-    assert inst["databaseVersion"] == "POSTGRES_17" and inst["name"] == "fraud-scoring-ew4"
+    assert inst["databaseVersion"] == "POSTGRES_18" and inst["name"] == "fraud-scoring-ew4"
     s = inst["settings"]
     assert (s["edition"], s["tier"], s["availabilityType"]) == ("ENTERPRISE_PLUS", "db-perf-optimized-N-4", "REGIONAL")
     assert s["diskType"] == "PD_SSD" and s["diskAutoresize"] is True and s["diskAutoresizeLimit"] == 0
@@ -88,7 +88,9 @@ def test_private_ip_only_tls_required_cmek(planned):
     plan, _ = planned
     inst = plan.named("db-ew4-instance").inputs
     ip = inst["settings"]["ipConfiguration"]
-    assert ip["ipv4Enabled"] is False and ip["privateNetwork"] == NET and ip["sslMode"] == "ENCRYPTED_ONLY"
+    assert ip["ipv4Enabled"] is False and ip["privateNetwork"] == NET
+    # Client certificates required (Auth Proxy / connectors): checkov CKV_GCP_6.
+    assert ip["sslMode"] == "TRUSTED_CLIENT_CERTIFICATE_REQUIRED"
     assert ip["allocatedIpRange"]
     assert inst["encryptionKeyName"] == KEY4
 
@@ -126,6 +128,11 @@ def test_flags_insights_maintenance(planned):
     s = _settings(plan, "db-ew4-instance")
     flags = {f["name"]: f["value"] for f in s["databaseFlags"]}
     assert flags["cloudsql.iam_authentication"] == "on" and flags["log_connections"] == "on"
+    # Statement auditing (CIS GCP 6.2.x; checkov CKV_GCP_109/110/111): failing statements, DDL, pgAudit.
+    assert flags["log_min_error_statement"] == "error" and flags["log_statement"] == "ddl"
+    assert flags["cloudsql.enable_pgaudit"] == "on" and flags["pgaudit.log"] == "role"
+    # Deliberately absent (see policies/checkov-suppressions.yaml): per-connection reverse DNS, per-statement lines.
+    assert "log_hostname" not in flags and "log_duration" not in flags
     assert s["insightsConfig"]["queryInsightsEnabled"] is True and s["insightsConfig"]["recordClientAddress"] is False
     assert s["maintenanceWindow"] == {"day": 7, "hour": 3, "updateTrack": "stable"}
     assert s["userLabels"] == LABELS
@@ -144,11 +151,13 @@ def test_replica_is_ha_promotion_target_without_backups(planned):
 
 def test_mysql_enterprise_backup_restore_primary_and_zonal_replica():
     plan, _ = _plan(
-        primary_overrides=dict(engine="mysql", edition="ENTERPRISE", size="small", retained_backups=7, backup_location="europe-west1"),
+        primary_overrides=dict(engine="mysql", edition="ENTERPRISE", size="small", retained_backups=7, backup_location="europe-west1",
+                               ssl_mode="ENCRYPTED_ONLY"),
         replica_overrides=dict(engine="mysql", edition="ENTERPRISE", size="small", high_availability=False),
     )
     p = plan.named("db-ew4-instance").inputs
     assert p["databaseVersion"] == "MYSQL_8_4" and p["settings"]["tier"] == "db-custom-2-13312"
+    assert p["settings"]["ipConfiguration"]["sslMode"] == "ENCRYPTED_ONLY"  # opt-out of client certificates
     b = p["settings"]["backupConfiguration"]
     assert b["binaryLogEnabled"] is True and "pointInTimeRecoveryEnabled" not in b
     assert b["location"] == "europe-west1" and b["transactionLogRetentionDays"] == 7

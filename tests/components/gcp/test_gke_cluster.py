@@ -88,7 +88,15 @@ def test_workload_identity_cmek_secrets_shielded_nodes_release_channel(cluster):
     assert cluster["enableShieldedNodes"] is True
     assert cluster["releaseChannel"] == {"channel": "REGULAR"}
     assert cluster["deletionProtection"] is True
-    assert cluster["binaryAuthorization"] == {"evaluationMode": "DISABLED"}
+    # Binary Authorization enforced by default (checkov CKV_GCP_66), against the project's singleton policy.
+    assert cluster["binaryAuthorization"] == {"evaluationMode": "PROJECT_SINGLETON_POLICY_ENFORCE"}
+
+
+def test_intranode_visibility_on_and_no_rbac_group_by_default(cluster):
+    # Same-node pod traffic visible to VPC flow logs and firewall rules (checkov CKV_GCP_61).
+    assert cluster["enableIntranodeVisibility"] is True
+    # Google Groups for RBAC is organisation-specific: absent unless rbac_security_group is given.
+    assert "authenticatorGroupsConfig" not in cluster
 
 
 def test_vpc_native_dataplane_v2(cluster):
@@ -202,11 +210,14 @@ def test_kubeconfig_uses_gke_gcloud_auth_plugin():
     assert config["current-context"] == "gke_acme_europe-west4_c"
 
 
-def test_binary_authorization_and_channel_follow_args():
-    cluster = _plan(binary_authorization=True, release_channel="STABLE", system_min_nodes_per_zone=2,
-                    system_max_nodes_per_zone=4)
+def test_binary_authorization_visibility_groups_and_channel_follow_args():
+    cluster = _plan(binary_authorization=False, intranode_visibility=False, release_channel="STABLE",
+                    system_min_nodes_per_zone=2, system_max_nodes_per_zone=4,
+                    rbac_security_group="gke-security-groups@example.com")
     inputs = cluster.named("gke-cluster").inputs
-    assert inputs["binaryAuthorization"] == {"evaluationMode": "PROJECT_SINGLETON_POLICY_ENFORCE"}
+    assert inputs["binaryAuthorization"] == {"evaluationMode": "DISABLED"}
+    assert inputs["enableIntranodeVisibility"] is False
+    assert inputs["authenticatorGroupsConfig"] == {"securityGroup": "gke-security-groups@example.com"}
     assert inputs["releaseChannel"] == {"channel": "STABLE"}
     assert cluster.named("gke-system").inputs["autoscaling"]["minNodeCount"] == 2
 
@@ -259,6 +270,12 @@ def test_fails_zero_system_nodes():
 def test_fails_system_max_below_min():
     with pytest.raises(ValidationError, match="system_max_nodes_per_zone: 1 is below"):
         _args(system_min_nodes_per_zone=2, system_max_nodes_per_zone=1)
+
+
+@pytest.mark.parametrize("group", ["platform-admins@example.com", "gke-security-groups", "gke-security-groups@localhost"])
+def test_fails_rbac_group_not_gke_security_groups(group):
+    with pytest.raises(ValidationError, match="rbac_security_group: .* GKE requires the group 'gke-security-groups@"):
+        _args(rbac_security_group=group)
 
 
 def test_fails_release_channel():

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from blueprint.plan.engine import plan_program
 from components.k8s import GpuEnablement, GpuEnablementArgs, InferenceService, InferenceServiceArgs, cluster_provider, pod_resources, replicas_for
 from components.k8s.gpu_enablement import DEVICE_PLUGIN_IMAGE
+from components.k8s.inference_service import GOOGLE_LB_SOURCE_RANGES, PRIVATE_NETWORK_CIDRS
 
 TG = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/fraud/0123456789abcdef"
 
@@ -138,6 +139,70 @@ def test_device_plugin_and_priority_class(plan):
     assert pc["preemptionPolicy"] == "PreemptLowerPriority" and pc["globalDefault"] is False
 
 
+def test_device_plugin_is_hardened_and_pinned_by_digest(plan):
+    pod = plan.named("gpu-device-plugin").inputs["spec"]["template"]["spec"]
+    (c,) = pod["containers"]
+    assert DEVICE_PLUGIN_IMAGE == ("nvcr.io/nvidia/k8s-device-plugin:v0.20.0"
+                                   "@sha256:a61ba9fd8efb82f3a79f877f7580e02c1e8e7593f62473644bc9c79e315c3312")
+    assert c["imagePullPolicy"] == "IfNotPresent"  # pinned by digest: the same bits as Always
+    sc = c["securityContext"]
+    assert sc["allowPrivilegeEscalation"] is False and sc["capabilities"] == {"drop": ["ALL"]}
+    assert sc["readOnlyRootFilesystem"] is True and sc["seccompProfile"] == {"type": "RuntimeDefault"}
+    assert pod["securityContext"] == {"seccompProfile": {"type": "RuntimeDefault"}}
+    assert c["resources"] == {"requests": {"cpu": "50m", "memory": "64Mi"}, "limits": {"cpu": "500m", "memory": "256Mi"}}
+    assert pod["automountServiceAccountToken"] is False and pod["enableServiceLinks"] is False
+    assert [v["hostPath"]["path"] for v in pod["volumes"]] == ["/var/lib/kubelet/device-plugins"]
+
+
+def test_device_plugin_network_policy_denies_all(plan):
+    np = plan.named("gpu-device-plugin-network-policy").inputs
+    assert np["metadata"]["namespace"] == "kube-system" and np["metadata"]["name"] == "nvidia-device-plugin-deny-all"
+    ds_labels = plan.named("gpu-device-plugin").inputs["spec"]["template"]["metadata"]["labels"]
+    selector = np["spec"]["podSelector"]["matchLabels"]
+    assert selector and all(ds_labels[k] == v for k, v in selector.items())
+    assert np["spec"]["policyTypes"] == ["Ingress", "Egress"]
+    assert np["spec"].get("ingress", []) == [] and np["spec"].get("egress", []) == []
+
+
+def test_no_device_plugin_no_policy():
+    def program():
+        provider = cluster_provider("k8s", "apiVersion: v1\nkind: Config\n")
+        GpuEnablement("gpu", GpuEnablementArgs(device_plugin=False), pulumi.ResourceOptions(providers=[provider]))
+
+    plan = plan_program(program, stack="test", config={"aws:region": "us-east-1"})
+    assert not plan.of_type("kubernetes:apps/v1:DaemonSet")
+    assert not plan.of_type("kubernetes:networking.k8s.io/v1:NetworkPolicy")
+
+
+def test_namespace_denies_ingress_by_default(plan):
+    np = plan.named("svc-default-deny").inputs
+    assert np["metadata"]["namespace"] == "fraud" and np["metadata"]["name"] == "default-deny-ingress"
+    assert np["spec"]["podSelector"] == {} and np["spec"]["policyTypes"] == ["Ingress"]
+    assert np["spec"].get("ingress", []) == []
+
+
+def test_pods_accept_the_service_port_from_private_ranges_by_default(plan):
+    spec = plan.named("svc-network-policy").inputs["spec"]
+    pod_labels = plan.named("svc-deployment").inputs["spec"]["template"]["metadata"]["labels"]
+    assert spec["podSelector"]["matchLabels"] == {"app.kubernetes.io/name": "fraud", "app.kubernetes.io/component": "inference"}
+    assert all(pod_labels[k] == v for k, v in spec["podSelector"]["matchLabels"].items())
+    assert spec["policyTypes"] == ["Ingress"]
+    (rule,) = spec["ingress"]
+    assert [p["ipBlock"]["cidr"] for p in rule["from"]] == list(PRIVATE_NETWORK_CIDRS)
+    assert rule["ports"] == [{"protocol": "TCP", "port": 8080}]
+
+
+def test_ingress_cidrs_from_the_composer_and_google_ranges_with_neg():
+    plan = _plan(ingress_cidrs=[pulumi.Output.from_input("10.20.0.0/16")], port=9000)  # e.g. AwsNetwork.cidr_block
+    (rule,) = plan.named("svc-network-policy").inputs["spec"]["ingress"]
+    assert [p["ipBlock"]["cidr"] for p in rule["from"]] == ["10.20.0.0/16"]
+    assert rule["ports"] == [{"protocol": "TCP", "port": 9000}]
+    plan = _plan(load_balancer_binding="gke-neg", target_group_arn=None, ingress_cidrs=["10.20.0.0/16"])
+    (rule,) = plan.named("svc-network-policy").inputs["spec"]["ingress"]
+    assert [p["ipBlock"]["cidr"] for p in rule["from"]] == ["10.20.0.0/16", *GOOGLE_LB_SOURCE_RANGES]
+    assert GOOGLE_LB_SOURCE_RANGES == ("35.191.0.0/16", "130.211.0.0/22")
+
+
 @pytest.mark.parametrize("tier,pdb,cpu", [
     ("mission-critical", {"minAvailable": "66%"}, 50), ("business-critical", {"minAvailable": "50%"}, 60),
     ("standard", {"maxUnavailable": 1}, 70), ("best-effort", {"maxUnavailable": 1}, 80),
@@ -202,9 +267,27 @@ def test_fails_root_user_and_bad_names():
         _args(namespace="kube-system")
 
 
+def test_fails_bad_ingress_cidrs():
+    with pytest.raises(ValidationError, match=r"ingress_cidrs: '0.0.0.0/0' allows every address"):
+        _args(ingress_cidrs=["0.0.0.0/0"])
+    with pytest.raises(ValidationError, match=r"ingress_cidrs: '10.0.0.1/8' is not a network CIDR"):
+        _args(ingress_cidrs=["10.0.0.1/8"])
+    with pytest.raises(ValidationError, match=r"ingress_cidrs: \[\] would shut the load balancer out"):
+        _args(ingress_cidrs=[])
+
+
+def test_image_digest_is_accepted():
+    digest = "@sha256:" + "0" * 64
+    assert _args(image="registry.example.com/fraud" + digest).image.endswith(digest)
+    assert GpuEnablementArgs(device_plugin_image="nvcr.io/nvidia/k8s-device-plugin" + digest).device_plugin_image.endswith(digest)
+    assert GpuEnablementArgs(device_plugin_image="nvcr.io/nvidia/k8s-device-plugin:v0.19.3").device_plugin_image
+
+
 def test_fails_gpu_enablement_inputs():
     with pytest.raises(ValidationError, match="device_plugin_image: .* must be pinned"):
         GpuEnablementArgs(device_plugin_image="nvcr.io/nvidia/k8s-device-plugin:latest")
+    with pytest.raises(ValidationError, match="device_plugin_image: .* must be pinned"):
+        GpuEnablementArgs(device_plugin_image="nvcr.io/nvidia/k8s-device-plugin")
     with pytest.raises(ValidationError, match="priority_class_name: 'system-serving' uses the reserved"):
         GpuEnablementArgs(priority_class_name="system-serving")
     with pytest.raises(ValidationError, match="priority_value: 2000000000 is outside"):

@@ -1,0 +1,316 @@
+"""GCP plan -> cloud-neutral facts (blueprint.analysis.facts).
+
+Reads the pulumi-gcp inputs as the engine receives them (camelCase) and the IDs and self links the
+plan recorded, joining resources by those references (backend ``group`` -> NEG self link,
+``healthChecks`` -> health check id, node pool ``cluster`` -> cluster id) rather than by names.
+
+How the GCP mechanisms map onto the model (docs/resilience.md, "GCP"):
+
+- Global external Application Load Balancer: one anycast IP for every region, so failing over needs
+  no DNS change. Regions whose backends (zonal NEGs) have ``capacityScaler`` > 0 take traffic and
+  the load balancer moves it to the next region with capacity once the health check marks the dead
+  region's endpoints unhealthy: detection = ``checkIntervalSec`` x ``unhealthyThreshold`` + the
+  health state's propagation, traffic shift = the backend service's connection draining. Backends
+  at ``capacityScaler`` 0 (warm standby, pilot light) get no traffic until an operator promotes
+  them (``gcloud compute backend-services update-backend --capacity-scaler=1``): a standby region,
+  so the failover starts with declaring the disaster.
+- Cloud SQL: ``availabilityType`` REGIONAL keeps a synchronous standby in another zone (zone loss
+  costs an automatic failover); an instance with ``masterInstanceName`` is a cross-region
+  asynchronous replica, promoted by hand (``gcloud sql instances promote-replica``). Automated
+  backups are daily, stored in ``backupConfiguration.location`` or, by default, the multi-region
+  that contains the instance's region.
+- Cloud Storage: a configurable dual-region (``customPlacementConfig.dataLocations``) holds every
+  object in both regions; replication lag is 15 min with ``rpo`` ASYNC_TURBO, else up to 12 h. A
+  multi-region bucket (EU, US, ASIA) spans regions Google picks; a regional bucket has no copy.
+- Cloud NAT is a regional, distributed service, not a gateway in one zone: no zonal egress SPOF.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any, Iterable, Optional
+
+from blueprint.analysis.facts import (
+    Balancer, Copy, Database, DbInstance, Egress, HealthProbe, PlanFacts, Pool, Routing, Vault, WorkloadFacts,
+)
+from blueprint.analysis.figures import DEFAULT_FIGURES, Figures
+from blueprint.analysis.graph import region_roles
+from blueprint.plan.model import Plan, PlannedResource
+
+T_CLUSTER = "gcp:container/cluster:Cluster"
+T_NODE_POOL = "gcp:container/nodePool:NodePool"
+T_NEG = "gcp:compute/networkEndpointGroup:NetworkEndpointGroup"
+T_BACKEND = "gcp:compute/backendService:BackendService"
+T_HEALTH = "gcp:compute/healthCheck:HealthCheck"
+T_RECORD = "gcp:dns/recordSet:RecordSet"
+T_SQL = "gcp:sql/databaseInstance:DatabaseInstance"
+T_BUCKET = "gcp:storage/bucket:Bucket"
+T_NAT = "gcp:compute/routerNat:RouterNat"
+
+LABEL_TIER = "blueprint-tier"
+LABEL_STRATEGY = "blueprint-strategy"
+
+# Multi-region location codes of Cloud Storage and Cloud SQL backups, by region prefix: where
+# Cloud SQL keeps backups when ``backupConfiguration.location`` is unset ("the multi-region
+# closest to the instance"). A multi-region is never lost with one region.
+_MULTI_REGION = {"europe": "eu", "us": "us", "northamerica": "us", "southamerica": "us", "asia": "asia",
+                 "australia": "asia"}
+_GCS_MULTI_REGIONS = {"eu", "us", "asia"}
+
+
+def _int(value: Any, default: int = 0) -> int:
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        return default
+
+
+def _float(value: Any, default: float) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _keys(r: PlannedResource) -> set[str]:
+    """Every string another resource may use to reference ``r``: id, self link, name, and the
+    self link's ``projects/...`` tail."""
+    keys = set()
+    for value in (r.id, r.outputs.get("selfLink"), r.outputs.get("id"), r.outputs.get("name"), r.inputs.get("name")):
+        if isinstance(value, str) and value:
+            keys.add(value)
+            if "/projects/" in value:
+                keys.add("projects/" + value.split("/projects/", 1)[1])
+    return keys
+
+
+def _ref(value: Any) -> set[str]:
+    text = value if isinstance(value, str) else ""
+    out = {text} if text else set()
+    if "/projects/" in text:
+        out.add("projects/" + text.split("/projects/", 1)[1])
+    return out
+
+
+def _labels(r: PlannedResource) -> dict[str, Any]:
+    for getter in (lambda: r.inputs.get("labels"), lambda: (r.inputs.get("settings") or {}).get("userLabels"),
+                   lambda: (r.inputs.get("nodeConfig") or {}).get("resourceLabels"), lambda: r.inputs.get("resourceLabels")):
+        values = getter()
+        if isinstance(values, dict) and values:
+            return values
+    return {}
+
+
+def multi_region_of(region: str) -> str:
+    """The multi-region (eu, us, asia) containing ``region``: Cloud SQL's default backup location."""
+    return _MULTI_REGION.get(region.split("-", 1)[0], f"multi-region near {region}")
+
+
+def extract(plan: Plan, figures: Figures = DEFAULT_FIGURES) -> PlanFacts:
+    custom = [r for r in plan.resources if r.custom and not r.type.startswith("pulumi:providers:")]
+    by_type: dict[str, list[PlannedResource]] = defaultdict(list)
+    for r in custom:
+        by_type[r.type].append(r)
+
+    primary, secondary = region_roles(plan)
+    zones: dict[str, set[str]] = defaultdict(set)
+    cluster_zones: dict[str, tuple[str, ...]] = {}
+    for c in by_type[T_CLUSTER]:
+        locations = tuple(c.inputs.get("nodeLocations") or ())
+        for key in _keys(c):
+            cluster_zones[key] = locations
+        if c.region:
+            zones[c.region].update(locations)
+
+    workloads: dict[str, WorkloadFacts] = {}
+    for r in custom:
+        if not r.workload:
+            continue
+        w = workloads.get(r.workload)
+        if w is None:
+            w = workloads[r.workload] = WorkloadFacts(r.workload, "", "", primary, secondary)
+        w.resources.append(r.urn)
+        labels = _labels(r)
+        if not w.tier and labels.get(LABEL_TIER):
+            w.tier = str(labels[LABEL_TIER])
+        if not w.strategy and labels.get(LABEL_STRATEGY):
+            w.strategy = str(labels[LABEL_STRATEGY])
+
+    _pools(workloads, by_type[T_NODE_POOL], cluster_zones, zones, figures)
+    _load_balancers(workloads, by_type, zones, secondary, figures)
+    _databases(workloads, by_type[T_SQL], figures)
+    _buckets(workloads, by_type[T_BUCKET], figures)
+
+    # Cloud NAT is regional and distributed (no NAT instance in a zone): it serves every zone of
+    # its region and fails with the region only.
+    egress = [Egress(n.urn, n.region or "", None, ()) for n in by_type[T_NAT]]
+    platform: dict[str, list[str]] = defaultdict(list)
+    for r in custom:
+        if r.workload is None and r.region and r.region != "global":
+            platform[r.region].append(r.urn)
+    return PlanFacts(
+        cloud=plan.cloud or "gcp", stack=plan.stack, primary_region=primary, secondary_region=secondary,
+        zones={k: tuple(sorted(v)) for k, v in zones.items() if v}, workloads=list(workloads.values()),
+        egress=egress, platform=dict(platform),
+    )
+
+
+def _pools(workloads, pools: Iterable[PlannedResource], cluster_zones, zones, figures: Figures) -> None:
+    for np in pools:
+        w = workloads.get(np.workload or "")
+        if w is None:
+            continue
+        pool_zones = tuple(np.inputs.get("nodeLocations") or ())
+        if not pool_zones:
+            pool_zones = next((cluster_zones[k] for k in _ref(np.inputs.get("cluster")) if k in cluster_zones), ())
+        if np.region:
+            zones[np.region].update(pool_zones)
+        scaling = np.inputs.get("autoscaling") or {}
+        per_zone = max(1, len(pool_zones))
+        # GKE autoscaling: min/maxNodeCount are per zone; totalMin/MaxNodeCount for the whole pool.
+        if scaling.get("totalMinNodeCount") is not None or scaling.get("totalMaxNodeCount") is not None:
+            low, high = _int(scaling.get("totalMinNodeCount")), _int(scaling.get("totalMaxNodeCount"))
+        elif scaling:
+            low, high = _int(scaling.get("minNodeCount")) * per_zone, _int(scaling.get("maxNodeCount")) * per_zone
+        else:
+            count = _int(np.inputs.get("nodeCount"), _int(np.inputs.get("initialNodeCount"))) * per_zone
+            low = high = count
+        config = np.inputs.get("nodeConfig") or {}
+        gpu = bool(config.get("guestAccelerators")) or any(
+            isinstance(t, dict) and t.get("key") == "nvidia.com/gpu" for t in config.get("taints") or [])
+        w.pools.append(Pool(np.urn, np.region or "", pool_zones, low, high, gpu,
+                            figures.gke_gpu_node_start.seconds, figures.gke_gpu_node_start.source))
+
+
+def _load_balancers(workloads, by_type, zones, secondary: Optional[str], figures: Figures) -> None:
+    negs: dict[str, PlannedResource] = {}
+    for neg in by_type[T_NEG]:
+        for key in _keys(neg):
+            negs.setdefault(key, neg)
+        zone = neg.zone or neg.inputs.get("zone")
+        if neg.region and zone:
+            zones[neg.region].add(zone)
+    health: dict[str, PlannedResource] = {}
+    for hc in by_type[T_HEALTH]:
+        for key in _keys(hc):
+            health.setdefault(key, hc)
+    records: dict[str, list[str]] = defaultdict(list)
+    for rec in by_type[T_RECORD]:
+        if rec.workload:
+            records[rec.workload].append(rec.urn)
+
+    for bs in by_type[T_BACKEND]:
+        w = workloads.get(bs.workload or "")
+        if w is None:
+            continue
+        w.has_service = True
+        region_zones: dict[str, set[str]] = defaultdict(set)
+        capacity: dict[str, float] = defaultdict(float)
+        for backend in bs.inputs.get("backends") or []:
+            if not isinstance(backend, dict):
+                continue
+            neg = next((negs[k] for k in _ref(backend.get("group")) if k in negs), None)
+            if neg is None or not neg.region:
+                continue
+            zone = neg.zone or neg.inputs.get("zone")
+            if zone:
+                region_zones[neg.region].add(zone)
+            # The API's default capacityScaler is 1.0; 0 drains the backend (no new requests).
+            scaler = backend.get("capacityScaler")
+            capacity[neg.region] = max(capacity[neg.region], _float(scaler, 1.0) if scaler is not None else 1.0)
+        for region in sorted(region_zones):
+            w.balancers.append(Balancer(bs.urn, region, tuple(sorted(region_zones[region]))))
+
+        checks = bs.inputs.get("healthChecks")
+        checks = checks if isinstance(checks, list) else [checks]
+        hc = next((health[k] for c in checks for k in _ref(c) if k in health), None)
+        serving = [r for r in sorted(region_zones) if capacity[r] > 0]
+        standby = tuple(r for r in sorted(region_zones) if capacity[r] <= 0)
+        probes = ()
+        if hc is not None:
+            interval = _float(hc.inputs.get("checkIntervalSec"), 5.0)  # API defaults: 5 s, 2 failures
+            threshold = _int(hc.inputs.get("unhealthyThreshold"), 2)
+            probes = tuple(HealthProbe(hc.urn, r, interval, threshold, figures.glb_health_latency.seconds,
+                                       figures.glb_health_latency.source) for r in serving)
+        if secondary in standby:
+            shift_s, shift_source = figures.glb_standby_promotion.seconds, figures.glb_standby_promotion.source
+        else:
+            drain = bs.inputs.get("connectionDrainingTimeoutSec")
+            if drain is None:
+                shift_s, shift_source = figures.glb_default_drain.seconds, figures.glb_default_drain.source
+            else:
+                shift_s = _float(drain, figures.glb_default_drain.seconds)
+                shift_source = (f"global external Application Load Balancer (anycast IP, no DNS change): in-flight requests "
+                                f"drain for connectionDrainingTimeoutSec {shift_s:g} s of {bs.urn}")
+        w.routing = Routing(
+            "global-lb", tuple(sorted(region_zones)), probes, shift_s, shift_source, tuple(records.get(w.name, ())),
+            standby_regions=standby,
+            standby_source=(f"backends of {', '.join(standby)} at capacityScaler 0 in {bs.urn}: the load balancer sends "
+                            "them nothing until an operator runs `gcloud compute backend-services update-backend "
+                            "--capacity-scaler=1`" if standby else ""),
+        )
+
+
+def _databases(workloads, instances: Iterable[PlannedResource], figures: Figures) -> None:
+    for inst in instances:
+        w = workloads.get(inst.workload or "")
+        if w is None:
+            continue
+        settings = inst.inputs.get("settings") or {}
+        replica = bool(inst.inputs.get("masterInstanceName"))
+        role = "secondary" if replica else "writer"
+        regional = settings.get("availabilityType") == "REGIONAL"
+        preference = settings.get("locationPreference") or {}
+        zone = preference.get("zone") if isinstance(preference, dict) else None
+        region = inst.region or inst.inputs.get("region") or ""
+        promote = figures.cloudsql_promote_replica if replica else None
+        lag = figures.cloudsql_replication_lag if replica else None
+        w.databases.append(Database(
+            inst.urn, region, role, (DbInstance(inst.urn, zone, writer=not replica),), None, (), None,
+            promote_s=promote.seconds if promote else None, promote_source=promote.source if promote else "",
+            lag_s=lag.seconds if lag else None,
+            lag_source=(f"asynchronous replication from {inst.inputs.get('masterInstanceName')}: {lag.source}" if lag else ""),
+            zone_redundant=regional,
+        ))
+        backup = settings.get("backupConfiguration") or {}
+        if replica or not backup.get("enabled"):
+            continue
+        location = str(backup.get("location") or multi_region_of(region))
+        name = f"{inst.inputs.get('name') or inst.id or inst.name} backups"
+        w.vaults.append(Vault(inst.urn, location, "recovery-points", name))
+        if location != region:
+            interval = figures.cloudsql_backup_interval
+            w.copies.append(Copy(inst.urn, region, location, "recovery-points", interval.seconds,
+                                 f"automated backups stored in {location}: {interval.source}"))
+
+
+def _buckets(workloads, buckets: Iterable[PlannedResource], figures: Figures) -> None:
+    for b in buckets:
+        w = workloads.get(b.workload or "")
+        if w is None or not b.inputs.get("retentionPolicy"):
+            continue
+        name = b.outputs.get("name") or b.id or b.name
+        location = str(b.inputs.get("location") or b.region or "").lower()
+        placement = (b.inputs.get("customPlacementConfig") or {}).get("dataLocations") or []
+        data_regions = [str(r).lower() for r in placement]
+        turbo = b.inputs.get("rpo") == "ASYNC_TURBO"
+        lag = figures.gcs_turbo_replication if turbo else figures.gcs_default_replication
+        if len(data_regions) >= 2:
+            # A dual-region bucket: one bucket, its objects in both regions, readable and writable
+            # from either; replication runs both ways.
+            for region in data_regions:
+                w.vaults.append(Vault(b.urn, region, "objects", name))
+            for src in data_regions:
+                for dest in data_regions:
+                    if src != dest:
+                        w.copies.append(Copy(b.urn, src, dest, "objects", lag.seconds, f"dual-region {location.upper()}: {lag.source}"))
+        elif location in _GCS_MULTI_REGIONS:
+            # Multi-region: Google picks the regions; written in the writer's region first, then
+            # replicated by default replication (turbo replication is for dual-regions only).
+            origin = b.region if b.region and b.region != "global" else w.primary_region
+            w.vaults.append(Vault(b.urn, origin, "objects", name))
+            w.vaults.append(Vault(b.urn, location, "objects", name))
+            default = figures.gcs_default_replication
+            w.copies.append(Copy(b.urn, origin, location, "objects", default.seconds, f"multi-region {location.upper()}: {default.source}"))
+        else:
+            w.vaults.append(Vault(b.urn, location or (b.region or ""), "objects", name))
