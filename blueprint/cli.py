@@ -250,6 +250,86 @@ def check(
         raise typer.Exit(EXIT_PROBLEMS)
 
 
+@app.command()
+def rebuild(
+    lost_region: str = typer.Option(..., "--lost-region", help="The region that is lost (one of the stack's regions)."),
+    stack: Optional[str] = StackOption,
+    config: Optional[Path] = ConfigOption,
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Directory for Pulumi.<stack>.yaml and runbook.md (default ./rebuild-<stack>-<region>/).", file_okay=False),
+    new_secondary: Optional[str] = typer.Option(None, "--new-secondary", help="Pick the new secondary yourself (default: first region of the jurisdiction that validates)."),
+    project_dir: Optional[Path] = ProjectOption,
+) -> None:
+    """After losing a region: the promoted stack file (survivor primary, new secondary in the jurisdiction) and a runbook.
+
+    Exit 1 when no promoted stack file validates (the runbook says what must be decided)."""
+    from blueprint.project import find_project_dir, resolve_stack
+    from blueprint.rebuild import rebuild as run_rebuild
+
+    try:
+        root = project_dir.resolve() if project_dir else find_project_dir()
+        ref = resolve_stack(root, stack, config)
+        result = run_rebuild(root, ref, lost_region, out, new_secondary)
+    except ConfigError as error:
+        raise _fail_invalid(error) from None
+    except Exception as error:  # noqa: BLE001 - reported without a traceback
+        raise _fail_program(error) from None
+    p = result.promotion
+    print(f"stack {p.stack}: lost {p.lost} ({p.lost_role}); primary after rebuild: {p.survivor or 'none'}; "
+          f"new secondary: {p.new_secondary or 'NONE'}")
+    if result.stack_file:
+        print(f"wrote {result.stack_file} (validates and plans)")
+    print(f"wrote {result.runbook}")
+    if not result.ok:
+        for line in ([result.error] if result.error else []) + [f"problem: {x}" for x in p.problems] + [f"option: {x}" for x in p.decisions]:
+            err.print(line, markup=False)
+        err.print("no promoted stack file written: a decision is needed (see the runbook)", markup=False)
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
+class AuditFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def audit(
+    stack: Optional[str] = StackOption,
+    config: Optional[Path] = ConfigOption,
+    plan_file: Optional[Path] = typer.Option(None, "--plan", help="Audit against a plan saved by `blueprint plan --format json` instead of planning.", dir_okay=False),
+    endpoint_url: Optional[str] = typer.Option(None, "--endpoint-url", help="AWS endpoint (e.g. a test emulator); default: the real AWS endpoints."),
+    recent_hours: float = typer.Option(24.0, "--recent-hours", help="A completed recovery point must exist within this many hours."),
+    format: AuditFormat = typer.Option(AuditFormat.text, "--format", "-f", help="text or json."),
+    project_dir: Optional[Path] = ProjectOption,
+) -> None:
+    """Compare a live AWS account (credentials from the environment) with the plan; exit 1 on anything missing or drifted."""
+    from blueprint.audit import AccessError, failed, render_json, render_text
+    from blueprint.audit import audit as run_audit
+
+    try:
+        if plan_file is not None:
+            if stack is not None or config is not None:
+                raise ConfigError([Problem("--plan", "give either --plan FILE or --stack/--config, not both")], source="arguments")
+            planned = _load_plan(plan_file)
+        else:
+            from blueprint.plan.run import plan_stack
+            from blueprint.project import find_project_dir, resolve_stack
+
+            root = project_dir.resolve() if project_dir else find_project_dir()
+            planned = plan_stack(root, resolve_stack(root, stack, config))
+    except ConfigError as error:
+        raise _fail_invalid(error) from None
+    except Exception as error:  # noqa: BLE001 - reported without a traceback
+        raise _fail_program(error) from None
+    try:
+        findings = run_audit(planned, endpoint_url, recent_hours)
+    except (AccessError, ValueError) as error:
+        err.print(f"error: {error}", markup=False)
+        raise typer.Exit(EXIT_INVALID) from None
+    sys.stdout.write(render_json(planned, findings) if format is AuditFormat.json else render_text(planned, findings))
+    if failed(findings):
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
 @app.callback()
 def main() -> None:
     """blueprint: a typed description of AI workloads -> resilient infrastructure on AWS and GCP."""

@@ -1,0 +1,369 @@
+"""The region-rebuild runbook (Markdown): ordered, numbered steps with exact commands per workload.
+
+Durations come from the resilience model (:func:`blueprint.analysis.analyse` on the stack's plan,
+and :func:`blueprint.analysis.rebuild_estimate` on the promoted plan); each is labelled "modeled".
+Identifiers come from the plans (Aurora global cluster and cluster identifiers, EKS cluster and node
+group names, Route 53 record names and set identifiers, vault names), never guessed. Physical names
+that AWS or Pulumi auto-name (node groups, health checks) are looked up at run time by their
+deterministic prefix or Name tag, so every command runs as written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Optional
+
+from blueprint.analysis.figures import DEFAULT_FIGURES
+from blueprint.catalogs.tiers import Strategy
+from blueprint.config.models import StackConfig, Workload, effective_strategy
+from blueprint.plan.model import Plan, PlannedResource
+from blueprint.rebuild.promote import Promotion
+
+
+@dataclass
+class Step:
+    title: str
+    seconds: Optional[float]
+    basis: str
+    commands: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _dur(seconds: Optional[float]) -> str:
+    if seconds is None:
+        return "not modeled"
+    if seconds < 120:
+        return f"{seconds:g} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def _find(plan: Plan, type_: str, workload: Optional[str] = None, region: Optional[str] = None) -> list[PlannedResource]:
+    return [r for r in plan.resources if r.type == type_ and (workload is None or r.workload == workload)
+            and (region is None or r.region == region)]
+
+
+def _breakdown(report: Optional[Mapping[str, Any]], workload: str) -> dict[str, tuple[float, str]]:
+    """Step kind -> (seconds, model's step text) for the workload's region-loss breakdown."""
+    out: dict[str, tuple[float, str]] = {}
+    for w in (report or {}).get("workloads", []):
+        if w["name"] != workload:
+            continue
+        for s in w["breakdown"]:
+            step = s["step"]
+            kind = ("detection" if step == "detection" else "dns" if step == "traffic shift" else
+                    "db" if step.startswith("database") else "gpu" if step.startswith("GPU") else
+                    "restore" if step.startswith("rebuild") else "other")
+            out[kind] = (float(s["seconds"]), step)
+    return out
+
+
+class _Writer:
+    def __init__(self, promo: Promotion, plan: Plan, promoted_plan: Optional[Plan], report: Optional[Mapping[str, Any]],
+                 rebuild_s: Optional[float], out_dir: str = "<out-dir>"):
+        self.out_dir = out_dir
+        self.p, self.plan, self.new, self.report, self.rebuild_s = promo, plan, promoted_plan, report, rebuild_s
+        self.c: StackConfig = promo.original
+        self.S, self.L = promo.survivor, promo.lost
+        self.steps: list[Step] = []
+
+    # ----------------------------------------------------------------------------- AWS
+    def aws_database(self, w: Workload, strategy: Strategy, b: dict) -> None:
+        S, L = self.S, self.L
+        gc = _find(self.plan, "aws:rds/globalCluster:GlobalCluster", w.name)
+        here = _find(self.plan, "aws:rds/cluster:Cluster", w.name, S)
+        instances_here = _find(self.plan, "aws:rds/clusterInstance:ClusterInstance", w.name, S)
+        instances_lost = _find(self.plan, "aws:rds/clusterInstance:ClusterInstance", w.name, L)
+        secs, step = b.get("db", (None, ""))
+        if gc and here:
+            gid = gc[0].inputs.get("globalClusterIdentifier")
+            cid = here[0].inputs.get("clusterIdentifier")
+            arn = f"arn:aws:rds:{S}:$ACCOUNT:cluster:{cid}"
+            cmds = []
+            notes = []
+            if not instances_here:
+                cls = (instances_lost[0].inputs.get("instanceClass") if instances_lost else None) or "db.r7g.large"
+                engine = here[0].inputs.get("engine")
+                cmds += [
+                    "# headless (pilot-light) secondary: give it a writer instance first",
+                    f"aws rds create-db-instance --region {S} --db-instance-identifier {cid}-{S}-0 "
+                    f"--db-cluster-identifier {cid} --engine {engine} --db-instance-class {cls}",
+                    f"aws rds wait db-instance-available --region {S} --db-instance-identifier {cid}-{S}-0",
+                ]
+                notes.append(f"modeled instance creation: {_dur(DEFAULT_FIGURES.aurora_add_instance.seconds)} "
+                             f"({DEFAULT_FIGURES.aurora_add_instance.source})")
+            cmds += [
+                f"# unplanned outage ({L} unreachable): promote the {S} cluster, accepting the replication lag as data loss",
+                f"aws rds failover-global-cluster --region {S} --global-cluster-identifier {gid} "
+                f"--target-db-cluster-identifier {arn} --allow-data-loss",
+                f"# planned move ({L} still reachable, e.g. a drill): no data loss",
+                f"#   aws rds switchover-global-cluster --region {S} --global-cluster-identifier {gid} --target-db-cluster-identifier {arn}",
+                "# wait until the writer is the survivor",
+                f"aws rds describe-global-clusters --region {S} --global-cluster-identifier {gid} "
+                "--query 'GlobalClusters[0].GlobalClusterMembers[?IsWriter].DBClusterArn' --output text",
+            ]
+            self.add(f"{w.name}: promote the database in {S} (Aurora global cluster {gid})", secs, step or "model", cmds, notes)
+        elif strategy is Strategy.BACKUP_RESTORE:
+            vaults = _find(self.plan, "aws:backup/vault:Vault", w.name, S)
+            vault = vaults[0].inputs.get("name") if vaults else f"{w.name}-{S}-recovery-vault"
+            cid = f"{self.c.environment}-{w.name}"
+            cmds = [
+                f"RP=$(aws backup list-recovery-points-by-backup-vault --region {S} --backup-vault-name {vault} "
+                "--query 'reverse(sort_by(RecoveryPoints,&CreationDate))[0].RecoveryPointArn' --output text)",
+                f"aws backup get-recovery-point-restore-metadata --region {S} --backup-vault-name {vault} "
+                f"--recovery-point-arn \"$RP\" --query RestoreMetadata > restore-{w.name}.json",
+                f"# edit restore-{w.name}.json: DBClusterIdentifier={cid}-restored, DBSubnetGroupName={cid}-subnets,",
+                f"#   VpcSecurityGroupIds = the security group of the new {cid} cluster (created by the `pulumi up` step):",
+                f"aws rds describe-db-clusters --region {S} --db-cluster-identifier {cid} --query 'DBClusters[0].VpcSecurityGroups[].VpcSecurityGroupId'",
+                f"ROLE=$(aws iam list-roles --query \"Roles[?starts_with(RoleName, '{w.name}-db-backup-role')].Arn | [0]\" --output text)",
+                f"JOB=$(aws backup start-restore-job --region {S} --recovery-point-arn \"$RP\" --iam-role-arn \"$ROLE\" "
+                f"--metadata file://restore-{w.name}.json --query RestoreJobId --output text)",
+                f"aws backup describe-restore-job --region {S} --restore-job-id \"$JOB\" --query Status   # until COMPLETED",
+                f"aws rds create-db-instance --region {S} --db-instance-identifier {cid}-restored-0 --db-cluster-identifier {cid}-restored "
+                f"--engine aurora-{'postgresql' if w.database and w.database.engine.value == 'postgres' else 'mysql'} --db-instance-class db.r7g.large",
+            ]
+            notes = [f"run this after the `pulumi up` step above: the network, subnet group and security group in {S} come from it",
+                     f"then point {w.name} at the restored cluster's endpoint; adopting it into the stack is a daytime task (failback.md)"]
+            self.add(f"{w.name}: restore the database in {S} from the copied recovery point (backup-restore)",
+                     b.get("restore", (None, ""))[0], b.get("restore", (None, "model"))[1], cmds, notes)
+
+    def aws_dns(self, w: Workload, b: dict) -> None:
+        if w.service is None or not self.c.dns_zone:
+            return
+        S, L = self.S, self.L
+        fqdn = f"{w.name}.{self.c.dns_zone}"
+        records = {r.region if r.region != "global" else (r.inputs.get("setIdentifier") or ""): r
+                   for r in _find(self.plan, "aws:route53/record:Record", w.name) if r.inputs.get("name") == fqdn}
+        lost_rec = next((r for r in records.values() if r.inputs.get("setIdentifier") == L), None)
+        hc = {r.name: r for r in _find(self.plan, "aws:route53/healthCheck:HealthCheck", w.name)}
+        hc_lost = next((n for n in hc if n.endswith(f"-{L}-health-check")), None)
+        hc_surv = next((n for n in hc if n.endswith(f"-{S}-health-check")), None)
+        secs, step = b.get("dns", (None, ""))
+        cmds = []
+        for name in (hc_lost, hc_surv):
+            if name:
+                cmds.append(f"aws route53 get-health-check-status --health-check-id \"$(hc_id {name})\" "
+                            "--query 'HealthCheckObservations[].StatusReport.Status' --output text")
+        cmds.append(f"dig +short {fqdn}   # must answer the {S} load balancer only")
+        if lost_rec is not None:
+            cmds += [
+                f"# force it only if {L} still answers (e.g. healthy but broken): remove {L}'s record",
+                f"aws route53 list-resource-record-sets --hosted-zone-id \"$ZONE\" "
+                f"--query \"ResourceRecordSets[?Name=='{fqdn}.' && SetIdentifier=='{L}'] | [0]\" > rr-{w.name}.json",
+                f"jq '{{Changes: [{{Action: \"DELETE\", ResourceRecordSet: .}}]}}' rr-{w.name}.json > change-{w.name}.json",
+                f"aws route53 change-resource-record-sets --hosted-zone-id \"$ZONE\" --change-batch file://change-{w.name}.json",
+            ]
+        notes = ["the health checks shift traffic on their own (Route 53 data plane); the record change uses the "
+                 "Route 53 control plane (us-east-1): prefer the automatic shift when us-east-1 is the lost region"]
+        self.add(f"{w.name}: confirm (or force) the DNS shift of {fqdn} to {S}", secs, step or "model", cmds, notes)
+
+    def aws_gpu(self, w: Workload, b: dict) -> None:
+        if w.gpu is None:
+            return
+        S = self.S
+        pools = sorted(r.name for r in _find(self.plan, "aws:eks/nodeGroup:NodeGroup", w.name, S))
+        clusters = _find(self.plan, "aws:eks/cluster:Cluster", None, S)
+        if not pools or not clusters:
+            return
+        cluster = clusters[0].inputs.get("name")
+        lo, hi = w.gpu.min_nodes_per_zone, w.gpu.max_nodes_per_zone
+        secs, step = b.get("gpu", (0.0 if lo == 0 else None, "no GPU step in the model: nothing runs at the minimum of 0"))
+        cmds = []
+        for pool in pools:
+            cmds.append(f"aws eks update-nodegroup-config --region {S} --cluster-name {cluster} "
+                        f"--nodegroup-name \"$(ng {cluster} {pool})\" --scaling-config minSize={lo},maxSize={hi},desiredSize={lo}")
+        notes = [f"the primary's per-zone minimum ({lo}) in every pool; the cluster autoscaler grows to {hi} per zone under load"]
+        if lo == 0:
+            notes.append("minimum 0: the pools scale from zero when work is queued; these commands only confirm the limits")
+        self.add(f"{w.name}: scale the GPU node pools in {S} to the primary's capacity", secs, step or "model", cmds, notes)
+
+    # ----------------------------------------------------------------------------- GCP
+    def gcp_database(self, w: Workload, b: dict) -> None:
+        S = self.S
+        inst = _find(self.plan, "gcp:sql/databaseInstance:DatabaseInstance", w.name, S)
+        if not inst or not inst[0].inputs.get("masterInstanceName"):
+            return
+        name = inst[0].inputs.get("name")
+        cmds = [f"gcloud sql instances promote-replica {name} --project {self.c.gcp_project} --quiet",
+                f"gcloud sql instances describe {name} --project {self.c.gcp_project} --format='value(instanceType,state)'   # CLOUD_SQL_INSTANCE RUNNABLE"]
+        secs, step = b.get("db", (None, "the resilience model has no figure for this step"))
+        self.add(f"{w.name}: promote the Cloud SQL replica {name} in {S}", secs, step, cmds,
+                 ["promotion is one-way: the replica stops replicating and becomes a standalone primary"])
+
+    def gcp_lb(self, w: Workload, b: dict) -> None:
+        S = self.S
+        svc = _find(self.plan, "gcp:compute/backendService:BackendService", w.name)
+        if not svc or w.service is None:
+            return
+        backends = [be for be in (svc[0].inputs.get("backends") or []) if f"/zones/{S}-" in str(be.get("group"))]
+        cmds = [f"BS=$(gcloud compute backend-services list --global --project {self.c.gcp_project} "
+                f"--filter='name~^{svc[0].name}' --format='value(name)')"]
+        for be in backends:
+            group = str(be["group"]).rstrip("/").split("/")
+            cmds.append(f"gcloud compute backend-services update-backend \"$BS\" --global --project {self.c.gcp_project} "
+                        f"--network-endpoint-group={group[-1]} --network-endpoint-group-zone={group[-3]} --capacity-scaler=1")
+        cmds.append(f"gcloud compute backend-services get-health \"$BS\" --global --project {self.c.gcp_project}")
+        secs, step = b.get("dns", (None, "the resilience model has no figure for this step"))
+        self.add(f"{w.name}: confirm the global load balancer sends {w.name} to {S} (capacity scaler 1)", secs, step, cmds)
+
+    def gcp_gpu(self, w: Workload, b: dict) -> None:
+        S = self.S
+        pools = _find(self.plan, "gcp:container/nodePool:NodePool", w.name, S)
+        if not pools or w.gpu is None:
+            return
+        cluster = str(pools[0].inputs.get("cluster", "")).split("/")[-1]
+        lo, hi = w.gpu.min_nodes_per_zone, w.gpu.max_nodes_per_zone
+        cmds = []
+        for p in pools:
+            n = p.inputs.get("name")
+            cmds += [f"gcloud container node-pools update {n} --cluster {cluster} --region {S} --project {self.c.gcp_project} "
+                     f"--enable-autoscaling --min-nodes {lo} --max-nodes {hi}",
+                     f"gcloud container clusters resize {cluster} --node-pool {n} --num-nodes {lo} --region {S} --project {self.c.gcp_project} --quiet"]
+        secs, step = b.get("gpu", (DEFAULT_FIGURES.gpu_node_start.seconds,
+                                   "planning figure gpu_node_start (measured on EKS; measure GKE node start in a DR drill)"))
+        self.add(f"{w.name}: scale the GPU node pools in {S} to the primary's capacity (per zone)", secs, step, cmds)
+
+    # -----------------------------------------------------------------------------
+    def add(self, title: str, seconds: Optional[float], basis: str, commands: list[str], notes: Optional[list[str]] = None) -> None:
+        self.steps.append(Step(title, seconds, basis, commands, notes or []))
+
+    def build(self) -> list[Step]:
+        c, p, S, L = self.c, self.p, self.S, self.L
+        stack = p.stack
+        detections = [v for w in c.workloads for k, v in _breakdown(self.report, w.name).items() if k == "detection"]
+        det = max(detections, key=lambda x: x[0]) if detections else (DEFAULT_FIGURES.declare_disaster.seconds, DEFAULT_FIGURES.declare_disaster.source)
+        cmds = [f"export AWS_REGION={S}" if c.cloud == "aws" else f"gcloud config set project {c.gcp_project}"]
+        if c.cloud == "aws":
+            cmds += ["ACCOUNT=$(aws sts get-caller-identity --query Account --output text)",
+                     f"ZONE=$(aws route53 list-hosted-zones-by-name --dns-name {c.dns_zone or 'ZONE'} --query 'HostedZones[0].Id' --output text)",
+                     "# health check id by its Name tag (health checks have no deterministic name)",
+                     "hc_id() { for id in $(aws route53 list-health-checks --query 'HealthChecks[].Id' --output text); do "
+                     "[ \"$(aws route53 list-tags-for-resource --resource-type healthcheck --resource-id \"$id\" "
+                     "--query \"ResourceTagSet.Tags[?Key=='Name'].Value | [0]\" --output text)\" = \"$1\" ] && echo \"$id\"; done; }",
+                     "# EKS node group by its deterministic prefix (Pulumi adds a random suffix)",
+                     "ng() { aws eks list-nodegroups --cluster-name \"$1\" --query \"nodegroups[?starts_with(@, '$2')] | [0]\" --output text; }"]
+        self.add(f"Declare the disaster: {L} is lost; set up the shell", det[0], f"slowest detection in the model: {det[1]}", cmds,
+                 [f"freeze deployments to stack {stack}; one person runs this runbook, one keeps the incident log (times of each step)",
+                  "if the Pulumi state bucket lived in the lost region, log in to its replica first (docs/state-backend.md)"])
+        if p.lost_role == "primary":
+            order = sorted(c.workloads, key=lambda w: -effective_strategy(w).rank)
+            for w in order:
+                b = _breakdown(self.report, w.name)
+                strategy = effective_strategy(w)
+                if c.cloud == "aws":
+                    if w.database is not None and strategy is not Strategy.BACKUP_RESTORE:
+                        self.aws_database(w, strategy, b)
+                    self.aws_dns(w, b)
+                    self.aws_gpu(w, b)
+                else:
+                    self.gcp_database(w, b)
+                    self.gcp_lb(w, b)
+                    self.gcp_gpu(w, b)
+        else:
+            self.add(f"Confirm the primary {S} serves everything (nothing to promote: the secondary was lost)", 0.0,
+                     "no failover: the primary's databases, DNS and capacity are unaffected",
+                     [f"dig +short {w.name}.{c.dns_zone}" for w in c.workloads if w.service and c.dns_zone] or ["# no services"])
+        new_sec = p.new_secondary
+        stack_file = f"stacks/Pulumi.{stack}.yaml"
+        cmds = [f"cp {stack_file} {stack_file}.before-rebuild",
+                f"cp {self.out_dir}/Pulumi.{stack}.yaml {stack_file}",
+                f"blueprint plan --stack {stack}   # must plan cleanly",
+                f"pulumi stack select {stack}",
+                f"pulumi refresh --stack {stack} --yes --skip-preview   # resources in {L} will error: expected",
+                f"pulumi stack export --stack {stack} --file state-before-rebuild.json",
+                f"# only for resources in {L} that refresh/up cannot reach (one per line, URNs from `pulumi stack --show-urns`):",
+                f"#   pulumi state delete --stack {stack} '<urn>' --force",
+                f"pulumi up --stack {stack} --yes"]
+        notes = [f"primary becomes {S}; new secondary: {new_sec or 'NONE'}"]
+        if new_sec:
+            notes.append(f"this `pulumi up` also re-protects: it builds the new secondary {new_sec} (network, cluster, replicas, vault copies)")
+        else:
+            notes.append(f"NO new secondary: '{p.jurisdiction}' has no other {c.cloud} region. Until {L} is back the stack runs in ONE region")
+        if p.lost_role == "primary":
+            notes.append(f"resources of {L} have deletion protection: Pulumi cannot delete them while {L} is down; `pulumi state delete` them, "
+                         f"and clean them up in {L} once it is back (failback.md)")
+        if c.cloud == "aws" and L == "us-east-1" and self.new is not None:
+            pinned = sorted({r.name for r in self.new.resources if r.region == "us-east-1" and r.type.startswith("aws:")})
+            if pinned:
+                notes.append("Route 53 health-check metrics exist only in us-east-1, so their alarms stay there "
+                             f"({', '.join(pinned[:4])}{', ...' if len(pinned) > 4 else ''}): while us-east-1 is down, run "
+                             "`pulumi up --exclude '<urn>' --exclude-dependents` for them, and a plain `pulumi up` once it is back")
+        if backup_restore := [w.name for w in c.workloads if effective_strategy(w) is Strategy.BACKUP_RESTORE and w.database and p.lost_role == "primary"]:
+            notes.append(f"then run the restore steps of {', '.join(backup_restore)} (below)")
+        self.add(f"Promote the stack: {S} primary, {new_sec or 'no'} secondary; `pulumi up`", self.rebuild_s,
+                 f"critical path of the promoted plan in {new_sec or S} (blueprint.analysis.rebuild_estimate)", cmds, notes)
+        if p.lost_role == "primary" and c.cloud == "aws":
+            for w in c.workloads:
+                if effective_strategy(w) is Strategy.BACKUP_RESTORE and w.database:
+                    self.aws_database(w, Strategy.BACKUP_RESTORE, _breakdown(self.report, w.name))
+        verify = []
+        for w in c.workloads:
+            if w.service and c.dns_zone:
+                verify.append(f"curl -fsS https://{w.name}.{c.dns_zone}{w.service.readiness_path} && echo {w.name} OK")
+            if w.database and c.cloud == "aws":
+                gid = f"{c.environment}-{w.name}"
+                verify.append(f"aws rds describe-db-clusters --region {S} --db-cluster-identifier {gid} "
+                              "--query 'DBClusters[0].DBClusterMembers[?IsClusterWriter].DBInstanceIdentifier' --output text   # a writer in "
+                              f"{S}")
+            if w.database and c.cloud == "gcp":
+                verify.append(f"gcloud sql instances list --project {c.gcp_project} --filter='name~^{c.environment}-{w.name}' "
+                              "--format='table(name,region,instanceType,state)'")
+        verify.append(f"blueprint resilience --stack {stack}   # every workload meets its tier again (exit 0)")
+        if c.cloud == "aws":
+            verify.append(f"blueprint audit --stack {stack}   # the live account matches the promoted plan (exit 0)")
+        self.add("Verify: service answers through DNS, databases have a writer in the new primary", 120.0,
+                 f"planning figure pod_start: {DEFAULT_FIGURES.pod_start.source}", verify)
+        self.add(f"Re-protection and fail-back", None, "after the incident",
+                 [f"blueprint resilience --stack {stack} --format json | jq '.workloads[] | {{name, meets}}'"],
+                 [f"re-protection: the `pulumi up` above built the secondary in {new_sec}" if new_sec else
+                  f"re-protection needs a second region: once {L} is back, `blueprint rebuild --lost-region {L} --new-secondary {L}`",
+                  "fail back to the original primary later, in daylight, as a planned switchover: docs/runbooks/failback.md",
+                  "write the post-incident review with the measured time of each step (docs/runbooks/dr-drill.md)"])
+        return self.steps
+
+
+def render_runbook(promo: Promotion, plan: Plan, promoted_plan: Optional[Plan], report: Optional[Mapping[str, Any]],
+                   rebuild_s: Optional[float], out_dir: str = "<out-dir>") -> str:
+    c = promo.original
+    steps = _Writer(promo, plan, promoted_plan, report, rebuild_s, out_dir).build() if promo.survivor else []
+    lines = [f"# Region rebuild runbook: stack `{promo.stack}`, lost region `{promo.lost}`", ""]
+    lines += ["| | |", "|---|---|",
+              f"| cloud / jurisdiction | {c.cloud} / {promo.jurisdiction} |",
+              f"| lost | {promo.lost} (was {promo.lost_role}) |",
+              f"| primary after rebuild | {promo.survivor or 'NONE: no region survived'} |",
+              f"| new secondary | {promo.new_secondary or 'NONE'} |",
+              f"| promoted stack file | {'Pulumi.' + promo.stack + '.yaml (next to this runbook)' if promo.ok else 'NOT WRITTEN: a decision is needed (below)'} |",
+              ""]
+    if promo.ok and not promo.new_secondary:
+        lines += [f"**No second region after this rebuild.** The '{promo.jurisdiction}' jurisdiction has no other {c.cloud} "
+                  f"region besides {promo.lost} and {promo.survivor} that validates. The stack runs in {promo.survivor} only "
+                  "until a second region is chosen.", ""]
+    if promo.refused:
+        lines += ["Regions considered for the new secondary and refused:", ""]
+        lines += [f"- {r}: {'; '.join(p)}" for r, p in promo.refused.items()] + [""]
+    if not promo.ok:
+        lines += ["## DECISION REQUIRED before the stack can be promoted", ""]
+        lines += [f"- problem: {p}" for p in promo.problems]
+        lines += [f"- option: {d}" for d in promo.decisions] + [""]
+        if steps:
+            lines += ["The promotion steps below work without a stack change; the `pulumi up` step waits for the decision.", ""]
+    lines += ["Durations are **modeled** by `blueprint resilience` (planning values, not guarantees); write the real time of "
+              "each step in the incident log.", ""]
+    total = 0.0
+    for i, s in enumerate(steps, 1):
+        lines.append(f"## {i}. {s.title}")
+        lines.append("")
+        lines.append(f"Modeled duration: **{_dur(s.seconds)}** ({s.basis})")
+        lines.append("")
+        for n in s.notes:
+            lines.append(f"- {n}")
+        if s.notes:
+            lines.append("")
+        if s.commands:
+            lines += ["```bash", *s.commands, "```", ""]
+        total += s.seconds or 0
+    if steps:
+        lines += [f"Sum of the modeled durations, one after the other: {_dur(total)} (the model runs the per-workload steps in parallel after detection; "
+                  "see `blueprint resilience` for the per-workload RTO).", ""]
+    return "\n".join(lines)
