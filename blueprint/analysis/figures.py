@@ -93,6 +93,9 @@ class Figures:
     gcs_default_replication: Figure = Figure(
         43200, "Cloud Storage 'Data availability and durability', default replication of dual- and multi-region "
         "buckets: 99.9 % of new objects within 1 h, 100 % within 12 h")
+    gcs_cross_bucket_replication: Figure = Figure(
+        3600, "Storage Transfer Service cross-bucket replication ('Use cross-bucket replication'): asynchronous, "
+        "no RPO given, most objects within minutes, objects over 1 GiB can take hours; planning value 1 h")
     gke_gpu_node_start: Figure = Figure(
         360, "Compute Engine GPU VM start + COS boot + GKE-installed NVIDIA driver (gpuDriverInstallationConfig) + "
         "kubelet registration: planning value 6 min (measure yours in a DR drill and override)")

@@ -45,6 +45,7 @@ T_HEALTH = "gcp:compute/healthCheck:HealthCheck"
 T_RECORD = "gcp:dns/recordSet:RecordSet"
 T_SQL = "gcp:sql/databaseInstance:DatabaseInstance"
 T_BUCKET = "gcp:storage/bucket:Bucket"
+T_TRANSFER_JOB = "gcp:storage/transferJob:TransferJob"
 T_NAT = "gcp:compute/routerNat:RouterNat"
 
 LABEL_TIER = "blueprint-tier"
@@ -140,6 +141,7 @@ def extract(plan: Plan, figures: Figures = DEFAULT_FIGURES) -> PlanFacts:
     _load_balancers(workloads, by_type, zones, secondary, figures)
     _databases(workloads, by_type[T_SQL], figures)
     _buckets(workloads, by_type[T_BUCKET], figures)
+    _bucket_replication(workloads, by_type[T_BUCKET], by_type[T_TRANSFER_JOB], figures)
 
     # Cloud NAT is regional and distributed (no NAT instance in a zone): it serves every zone of
     # its region and fails with the region only.
@@ -282,6 +284,25 @@ def _databases(workloads, instances: Iterable[PlannedResource], figures: Figures
             interval = figures.cloudsql_backup_interval
             w.copies.append(Copy(inst.urn, region, location, "recovery-points", interval.seconds,
                                  f"automated backups stored in {location}: {interval.source}"))
+
+
+def _bucket_replication(workloads, buckets: Iterable[PlannedResource], jobs: Iterable[PlannedResource], figures: Figures) -> None:
+    """Cross-bucket replication jobs (Storage Transfer Service ``replicationSpec``) between two
+    regional vaults: a copy from the source bucket's region to the sink's."""
+    by_name = {str(b.outputs.get("name") or b.id or b.name): b for b in buckets}
+    lag = figures.gcs_cross_bucket_replication
+    for job in jobs:
+        spec = job.inputs.get("replicationSpec") or {}
+        source = by_name.get(str((spec.get("gcsDataSource") or {}).get("bucketName")))
+        sink = by_name.get(str((spec.get("gcsDataSink") or {}).get("bucketName")))
+        if source is None or sink is None or job.inputs.get("status", "ENABLED") != "ENABLED":
+            continue
+        w = workloads.get(source.workload or "")
+        if w is None:
+            continue
+        src_region = str(source.inputs.get("location") or source.region or "").lower()
+        dest_region = str(sink.inputs.get("location") or sink.region or "").lower()
+        w.copies.append(Copy(source.urn, src_region, dest_region, "objects", lag.seconds, f"cross-bucket replication: {lag.source}"))
 
 
 def _buckets(workloads, buckets: Iterable[PlannedResource], figures: Figures) -> None:

@@ -260,6 +260,7 @@ class PlanMocks(pulumi.runtime.Mocks):
             "gcp:organizations/getProject:getProject": self._gcp_project,
             "gcp:compute/getRegions:getRegions": self._gcp_regions,
             "gcp:dns/getManagedZone:getManagedZone": self._gcp_dns_managed_zone,
+            "gcp:storage/getTransferProjectServiceAccount:getTransferProjectServiceAccount": self._gcp_transfer_agent,
         }
 
     # -- regions -------------------------------------------------------------------------------
@@ -408,6 +409,12 @@ class PlanMocks(pulumi.runtime.Mocks):
         seed = _digest("random-password", region, str(sorted(args.items())), length=64)
         password = "".join(alphabet[int(seed[(2 * i) % 64:(2 * i) % 64 + 2], 16) % len(alphabet)] for i in range(length))
         return {**args, "id": region, "randomPassword": password}
+
+    def _gcp_transfer_agent(self, args: dict, region: str) -> dict:
+        project = args.get("project") or self._config.get("gcp:project") or "project"
+        email = f"project-{GCP_PROJECT_NUMBER}@storage-transfer-service.iam.gserviceaccount.com"
+        return {"id": project, "project": project, "email": email, "member": f"serviceAccount:{email}",
+                "subjectId": str(int(_digest(project, length=12), 16))}
 
     def _gcp_zones(self, args: dict, region: str) -> dict:
         found = residency.find_region("gcp", region)

@@ -28,3 +28,7 @@ __all__ += [
 from components.gcp.data_access_audit_logs import DataAccessAuditLogs, DataAccessAuditLogsArgs  # noqa: E402
 
 __all__ += ["DataAccessAuditLogs", "DataAccessAuditLogsArgs"]
+
+from components.gcp.vault_replication import VaultReplication, VaultReplicationArgs  # noqa: E402
+
+__all__ += ["VaultReplication", "VaultReplicationArgs"]

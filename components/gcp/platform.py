@@ -24,6 +24,7 @@ from components.gcp.load_balancer import GlobalLoadBalancer, GlobalLoadBalancerA
 from components.gcp.network import Network, NetworkArgs
 from components.gcp.private_service_access import PrivateServiceAccess, PrivateServiceAccessArgs
 from components.gcp.regional_platform import RegionalPlatform, RegionalPlatformArgs
+from components.gcp.vault_replication import VaultReplication, VaultReplicationArgs
 from components.gcp.workload_region import WorkloadRegion, WorkloadRegionArgs
 
 # The load balancer's view of each region: the primary and an active-active second region take
@@ -95,7 +96,7 @@ def build_gcp(footprint: Footprint) -> dict[str, Any]:
         placements = [p for p in footprint.placements if p.name == workload.name]
         first = placements[0]
         tags = _labels(first)
-        for region, bucket in _vaults(first, secondary, dual, platforms, multi_region_key, providers, tags).items():
+        for region, bucket in _vaults(first, secondary, dual, platforms, multi_region_key, providers, tags, project).items():
             outputs["vaults"][f"{workload.name}/{region}"] = bucket.name
         built: list[WorkloadRegion] = []
         for placement in placements:
@@ -125,9 +126,9 @@ def build_gcp(footprint: Footprint) -> dict[str, Any]:
 
 def _vaults(first: WorkloadPlacement, secondary: Optional[str], dual: Optional[tuple[str, str]],
             platforms: dict[str, RegionalPlatform], multi_region_key: Optional[KmsKey],
-            providers: dict[str, gcp.Provider], labels: dict[str, str]) -> dict[str, BackupBucket]:
+            providers: dict[str, gcp.Provider], labels: dict[str, str], project: str) -> dict[str, BackupBucket]:
     """One dual-region vault (turbo replication, 15 min RPO) when the pair allows it; else a vault
-    in each region (the second one receives the copies)."""
+    in each region, the first replicated to the second by Storage Transfer Service."""
     common = dict(lock_mode=first.vault.lock_mode.value, retention_days=first.vault.retention_days, labels=labels)
     if dual is not None and multi_region_key is not None:
         vault = BackupBucket(
@@ -137,7 +138,7 @@ def _vaults(first: WorkloadPlacement, secondary: Optional[str], dual: Optional[t
         )
         return {first.region: vault, secondary: vault}
     regions = [first.region] + ([secondary] if secondary else [])
-    return {
+    vaults = {
         region: BackupBucket(
             f"{first.name}-{region}-vault",
             BackupBucketArgs(region=region, kms_key_id=platforms[region].key.id, **common),
@@ -145,6 +146,18 @@ def _vaults(first: WorkloadPlacement, secondary: Optional[str], dual: Optional[t
         )
         for region in regions
     }
+    if secondary:
+        VaultReplication(
+            f"{first.name}-vault-replication",
+            VaultReplicationArgs(
+                project=project,
+                source_bucket=vaults[first.region].name, source_kms_key_id=platforms[first.region].key.id,
+                destination_bucket=vaults[secondary].name, destination_kms_key_id=platforms[secondary].key.id,
+                destination_region=secondary,
+            ),
+            pulumi.ResourceOptions(providers=[providers[first.region]]),
+        )
+    return vaults
 
 
 def _load_balancer(name: str, placements: list[WorkloadPlacement], built: list[WorkloadRegion], dns_zone: str,

@@ -198,3 +198,20 @@ def test_cli_exit_code_follows_the_report(tmp_path):
     assert report["cloud"] == "gcp"
     assert result.exit_code == (1 if failed(report) else 0) == 1
     assert not _w(report, "fraud-scoring")["meets_rto"]
+
+
+def test_gcp_cross_bucket_replication_counts_as_the_vault_copy(tmp_path):
+    """Japan has no configurable dual-region: the vault is copied by a Storage Transfer Service
+    replication job, which the analysis takes as the copy (no forbidden vault SPOF)."""
+    from blueprint.analysis import analyse
+    from blueprint.plan.run import plan_stack
+    from blueprint.project import StackRef
+    from tests.components.gcp.test_platform import JP_STACK
+    from tests.conftest import ROOT, write_stack
+
+    plan = plan_stack(ROOT, StackRef("prod", write_stack(tmp_path, JP_STACK, name="prod")))
+    report = analyse(plan)
+    spofs = [s for s in report["single_points_of_failure"] if s["kind"] == "vault-without-replica"]
+    assert spofs == []
+    region_loss = next(s for s in report["workloads"][0]["scenarios"] if s["scenario"] == "region-loss:asia-northeast1")
+    assert region_loss["backups_intact"] is True

@@ -123,3 +123,49 @@ def test_gcp_standby_regions_stay_out_of_rotation_until_promoted(us):
     assert sorted(scalers["business-critical-app"]) == [0.0] * 3 + [1.0] * 3
     assert sorted(scalers["standard-app"]) == [0.0] * 3 + [1.0] * 3
     assert scalers["best-effort-app"] == [1.0] * 3
+
+
+# Japan: asia-northeast1 + asia-northeast2 cannot form a configurable dual-region, so each region
+# gets its own vault and Storage Transfer Service replicates the first to the second.
+JP_STACK = {
+    "gcp:project": "acme-ml-jp", "gcp:region": "asia-northeast1", "cloud": "gcp", "environment": "prod",
+    "residency": "jp", "primaryRegion": "asia-northeast1", "secondaryRegion": "asia-northeast2", "zonesPerRegion": 2,
+    "dnsZone": "ml.example.jp",
+    "workloads": [{
+        "name": "ranking", "tier": "standard",
+        "service": {"image": "asia-docker.pkg.dev/acme/serving/ranking:2.1.0", "port": 8080, "readinessPath": "/ready", "livenessPath": "/healthz"},
+        "database": {"engine": "postgres", "size": "small"},
+    }],
+}
+
+
+@pytest.fixture(scope="module")
+def jp(tmp_path_factory):
+    return plan_stack(ROOT, StackRef("prod", write_stack(tmp_path_factory.mktemp("gcp-jp"), JP_STACK, name="prod")))
+
+
+def test_gcp_vault_without_a_dual_region_is_replicated_to_the_second_region(jp):
+    buckets = {r.region: r for r in jp.of_type("gcp:storage/bucket:Bucket") if r.workload == "ranking"}
+    assert set(buckets) == {"asia-northeast1", "asia-northeast2"}
+    assert {b.inputs["location"].lower() for b in buckets.values()} == {"asia-northeast1", "asia-northeast2"}
+    jobs = jp.of_type("gcp:storage/transferJob:TransferJob")
+    assert len(jobs) == 1
+    spec = jobs[0].inputs["replicationSpec"]
+    assert spec["gcsDataSource"]["bucketName"] == buckets["asia-northeast1"].outputs["name"]
+    assert spec["gcsDataSink"]["bucketName"] == buckets["asia-northeast2"].outputs["name"]
+    assert "transferOptions" not in spec  # replication jobs refuse delete options
+    allowed = set(residency.regions("gcp", "jp")) | {"global"}
+    assert [r.urn for r in jp.resources if r.region not in allowed] == []
+
+
+def test_fails_with_a_replication_key_that_is_not_a_crypto_key():
+    from pydantic import ValidationError
+
+    from components.gcp.vault_replication import VaultReplicationArgs
+
+    with pytest.raises(ValidationError, match="destination_kms_key_id"):
+        VaultReplicationArgs(
+            project="acme-ml-jp", source_bucket="a", destination_bucket="b", destination_region="asia-northeast2",
+            source_kms_key_id="projects/acme-ml-jp/locations/asia-northeast1/keyRings/r/cryptoKeys/k",
+            destination_kms_key_id="not-a-key",
+        )
