@@ -97,17 +97,9 @@ def export(
 ) -> None:
     """Export the plan as Terraform-plan JSON (tfplan.json, for checkov) and Kubernetes manifests (k8s/)."""
     from blueprint.export import export_plan
-    from blueprint.plan.run import plan_stack
-    from blueprint.project import find_project_dir, resolve_stack
 
     try:
-        if plan_file is not None:
-            if stack is not None or config is not None:
-                raise ConfigError([Problem("--plan", "give either --plan FILE or --stack/--config, not both")], source="arguments")
-            planned = _load_plan(plan_file)
-        else:
-            root = project_dir.resolve() if project_dir else find_project_dir()
-            planned = plan_stack(root, resolve_stack(root, stack, config))
+        planned = _saved_or_planned(plan_file, stack, config, project_dir)
     except ConfigError as error:
         raise _fail_invalid(error) from None
     except Exception as error:  # noqa: BLE001 - reported without a traceback
@@ -130,6 +122,19 @@ def _load_plan(path: Path):
         return Plan.from_json(json.loads(path.read_text(encoding="utf-8")))
     except (json.JSONDecodeError, ValueError, TypeError) as error:
         raise ConfigError([Problem("--plan", f"not a plan saved by `blueprint plan --format json`: {error}", str(path))], source="arguments") from None
+
+
+def _saved_or_planned(plan_file: Optional[Path], stack: Optional[str], config: Optional[Path], project_dir: Optional[Path]):
+    """The plan a command works on: a saved plan JSON (--plan), or the stack planned now."""
+    from blueprint.plan.run import plan_stack
+    from blueprint.project import find_project_dir, resolve_stack
+
+    if plan_file is not None:
+        if stack is not None or config is not None:
+            raise ConfigError([Problem("--plan", "give either --plan FILE or --stack/--config, not both")], source="arguments")
+        return _load_plan(plan_file)
+    root = project_dir.resolve() if project_dir else find_project_dir()
+    return plan_stack(root, resolve_stack(root, stack, config))
 
 
 class ResilienceFormat(str, Enum):
@@ -306,16 +311,7 @@ def audit(
     from blueprint.audit import audit as run_audit
 
     try:
-        if plan_file is not None:
-            if stack is not None or config is not None:
-                raise ConfigError([Problem("--plan", "give either --plan FILE or --stack/--config, not both")], source="arguments")
-            planned = _load_plan(plan_file)
-        else:
-            from blueprint.plan.run import plan_stack
-            from blueprint.project import find_project_dir, resolve_stack
-
-            root = project_dir.resolve() if project_dir else find_project_dir()
-            planned = plan_stack(root, resolve_stack(root, stack, config))
+        planned = _saved_or_planned(plan_file, stack, config, project_dir)
     except ConfigError as error:
         raise _fail_invalid(error) from None
     except Exception as error:  # noqa: BLE001 - reported without a traceback
