@@ -226,6 +226,13 @@ def _gcp_platform_state(typ: str, logical: str, name: str, inputs: dict, config:
                                "clusterCaCertificate": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg=="},
                 "privateClusterConfig": {**private, "privateEndpoint": endpoint},
                 "selfLink": f"https://container.googleapis.com/v1/projects/{project}/locations/{location}/clusters/{name}"}
+    if typ == "gcp:pubsub/topic:Topic":
+        return {"_id": f"projects/{project}/topics/{name}"}
+    if typ == "gcp:pubsub/subscription:Subscription":
+        return {"_id": f"projects/{project}/subscriptions/{name}"}
+    if typ == "gcp:monitoring/alertPolicy:AlertPolicy":
+        return {"_id": f"projects/{project}/alertPolicies/{int(_digest(logical, length=12), 16)}",
+                "name": f"projects/{project}/alertPolicies/{int(_digest(logical, length=12), 16)}"}
     if typ == "gcp:container/nodePool:NodePool":
         cluster = str(inputs.get("cluster", "")).rsplit("/", 1)[-1]
         return {"_id": f"{project}/{location}/{cluster}/{name}",

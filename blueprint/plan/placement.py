@@ -70,7 +70,8 @@ def own_zone(type_: str, inputs: dict[str, Any]) -> Optional[str]:
 
 
 def own_workload(inputs: dict[str, Any]) -> Optional[str]:
-    for key, bag in (("tags", WORKLOAD_TAG), ("labels", WORKLOAD_LABEL), ("resourceLabels", WORKLOAD_LABEL)):
+    for key, bag in (("tags", WORKLOAD_TAG), ("labels", WORKLOAD_LABEL), ("resourceLabels", WORKLOAD_LABEL),
+                     ("userLabels", WORKLOAD_LABEL)):  # Cloud Monitoring alert policies
         value = inputs.get(key)
         if isinstance(value, dict) and isinstance(value.get(bag), str):
             return value[bag]

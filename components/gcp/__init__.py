@@ -32,3 +32,9 @@ __all__ += ["DataAccessAuditLogs", "DataAccessAuditLogsArgs"]
 from components.gcp.vault_replication import VaultReplication, VaultReplicationArgs  # noqa: E402
 
 __all__ += ["VaultReplication", "VaultReplicationArgs"]
+
+# Issue 5: request buffering and alerting.
+from components.gcp.pubsub_queue import PubSubQueue, PubSubQueueArgs, ack_deadline_for  # noqa: E402
+from components.gcp.workload_alerts import WorkloadAlerts, WorkloadAlertsArgs  # noqa: E402
+
+__all__ += ["PubSubQueue", "PubSubQueueArgs", "ack_deadline_for", "WorkloadAlerts", "WorkloadAlertsArgs"]

@@ -6,6 +6,11 @@ and a regional GKE cluster where workloads run. Per workload: the vault (a dual-
 turbo replication where the two regions form a configurable dual-region, else a bucket in each
 region), GPU pools, NEGs and Cloud SQL per region, and one global external Application Load
 Balancer in front of the serving regions (standby regions attached with capacity 0).
+
+In-cluster (issue 5): each cluster's Kubernetes provider and serving PriorityClass
+(RegionalPlatform), the InferenceService bound to the NEGs and a Pub/Sub queue per serving region
+(WorkloadRegion); per workload, Cloud Monitoring alert policies (WorkloadAlerts: queue age and dead
+letters, Cloud SQL replica lag above the RPO, load balancer 5xx).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from typing import Any, Optional
 import pulumi
 import pulumi_gcp as gcp
 
-from blueprint.catalogs.tiers import SecondRegionRole, Strategy, probe_spec
+from blueprint.catalogs.tiers import SecondRegionRole, Strategy, probe_spec, tier_spec
 from blueprint.footprint import Footprint, RegionRole, WorkloadPlacement
 from components.gcp.backup_bucket import BackupBucket, BackupBucketArgs, dual_region_location
 from components.gcp.data_access_audit_logs import DataAccessAuditLogs, DataAccessAuditLogsArgs
@@ -25,6 +30,8 @@ from components.gcp.network import Network, NetworkArgs
 from components.gcp.private_service_access import PrivateServiceAccess, PrivateServiceAccessArgs
 from components.gcp.regional_platform import RegionalPlatform, RegionalPlatformArgs
 from components.gcp.vault_replication import VaultReplication, VaultReplicationArgs
+from components.gcp.pubsub_queue import ack_deadline_for
+from components.gcp.workload_alerts import WorkloadAlerts, WorkloadAlertsArgs
 from components.gcp.workload_region import WorkloadRegion, WorkloadRegionArgs
 
 # The load balancer's view of each region: the primary and an active-active second region take
@@ -110,6 +117,7 @@ def build_gcp(footprint: Footprint) -> dict[str, Any]:
                         database_depends_on=[d for d in (psa.connection if psa else None, previous) if d is not None],
                         primary_instance_name=previous.name if previous is not None else None,
                         backup_location=secondary if first.strategy is Strategy.BACKUP_RESTORE else None,
+                        pubsub_service_agent=agents["pubsub"],
                         labels=_labels(placement),
                     ),
                     pulumi.ResourceOptions(providers=[providers[placement.region]]),
@@ -118,9 +126,11 @@ def build_gcp(footprint: Footprint) -> dict[str, Any]:
         for placement, region in zip(placements, built):
             if region.database is not None:
                 outputs["databases"].setdefault(workload.name, {})[placement.region] = region.database.connection_name
+        lb = None
         if workload.service is not None and served and config.dns_zone:
             lb = _load_balancer(workload.name, placements, built, config.dns_zone, network, on_primary)
             outputs["endpoints"][workload.name] = {"ip": lb.ip_address, "domain": lb.domain_name}
+        _alerts(workload.name, placements, built, lb, project, on_primary)
     return outputs
 
 
@@ -178,6 +188,39 @@ def _load_balancer(name: str, placements: list[WorkloadPlacement], built: list[W
             healthy_threshold=probe.lb_healthy_threshold, unhealthy_threshold=probe.lb_unhealthy_threshold,
             backends=backends, health_check_network=network.id, labels=_labels(first),
         ),
+        opts,
+    )
+
+
+def _alerts(name: str, placements: list[WorkloadPlacement], built: list[WorkloadRegion], lb: Optional[GlobalLoadBalancer],
+            project: str, opts: pulumi.ResourceOptions) -> Optional[WorkloadAlerts]:
+    """The workload's alert policies (Cloud Monitoring is project-wide: one component per workload)."""
+    first = placements[0]
+    workload, spec = first.workload, tier_spec(first.tier)
+    kwargs: dict[str, Any] = {}
+    queues = {p.region: r.queue for p, r in zip(placements, built) if r.queue is not None}
+    if queues:
+        rto = workload.rto_seconds or spec.rto_target_s
+        # The workload's RTO (config may only tighten the tier's), never below two ack deadlines.
+        kwargs.update(
+            queue_subscriptions={region: q.subscription_name for region, q in queues.items()},
+            dead_letter_subscriptions={region: q.dead_letter_subscription_name for region, q in queues.items()},
+            queue_age_threshold_s=max(rto, 2 * ack_deadline_for(workload.queue.visibility_timeout_seconds)),
+        )
+    replicas = {p.region: r.database for p, r in zip(placements, built) if r.database is not None and r.database.role == "replica"}
+    if replicas:
+        rpo = workload.rpo_seconds if workload.rpo_seconds is not None else spec.rpo_target_s
+        kwargs.update(
+            replica_database_ids={region: pulumi.Output.concat(project, ":", db.name) for region, db in replicas.items()},
+            replica_lag_threshold_s=max(rpo, 1),
+        )
+    if lb is not None:
+        kwargs["url_map_name"] = lb.url_map_id.apply(lambda i: i.rsplit("/", 1)[-1])
+    if not kwargs:
+        return None
+    return WorkloadAlerts(
+        f"{name}-alerts",
+        WorkloadAlertsArgs(workload=name, tier=first.tier.value, labels=_labels(first), **kwargs),
         opts,
     )
 

@@ -1,5 +1,10 @@
 """The shared platform of one GCP region: its CMEK key, subnet (with Cloud Router + NAT) and the
-regional GKE cluster. A region that only receives backup copies gets the key alone."""
+regional GKE cluster. A region that only receives backup copies gets the key alone.
+
+Where a cluster runs: its Kubernetes provider (``kubernetes``, built from the cluster's kubeconfig,
+``components.k8s.provider.cluster_provider``) and ``GpuEnablement`` with ``device_plugin=False``:
+GKE installs the NVIDIA drivers (the GPU pools ask for ``gpu_driver_installation_config``) and runs
+its own device plugin, so only the ``blueprint-serving`` PriorityClass is created."""
 
 from __future__ import annotations
 
@@ -11,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from components.gcp.gke_cluster import GkeCluster, GkeClusterArgs
 from components.gcp.kms_key import KmsKey, KmsKeyArgs
 from components.gcp.regional_subnet import RegionalSubnet, RegionalSubnetArgs
+from components.k8s.gpu_enablement import GpuEnablement, GpuEnablementArgs
+from components.k8s.provider import cluster_provider
 
 
 class RegionalPlatformArgs(BaseModel):
@@ -33,6 +40,8 @@ class RegionalPlatform(pulumi.ComponentResource):
     key: KmsKey
     subnet: Optional[RegionalSubnet]
     cluster: Optional[GkeCluster]
+    kubernetes: Optional[Any]  # kubernetes.Provider of the cluster
+    gpu_enablement: Optional[GpuEnablement]
 
     def __init__(self, name: str, args: RegionalPlatformArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("blueprint:gcp:RegionalPlatform", name, None, opts)
@@ -43,7 +52,7 @@ class RegionalPlatform(pulumi.ComponentResource):
                        location=args.region, encrypter_members=args.key_users, labels=args.labels),
             child,
         )
-        self.subnet = self.cluster = None
+        self.subnet = self.cluster = self.kubernetes = self.gpu_enablement = None
         if args.runs_platform:
             self.subnet = RegionalSubnet(
                 f"{name}-subnet",
@@ -65,6 +74,12 @@ class RegionalPlatform(pulumi.ComponentResource):
                     labels=args.labels,
                 ),
                 child,
+            )
+            self.kubernetes = cluster_provider(f"{name}-k8s", self.cluster.kubeconfig, child)
+            # GKE manages the GPU drivers and the device plugin: only the serving PriorityClass.
+            self.gpu_enablement = GpuEnablement(
+                f"{name}-gpu-enablement", GpuEnablementArgs(device_plugin=False),
+                pulumi.ResourceOptions(parent=self, providers=[self.kubernetes]),
             )
         outputs: dict[str, Any] = {"key_id": self.key.id}
         if self.cluster is not None:

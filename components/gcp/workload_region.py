@@ -3,6 +3,13 @@ GPU node pools (minimums scaled by the region's role), the zonal NEGs a served w
 register in (the global load balancer's backends), and its Cloud SQL instance (the HA primary, or
 the cross-region read replica that is the promotion target).
 
+Served workloads where they run get the ``InferenceService`` in the region's GKE cluster (replicas
+by the region's role: ``components.k8s.inference_service.replicas_for``), its Service annotated
+with the ZonalNegs name (``load_balancer_binding="gke-neg"``) so GKE's NEG controller attaches the
+pods to the NEGs the global load balancer uses; only the region's node and pod ranges
+(``RegionalSubnet.cidrs``) and Google's load-balancer ranges (added by the component) reach the
+pods. Queued workloads get a ``PubSubQueue`` in each serving region.
+
 The vault and the global load balancer span both regions; the composer (components.gcp.platform)
 creates them."""
 
@@ -18,8 +25,23 @@ from blueprint.catalogs.tiers import SecondRegionRole, database_backup_retention
 from blueprint.footprint import RegionRole, WorkloadPlacement
 from components.gcp.cloud_sql import CloudSqlDatabase, CloudSqlDatabaseArgs
 from components.gcp.gpu_node_pool import GpuNodePool, GpuNodePoolArgs
+from components.gcp.pubsub_queue import PubSubQueue, PubSubQueueArgs, ack_deadline_for
 from components.gcp.regional_platform import RegionalPlatform
 from components.gcp.zonal_negs import ZonalNegs, ZonalNegsArgs
+from components.k8s.inference_service import InferenceService, InferenceServiceArgs, pod_resources, replicas_for
+
+# Pods of a CPU-only served workload (no GPU pool): requests/limits per pod, and HPA headroom (as on AWS).
+CPU_ONLY_POD = (1000, 2048)
+CPU_ONLY_SCALE_FACTOR = 4
+# (vCPUs, memory GiB) of the GPU machine types the accelerator catalog uses (Compute Engine machine
+# families: N1 standard 3.75 GB per vCPU; G2 standard 4 GB per vCPU; A2 highgpu 12 vCPUs and 85 GB per
+# GPU; A3 highgpu-8g 208 vCPUs / 1872 GB; A3 ultragpu-8g 224 vCPUs / 2952 GB). Memory rounded down.
+GCP_MACHINE_SHAPES: dict[str, tuple[int, int]] = {
+    "n1-standard-4": (4, 15), "n1-standard-8": (8, 30), "n1-standard-16": (16, 60),
+    "g2-standard-4": (4, 16), "g2-standard-24": (24, 96), "g2-standard-48": (48, 192), "g2-standard-96": (96, 384),
+    "a2-highgpu-1g": (12, 85), "a2-highgpu-2g": (24, 170), "a2-highgpu-4g": (48, 340), "a2-highgpu-8g": (96, 680),
+    "a3-highgpu-8g": (208, 1872), "a3-ultragpu-8g": (224, 2952),
+}
 
 
 class WorkloadRegionArgs(BaseModel):
@@ -33,6 +55,7 @@ class WorkloadRegionArgs(BaseModel):
     database_depends_on: list[Any] = Field(default_factory=list, description="Resources the database must follow (the peering; the primary for a replica).")
     primary_instance_name: Any = Field(default=None, description="The primary Cloud SQL instance a replica follows.")
     backup_location: Optional[str] = Field(default=None, description="Second region for a backup-restore primary's backups.")
+    pubsub_service_agent: Any = Field(default=None, description="The project's Pub/Sub service agent (needed with a queue: dead-letter grants).")
     labels: dict[str, str] = Field(default_factory=dict)
 
 
@@ -40,6 +63,8 @@ class WorkloadRegion(pulumi.ComponentResource):
     gpu_pool: Optional[GpuNodePool]
     negs: Optional[ZonalNegs]
     database: Optional[CloudSqlDatabase]
+    inference: Optional[InferenceService]
+    queue: Optional[PubSubQueue]
 
     def __init__(self, name: str, args: WorkloadRegionArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("blueprint:gcp:WorkloadRegion", name, None, opts)
@@ -116,7 +141,80 @@ class WorkloadRegion(pulumi.ComponentResource):
                 pulumi.ResourceOptions(parent=self, depends_on=args.database_depends_on),
             )
 
+        self.inference = None
+        if self.negs is not None and platform.kubernetes is not None and platform.gpu_enablement is not None:
+            self.inference = self._inference(name, placement, platform)
+
+        self.queue = None
+        if placement.serving and workload.queue is not None:
+            if args.pubsub_service_agent is None:
+                raise ValueError(f"{workload.name}: a queued workload needs pubsub_service_agent (the dead-letter grants)")
+            self.queue = PubSubQueue(
+                f"{name}-queue",
+                PubSubQueueArgs(
+                    topic_name=f"{args.environment}-{workload.name}-{placement.region}",
+                    region=placement.region,
+                    kms_key_id=platform.key.id,
+                    pubsub_service_agent=args.pubsub_service_agent,
+                    # Passed as configured: outside Pub/Sub's 5..100 the plan fails with the field named.
+                    max_delivery_attempts=workload.queue.max_receive_count,
+                    ack_deadline_seconds=ack_deadline_for(workload.queue.visibility_timeout_seconds),
+                    labels=args.labels,
+                ),
+                child,
+            )
+
         outputs: dict[str, Any] = {}
+        if self.queue is not None:
+            outputs["queue_topic_id"] = self.queue.topic_id
         if self.database is not None:
             outputs["database_connection_name"] = self.database.connection_name
         self.register_outputs(outputs)
+
+    def _inference(self, name: str, placement: WorkloadPlacement, platform: RegionalPlatform) -> InferenceService:
+        workload, service = placement.workload, placement.workload.service
+        if placement.region_role is RegionRole.PRIMARY or placement.role is SecondRegionRole.SERVING:
+            role = "serving"
+        else:
+            role = "warm" if placement.role is SecondRegionRole.WARM else "pilot"
+        pool, cluster, negs = self.gpu_pool, platform.cluster, self.negs
+        zones = len(pool.zones) if pool is not None else len(cluster.zones)
+        replicas = replicas_for(role, service.replicas_per_zone, zones)
+        gpus = workload.gpu.gpus_per_node if pool is not None and workload.gpu is not None else 0
+        if gpus:
+            machine = gcp_machine_for(workload.gpu.accelerator.value, gpus)
+            if machine.machine_type not in GCP_MACHINE_SHAPES:
+                raise ValueError(f"gpu: machine type {machine.machine_type!r} has no shape in GCP_MACHINE_SHAPES; add its vCPUs and memory")
+            vcpus, memory_gib = GCP_MACHINE_SHAPES[machine.machine_type]
+            cpu, memory = pod_resources(vcpus, memory_gib, gpus)
+            # One pod per GPU: the pools' maximum bounds the autoscaler.
+            max_replicas = max(placement.gpu.max_nodes_per_zone * zones * gpus, replicas, 1)
+        else:
+            cpu, memory = CPU_ONLY_POD
+            max_replicas = max(CPU_ONLY_SCALE_FACTOR * service.replicas_per_zone * zones, 1)
+        cidrs = platform.subnet.cidrs
+        return InferenceService(
+            f"{name}-inference",
+            InferenceServiceArgs(
+                workload=workload.name,
+                tier=workload.tier.value,
+                image=service.image,
+                port=service.port,
+                readiness_path=service.readiness_path,
+                liveness_path=service.liveness_path,
+                replicas=replicas,
+                max_replicas=max_replicas,
+                gpus_per_pod=1 if gpus else 0,
+                cpu_millicores=cpu,
+                memory_mib=memory,
+                node_affinity=pool is not None,
+                priority_class_name=platform.gpu_enablement.priority_class_name,
+                # GKE's NEG controller fills the NEGs named in the Service annotation (ZonalNegs).
+                load_balancer_binding="gke-neg",
+                neg_name=negs.neg_name,
+                # The region's nodes (kubelet probes) and pods; Google's LB ranges are added by the component.
+                ingress_cidrs=[cidrs["nodes"], cidrs["pods"]],
+                labels={"blueprint-tier": workload.tier.value},
+            ),
+            pulumi.ResourceOptions(parent=self, providers=[platform.kubernetes]),
+        )

@@ -169,3 +169,73 @@ def test_fails_with_a_replication_key_that_is_not_a_crypto_key():
             source_kms_key_id="projects/acme-ml-jp/locations/asia-northeast1/keyRings/r/cryptoKeys/k",
             destination_kms_key_id="not-a-key",
         )
+
+
+# -- issue 5: in-cluster layer, queues, alerting ---------------------------------------------------------
+
+DEPLOYMENT = "kubernetes:apps/v1:Deployment"
+SERVICE = "kubernetes:core/v1:Service"
+PRIORITY_CLASS = "kubernetes:scheduling.k8s.io/v1:PriorityClass"
+TOPIC = "gcp:pubsub/topic:Topic"
+SUBSCRIPTION = "gcp:pubsub/subscription:Subscription"
+ALERT = "gcp:monitoring/alertPolicy:AlertPolicy"
+
+
+def test_gcp_clusters_get_a_priority_class_and_no_device_plugin(gcp_prod):
+    assert {r.region for r in gcp_prod.of_type(PRIORITY_CLASS)} == {"europe-west4", "europe-west1"}
+    assert not gcp_prod.of_type("kubernetes:apps/v1:DaemonSet")  # GKE manages drivers and the device plugin
+
+
+def test_gcp_inference_service_binds_to_the_load_balancer_negs(gcp_prod):
+    import json
+
+    deployments = {(r.workload, r.region): r for r in gcp_prod.of_type(DEPLOYMENT)}
+    assert set(deployments) == {("fraud-scoring", "europe-west4"), ("fraud-scoring", "europe-west1")}
+    negs = {r.region: r.inputs["name"] for r in gcp_prod.of_type("gcp:compute/networkEndpointGroup:NetworkEndpointGroup")}
+    for svc in gcp_prod.of_type(SERVICE):
+        annotation = json.loads(svc.inputs["metadata"]["annotations"]["cloud.google.com/neg"])
+        assert annotation == {"exposed_ports": {"8080": {"name": negs[svc.region]}}}
+    for d in deployments.values():
+        pod = d.inputs["spec"]["template"]["spec"]
+        assert pod["containers"][0]["resources"]["limits"]["nvidia.com/gpu"] == "1"
+        assert pod["priorityClassName"] == "blueprint-serving"
+
+
+def test_gcp_queue_in_each_serving_region_with_dead_letters(gcp_prod):
+    topics = {(r.workload, r.region, r.name.rsplit("-", 1)[-1]) for r in gcp_prod.of_type(TOPIC)}
+    # batch-embeddings (standard, warm standby): serving only in the primary region.
+    assert {(w, region) for w, region, _ in topics} == {("batch-embeddings", "europe-west4")}
+    (sub,) = [r for r in gcp_prod.of_type(SUBSCRIPTION) if r.name.endswith("-queue-subscription")]
+    assert sub.inputs["deadLetterPolicy"]["maxDeliveryAttempts"] == 5
+    assert sub.inputs["ackDeadlineSeconds"] == 600
+    for t in gcp_prod.of_type(TOPIC):
+        assert t.inputs["kmsKeyName"].startswith("projects/acme-ml-prod/locations/europe-west4/keyRings/")
+        assert t.inputs["messageStoragePolicy"]["allowedPersistenceRegions"] == ["europe-west4"]
+
+
+def test_gcp_alerts_queue_age_dead_letters_replica_lag_and_5xx(gcp_prod):
+    names = {r.name for r in gcp_prod.of_type(ALERT)}
+    assert {"batch-embeddings-alerts-europe-west4-queue-age", "batch-embeddings-alerts-europe-west4-dead-letters",
+            "fraud-scoring-alerts-europe-west1-replica-lag", "fraud-scoring-alerts-lb-5xx"} <= names
+    lag = gcp_prod.named("fraud-scoring-alerts-europe-west1-replica-lag").inputs["conditions"][0]["conditionThreshold"]
+    assert 'database_id = "acme-ml-prod:prod-fraud-scoring-europe-west1"' in lag["filter"]
+
+
+def test_gcp_manifests_are_valid_for_kubernetes(gcp_prod, tmp_path):
+    import kubernetes_validate
+    import yaml
+
+    from blueprint.export import export_plan
+
+    result = export_plan(gcp_prod, tmp_path)
+    docs = [yaml.safe_load((result.k8s_dir / name).read_text()) for name in sorted(result.manifest_to_urn)]
+    kinds = {d["kind"] for d in docs}
+    assert {"Deployment", "Service", "PodDisruptionBudget", "HorizontalPodAutoscaler", "NetworkPolicy", "PriorityClass"} <= kinds
+    for doc in docs:
+        kubernetes_validate.validate(doc, "1.35.0", strict=True)
+
+
+def test_gcp_queue_fails_outside_pubsub_delivery_attempts(tmp_path):
+    stack = {**US_STACK, "workloads": [{"name": "ingest", "tier": "best-effort", "queue": {"maxReceiveCount": 3}}]}
+    with pytest.raises(Exception, match="max_delivery_attempts"):
+        plan_stack(ROOT, StackRef("staging", write_stack(tmp_path, stack, name="staging")))

@@ -1,0 +1,173 @@
+"""WorkloadAlerts: Cloud Monitoring alert policies of one workload (all its regions; Cloud Monitoring
+is project-wide, so one component per workload, each policy naming its region).
+
+Children (component named ``n``; each only when its input is given):
+    ``n-<region>-queue-age``    pubsub.googleapis.com/subscription/oldest_unacked_message_age (pubsub_subscription,
+                                subscription_id = the work subscription) above the threshold (seconds)
+    ``n-<region>-dead-letters`` pubsub.googleapis.com/subscription/num_undelivered_messages on the dead-letter
+                                subscription > 0
+    ``n-<region>-replica-lag``  cloudsql.googleapis.com/database/replication/replica_lag (cloudsql_database,
+                                database_id = "<project>:<instance>", seconds) of the cross-region replica above
+                                the RPO target
+    ``n-lb-5xx``                loadbalancing.googleapis.com/https/request_count (https_lb_rule, url_map_name) with
+                                response_code_class = 500, summed per minute, above ``http_5xx_threshold``
+
+Metric types, resource types and labels: Cloud Monitoring "Google Cloud metrics" (pubsub, cloudsql,
+loadbalancing) and Cloud SQL "Replication lag" (replica_lag: seconds the replica is behind).
+
+Notification: alert policies open incidents in Cloud Monitoring whatever ``notification_channels``
+holds. A channel (e-mail, PagerDuty, Pub/Sub...) is organisation-specific and the stack
+configuration has no key for it, so the default is none: attach one by passing its id
+(``projects/<p>/notificationChannels/<id>``) here, or in the console; incidents notify on open and
+close. Missing data is treated as breaching for the replica lag (no data means replication is not
+measured: a stopped replica publishes nothing), as not breaching for the other metrics (a
+subscription or load balancer without traffic publishes nothing).
+
+Not covered (documented gap): GPU nodes below the pool minimum. GKE node pools have no documented
+per-pool node-count metric to threshold on; the pools' autoscaler keeps the minimum and GKE reports
+scale-up failures in its cluster autoscaler visibility logs.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal, Optional
+
+import pulumi
+import pulumi_gcp as gcp
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from blueprint.catalogs.tiers import tier_spec
+
+from ._labels import check_labels, check_region, merge_labels
+
+TierName = Literal["mission-critical", "business-critical", "standard", "best-effort"]
+# Minutes a condition must hold before an incident opens: the stricter the tier, the sooner
+# (the same periods as the AWS WorkloadAlarms).
+EVALUATION_MINUTES_BY_TIER = {"mission-critical": 1, "business-critical": 2, "standard": 3, "best-effort": 5}
+SEVERITY_BY_TIER = {"mission-critical": "CRITICAL", "business-critical": "ERROR", "standard": "WARNING", "best-effort": "WARNING"}
+# Incidents whose condition stopped being met (e.g. a deleted subscription) close after a day.
+AUTO_CLOSE = "86400s"
+_CHANNEL = re.compile(r"^projects/[a-z0-9:.-]+/notificationChannels/\d+$")
+
+
+def queue_age_threshold_s(tier: str, ack_deadline_seconds: int) -> int:
+    """Oldest unacked message age that means the backlog is not draining: the tier's RTO target,
+    never below two ack deadlines (a message being redelivered once is not an incident)."""
+    return max(tier_spec(tier).rto_target_s, 2 * ack_deadline_seconds)
+
+
+def replica_lag_threshold_s(tier: str) -> int:
+    """Replica lag above the tier's RPO target (seconds; at least 1)."""
+    return max(tier_spec(tier).rpo_target_s, 1)
+
+
+class WorkloadAlertsArgs(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    workload: str = Field(description="Workload name, used in display names and documentation.")
+    tier: TierName = Field(description="Workload tier: evaluation window and severity follow it.")
+    notification_channels: list[Any] = Field(default_factory=list, description="Notification channel ids; default none (incidents only; module docstring).")
+    queue_subscriptions: dict[str, Any] = Field(default_factory=dict, description="Region -> work subscription name (PubSubQueue.subscription_name): age alerts.")
+    dead_letter_subscriptions: dict[str, Any] = Field(default_factory=dict, description="Region -> dead-letter subscription name: dead-letter alerts.")
+    queue_age_threshold_s: int = Field(default=300, description="Oldest unacked message age that alerts (seconds); default 300. Use queue_age_threshold_s().")
+    replica_database_ids: dict[str, Any] = Field(default_factory=dict, description="Region -> '<project>:<instance>' of a cross-region Cloud SQL replica: lag alerts.")
+    replica_lag_threshold_s: int = Field(default=60, description="Replica lag that alerts (seconds); default 60. Use replica_lag_threshold_s(tier).")
+    url_map_name: Any = Field(default=None, description="The global load balancer's URL map name: the 5xx alert.")
+    # A burst of 5xx inside a minute above this pages; single errors do not (as on AWS).
+    http_5xx_threshold: int = Field(default=5, description="5xx responses per minute that alert; default 5.")
+    labels: dict[str, str] = Field(default_factory=dict, description="User labels on every policy.")
+
+    @field_validator("notification_channels")
+    @classmethod
+    def _channels(cls, v: list[Any]) -> list[Any]:
+        for channel in v:
+            if not isinstance(channel, pulumi.Output) and (not isinstance(channel, str) or not _CHANNEL.match(channel)):
+                raise ValueError(f"notification_channels: {channel!r} is not a notification channel id; "
+                                 "use 'projects/<project>/notificationChannels/<id>'")
+        return v
+
+    @field_validator("queue_subscriptions", "dead_letter_subscriptions", "replica_database_ids")
+    @classmethod
+    def _regions(cls, v: dict[str, Any], info) -> dict[str, Any]:
+        for region in v:
+            check_region(info.field_name, region)
+        return v
+
+    @field_validator("queue_age_threshold_s", "replica_lag_threshold_s", "http_5xx_threshold")
+    @classmethod
+    def _positive(cls, v: int, info) -> int:
+        if v < 1:
+            raise ValueError(f"{info.field_name}: {v} must be at least 1")
+        return v
+
+    @field_validator("labels")
+    @classmethod
+    def _labels(cls, v: dict[str, str]) -> dict[str, str]:
+        return check_labels("labels", v)
+
+
+class WorkloadAlerts(pulumi.ComponentResource):
+    """Queue backlog, dead letters, Cloud SQL replica lag and load balancer 5xx alert policies."""
+
+    policy_names: list[pulumi.Output[str]]
+
+    def __init__(self, name: str, args: WorkloadAlertsArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
+        super().__init__("blueprint:gcp:WorkloadAlerts", name, None, opts)
+        duration = f"{EVALUATION_MINUTES_BY_TIER[args.tier] * 60}s"
+        self.policy_names = []
+
+        def policy(role: str, description: str, filter_: Any, threshold: float, aligner: str,
+                   missing: str = "EVALUATION_MISSING_DATA_INACTIVE", reducer: Optional[str] = None) -> None:
+            child_name = f"{name}-{role}"
+            aggregation = gcp.monitoring.AlertPolicyConditionConditionThresholdAggregationArgs(
+                alignment_period="60s", per_series_aligner=aligner, cross_series_reducer=reducer)
+            resource = gcp.monitoring.AlertPolicy(
+                child_name,
+                display_name=f"{args.workload} ({args.tier}): {description}",
+                combiner="OR",
+                severity=SEVERITY_BY_TIER[args.tier],
+                conditions=[gcp.monitoring.AlertPolicyConditionArgs(
+                    display_name=description,
+                    condition_threshold=gcp.monitoring.AlertPolicyConditionConditionThresholdArgs(
+                        filter=filter_, comparison="COMPARISON_GT", threshold_value=threshold, duration=duration,
+                        aggregations=[aggregation], evaluation_missing_data=missing,
+                    ),
+                )],
+                notification_channels=args.notification_channels,
+                alert_strategy=gcp.monitoring.AlertPolicyAlertStrategyArgs(
+                    auto_close=AUTO_CLOSE, notification_prompts=["OPENED", "CLOSED"]),
+                documentation=gcp.monitoring.AlertPolicyDocumentationArgs(
+                    mime_type="text/markdown",
+                    content=f"**{args.workload}** ({args.tier}): {description}. Generated by blueprint (components/gcp/workload_alerts.py)."),
+                user_labels=merge_labels(args.labels, child_name),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            self.policy_names.append(resource.name)
+
+        def subscription_filter(metric: str, subscription: Any) -> pulumi.Output[str]:
+            return pulumi.Output.concat(
+                'resource.type = "pubsub_subscription" AND resource.labels.subscription_id = "', subscription,
+                f'" AND metric.type = "pubsub.googleapis.com/subscription/{metric}"')
+
+        for region, subscription in sorted(args.queue_subscriptions.items()):
+            policy(f"{region}-queue-age", f"oldest queued message in {region} older than {args.queue_age_threshold_s} s",
+                   subscription_filter("oldest_unacked_message_age", subscription), args.queue_age_threshold_s, "ALIGN_MAX")
+        for region, subscription in sorted(args.dead_letter_subscriptions.items()):
+            policy(f"{region}-dead-letters", f"dead-lettered messages in {region}",
+                   subscription_filter("num_undelivered_messages", subscription), 0, "ALIGN_MAX")
+        for region, database_id in sorted(args.replica_database_ids.items()):
+            policy(f"{region}-replica-lag", f"Cloud SQL replica in {region} lags more than {args.replica_lag_threshold_s} s (RPO)",
+                   pulumi.Output.concat(
+                       'resource.type = "cloudsql_database" AND resource.labels.database_id = "', database_id,
+                       '" AND metric.type = "cloudsql.googleapis.com/database/replication/replica_lag"'),
+                   args.replica_lag_threshold_s, "ALIGN_MAX", missing="EVALUATION_MISSING_DATA_ACTIVE")
+        if args.url_map_name is not None:
+            policy("lb-5xx", f"more than {args.http_5xx_threshold} 5xx responses per minute at the load balancer",
+                   pulumi.Output.concat(
+                       'resource.type = "https_lb_rule" AND resource.labels.url_map_name = "', args.url_map_name,
+                       '" AND metric.type = "loadbalancing.googleapis.com/https/request_count"'
+                       " AND metric.labels.response_code_class = 500"),
+                   args.http_5xx_threshold, "ALIGN_SUM", reducer="REDUCE_SUM")
+
+        self.register_outputs({"policy_names": self.policy_names})
