@@ -38,3 +38,7 @@ from components.gcp.pubsub_queue import PubSubQueue, PubSubQueueArgs, ack_deadli
 from components.gcp.workload_alerts import WorkloadAlerts, WorkloadAlertsArgs  # noqa: E402
 
 __all__ += ["PubSubQueue", "PubSubQueueArgs", "ack_deadline_for", "WorkloadAlerts", "WorkloadAlertsArgs"]
+
+from components.gcp.alert_channel import AlertChannel, AlertChannelArgs  # noqa: E402
+
+__all__ += ["AlertChannel", "AlertChannelArgs"]

@@ -22,6 +22,7 @@ import pulumi_gcp as gcp
 
 from blueprint.catalogs.tiers import SecondRegionRole, Strategy, probe_spec, tier_spec
 from blueprint.footprint import Footprint, RegionRole, WorkloadPlacement
+from components.gcp.alert_channel import AlertChannel, AlertChannelArgs
 from components.gcp.backup_bucket import BackupBucket, BackupBucketArgs, dual_region_location
 from components.gcp.data_access_audit_logs import DataAccessAuditLogs, DataAccessAuditLogsArgs
 from components.gcp.kms_key import KmsKey, KmsKeyArgs, service_agents
@@ -81,6 +82,12 @@ def build_gcp(footprint: Footprint) -> dict[str, Any]:
         )
         for index, r in enumerate(footprint.regions)
     }
+    # The stack's notification channel (the counterpart of AWS's encrypted SNS alarm topic).
+    alerts = AlertChannel(
+        f"{env}-alerts",
+        AlertChannelArgs(topic_name=f"{env}-alerts", region=primary, kms_key_id=platforms[primary].key.id, project_number=number),
+        pulumi.ResourceOptions(providers=[providers[primary]]),
+    )
     secondary = footprint.regions[1].name if len(footprint.regions) > 1 else None
     dual = dual_region_location(primary, secondary) if secondary else None
     multi_region_key = None
@@ -97,7 +104,7 @@ def build_gcp(footprint: Footprint) -> dict[str, Any]:
                            **({"cluster_name": p.cluster.name} if p.cluster else {})} for name, p in platforms.items()},
         "clusters": {name: p.cluster.name for name, p in platforms.items() if p.cluster},
         "kubeconfigs": {name: p.cluster.kubeconfig for name, p in platforms.items() if p.cluster},
-        "vaults": {}, "databases": {}, "endpoints": {},
+        "vaults": {}, "databases": {}, "endpoints": {}, "alert_topic": alerts.topic_id,
     }
     for workload in config.workloads:
         placements = [p for p in footprint.placements if p.name == workload.name]
@@ -130,7 +137,7 @@ def build_gcp(footprint: Footprint) -> dict[str, Any]:
         if workload.service is not None and served and config.dns_zone:
             lb = _load_balancer(workload.name, placements, built, config.dns_zone, network, on_primary)
             outputs["endpoints"][workload.name] = {"ip": lb.ip_address, "domain": lb.domain_name}
-        _alerts(workload.name, placements, built, lb, project, on_primary)
+        _alerts(workload.name, placements, built, lb, project, alerts.channel_id, on_primary)
     return outputs
 
 
@@ -193,7 +200,7 @@ def _load_balancer(name: str, placements: list[WorkloadPlacement], built: list[W
 
 
 def _alerts(name: str, placements: list[WorkloadPlacement], built: list[WorkloadRegion], lb: Optional[GlobalLoadBalancer],
-            project: str, opts: pulumi.ResourceOptions) -> Optional[WorkloadAlerts]:
+            project: str, channel_id: Any, opts: pulumi.ResourceOptions) -> Optional[WorkloadAlerts]:
     """The workload's alert policies (Cloud Monitoring is project-wide: one component per workload)."""
     first = placements[0]
     workload, spec = first.workload, tier_spec(first.tier)
@@ -220,7 +227,7 @@ def _alerts(name: str, placements: list[WorkloadPlacement], built: list[Workload
         return None
     return WorkloadAlerts(
         f"{name}-alerts",
-        WorkloadAlertsArgs(workload=name, tier=first.tier.value, labels=_labels(first), **kwargs),
+        WorkloadAlertsArgs(workload=name, tier=first.tier.value, notification_channels=[channel_id], labels=_labels(first), **kwargs),
         opts,
     )
 

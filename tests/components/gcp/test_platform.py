@@ -202,7 +202,8 @@ def test_gcp_inference_service_binds_to_the_load_balancer_negs(gcp_prod):
 
 
 def test_gcp_queue_in_each_serving_region_with_dead_letters(gcp_prod):
-    topics = {(r.workload, r.region, r.name.rsplit("-", 1)[-1]) for r in gcp_prod.of_type(TOPIC)}
+    # (The stack's alert topic belongs to no workload.)
+    topics = {(r.workload, r.region, r.name.rsplit("-", 1)[-1]) for r in gcp_prod.of_type(TOPIC) if r.workload}
     # batch-embeddings (standard, warm standby): serving only in the primary region.
     assert {(w, region) for w, region, _ in topics} == {("batch-embeddings", "europe-west4")}
     (sub,) = [r for r in gcp_prod.of_type(SUBSCRIPTION) if r.name.endswith("-queue-subscription")]
@@ -239,3 +240,9 @@ def test_gcp_queue_fails_outside_pubsub_delivery_attempts(tmp_path):
     stack = {**US_STACK, "workloads": [{"name": "ingest", "tier": "best-effort", "queue": {"maxReceiveCount": 3}}]}
     with pytest.raises(Exception, match="max_delivery_attempts"):
         plan_stack(ROOT, StackRef("staging", write_stack(tmp_path, stack, name="staging")))
+
+
+def test_gcp_alert_policies_notify_the_stacks_channel(gcp_prod):
+    channel = gcp_prod.named("prod-alerts-channel")
+    policies = gcp_prod.of_type("gcp:monitoring/alertPolicy:AlertPolicy")
+    assert policies and all(p.inputs["notificationChannels"] == [channel.outputs["name"]] for p in policies)
