@@ -37,11 +37,7 @@ from components.aws.queue import WorkQueue, WorkQueueArgs
 from components.aws.recovery_point_vault import RecoveryPointVault, RecoveryPointVaultArgs
 from components.aws.regional_platform import RegionalPlatform
 from components.aws.workload_alarms import WorkloadAlarms, WorkloadAlarmsArgs
-from components.k8s.inference_service import InferenceService, InferenceServiceArgs, pod_resources, replicas_for
-
-# Pods of a CPU-only served workload (no GPU pool): requests/limits per pod, and HPA headroom.
-CPU_ONLY_POD = (1000, 2048)
-CPU_ONLY_SCALE_FACTOR = 4
+from components.k8s.inference_service import InferenceService, InferenceServiceArgs, service_sizing
 
 
 def primary_database_instances(placement: WorkloadPlacement, zones: int) -> int:
@@ -250,16 +246,12 @@ class WorkloadRegion(pulumi.ComponentResource):
             role = "warm" if placement.role is SecondRegionRole.WARM else "pilot"
         pool = self.gpu_pool
         zones = len(pool.zones) if pool is not None else len(network.zones if network is not None else ())
-        replicas = replicas_for(role, service.replicas_per_zone, zones)
         gpus = workload.gpu.gpus_per_node if pool is not None and workload.gpu is not None else 0
-        if gpus:
-            option = aws_instance_for(workload.gpu.accelerator.value, gpus)
-            cpu, memory = pod_resources(option.vcpus, option.memory_gib, gpus)
-            # One pod per GPU: the pools' maximum bounds the autoscaler.
-            max_replicas = max(placement.gpu.max_nodes_per_zone * zones * gpus, replicas, 1)
-        else:
-            cpu, memory = CPU_ONLY_POD
-            max_replicas = max(CPU_ONLY_SCALE_FACTOR * service.replicas_per_zone * zones, 1)
+        option = aws_instance_for(workload.gpu.accelerator.value, gpus) if gpus else None
+        replicas, max_replicas, cpu, memory = service_sizing(
+            role, service.replicas_per_zone, zones, gpus, placement.gpu.max_nodes_per_zone if gpus else 0,
+            (option.vcpus, option.memory_gib) if option is not None else None,
+        )
         lb = self.load_balancer
         controller = platform.lb_controller
         return InferenceService(

@@ -28,11 +28,8 @@ from components.gcp.gpu_node_pool import GpuNodePool, GpuNodePoolArgs
 from components.gcp.pubsub_queue import PubSubQueue, PubSubQueueArgs, ack_deadline_for
 from components.gcp.regional_platform import RegionalPlatform
 from components.gcp.zonal_negs import ZonalNegs, ZonalNegsArgs
-from components.k8s.inference_service import InferenceService, InferenceServiceArgs, pod_resources, replicas_for
+from components.k8s.inference_service import InferenceService, InferenceServiceArgs, service_sizing
 
-# Pods of a CPU-only served workload (no GPU pool): requests/limits per pod, and HPA headroom (as on AWS).
-CPU_ONLY_POD = (1000, 2048)
-CPU_ONLY_SCALE_FACTOR = 4
 # (vCPUs, memory GiB) of the GPU machine types the accelerator catalog uses (Compute Engine machine
 # families: N1 standard 3.75 GB per vCPU; G2 standard 4 GB per vCPU; A2 highgpu 12 vCPUs and 85 GB per
 # GPU; A3 highgpu-8g 208 vCPUs / 1872 GB; A3 ultragpu-8g 224 vCPUs / 2952 GB). Memory rounded down.
@@ -179,19 +176,16 @@ class WorkloadRegion(pulumi.ComponentResource):
             role = "warm" if placement.role is SecondRegionRole.WARM else "pilot"
         pool, cluster, negs = self.gpu_pool, platform.cluster, self.negs
         zones = len(pool.zones) if pool is not None else len(cluster.zones)
-        replicas = replicas_for(role, service.replicas_per_zone, zones)
         gpus = workload.gpu.gpus_per_node if pool is not None and workload.gpu is not None else 0
+        shape = None
         if gpus:
             machine = gcp_machine_for(workload.gpu.accelerator.value, gpus)
             if machine.machine_type not in GCP_MACHINE_SHAPES:
                 raise ValueError(f"gpu: machine type {machine.machine_type!r} has no shape in GCP_MACHINE_SHAPES; add its vCPUs and memory")
-            vcpus, memory_gib = GCP_MACHINE_SHAPES[machine.machine_type]
-            cpu, memory = pod_resources(vcpus, memory_gib, gpus)
-            # One pod per GPU: the pools' maximum bounds the autoscaler.
-            max_replicas = max(placement.gpu.max_nodes_per_zone * zones * gpus, replicas, 1)
-        else:
-            cpu, memory = CPU_ONLY_POD
-            max_replicas = max(CPU_ONLY_SCALE_FACTOR * service.replicas_per_zone * zones, 1)
+            shape = GCP_MACHINE_SHAPES[machine.machine_type]
+        replicas, max_replicas, cpu, memory = service_sizing(
+            role, service.replicas_per_zone, zones, gpus, placement.gpu.max_nodes_per_zone if gpus else 0, shape
+        )
         cidrs = platform.subnet.cidrs
         return InferenceService(
             f"{name}-inference",

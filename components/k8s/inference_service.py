@@ -115,6 +115,25 @@ def pod_resources(vcpus: int, memory_gib: int, gpus_per_node: int) -> tuple[int,
     return max(cpu, 250), max(memory, 512)
 
 
+# Pods of a CPU-only served workload (no GPU pool): requests/limits per pod, and HPA headroom.
+CPU_ONLY_POD = (1000, 2048)
+CPU_ONLY_SCALE_FACTOR = 4
+
+
+def service_sizing(role: RegionRoleName, replicas_per_zone: int, zones: int, gpus_per_node: int,
+                   max_nodes_per_zone: int, node_shape: tuple[int, int] | None) -> tuple[int, int, int, int]:
+    """(replicas, max_replicas, cpu_millicores, memory_mib) of a workload's inference service in
+    one region, the same on every cloud: replicas by the region's role; with GPUs, one pod per
+    GPU sized from the node shape (vCPUs, memory GiB) and bounded by the pools' maximum; without,
+    fixed CPU-only pods with ``CPU_ONLY_SCALE_FACTOR`` x headroom."""
+    replicas = replicas_for(role, replicas_per_zone, zones)
+    if gpus_per_node and node_shape is not None:
+        cpu, memory = pod_resources(node_shape[0], node_shape[1], gpus_per_node)
+        return replicas, max(max_nodes_per_zone * zones * gpus_per_node, replicas, 1), cpu, memory
+    cpu, memory = CPU_ONLY_POD
+    return replicas, max(CPU_ONLY_SCALE_FACTOR * replicas_per_zone * zones, 1), cpu, memory
+
+
 class InferenceServiceArgs(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 

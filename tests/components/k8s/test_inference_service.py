@@ -292,3 +292,14 @@ def test_fails_gpu_enablement_inputs():
         GpuEnablementArgs(priority_class_name="system-serving")
     with pytest.raises(ValidationError, match="priority_value: 2000000000 is outside"):
         GpuEnablementArgs(priority_value=2_000_000_000)
+
+
+def test_service_sizing_is_one_rule_for_every_cloud():
+    from components.k8s.inference_service import CPU_ONLY_POD, service_sizing
+
+    # GPU: one pod per GPU, bounded by the pools' maximum; a warm standby keeps one pod per zone.
+    replicas, max_replicas, cpu, memory = service_sizing("warm", 2, 3, 1, 4, (4, 16))
+    assert (replicas, max_replicas) == (3, 12)
+    assert cpu > 0 and memory > 0
+    # Pilot light: no pods until promoted; CPU-only pods get the fixed size and 4x headroom.
+    assert service_sizing("pilot", 2, 3, 0, 0, None) == (0, 24, *CPU_ONLY_POD)
