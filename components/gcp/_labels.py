@@ -39,11 +39,14 @@ def merge_labels(labels: Mapping[str, str] | None, name: str) -> dict[str, str]:
     return {**(labels or {}), "blueprint-name": label_value(name)}
 
 
-def check_labels(field: str, labels: Mapping[str, str]) -> dict[str, str]:
-    """Validate a label map against GCP's rules; raise ValueError naming the field, key and fix."""
-    if len(labels) > MAX_LABELS - 1:  # one is left for blueprint-name
+def check_labels(field: str, labels: Mapping[str, str], *, adds_name: bool = True) -> dict[str, str]:
+    """Validate a label map against GCP's rules; raise ValueError naming the field, key and fix.
+    ``adds_name``: the component adds ``blueprint-name`` (merge_labels), leaving one label less."""
+    if adds_name and len(labels) > MAX_LABELS - 1:  # one is left for blueprint-name
         raise ValueError(f"{field}: {len(labels)} labels; GCP allows {MAX_LABELS} per resource and blueprint adds "
                          f"one, so pass at most {MAX_LABELS - 1}")
+    if len(labels) > MAX_LABELS:
+        raise ValueError(f"{field}: {len(labels)} labels; GCP allows at most {MAX_LABELS}")
     for key, value in labels.items():
         if not isinstance(key, str) or not isinstance(value, str):
             raise ValueError(f"{field}: label {key!r}={value!r} must map a string to a string")

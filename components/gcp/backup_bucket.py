@@ -43,6 +43,7 @@ import pulumi
 import pulumi_gcp as gcp
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ._labels import check_region
 from .load_balancer import check_labels
 
 # Multi-region code -> (Cloud KMS location of the CMEK key, regions allowed in a configurable dual-region).
@@ -59,7 +60,6 @@ _PREDEFINED_ONLY = {frozenset({"europe-north1", "europe-west4"})}
 
 # retention_period limit of Cloud Storage: 3,155,760,000 s (100 years).
 _MAX_RETENTION_S = 3_155_760_000
-_GCP_REGION = re.compile(r"^[a-z]+-[a-z]+\d+$")
 _KMS_KEY = re.compile(r"^projects/[^/]+/locations/([a-z0-9-]+)/keyRings/[^/]+/cryptoKeys/[^/]+$")
 
 
@@ -102,9 +102,7 @@ class BackupBucketArgs(BaseModel):
     @field_validator("region", "replica_region")
     @classmethod
     def _region(cls, v: Optional[str], info) -> Optional[str]:
-        if v is not None and not _GCP_REGION.match(v):
-            raise ValueError(f"{info.field_name}: {v!r} is not a GCP region name; use names like 'europe-west4'")
-        return v
+        return v if v is None else check_region(info.field_name, v)
 
     @field_validator("kms_key_id")
     @classmethod

@@ -43,10 +43,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from blueprint.catalogs import databases
 
+from ._labels import check_region
 from .load_balancer import check_labels
 
 _INSTANCE_NAME = re.compile(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")
-_GCP_REGION = re.compile(r"^[a-z]+-[a-z]+\d+$")
 _KMS_KEY = re.compile(r"^projects/[^/]+/locations/([a-z0-9-]+)/keyRings/[^/]+/cryptoKeys/[^/]+$")
 _HH_MM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 # Backup locations: a region, or a Cloud SQL multi-region (asia, eu, us).
@@ -120,9 +120,7 @@ class CloudSqlDatabaseArgs(BaseModel):
     @field_validator("region")
     @classmethod
     def _region(cls, v: str) -> str:
-        if not _GCP_REGION.match(v):
-            raise ValueError(f"region: {v!r} is not a GCP region name; use names like 'europe-west4'")
-        return v
+        return check_region("region", v)
 
     @field_validator("kms_key_id")
     @classmethod

@@ -43,6 +43,9 @@ import pulumi
 import pulumi_gcp as gcp
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ._labels import check_labels as _check_labels
+from ._labels import check_region
+
 # Source ranges of Google Front Ends and health checkers for global external Application Load
 # Balancers ("Firewall rules" in the Cloud Load Balancing health check docs).
 HEALTH_CHECK_SOURCE_RANGES = ("35.191.0.0/16", "130.211.0.0/22")
@@ -58,28 +61,12 @@ OUTLIER_INTERVAL_S = 10
 OUTLIER_BASE_EJECTION_S = 30
 OUTLIER_MAX_EJECTION_PERCENT = 50
 
-_LABEL_KEY = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
-_LABEL_VALUE = re.compile(r"^[a-z0-9_-]{0,63}$")
 _DNS_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
-_GCP_REGION = re.compile(r"^[a-z]+-[a-z]+\d+$")
 
 
 def check_labels(field: str, labels: Mapping[str, str]) -> dict[str, str]:
-    """GCP labels: keys start with a lower-case letter, keys and values use [a-z0-9_-], at most
-    63 characters each, at most 64 labels."""
-    if len(labels) > 64:
-        raise ValueError(f"{field}: {len(labels)} labels; GCP allows at most 64")
-    for key, value in labels.items():
-        if not isinstance(key, str) or not _LABEL_KEY.match(key):
-            raise ValueError(
-                f"{field}: label key {key!r} is not a GCP label key; use 1..63 lower-case letters, digits, '_' or '-', "
-                "starting with a letter (e.g. 'blueprint-workload')"
-            )
-        if not isinstance(value, str) or not _LABEL_VALUE.match(value):
-            raise ValueError(
-                f"{field}: value {value!r} of label {key!r} is not a GCP label value; use at most 63 lower-case letters, digits, '_' or '-'"
-            )
-    return dict(labels)
+    """GCP labels of components that pass their labels through unchanged (no blueprint-name added)."""
+    return _check_labels(field, labels, adds_name=False)
 
 
 def check_fqdn(field: str, value: str) -> str:
@@ -111,9 +98,7 @@ class NegBackend(BaseModel):
     @field_validator("region")
     @classmethod
     def _region(cls, v: str) -> str:
-        if not _GCP_REGION.match(v):
-            raise ValueError(f"region: {v!r} is not a GCP region name; use names like 'europe-west4'")
-        return v
+        return check_region("region", v)
 
     @field_validator("neg_ids")
     @classmethod
