@@ -77,6 +77,21 @@ class WorkloadPlacement:
     def tier(self) -> Tier:
         return self.workload.tier
 
+    @property
+    def runs_here(self) -> bool:
+        """Whether the workload runs anything in this region (not only receives backup copies)."""
+        return self.region_role is RegionRole.PRIMARY or self.role is not SecondRegionRole.BACKUP_COPIES
+
+    @property
+    def service_role(self) -> str:
+        """How the workload's service runs here: "serving" (the primary, or an active-active second
+        region), "warm", "pilot" or "backup-copies"."""
+        if not self.runs_here:
+            return "backup-copies"
+        if self.region_role is RegionRole.PRIMARY or self.role is SecondRegionRole.SERVING:
+            return "serving"
+        return "warm" if self.role is SecondRegionRole.WARM else "pilot"
+
 
 @dataclass(frozen=True)
 class Footprint:
@@ -129,7 +144,7 @@ def build_footprint(config: StackConfig) -> Footprint:
 
 def _region_plan(config: StackConfig, name: str, role: RegionRole, placements: list[WorkloadPlacement]) -> RegionPlan:
     here = [p for p in placements if p.region == name]
-    runs_platform = role is RegionRole.PRIMARY or any(p.role is not SecondRegionRole.BACKUP_COPIES for p in here)
-    running = [p for p in here if role is RegionRole.PRIMARY or p.role is not SecondRegionRole.BACKUP_COPIES]
+    running = [p for p in here if p.runs_here]
+    runs_platform = role is RegionRole.PRIMARY or bool(running)
     nat_per_zone = any(p.tier is not Tier.BEST_EFFORT for p in running)
     return RegionPlan(name, role, chosen_zones(config.cloud, name, config.zones_per_region), runs_platform, nat_per_zone)

@@ -67,3 +67,15 @@ def test_regions_use_the_first_zones_of_the_catalog():
 def test_explicit_stronger_strategy_is_kept():
     fp = build_footprint(_config({"name": "aa", "tier": "standard", "strategy": "active-active", "gpu": _gpu()}))
     assert {p.strategy for p in fp.placements} == {Strategy.ACTIVE_ACTIVE}
+
+
+def test_service_role_names_how_a_workload_runs_in_each_region():
+    from blueprint.config.validate import validate_config
+    from blueprint.footprint import build_footprint
+    from tests.conftest import BASELINE
+
+    footprint = build_footprint(validate_config(BASELINE, source="test"))
+    roles = {(p.name, p.region): p.service_role for p in footprint.placements}
+    assert roles[("fraud-scoring", "us-east-1")] == "serving"
+    assert roles[("fraud-scoring", "us-west-2")] == "serving"  # active-active
+    assert roles[("batch-embeddings", "us-west-2")] == "pilot"

@@ -17,7 +17,7 @@ from typing import Any, Optional
 import pulumi
 import pulumi_aws as aws
 
-from blueprint.catalogs.tiers import SecondRegionRole, Strategy, probe_spec
+from blueprint.catalogs.tiers import Strategy, probe_spec
 from blueprint.footprint import Footprint, RegionPlan, RegionRole, WorkloadPlacement
 from components.aws.aurora_global_cluster import AuroraGlobalCluster, AuroraGlobalClusterArgs
 from components.aws.alarm_topic import AlarmTopic, AlarmTopicArgs
@@ -110,7 +110,7 @@ def build_aws(footprint: Footprint) -> dict[str, Any]:
 def _platform(env: str, region: RegionPlan, footprint: Footprint, provider: aws.Provider) -> RegionalPlatform:
     here = footprint.in_region(region.name)
     serves = any(
-        p.workload.service is not None and (region.role is RegionRole.PRIMARY or p.role is not SecondRegionRole.BACKUP_COPIES)
+        p.workload.service is not None and p.runs_here
         for p in here
     )
     return RegionalPlatform(

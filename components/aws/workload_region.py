@@ -20,7 +20,7 @@ composer (``components.aws.platform``), which sees both regions.
 
 from __future__ import annotations
 
-from typing import Any, Literal, Optional
+from typing import Any, Optional
 
 import pulumi
 import pulumi_aws as aws
@@ -90,7 +90,7 @@ class WorkloadRegion(pulumi.ComponentResource):
         super().__init__("blueprint:aws:WorkloadRegion", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         placement, platform, workload = args.placement, args.platform, args.placement.workload
-        runs_here = placement.region_role is RegionRole.PRIMARY or placement.role is not SecondRegionRole.BACKUP_COPIES
+        runs_here = placement.runs_here
         network, cluster = platform.network, platform.cluster
 
         self.vault = BackupVault(
@@ -240,10 +240,7 @@ class WorkloadRegion(pulumi.ComponentResource):
     def _inference(self, name: str, placement: WorkloadPlacement, platform: RegionalPlatform) -> InferenceService:
         workload, service = placement.workload, placement.workload.service
         network = platform.network
-        if placement.region_role is RegionRole.PRIMARY or placement.role is SecondRegionRole.SERVING:
-            role = "serving"
-        else:
-            role = "warm" if placement.role is SecondRegionRole.WARM else "pilot"
+        role = placement.service_role
         pool = self.gpu_pool
         zones = len(pool.zones) if pool is not None else len(network.zones if network is not None else ())
         gpus = workload.gpu.gpus_per_node if pool is not None and workload.gpu is not None else 0

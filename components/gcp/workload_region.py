@@ -68,7 +68,7 @@ class WorkloadRegion(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         placement, platform, workload = args.placement, args.platform, args.placement.workload
         primary = placement.region_role is RegionRole.PRIMARY
-        runs_here = primary or placement.role is not SecondRegionRole.BACKUP_COPIES
+        runs_here = placement.runs_here
         cluster, subnet = platform.cluster, platform.subnet
 
         self.gpu_pool = None
@@ -170,10 +170,7 @@ class WorkloadRegion(pulumi.ComponentResource):
 
     def _inference(self, name: str, placement: WorkloadPlacement, platform: RegionalPlatform) -> InferenceService:
         workload, service = placement.workload, placement.workload.service
-        if placement.region_role is RegionRole.PRIMARY or placement.role is SecondRegionRole.SERVING:
-            role = "serving"
-        else:
-            role = "warm" if placement.role is SecondRegionRole.WARM else "pilot"
+        role = placement.service_role
         pool, cluster, negs = self.gpu_pool, platform.cluster, self.negs
         zones = len(pool.zones) if pool is not None else len(cluster.zones)
         gpus = workload.gpu.gpus_per_node if pool is not None and workload.gpu is not None else 0
