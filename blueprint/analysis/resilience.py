@@ -11,7 +11,7 @@ reported by the scenarios, not by the headline estimate. See docs/resilience.md.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Optional
 
 from blueprint.analysis.facts import Database, PlanFacts, WorkloadFacts

@@ -314,7 +314,7 @@ class _Writer:
             verify.append(f"blueprint audit --stack {stack}   # the live account matches the promoted plan (exit 0)")
         self.add("Verify: service answers through DNS, databases have a writer in the new primary", 120.0,
                  f"planning figure pod_start: {DEFAULT_FIGURES.pod_start.source}", verify)
-        self.add(f"Re-protection and fail-back", None, "after the incident",
+        self.add("Re-protection and fail-back", None, "after the incident",
                  [f"blueprint resilience --stack {stack} --format json | jq '.workloads[] | {{name, meets}}'"],
                  [f"re-protection: the `pulumi up` above built the secondary in {new_sec}" if new_sec else
                   f"re-protection needs a second region: once {L} is back, `blueprint rebuild --lost-region {L} --new-secondary {L}`",
