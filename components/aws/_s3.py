@@ -15,6 +15,29 @@ class BucketControls:
     versioning: aws.s3.BucketVersioning
 
 
+def tls_only_statements(bucket_arn: str) -> list[dict]:
+    """Bucket-policy statements denying plain HTTP and TLS older than 1.2 for the bucket and its objects."""
+    resources = [bucket_arn, f"{bucket_arn}/*"]
+    return [
+        {
+            "Sid": "DenyInsecureTransport",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Resource": resources,
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+        },
+        {
+            "Sid": "DenyTlsOlderThan12",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Resource": resources,
+            "Condition": {"NumericLessThan": {"s3:TlsVersion": 1.2}},
+        },
+    ]
+
+
 def private_versioned(name: str, bucket: aws.s3.Bucket, opts: pulumi.ResourceOptions) -> BucketControls:
     """ACLs off (bucket owner owns every object), all four public-access blocks on, versioning on.
 

@@ -43,7 +43,7 @@ import pulumi
 import pulumi_aws as aws
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ._s3 import private_versioned
+from ._s3 import private_versioned, tls_only_statements
 from ._tags import check_tags, merge_tags
 from .backup_vault import S3_ACCESS_LOG_PREFIX, bucket_prefix
 
@@ -98,25 +98,9 @@ class AccessLogBucketArgs(BaseModel):
 
 def access_log_policy(bucket_arn: str, account: str, elb_account_arn: Optional[str]) -> str:
     """The bucket policy: TLS 1.2+ only; ELB and S3 server access log delivery for this account's logs only."""
-    resources = [bucket_arn, f"{bucket_arn}/*"]
     logs = f"{bucket_arn}/*/AWSLogs/{account}/*"
     statements = [
-        {
-            "Sid": "DenyInsecureTransport",
-            "Effect": "Deny",
-            "Principal": "*",
-            "Action": "s3:*",
-            "Resource": resources,
-            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-        },
-        {
-            "Sid": "DenyTlsOlderThan12",
-            "Effect": "Deny",
-            "Principal": "*",
-            "Action": "s3:*",
-            "Resource": resources,
-            "Condition": {"NumericLessThan": {"s3:TlsVersion": 1.2}},
-        },
+        *tls_only_statements(bucket_arn),
         {
             "Sid": "AllowElbLogDelivery",
             "Effect": "Allow",

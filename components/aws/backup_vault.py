@@ -28,7 +28,7 @@ import pulumi
 import pulumi_aws as aws
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ._s3 import private_versioned
+from ._s3 import private_versioned, tls_only_statements
 from ._tags import check_kms_key_arn, check_tags, merge_tags
 
 # Key prefix of S3 server access logs in the access-log bucket (AccessLogBucket grants delivery there).
@@ -131,30 +131,7 @@ class BackupVaultArgs(BaseModel):
 
 
 def _tls_only_policy(arn: str) -> str:
-    resources = [arn, f"{arn}/*"]
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "DenyInsecureTransport",
-                    "Effect": "Deny",
-                    "Principal": "*",
-                    "Action": "s3:*",
-                    "Resource": resources,
-                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-                },
-                {
-                    "Sid": "DenyTlsOlderThan12",
-                    "Effect": "Deny",
-                    "Principal": "*",
-                    "Action": "s3:*",
-                    "Resource": resources,
-                    "Condition": {"NumericLessThan": {"s3:TlsVersion": 1.2}},
-                },
-            ],
-        }
-    )
+    return json.dumps({"Version": "2012-10-17", "Statement": tls_only_statements(arn)})
 
 
 class BackupVault(pulumi.ComponentResource):
