@@ -633,3 +633,26 @@ def test_invalid_example_files(path):
     config = yaml.safe_load(text)["config"]
     raw = {(k[len("blueprint:"):] if k.startswith("blueprint:") else k): v for k, v in config.items()}
     assert {p.path for p in problems_of(raw)} == expected
+
+
+# ------------------------------------------------------------------------------ Cloud SQL DR designation
+
+
+def test_dr_replicas_are_designated_by_default_and_can_be_deferred(baseline):
+    raw = gcp_eu(baseline)
+    assert validate_config(raw).dr_replicas_designated is True
+    raw["designateDrReplicas"] = False
+    assert validate_config(raw).dr_replicas_designated is False
+
+
+def test_fails_designate_dr_replicas_on_aws_stack(baseline):
+    baseline["designateDrReplicas"] = False
+    problem = only_problem_at(baseline, "blueprint:designateDrReplicas")
+    assert problem.value is False and "only valid when blueprint:cloud is gcp" in problem.message
+
+
+def test_fails_designate_dr_replicas_not_a_boolean(baseline):
+    raw = gcp_eu(baseline)
+    raw["designateDrReplicas"] = "sometimes"
+    problem = only_problem_at(raw, "blueprint:designateDrReplicas")
+    assert problem.value == "sometimes"

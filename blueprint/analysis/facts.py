@@ -85,6 +85,8 @@ class Database:
     # secondary to writer, and its replication lag behind the writer.
     promote_s: Optional[float] = None
     promote_source: str = ""
+    # How the promotion is named in the breakdown (e.g. Cloud SQL replica failover to a DR replica).
+    promote_step: str = "promote the cross-region replica"
     lag_s: Optional[float] = None
     lag_source: str = ""
     # True: the service keeps a synchronous standby in another zone itself (Cloud SQL REGIONAL),

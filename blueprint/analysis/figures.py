@@ -75,6 +75,14 @@ class Figures:
         300, "`gcloud sql instances promote-replica` (Cloud SQL 'Promote replicas for regional migration or disaster "
         "recovery'): a manual, long-running operation that may restart the instance; Google documents no duration. "
         "Planning value 5 min: measure yours in a DR drill and override")
+    # Advanced DR: the primary designates the replica (replication_cluster.failoverDrReplicaName), so
+    # the replica is already the configured failover target and the write endpoint follows it.
+    cloudsql_dr_replica_failover: Figure = Figure(
+        60, "`gcloud sql instances promote-replica <dr-replica> --failover` (Cloud SQL 'Use advanced disaster recovery': "
+        "replica failover 'lets you fail over your primary instance to the DR replica immediately'; the write endpoint then "
+        "resolves to the new primary, so clients keep their connection string). Google documents no duration: planning "
+        "value 60 s (the figure AWS documents for the comparable Aurora global failover). Measure yours with a "
+        "switchover drill (`gcloud sql instances switchover`, zero data loss) and override")
     cloudsql_replication_lag: Figure = Figure(
         1, "Cloud SQL 'About replication': a read replica reflects changes to the primary 'in almost real time' "
         "(asynchronous, no figure documented); planning value 1 s for a replica in the same continent; watch "
@@ -180,6 +188,7 @@ PROVISIONING_S.update({
     "gcp:compute/networkEndpointGroup:NetworkEndpointGroup": 10,
     "gcp:compute/healthCheck:HealthCheck": 10,
     "gcp:compute/backendService:BackendService": 30,
+    "gcp:networkservices/serviceLbPolicies:ServiceLbPolicies": 10,
     "gcp:compute/uRLMap:URLMap": 10,
     "gcp:compute/targetHttpsProxy:TargetHttpsProxy": 10,
     "gcp:compute/targetHttpProxy:TargetHttpProxy": 10,

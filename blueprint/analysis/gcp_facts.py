@@ -11,12 +11,16 @@ How the GCP mechanisms map onto the model (docs/resilience.md, "GCP"):
   the load balancer moves it to the next region with capacity once the health check marks the dead
   region's endpoints unhealthy: detection = ``checkIntervalSec`` x ``unhealthyThreshold`` + the
   health state's propagation, traffic shift = the backend service's connection draining. Backends
-  at ``capacityScaler`` 0 (warm standby, pilot light) get no traffic until an operator promotes
+  at ``capacityScaler`` 0 (pilot light) get no traffic until an operator promotes
   them (``gcloud compute backend-services update-backend --capacity-scaler=1``): a standby region,
-  so the failover starts with declaring the disaster.
+  so the failover starts with declaring the disaster (pilot light). A warm standby's backends have
+  capacity but ``preference`` DEFAULT: they take traffic by themselves once the PREFERRED primary
+  backends fail their health checks, so its detection is the health check, like active-active.
 - Cloud SQL: ``availabilityType`` REGIONAL keeps a synchronous standby in another zone (zone loss
   costs an automatic failover); an instance with ``masterInstanceName`` is a cross-region
-  asynchronous replica, promoted by hand (``gcloud sql instances promote-replica``). Automated
+  asynchronous replica, promoted by hand (``gcloud sql instances promote-replica``); a replica the
+  primary designates as its DR replica (``replicationCluster.failoverDrReplicaName``, Enterprise
+  Plus advanced DR) takes over by replica failover, and the write endpoint follows it. Automated
   backups are daily, stored in ``backupConfiguration.location`` or, by default, the multi-region
   that contains the instance's region.
 - Cloud Storage: a configurable dual-region (``customPlacementConfig.dataLocations``) holds every
@@ -208,6 +212,7 @@ def _load_balancers(workloads, by_type, zones, secondary: Optional[str], figures
         w.has_service = True
         region_zones: dict[str, set[str]] = defaultdict(set)
         capacity: dict[str, float] = defaultdict(float)
+        preference: dict[str, str] = {}
         for backend in bs.inputs.get("backends") or []:
             if not isinstance(backend, dict):
                 continue
@@ -220,6 +225,9 @@ def _load_balancers(workloads, by_type, zones, secondary: Optional[str], figures
             # The API's default capacityScaler is 1.0; 0 drains the backend (no new requests).
             scaler = backend.get("capacityScaler")
             capacity[neg.region] = max(capacity[neg.region], _float(scaler, 1.0) if scaler is not None else 1.0)
+            # PREFERRED backends are filled first; DEFAULT (the API's default) take what they cannot.
+            if preference.get(neg.region) != "PREFERRED":
+                preference[neg.region] = str(backend.get("preference") or "DEFAULT")
         for region in sorted(region_zones):
             w.balancers.append(Balancer(bs.urn, region, tuple(sorted(region_zones[region]))))
 
@@ -244,6 +252,11 @@ def _load_balancers(workloads, by_type, zones, secondary: Optional[str], figures
                 shift_s = _float(drain, figures.glb_default_drain.seconds)
                 shift_source = (f"global external Application Load Balancer (anycast IP, no DNS change): in-flight requests "
                                 f"drain for connectionDrainingTimeoutSec {shift_s:g} s of {bs.urn}")
+            if secondary in serving and preference.get(secondary) == "DEFAULT" and any(
+                    preference.get(r) == "PREFERRED" for r in serving if r != secondary):
+                shift_source = (f"{secondary}'s backends have preference DEFAULT: the load balancer sends them traffic by itself "
+                                f"once the PREFERRED backends fail their health checks (failover without an operator); "
+                                + shift_source)
         w.routing = Routing(
             "global-lb", tuple(sorted(region_zones)), probes, shift_s, shift_source, tuple(records.get(w.name, ())),
             standby_regions=standby,
@@ -253,7 +266,21 @@ def _load_balancers(workloads, by_type, zones, secondary: Optional[str], figures
         )
 
 
+def _designated_dr_replicas(instances: Iterable[PlannedResource]) -> dict[str, str]:
+    """Replica instance name -> URN of the primary that designates it as its DR replica
+    (``replicationCluster.failoverDrReplicaName``, '<project>:<instance>' or a bare name)."""
+    designated: dict[str, str] = {}
+    for inst in instances:
+        cluster = inst.inputs.get("replicationCluster")
+        name = cluster.get("failoverDrReplicaName") if isinstance(cluster, dict) else None
+        if isinstance(name, str) and name:
+            designated[name.rsplit(":", 1)[-1]] = inst.urn
+    return designated
+
+
 def _databases(workloads, instances: Iterable[PlannedResource], figures: Figures) -> None:
+    instances = list(instances)
+    designated = _designated_dr_replicas(instances)
     for inst in instances:
         w = workloads.get(inst.workload or "")
         if w is None:
@@ -265,11 +292,17 @@ def _databases(workloads, instances: Iterable[PlannedResource], figures: Figures
         preference = settings.get("locationPreference") or {}
         zone = preference.get("zone") if isinstance(preference, dict) else None
         region = inst.region or inst.inputs.get("region") or ""
-        promote = figures.cloudsql_promote_replica if replica else None
+        designated_by = designated.get(str(inst.inputs.get("name") or "")) if replica else None
+        promote = (figures.cloudsql_dr_replica_failover if designated_by else figures.cloudsql_promote_replica) if replica else None
+        promote_source = ""
+        if promote is not None:
+            promote_source = (f"DR replica designated by {designated_by}: {promote.source}" if designated_by
+                              else f"not designated as a DR replica (no replicationCluster on the primary): {promote.source}")
         lag = figures.cloudsql_replication_lag if replica else None
         w.databases.append(Database(
             inst.urn, region, role, (DbInstance(inst.urn, zone, writer=not replica),), None, (), None,
-            promote_s=promote.seconds if promote else None, promote_source=promote.source if promote else "",
+            promote_s=promote.seconds if promote else None, promote_source=promote_source,
+            promote_step="replica failover to the designated DR replica" if designated_by else "promote the cross-region replica",
             lag_s=lag.seconds if lag else None,
             lag_source=(f"asynchronous replication from {inst.inputs.get('masterInstanceName')}: {lag.source}" if lag else ""),
             zone_redundant=regional,

@@ -112,7 +112,7 @@ def estimate(w: WorkloadFacts, facts: PlanFacts, plan: Plan, figures: Figures = 
                                  f"{sec_db.urn} has no instance; {figures.aurora_add_instance.source}; "
                                  f"{figures.aurora_global_failover.source}", True))
         elif sec_db.promote_s is not None:
-            parallel.append(Step("database: promote the cross-region replica", sec_db.promote_s,
+            parallel.append(Step(f"database: {sec_db.promote_step}", sec_db.promote_s,
                                  f"{sec_db.urn}; {sec_db.promote_source}", True))
         else:
             parallel.append(Step("database: global failover to the secondary", figures.aurora_global_failover.seconds,

@@ -139,12 +139,23 @@ class StackConfig(_Model):
     zones_per_region: Annotated[int, Field(ge=2, le=6)] = 3
     dns_zone: Optional[Annotated[str, Field(pattern=DNS_NAME, max_length=253)]] = None
     workloads: Annotated[list[Workload], Field(min_length=1)]
+    # GCP only. Cloud SQL advanced disaster recovery: the primary names its cross-region replica as
+    # its DR replica (`replication_cluster.failover_dr_replica_name`), which enables `replica
+    # failover` and the write endpoint that follows the primary. Cloud SQL accepts the designation
+    # only once the replica exists, so a brand-new stack (or a rebuilt region) runs its first
+    # `pulumi up` with `false`, then sets it back. Default (unset): designated, the steady state.
+    designate_dr_replicas: Optional[bool] = None
     # Provider settings from other namespaces (aws:region, gcp:project, gcp:region).
     aws_region: Optional[str] = Field(default=None, alias="aws:region")
     gcp_region: Optional[str] = Field(default=None, alias="gcp:region")
     gcp_project: Optional[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")]] = Field(
         default=None, alias="gcp:project"
     )
+
+    @property
+    def dr_replicas_designated(self) -> bool:
+        """Whether Cloud SQL primaries designate their DR replica (default True, GCP only)."""
+        return self.designate_dr_replicas is not False
 
     def workload(self, name: str) -> Workload:
         for w in self.workloads:

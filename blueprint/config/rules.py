@@ -192,6 +192,9 @@ def check_rules(c: Any) -> Iterator[Problem]:
     yield from _region_problems(f"{B}:primaryRegion", c.primary_region, c.cloud, c.residency)
     yield from _region_problems(f"{B}:secondaryRegion", c.secondary_region, c.cloud, c.residency)
     yield from _provider_keys(c)
+    if c.cloud == "aws" and not _absent(c, "designate_dr_replicas"):
+        yield Problem(f"{B}:designateDrReplicas", "only valid when blueprint:cloud is gcp (Cloud SQL DR replicas); "
+                      "remove it: Aurora global databases need no designation", c.designate_dr_replicas)
     workloads = [(i, w) for i, w in enumerate(c.workloads or []) if w is not None]
     seen: dict[str, int] = {}
     for i, w in workloads:

@@ -20,7 +20,8 @@ How the table was built and checked (pulumi-aws 7.51.1, pulumi-gcp 10.2.0):
 Covered modules: acm, alb, autoscaling, backup, cloudtrail, cloudwatch, ebs, ec2, ecr, efs, eks,
 elasticache, iam, kms, lambda, lb, rds, route53, s3, secretsmanager, sns, sqs, ssm, vpc, wafv2
 (AWS); compute, container, sql, storage, kms, serviceaccount, projects, pubsub, dns,
-monitoring, servicenetworking, certificatemanager, secretmanager, logging, artifactregistry (GCP).
+monitoring, servicenetworking, certificatemanager, secretmanager, logging, artifactregistry,
+networkservices (the service load balancing policy, a google-beta resource) (GCP).
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ def provider_local_name(token: str) -> Optional[str]:
 GOOGLE_BETA_ADDRESS = "registry.terraform.io/hashicorp/google-beta"
 GCP_BETA: dict[str, str] = {
     "gcp:projects/serviceIdentity:ServiceIdentity": "google_project_service_identity",
+    "gcp:networkservices/serviceLbPolicies:ServiceLbPolicies": "google_network_services_service_lb_policies",
 }
 
 

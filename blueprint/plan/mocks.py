@@ -166,12 +166,23 @@ def _gcp_computed_state(typ: str, logical: str, name: str, inputs: dict, config:
                 "size": 0}
     if typ == "gcp:sql/databaseInstance:DatabaseInstance":
         region = inputs.get("region") or config.get("gcp:region") or ""
-        return {"connectionName": f"{project}:{region}:{name}",
+        settings = inputs.get("settings") or {}
+        state: dict = {}
+        # Cloud SQL makes a write endpoint for an Enterprise Plus primary on private services access
+        # ("Connect to an instance using a write endpoint"); it keeps the designation it was given.
+        if (not inputs.get("masterInstanceName") and settings.get("edition") == "ENTERPRISE_PLUS"
+                and (settings.get("ipConfiguration") or {}).get("privateNetwork")):
+            state["replicationCluster"] = {**(inputs.get("replicationCluster") or {}),
+                                           "psaWriteEndpoint": f"{h[:13]}.{_digest(project, length=13)}.global.sql-psa.goog."}
+        return {**state, "connectionName": f"{project}:{region}:{name}",
                 "privateIpAddress": f"10.{int(h[:2], 16) % 200 + 20}.{int(h[2:4], 16)}.{int(h[4:6], 16) % 250 + 2}",
                 "selfLink": f"https://sqladmin.googleapis.com/sql/v1beta4/projects/{project}/instances/{name}",
                 "serviceAccountEmailAddress": f"p{_digest(project, length=12)}-{h[:6]}@gcp-sa-cloud-sql.iam.gserviceaccount.com"}
     if typ == "gcp:storage/bucket:Bucket":
         return {"url": f"gs://{name}", "selfLink": f"https://www.googleapis.com/storage/v1/b/{name}"}
+    if typ == "gcp:networkservices/serviceLbPolicies:ServiceLbPolicies":
+        # The provider's id is the policy's full resource path.
+        return {"_id": f"projects/{project}/locations/{inputs.get('location') or 'global'}/serviceLbPolicies/{name}"}
     return {}
 
 

@@ -30,7 +30,7 @@ _GLOBAL_PREFIXES = (
     "gcp:compute/sSLPolicy:", "gcp:compute/managedSslCertificate:", "gcp:compute/network:",
     "gcp:compute/healthCheck:", "gcp:compute/backendService:", "gcp:compute/firewall:",
     "gcp:compute/securityPolicy:", "gcp:compute/globalNetworkEndpointGroup:",
-    "gcp:servicenetworking/",
+    "gcp:servicenetworking/", "gcp:networkservices/serviceLbPolicies:",
 )
 _REGIONAL_EXCEPTIONS = ("aws:route53/resolver",)
 

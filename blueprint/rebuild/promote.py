@@ -63,6 +63,10 @@ def promoted_document(document: dict[str, Any], cloud: str, primary: str, second
         config[sec_key] = secondary
     else:
         config.pop(sec_key, None)
+    if cloud == "gcp" and secondary:
+        # The new secondary's Cloud SQL replicas do not exist yet, and Cloud SQL refuses to designate
+        # a DR replica before it exists: the first `pulumi up` creates them, the next designates them.
+        config[_key(config, "designateDrReplicas")] = False
     doc["config"] = config
     return doc
 

@@ -185,11 +185,22 @@ class _Writer:
         if not inst or not inst[0].inputs.get("masterInstanceName"):
             return
         name = inst[0].inputs.get("name")
-        cmds = [f"gcloud sql instances promote-replica {name} --project {self.c.gcp_project} --quiet",
+        designated = any(
+            str((r.inputs.get("replicationCluster") or {}).get("failoverDrReplicaName") or "").rsplit(":", 1)[-1] == name
+            for r in _find(self.plan, "gcp:sql/databaseInstance:DatabaseInstance", w.name)
+        )
+        # A designated DR replica takes over by replica failover: the write endpoint follows it and
+        # Cloud SQL re-adds the old primary as its replica once the lost region is back.
+        flag = " --failover" if designated else ""
+        cmds = [f"gcloud sql instances promote-replica {name} --project {self.c.gcp_project}{flag} --quiet",
                 f"gcloud sql instances describe {name} --project {self.c.gcp_project} --format='value(instanceType,state)'   # CLOUD_SQL_INSTANCE RUNNABLE"]
         secs, step = b.get("db", (None, "the resilience model has no figure for this step"))
-        self.add(f"{w.name}: promote the Cloud SQL replica {name} in {S}", secs, step, cmds,
-                 ["promotion is one-way: the replica stops replicating and becomes a standalone primary"])
+        notes = (["replica failover (advanced DR): the primary's write endpoint now resolves to this instance; when the lost "
+                  "region is back, Cloud SQL tries to add the old primary as a replica of this one"] if designated else
+                 ["promotion is one-way: the replica stops replicating and becomes a standalone primary; clients must switch "
+                  "to its connection name"])
+        self.add(f"{w.name}: {'fail over to the DR replica' if designated else 'promote the Cloud SQL replica'} {name} in {S}",
+                 secs, step, cmds, notes)
 
     def gcp_lb(self, w: Workload, b: dict) -> None:
         S = self.S
@@ -205,7 +216,12 @@ class _Writer:
                         f"--network-endpoint-group={group[-1]} --network-endpoint-group-zone={group[-3]} --capacity-scaler=1")
         cmds.append(f"gcloud compute backend-services get-health \"$BS\" --global --project {self.c.gcp_project}")
         secs, step = b.get("dns", (None, "the resilience model has no figure for this step"))
-        self.add(f"{w.name}: confirm the global load balancer sends {w.name} to {S} (capacity scaler 1)", secs, step, cmds)
+        drained = any(float(be.get("capacityScaler", 1.0)) == 0.0 for be in backends)
+        notes = ([f"{S}'s backends are drained (pilot light): this sets them to capacity 1; then make the stack agree "
+                  "(the `pulumi up` of the promotion below)"] if drained else
+                 [f"{S}'s backends already have capacity (warm standby or active-active): the load balancer moved the traffic "
+                  "by itself when the primary failed its health checks; the update is a no-op, get-health confirms it"])
+        self.add(f"{w.name}: confirm the global load balancer sends {w.name} to {S} (capacity scaler 1)", secs, step, cmds, notes)
 
     def gcp_gpu(self, w: Workload, b: dict) -> None:
         S = self.S
@@ -278,6 +294,9 @@ class _Writer:
         notes = [f"primary becomes {S}; new secondary: {new_sec or 'NONE'}"]
         if new_sec:
             notes.append(f"this `pulumi up` also re-protects: it builds the new secondary {new_sec} (network, cluster, replicas, vault copies)")
+            if c.cloud == "gcp" and any(w.database for w in c.workloads):
+                notes.append("the promoted file sets blueprint:designateDrReplicas: false (Cloud SQL designates a DR replica only once "
+                             "it exists); after this `pulumi up`, delete that line and run `pulumi up` again to designate the new replicas")
         else:
             notes.append(f"NO new secondary: '{p.jurisdiction}' has no other {c.cloud} region. Until {L} is back the stack runs in ONE region")
         if p.lost_role == "primary":

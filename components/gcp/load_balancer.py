@@ -2,27 +2,39 @@
 
 One anycast IP for every region: HTTPS only (HTTP answers with a 301 to HTTPS), a Google-managed
 certificate, an SSL policy with TLS 1.2 as the minimum, health checks on the readiness path, and a
-backend service whose backends are zonal NEGs in each region the workload runs in.
+backend service whose backends are zonal NEGs in each region the workload runs in, with a service
+load balancing policy attached.
 
-Failover without DNS changes: the standby region's NEGs stay attached with ``capacity_scaler`` 0,
-so they receive no traffic while the serving region is healthy. Promotion (warm standby, pilot
-light) is a one-field change per NEG, in the stack (set the standby ``NegBackend.role`` to
-``serving`` or its ``capacity_scaler`` to 1) or, in an emergency, with::
+Failover without DNS changes or an operator: every backend has a ``preference`` (Compute API,
+``backends[].preference``). The primary region's NEGs (and an active-active second region's) are
+PREFERRED: the load balancer fills them first, closest by RTT. A warm standby region's NEGs stay
+attached at ``capacity_scaler`` 1.0 but DEFAULT: they get requests only when the preferred backends
+lack capacity, which includes the preferred backends failing their health checks. So when the
+primary region fails, the load balancer moves its traffic to the warm standby by itself, as soon as
+the health checks mark the primary's endpoints unhealthy (``unhealthy_threshold`` x
+``health_check_interval_s``), and moves it back once they pass again; the warm region also absorbs overflow above the
+primary's RATE capacity. The service load balancing policy (WATERFALL_BY_REGION, auto capacity
+drain, failover health threshold) sets how a partly sick region sheds traffic before that.
+
+A pilot-light region's NEGs stay attached at ``capacity_scaler`` 0 (drained: it runs no GPU nodes,
+so there is nothing to send requests to) and DEFAULT. Promoting it is a one-field change per NEG, in
+the stack (set its ``NegBackend.role`` to ``warm`` or ``serving``, or ``capacity_scaler`` to 1) or,
+in an emergency, with::
 
     gcloud compute backend-services update-backend <backend_service_name> --global \\
         --network-endpoint-group=<neg_name> --network-endpoint-group-zone=<zone> --capacity-scaler=1
 
-(once per zone; then make the stack agree). Active-active keeps every region at 1.0 and the load
-balancer sends each client to the closest healthy region. When a whole serving region fails its
-health checks the load balancer already overflows to any backend with capacity; a 0-capacity
-standby is used only once promoted, which is the point of warm standby and pilot light.
+(once per zone; then make the stack agree).
 
 Children (component named ``n``):
     ``n-ip``             compute.GlobalAddress (EXTERNAL, IPv4)
     ``n-cert``           compute.ManagedSslCertificate (domain_name + extra_domain_names)
     ``n-ssl-policy``     compute.SSLPolicy (profile, min TLS 1.2)
     ``n-hc``             compute.HealthCheck (HTTP, serving port of each endpoint, readiness path, logged)
-    ``n-backend``        compute.BackendService (EXTERNAL_MANAGED, HTTP, NEG backends, RATE balancing)
+    ``n-lb-policy``      networkservices.ServiceLbPolicies (global: WATERFALL_BY_REGION, auto capacity drain,
+                         failover health threshold)
+    ``n-backend``        compute.BackendService (EXTERNAL_MANAGED, HTTP, NEG backends with capacity and
+                         preference per region role, RATE balancing, ``n-lb-policy`` attached)
     ``n-url-map``        compute.URLMap -> ``n-backend``
     ``n-https-proxy``    compute.TargetHttpsProxy (certificate + SSL policy)
     ``n-https``          compute.GlobalForwardingRule 443 (EXTERNAL_MANAGED)
@@ -61,7 +73,33 @@ OUTLIER_INTERVAL_S = 10
 OUTLIER_BASE_EJECTION_S = 30
 OUTLIER_MAX_EJECTION_PERCENT = 50
 
+# Backend preference per region role (Compute API backends[].preference). PREFERRED backends are
+# filled up to their capacity first, closest by RTT; DEFAULT ones get requests only when the
+# preferred backends lack capacity, unhealthy ones included. Primary and active-active regions are
+# both PREFERRED (each client goes to the closest); a warm standby is DEFAULT, so it takes traffic
+# on its own when the primary fails its health checks (and absorbs overflow) but not before.
+ROLE_PREFERENCE = {"primary": "PREFERRED", "serving": "PREFERRED", "warm": "DEFAULT", "pilot": "DEFAULT"}
+# capacity_scaler per region role: every region with pods at 1.0. A pilot light runs no GPU nodes
+# (no pods, nothing to serve with), so it stays drained at 0.0 until an operator promotes it.
+ROLE_CAPACITY = {"primary": 1.0, "serving": 1.0, "warm": 1.0, "pilot": 0.0}
+PREFERENCES = ("PREFERRED", "DEFAULT")
+
+# Service load balancing policy (networkservices.ServiceLbPolicy, global).
+# WATERFALL_BY_REGION, the API's default, set explicitly: fill the region closest to the client
+# first (up to its capacity), then the next closest; with the backends' preferences this keeps a
+# warm standby idle while the primary has healthy capacity.
+LB_ALGORITHM = "WATERFALL_BY_REGION"
+# Failover health threshold, percent (1..99): a NEG with fewer healthy endpoints than this share
+# starts sending its traffic to failover backends. 70 is the API's default for this load balancer
+# (50 is only the classic one's), pinned here so the plan shows it and a provider default change
+# cannot move it. A lower value (50) would keep a zone that lost 1 of its 2 or 3 pods (GPU
+# inference runs few pods per zone) at its full share on the pods left; a higher one would fail
+# over on a single pod restart in zones of 4. Below 25 % healthy, auto capacity drain (below)
+# empties the NEG altogether.
+FAILOVER_HEALTH_THRESHOLD = 70
+
 _DNS_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+_RESOURCE_NAME = re.compile(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")
 
 
 def check_labels(field: str, labels: Mapping[str, str]) -> dict[str, str]:
@@ -86,13 +124,21 @@ class NegBackend(BaseModel):
 
     region: str = Field(description="Region of the NEGs, e.g. 'europe-west4'.")
     role: Literal["primary", "serving", "warm", "pilot"] = Field(
-        description="Region role: primary and serving take traffic (capacity_scaler 1.0); warm and pilot stay "
-        "attached with capacity_scaler 0.0 until promoted.",
+        description="Region role; sets the defaults of capacity_scaler and preference. primary and serving "
+        "(active-active): capacity 1.0, PREFERRED (filled first, closest region by RTT). warm: capacity 1.0, "
+        "DEFAULT (takes traffic automatically when the preferred backends are unhealthy or full). pilot: "
+        "capacity 0.0 (drained: no GPU nodes; promoted by an operator), DEFAULT.",
     )
     neg_ids: list[Any] = Field(description="pulumi.Input[str] self links of the region's zonal NEGs (ZonalNegs.neg_ids), at least 1.")
     capacity_scaler: Optional[float] = Field(
         default=None,
-        description="Override of the role's capacity: 0.0 (drained) or 0.1..1.0. Default None: 1.0 for primary/serving, 0.0 for warm/pilot.",
+        description="Override of the role's capacity: 0.0 (drained) or 0.1..1.0. Default None: 1.0 for "
+        "primary/serving/warm, 0.0 for pilot.",
+    )
+    preference: Optional[str] = Field(
+        default=None,
+        description="Override of the role's backend preference: 'PREFERRED' or 'DEFAULT'. Default None: PREFERRED "
+        "for primary/serving, DEFAULT for warm/pilot.",
     )
 
     @field_validator("region")
@@ -115,11 +161,23 @@ class NegBackend(BaseModel):
             raise ValueError(f"capacity_scaler: {v} is not allowed; use 0.0 (drained) or a value in 0.1..1.0")
         return v
 
+    @field_validator("preference")
+    @classmethod
+    def _preference(cls, v: Optional[str]) -> Optional[str]:
+        # The compute API's values (backends[].preference); PREFERENCE_UNSPECIFIED means DEFAULT.
+        if v is not None and v not in PREFERENCES:
+            raise ValueError(f"preference: {v!r} is not allowed; use 'PREFERRED' or 'DEFAULT' (upper case), or None for the role's default")
+        return v
+
     @property
     def effective_capacity_scaler(self) -> float:
         if self.capacity_scaler is not None:
             return self.capacity_scaler
-        return 1.0 if self.role in ("primary", "serving") else 0.0
+        return ROLE_CAPACITY[self.role]
+
+    @property
+    def effective_preference(self) -> str:
+        return self.preference or ROLE_PREFERENCE[self.role]
 
 
 class GlobalLoadBalancerArgs(BaseModel):
@@ -148,7 +206,9 @@ class GlobalLoadBalancerArgs(BaseModel):
     health_check_timeout_s: int = Field(description="Seconds before a check times out (1..300, <= interval).")
     healthy_threshold: int = Field(description="Consecutive successes before an endpoint is healthy (1..10).")
     unhealthy_threshold: int = Field(description="Consecutive failures before an endpoint is unhealthy (1..10).")
-    backends: list[NegBackend] = Field(description="NEGs per region; at least one with capacity > 0; each region once.")
+    backends: list[NegBackend] = Field(
+        description="NEGs per region; each region once; at least one PREFERRED with capacity > 0 (the primary)."
+    )
     max_rate_per_endpoint: float = Field(
         default=100.0,
         description="RATE balancing target, requests per second per pod; the load balancer overflows to the next "
@@ -168,6 +228,12 @@ class GlobalLoadBalancerArgs(BaseModel):
         default=None,
         description="pulumi.Input[str]: network to open for the Google health checkers and front ends "
         f"({', '.join(HEALTH_CHECK_SOURCE_RANGES)}) on service_port. Default None: the network component does it.",
+    )
+    lb_policy_name: Optional[str] = Field(
+        default=None,
+        description="Name of the service load balancing policy (1..63 lower-case letters, digits, '-'; unique per "
+        "project). Default None: '<workload>-lb-policy'; pass a name with the environment in it when several "
+        "stacks share a project.",
     )
     labels: dict[str, str] = Field(default_factory=dict, description="GCP labels on every labelable child.")
 
@@ -251,6 +317,16 @@ class GlobalLoadBalancerArgs(BaseModel):
             raise ValueError(f"log_sample_rate: {v} is outside 0.0..1.0")
         return v
 
+    @field_validator("lb_policy_name")
+    @classmethod
+    def _policy_name(cls, v: Optional[str]) -> Optional[str]:
+        if v is not None and not _RESOURCE_NAME.match(v):
+            raise ValueError(
+                f"lb_policy_name: {v!r} is not a valid name; use 1..63 lower-case letters, digits and '-', "
+                "starting with a letter and not ending with '-'"
+            )
+        return v
+
     @field_validator("labels")
     @classmethod
     def _labels(cls, v: dict[str, str]) -> dict[str, str]:
@@ -268,8 +344,17 @@ class GlobalLoadBalancerArgs(BaseModel):
         regions = [b.region for b in self.backends]
         if len(set(regions)) != len(regions):
             raise ValueError(f"backends: {regions} lists a region twice; put all of a region's NEGs in one NegBackend")
-        if all(b.effective_capacity_scaler == 0.0 for b in self.backends):
-            raise ValueError("backends: every backend has capacity_scaler 0, so nothing would serve; give the primary region role 'primary'")
+        # DEFAULT backends only get what the PREFERRED ones cannot take: without a PREFERRED backend
+        # that has capacity, no region would be the one filled first.
+        if not any(b.effective_preference == "PREFERRED" and b.effective_capacity_scaler > 0 for b in self.backends):
+            got = ", ".join(
+                f"{b.region} (role {b.role}, preference {b.effective_preference}, capacity_scaler {b.effective_capacity_scaler})"
+                for b in self.backends
+            )
+            raise ValueError(
+                f"backends: no backend is PREFERRED with capacity_scaler > 0 (got {got}); give the primary region role "
+                "'primary' (or set its preference='PREFERRED' and a capacity_scaler of 0.1..1.0)"
+            )
         if not self.fqdn.endswith(f".{self.dns_zone}"):
             raise ValueError(f"domain_name: {self.fqdn!r} is not inside dns_zone {self.dns_zone!r}; the A record must live in that zone")
         return self
@@ -281,6 +366,11 @@ class GlobalLoadBalancerArgs(BaseModel):
     @property
     def effective_managed_zone_name(self) -> str:
         return self.managed_zone_name or self.dns_zone.replace(".", "-")
+
+    @property
+    def effective_lb_policy_name(self) -> str:
+        # workload is at most 31 characters, so the default stays within the 63 allowed.
+        return self.lb_policy_name or f"{self.workload}-lb-policy"
 
 
 class GlobalLoadBalancer(pulumi.ComponentResource):
@@ -316,6 +406,22 @@ class GlobalLoadBalancer(pulumi.ComponentResource):
             log_config=gcp.compute.HealthCheckLogConfigArgs(enable=True),
             opts=child,
         )
+        # Global: a global backend service takes only a global service load balancing policy.
+        lb_policy = gcp.networkservices.ServiceLbPolicies(
+            f"{name}-lb-policy",
+            name=args.effective_lb_policy_name,
+            location="global",
+            description=f"Load balancing of {args.workload}: closest region first, unhealthy NEGs drained",
+            load_balancing_algorithm=LB_ALGORITHM,
+            # Drains a NEG with fewer than 25 % healthy endpoints (never more than half of the NEGs), so
+            # a sick zone stops receiving traffic before all of its health checks fail.
+            auto_capacity_drain=gcp.networkservices.ServiceLbPoliciesAutoCapacityDrainArgs(enable=True),
+            failover_config=gcp.networkservices.ServiceLbPoliciesFailoverConfigArgs(
+                failover_health_threshold=FAILOVER_HEALTH_THRESHOLD
+            ),
+            labels=labels,
+            opts=child,
+        )
         backend = gcp.compute.BackendService(
             f"{name}-backend",
             load_balancing_scheme="EXTERNAL_MANAGED",
@@ -329,6 +435,7 @@ class GlobalLoadBalancer(pulumi.ComponentResource):
                     balancing_mode="RATE",
                     max_rate_per_endpoint=args.max_rate_per_endpoint,
                     capacity_scaler=b.effective_capacity_scaler,
+                    preference=b.effective_preference,
                     description=f"{b.region} ({b.role})",
                 )
                 for b in args.backends
@@ -342,6 +449,8 @@ class GlobalLoadBalancer(pulumi.ComponentResource):
             ),
             log_config=gcp.compute.BackendServiceLogConfigArgs(enable=True, sample_rate=args.log_sample_rate),
             security_policy=args.security_policy,
+            # The full resource name in the format the pulumi-gcp example uses.
+            service_lb_policy=lb_policy.id.apply(lambda i: f"//networkservices.googleapis.com/{i}"),
             opts=child,
         )
         url_map = gcp.compute.URLMap(f"{name}-url-map", default_service=backend.id, opts=child)
@@ -410,6 +519,7 @@ class GlobalLoadBalancer(pulumi.ComponentResource):
         self.domain_name: str = args.fqdn
         self.backend_service_id: pulumi.Output[str] = backend.id
         self.backend_service_name: pulumi.Output[str] = backend.name
+        self.lb_policy_id: pulumi.Output[str] = lb_policy.id
         self.url_map_id: pulumi.Output[str] = url_map.id
         self.certificate_id: pulumi.Output[str] = certificate.id
         self.record_name: pulumi.Output[str] = record.name
@@ -419,6 +529,7 @@ class GlobalLoadBalancer(pulumi.ComponentResource):
                 "domain_name": self.domain_name,
                 "backend_service_id": self.backend_service_id,
                 "backend_service_name": self.backend_service_name,
+                "lb_policy_id": self.lb_policy_id,
                 "url_map_id": self.url_map_id,
                 "certificate_id": self.certificate_id,
             }

@@ -33,10 +33,11 @@ from components.gcp.regional_platform import RegionalPlatform, RegionalPlatformA
 from components.gcp.vault_replication import VaultReplication, VaultReplicationArgs
 from components.gcp.pubsub_queue import ack_deadline_for
 from components.gcp.workload_alerts import WorkloadAlerts, WorkloadAlertsArgs
-from components.gcp.workload_region import WorkloadRegion, WorkloadRegionArgs
+from components.gcp.workload_region import WorkloadRegion, WorkloadRegionArgs, database_instance_name
 
-# The load balancer's view of each region: the primary and an active-active second region take
-# traffic; warm standby and pilot light stay attached with capacity 0 until promoted.
+# The load balancer's view of each region (components.gcp.load_balancer): the primary and an
+# active-active second region are filled first; a warm standby takes traffic by itself when the
+# primary fails its health checks; a pilot light stays drained until promoted.
 BACKEND_ROLE = {
     SecondRegionRole.SERVING: "serving",
     SecondRegionRole.WARM: "warm",
@@ -112,6 +113,7 @@ def build_gcp(footprint: Footprint) -> dict[str, Any]:
         tags = _labels(first)
         for region, bucket in _vaults(first, secondary, dual, platforms, multi_region_key, providers, tags, project).items():
             outputs["vaults"][f"{workload.name}/{region}"] = bucket.name
+        dr_replica = _dr_replica(config, placements, project)
         built: list[WorkloadRegion] = []
         for placement in placements:
             previous = built[0].database if built and built[0].database is not None else None
@@ -123,6 +125,7 @@ def build_gcp(footprint: Footprint) -> dict[str, Any]:
                         private_ip_range=psa.range_name if psa else None,
                         database_depends_on=[d for d in (psa.connection if psa else None, previous) if d is not None],
                         primary_instance_name=previous.name if previous is not None else None,
+                        dr_replica=dr_replica,
                         backup_location=secondary if first.strategy is Strategy.BACKUP_RESTORE else None,
                         pubsub_service_agent=agents["pubsub"],
                         labels=_labels(placement),
@@ -133,12 +136,27 @@ def build_gcp(footprint: Footprint) -> dict[str, Any]:
         for placement, region in zip(placements, built):
             if region.database is not None:
                 outputs["databases"].setdefault(workload.name, {})[placement.region] = region.database.connection_name
+                if region.database.role == "primary":
+                    # The DNS name clients should use: it follows the primary through replica failover.
+                    outputs.setdefault("database_write_endpoints", {})[workload.name] = region.database.write_endpoint
         lb = None
         if workload.service is not None and served and config.dns_zone:
-            lb = _load_balancer(workload.name, placements, built, config.dns_zone, network, on_primary)
+            lb = _load_balancer(env, workload.name, placements, built, config.dns_zone, network, on_primary)
             outputs["endpoints"][workload.name] = {"ip": lb.ip_address, "domain": lb.domain_name}
         _alerts(workload.name, placements, built, lb, project, alerts.channel_id, on_primary)
     return outputs
+
+
+def _dr_replica(config: Any, placements: list[WorkloadPlacement], project: str) -> Optional[str]:
+    """'<project>:<instance>' of the workload's cross-region replica, which its primary designates as
+    DR replica (replica failover, write endpoint), unless the stack defers the designation
+    (``blueprint:designateDrReplicas: false`` for the first `pulumi up` that creates the replica)."""
+    if not config.dr_replicas_designated:
+        return None
+    replica = next((p for p in placements if p.region_role is not RegionRole.PRIMARY and p.runs_here and p.workload.database), None)
+    if replica is None:
+        return None
+    return f"{project}:{database_instance_name(config.environment, replica.name, replica.region, primary=False)}"
 
 
 def _vaults(first: WorkloadPlacement, secondary: Optional[str], dual: Optional[tuple[str, str]],
@@ -177,7 +195,7 @@ def _vaults(first: WorkloadPlacement, secondary: Optional[str], dual: Optional[t
     return vaults
 
 
-def _load_balancer(name: str, placements: list[WorkloadPlacement], built: list[WorkloadRegion], dns_zone: str,
+def _load_balancer(env: str, name: str, placements: list[WorkloadPlacement], built: list[WorkloadRegion], dns_zone: str,
                    network: Network, opts: pulumi.ResourceOptions) -> GlobalLoadBalancer:
     first = placements[0]
     probe = probe_spec(first.tier)
@@ -194,6 +212,8 @@ def _load_balancer(name: str, placements: list[WorkloadPlacement], built: list[W
             health_check_interval_s=probe.lb_interval_s, health_check_timeout_s=probe.lb_timeout_s,
             healthy_threshold=probe.lb_healthy_threshold, unhealthy_threshold=probe.lb_unhealthy_threshold,
             backends=backends, health_check_network=network.id, labels=_labels(first),
+            # Project-unique: stacks of several environments may share a project (env <= 20, name <= 31).
+            lb_policy_name=f"{env}-{name}-lb-policy",
         ),
         opts,
     )

@@ -41,6 +41,12 @@ GCP_MACHINE_SHAPES: dict[str, tuple[int, int]] = {
 }
 
 
+def database_instance_name(environment: str, workload: str, region: str, primary: bool) -> str:
+    """The Cloud SQL instance name of a workload in a region: ``<env>-<workload>`` for the primary,
+    ``<env>-<workload>-<region>`` for a replica. A contract: names are not reusable for a week."""
+    return f"{environment}-{workload}" + ("" if primary else f"-{region}")
+
+
 class WorkloadRegionArgs(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
@@ -51,6 +57,11 @@ class WorkloadRegionArgs(BaseModel):
     private_ip_range: Any = Field(default=None, description="Private services access range for Cloud SQL.")
     database_depends_on: list[Any] = Field(default_factory=list, description="Resources the database must follow (the peering; the primary for a replica).")
     primary_instance_name: Any = Field(default=None, description="The primary Cloud SQL instance a replica follows.")
+    dr_replica: Any = Field(
+        default=None,
+        description="'<project>:<instance>' of the cross-region replica the primary designates as its DR replica (Cloud SQL "
+        "advanced disaster recovery). Default None: none designated.",
+    )
     backup_location: Optional[str] = Field(default=None, description="Second region for a backup-restore primary's backups.")
     pubsub_service_agent: Any = Field(default=None, description="The project's Pub/Sub service agent (needed with a queue: dead-letter grants).")
     labels: dict[str, str] = Field(default_factory=dict)
@@ -118,12 +129,13 @@ class WorkloadRegion(pulumi.ComponentResource):
             self.database = CloudSqlDatabase(
                 f"{name}-db",
                 CloudSqlDatabaseArgs(
-                    instance_name=f"{args.environment}-{workload.name}" + ("" if primary else f"-{placement.region}"),
+                    instance_name=database_instance_name(args.environment, workload.name, placement.region, primary),
                     engine=workload.database.engine.value,
                     size=workload.database.size.value,
                     region=placement.region,
                     role="primary" if primary else "replica",
                     master_instance_name=None if primary else args.primary_instance_name,
+                    dr_replica=args.dr_replica if primary else None,
                     network_id=args.network_id,
                     allocated_ip_range=args.private_ip_range,
                     kms_key_id=platform.key.id,

@@ -26,6 +26,9 @@ GLOBAL_SERVICE_PREFIXES: tuple[str, ...] = (
     # VPC peering to Google's service producer network (private IP for Cloud SQL): project/network
     # configuration, no data.
     "gcp:projects/serviceIdentity:", "gcp:servicenetworking/connection:",
+    # The global load balancer's service load balancing policy (location "global"): how the edge
+    # proxies spread requests over the backends, no data.
+    "gcp:networkservices/serviceLbPolicies:",
 )
 
 

@@ -172,7 +172,38 @@ def test_outputs(planned):
     assert out["primary"].role == "primary"
 
 
+def test_no_dr_replica_designated_by_default(planned):
+    plan, _ = planned
+    assert "replicationCluster" not in plan.named("db-ew4-instance").inputs
+    assert "replicationCluster" not in plan.named("db-ew1-instance").inputs
+
+
+def test_primary_designates_its_dr_replica_and_exposes_the_write_endpoint():
+    plan, out = _plan(primary_overrides=dict(dr_replica="acme-ml-prod:fraud-scoring-ew1"), replica_overrides={})
+    primary = plan.named("db-ew4-instance")
+    assert primary.inputs["replicationCluster"] == {"failoverDrReplicaName": "acme-ml-prod:fraud-scoring-ew1"}
+    # advanced DR needs Enterprise Plus and PITR on the primary, and a direct replica of the same version
+    assert primary.inputs["settings"]["edition"] == "ENTERPRISE_PLUS"
+    assert primary.inputs["settings"]["backupConfiguration"]["pointInTimeRecoveryEnabled"] is True
+    replica = plan.named("db-ew1-instance").inputs
+    assert replica["databaseVersion"] == primary.inputs["databaseVersion"] and replica["settings"]["edition"] == "ENTERPRISE_PLUS"
+    assert replica["settings"]["ipConfiguration"]["sslMode"] == primary.inputs["settings"]["ipConfiguration"]["sslMode"]
+    assert primary.outputs["replicationCluster"]["psaWriteEndpoint"].endswith(".global.sql-psa.goog.")
+    assert "write_endpoint" in vars(out["primary"])
+
+
 # --- validation ---------------------------------------------------------------------------
+
+
+def test_fails_dr_replica_misuse():
+    with pytest.raises(ValidationError, match="dr_replica: 'fraud-scoring-ew1' is not '<project>:<instance>'"):
+        _args(dr_replica="fraud-scoring-ew1")
+    with pytest.raises(ValidationError, match="dr_replica: set for role 'replica'"):
+        _args(role="replica", master_instance_name="p", region="europe-west1", kms_key_id=KEY1, dr_replica="acme-ml-prod:other")
+    with pytest.raises(ValidationError, match="dr_replica: set with edition 'ENTERPRISE'; advanced disaster recovery needs ENTERPRISE_PLUS"):
+        _args(edition="ENTERPRISE", dr_replica="acme-ml-prod:fraud-scoring-ew1")
+    with pytest.raises(ValidationError, match="dr_replica: 'acme-ml-prod:fraud-scoring-ew4' names this instance"):
+        _args(dr_replica="acme-ml-prod:fraud-scoring-ew4")
 
 
 def test_fails_replica_without_master_and_primary_with_master():

@@ -1,9 +1,11 @@
-"""GlobalLoadBalancer + ZonalNegs: HTTPS-only global ALB over zonal NEGs, standby at capacity 0, validation."""
+"""GlobalLoadBalancer + ZonalNegs: HTTPS-only global ALB over zonal NEGs, warm standby as a DEFAULT backend that
+takes traffic on its own, the service load balancing policy, validation."""
 
 from __future__ import annotations
 
 import json
 
+import pulumi
 import pytest
 from pydantic import ValidationError
 
@@ -54,17 +56,18 @@ def test_children_are_named_and_parented(planned):
     plan, _ = planned
     lb = plan.of_type("blueprint:gcp:GlobalLoadBalancer")[0]
     names = {r.name for r in plan.resources if r.parent == lb.urn}
-    assert names == {"fs-ip", "fs-cert", "fs-ssl-policy", "fs-hc", "fs-backend", "fs-url-map", "fs-https-proxy",
-                     "fs-https", "fs-redirect-map", "fs-http-proxy", "fs-http", "fs-record"}
+    assert names == {"fs-ip", "fs-cert", "fs-ssl-policy", "fs-hc", "fs-lb-policy", "fs-backend", "fs-url-map",
+                     "fs-https-proxy", "fs-https", "fs-redirect-map", "fs-http-proxy", "fs-http", "fs-record"}
     negs = plan.of_type("blueprint:gcp:ZonalNegs")[0]
     assert {r.name for r in plan.resources if r.parent == negs.urn} == {f"fs-europe-west4-{z}-neg" for z in PRIMARY_ZONES}
 
 
 def test_lb_pieces_are_global_and_labelled(planned):
     plan, _ = planned
-    for name in ("fs-ip", "fs-backend", "fs-https", "fs-record", "fs-hc"):
+    for name in ("fs-ip", "fs-backend", "fs-https", "fs-record", "fs-hc", "fs-lb-policy"):
         assert plan.named(name).region == "global", name
     assert plan.named("fs-ip").inputs["labels"] == LABELS
+    assert plan.named("fs-lb-policy").inputs["labels"] == LABELS and plan.named("fs-lb-policy").workload == "fraud-scoring"
     assert plan.named("fs-https").workload == "fraud-scoring"
 
 
@@ -87,7 +90,7 @@ def test_health_check_on_readiness_path_with_tier_probes_and_logging(planned):
     assert hc["logConfig"] == {"enable": True}
 
 
-def test_backend_service_external_managed_rate_balanced_with_standby_drained(planned):
+def test_backend_service_external_managed_rate_balanced_with_warm_standby_as_default_backend(planned):
     plan, _ = planned
     be = plan.named("fs-backend").inputs
     assert be["loadBalancingScheme"] == "EXTERNAL_MANAGED" and be["protocol"] == "HTTP"
@@ -97,9 +100,49 @@ def test_backend_service_external_managed_rate_balanced_with_standby_drained(pla
     standby = [b for b in be["backends"] if "europe-west1" in b["group"]]
     assert len(primary) == 3 and len(standby) == 3
     assert all(b["balancingMode"] == "RATE" and b["maxRatePerEndpoint"] == 100.0 for b in be["backends"])
-    assert {b["capacityScaler"] for b in primary} == {1.0} and {b["capacityScaler"] for b in standby} == {0.0}
+    # Primary: filled first. Warm standby: at full capacity but DEFAULT, so it gets requests only when the
+    # primary's NEGs are unhealthy or full: automatic failover, no operator.
+    assert {(b["capacityScaler"], b["preference"]) for b in primary} == {(1.0, "PREFERRED")}
+    assert {(b["capacityScaler"], b["preference"]) for b in standby} == {(1.0, "DEFAULT")}
+    assert {b["description"] for b in standby} == {"europe-west1 (warm)"}
     assert "securityPolicy" not in be
     assert plan.named("fs-hc").urn in plan.named("fs-backend").dependencies
+
+
+def test_service_lb_policy_waterfall_auto_drain_failover_threshold_attached(planned):
+    plan, out = planned
+    policy = plan.named("fs-lb-policy")
+    assert policy.type == "gcp:networkservices/serviceLbPolicies:ServiceLbPolicies"
+    assert policy.inputs["name"] == "fraud-scoring-lb-policy" and policy.inputs["location"] == "global"
+    assert policy.inputs["loadBalancingAlgorithm"] == "WATERFALL_BY_REGION"
+    assert policy.inputs["autoCapacityDrain"] == {"enable": True}
+    assert policy.inputs["failoverConfig"] == {"failoverHealthThreshold": 70}
+    backend = plan.named("fs-backend")
+    assert policy.urn in backend.dependencies
+    ref = backend.inputs["serviceLbPolicy"]
+    assert ref.startswith("//networkservices.googleapis.com/") and ref.endswith("fraud-scoring-lb-policy")
+    assert isinstance(out["lb"].lb_policy_id, pulumi.Output)
+
+
+@pytest.mark.parametrize("role, capacity, preference", [
+    ("primary", 1.0, "PREFERRED"), ("serving", 1.0, "PREFERRED"), ("warm", 1.0, "DEFAULT"), ("pilot", 0.0, "DEFAULT"),
+])
+def test_role_defaults(role, capacity, preference):
+    b = NegBackend(region="europe-west1", role=role, neg_ids=["a"])
+    assert (b.capacity_scaler, b.preference) == (None, None)
+    assert (b.effective_capacity_scaler, b.effective_preference) == (capacity, preference)
+
+
+def test_overrides_of_capacity_preference_and_policy_name():
+    b = NegBackend(region="europe-west1", role="warm", neg_ids=["a"], capacity_scaler=0.5, preference="PREFERRED")
+    assert (b.effective_capacity_scaler, b.effective_preference) == (0.5, "PREFERRED")
+    assert _args(["a"]).effective_lb_policy_name == "fraud-scoring-lb-policy"
+    assert _args(["a"], lb_policy_name="prod-fraud-scoring-lbp").effective_lb_policy_name == "prod-fraud-scoring-lbp"
+    # A pilot light stays drained until promoted, and promoting it to warm makes it a DEFAULT backend with capacity.
+    pilot = _plan(backends=[NegBackend(region="europe-west4", role="primary", neg_ids=["a"]),
+                            NegBackend(region="europe-west1", role="pilot", neg_ids=STANDBY_NEGS)])[0]
+    standby = [b for b in pilot.named("fs-backend").inputs["backends"] if "europe-west1" in b["group"]]
+    assert {(b["capacityScaler"], b["preference"]) for b in standby} == {(0.0, "DEFAULT")}
 
 
 def test_https_forwarding_on_443_and_http_redirects_to_https(planned):
@@ -144,7 +187,8 @@ def test_active_active_serves_from_both_and_options():
         ssl_policy_profile="MODERN", security_policy="projects/acme-ml-prod/global/securityPolicies/edge",
         health_check_network="projects/acme-ml-prod/global/networks/main", extra_domain_names=["fraud.example.org"])
     be = plan.named("fs-backend").inputs
-    assert {b["capacityScaler"] for b in be["backends"]} == {1.0}
+    # Both regions PREFERRED at full capacity: each client goes to the closest healthy one.
+    assert {(b["capacityScaler"], b["preference"]) for b in be["backends"]} == {(1.0, "PREFERRED")}
     assert be["securityPolicy"].endswith("/edge")
     assert plan.named("fs-ssl-policy").inputs["profile"] == "MODERN"
     fw = plan.named("fs-allow-health-checks").inputs
@@ -156,8 +200,32 @@ def test_active_active_serves_from_both_and_options():
 
 
 def test_fails_when_nothing_serves():
-    with pytest.raises(ValidationError, match="backends: every backend has capacity_scaler 0"):
+    with pytest.raises(ValidationError, match=r"backends: no backend is PREFERRED with capacity_scaler > 0 \(got europe-west4 "
+                                              r"\(role pilot, preference DEFAULT, capacity_scaler 0.0\)\); give the primary region role 'primary'"):
         _args(["a"], backends=[NegBackend(region="europe-west4", role="pilot", neg_ids=["a"])])
+
+
+def test_fails_without_a_preferred_backend_with_capacity():
+    # Only DEFAULT backends: nothing is filled first.
+    with pytest.raises(ValidationError, match="backends: no backend is PREFERRED with capacity_scaler > 0"):
+        _args(["a"], backends=[NegBackend(region="europe-west4", role="primary", neg_ids=["a"], preference="DEFAULT"),
+                               NegBackend(region="europe-west1", role="warm", neg_ids=["b"])])
+    # The only PREFERRED backend drained.
+    with pytest.raises(ValidationError, match="europe-west4 \\(role primary, preference PREFERRED, capacity_scaler 0.0\\)"):
+        _args(["a"], backends=[NegBackend(region="europe-west4", role="primary", neg_ids=["a"], capacity_scaler=0.0),
+                               NegBackend(region="europe-west1", role="warm", neg_ids=["b"])])
+
+
+@pytest.mark.parametrize("value", ["preferred", "PRIMARY", "", "PREFERENCE_UNSPECIFIED"])
+def test_fails_bad_preference(value):
+    with pytest.raises(ValidationError, match=rf"preference: '{value}' is not allowed; use 'PREFERRED' or 'DEFAULT'"):
+        NegBackend(region="europe-west4", role="primary", neg_ids=["a"], preference=value)
+
+
+@pytest.mark.parametrize("value", ["Fraud", "fraud_lb", "-fraud", "fraud-", "a" * 64, "1fraud"])
+def test_fails_bad_lb_policy_name(value):
+    with pytest.raises(ValidationError, match=rf"lb_policy_name: '{value}' is not a valid name"):
+        _args(["a"], lb_policy_name=value)
 
 
 @pytest.mark.parametrize("value", [0.05, 1.5, -1.0])

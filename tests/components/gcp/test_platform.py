@@ -80,6 +80,26 @@ def test_gcp_primary_database_is_ha_with_a_replica_in_the_second_region(gcp_prod
     assert replica.inputs["encryptionKeyName"] != primary.inputs["encryptionKeyName"]
 
 
+def test_gcp_primary_designates_its_replica_as_dr_replica(gcp_prod, us):
+    dbs = _by(gcp_prod, SQL)
+    primary = dbs[("fraud-scoring", "europe-west4")][0]
+    replica = dbs[("fraud-scoring", "europe-west1")][0]
+    assert primary.inputs["replicationCluster"] == {"failoverDrReplicaName": f"acme-ml-prod:{replica.inputs['name']}"}
+    assert "replicationCluster" not in replica.inputs
+    # every strategy with a cross-region replica designates it; backup-restore has none to designate
+    us_dbs = _by(us, SQL)
+    for workload in ("mission-critical-app", "business-critical-app", "standard-app"):
+        name = us_dbs[(workload, "us-east4")][0].inputs["name"]
+        assert us_dbs[(workload, "us-central1")][0].inputs["replicationCluster"]["failoverDrReplicaName"] == f"acme-ml-staging:{name}"
+    assert "replicationCluster" not in us_dbs[("best-effort-app", "us-central1")][0].inputs
+
+
+def test_gcp_first_deployment_defers_the_dr_designation(tmp_path):
+    stack = write_stack(tmp_path, {**US_STACK, "designateDrReplicas": False}, name="staging")
+    plan = plan_stack(ROOT, StackRef("staging", stack))
+    assert not [r.name for r in plan.of_type(SQL) if "replicationCluster" in r.inputs]
+
+
 def test_gcp_vaults_are_retention_locked_cmek_dual_region(gcp_prod):
     buckets = [r for r in gcp_prod.of_type("gcp:storage/bucket:Bucket") if r.workload == "fraud-scoring"]
     assert len(buckets) == 1
@@ -115,14 +135,29 @@ def test_gcp_strategies_differ_like_aws(us):
     assert backup["location"] == "us-east4"
 
 
-def test_gcp_standby_regions_stay_out_of_rotation_until_promoted(us):
+def test_gcp_warm_standby_takes_traffic_on_its_own_pilot_light_stays_drained(us):
     backends = {r.workload: r for r in us.of_type("gcp:compute/backendService:BackendService")}
-    # One backend per zonal NEG: three per region.
-    scalers = {w: [b["capacityScaler"] for b in r.inputs["backends"]] for w, r in backends.items()}
-    assert scalers["mission-critical-app"] == [1.0] * 6
-    assert sorted(scalers["business-critical-app"]) == [0.0] * 3 + [1.0] * 3
-    assert sorted(scalers["standard-app"]) == [0.0] * 3 + [1.0] * 3
-    assert scalers["best-effort-app"] == [1.0] * 3
+
+    # One backend per zonal NEG: three per region; (capacity, preference) per region.
+    def layers(workload):
+        return {region: sorted({(b["capacityScaler"], b["preference"]) for b in backends[workload].inputs["backends"]
+                                if f"/zones/{region}-" in b["group"]})
+                for region in ("us-central1", "us-east4")}
+
+    assert all(len(r.inputs["backends"]) == 6 for w, r in backends.items() if w != "best-effort-app")
+    # Active-active: both regions PREFERRED, each client goes to the closest.
+    assert layers("mission-critical-app") == {"us-central1": [(1.0, "PREFERRED")], "us-east4": [(1.0, "PREFERRED")]}
+    # Warm standby: full capacity but DEFAULT, so it serves when the primary fails its health checks (no operator).
+    assert layers("business-critical-app") == {"us-central1": [(1.0, "PREFERRED")], "us-east4": [(1.0, "DEFAULT")]}
+    # Pilot light: no GPU nodes, drained until promoted.
+    assert layers("standard-app") == {"us-central1": [(1.0, "PREFERRED")], "us-east4": [(0.0, "DEFAULT")]}
+    assert [(b["capacityScaler"], b["preference"]) for b in backends["best-effort-app"].inputs["backends"]] == [(1.0, "PREFERRED")] * 3
+    # Every backend service has its service load balancing policy.
+    policies = {r.workload: r for r in us.of_type("gcp:networkservices/serviceLbPolicies:ServiceLbPolicies")}
+    assert set(policies) == set(backends)
+    for workload, bs in backends.items():
+        assert policies[workload].urn in bs.dependencies and policies[workload].region == "global"
+        assert bs.inputs["serviceLbPolicy"].startswith("//networkservices.googleapis.com/")
 
 
 # Japan: asia-northeast1 + asia-northeast2 cannot form a configurable dual-region, so each region
