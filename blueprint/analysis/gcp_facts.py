@@ -266,7 +266,7 @@ def _load_balancers(workloads, by_type, zones, secondary: Optional[str], figures
         )
 
 
-def _designated_dr_replicas(instances: Iterable[PlannedResource]) -> dict[str, str]:
+def designated_dr_replicas(instances: Iterable[PlannedResource]) -> dict[str, str]:
     """Replica instance name -> URN of the primary that designates it as its DR replica
     (``replicationCluster.failoverDrReplicaName``, '<project>:<instance>' or a bare name)."""
     designated: dict[str, str] = {}
@@ -280,7 +280,7 @@ def _designated_dr_replicas(instances: Iterable[PlannedResource]) -> dict[str, s
 
 def _databases(workloads, instances: Iterable[PlannedResource], figures: Figures) -> None:
     instances = list(instances)
-    designated = _designated_dr_replicas(instances)
+    designated = designated_dr_replicas(instances)
     for inst in instances:
         w = workloads.get(inst.workload or "")
         if w is None:

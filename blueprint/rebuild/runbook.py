@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
 from blueprint.analysis.figures import DEFAULT_FIGURES
+from blueprint.analysis.gcp_facts import designated_dr_replicas
 from blueprint.catalogs.tiers import Strategy
 from blueprint.config.models import StackConfig, Workload, effective_strategy
 from blueprint.plan.model import Plan, PlannedResource
@@ -185,10 +186,7 @@ class _Writer:
         if not inst or not inst[0].inputs.get("masterInstanceName"):
             return
         name = inst[0].inputs.get("name")
-        designated = any(
-            str((r.inputs.get("replicationCluster") or {}).get("failoverDrReplicaName") or "").rsplit(":", 1)[-1] == name
-            for r in _find(self.plan, "gcp:sql/databaseInstance:DatabaseInstance", w.name)
-        )
+        designated = name in designated_dr_replicas(_find(self.plan, "gcp:sql/databaseInstance:DatabaseInstance", w.name))
         # A designated DR replica takes over by replica failover: the write endpoint follows it and
         # Cloud SQL re-adds the old primary as its replica once the lost region is back.
         flag = " --failover" if designated else ""

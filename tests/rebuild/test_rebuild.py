@@ -121,5 +121,17 @@ def test_gcp_decision_needed_exit_1_with_promotion_commands(tmp_path):
     assert not (tmp_path / "Pulumi.gcp-prod.yaml").exists()
     text = (tmp_path / "runbook.md").read_text()
     assert "## DECISION REQUIRED" in text
-    assert "gcloud sql instances promote-replica prod-fraud-scoring-europe-west1" in text
+    # the primary designates this replica as its DR replica: replica failover, the write endpoint follows
+    assert "gcloud sql instances promote-replica prod-fraud-scoring-europe-west1 --project acme-ml-prod --failover" in text
     assert "--capacity-scaler=1" in text and "gcloud container node-pools update fraud-scoring-gpu" in text
+
+
+def test_promoted_gcp_file_defers_the_dr_designation_to_the_next_up():
+    """The new secondary's Cloud SQL replicas do not exist yet: Cloud SQL would refuse to designate them."""
+    from blueprint.rebuild.promote import promoted_document
+
+    doc = {"config": {"blueprint:primaryRegion": "us-central1", "blueprint:secondaryRegion": "us-east4", "gcp:region": "us-central1"}}
+    gcp = promoted_document(doc, "gcp", "us-east4", "us-east1")["config"]
+    assert gcp["blueprint:designateDrReplicas"] is False and gcp["blueprint:secondaryRegion"] == "us-east1"
+    aws = promoted_document({"config": {"blueprint:primaryRegion": "us-east-1"}}, "aws", "us-west-2", "us-east-2")["config"]
+    assert "blueprint:designateDrReplicas" not in aws
