@@ -98,12 +98,7 @@ def export(
     """Export the plan as Terraform-plan JSON (tfplan.json, for checkov) and Kubernetes manifests (k8s/)."""
     from blueprint.export import export_plan
 
-    try:
-        planned = _saved_or_planned(plan_file, stack, config, project_dir)
-    except ConfigError as error:
-        raise _fail_invalid(error) from None
-    except Exception as error:  # noqa: BLE001 - reported without a traceback
-        raise _fail_program(error) from None
+    planned = _saved_or_planned(plan_file, stack, config, project_dir)
     try:
         result = export_plan(planned, out)
     except OSError as error:
@@ -125,16 +120,22 @@ def _load_plan(path: Path):
 
 
 def _saved_or_planned(plan_file: Optional[Path], stack: Optional[str], config: Optional[Path], project_dir: Optional[Path]):
-    """The plan a command works on: a saved plan JSON (--plan), or the stack planned now."""
+    """The plan a command works on: a saved plan JSON (--plan), or the stack planned now. Invalid
+    input exits 2, a failing program 1, both without a traceback."""
     from blueprint.plan.run import plan_stack
     from blueprint.project import find_project_dir, resolve_stack
 
-    if plan_file is not None:
-        if stack is not None or config is not None:
-            raise ConfigError([Problem("--plan", "give either --plan FILE or --stack/--config, not both")], source="arguments")
-        return _load_plan(plan_file)
-    root = project_dir.resolve() if project_dir else find_project_dir()
-    return plan_stack(root, resolve_stack(root, stack, config))
+    try:
+        if plan_file is not None:
+            if stack is not None or config is not None:
+                raise ConfigError([Problem("--plan", "give either --plan FILE or --stack/--config, not both")], source="arguments")
+            return _load_plan(plan_file)
+        root = project_dir.resolve() if project_dir else find_project_dir()
+        return plan_stack(root, resolve_stack(root, stack, config))
+    except ConfigError as error:
+        raise _fail_invalid(error) from None
+    except Exception as error:  # noqa: BLE001 - reported without a traceback
+        raise _fail_program(error) from None
 
 
 class ResilienceFormat(str, Enum):
@@ -310,12 +311,7 @@ def audit(
     from blueprint.audit import AccessError, failed, render_json, render_text
     from blueprint.audit import audit as run_audit
 
-    try:
-        planned = _saved_or_planned(plan_file, stack, config, project_dir)
-    except ConfigError as error:
-        raise _fail_invalid(error) from None
-    except Exception as error:  # noqa: BLE001 - reported without a traceback
-        raise _fail_program(error) from None
+    planned = _saved_or_planned(plan_file, stack, config, project_dir)
     try:
         findings = run_audit(planned, endpoint_url, recent_hours)
     except (AccessError, ValueError) as error:

@@ -11,7 +11,7 @@ from collections import defaultdict
 from typing import Any, Iterable, Optional
 
 from blueprint.analysis.facts import (
-    Balancer, Copy, Database, DbInstance, Egress, HealthProbe, PlanFacts, Pool, Routing, Vault, WorkloadFacts,
+    Balancer, Copy, Database, DbInstance, Egress, HealthProbe, PlanFacts, Pool, Routing, Vault, workloads_of,
 )
 from blueprint.analysis.figures import DEFAULT_FIGURES, Figures
 from blueprint.analysis.graph import region_roles
@@ -90,19 +90,7 @@ def extract(plan: Plan, figures: Figures = DEFAULT_FIGURES) -> PlanFacts:
                 bucket_by_name[key] = b
     locked_buckets = {ol.inputs.get("bucket") for ol in by_type[T_OBJECT_LOCK]}
 
-    workloads: dict[str, WorkloadFacts] = {}
-    for r in custom:
-        if not r.workload:
-            continue
-        w = workloads.get(r.workload)
-        if w is None:
-            w = workloads[r.workload] = WorkloadFacts(r.workload, "", "", primary, secondary)
-        w.resources.append(r.urn)
-        tags = _tags(r)
-        if not w.tier and tags.get(TAG_TIER):
-            w.tier = str(tags[TAG_TIER])
-        if not w.strategy and tags.get(TAG_STRATEGY):
-            w.strategy = str(tags[TAG_STRATEGY])
+    workloads = workloads_of(custom, primary, secondary, _tags, TAG_TIER, TAG_STRATEGY)
 
     for ng in by_type[T_NODEGROUP]:
         w = workloads.get(ng.workload or "")

@@ -9,7 +9,7 @@ targets and the tier's zone rule.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Any, Callable, Iterable, Mapping, Optional
 
 
 @dataclass(frozen=True)
@@ -145,6 +145,26 @@ class WorkloadFacts:
     @property
     def has_gpu(self) -> bool:
         return any(p.gpu for p in self.pools)
+
+
+def workloads_of(resources: Iterable[Any], primary: str, secondary: Optional[str],
+                 metadata: Callable[[Any], Mapping[str, Any]], tier_key: str, strategy_key: str) -> dict[str, WorkloadFacts]:
+    """One WorkloadFacts per workload the planned resources serve, with its URNs, and its tier and
+    strategy from the first resource carrying them in ``metadata`` (AWS tags, GCP labels)."""
+    workloads: dict[str, WorkloadFacts] = {}
+    for r in resources:
+        if not r.workload:
+            continue
+        w = workloads.get(r.workload)
+        if w is None:
+            w = workloads[r.workload] = WorkloadFacts(r.workload, "", "", primary, secondary)
+        w.resources.append(r.urn)
+        meta = metadata(r)
+        if not w.tier and meta.get(tier_key):
+            w.tier = str(meta[tier_key])
+        if not w.strategy and meta.get(strategy_key):
+            w.strategy = str(meta[strategy_key])
+    return workloads
 
 
 @dataclass(frozen=True)

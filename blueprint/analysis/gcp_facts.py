@@ -35,7 +35,7 @@ from collections import defaultdict
 from typing import Any, Iterable, Optional
 
 from blueprint.analysis.facts import (
-    Balancer, Copy, Database, DbInstance, Egress, HealthProbe, PlanFacts, Pool, Routing, Vault, WorkloadFacts,
+    Balancer, Copy, Database, DbInstance, Egress, HealthProbe, PlanFacts, Pool, Routing, Vault, workloads_of,
 )
 from blueprint.analysis.figures import DEFAULT_FIGURES, Figures
 from blueprint.analysis.graph import region_roles
@@ -127,19 +127,7 @@ def extract(plan: Plan, figures: Figures = DEFAULT_FIGURES) -> PlanFacts:
         if c.region:
             zones[c.region].update(locations)
 
-    workloads: dict[str, WorkloadFacts] = {}
-    for r in custom:
-        if not r.workload:
-            continue
-        w = workloads.get(r.workload)
-        if w is None:
-            w = workloads[r.workload] = WorkloadFacts(r.workload, "", "", primary, secondary)
-        w.resources.append(r.urn)
-        labels = _labels(r)
-        if not w.tier and labels.get(LABEL_TIER):
-            w.tier = str(labels[LABEL_TIER])
-        if not w.strategy and labels.get(LABEL_STRATEGY):
-            w.strategy = str(labels[LABEL_STRATEGY])
+    workloads = workloads_of(custom, primary, secondary, _labels, LABEL_TIER, LABEL_STRATEGY)
 
     _pools(workloads, by_type[T_NODE_POOL], cluster_zones, zones, figures)
     _load_balancers(workloads, by_type, zones, secondary, figures)
