@@ -97,6 +97,8 @@ def stack_config(n: int) -> dict[str, Any]:
         "blueprint:primaryRegion": "us-east-1",
         "blueprint:secondaryRegion": "us-west-2",
         "blueprint:zonesPerRegion": 3,
+        # An RFC 5737 documentation range: the plan never contacts the clusters it declares.
+        "blueprint:deployerCidrs": ["203.0.113.10/32"],
     }
     if any("service" in w for w in workloads):
         config["blueprint:dnsZone"] = "bench.ml.example.com"

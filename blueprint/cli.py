@@ -78,13 +78,31 @@ def plan(
             err.print(f"wrote {len(planned.resources)} resources to {out}", markup=False)
         else:
             sys.stdout.write(text + "\n")
-        return
-    if out:
+    elif out:
         with out.open("w", encoding="utf-8") as handle:
             render_table(planned, Console(file=handle, width=160, emoji=False, markup=False))
         err.print(f"wrote the plan table to {out}", markup=False)
     else:
         render_table(planned, Console(width=max(120, Console().width), emoji=False, markup=False))
+    _report_readiness(planned)
+
+
+def _report_readiness(planned) -> None:
+    """Deploy readiness (blueprint.readiness): what a real `pulumi up` would reject, on stderr after
+    the plan (which is still written); exit 1 when there is any."""
+    from blueprint.readiness import readiness_problems
+
+    try:
+        problems = readiness_problems(planned)
+    except Exception as error:  # noqa: BLE001 - reported without a traceback
+        raise _fail_program(error) from None
+    for problem in problems:
+        err.print(f"deploy readiness [{problem.check}]: {problem.message}", markup=False)
+        err.print(f"    resource: {problem.urn}", markup=False)
+    if problems:
+        err.print(f"{len(problems)} deploy-readiness problem(s): a real `pulumi up` would fail or leave this broken "
+                  "(docs/plan.md, \"Deploy readiness\")", markup=False)
+        raise typer.Exit(EXIT_PROBLEMS)
 
 
 @app.command()

@@ -25,6 +25,8 @@ BASELINE: dict[str, Any] = {
     "secondaryRegion": "us-west-2",
     "zonesPerRegion": 3,
     "dnsZone": "ml.example.com",
+    # RFC 5737 documentation ranges, as in the shipped stacks (docs/deploying.md).
+    "deployerCidrs": ["203.0.113.10/32", "198.51.100.0/28"],
     "workloads": [
         {
             "name": "fraud-scoring",

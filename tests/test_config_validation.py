@@ -49,6 +49,7 @@ def minimal(**overrides: Any) -> dict[str, Any]:
         "environment": "dev",
         "residency": "us",
         "primaryRegion": "us-east-1",
+        "deployerCidrs": ["203.0.113.10/32"],
         "workloads": [{"name": "scratch", "tier": "best-effort"}],
     }
     raw.update(overrides)
@@ -638,8 +639,12 @@ def test_invalid_example_files(path):
 # ------------------------------------------------------------------------------ Cloud SQL DR designation
 
 
-def test_dr_replicas_are_designated_by_default_and_can_be_deferred(baseline):
+def test_dr_replicas_are_designated_by_default_and_can_be_opted_out(baseline):
+    # Default: designated after the replica exists, in the same `pulumi up` (DrReplicaDesignation);
+    # false: no designation step at all (e.g. a deployer without gcloud).
     raw = gcp_eu(baseline)
+    assert validate_config(raw).dr_replicas_designated is True
+    raw["designateDrReplicas"] = True
     assert validate_config(raw).dr_replicas_designated is True
     raw["designateDrReplicas"] = False
     assert validate_config(raw).dr_replicas_designated is False
@@ -656,3 +661,72 @@ def test_fails_designate_dr_replicas_not_a_boolean(baseline):
     raw["designateDrReplicas"] = "sometimes"
     problem = only_problem_at(raw, "blueprint:designateDrReplicas")
     assert problem.value == "sometimes"
+
+
+# ------------------------------------------------------------------------------ deployer CIDRs
+
+
+def test_deployer_cidrs_are_kept_in_order(baseline):
+    assert validate_config(baseline).deployer_cidrs == ("203.0.113.10/32", "198.51.100.0/28")
+
+
+def test_every_shipped_stack_declares_its_deployers():
+    for stack in SHIPPED_STACKS:
+        text = (STACKS_DIR / f"Pulumi.{stack}.yaml").read_text(encoding="utf-8")
+        cidrs = yaml.safe_load(text)["config"]["blueprint:deployerCidrs"]
+        assert cidrs, stack
+        # Placeholders the user must replace: say so where they are.
+        assert "replace them" in text and "docs/deploying.md" in text, stack
+
+
+def test_fails_without_deployer_cidrs(baseline):
+    del baseline["deployerCidrs"]
+    problem = only_problem_at(baseline, "blueprint:deployerCidrs")
+    assert problem.value is MISSING and "required" in problem.message and "pulumi up" in problem.message
+
+
+def test_fails_empty_deployer_cidrs(baseline):
+    baseline["deployerCidrs"] = []
+    assert "required" in only_problem_at(baseline, "blueprint:deployerCidrs").message
+
+
+@pytest.mark.parametrize("cidr,fragment", [
+    ("0.0.0.0/0", "whole internet"),
+    ("::/0", "IPv6"),
+    ("2001:db8::/48", "IPv6"),
+    ("10.0.0.0/8", "private or reserved"),
+    ("172.16.4.0/24", "private or reserved"),
+    ("100.64.0.0/16", "private or reserved"),
+    ("203.0.113.5/24", "host bits"),
+    ("0.0.0.0/1", "wider than any deployer"),
+    ("128.0.0.0/2", "wider than any deployer"),
+    ("8.8.0.0/15", "allowed: /16 to /32"),
+    ("203.0.113.10", "prefix length"),
+    ("not-a-cidr/24", "not a CIDR"),
+])
+def test_fails_deployer_cidr(baseline, cidr, fragment):
+    baseline["deployerCidrs"] = ["198.51.100.0/28", cidr]
+    problem = only_problem_at(baseline, "blueprint:deployerCidrs[1]")
+    assert problem.value == cidr and fragment in problem.message
+
+
+def test_public_and_documentation_deployer_cidrs_pass(baseline):
+    baseline["deployerCidrs"] = ["8.8.4.0/24", "203.0.113.10/32", "192.0.2.0/28", "34.120.0.0/16"]
+    assert validate_config(baseline).deployer_cidrs[0] == "8.8.4.0/24"
+
+
+def test_fails_duplicate_deployer_cidr(baseline):
+    baseline["deployerCidrs"] = ["198.51.100.0/28", "198.51.100.0/28"]
+    assert "duplicate of entry [0]" in only_problem_at(baseline, "blueprint:deployerCidrs[1]").message
+
+
+def test_fails_more_deployer_cidrs_than_eks_accepts(baseline):
+    baseline["deployerCidrs"] = [f"198.51.100.{i}/32" for i in range(41)]
+    problem = only_problem_at(baseline, "blueprint:deployerCidrs")
+    assert "41 CIDRs; allowed: 1..40" in problem.message
+
+
+def test_fails_deployer_cidrs_not_a_list(baseline):
+    baseline["deployerCidrs"] = 42
+    problems = problems_of(baseline)
+    assert [p.path for p in problems] == ["blueprint:deployerCidrs"]

@@ -55,6 +55,20 @@ def test_tls_parameter_comes_first_and_names_are_unique(engine: str) -> None:
     assert all(p.apply_method == "immediate" for p in params)
 
 
+def test_write_forwarding_read_consistency_per_engine() -> None:
+    # Global write forwarding: Aurora MySQL 2.08.1+ (every 3.x) and Aurora PostgreSQL 16 (every
+    # minor) support it, so the pins qualify; the consistency is SESSION on both engines.
+    assert db.aurora_engine("postgres").engine_version.startswith("16.")
+    assert db.aurora_engine("mysql").engine_version.startswith("8.0.mysql_aurora.3.")
+    assert db.aurora_engine("mysql").write_forwarding_parameter == db.DbParameter(
+        "aurora_replica_read_consistency", "SESSION", "pending-reboot")
+    assert db.aurora_engine("postgres").write_forwarding_parameter == db.DbParameter(
+        "apg_write_forward.consistency_mode", "session", "pending-reboot")
+    for engine in db.ENGINES:  # kept apart from the always-on parameters
+        spec = db.aurora_engine(engine)
+        assert spec.write_forwarding_parameter not in spec.cluster_parameters
+
+
 def test_instance_classes_are_memory_optimised_graviton_never_burstable() -> None:
     # Aurora Global Database requires memory-optimised classes; db.t* is refused there.
     for size in db.SIZES:

@@ -11,6 +11,7 @@ def _config(*workloads, secondary="us-west-2", zones=3):
     raw = {
         "cloud": "aws", "environment": "t", "residency": "us", "aws:region": "us-east-1",
         "primaryRegion": "us-east-1", "zonesPerRegion": zones, "workloads": list(workloads),
+        "deployerCidrs": ["203.0.113.10/32"],
     }
     if secondary:
         raw["secondaryRegion"] = secondary

@@ -35,6 +35,7 @@ UNSEEN = {
     "secondaryRegion": "eu-west-3",
     "zonesPerRegion": 3,
     "dnsZone": "ml.example.eu",
+    "deployerCidrs": ["203.0.113.10/32"],
     "workloads": [
         {"name": "ranker", "tier": "business-critical",
          "gpu": {"accelerator": "nvidia-t4", "gpusPerNode": 1, "minNodesPerZone": 1, "maxNodesPerZone": 3, "capacity": "on-demand"},

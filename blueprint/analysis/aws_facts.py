@@ -34,6 +34,10 @@ T_OBJECT_LOCK = "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfigurat
 T_REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig"
 T_BACKUP_VAULT = "aws:backup/vault:Vault"
 T_BACKUP_PLAN = "aws:backup/plan:Plan"
+T_HELM = "kubernetes:helm.sh/v3:Release"
+# GPU node groups hand their size to cluster-autoscaler (components.aws.cluster_autoscaler).
+AUTOSCALER_CHART = "cluster-autoscaler"
+AUTOSCALER_TAG = "k8s.io/cluster-autoscaler/enabled"
 
 TAG_TIER = "blueprint:tier"
 TAG_STRATEGY = "blueprint:strategy"
@@ -91,6 +95,7 @@ def extract(plan: Plan, figures: Figures = DEFAULT_FIGURES) -> PlanFacts:
     locked_buckets = {ol.inputs.get("bucket") for ol in by_type[T_OBJECT_LOCK]}
 
     workloads = workloads_of(custom, primary, secondary, _tags, TAG_TIER, TAG_STRATEGY)
+    autoscaled = {r.region for r in by_type[T_HELM] if r.inputs.get("chart") == AUTOSCALER_CHART}
 
     for ng in by_type[T_NODEGROUP]:
         w = workloads.get(ng.workload or "")
@@ -101,7 +106,14 @@ def extract(plan: Plan, figures: Figures = DEFAULT_FIGURES) -> PlanFacts:
         taints = ng.inputs.get("taints") or []
         gpu = any("accelerator" in str(k) for k in labels) or any(t.get("key") == "nvidia.com/gpu" for t in taints if isinstance(t, dict))
         pool_zones = zones_of(ng.inputs.get("subnetIds")) or ((ng.zone,) if ng.zone else ())
-        w.pools.append(Pool(ng.urn, ng.region or "", pool_zones, _int(scaling.get("minSize")), _int(scaling.get("maxSize")), gpu))
+        start: tuple[Optional[float], str] = (None, "")
+        if ng.region in autoscaled and str(_tags(ng).get(AUTOSCALER_TAG, "")).lower() == "true":
+            # The region's cluster-autoscaler adds the nodes the HPA's pending pods need, up to the
+            # group's maximum: no operator step (one HPA round; the runbook can pre-provision).
+            start = (figures.eks_autoscale_reaction.seconds + figures.gpu_node_start.seconds,
+                     f"{figures.eks_autoscale_reaction.source}; {figures.gpu_node_start.source}")
+        w.pools.append(Pool(ng.urn, ng.region or "", pool_zones, _int(scaling.get("minSize")), _int(scaling.get("maxSize")), gpu,
+                            *start))
 
     for lb in by_type[T_LB]:
         w = workloads.get(lb.workload or "")
@@ -189,6 +201,9 @@ def _databases(workloads, by_type, zones_of) -> None:
         w.databases.append(Database(
             cluster.urn, cluster.region or "", role, db_instances, cluster.inputs.get("globalClusterIdentifier"),
             zones_of(group.inputs.get("subnetIds")) if group is not None else (), group.urn if group is not None else None,
+            # A global secondary takes writes only with enableGlobalWriteForwarding (forwarded to the
+            # primary's writer); without it the region is read-only until a global failover.
+            write_forwarding=role == "secondary" and cluster.inputs.get("enableGlobalWriteForwarding") is True,
         ))
 
 

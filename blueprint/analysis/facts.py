@@ -92,6 +92,9 @@ class Database:
     # True: the service keeps a synchronous standby in another zone itself (Cloud SQL REGIONAL),
     # whatever the instance list says; False: confined to one zone; None: judge by the instances.
     zone_redundant: Optional[bool] = None
+    # A secondary whose sessions may write: it forwards their writes to the writer cluster while
+    # that one is up (Aurora global write forwarding). False: read-only until promoted.
+    write_forwarding: bool = False
 
     @property
     def headless(self) -> bool:

@@ -59,6 +59,14 @@ class Figures:
         "ready: planning value 5 min (measure yours in a DR drill and override)")
     pod_start: Figure = Figure(
         120, "image pull (cached layers) + model load + readiness probe: planning value 2 min")
+    # The automatic GPU scale-up of an EKS region running cluster-autoscaler (one HPA round): load
+    # raises CPU, metrics-server samples it, the HPA adds pods, they stay Pending, and the
+    # autoscaler's next scan raises the node group's desired size; then gpu_node_start + pod_start.
+    eks_autoscale_reaction: Figure = Figure(
+        40, "automatic, no operator: metrics-server resolution 15 s (--metric-resolution=15s of the upstream "
+        "kubernetes-sigs/metrics-server manifests and chart; the binary alone defaults to 60 s) + HPA sync 15 s "
+        "(kube-controller-manager --horizontal-pod-autoscaler-sync-period default) + cluster-autoscaler scan 10 s "
+        "(kubernetes/autoscaler FAQ, --scan-interval default)")
     default_provisioning: Figure = Figure(
         30, "blueprint planning value for resource types without a specific figure")
     # --- GCP (read by gcp_facts; docs/resilience.md, "GCP") ------------------------------------

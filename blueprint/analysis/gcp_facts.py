@@ -19,8 +19,11 @@ How the GCP mechanisms map onto the model (docs/resilience.md, "GCP"):
 - Cloud SQL: ``availabilityType`` REGIONAL keeps a synchronous standby in another zone (zone loss
   costs an automatic failover); an instance with ``masterInstanceName`` is a cross-region
   asynchronous replica, promoted by hand (``gcloud sql instances promote-replica``); a replica the
-  primary designates as its DR replica (``replicationCluster.failoverDrReplicaName``, Enterprise
-  Plus advanced DR) takes over by replica failover, and the write endpoint follows it. Automated
+  primary designates as its DR replica (Enterprise Plus advanced DR) takes over by replica failover,
+  and the write endpoint follows it. The designation is made after the replica exists by a
+  ``command:local:Command`` (components.gcp.dr_replica_designation) whose ``environment`` names the
+  primary and the replica; the primary's own inputs never name the replica (that would be a
+  create-order cycle, which Cloud SQL refuses). Automated
   backups are daily, stored in ``backupConfiguration.location`` or, by default, the multi-region
   that contains the instance's region.
 - Cloud Storage: a configurable dual-region (``customPlacementConfig.dataLocations``) holds every
@@ -51,6 +54,10 @@ T_SQL = "gcp:sql/databaseInstance:DatabaseInstance"
 T_BUCKET = "gcp:storage/bucket:Bucket"
 T_TRANSFER_JOB = "gcp:storage/transferJob:TransferJob"
 T_NAT = "gcp:compute/routerNat:RouterNat"
+T_COMMAND = "command:local:Command"
+# The structured inputs of a DR replica designation (components/gcp/dr_replica_designation.py).
+ENV_PRIMARY = "BLUEPRINT_PRIMARY_INSTANCE"
+ENV_DR_REPLICA = "BLUEPRINT_DR_REPLICA"
 
 LABEL_TIER = "blueprint-tier"
 LABEL_STRATEGY = "blueprint-strategy"
@@ -131,7 +138,7 @@ def extract(plan: Plan, figures: Figures = DEFAULT_FIGURES) -> PlanFacts:
 
     _pools(workloads, by_type[T_NODE_POOL], cluster_zones, zones, figures)
     _load_balancers(workloads, by_type, zones, secondary, figures)
-    _databases(workloads, by_type[T_SQL], figures)
+    _databases(workloads, by_type[T_SQL], figures, designated_dr_replicas(custom))
     _buckets(workloads, by_type[T_BUCKET], figures)
     _bucket_replication(workloads, by_type[T_BUCKET], by_type[T_TRANSFER_JOB], figures)
 
@@ -254,21 +261,29 @@ def _load_balancers(workloads, by_type, zones, secondary: Optional[str], figures
         )
 
 
-def designated_dr_replicas(instances: Iterable[PlannedResource]) -> dict[str, str]:
-    """Replica instance name -> URN of the primary that designates it as its DR replica
-    (``replicationCluster.failoverDrReplicaName``, '<project>:<instance>' or a bare name)."""
+def designated_dr_replicas(resources: Iterable[PlannedResource]) -> dict[str, str]:
+    """Replica instance name -> URN of the designation that makes it its primary's DR replica: a
+    ``command:local:Command`` whose ``environment`` has BLUEPRINT_PRIMARY_INSTANCE and
+    BLUEPRINT_DR_REPLICA ('<project>:<instance>'), counted only when that replica planned here
+    follows that primary (``masterInstanceName``) and the command depends on the replica (runs after it)."""
+    resources = list(resources)
+    replicas = {str(r.inputs.get("name")): r for r in resources
+                if r.type == T_SQL and r.inputs.get("masterInstanceName") and r.inputs.get("name")}
     designated: dict[str, str] = {}
-    for inst in instances:
-        cluster = inst.inputs.get("replicationCluster")
-        name = cluster.get("failoverDrReplicaName") if isinstance(cluster, dict) else None
-        if isinstance(name, str) and name:
-            designated[name.rsplit(":", 1)[-1]] = inst.urn
+    for cmd in resources:
+        env = cmd.inputs.get("environment") if cmd.type == T_COMMAND else None
+        if not isinstance(env, dict) or not isinstance(env.get(ENV_DR_REPLICA), str):
+            continue
+        name = env[ENV_DR_REPLICA].rsplit(":", 1)[-1]
+        replica = replicas.get(name)
+        if replica is not None and replica.inputs.get("masterInstanceName") == env.get(ENV_PRIMARY) \
+                and replica.urn in cmd.dependencies:
+            designated[name] = cmd.urn
     return designated
 
 
-def _databases(workloads, instances: Iterable[PlannedResource], figures: Figures) -> None:
+def _databases(workloads, instances: Iterable[PlannedResource], figures: Figures, designated: dict[str, str]) -> None:
     instances = list(instances)
-    designated = designated_dr_replicas(instances)
     for inst in instances:
         w = workloads.get(inst.workload or "")
         if w is None:
@@ -285,7 +300,7 @@ def _databases(workloads, instances: Iterable[PlannedResource], figures: Figures
         promote_source = ""
         if promote is not None:
             promote_source = (f"DR replica designated by {designated_by}: {promote.source}" if designated_by
-                              else f"not designated as a DR replica (no replicationCluster on the primary): {promote.source}")
+                              else f"not designated as a DR replica (no DR replica designation in the plan): {promote.source}")
         lag = figures.cloudsql_replication_lag if replica else None
         w.databases.append(Database(
             inst.urn, region, role, (DbInstance(inst.urn, zone, writer=not replica),), None, (), None,

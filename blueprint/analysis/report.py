@@ -11,7 +11,7 @@ from rich.table import Table
 from blueprint.analysis.facts import PlanFacts
 from blueprint.analysis.figures import DEFAULT_FIGURES, Figures
 from blueprint.analysis.graph import rebuild_estimate
-from blueprint.analysis.resilience import estimate, scenarios, single_points_of_failure
+from blueprint.analysis.resilience import estimate, scenarios, single_points_of_failure, write_paths
 from blueprint.catalogs.tiers import Strategy, tier_spec
 from blueprint.plan.model import Plan
 
@@ -68,6 +68,7 @@ def analyse(plan: Plan, targets: Optional[Targets] = None, figures: Figures = DE
             "breakdown": [s.to_json() for s in est.breakdown if s.step != "data loss window (RPO)"],
             "rpo_source": est.rpo_source,
             "scenarios": [s.to_json() for s in scenarios(w, facts)],
+            "write_paths": [p.to_json() for p in write_paths(w)],
             "single_points_of_failure": [s.to_json() for s in own],
             "rebuild_estimate_s": _num(est.rebuild_s) if est.rebuild_s else None,
         })
@@ -133,6 +134,9 @@ def render_text(report: Mapping[str, Any], console: Console) -> None:
             steps.add_row(s["step"], f"{s['seconds']:g}", "yes" if s["parallel"] else "", s["source"])
         steps.add_row("RPO", str(w["rpo_estimate_s"]), "", w["rpo_source"])
         console.print(steps)
+        for p in w.get("write_paths", []):
+            to = f" to {p['to_region']}" if p["path"] == "forwarded" else ""
+            console.print(f"writes in {p['region']}: {p['path']}{to} ({p['detail']})", soft_wrap=True)
         sc = Table(title=f"{w['name']}: failure scenarios")
         for col in ("scenario", "serving", "GPU now", "GPU after scale-up", "DB writer", "backups intact", "recovery"):
             sc.add_column(col)

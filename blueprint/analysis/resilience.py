@@ -51,13 +51,30 @@ class Scenario:
     db_writer: Optional[str]
     backups_intact: bool
     recovery: str
+    # Regions whose sessions can write right after the failure, without a promotion (the writer's,
+    # plus forwarding secondaries while the writer is up); None: the workload has no database.
+    write_regions: Optional[list[str]] = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "scenario": self.scenario, "serving": self.serving, "gpu_capacity_pct": self.gpu_capacity_pct,
             "db_writer": self.db_writer, "backups_intact": self.backups_intact, "serving_now": self.serving_now,
             "gpu_capacity_after_scale_up_pct": self.gpu_capacity_after_scale_up_pct, "recovery": self.recovery,
+            "write_regions": self.write_regions,
         }
+
+
+@dataclass
+class WritePath:
+    """How sessions in one region of a workload write to its database."""
+
+    region: str
+    path: str  # "writer" | "forwarded" | "read-only"
+    to_region: Optional[str]  # where forwarded writes commit
+    detail: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"region": self.region, "path": self.path, "to_region": self.to_region, "detail": self.detail}
 
 
 @dataclass
@@ -284,7 +301,7 @@ def _scenario(w: WorkloadFacts, facts: PlanFacts, label: str, lost_region: str, 
         recovery = recovery or "scale-up"
     else:
         recovery = "rebuild from backups" if backups else "none possible: no copy outside the failed domain"
-    return Scenario(label, serving, serving_now, gpu_now, gpu_after, db_writer, backups, recovery)
+    return Scenario(label, serving, serving_now, gpu_now, gpu_after, db_writer, backups, recovery, _write_regions(w, alive))
 
 
 def _db_writer(w: WorkloadFacts, alive) -> Optional[str]:
@@ -302,6 +319,40 @@ def _db_writer(w: WorkloadFacts, alive) -> Optional[str]:
     if any(d.role == "secondary" and alive(d.region) for d in w.databases):
         return "after-promotion"
     return "no"
+
+
+def _write_regions(w: WorkloadFacts, alive) -> Optional[list[str]]:
+    """Regions that can write at once: a live writer instance's, plus every forwarding secondary
+    with a live instance (forwarding needs that writer: after its region is lost, none)."""
+    if not w.databases:
+        return None
+    for db in (d for d in w.databases if d.role == "writer" and alive(d.region)):
+        writer = [i for i in db.instances if i.writer]
+        if writer and alive(db.region, writer[0].zone):
+            forwarding = [d.region for d in w.databases if d.role == "secondary" and d.write_forwarding
+                          and any(alive(d.region, i.zone) for i in d.instances)]
+            return [db.region, *forwarding]
+    return []
+
+
+def write_paths(w: WorkloadFacts) -> list[WritePath]:
+    """Each database region's write path as planned (no failure)."""
+    writer = next((d for d in w.databases if d.role == "writer"), None)
+    out = []
+    for db in w.databases:
+        if db.role == "writer":
+            out.append(WritePath(db.region, "writer", db.region, f"{db.urn}: the regional writer instance"))
+        elif db.write_forwarding and not db.headless and writer is not None:
+            out.append(WritePath(
+                db.region, "forwarded", writer.region,
+                f"{db.urn}: global write forwarding sends writes to the writer in {writer.region} while it is up; "
+                f"after losing {writer.region}, writes wait for the global failover that promotes this cluster"))
+        else:
+            out.append(WritePath(
+                db.region, "read-only", None,
+                f"{db.urn}: read-only replica; writes only after a failover promotes it"
+                + (" (it has no instance: add one first)" if db.headless else "")))
+    return out
 
 
 def _backups_intact(w: WorkloadFacts, lost_region: str, lost_zone: Optional[str]) -> bool:

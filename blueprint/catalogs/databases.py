@@ -26,6 +26,22 @@ Where the AWS figures come from (checked late 2026)
 * TLS: ``rds.force_ssl = 1`` (Aurora PostgreSQL; default 0, "Securing Aurora PostgreSQL data
   with SSL/TLS") and ``require_secure_transport = ON`` (Aurora MySQL 3; default OFF). Both are
   dynamic, so ``apply_method = immediate``.
+* Global write forwarding (the active-active second region's write path): "Using write forwarding
+  in an Aurora MySQL global database" (docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/
+  aurora-global-database-write-forwarding-ams.html): Aurora MySQL 2.08.1 and higher, so every 3.x;
+  "... in an Aurora PostgreSQL global database" (...-write-forwarding-apg.html): "In Aurora
+  PostgreSQL version 16 and higher major versions, global write forwarding is supported in all minor
+  versions" (14.9+/15.4+ before). Both pins above qualify; no version move was needed. The read
+  consistency of forwarded sessions is a cluster parameter: Aurora MySQL
+  ``aurora_replica_read_consistency`` ("Read consistency for write forwarding": empty by default,
+  and "If you don't [set it], then Aurora doesn't forward writes"; EVENTUAL | SESSION | GLOBAL) and
+  Aurora PostgreSQL ``apg_write_forward.consistency_mode`` (a DB and DB cluster parameter,
+  "Configuring Aurora PostgreSQL for local write forwarding"; off | eventual | session | global; an
+  engine-default cluster parameter listing (describe-engine-default-cluster-parameters output in a
+  public repository) shows ``off``, i.e. no forwarding, and ApplyType static).
+  blueprint sets SESSION (read-your-own-writes in a session, the AWS-documented middle ground) with
+  ``apply_method = pending-reboot``, which RDS accepts for static and dynamic parameters alike; the
+  cluster is created with it. Sessions may still ``SET`` another level.
 * Instance classes: memory-optimised Graviton3 ``db.r7g``, because "An Aurora global database
   requires DB instance classes that are optimized for memory-intensive applications"
   ("Configuration requirements of an Amazon Aurora global database"): burstable ``db.t*`` classes
@@ -82,6 +98,9 @@ class AuroraEngine:
     tls_parameter: DbParameter  # refuses unencrypted client connections
     log_parameters: tuple[DbParameter, ...]  # what the exported logs need to contain something
     cloudwatch_log_exports: tuple[str, ...]
+    # Read consistency of sessions whose writes a global secondary forwards (see module doc);
+    # without it Aurora MySQL forwards nothing and Aurora PostgreSQL defaults to off.
+    write_forwarding_parameter: DbParameter
 
     @property
     def cluster_parameters(self) -> tuple[DbParameter, ...]:
@@ -108,6 +127,7 @@ AURORA_ENGINES: Mapping[str, AuroraEngine] = MappingProxyType(
                 DbParameter("log_min_duration_statement", "1000"),
             ),
             cloudwatch_log_exports=("postgresql",),
+            write_forwarding_parameter=DbParameter("apg_write_forward.consistency_mode", "session", "pending-reboot"),
         ),
         "mysql": AuroraEngine(
             engine="mysql",
@@ -123,6 +143,7 @@ AURORA_ENGINES: Mapping[str, AuroraEngine] = MappingProxyType(
                 DbParameter("slow_query_log", "1"),
             ),
             cloudwatch_log_exports=("audit", "error", "slowquery"),
+            write_forwarding_parameter=DbParameter("aurora_replica_read_consistency", "SESSION", "pending-reboot"),
         ),
     }
 )

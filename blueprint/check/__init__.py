@@ -141,6 +141,37 @@ def resolve_jurisdiction(plan: Plan, explicit: Optional[str], stack_file: Option
     return value
 
 
+READINESS_CATEGORY = "deploy-readiness"
+
+
+def readiness_rules() -> list[Any]:
+    """One mandatory rule per deploy-readiness check (blueprint.readiness.registry), so every report
+    format lists them beside the policies (SARIF rules, JUnit test cases)."""
+    from policies.rules.model import Rule
+
+    from blueprint.readiness import registry
+
+    rules = []
+    for check_id, check in registry.CHECKS:
+        doc = (sys.modules[check.__module__].__doc__ or check_id).strip().splitlines()[0]
+        rules.append(Rule(id=check_id, description=doc, enforcement="mandatory", category=READINESS_CATEGORY, scope="stack",
+                          remediation="Change the value the message names so the rule it quotes holds (docs/plan.md, "
+                                      "\"Deploy readiness\").",
+                          check=lambda *_: ()))
+    return rules
+
+
+def readiness_violations(plan: Plan) -> list[Any]:
+    """Each deploy-readiness problem of ``plan`` as a mandatory violation: policy = the check's id."""
+    from policies.rules.model import Violation
+
+    from blueprint.readiness import readiness_problems
+
+    return [Violation(policy=p.check, enforcement="mandatory", urn=p.urn, message=p.message,
+                      remediation=f"satisfy: {p.rule}", resource_type=p.type, resource_name=p.name)
+            for p in readiness_problems(plan)]
+
+
 def run_check(
     plan: Plan,
     jurisdiction: str,
@@ -159,7 +190,8 @@ def run_check(
 
     ctx = Context.from_plan(plan, jurisdiction)
     report = CheckReport(stack=plan.stack, cloud=plan.cloud, jurisdiction=jurisdiction, plan_file=plan_file,
-                         resources=len(plan.resources), rules=list(RULES), violations=run_rules(ctx))
+                         resources=len(plan.resources), rules=list(RULES) + readiness_rules(),
+                         violations=run_rules(ctx) + readiness_violations(plan))
     if not checkov:
         report.notes.append("checkov was not run (--skip-checkov)")
         return report

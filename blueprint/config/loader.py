@@ -24,7 +24,7 @@ NAMESPACE = "blueprint"
 # Keys of other namespaces the configuration model reads.
 PROVIDER_KEYS = ("aws:region", "gcp:region", "gcp:project")
 # Keys whose values are structured (read with get_object, as JSON).
-STRUCTURED_KEYS = ("workloads",)
+STRUCTURED_KEYS = ("workloads", "deployerCidrs")
 
 
 def _set_keys() -> list[str]:

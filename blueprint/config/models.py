@@ -139,12 +139,19 @@ class StackConfig(_Model):
     zones_per_region: Annotated[int, Field(ge=2, le=6)] = 3
     dns_zone: Optional[Annotated[str, Field(pattern=DNS_NAME, max_length=253)]] = None
     workloads: Annotated[list[Workload], Field(min_length=1)]
-    # GCP only. Cloud SQL advanced disaster recovery: the primary names its cross-region replica as
-    # its DR replica (`replication_cluster.failover_dr_replica_name`), which enables `replica
-    # failover` and the write endpoint that follows the primary. Cloud SQL accepts the designation
-    # only once the replica exists, so a brand-new stack (or a rebuilt region) runs its first
-    # `pulumi up` with `false`, then sets it back. Default (unset): designated, the steady state.
+    # GCP only. Cloud SQL advanced disaster recovery: the primary's cross-region replica is designated
+    # as its DR replica, which enables `replica failover` and the write endpoint that follows the
+    # primary. Cloud SQL accepts the designation only once the replica exists, so the same `pulumi up`
+    # designates it after creating it (components/gcp/dr_replica_designation.py, a gcloud step that
+    # needs gcloud authenticated where `pulumi up` runs). Default (unset) or `true`: designated.
+    # `false` opts out: no designation at all (plain promote-replica, a slower modeled RTO).
     designate_dr_replicas: Optional[bool] = None
+    # The networks `pulumi up` runs from (CI runner egress, VPN pool, office NAT), as IPv4 CIDRs.
+    # The program creates Kubernetes objects through each cluster's API, so the clusters' public
+    # API endpoints answer these sources only (docs/deploying.md). No usable default exists (it is
+    # the user's own egress): rules.py requires 1..40 public, specific blocks in every stack, since
+    # every stack runs a cluster in its primary region. Default () = unset, reported there.
+    deployer_cidrs: tuple[Annotated[str, Field(max_length=43)], ...] = ()
     # Provider settings from other namespaces (aws:region, gcp:project, gcp:region).
     aws_region: Optional[str] = Field(default=None, alias="aws:region")
     gcp_region: Optional[str] = Field(default=None, alias="gcp:region")

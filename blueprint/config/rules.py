@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Iterator, Optional
 
 from blueprint.catalogs import accelerators as acc
+from blueprint.catalogs import kubernetes
 from blueprint.catalogs import residency
 from blueprint.catalogs.tiers import Strategy, Tier, tier_spec
 from blueprint.config.errors import Problem
@@ -187,6 +188,26 @@ def _zone_problems(c: Any, workloads: list[tuple[int, Any]]) -> Iterator[Problem
             yield Problem(f"{B}:zonesPerRegion", f"{region} (blueprint:{key}) has only {len(found.zones)} zones: {', '.join(found.zones)}", c.zones_per_region)
 
 
+def _deployer_cidr_problems(c: Any, workloads: list[tuple[int, Any]]) -> Iterator[Problem]:
+    """blueprint:deployerCidrs: required wherever a cluster runs (every stack with a workload: the
+    primary region always runs one), each a specific public IPv4 block (blueprint.catalogs.kubernetes)."""
+    key = f"{B}:deployerCidrs"
+    if "deployer_cidrs" in getattr(c, "_invalid", ()):
+        return
+    cidrs = tuple(c.deployer_cidrs or ())
+    if not cidrs:
+        if workloads:
+            yield Problem(key, "required: the networks `pulumi up` runs from (CI runner egress, VPN, office NAT) as "
+                               f"IPv4 CIDRs, 1..{kubernetes.MAX_DEPLOYER_CIDRS}; the clusters' API endpoints answer "
+                               "only them (docs/deploying.md), e.g. [203.0.113.10/32]")
+        return
+    for index, message in kubernetes.deployer_cidrs_problems(cidrs):
+        if index is None:
+            yield Problem(key, message, list(cidrs))
+        else:
+            yield Problem(f"{key}[{index}]", message, cidrs[index])
+
+
 def check_rules(c: Any) -> Iterator[Problem]:
     """Every cross-value rule of DESIGN.md over a (possibly partial) configuration view."""
     yield from _region_problems(f"{B}:primaryRegion", c.primary_region, c.cloud, c.residency)
@@ -204,6 +225,7 @@ def check_rules(c: Any) -> Iterator[Problem]:
             seen.setdefault(w.name, i)
     yield from _second_region_problems(c, workloads)
     yield from _zone_problems(c, workloads)
+    yield from _deployer_cidr_problems(c, workloads)
     if _absent(c, "dns_zone") and any(w.service is not None for _, w in workloads):
         served = ", ".join(w.name or f"workloads[{i}]" for i, w in workloads if w.service is not None)
         yield Problem(f"{B}:dnsZone", f"required: workloads {served} have a service to publish (an existing public zone, e.g. ml.example.com)")

@@ -47,6 +47,11 @@ PLUGIN_FRAMEWORK_TYPES = frozenset({
     "aws:route53/cidrLocation:CidrLocation",
 })
 
+# Pulumi types with no Terraform resource at all: pulumi-command runs a CLI where `pulumi up` runs
+# (e.g. enabling an EKS node group ASG's metrics collection, which no AWS resource exposes). The
+# exporter skips them with its "no Terraform type mapping" note, on purpose; they are not cloud types.
+NOT_TERRAFORM_TYPES = frozenset({"command:local:Command"})
+
 
 def cloud_of(token: str) -> str:
     """``aws:s3/bucket:Bucket`` -> ``aws``; ``pulumi:providers:aws`` -> ``pulumi``."""

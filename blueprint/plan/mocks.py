@@ -67,7 +67,9 @@ def _aws_computed_state(typ: str, logical: str, name: str, physical_id: str, reg
                               "vpcId": (inputs.get("vpcConfig") or {}).get("vpcId", "")},
                 "arn": f"arn:{partition}:eks:{region}:{ACCOUNT_ID}:cluster/{name}", "status": "ACTIVE"}
     if typ == "aws:eks/nodeGroup:NodeGroup":
-        node_group = inputs.get("nodeGroupName") or name
+        # nodeGroupNamePrefix: the provider appends a 26-character unique ID (id.PrefixedUniqueId).
+        prefix = inputs.get("nodeGroupNamePrefix")
+        node_group = inputs.get("nodeGroupName") or (f"{prefix}{_digest(logical, 'ng', length=26)}" if prefix else name)
         return {"nodeGroupName": node_group,
                 "arn": f"arn:{partition}:eks:{region}:{ACCOUNT_ID}:nodegroup/{inputs.get('clusterName', '')}/{node_group}/{h}",
                 "resources": [{"autoscalingGroups": [{"name": f"eks-{node_group}-{h}"}], "remoteAccessSecurityGroupId": ""}],
@@ -191,9 +193,11 @@ def _uuid(h: str) -> str:
     return f"{d[:8]}-{d[8:12]}-{d[12:16]}-{d[16:20]}-{d[20:]}"
 
 
-# Service agents that gcp.projects.ServiceIdentity creates, by API (Cloud IAM "service agents" reference).
+# Service agents that gcp.projects.ServiceIdentity creates, by API (Cloud IAM "service agents" reference;
+# GoogleCloudPlatform/cloud-foundation-fabric modules/project/service-agents.yaml for monitoring).
 _GCP_SERVICE_AGENT_DOMAINS = {
     "sqladmin.googleapis.com": "gcp-sa-cloud-sql", "pubsub.googleapis.com": "gcp-sa-pubsub",
+    "monitoring.googleapis.com": "gcp-sa-monitoring-notification",
     "container.googleapis.com": "container-engine-robot", "compute.googleapis.com": "compute-system",
     "servicenetworking.googleapis.com": "service-networking", "secretmanager.googleapis.com": "gcp-sa-secretmanager",
 }
@@ -279,6 +283,7 @@ class PlanMocks(pulumi.runtime.Mocks):
             "gcp:compute/getRegions:getRegions": self._gcp_regions,
             "gcp:dns/getManagedZone:getManagedZone": self._gcp_dns_managed_zone,
             "gcp:storage/getTransferProjectServiceAccount:getTransferProjectServiceAccount": self._gcp_transfer_agent,
+            "gcp:storage/getProjectServiceAccount:getProjectServiceAccount": self._gcp_storage_agent,
         }
 
     # -- regions -------------------------------------------------------------------------------
@@ -291,6 +296,13 @@ class PlanMocks(pulumi.runtime.Mocks):
     # -- resources -----------------------------------------------------------------------------
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[Optional[str], dict]:
         inputs = dict(args.inputs)
+        # Reads (Resource.get) arrive without ``custom`` (the SDK's MockMonitor.ReadResource omits it).
+        if args.typ == "kubernetes:core/v1:Namespace" and args.resource_id:
+            # A read of an existing namespace (Namespace.get, e.g. kube-system): the API server's object,
+            # with the UID it assigned (one per cluster: the cluster's provider picks it).
+            uid = _uuid(_digest(args.resource_id, str(args.provider or ""), length=32))
+            return args.resource_id, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": args.resource_id, "uid": uid},
+                                      "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}}
         if not args.custom or args.typ.startswith("pulumi:providers:"):
             return (f"{args.name}-id" if args.custom else None), inputs
         cloud = args.typ.split(":", 1)[0]
@@ -433,6 +445,12 @@ class PlanMocks(pulumi.runtime.Mocks):
         email = f"project-{GCP_PROJECT_NUMBER}@storage-transfer-service.iam.gserviceaccount.com"
         return {"id": project, "project": project, "email": email, "member": f"serviceAccount:{email}",
                 "subjectId": str(int(_digest(project, length=12), 16))}
+
+    def _gcp_storage_agent(self, args: dict, region: str) -> dict:
+        """Cloud Storage's service agent (storage.projects.serviceAccount.get): service-<number>@gs-project-accounts."""
+        project = args.get("project") or self._config.get("gcp:project") or "project"
+        email = f"service-{GCP_PROJECT_NUMBER}@gs-project-accounts.iam.gserviceaccount.com"
+        return {"id": project, "project": project, "emailAddress": email, "member": f"serviceAccount:{email}"}
 
     def _gcp_zones(self, args: dict, region: str) -> dict:
         found = residency.find_region("gcp", region)

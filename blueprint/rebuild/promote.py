@@ -63,10 +63,8 @@ def promoted_document(document: dict[str, Any], cloud: str, primary: str, second
         config[sec_key] = secondary
     else:
         config.pop(sec_key, None)
-    if cloud == "gcp" and secondary:
-        # The new secondary's Cloud SQL replicas do not exist yet, and Cloud SQL refuses to designate
-        # a DR replica before it exists: the first `pulumi up` creates them, the next designates them.
-        config[_key(config, "designateDrReplicas")] = False
+    # No DR-designation opt-out is written for GCP: the `pulumi up` of the promoted file creates the
+    # new secondary's Cloud SQL replicas and then designates them (DrReplicaDesignation runs after them).
     doc["config"] = config
     return doc
 

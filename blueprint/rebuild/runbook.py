@@ -174,9 +174,15 @@ class _Writer:
         for pool in pools:
             cmds.append(f"aws eks update-nodegroup-config --region {S} --cluster-name {cluster} "
                         f"--nodegroup-name \"$(ng {cluster} {pool})\" --scaling-config minSize={lo},maxSize={hi},desiredSize={lo}")
-        notes = [f"the primary's per-zone minimum ({lo}) in every pool; the cluster autoscaler grows to {hi} per zone under load"]
         if lo == 0:
-            notes.append("minimum 0: the pools scale from zero when work is queued; these commands only confirm the limits")
+            notes = ["minimum 0: the region's cluster-autoscaler adds nodes, up to "
+                     f"{hi} per zone, only for pending pods that need them (the footprint deploys no workers for a "
+                     "queue-only workload: your job pods are that signal); these commands only confirm the limits"]
+        else:
+            notes = [f"the primary's per-zone minimum ({lo}) in every pool, at once; without this step the region's "
+                     f"cluster-autoscaler still adds nodes as the HPA scales the pods on load (one HPA round at a time, "
+                     f"the model's duration), up to {hi} per zone"]
+        notes.append("the next `pulumi up` puts the stack's min/max back; the autoscaler keeps the desired size")
         self.add(f"{w.name}: scale the GPU node pools in {S} to the primary's capacity", secs, step or "model", cmds, notes)
 
     # ----------------------------------------------------------------------------- GCP
@@ -186,7 +192,7 @@ class _Writer:
         if not inst or not inst[0].inputs.get("masterInstanceName"):
             return
         name = inst[0].inputs.get("name")
-        designated = name in designated_dr_replicas(_find(self.plan, "gcp:sql/databaseInstance:DatabaseInstance", w.name))
+        designated = name in designated_dr_replicas(self.plan.resources)
         # A designated DR replica takes over by replica failover: the write endpoint follows it and
         # Cloud SQL re-adds the old primary as its replica once the lost region is back.
         flag = " --failover" if designated else ""
@@ -292,9 +298,9 @@ class _Writer:
         notes = [f"primary becomes {S}; new secondary: {new_sec or 'NONE'}"]
         if new_sec:
             notes.append(f"this `pulumi up` also re-protects: it builds the new secondary {new_sec} (network, cluster, replicas, vault copies)")
-            if c.cloud == "gcp" and any(w.database for w in c.workloads):
-                notes.append("the promoted file sets blueprint:designateDrReplicas: false (Cloud SQL designates a DR replica only once "
-                             "it exists); after this `pulumi up`, delete that line and run `pulumi up` again to designate the new replicas")
+            if c.cloud == "gcp" and any(w.database for w in c.workloads) and c.dr_replicas_designated:
+                notes.append("the same `pulumi up` designates each new Cloud SQL replica as its primary's DR replica once it exists "
+                             "(a `gcloud sql instances patch --failover-dr-replica-name` step): run it where gcloud is authenticated")
         else:
             notes.append(f"NO new secondary: '{p.jurisdiction}' has no other {c.cloud} region. Until {L} is back the stack runs in ONE region")
         if p.lost_role == "primary":

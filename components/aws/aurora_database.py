@@ -12,6 +12,16 @@ Roles and the disaster-recovery strategies the composer maps onto them:
 A secondary is created with the secondary region's provider and must be created after the
 primary's writer exists (pass ``depends_on`` to the primary component).
 
+Write path of a secondary: read-only unless ``global_write_forwarding`` (the composer sets it for
+active-active). Then sessions connected to the secondary (its reader endpoint) send reads locally
+and Aurora forwards their writes to the primary's writer, with the read consistency the cluster
+parameter group sets (``SESSION``, see blueprint.catalogs.databases). Forwarding needs the primary:
+after the primary region is lost, writes wait for the global failover that promotes this cluster.
+
+Engine upgrades: global members turn automatic minor upgrades off (AWS does not apply them in a
+global database); upgrade through ``AuroraGlobalCluster``'s engine version. Standalone clusters
+upgrade minors automatically in the maintenance window.
+
 Master credentials (checked in "Password management with Amazon Aurora and AWS Secrets Manager",
 section "Limitations for Secrets Manager integration": managing master user passwords with Secrets
 Manager "isn't supported for ... DB clusters that are part of an Aurora global database"):
@@ -43,6 +53,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from blueprint.catalogs.databases import aurora_engine, aws_instance_class
 
+from ._names import iam_role_name_prefix
 from ._tags import check_kms_key_arn, check_tags, merge_tags
 from .aurora_global_cluster import check_rds_identifier
 
@@ -97,6 +108,14 @@ class AuroraDatabaseArgs(BaseModel):
         default=None,
         description="pulumi.Input[str]: the AuroraGlobalCluster to join. Required for a secondary; optional for a "
         "primary (None: a standalone regional cluster, e.g. for backup-restore workloads).",
+    )
+    # Default off, as in RDS: only a secondary that serves writes in its own region needs it (the
+    # composer turns it on for active-active; warm standby and pilot light fail over instead).
+    global_write_forwarding: bool = Field(
+        default=False,
+        description="Default False. True: this global secondary forwards the write statements its sessions send to "
+        "the primary cluster's writer (Aurora global write forwarding; enableGlobalWriteForwarding), so the "
+        "region can write while the primary is up. Only on a secondary with at least one instance.",
     )
     instance_count: int = Field(
         description="Instances, spread round-robin over zones. Primary: 2..16 (writer + at least one reader in "
@@ -262,6 +281,16 @@ class AuroraDatabaseArgs(BaseModel):
                         f"{field}: {getattr(self, field)!r} set on a secondary; a secondary inherits the primary's "
                         "database and credentials, omit it"
                     )
+            if self.global_write_forwarding and self.instance_count == 0:
+                raise ValueError(
+                    "global_write_forwarding: True on a headless secondary (instance_count=0); forwarding needs an "
+                    "instance that sessions connect to - give instance_count >= 1 or leave forwarding off"
+                )
+        elif self.global_write_forwarding:
+            raise ValueError(
+                "global_write_forwarding: True on a primary; the primary's writer takes writes itself, and only a "
+                "global secondary (role='secondary') forwards them - leave it False here"
+            )
         elif self.instance_count < 2:
             raise ValueError(
                 f"instance_count: {self.instance_count} for a primary; give at least 2 (a writer and a reader in "
@@ -364,6 +393,9 @@ class AuroraDatabase(pulumi.ComponentResource):
             )
 
         # --- engine parameters: TLS only, logs that the exports need ------------------------
+        # Every global member carries the write-forwarding read consistency (it only acts where
+        # forwarding is on), so whichever cluster is the secondary after a switchover has it.
+        cluster_parameters = (*spec.cluster_parameters, *((spec.write_forwarding_parameter,) if args.is_global_member else ()))
         params = aws.rds.ClusterParameterGroup(
             f"{name}-cluster-params",
             name=f"{ident}-params",
@@ -371,7 +403,7 @@ class AuroraDatabase(pulumi.ComponentResource):
             description=f"Aurora {ident}: TLS-only connections and audit logging",
             parameters=[
                 aws.rds.ClusterParameterGroupParameterArgs(name=p.name, value=p.value, apply_method=p.apply_method)
-                for p in spec.cluster_parameters
+                for p in cluster_parameters
             ],
             tags=merge_tags(tags, f"{name}-cluster-params"),
             opts=child,
@@ -428,6 +460,13 @@ class AuroraDatabase(pulumi.ComponentResource):
             # Provider docs: a global member must ignore replicationSourceIdentifier; after a
             # switchover or a detach-and-promote the membership changes outside Pulumi.
             ignore_changes += ["replicationSourceIdentifier", "globalClusterIdentifier"]
+        # AWS applies no automatic minor upgrades to clusters of a global database (AWS Config rule
+        # "rds-automatic-minor-version-upgrade-enabled": unsupported for "Aurora clusters in a Global
+        # Database"; Aurora MySQL "Enabling automatic upgrades between minor versions": it "doesn't
+        # apply to ... Clusters that are part of an Aurora global database"). So members say False,
+        # and their upgrade path is the global cluster's engine_version (AuroraGlobalCluster), which
+        # upgrades the secondaries first, then the primary ("Upgrading an Amazon Aurora global database").
+        auto_minor_upgrade = not args.is_global_member
 
         cluster = aws.rds.Cluster(
             f"{name}-cluster",
@@ -450,7 +489,13 @@ class AuroraDatabase(pulumi.ComponentResource):
             final_snapshot_identifier=f"{ident}-final",
             delete_automated_backups=False,  # keep point-in-time backups after a deletion
             enabled_cloudwatch_logs_exports=list(spec.cloudwatch_log_exports),
-            auto_minor_version_upgrade=True,
+            auto_minor_version_upgrade=auto_minor_upgrade,
+            # Secondaries state it either way, so turning it off later is a real change (pulumi-aws
+            # rds.Cluster enableGlobalWriteForwarding, sent with CreateDBCluster as
+            # EnableGlobalWriteForwarding: hashicorp/terraform-provider-aws internal/service/rds/
+            # cluster.go; "Using write forwarding in an Amazon Aurora global database": enabling or
+            # disabling it causes no downtime or reboot).
+            enable_global_write_forwarding=args.global_write_forwarding if args.role == "secondary" else None,
             tags=merge_tags(tags, f"{name}-cluster"),
             opts=pulumi.ResourceOptions(
                 parent=self, retain_on_delete=True, ignore_changes=ignore_changes, depends_on=depends_on
@@ -465,6 +510,7 @@ class AuroraDatabase(pulumi.ComponentResource):
             partition = aws.get_partition_output(opts=invoke)
             role = aws.iam.Role(
                 f"{name}-monitoring-role",
+                name_prefix=iam_role_name_prefix(f"{name}-monitoring-role"),  # fits IAM's 64 (components/aws/_names.py)
                 assume_role_policy=identity.account_id.apply(_monitoring_trust_policy),
                 description=f"RDS Enhanced Monitoring of Aurora cluster {ident}",
                 tags=merge_tags(tags, f"{name}-monitoring-role"),
@@ -493,7 +539,7 @@ class AuroraDatabase(pulumi.ComponentResource):
                         availability_zone=zone,
                         db_subnet_group_name=subnet_group.name,
                         publicly_accessible=False,
-                        auto_minor_version_upgrade=True,
+                        auto_minor_version_upgrade=auto_minor_upgrade,  # see the cluster
                         performance_insights_enabled=True,
                         performance_insights_kms_key_id=args.kms_key_arn,
                         performance_insights_retention_period=args.performance_insights_retention_days,

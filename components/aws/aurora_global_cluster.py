@@ -82,8 +82,10 @@ class AuroraGlobalCluster(pulumi.ComponentResource):
             f"{name}-global-cluster",
             global_cluster_identifier=args.global_cluster_identifier,
             engine=spec.aurora_engine,
-            # Major upgrades of a global database are made here (the provider upgrades the member
-            # clusters, which ignore their own engine-version drift for that reason).
+            # Major and minor upgrades of a global database are made here (the provider upgrades the
+            # member clusters, which ignore their own engine-version drift for that reason): AWS
+            # applies no automatic minor upgrades to global members, so they turn them off
+            # (components/aws/aurora_database.py).
             engine_version=spec.engine_version,
             # Every member cluster is encrypted (with its own region's CMK); the global cluster must agree.
             storage_encrypted=True,

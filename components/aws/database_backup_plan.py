@@ -30,6 +30,7 @@ import pulumi
 import pulumi_aws as aws
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ._names import iam_role_name_prefix
 from ._tags import check_tags, merge_tags
 
 # AWS Backup cron: cron(minutes hours day-of-month month day-of-week year), six fields, one of
@@ -209,6 +210,7 @@ class DatabaseBackupPlan(pulumi.ComponentResource):
 
         role = aws.iam.Role(
             f"{name}-role",
+            name_prefix=iam_role_name_prefix(f"{name}-role"),  # fits IAM's 64 (components/aws/_names.py)
             assume_role_policy=identity.account_id.apply(_backup_trust_policy),
             description=f"AWS Backup service role of backup plan {name}",
             tags=merge_tags(tags, f"{name}-role"),

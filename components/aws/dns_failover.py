@@ -5,6 +5,8 @@ Children (component named ``n``, endpoint region ``r``):
     ``n-r-health-check``  aws.route53.HealthCheck (HTTPS to the region's ALB, readiness path)
     ``n-r-record``        aws.route53.Record (alias A record to the region's ALB)
     ``n-r-alarm``         aws.cloudwatch.MetricAlarm on the health check, in us-east-1
+    ``n-cert-validation-record``  the name's ACM DNS validation CNAME, one for every region's
+                          certificate (only with ``validation_option``)
     ``n-us-east-1``       aws.Provider for the alarms, only when no ``alarm_provider`` is given
 
 Records are alias records: they have no TTL of their own; Route 53 answers with the load
@@ -25,7 +27,7 @@ import pulumi_aws as aws
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ._tags import check_tags, merge_tags
-from .load_balancer import check_domain_name
+from .load_balancer import check_domain_name, validation_record
 
 # Region of the Route 53 health-check metrics (and therefore of their alarms).
 ROUTE53_METRICS_REGION = "us-east-1"
@@ -85,6 +87,16 @@ class DnsFailoverArgs(BaseModel):
         default=None,
         description="A pulumi aws.Provider for us-east-1 that creates the alarms. Default None: the component "
         "creates its own child provider for us-east-1 (Route 53 metrics exist only there).",
+    )
+    # The global name's ACM validation record belongs to the global part: every region's
+    # certificate for record_name is validated by the same CNAME (ACM User Guide, "DNS validation"),
+    # so no region's load balancer may own it (see components/aws/load_balancer.py).
+    validation_option: Optional[Any] = Field(
+        default=None,
+        description="pulumi.Input of an ACM DNS validation option for record_name (resource_record_name, _type, "
+        "_value), e.g. LoadBalancer(...).domain_validation_option of any region. Given: the component owns that "
+        "CNAME (child n-cert-validation-record; validation_record_fqdn) for every region's load balancer. "
+        "Default None: no validation record here.",
     )
     tags: dict[str, str] = Field(default_factory=dict, description="Tags merged onto every taggable child.")
 
@@ -186,6 +198,7 @@ class DnsFailover(pulumi.ComponentResource):
     fqdn: pulumi.Output[str]
     health_check_ids: dict[str, pulumi.Output[str]]
     record_names: dict[str, pulumi.Output[str]]
+    validation_record_fqdn: Optional[pulumi.Output[str]]  # None without validation_option
 
     def __init__(self, name: str, args: DnsFailoverArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__("blueprint:aws:DnsFailover", name, None, opts)
@@ -271,5 +284,12 @@ class DnsFailover(pulumi.ComponentResource):
             self.record_names[endpoint.region] = record.name
             records.append(record)
 
+        self.validation_record_fqdn = None
+        if args.validation_option is not None:
+            self.validation_record_fqdn = validation_record(
+                f"{name}-cert-validation-record", zone_id, args.validation_option, child
+            ).fqdn
+
         self.fqdn = records[0].fqdn
-        self.register_outputs({"fqdn": self.fqdn, "health_check_ids": self.health_check_ids, "record_names": self.record_names})
+        self.register_outputs({"fqdn": self.fqdn, "health_check_ids": self.health_check_ids, "record_names": self.record_names,
+                               "validation_record_fqdn": self.validation_record_fqdn})

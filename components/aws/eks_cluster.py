@@ -17,7 +17,7 @@ Children (component named ``n``):
     ``n-addon-vpc-cni`` / ``-kube-proxy`` / ``-eks-pod-identity-agent``   add-ons installed before any node
     ``n-system-launch-template``         aws.ec2.LaunchTemplate (IMDSv2, encrypted gp3 root)
     ``n-system-nodes``                   aws.eks.NodeGroup across every private subnet (all zones)
-    ``n-addon-coredns`` / ``-eks-node-monitoring-agent``   add-ons installed once nodes exist
+    ``n-addon-coredns`` / ``-eks-node-monitoring-agent`` / ``-metrics-server``   add-ons installed once nodes exist
 
 Workload identity: EKS Pod Identity (the ``eks-pod-identity-agent`` add-on), not IRSA, so no IAM
 OIDC provider is created; ``oidc_issuer_url`` is still exported for callers that need IRSA.
@@ -34,6 +34,9 @@ import pulumi
 import pulumi_aws as aws
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from blueprint.catalogs.kubernetes import KUBERNETES_STANDARD_SUPPORT_ENDS, KUBERNETES_VERSION
+
+from ._names import iam_role_name_prefix
 from ._tags import check_kms_key_arn, check_tags, merge_tags
 
 # EKS CreateCluster `name`: 1..100 characters, ^[0-9A-Za-z][A-Za-z0-9\-_]* (EKS API reference).
@@ -63,9 +66,12 @@ ADDONS_BEFORE_NODES = ("vpc-cni", "kube-proxy", "eks-pod-identity-agent")
 # would be accepted and silently ignored (needs VPC CNI >= 1.14, which every supported EKS version
 # defaults to).
 ADDON_CONFIGURATION = {"vpc-cni": {"enableNetworkPolicy": "true"}}
-# Add-ons whose pods need nodes: CoreDNS (a Deployment) and the node monitoring agent that feeds
-# node auto repair (GPU XID errors, NVLink, ...).
-ADDONS_AFTER_NODES = ("coredns", "eks-node-monitoring-agent")
+# Add-ons whose pods need nodes: CoreDNS (a Deployment), the node monitoring agent that feeds
+# node auto repair (GPU XID errors, NVLink, ...) and metrics-server, which serves the resource
+# metrics API every HorizontalPodAutoscaler reads; EKS does not deploy it by default (EKS user guide
+# "View resource usage with the Kubernetes Metrics Server", metrics-server.html); it is an EKS
+# community add-on named "metrics-server" (EKS user guide, community-addons.html).
+ADDONS_AFTER_NODES = ("coredns", "eks-node-monitoring-agent", "metrics-server")
 # Node role policies (EKS user guide, "Amazon EKS node IAM role"): the kubelet and Pod Identity agent,
 # the VPC CNI (IPv4), image pulls only (PullOnly is the least-privilege successor of ReadOnly), and
 # Session Manager so nodes can be inspected without SSH keys or open ports.
@@ -79,7 +85,15 @@ NODE_POLICIES = {
 # CMK-encrypted volumes (EC2 Auto Scaling user guide / AWS re:Post "kms-launch-ec2-instance").
 ASG_KMS_OPERATIONS = ("Encrypt", "Decrypt", "ReEncryptFrom", "ReEncryptTo", "GenerateDataKey",
                       "GenerateDataKeyWithoutPlaintext", "DescribeKey", "CreateGrant")
-DEFAULT_KUBERNETES_VERSION = "1.35"
+# The one Kubernetes minor of the project (blueprint/catalogs/kubernetes.py cites the EKS calendar row).
+DEFAULT_KUBERNETES_VERSION = KUBERNETES_VERSION
+# EKS upgrade policy (UpgradePolicyRequest.supportType): STANDARD = "automatically upgraded at the end
+# of standard support", EXTENDED (the EKS default) = the cluster stays and is billed extended support
+# (EKS user guide, "Manage EKS extended support"; pulumi-aws ClusterUpgradePolicyArgs.support_type).
+UPGRADE_SUPPORT_TYPE = "STANDARD"
+# "Public endpoint access CIDR ranges per cluster": 40, not adjustable (quota L-93A74D60,
+# https://docs.aws.amazon.com/general/latest/gr/eks.html#limits_eks).
+EKS_MAX_PUBLIC_ACCESS_CIDRS = 40
 
 
 def check_instance_type_x86(field: str, value: str) -> str:
@@ -172,8 +186,9 @@ class EksClusterArgs(BaseModel):
     )
     kubernetes_version: str = Field(
         default=DEFAULT_KUBERNETES_VERSION,
-        description="Kubernetes minor version '1.NN'. Default 1.35: released on EKS 2026-01-28, in standard "
-        "support until 2027-03-27 (EKS version calendar), so a new cluster is never born into extended support.",
+        description=f"Kubernetes minor version '1.NN'. Default {KUBERNETES_VERSION} (blueprint.catalogs.kubernetes): "
+        f"in EKS standard support until {KUBERNETES_STANDARD_SUPPORT_ENDS} (EKS release calendar); the cluster's "
+        "upgrade policy is STANDARD, so EKS upgrades it then instead of billing extended support.",
     )
     vpc_id: Any = Field(
         description="pulumi.Input[str]: the VPC of private_subnet_ids. EKS derives the VPC from the subnets; "
@@ -283,8 +298,14 @@ class EksClusterArgs(BaseModel):
                     f"public_access_cidrs: {cidr!r} opens the Kubernetes API to the whole internet; list your "
                     "egress or VPN CIDRs, or leave public_access_cidrs empty for a private-only endpoint"
                 )
+            if network.version != 4:
+                # "You can't add IPv6 CIDR blocks to IPv4 clusters" (EKS API, VpcConfigRequest.publicAccessCidrs).
+                raise ValueError(f"public_access_cidrs: {cidr!r} is IPv6; this cluster is IPv4, list IPv4 CIDRs")
         if len(set(v)) != len(v):
             raise ValueError(f"public_access_cidrs: {list(v)!r} lists a CIDR twice")
+        if len(v) > EKS_MAX_PUBLIC_ACCESS_CIDRS:
+            raise ValueError(f"public_access_cidrs: {len(v)} CIDRs; EKS accepts at most {EKS_MAX_PUBLIC_ACCESS_CIDRS} "
+                             "per cluster (quota not adjustable)")
         return v
 
     @field_validator("admin_principal_arns")
@@ -413,6 +434,7 @@ class EksCluster(pulumi.ComponentResource):
         cluster_role_name = f"{name}-cluster-role"
         cluster_role = aws.iam.Role(
             cluster_role_name,
+            name_prefix=iam_role_name_prefix(cluster_role_name),  # fits IAM's 64 (components/aws/_names.py)
             description=f"EKS control plane of {args.cluster_name}",
             # The EKS service principal is eks.amazonaws.com in every partition.
             assume_role_policy=_assume_role_policy("eks.amazonaws.com"),
@@ -476,6 +498,9 @@ class EksCluster(pulumi.ComponentResource):
                 endpoint_public_access=public,
                 public_access_cidrs=list(args.public_access_cidrs) if public else None,
             ),
+            # Past standard support EKS upgrades the control plane rather than silently billing
+            # extended support; raise kubernetes_version before that date (docs/deploying.md).
+            upgrade_policy=aws.eks.ClusterUpgradePolicyArgs(support_type=UPGRADE_SUPPORT_TYPE),
             # Stateful: the cluster holds every workload's Kubernetes state.
             deletion_protection=True,
             # Lets operators (or ARC autoshift) move traffic away from an impaired zone.
@@ -488,6 +513,7 @@ class EksCluster(pulumi.ComponentResource):
         node_role_name = f"{name}-node-role"
         node_role = aws.iam.Role(
             node_role_name,
+            name_prefix=iam_role_name_prefix(node_role_name),  # fits IAM's 64 (components/aws/_names.py)
             description=f"EKS nodes of {args.cluster_name} (system and GPU node groups)",
             assume_role_policy=partition.dns_suffix.apply(lambda s: _assume_role_policy(f"ec2.{s}")),
             tags=merge_tags(args.tags, node_role_name),

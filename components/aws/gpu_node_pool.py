@@ -7,6 +7,8 @@ Children (component named ``n``):
     ``n-launch-template``         aws.ec2.LaunchTemplate (IMDSv2 only, encrypted gp3 root), shared by the zones
     ``n-<zone>-on-demand``        aws.eks.NodeGroup, ON_DEMAND (capacity "on-demand" and "mixed")
     ``n-<zone>-spot``             aws.eks.NodeGroup, SPOT (capacity "spot" and "mixed")
+    ``n-<zone>-<capacity>-metrics``  command.local.Command: enables group metrics collection on that node
+                                  group's Auto Scaling group (the capacity alarms read GroupInServiceInstances)
 
 Capacity:
     on-demand  one ON_DEMAND group per zone, min..max.
@@ -21,11 +23,31 @@ Capacity:
 Outputs: ``zones`` (zones used), ``skipped_zones`` (asked for but not offering the type),
 ``node_group_names`` (zone -> name of the group holding the minimum: the on-demand one, or the spot
 one for spot-only pools), ``spot_node_group_names`` (zone -> spot group; empty for on-demand pools),
-``launch_template_id``.
+``asg_names`` (zone -> Auto Scaling group of the group holding the minimum; resolves once its group
+metrics collection is on), ``launch_template_id``.
 
-Desired size starts at the minimum and then belongs to the cluster autoscaler (``ignore_changes`` on
-``scalingConfig.desiredSize``). EKS tags each group's Auto Scaling group for the autoscaler's
-auto-discovery; the same ``k8s.io/cluster-autoscaler/*`` tags are set on the node groups too.
+Desired size starts at the minimum and then belongs to the cluster-autoscaler (components.aws.
+cluster_autoscaler, installed in every cluster by RegionalPlatform; ``ignore_changes`` on
+``scalingConfig.desiredSize``); it keeps each group between its min and max. EKS tags each group's
+Auto Scaling group for the autoscaler's auto-discovery (EKS user guide, "Simplify node lifecycle with
+managed node groups"); the same ``k8s.io/cluster-autoscaler/*`` tags are set on the node groups too.
+Scale from zero needs no ASG node-template tags: the autoscaler reads a managed group's labels and
+taints from eks:DescribeNodegroup and the GPU count from the instance type (kubernetes/autoscaler
+cluster-autoscaler/cloudprovider/aws/aws_manager.go buildNodeFromTemplate). Nodes carry
+``k8s.amazonaws.com/accelerator`` so the autoscaler waits for the device plugin to advertise
+``nvidia.com/gpu`` instead of adding another node (cloudprovider/aws/README.md "Special note on GPU
+instances"; aws_cloud_provider.go GPULabel).
+
+Group metrics: EKS creates the Auto Scaling group with group metrics collection off and its API has
+no setting for it (aws/containers-roadmap#762), so each node group gets a ``command:local:Command``
+running ``aws autoscaling enable-metrics-collection --auto-scaling-group-name <asg> --granularity
+1Minute --metrics ...`` (AWS CLI reference, autoscaling enable-metrics-collection; EnableMetricsCollection
+API: Granularity "1Minute" is the only value) and, on delete, ``disable-metrics-collection``. It needs
+the AWS CLI v2 and the deployer's AWS credentials where ``pulumi up`` runs. A managed node group keeps
+its Auto Scaling group across version and launch-template updates (EKS user guide, "Understand each
+phase of node updates", managed-node-update-behavior.html: a new launch template version on the Auto
+Scaling group associated with the node group, nodes replaced inside it), so the setting survives; a
+replaced node group has a new ASG name, which changes the command and re-runs it.
 """
 
 from __future__ import annotations
@@ -35,10 +57,12 @@ from typing import Any, Literal, Optional
 
 import pulumi
 import pulumi_aws as aws
+import pulumi_command as command
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from blueprint.catalogs.accelerators import ACCELERATOR_NAMES, accelerator
 
+from ._names import EKS_NODE_GROUP_NAME_PREFIX_MAX, fit_name
 from ._tags import check_kms_key_arn, check_tags, merge_tags
 from .eks_cluster import ASG_KMS_OPERATIONS, asg_service_role_arn, launch_template_security
 
@@ -50,6 +74,13 @@ GPU_AMI_TYPE = "AL2023_x86_64_NVIDIA"
 # and GPU workloads tolerate it. EKS API taint effects are NO_SCHEDULE / NO_EXECUTE / PREFER_NO_SCHEDULE.
 GPU_TAINT = {"key": "nvidia.com/gpu", "value": "true", "effect": "NO_SCHEDULE"}
 LABEL_PREFIX = "blueprint.dev"
+# cluster-autoscaler's GPU label on AWS (kubernetes/autoscaler cluster-autoscaler/cloudprovider/aws/
+# aws_cloud_provider.go GPULabel): a node carrying it counts as not ready for GPU pods until the device
+# plugin advertises nvidia.com/gpu, so the autoscaler does not scale out twice for the same pods.
+AUTOSCALER_GPU_LABEL = "k8s.amazonaws.com/accelerator"
+# Auto Scaling group metrics the alarms and dashboards read (EnableMetricsCollection Metrics.member.N).
+GROUP_METRICS = ("GroupMinSize", "GroupMaxSize", "GroupDesiredCapacity", "GroupInServiceInstances",
+                 "GroupPendingInstances", "GroupTerminatingInstances", "GroupTotalInstances")
 _CAPACITY_TYPE = {"on-demand": "ON_DEMAND", "spot": "SPOT"}
 
 
@@ -223,10 +254,30 @@ class GpuNodePoolArgs(BaseModel):
 
     def labels(self) -> dict[str, str]:
         return {
+            AUTOSCALER_GPU_LABEL: self.accelerator,
             f"{LABEL_PREFIX}/accelerator": self.accelerator,
             f"{LABEL_PREFIX}/workload": self.workload,
             f"{LABEL_PREFIX}/tier": self.tier,
         }
+
+
+def metrics_collection_commands(asg: str, region: str) -> tuple[str, str]:
+    """(create, delete) AWS CLI commands turning the group's metrics collection on and off."""
+    metrics = " ".join(GROUP_METRICS)
+    create = (f"aws autoscaling enable-metrics-collection --auto-scaling-group-name {asg} "
+              f"--granularity 1Minute --metrics {metrics} --region {region}")
+    # Tolerant on delete only: the group may already be gone with its node group (nothing to turn off).
+    delete = (f"aws autoscaling disable-metrics-collection --auto-scaling-group-name {asg} "
+              f"--metrics {metrics} --region {region} || true")
+    return create, delete
+
+
+def node_group_name_prefix(pool: str, zone: str, capacity: str) -> str:
+    """``<pool>-<zone>`` shortened as needed, then ``-<capacity>-``: at most 37 characters, and the
+    capacity marker always survives, because the cluster-autoscaler's priority expander ranks the Auto
+    Scaling groups (eks-<node group name>-<uuid>) by it (components.aws.cluster_autoscaler)."""
+    marker = f"-{capacity}-"
+    return fit_name(pool, zone, max_length=EKS_NODE_GROUP_NAME_PREFIX_MAX - len(marker)) + marker
 
 
 def _grant_name(cluster: str, component: str) -> str:
@@ -301,8 +352,12 @@ class GpuNodePool(pulumi.ComponentResource):
                     f"k8s.io/cluster-autoscaler/{cluster}": "owned",
                 }
             )
-            return aws.eks.NodeGroup(
+            group = aws.eks.NodeGroup(
                 child_name,
+                # The autoname "<child name>-<7 random>" outgrows EKS's 63 with a long workload name
+                # (terraform-provider-aws internal/service/eks/node_group.go); a prefix of at most 37
+                # (63 - the provider's 26-character unique suffix) keeps replacements possible.
+                node_group_name_prefix=node_group_name_prefix(name, zone, capacity),
                 cluster_name=args.cluster_name,
                 node_role_arn=args.node_role_arn,
                 subnet_ids=[args.subnet_ids_by_zone[zone]],
@@ -326,9 +381,22 @@ class GpuNodePool(pulumi.ComponentResource):
                     ignore_changes=["scalingConfig.desiredSize"],
                 ),
             )
+            # DescribeNodegroup resources.autoScalingGroups[0].name: the group EKS created for it.
+            asg = group.resources.apply(lambda r: r[0].autoscaling_groups[0].name)
+            commands = pulumi.Output.all(asg, region).apply(lambda a: metrics_collection_commands(*a))
+            metrics = command.local.Command(
+                f"{child_name}-metrics",
+                create=commands.apply(lambda c: c[0]),
+                delete=commands.apply(lambda c: c[1]),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[group]),
+            )
+            # The ASG name resolves only once collection is on, so alarms built on it come after.
+            asg_names[(zone, capacity)] = pulumi.Output.all(asg, metrics.stdout).apply(lambda v: v[0])
+            return group
 
         low, high = args.min_nodes_per_zone, args.max_nodes_per_zone
         primary: dict[str, pulumi.Output[str]] = {}
+        asg_names: dict[tuple[str, str], pulumi.Output[str]] = {}
         spot: dict[str, pulumi.Output[str]] = {}
         for zone in zones:
             if args.capacity == "on-demand":
@@ -343,6 +411,10 @@ class GpuNodePool(pulumi.ComponentResource):
         self.zones: list[str] = zones
         self.skipped_zones: list[str] = skipped
         self.node_group_names: dict[str, pulumi.Output[str]] = primary
+        # The group holding the minimum: on-demand, or spot for spot-only pools.
+        self.asg_names: dict[str, pulumi.Output[str]] = {
+            zone: asg_names[(zone, "spot" if args.capacity == "spot" else "on-demand")] for zone in zones
+        }
         self.spot_node_group_names: dict[str, pulumi.Output[str]] = spot
         self.launch_template_id: pulumi.Output[str] = launch_template.id
         self.register_outputs(
@@ -350,6 +422,7 @@ class GpuNodePool(pulumi.ComponentResource):
                 "zones": self.zones,
                 "skipped_zones": self.skipped_zones,
                 "node_group_names": self.node_group_names,
+                "asg_names": self.asg_names,
                 "spot_node_group_names": self.spot_node_group_names,
                 "launch_template_id": self.launch_template_id,
             }

@@ -9,7 +9,8 @@ Children (component named ``n``):
                             ``n-https-in-ipv6``, ``n-http-in-ipv6`` when dualstack), ``n-service-out``
     ``n-alb``               aws.lb.LoadBalancer (application, internet-facing, all public subnets)
     ``n-cert``              aws.acm.Certificate (domain_name + regional_domain_name as SAN)
-    ``n-cert-validation-record``           Route 53 CNAME validating domain_name
+    ``n-cert-validation-record``           Route 53 CNAME validating domain_name (unless the caller
+                                           owns it: ``domain_validation_record_fqdn``)
     ``n-regional-cert-validation-record``  Route 53 CNAME validating regional_domain_name (if set)
     ``n-cert-validation``   aws.acm.CertificateValidation
     ``n-tg``                aws.lb.TargetGroup (target type ip, HTTP on service_port)
@@ -18,9 +19,12 @@ Children (component named ``n``):
     ``n-regional-a`` (and ``n-regional-aaaa`` when dualstack)  alias records for regional_domain_name
     ``n-waf``               aws.wafv2.WebAclAssociation with ``web_acl_arn`` (when given)
 
-The certificate's validation records use ``allow_overwrite``: ACM asks for the same CNAME for the
-same domain name in every region of an account, so the load balancers of a workload in two regions
-write the same record for ``domain_name``.
+ACM asks for the same validation CNAME for the same domain name in every region of an account, and
+deleting it stops the renewal of every certificate that uses it. So when load balancers in two
+regions certify one ``domain_name``, the record must have one owner outside the regions: pass its
+FQDN as ``domain_validation_record_fqdn`` (the composer lets the workload's ``DnsFailover`` own it,
+built from the first region's ``domain_validation_option``). Alone in one region, the load balancer
+owns it. No record is created with ``allow_overwrite``: a second owner fails instead of sharing.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ import pulumi
 import pulumi_aws as aws
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ._names import fit_name
 from ._tags import check_tags, merge_tags
 
 # Default TLS policy: TLS 1.3 and 1.2 with forward-secret AEAD ciphers only, plus hybrid
@@ -102,6 +107,23 @@ _REGIONAL_WEB_ACL_ARN = re.compile(r"^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:reg
 _LOG_PREFIX = re.compile(r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$")
 
 
+# ELBv2 load balancer and target group names: at most 32 letters, digits or '-', not starting or
+# ending with '-' (terraform-provider-aws internal/service/elbv2 validName; API_CreateLoadBalancer /
+# API_CreateTargetGroup). Pulumi's autoname "<logical name>-<7 random>" outgrows 32 with a long
+# workload name ("recommendations-us-east-1-lb-alb-xxxxxxx" is 40), so the names are explicit.
+ELBV2_NAME_MAX = 32
+
+
+def elbv2_name(component: str, role: str, *replacing: object) -> str:
+    """The load balancer's (role "alb") or target group's ("tg") name: a readable prefix of
+    ``<component>-<role>`` and a hash that also covers the Pulumi project and stack, so the same
+    component in two stacks of one account and region gets two names (as autonaming did), and
+    ``replacing``: inputs whose change replaces the resource (a target group's port), so the
+    replacement gets a new name and Pulumi can still create it before deleting the old one."""
+    salt = "/".join([pulumi.get_project(), pulumi.get_stack(), *(str(r) for r in replacing)])
+    return fit_name(component, role, max_length=ELBV2_NAME_MAX, pattern=r"[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?", salt=salt)
+
+
 def check_domain_name(field: str, value: str) -> str:
     """A lower-case DNS name of at least two labels (no trailing dot, no wildcard)."""
     labels = value.split(".")
@@ -166,6 +188,17 @@ class LoadBalancerArgs(BaseModel):
         default="ipv4",
         description="'ipv4' (default; the Network component's subnets are IPv4-only) or 'dualstack' (subnets need IPv6 "
         "CIDRs; adds IPv6 ingress rules and an AAAA record for the regional name).",
+    )
+    # ACM asks every certificate of one account for the same validation CNAME for a name, in every
+    # region (ACM User Guide, "DNS validation": the record is "created specifically for your domain
+    # and your account", and "the CNAME validation token works for any AWS Region"), and deleting
+    # it stops renewal. Load balancers of one name in two regions must not each own that record.
+    domain_validation_record_fqdn: Any = Field(
+        default=None,
+        description="pulumi.Input[str]: FQDN of a Route 53 record that validates domain_name and that the caller "
+        "owns once for all regions (e.g. DnsFailover(...).validation_record_fqdn, made from this load balancer's "
+        "domain_validation_option). Default None: the load balancer creates and owns that record itself "
+        "(child n-cert-validation-record), right for a name served from one region only.",
     )
     web_acl_arn: Any = Field(
         default=None,
@@ -324,6 +357,9 @@ class LoadBalancer(pulumi.ComponentResource):
     target_group_arn_suffix: pulumi.Output[str]
     https_listener_arn: pulumi.Output[str]
     certificate_arn: pulumi.Output[str]
+    # The certificate's DNS validation option for domain_name (record name, type, value): what a
+    # caller that owns the shared validation record builds it from.
+    domain_validation_option: pulumi.Output[Any]
 
     def __init__(self, name: str, args: LoadBalancerArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__("blueprint:aws:LoadBalancer", name, None, opts)
@@ -370,6 +406,7 @@ class LoadBalancer(pulumi.ComponentResource):
         # --- the load balancer --------------------------------------------------------------
         alb = aws.lb.LoadBalancer(
             f"{name}-alb",
+            name=elbv2_name(name, "alb"),
             load_balancer_type="application",
             internal=False,
             subnets=args.public_subnet_ids,
@@ -396,32 +433,39 @@ class LoadBalancer(pulumi.ComponentResource):
             tags=merge_tags(tags, f"{name}-cert"),
             opts=child,
         )
-        validation_records = []
-        for role, domain in zip(("cert-validation-record", "regional-cert-validation-record"), args.domains):
-            option = cert.domain_validation_options.apply(lambda options, d=domain: _validation_option(options, d))
-            validation_records.append(
-                aws.route53.Record(
-                    f"{name}-{role}",
-                    zone_id=args.hosted_zone_id,
-                    name=option.resource_record_name,
-                    type=option.resource_record_type,
-                    records=[option.resource_record_value],
-                    ttl=60,
-                    # The same CNAME for the same name in every region: both regions' LBs write it.
-                    allow_overwrite=True,
-                    opts=child,
-                )
+        options = {
+            domain: cert.domain_validation_options.apply(lambda opts, d=domain: _validation_option(opts, d))
+            for domain in args.domains
+        }
+        # domain_name: the caller's shared record if given, else our own; the regional name is
+        # this region's alone. No allow_overwrite: a record someone else owns fails loudly
+        # instead of being shared by two owners, where destroying one breaks the other's renewal.
+        validation_fqdns = [
+            args.domain_validation_record_fqdn
+            if args.domain_validation_record_fqdn is not None
+            else validation_record(f"{name}-cert-validation-record", args.hosted_zone_id, options[args.domain_name], child).fqdn
+        ]
+        if args.regional_domain_name:
+            validation_fqdns.append(
+                validation_record(
+                    f"{name}-regional-cert-validation-record", args.hosted_zone_id, options[args.regional_domain_name], child
+                ).fqdn
             )
         validation = aws.acm.CertificateValidation(
             f"{name}-cert-validation",
             certificate_arn=cert.arn,
-            validation_record_fqdns=[r.fqdn for r in validation_records],
+            # The provider wants every option's record name among these (terraform-provider-aws
+            # internal/service/acm/certificate_validation.go: "missing %s DNS validation record");
+            # the shared record has this certificate's name for domain_name. It also orders the
+            # validation after the records, the caller-owned one included.
+            validation_record_fqdns=validation_fqdns,
             opts=child,
         )
 
         # --- targets: the workload's pods by IP, health-checked on their readiness path --------
         tg = aws.lb.TargetGroup(
             f"{name}-tg",
+            name=elbv2_name(name, "tg", "ip", "HTTP", args.service_port),
             target_type="ip",
             protocol="HTTP",
             port=args.service_port,
@@ -497,6 +541,7 @@ class LoadBalancer(pulumi.ComponentResource):
         self.target_group_arn_suffix = tg.arn_suffix
         self.https_listener_arn = https.arn
         self.certificate_arn = validation.certificate_arn
+        self.domain_validation_option = options[args.domain_name]
         self.register_outputs(
             {
                 "arn": self.arn,
@@ -510,6 +555,27 @@ class LoadBalancer(pulumi.ComponentResource):
                 "certificate_arn": self.certificate_arn,
             }
         )
+
+
+def validation_record(name: str, zone_id: Any, option: Any, opts: pulumi.ResourceOptions) -> aws.route53.Record:
+    """The Route 53 CNAME of one ACM DNS validation option: an Output of
+    aws.acm.outputs.CertificateDomainValidationOption, or a plain dict with the same keys (snake_case
+    or the API's camelCase). Also used by DnsFailover for the shared record."""
+    option = pulumi.Output.from_input(option) if not isinstance(option, pulumi.Output) else option
+
+    def field(key: str, camel: str) -> pulumi.Output[str]:
+        # Output types are dict subclasses read through their properties; plain dicts by key.
+        return option.apply(lambda o: (o[key] if key in o else o[camel]) if type(o) is dict else getattr(o, key))
+
+    return aws.route53.Record(
+        name,
+        zone_id=zone_id,
+        name=field("resource_record_name", "resourceRecordName"),
+        type=field("resource_record_type", "resourceRecordType"),
+        records=[field("resource_record_value", "resourceRecordValue")],
+        ttl=60,
+        opts=opts,
+    )
 
 
 def _validation_option(options: Any, domain: str) -> Any:

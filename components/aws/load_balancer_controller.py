@@ -28,6 +28,7 @@ import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ._names import iam_role_name_prefix
 from ._tags import check_tags, merge_tags
 
 CHART = "aws-load-balancer-controller"
@@ -120,6 +121,7 @@ class LoadBalancerController(pulumi.ComponentResource):
 
         role = aws.iam.Role(
             f"{name}-role",
+            name_prefix=iam_role_name_prefix(f"{name}-role"),  # fits IAM's 64 (components/aws/_names.py)
             description="AWS Load Balancer Controller (EKS Pod Identity)",
             assume_role_policy=pulumi.Output.all(account, args.cluster_name).apply(lambda a: _trust_policy(*a)),
             tags=merge_tags(args.tags, f"{name}-role"),

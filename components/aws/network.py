@@ -29,6 +29,7 @@ import pulumi
 import pulumi_aws as aws
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ._names import iam_role_name_prefix
 from ._tags import check_kms_key_arn, check_tags, merge_tags
 
 # Regular AWS availability-zone names: <region><letter>, e.g. eu-central-1a, us-gov-west-1b.
@@ -308,6 +309,7 @@ class Network(pulumi.ComponentResource):
         )
         role = aws.iam.Role(
             f"{name}-flow-logs-role",
+            name_prefix=iam_role_name_prefix(f"{name}-flow-logs-role"),  # fits IAM's 64 (components/aws/_names.py)
             assume_role_policy=assume_role,
             description=f"VPC flow-log delivery for {name}",
             tags=merge_tags(tags, f"{name}-flow-logs-role"),

@@ -7,7 +7,8 @@ Order of construction, per stack:
 2. per workload: the Aurora global cluster when the strategy keeps a database replica, the
    workload in each region (primary first, so the secondary cluster can follow the primary), then
    the cross-region links: vault replication, AWS Backup plans of every Aurora cluster with copies
-   to the other region, DNS failover.
+   to the other region, DNS failover (which owns the served name's ACM validation record; the
+   load balancers built before it get that record's FQDN through a deferred output).
 """
 
 from __future__ import annotations
@@ -50,6 +51,17 @@ ROUTING = {
     Strategy.BACKUP_RESTORE: "simple",
 }
 
+# The second region's database write path by strategy. Active-active serves writes in both
+# regions: its global secondary forwards them to the primary's writer (Aurora global write
+# forwarding; Aurora handles the cross-Region networking, so the VPCs need no path to each other).
+# Warm standby and pilot light serve no writes there until a global failover promotes the secondary.
+WRITE_FORWARDING = {
+    Strategy.ACTIVE_ACTIVE: True,
+    Strategy.WARM_STANDBY: False,
+    Strategy.PILOT_LIGHT: False,
+    Strategy.BACKUP_RESTORE: False,
+}
+
 
 def is_production(environment: str) -> bool:
     return environment not in NON_PRODUCTION_ENVIRONMENTS and not environment.startswith(tuple(f"{e}-" for e in NON_PRODUCTION_ENVIRONMENTS))
@@ -88,21 +100,30 @@ def build_aws(footprint: Footprint) -> dict[str, Any]:
         "vaults": {},
         "endpoints": {},
         "databases": {},
+        # Where each region's sessions connect for reads (and, on a forwarding secondary, writes).
+        "database_reader_endpoints": {},
         "failover_records": {},
     }
 
     alarm_region = _route53_alarms(env, platforms, providers, bool(served))
     for workload in config.workloads:
         placements = [p for p in footprint.placements if p.name == workload.name]
-        built = _workload(env, placements, platforms, providers, config.dns_zone, hosted_zone_id, footprint)
+        # The global name's ACM validation record is owned once, by the workload's DnsFailover
+        # (built after the load balancers, from their certificate): every region's load balancer
+        # validates with it, and removing a region leaves it in place (load_balancer.py module doc).
+        shared_validation = workload.service is not None and alarm_region is not None
+        validation_fqdn, resolve_validation = pulumi.deferred_output() if shared_validation else (None, None)
+        built = _workload(env, placements, platforms, providers, config.dns_zone, hosted_zone_id, footprint, validation_fqdn)
         for placement, region in zip(placements, built):
             outputs["vaults"][f"{workload.name}/{placement.region}"] = region.vault.bucket
             if region.load_balancer is not None:
                 outputs["endpoints"].setdefault(workload.name, {})[placement.region] = region.load_balancer.dns_name
             if region.database is not None:
                 outputs["databases"].setdefault(workload.name, {})[placement.region] = region.database.endpoint
-        if workload.service is not None and alarm_region is not None:
+                outputs["database_reader_endpoints"].setdefault(workload.name, {})[placement.region] = region.database.reader_endpoint
+        if shared_validation:
             dns = _dns(workload.name, placements, built, config.dns_zone, alarm_region, providers[primary])
+            resolve_validation(dns.validation_record_fqdn)
             outputs["failover_records"][workload.name] = dns.fqdn
     return outputs
 
@@ -122,6 +143,10 @@ def _platform(env: str, region: RegionPlan, footprint: Footprint, provider: aws.
             nat_gateways="per-zone" if region.nat_per_zone else "single",
             network=region.runs_platform,
             cluster=region.runs_platform,
+            # The program creates Kubernetes objects through this cluster's API from wherever
+            # `pulumi up` runs: the public endpoint answers the declared deployers only
+            # (blueprint:deployerCidrs, docs/deploying.md); nodes use the private endpoint.
+            public_api_cidrs=footprint.config.deployer_cidrs,
             # Every workload keeps a vault in every region it is placed in: their S3 server access
             # logs, and the load balancers' access logs, go to the region's access-log bucket.
             access_logs=serves or bool(here),
@@ -167,6 +192,7 @@ def _workload(
     dns_zone: Optional[str],
     hosted_zone_id: Any,
     footprint: Footprint,
+    validation_fqdn: Any = None,
 ) -> list[WorkloadRegion]:
     first = placements[0]
     workload, strategy = first.workload, first.strategy
@@ -193,8 +219,10 @@ def _workload(
                     vpc_cidr_block=REGION_CIDRS[region.role],
                     dns_zone=dns_zone,
                     hosted_zone_id=hosted_zone_id,
+                    domain_validation_record_fqdn=validation_fqdn,
                     global_cluster_identifier=global_db.id if global_db is not None else None,
                     database_depends_on=[previous_db] if previous_db is not None else [],
+                    database_write_forwarding=global_db is not None and WRITE_FORWARDING[strategy],
                     database_secret_replica_region=second.region if second is not None and global_db is not None else None,
                     database_secret_replica_kms_key_arn=platforms[second.region].key.arn if second is not None and global_db is not None else None,
                     deletion_protection=is_production(env),
@@ -288,6 +316,10 @@ def _dns(
             failure_threshold=probe.dns_failure_threshold,
             alarm_topic_arns=[alarms.topic_arn],
             alarm_provider=alarms.provider,
+            # Any region's certificate gives the same record (ACM: per name and account); the
+            # first load balancer's is used; its name and value stay the same when a region is added,
+            # removed or promoted, so the record is never replaced.
+            validation_option=next(r.load_balancer for r in built if r.load_balancer is not None).domain_validation_option,
             tags=_tags(first),
         ),
         pulumi.ResourceOptions(providers=[provider]),

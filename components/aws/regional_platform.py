@@ -7,7 +7,8 @@ gets the key and the access-log bucket (its vaults' S3 server access logs). Wher
 run (``load_balancers``): the ``WebAcl`` (child ``<name>-waf``) every load balancer of the region
 is associated with. Where a cluster runs: its Kubernetes provider (``kubernetes``, built from the
 cluster's kubeconfig), ``GpuEnablement`` (NVIDIA device plugin + ``blueprint-serving``
-PriorityClass) and, where load balancers run, the ``LoadBalancerController``.
+PriorityClass), the ``ClusterAutoscaler`` (child ``<name>-cluster-autoscaler``: it sizes every GPU
+node group between its min and max) and, where load balancers run, the ``LoadBalancerController``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from components.aws.access_log_bucket import AccessLogBucket, AccessLogBucketArgs
 from components.aws.alarm_topic import AlarmTopic, AlarmTopicArgs
+from components.aws.cluster_autoscaler import ClusterAutoscaler, ClusterAutoscalerArgs
 from components.aws.eks_cluster import EksCluster, EksClusterArgs
 from components.aws.kms_key import KmsKey, KmsKeyArgs
 from components.aws.load_balancer_controller import LoadBalancerController, LoadBalancerControllerArgs
@@ -64,6 +66,10 @@ class RegionalPlatformArgs(BaseModel):
     # pods to their target groups).
     load_balancer_controller: Optional[bool] = Field(
         default=None, description="Install the AWS Load Balancer Controller; default: where load_balancers.")
+    # Every cluster gets the cluster-autoscaler: the GPU node groups hand it their desired size, so
+    # without it spot burst groups (min 0) never get a node and no group grows past its minimum.
+    cluster_autoscaler: bool = Field(
+        default=True, description="Install the cluster-autoscaler in the region's cluster; default True.")
     tags: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -89,6 +95,7 @@ class RegionalPlatform(pulumi.ComponentResource):
     kubernetes: Optional[Any]  # kubernetes.Provider of the cluster
     gpu_enablement: Optional[GpuEnablement]
     lb_controller: Optional[LoadBalancerController]
+    cluster_autoscaler: Optional[ClusterAutoscaler]
 
     def __init__(self, name: str, args: RegionalPlatformArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("blueprint:aws:RegionalPlatform", name, None, opts)
@@ -103,7 +110,7 @@ class RegionalPlatform(pulumi.ComponentResource):
             child,
         )
         self.network = self.cluster = self.access_logs = self.alarm_topic = self.web_acl = None
-        self.kubernetes = self.gpu_enablement = self.lb_controller = None
+        self.kubernetes = self.gpu_enablement = self.lb_controller = self.cluster_autoscaler = None
         if args.network:
             self.network = Network(
                 f"{name}-net",
@@ -135,6 +142,14 @@ class RegionalPlatform(pulumi.ComponentResource):
             self.kubernetes = cluster_provider(f"{name}-k8s", self.cluster.kubeconfig, child)
             in_cluster = pulumi.ResourceOptions(parent=self, providers=[self.kubernetes])
             self.gpu_enablement = GpuEnablement(f"{name}-gpu-enablement", GpuEnablementArgs(), in_cluster)
+            if args.cluster_autoscaler:
+                self.cluster_autoscaler = ClusterAutoscaler(
+                    f"{name}-cluster-autoscaler",
+                    ClusterAutoscalerArgs(
+                        cluster_name=self.cluster.cluster_name, kubernetes_provider=self.kubernetes, tags=args.tags
+                    ),
+                    child,
+                )
             wants_controller = args.load_balancers if args.load_balancer_controller is None else args.load_balancer_controller
             if wants_controller and self.network is not None:
                 self.lb_controller = LoadBalancerController(

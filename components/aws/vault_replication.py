@@ -35,6 +35,7 @@ import pulumi
 import pulumi_aws as aws
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ._names import iam_role_name_prefix
 from ._tags import check_kms_key_arn, check_tags, merge_tags
 
 # AWS region names: us-east-1, eu-south-2, ap-southeast-5, us-gov-west-1, cn-north-1, il-central-1.
@@ -286,6 +287,7 @@ class VaultReplication(pulumi.ComponentResource):
         role_name = f"{name}-role"
         role = aws.iam.Role(
             role_name,
+            name_prefix=iam_role_name_prefix(role_name),  # fits IAM's 64 (components/aws/_names.py)
             assume_role_policy=_trust_policy(),
             description=f"S3 replication of {name} to {args.destination_region}",
             tags=merge_tags(args.tags, role_name),

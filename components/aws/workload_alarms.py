@@ -16,8 +16,13 @@ Amazon SQS"; Aurora user guide "Cluster-level metrics for Amazon Aurora" (Aurora
 milliseconds, secondary Region only); ELB user guide "CloudWatch metrics for your Application Load
 Balancer"; EC2 Auto Scaling user guide "Amazon CloudWatch metrics for Amazon EC2 Auto Scaling".
 GroupInServiceInstances is published only once group metrics collection is enabled on the node
-group's Auto Scaling group (EKS does not expose that setting: aws/containers-roadmap#762); missing
-data counts as breaching, so an ASG without metrics is noticed rather than silently unmonitored.
+group's Auto Scaling group (EKS does not expose that setting: aws/containers-roadmap#762).
+``GpuNodePool`` enables it for every node group (a ``command:local:Command`` running
+``aws autoscaling enable-metrics-collection``) and its ``asg_names`` resolve only after that command
+ran, so these alarms are created after the metric is switched on. Missing data then counts as
+breaching (metrics collection turned off later is noticed rather than silently unmonitored), and the
+capacity alarm waits at least ``GPU_CAPACITY_MIN_EVALUATION_PERIODS`` minutes of missing or low data,
+so the first 1-minute datapoints of a fresh deploy arrive before it can fire.
 
 Every alarm notifies on ALARM and OK (recovery) to the topic; missing data counts as breaching for
 the capacity and replication alarms (no data means nothing is measured), as not breaching for the
@@ -42,6 +47,11 @@ _SNS_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$")
 
 # Minutes over which an alarm's datapoints are evaluated: the stricter the tier, the sooner it fires.
 EVALUATION_PERIODS_BY_TIER = {"mission-critical": 1, "business-critical": 2, "standard": 3, "best-effort": 5}
+# The GPU capacity alarm treats missing data as breaching; group metrics start flowing (1-minute
+# granularity, EnableMetricsCollection "1Minute") only once collection is enabled just before the
+# alarm is created. Three minutes lets the first datapoints of a fresh deploy land first (no page on
+# a healthy new stack); a node replacement takes longer than that anyway.
+GPU_CAPACITY_MIN_EVALUATION_PERIODS = 3
 
 
 def queue_age_threshold_s(tier: str, visibility_timeout_seconds: int) -> int:
@@ -174,6 +184,7 @@ class WorkloadAlarms(pulumi.ComponentResource):
             for zone, asg in sorted(args.gpu_asg_names.items()):
                 alarm(f"{zone}-gpu-nodes", f"GPU nodes in {zone} below the pool minimum ({args.gpu_min_nodes_per_zone})",
                       namespace="AWS/AutoScaling", metric="GroupInServiceInstances", dimensions={"AutoScalingGroupName": asg},
-                      statistic="Minimum", comparison="LessThanThreshold", threshold=args.gpu_min_nodes_per_zone, missing="breaching")
+                      statistic="Minimum", comparison="LessThanThreshold", threshold=args.gpu_min_nodes_per_zone, missing="breaching",
+                      evaluation_periods=max(periods, GPU_CAPACITY_MIN_EVALUATION_PERIODS))
 
         self.register_outputs({"alarm_names": self.alarm_names})

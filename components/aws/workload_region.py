@@ -4,7 +4,8 @@
 - regions that run it (the primary; the second region unless it only holds backup copies):
   GPU node groups (minimums scaled by the region's role), the load balancer of a served workload,
   and its Aurora cluster (primary writer + readers; or the global secondary: readers for
-  active-active and warm standby, headless for pilot light);
+  active-active and warm standby, headless for pilot light; the composer's
+  ``database_write_forwarding`` makes an active-active secondary forward writes to the primary);
 - workloads with a database: a locked AWS Backup vault (``recovery_vault``) in every region where
   the composer asks for one - every region of such a workload (recovery points of each region's
   cluster are kept there and copied across; ``components.aws.platform``);
@@ -23,7 +24,6 @@ from __future__ import annotations
 from typing import Any, Optional
 
 import pulumi
-import pulumi_aws as aws
 from pydantic import BaseModel, ConfigDict, Field
 
 from blueprint.catalogs.accelerators import aws_instance_for
@@ -63,10 +63,21 @@ class WorkloadRegionArgs(BaseModel):
     vpc_cidr_block: str = Field(description="The region's VPC range: the database and load balancer talk only inside it.")
     dns_zone: Optional[str] = Field(default=None, description="Public zone the service names live in (needed with a service).")
     hosted_zone_id: Any = Field(default=None, description="Route 53 zone ID of dns_zone, for certificate validation.")
+    domain_validation_record_fqdn: Any = Field(
+        default=None,
+        description="pulumi.Input[str]: the shared ACM validation record of the workload's global name, owned by the "
+        "caller (LoadBalancerArgs.domain_validation_record_fqdn). Default None: the load balancer owns its own.",
+    )
     global_cluster_identifier: Any = Field(default=None, description="Aurora global cluster this region's cluster joins.")
     database_secret_replica_region: Optional[str] = Field(default=None, description="Second region the global primary's master secret is replicated to.")
     database_secret_replica_kms_key_arn: Any = Field(default=None, description="That region's customer-managed key.")
     database_depends_on: list[Any] = Field(default_factory=list, description="Resources the database must follow (the primary cluster, for a secondary).")
+    # The composer decides by strategy (active-active writes in both regions); off by default.
+    database_write_forwarding: bool = Field(
+        default=False,
+        description="Default False. True: this region's global secondary forwards writes to the primary's writer "
+        "(AuroraDatabaseArgs.global_write_forwarding); ignored in the primary region.",
+    )
     # Every database is in an AWS Backup plan (protection against logical corruption, which a global
     # database replicates at once): the composer asks for a locked recovery-point vault in every
     # region of a workload with a database.
@@ -153,6 +164,7 @@ class WorkloadRegion(pulumi.ComponentResource):
                     domain_name=f"{workload.name}.{args.dns_zone}",
                     regional_domain_name=f"{workload.name}.{placement.region}.{args.dns_zone}",
                     hosted_zone_id=args.hosted_zone_id,
+                    domain_validation_record_fqdn=args.domain_validation_record_fqdn,
                     service_port=workload.service.port,
                     readiness_path=workload.service.readiness_path,
                     health_check_interval_s=probe.lb_interval_s,
@@ -180,6 +192,7 @@ class WorkloadRegion(pulumi.ComponentResource):
                     size=workload.database.size.value,
                     role="primary" if primary else "secondary",
                     global_cluster_identifier=args.global_cluster_identifier,
+                    global_write_forwarding=args.database_write_forwarding and not primary,
                     instance_count=primary_database_instances(placement, zones) if primary else secondary_database_instances(placement, zones),
                     zones=network.zones,
                     subnet_ids=network.private_subnet_ids,
@@ -294,17 +307,9 @@ class WorkloadRegion(pulumi.ComponentResource):
             kwargs.update(load_balancer_arn_suffix=self.load_balancer.arn_suffix, target_group_arn_suffix=self.load_balancer.target_group_arn_suffix)
         pool = self.gpu_pool
         if pool is not None and placement.gpu is not None and placement.gpu.min_nodes_per_zone > 0:
-            cluster_name = platform.cluster.cluster_name
-            invoke = pulumi.InvokeOutputOptions(parent=self)
-            # The node group's Auto Scaling group (DescribeNodegroup resources.autoScalingGroups[0].name).
-            kwargs.update(
-                gpu_min_nodes_per_zone=placement.gpu.min_nodes_per_zone,
-                gpu_asg_names={
-                    zone: aws.eks.get_node_group_output(cluster_name=cluster_name, node_group_name=group, opts=invoke)
-                    .apply(lambda g: g.resources[0].autoscaling_groups[0].name)
-                    for zone, group in pool.node_group_names.items()
-                },
-            )
+            # The node groups' own Auto Scaling groups (resources.autoScalingGroups[0].name), resolved
+            # once GpuNodePool has enabled their group metrics collection (the alarms need the metric).
+            kwargs.update(gpu_min_nodes_per_zone=placement.gpu.min_nodes_per_zone, gpu_asg_names=dict(pool.asg_names))
         if not kwargs:
             return None
         return WorkloadAlarms(

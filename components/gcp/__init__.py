@@ -2,12 +2,13 @@
 
 from components.gcp.gke_cluster import GkeCluster, GkeClusterArgs
 from components.gcp.gpu_node_pool import GpuNodePool, GpuNodePoolArgs
-from components.gcp.kms_key import KmsKey, KmsKeyArgs, service_agents
+from components.gcp.kms_key import KmsKey, KmsKeyArgs
+from components.gcp.service_agents import compute_service_agent, project_service_agents
 from components.gcp.network import Network, NetworkArgs
 from components.gcp.regional_subnet import RegionalSubnet, RegionalSubnetArgs, region_cidrs
 
 __all__ = [
-    "GkeCluster", "GkeClusterArgs", "GpuNodePool", "GpuNodePoolArgs", "KmsKey", "KmsKeyArgs", "service_agents",
+    "GkeCluster", "GkeClusterArgs", "GpuNodePool", "GpuNodePoolArgs", "KmsKey", "KmsKeyArgs", "compute_service_agent", "project_service_agents",
     "Network", "NetworkArgs", "RegionalSubnet", "RegionalSubnetArgs", "region_cidrs",
 ]
 
@@ -42,3 +43,8 @@ __all__ += ["PubSubQueue", "PubSubQueueArgs", "ack_deadline_for", "WorkloadAlert
 from components.gcp.alert_channel import AlertChannel, AlertChannelArgs  # noqa: E402
 
 __all__ += ["AlertChannel", "AlertChannelArgs"]
+
+# Advanced DR: designate the Cloud SQL DR replica once it exists (issue 13).
+from components.gcp.dr_replica_designation import DrReplicaDesignation, DrReplicaDesignationArgs  # noqa: E402
+
+__all__ += ["DrReplicaDesignation", "DrReplicaDesignationArgs"]

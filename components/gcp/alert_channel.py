@@ -8,7 +8,8 @@ chat bridge, email via a push subscription) subscribes to the topic. Nothing org
 
 Children (component named ``n``):
     ``n-topic``      gcp.pubsub.Topic
-    ``n-publisher``  gcp.pubsub.TopicIAMMember: the Monitoring notification service agent may publish
+    ``n-publisher``  gcp.pubsub.TopicIAMMember: the Monitoring notification service agent
+                     (``monitoring_agent``) may publish
     ``n-channel``    gcp.monitoring.NotificationChannel (type ``pubsub``)
 """
 
@@ -22,8 +23,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ._labels import check_kms_key_id, check_labels, check_region, merge_labels
 
-# Cloud Monitoring publishes Pub/Sub notifications as this service agent (per project number).
-MONITORING_NOTIFICATION_AGENT = "service-{number}@gcp-sa-monitoring-notification.iam.gserviceaccount.com"
 
 
 class AlertChannelArgs(BaseModel):
@@ -34,7 +33,10 @@ class AlertChannelArgs(BaseModel):
     topic_name: str = Field(pattern=r"^[a-z][a-z0-9-]{2,200}$", description="Pub/Sub topic name, e.g. 'prod-alerts'.")
     region: str = Field(description="The only region the topic may store messages in (the stack's primary).")
     kms_key_id: Any = Field(description="pulumi.Input[str]: CMEK key of that region (the Pub/Sub agent may use it).")
-    project_number: Any = Field(description="pulumi.Input[str]: the project number (names the Monitoring agent).")
+    monitoring_agent: Any = Field(
+        description="pulumi.Input[str]: email of the Monitoring notification service agent, which publishes the alerts "
+        "(gcp.projects.ServiceIdentity('monitoring.googleapis.com').email; components.gcp.service_agents)."
+    )
     labels: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("kms_key_id")
@@ -71,9 +73,7 @@ class AlertChannel(pulumi.ComponentResource):
             f"{name}-publisher",
             topic=topic.id,
             role="roles/pubsub.publisher",
-            member=pulumi.Output.from_input(args.project_number).apply(
-                lambda n: "serviceAccount:" + MONITORING_NOTIFICATION_AGENT.format(number=n)
-            ),
+            member=pulumi.Output.concat("serviceAccount:", args.monitoring_agent),
             opts=child,
         )
         channel = gcp.monitoring.NotificationChannel(

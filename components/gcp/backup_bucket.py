@@ -44,6 +44,7 @@ import pulumi_gcp as gcp
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ._labels import check_region
+from ._names import fit_name
 from .load_balancer import check_labels
 
 # Multi-region code -> (Cloud KMS location of the CMEK key, regions allowed in a configurable dual-region).
@@ -155,6 +156,21 @@ class BackupBucketArgs(BaseModel):
         return self
 
 
+# Bucket names: 3..63 lower-case letters, digits, '-', '_' or '.' (https://cloud.google.com/storage/docs/buckets#naming).
+BUCKET_NAME_MAX = 63
+_AUTONAME_SUFFIX = 8  # pulumi-gcp lowercaseAutoName: "-" + 7 random characters
+
+
+def bucket_name(logical_name: str) -> Optional[str]:
+    """None (Pulumi's autoname "<logical name>-<7 random>", globally unique) while that fits 63;
+    else an explicit name: a readable prefix and a hash that also covers the GCP project and the
+    stack, so it stays unique in Cloud Storage's global namespace (project IDs are unique)."""
+    if len(logical_name) + _AUTONAME_SUFFIX <= BUCKET_NAME_MAX:
+        return None
+    salt = f"{pulumi.Config('gcp').get('project') or ''}/{pulumi.get_project()}/{pulumi.get_stack()}"
+    return fit_name(logical_name, max_length=BUCKET_NAME_MAX, pattern=r"[a-z0-9][a-z0-9_.-]*[a-z0-9]", salt=salt)
+
+
 class BackupBucket(pulumi.ComponentResource):
     """A GCS bucket for backups: retention policy (locked for COMPLIANCE), CMEK, uniform
     access, public access prevented, optionally dual-region with turbo replication."""
@@ -175,6 +191,7 @@ class BackupBucket(pulumi.ComponentResource):
 
         bucket = gcp.storage.Bucket(
             f"{name}-bucket",
+            name=bucket_name(f"{name}-bucket"),
             location=location,
             custom_placement_config=placement,
             rpo=rpo,

@@ -23,8 +23,8 @@ Replicas take no backups of their own (Cloud SQL refuses backups on read replica
 key of the replica's region: Cloud SQL CMEK keys are regional ("The provided key must be in the
 same region as the SQL instance", pulumi-gcp ``encryption_key_name``).
 
-Advanced disaster recovery (``dr_replica``, primary only, Enterprise Plus only): the primary names
-its cross-region replica as its DR replica (``replication_cluster.failover_dr_replica_name``). A
+Advanced disaster recovery (Enterprise Plus): a primary may name its cross-region replica as its DR
+replica (``replication_cluster.failover_dr_replica_name``). A
 regional outage is then handled by *replica failover* (``gcloud sql instances promote-replica
 <replica> --failover``), which Cloud SQL describes as failing over "immediately" to a replica that is
 already configured as the failover target, and a DR drill by *switchover* (``gcloud sql instances
@@ -34,8 +34,12 @@ private services access when the project has the Cloud DNS API) follows the prim
 so clients connected to it need no change. Requirements met here: Enterprise Plus on both sides,
 point-in-time recovery on the primary, a direct (not cascading) replica of the same version in
 another region, the same TLS configuration. Cloud SQL accepts the designation only once the replica
-exists ("Use advanced disaster recovery": create the replica, then designate it), so a new
-deployment runs its first ``pulumi up`` without ``dr_replica`` and a second one with it.
+exists ("Use advanced disaster recovery": create the replica, then designate it), and the replica
+is created after its primary: a primary naming its replica at creation is a create-order cycle.
+So this component never sets ``replication_cluster``; ``DrReplicaDesignation``
+(components/gcp/dr_replica_designation.py) designates the replica once it exists, in the same
+``pulumi up``, and the primary ignores later changes of ``replicationCluster`` so Pulumi never
+undoes that designation.
 
 Edition: ENTERPRISE_PLUS by default (99.99 % SLA including maintenance, sub-second maintenance
 downtime, 35-day PostgreSQL PITR); it takes the ``db-perf-optimized-N-*`` tiers of the catalog.
@@ -64,9 +68,6 @@ from .load_balancer import check_labels
 
 _INSTANCE_NAME = re.compile(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")
 _KMS_KEY = re.compile(r"^projects/[^/]+/locations/([a-z0-9-]+)/keyRings/[^/]+/cryptoKeys/[^/]+$")
-# A DR replica reference: "<project>:<instance>" (the form the API stores; a bare instance name would
-# be rewritten by Cloud SQL to this form and show as a perpetual diff).
-_DR_REPLICA = re.compile(r"^[a-z][-a-z0-9.:]{4,61}[a-z0-9]:[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")
 _HH_MM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 # Backup locations: a region, or a Cloud SQL multi-region (asia, eu, us).
 _BACKUP_LOCATION = re.compile(r"^([a-z]+-[a-z]+\d+|asia|eu|us)$")
@@ -87,12 +88,6 @@ class CloudSqlDatabaseArgs(BaseModel):
     role: Literal["primary", "replica"] = Field(description="primary: read-write with backups; replica: cross-region read replica (promotion target).")
     master_instance_name: Optional[Any] = Field(
         default=None, description="pulumi.Input[str]: name of the primary (required for a replica, refused for a primary)."
-    )
-    dr_replica: Optional[Any] = Field(
-        default=None,
-        description="pulumi.Input[str] '<project>:<instance>' of the cross-region replica to designate as the primary's DR replica "
-        "(advanced disaster recovery: replica failover and switchover, write endpoint). Primary and ENTERPRISE_PLUS only; the "
-        "replica must already exist. Default None: no designation (a replica is promoted with plain promote-replica).",
     )
     network_id: Any = Field(description="pulumi.Input[str]: VPC network (id or self link) with private services access.")
     allocated_ip_range: Optional[Any] = Field(
@@ -159,17 +154,17 @@ class CloudSqlDatabaseArgs(BaseModel):
             )
         return v
 
-    @field_validator("dr_replica")
+    @model_validator(mode="before")
     @classmethod
-    def _dr_replica(cls, v: Any) -> Any:
-        if v is None or isinstance(v, pulumi.Output):
-            return v
-        if not isinstance(v, str) or not _DR_REPLICA.match(v):
+    def _no_dr_replica(cls, data: Any) -> Any:
+        # The designation at create time was a create-order cycle (the replica follows the primary);
+        # name the field and the replacement rather than pydantic's bare "extra inputs" error.
+        if isinstance(data, dict) and "dr_replica" in data:
             raise ValueError(
-                f"dr_replica: {v!r} is not '<project>:<instance>'; pass the project id and the replica's instance name, "
-                "e.g. 'my-project:prod-fraud-scoring-europe-west1'"
+                f"dr_replica: {data['dr_replica']!r} is no longer accepted; Cloud SQL designates a DR replica only once it "
+                "exists, so designate it with DrReplicaDesignation (components/gcp/dr_replica_designation.py) after both instances"
             )
-        return v
+        return data
 
     @field_validator("retained_backups")
     @classmethod
@@ -224,12 +219,6 @@ class CloudSqlDatabaseArgs(BaseModel):
             raise ValueError("master_instance_name: required for role 'replica'; pass the primary's name (CloudSqlDatabase(...).name)")
         if self.role == "primary" and self.master_instance_name is not None:
             raise ValueError("master_instance_name: set for role 'primary'; a primary replicates from nothing (use role 'replica')")
-        if self.dr_replica is not None and self.role != "primary":
-            raise ValueError("dr_replica: set for role 'replica'; only a primary designates its DR replica")
-        if self.dr_replica is not None and self.edition != "ENTERPRISE_PLUS":
-            raise ValueError(f"dr_replica: set with edition {self.edition!r}; advanced disaster recovery needs ENTERPRISE_PLUS")
-        if isinstance(self.dr_replica, str) and self.dr_replica.rsplit(":", 1)[1] == self.instance_name:
-            raise ValueError(f"dr_replica: {self.dr_replica!r} names this instance; name the cross-region replica")
         if self.role == "primary" and not self.high_availability:
             raise ValueError("high_availability: False for a primary; primaries are always REGIONAL (zone-loss RTO), only replicas may opt out")
         if isinstance(self.kms_key_id, str):
@@ -323,19 +312,18 @@ class CloudSqlDatabase(pulumi.ComponentResource):
             database_version=engine.database_version,
             master_instance_name=args.master_instance_name,
             encryption_key_name=args.kms_key_id,
-            replication_cluster=(
-                gcp.sql.DatabaseInstanceReplicationClusterArgs(failover_dr_replica_name=args.dr_replica)
-                if args.dr_replica is not None
-                else None
-            ),
             deletion_protection=True,
             settings=settings,
             opts=pulumi.ResourceOptions(
                 parent=self,
                 # Stateful: a stack deletion or replacement never deletes the database.
                 retain_on_delete=True,
-                # Autoresize grows the disk; the stack must not try to shrink it back.
-                ignore_changes=["settings.diskSize"],
+                # Autoresize grows the disk; the stack must not try to shrink it back. DrReplicaDesignation
+                # sets replicationCluster (the DR replica) after the replica exists; the program never
+                # sets it, so Pulumi must not clear it. ignoreChanges takes the input's property path
+                # (https://www.pulumi.com/docs/iac/concepts/options/ignorechanges/); only outputs live
+                # under replicationCluster besides the designation, so the whole object is ignored.
+                ignore_changes=["settings.diskSize", "replicationCluster"],
             ),
         )
 

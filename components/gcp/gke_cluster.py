@@ -12,8 +12,8 @@ Children (component named ``n``):
 The CMEK key must let two service agents use it before the cluster is created: the GKE service
 agent (``service-<number>@container-engine-robot``, secrets encryption) and the Compute Engine
 service agent (``service-<number>@compute-system``, node boot disks). ``KmsKey``'s ``id`` resolves
-only once its IAM bindings exist, so passing ``KmsKey(..., encrypter_members=service_agents(n)).id``
-orders this.
+only once its IAM bindings exist, so passing ``KmsKey(..., encrypter_members=(agents["gke"],
+agents["compute"])).id`` (``components.gcp.service_agents.project_service_agents``) orders this.
 
 Access to the API server: private nodes always; the control plane's private endpoint only (no public
 IP) unless ``master_authorized_cidrs`` lists networks, then the public endpoint answers those CIDRs
@@ -140,8 +140,13 @@ class GkeClusterArgs(BaseModel):
     kms_key_id: Any = Field(description="pulumi.Input[str]: Cloud KMS key id (same region) for Kubernetes secrets "
                             "(application-layer encryption) and node boot disks.")
     # REGULAR: versions qualified on RAPID first, with the full support window (GKE release channels).
+    # No min_master_version: the channel picks the creation version and auto-upgrades the control
+    # plane and the auto-upgrading pools before a minor leaves support, so no pin can age into
+    # extended support (or vanish from the channel and break a region rebuild). Since 2026-09-17
+    # REGULAR creates clusters at 1.35 (blueprint.catalogs.kubernetes.KUBERNETES_VERSION).
     release_channel: Literal["RAPID", "REGULAR", "STABLE"] = Field(
-        default="REGULAR", description="GKE release channel; default REGULAR (auto-upgrades, tested versions).")
+        default="REGULAR", description="GKE release channel; default REGULAR (auto-upgrades, tested versions; "
+        "creates clusters at the project's Kubernetes minor, blueprint.catalogs.kubernetes).")
     system_machine_type: str = Field(default="e2-standard-4", description="Machine type of the system pool; "
                                      "default e2-standard-4 (4 vCPU, 16 GB: DNS, metrics, ingress controllers).")
     system_min_nodes_per_zone: int = Field(default=1, description="System pool minimum per zone, >= 1 (default 1: "

@@ -38,33 +38,14 @@ _DAY = 86400
 MULTI_REGIONS = ("us", "europe", "asia")
 _MEMBER_PREFIXES = ("serviceAccount:", "user:", "group:", "domain:", "principal:", "principalSet:")
 
-# Google-managed service agents ("service agents" reference, Cloud IAM docs), by product. Each
-# encrypts the product's data with a CMEK only if it holds roles/cloudkms.cryptoKeyEncrypterDecrypter
-# on the key:
-#   gke      GKE service agent: application-layer secrets encryption (database_encryption)
-#   compute  Compute Engine service agent: CMEK boot disks of GKE nodes (boot_disk_kms_key)
-#   cloudsql Cloud SQL service agent (created by `gcloud beta services identity create
-#            --service=sqladmin.googleapis.com` / gcp.projects.ServiceIdentity)
-#   gcs      Cloud Storage service agent: bucket default KMS key
-#   pubsub   Pub/Sub service agent: CMEK topics
-SERVICE_AGENT_DOMAINS = {
-    "gke": "container-engine-robot.iam.gserviceaccount.com",
-    "compute": "compute-system.iam.gserviceaccount.com",
-    "cloudsql": "gcp-sa-cloud-sql.iam.gserviceaccount.com",
-    "gcs": "gs-project-accounts.iam.gserviceaccount.com",
-    "pubsub": "gcp-sa-pubsub.iam.gserviceaccount.com",
-}
-
-
-def service_agents(project_number: str | int) -> dict[str, str]:
-    """Emails of the project's service agents that use CMEK keys: ``{"gke", "compute", "cloudsql",
-    "gcs", "pubsub"} -> "service-<number>@<domain>"``. The project number (not id) comes from
-    ``gcp.organizations.get_project().number``."""
-    number = str(project_number)
-    if not number.isdigit():
-        raise ValueError(f"project_number: {project_number!r} is not a project number; pass the numeric "
-                         "gcp.organizations.get_project().number, not the project id")
-    return {agent: f"service-{number}@{domain}" for agent, domain in SERVICE_AGENT_DOMAINS.items()}
+# The agents that use these keys (GKE, Compute Engine, Cloud SQL, Cloud Storage, Pub/Sub) come from the
+# provider's lookups: components/gcp/service_agents.py. Each encrypts with a CMEK only while it holds
+# roles/cloudkms.cryptoKeyEncrypterDecrypter on the key.
+_GOOGLE_AGENT = re.compile(r"^(service-|service-org-|project-)?p?\d+$")
+# Short names of the bindings of agents passed as plain emails, by the agent's domain label: names are
+# a contract (a binding's logical name), so they stay what they were (naming only; no email is built).
+_AGENT_SLUGS = {"container-engine-robot": "gke", "compute-system": "compute", "gcp-sa-cloud-sql": "cloudsql",
+                "gs-project-accounts": "gcs", "gcp-sa-pubsub": "pubsub"}
 
 
 def _member(value: str) -> str:
@@ -72,11 +53,13 @@ def _member(value: str) -> str:
 
 
 def _member_slug(member: str) -> str:
+    """Short name of a member for its binding's name: the account's local part, or for a Google-managed
+    agent (``service-<number>@<agent>.iam.gserviceaccount.com``) the agent's domain label."""
     email = member.split(":", 1)[1] if ":" in member else member
     local, _, domain = email.partition("@")
-    for agent, agent_domain in SERVICE_AGENT_DOMAINS.items():
-        if domain == agent_domain:
-            return agent
+    if _GOOGLE_AGENT.match(local) and domain:
+        label = domain.split(".", 1)[0]
+        return _AGENT_SLUGS.get(label) or label_value(label).strip("-_") or "member"
     return label_value(local).strip("-_") or "member"
 
 
@@ -101,7 +84,7 @@ class KmsKeyArgs(BaseModel):
         default=(),
         description="Principals granted roles/cloudkms.cryptoKeyEncrypterDecrypter on the key: emails (taken as "
         "serviceAccount:), 'serviceAccount:'/'group:'/... members, or pulumi Outputs of either (e.g. "
-        "ServiceIdentity.email). Default none; see service_agents(project_number).",
+        "ServiceIdentity.email). Default none; see components.gcp.service_agents.project_service_agents.",
     )
     labels: dict[str, str] = Field(default_factory=dict, description="Labels merged onto the crypto key.")
 
@@ -142,7 +125,7 @@ class KmsKeyArgs(BaseModel):
                 continue
             if not isinstance(item, str) or "@" not in item and not item.startswith(("domain:", "principalSet:")):
                 raise ValueError(f"encrypter_members: {item!r} is not an IAM member; pass an email such as "
-                                 "'service-123@container-engine-robot.iam.gserviceaccount.com' or 'group:x@example.com'")
+                                 "'ci@my-project.iam.gserviceaccount.com' or 'group:x@example.com'")
             member = _member(item)
             if member in seen:
                 raise ValueError(f"encrypter_members: {item!r} is listed twice; list each member once")

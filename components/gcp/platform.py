@@ -1,11 +1,14 @@
 """The GCP composer: a footprint (blueprint.footprint) -> components, the same roles as on AWS.
 
-Per stack: one global VPC, private services access for Cloud SQL, the Cloud SQL service agent.
+Per stack: one global VPC, private services access for Cloud SQL, the project's service agents
+(from the provider's lookups, components.gcp.service_agents).
 Per region: a CMEK key (every service agent that stores data may use it), a subnet with Cloud NAT
 and a regional GKE cluster where workloads run. Per workload: the vault (a dual-region bucket with
 turbo replication where the two regions form a configurable dual-region, else a bucket in each
-region), GPU pools, NEGs and Cloud SQL per region, and one global external Application Load
-Balancer in front of the serving regions (standby regions attached with capacity 0).
+region), GPU pools, NEGs and Cloud SQL per region, the designation of its cross-region Cloud SQL
+replica as the primary's DR replica once that replica exists (DrReplicaDesignation, unless
+``blueprint:designateDrReplicas: false``), and one global external Application Load Balancer in
+front of the serving regions (standby regions attached with capacity 0).
 
 In-cluster (issue 5): each cluster's Kubernetes provider and serving PriorityClass
 (RegionalPlatform), the InferenceService bound to the NEGs and a Pub/Sub queue per serving region
@@ -25,7 +28,9 @@ from blueprint.footprint import Footprint, RegionRole, WorkloadPlacement
 from components.gcp.alert_channel import AlertChannel, AlertChannelArgs
 from components.gcp.backup_bucket import BackupBucket, BackupBucketArgs, dual_region_location
 from components.gcp.data_access_audit_logs import DataAccessAuditLogs, DataAccessAuditLogsArgs
-from components.gcp.kms_key import KmsKey, KmsKeyArgs, service_agents
+from components.gcp.dr_replica_designation import DrReplicaDesignation, DrReplicaDesignationArgs
+from components.gcp.kms_key import KmsKey, KmsKeyArgs
+from components.gcp.service_agents import project_service_agents
 from components.gcp.load_balancer import GlobalLoadBalancer, GlobalLoadBalancerArgs, NegBackend
 from components.gcp.network import Network, NetworkArgs
 from components.gcp.private_service_access import PrivateServiceAccess, PrivateServiceAccessArgs
@@ -33,7 +38,7 @@ from components.gcp.regional_platform import RegionalPlatform, RegionalPlatformA
 from components.gcp.vault_replication import VaultReplication, VaultReplicationArgs
 from components.gcp.pubsub_queue import ack_deadline_for
 from components.gcp.workload_alerts import WorkloadAlerts, WorkloadAlertsArgs
-from components.gcp.workload_region import WorkloadRegion, WorkloadRegionArgs, database_instance_name
+from components.gcp.workload_region import WorkloadRegion, WorkloadRegionArgs
 
 # The load balancer's view of each region (components.gcp.load_balancer): the primary and an
 # active-active second region are filled first; a warm standby takes traffic by itself when the
@@ -58,10 +63,10 @@ def build_gcp(footprint: Footprint) -> dict[str, Any]:
     on_primary = pulumi.ResourceOptions(providers=[providers[primary]])
 
     number = gcp.organizations.get_project_output(project_id=project, opts=pulumi.InvokeOutputOptions(provider=providers[primary])).number
-    agents = number.apply(service_agents)
-    # The Cloud SQL service agent exists only once asked for; create it so the key grants can name it.
-    sql_agent = gcp.projects.ServiceIdentity(f"{env}-cloudsql-agent", project=project, service="sqladmin.googleapis.com", opts=on_primary)
-    key_users = (agents["gke"], agents["compute"], sql_agent.email, agents["gcs"], agents["pubsub"])
+    # Service agents from the provider's lookups, which also create an agent that does not exist yet
+    # (components/gcp/service_agents.py); grants then never name a missing account.
+    agents = project_service_agents(env, project, number, providers[primary])
+    key_users = (agents["gke"], agents["compute"], agents["cloudsql"], agents["gcs"], agents["pubsub"])
 
     # Data Access audit logs for Cloud Storage and Cloud SQL: who read or wrote the vaults and the
     # databases (pgAudit's entries land here too).
@@ -78,6 +83,9 @@ def build_gcp(footprint: Footprint) -> dict[str, Any]:
             f"{env}-{r.name}",
             RegionalPlatformArgs(environment=env, region=r.name, region_index=index, zones=r.zones, network_id=network.id,
                                  key_users=key_users, runs_platform=r.runs_platform,
+                                 # `pulumi up` reaches the control plane from the declared deployers
+                                 # only (blueprint:deployerCidrs, docs/deploying.md).
+                                 master_authorized_cidrs=config.deployer_cidrs,
                                  labels={"blueprint-region-role": r.role.value}),
             pulumi.ResourceOptions(providers=[providers[r.name]]),
         )
@@ -86,7 +94,8 @@ def build_gcp(footprint: Footprint) -> dict[str, Any]:
     # The stack's notification channel (the counterpart of AWS's encrypted SNS alarm topic).
     alerts = AlertChannel(
         f"{env}-alerts",
-        AlertChannelArgs(topic_name=f"{env}-alerts", region=primary, kms_key_id=platforms[primary].key.id, project_number=number),
+        AlertChannelArgs(topic_name=f"{env}-alerts", region=primary, kms_key_id=platforms[primary].key.id,
+                         monitoring_agent=agents["monitoring"]),
         pulumi.ResourceOptions(providers=[providers[primary]]),
     )
     secondary = footprint.regions[1].name if len(footprint.regions) > 1 else None
@@ -113,7 +122,6 @@ def build_gcp(footprint: Footprint) -> dict[str, Any]:
         tags = _labels(first)
         for region, bucket in _vaults(first, secondary, dual, platforms, multi_region_key, providers, tags, project).items():
             outputs["vaults"][f"{workload.name}/{region}"] = bucket.name
-        dr_replica = _dr_replica(config, placements, project)
         built: list[WorkloadRegion] = []
         for placement in placements:
             previous = built[0].database if built and built[0].database is not None else None
@@ -125,7 +133,6 @@ def build_gcp(footprint: Footprint) -> dict[str, Any]:
                         private_ip_range=psa.range_name if psa else None,
                         database_depends_on=[d for d in (psa.connection if psa else None, previous) if d is not None],
                         primary_instance_name=previous.name if previous is not None else None,
-                        dr_replica=dr_replica,
                         backup_location=secondary if first.strategy is Strategy.BACKUP_RESTORE else None,
                         pubsub_service_agent=agents["pubsub"],
                         labels=_labels(placement),
@@ -133,6 +140,7 @@ def build_gcp(footprint: Footprint) -> dict[str, Any]:
                     pulumi.ResourceOptions(providers=[providers[placement.region]]),
                 )
             )
+        _designate_dr_replica(config, placements, built, project, on_primary)
         for placement, region in zip(placements, built):
             if region.database is not None:
                 outputs["databases"].setdefault(workload.name, {})[placement.region] = region.database.connection_name
@@ -147,16 +155,23 @@ def build_gcp(footprint: Footprint) -> dict[str, Any]:
     return outputs
 
 
-def _dr_replica(config: Any, placements: list[WorkloadPlacement], project: str) -> Optional[str]:
-    """'<project>:<instance>' of the workload's cross-region replica, which its primary designates as
-    DR replica (replica failover, write endpoint), unless the stack defers the designation
-    (``blueprint:designateDrReplicas: false`` for the first `pulumi up` that creates the replica)."""
+def _designate_dr_replica(config: Any, placements: list[WorkloadPlacement], built: list[WorkloadRegion], project: str,
+                          opts: pulumi.ResourceOptions) -> Optional[DrReplicaDesignation]:
+    """The primary designates the workload's cross-region replica as its DR replica (replica failover,
+    write endpoint) once both exist, in the same `pulumi up` (DrReplicaDesignation), unless the stack
+    opts out (``blueprint:designateDrReplicas: false``: no designation, plain promotion)."""
     if not config.dr_replicas_designated:
         return None
-    replica = next((p for p in placements if p.region_role is not RegionRole.PRIMARY and p.runs_here and p.workload.database), None)
-    if replica is None:
+    dbs = [(p, r.database) for p, r in zip(placements, built) if r.database is not None]
+    primary = next((db for p, db in dbs if p.region_role is RegionRole.PRIMARY), None)
+    replica = next((db for p, db in dbs if p.region_role is not RegionRole.PRIMARY), None)
+    if primary is None or replica is None:
         return None
-    return f"{project}:{database_instance_name(config.environment, replica.name, replica.region, primary=False)}"
+    return DrReplicaDesignation(
+        f"{placements[0].name}-dr-replica",
+        DrReplicaDesignationArgs(project=project, primary_instance=primary.name, replica_instance=replica.name),
+        opts,
+    )
 
 
 def _vaults(first: WorkloadPlacement, secondary: Optional[str], dual: Optional[tuple[str, str]],

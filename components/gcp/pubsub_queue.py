@@ -11,7 +11,7 @@ Children (component named ``n``):
     ``n-subscription-subscriber``  gcp.pubsub.SubscriptionIAMMember: the agent may ack on the work subscription
 
 Dead lettering needs both grants to the project's Pub/Sub service agent
-(``service-<number>@gcp-sa-pubsub.iam.gserviceaccount.com``): Publish on the dead-letter topic and
+(``pubsub_service_agent``, from ``gcp.projects.ServiceIdentity('pubsub.googleapis.com')``): Publish on the dead-letter topic and
 Subscribe on the source subscription (Pub/Sub "Dead-letter topics"; DeadLetterPolicy.dead_letter_topic:
 "The Pub/Sub service account ... must have permission to Publish() to this topic"). A topic without
 a subscription drops what is published to it, hence the dead-letter subscription.
@@ -105,7 +105,8 @@ class PubSubQueueArgs(BaseModel):
             return v
         if not isinstance(v, str) or not _EMAIL.match(v.removeprefix("serviceAccount:")):
             raise ValueError(f"pubsub_service_agent: {v!r} is not a service agent email; pass "
-                             "service_agents(project_number)['pubsub'] (service-<number>@gcp-sa-pubsub.iam.gserviceaccount.com)")
+                             "gcp.projects.ServiceIdentity(service='pubsub.googleapis.com').email "
+                             "(components.gcp.service_agents.project_service_agents(...)['pubsub'])")
         return v
 
     @field_validator("max_delivery_attempts")

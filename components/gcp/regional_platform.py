@@ -4,15 +4,22 @@ regional GKE cluster. A region that only receives backup copies gets the key alo
 Where a cluster runs: its Kubernetes provider (``kubernetes``, built from the cluster's kubeconfig,
 ``components.k8s.provider.cluster_provider``) and ``GpuEnablement`` with ``device_plugin=False``:
 GKE installs the NVIDIA drivers (the GPU pools ask for ``gpu_driver_installation_config``) and runs
-its own device plugin, so only the ``blueprint-serving`` PriorityClass is created."""
+its own device plugin, so only the ``blueprint-serving`` PriorityClass is created.
+
+``kube_system_uid``: the UID of the cluster's ``kube-system`` namespace, read through the cluster's
+Kubernetes provider once the cluster exists (a ``get``, nothing is created). GKE's NEG controller
+uses exactly that UID as its cluster UID in the descriptions of the NEGs it adopts (ingress-gce
+``cmd/glbc/main.go``: ``Namespaces().Get("kube-system").GetUID()``), so ZonalNegs can carry it."""
 
 from __future__ import annotations
 
 from typing import Any, Optional
 
 import pulumi
+import pulumi_kubernetes as k8s
 from pydantic import BaseModel, ConfigDict, Field
 
+from components.gcp._names import GKE_CLUSTER_NAME_MAX, fit_name
 from components.gcp.gke_cluster import GkeCluster, GkeClusterArgs
 from components.gcp.kms_key import KmsKey, KmsKeyArgs
 from components.gcp.regional_subnet import RegionalSubnet, RegionalSubnetArgs
@@ -42,6 +49,7 @@ class RegionalPlatform(pulumi.ComponentResource):
     cluster: Optional[GkeCluster]
     kubernetes: Optional[Any]  # kubernetes.Provider of the cluster
     gpu_enablement: Optional[GpuEnablement]
+    kube_system_uid: Optional[pulumi.Output[str]]  # the NEG controller's cluster UID
 
     def __init__(self, name: str, args: RegionalPlatformArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("blueprint:gcp:RegionalPlatform", name, None, opts)
@@ -52,7 +60,7 @@ class RegionalPlatform(pulumi.ComponentResource):
                        location=args.region, encrypter_members=args.key_users, labels=args.labels),
             child,
         )
-        self.subnet = self.cluster = self.kubernetes = self.gpu_enablement = None
+        self.subnet = self.cluster = self.kubernetes = self.gpu_enablement = self.kube_system_uid = None
         if args.runs_platform:
             self.subnet = RegionalSubnet(
                 f"{name}-subnet",
@@ -63,7 +71,7 @@ class RegionalPlatform(pulumi.ComponentResource):
             self.cluster = GkeCluster(
                 f"{name}-gke",
                 GkeClusterArgs(
-                    cluster_name=f"{args.environment}-{args.region}",
+                    cluster_name=fit_name(args.environment, args.region, max_length=GKE_CLUSTER_NAME_MAX),
                     location=args.region,
                     zones=args.zones,
                     network=args.network_id,
@@ -76,6 +84,10 @@ class RegionalPlatform(pulumi.ComponentResource):
                 child,
             )
             self.kubernetes = cluster_provider(f"{name}-k8s", self.cluster.kubeconfig, child)
+            kube_system = k8s.core.v1.Namespace.get(
+                f"{name}-kube-system", "kube-system", opts=pulumi.ResourceOptions(parent=self, provider=self.kubernetes)
+            )
+            self.kube_system_uid = kube_system.metadata.apply(lambda m: m.uid)
             # GKE manages the GPU drivers and the device plugin: only the serving PriorityClass.
             self.gpu_enablement = GpuEnablement(
                 f"{name}-gpu-enablement", GpuEnablementArgs(device_plugin=False),

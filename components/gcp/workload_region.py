@@ -6,7 +6,9 @@ the cross-region read replica that is the promotion target).
 Served workloads where they run get the ``InferenceService`` in the region's GKE cluster (replicas
 by the region's role: ``components.k8s.inference_service.replicas_for``), its Service annotated
 with the ZonalNegs name (``load_balancer_binding="gke-neg"``) so GKE's NEG controller attaches the
-pods to the NEGs the global load balancer uses; only the region's node and pod ranges
+pods to the NEGs the global load balancer uses (the NEGs' description names that Service and the
+cluster's kube-system UID, so the controller adopts them; the Service waits for the NEGs); only
+the region's node and pod ranges
 (``RegionalSubnet.cidrs``) and Google's load-balancer ranges (added by the component) reach the
 pods. Queued workloads get a ``PubSubQueue`` in each serving region.
 
@@ -23,11 +25,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from blueprint.catalogs.accelerators import gcp_machine_for
 from blueprint.catalogs.tiers import SecondRegionRole, database_backup_retention_days
 from blueprint.footprint import RegionRole, WorkloadPlacement
+from components.gcp._names import CLOUD_SQL_INSTANCE_NAME_MAX, COMPUTE_NAME_MAX, fit_name
 from components.gcp.cloud_sql import CloudSqlDatabase, CloudSqlDatabaseArgs
 from components.gcp.gpu_node_pool import GpuNodePool, GpuNodePoolArgs
 from components.gcp.pubsub_queue import PubSubQueue, PubSubQueueArgs, ack_deadline_for
 from components.gcp.regional_platform import RegionalPlatform
-from components.gcp.zonal_negs import ZonalNegs, ZonalNegsArgs
+from components.gcp.zonal_negs import GkeNegOwner, ZonalNegs, ZonalNegsArgs
 from components.k8s.inference_service import InferenceService, InferenceServiceArgs, service_sizing
 
 # (vCPUs, memory GiB) of the GPU machine types the accelerator catalog uses (Compute Engine machine
@@ -43,8 +46,10 @@ GCP_MACHINE_SHAPES: dict[str, tuple[int, int]] = {
 
 def database_instance_name(environment: str, workload: str, region: str, primary: bool) -> str:
     """The Cloud SQL instance name of a workload in a region: ``<env>-<workload>`` for the primary,
-    ``<env>-<workload>-<region>`` for a replica. A contract: names are not reusable for a week."""
-    return f"{environment}-{workload}" + ("" if primary else f"-{region}")
+    ``<env>-<workload>-<region>`` for a replica. A contract: names are not reusable for a week.
+    Longer than Cloud SQL allows (components/gcp/_names.py), the name keeps a
+    readable prefix and ends with a hash of the full name, so a primary and its replicas still differ."""
+    return fit_name(environment, workload, *(() if primary else (region,)), max_length=CLOUD_SQL_INSTANCE_NAME_MAX)
 
 
 class WorkloadRegionArgs(BaseModel):
@@ -57,11 +62,6 @@ class WorkloadRegionArgs(BaseModel):
     private_ip_range: Any = Field(default=None, description="Private services access range for Cloud SQL.")
     database_depends_on: list[Any] = Field(default_factory=list, description="Resources the database must follow (the peering; the primary for a replica).")
     primary_instance_name: Any = Field(default=None, description="The primary Cloud SQL instance a replica follows.")
-    dr_replica: Any = Field(
-        default=None,
-        description="'<project>:<instance>' of the cross-region replica the primary designates as its DR replica (Cloud SQL "
-        "advanced disaster recovery). Default None: none designated.",
-    )
     backup_location: Optional[str] = Field(default=None, description="Second region for a backup-restore primary's backups.")
     pubsub_service_agent: Any = Field(default=None, description="The project's Pub/Sub service agent (needed with a queue: dead-letter grants).")
     labels: dict[str, str] = Field(default_factory=dict)
@@ -111,15 +111,23 @@ class WorkloadRegion(pulumi.ComponentResource):
 
         self.negs = None
         if runs_here and workload.service is not None and cluster is not None and subnet is not None:
-            # The Service's `cloud.google.com/neg` annotation names these NEGs (issue 5's manifests).
+            # The Service's `cloud.google.com/neg` annotation names these NEGs (issue 5's manifests);
+            # their description names that Service (InferenceService: namespace and Service are the
+            # workload's name, port the service port) and the cluster, so GKE's NEG controller adopts
+            # them instead of refusing them (ZonalNegs docstring).
+            owner = None
+            if platform.kube_system_uid is not None:
+                owner = GkeNegOwner(cluster_uid=platform.kube_system_uid, namespace=workload.name,
+                                    service_name=workload.name, port=workload.service.port)
             self.negs = ZonalNegs(
                 f"{name}-negs",
                 ZonalNegsArgs(
-                    neg_name=f"{args.environment}-{workload.name}-{placement.region}"[:63],
+                    neg_name=fit_name(args.environment, workload.name, placement.region, max_length=COMPUTE_NAME_MAX),
                     zones=list(cluster.zones),
                     network=args.network_id,
                     subnetwork=subnet.id,
                     default_port=workload.service.port,
+                    gke_service=owner,
                 ),
                 child,
             )
@@ -135,7 +143,6 @@ class WorkloadRegion(pulumi.ComponentResource):
                     region=placement.region,
                     role="primary" if primary else "replica",
                     master_instance_name=None if primary else args.primary_instance_name,
-                    dr_replica=args.dr_replica if primary else None,
                     network_id=args.network_id,
                     allocated_ip_range=args.private_ip_range,
                     kms_key_id=platform.key.id,
@@ -219,5 +226,20 @@ class WorkloadRegion(pulumi.ComponentResource):
                 ingress_cidrs=[cidrs["nodes"], cidrs["pods"]],
                 labels={"blueprint-tier": workload.tier.value},
             ),
-            pulumi.ResourceOptions(parent=self, providers=[platform.kubernetes]),
+            # The NEGs exist before the annotated Service: else the NEG controller creates them itself
+            # and Pulumi's create of the same names fails (409 alreadyExists). A component's
+            # depends_on does not reach its children; a transformation is inherited by them.
+            pulumi.ResourceOptions(parent=self, providers=[platform.kubernetes], transformations=[_after(negs)]),
         )
+
+
+def _after(negs: ZonalNegs) -> Any:
+    """A transformation: the annotated Kubernetes Service depends on the NEGs it names."""
+
+    def transform(args: pulumi.ResourceTransformationArgs) -> Optional[pulumi.ResourceTransformationResult]:
+        if args.type_ != "kubernetes:core/v1:Service":
+            return None
+        return pulumi.ResourceTransformationResult(
+            args.props, pulumi.ResourceOptions.merge(args.opts, pulumi.ResourceOptions(depends_on=[negs])))
+
+    return transform

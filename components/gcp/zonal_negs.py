@@ -9,12 +9,32 @@ standalone NEG: one name, one NEG in each zone of the cluster. The Service then 
       annotations:
         cloud.google.com/neg: '{"exposed_ports": {"8080": {"name": "<neg_name>"}}}'
 
-(``ZonalNegs.annotation`` renders this value.) The NEG controller only takes over a custom-named
-NEG whose description identifies the Service (it refuses NEGs with an empty description, see
-kubernetes/ingress-gce#1374); the description it expects is the JSON
-``{"cluster-uid", "namespace", "service-name", "port"}`` (``StandardNEGDescription`` in
-ingress-gce ``pkg/neg/utils``). Pass ``gke_service`` so the NEGs carry exactly that description;
-without it the NEGs are for endpoints attached by other means (``compute.NetworkEndpoint``).
+(``ZonalNegs.annotation`` renders this value.)
+
+When GKE's NEG controller (kubernetes/ingress-gce at acbcf5d66dd9d31297a2a52a2d7d83d4c1a94539) finds
+an existing NEG of the annotation's name in a zone, it adopts it only if
+(``pkg/neg/syncers/utils.go`` ``ensureNetworkEndpointGroup``; ``pkg/utils/negdescription.go``):
+
+1. the description is not empty: a custom-named NEG with an empty description is an error
+   ("found a custom named neg ... with an empty description"), so endpoints are never attached;
+2. the description, parsed as the JSON of ``StandardNEGDescription``
+   ``{"cluster-uid", "namespace", "service-name", "port"}`` (all strings, ``omitempty``), has
+   ``cluster-uid`` equal to the controller's cluster UID, which is the UID of the cluster's
+   ``kube-system`` namespace (``cmd/glbc/main.go``), ``namespace`` equal to the Service's namespace,
+   and ``service-name`` and ``port`` equal to the Service's name and the *Service* port of the
+   annotation's ``exposed_ports`` key, as a decimal string (``pkg/neg/syncers/transaction.go``).
+   Every field is compared, including empty ones: no field of the expected description is skipped
+   (a description that is not valid JSON is accepted, which this component never relies on);
+3. its network and subnetwork are the cluster's (``utils.EqualResourceIDs``); otherwise the
+   controller, which manages the lifecycle of a Service's NEGs (``pkg/neg/manager.go``:
+   ``manageLifecycle`` true), deletes it and creates its own, and the backend service loses it.
+
+Pass ``gke_service`` so the NEGs carry exactly that description, rendered as the controller renders
+it (Go ``json.Marshal``: keys in that order, no spaces). The cluster UID exists only once the cluster
+does: read it with ``kubernetes.core.v1.Namespace.get(..., "kube-system")`` through the cluster's
+provider (``RegionalPlatform.kube_system_uid``). The annotated Service must be created after the
+NEGs, or the controller creates them first and this component's create fails. Without
+``gke_service`` the NEGs are for endpoints attached by other means (``compute.NetworkEndpoint``).
 
 Children (component named ``n``): ``n-<zone>-neg`` compute.NetworkEndpointGroup, one per zone.
 Attributes: ``neg_ids`` (self links, in zone order), ``zones``, ``neg_name``, ``annotation``.

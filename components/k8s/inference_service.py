@@ -36,6 +36,14 @@ command). With replicas > 0 the HorizontalPodAutoscaler owns the count (minRepli
 the Deployment leaves ``spec.replicas`` unset, as Kubernetes recommends with an HPA, so Pulumi and
 the autoscaler never fight over it; with 0 replicas there is no HPA (its minimum is 1) and the
 Deployment says 0.
+
+Scaling signal: CPU utilisation (``HPA_CPU_TARGET_BY_TIER``) from the resource metrics API, which
+metrics-server serves (the EKS ``metrics-server`` add-on of ``EksCluster``; built into GKE). It is the
+only pod metric the footprint serves: no custom or external metrics adapter is installed, so request
+rate, queue depth or GPU utilisation cannot drive the HPA, and the docs do not claim they do. Pods the
+HPA adds beyond the GPU nodes' room stay Pending until the cluster autoscaler (EKS: the
+``ClusterAutoscaler`` component; GKE: node pool autoscaling) adds a node in their zone, within each
+node group's maximum.
 """
 
 from __future__ import annotations

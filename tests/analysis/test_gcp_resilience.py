@@ -29,7 +29,7 @@ def _workload(tier: str, engine: str) -> dict:
 US_STACK = {
     "gcp:project": "acme-ml-staging", "gcp:region": "us-central1", "cloud": "gcp", "environment": "staging",
     "residency": "us", "primaryRegion": "us-central1", "secondaryRegion": "us-east4", "zonesPerRegion": 3,
-    "dnsZone": "ml.example.us",
+    "dnsZone": "ml.example.us", "deployerCidrs": ["203.0.113.10/32"],
     "workloads": [_workload(t, e) for t, e in (("mission-critical", "postgres"), ("business-critical", "mysql"),
                                                 ("standard", "postgres"), ("best-effort", "mysql"))],
 }
@@ -89,9 +89,11 @@ def test_gcp_plans_are_read_by_gcp_facts(prod_plan):
     writer = fraud.database_in("europe-west4")
     replica = fraud.database_in("europe-west1")
     assert writer.role == "writer" and writer.zone_redundant is True
-    # the primary designates the replica as its DR replica: replica failover, not a plain promotion
+    # the replica is designated as the DR replica (after it exists, by the designation command, issue 13):
+    # replica failover, not a plain promotion; the primary itself never names the replica
     assert replica.role == "secondary" and replica.promote_s == DEFAULT_FIGURES.cloudsql_dr_replica_failover.seconds
-    assert "DR replica designated by" in replica.promote_source and writer.urn in replica.promote_source
+    assert "DR replica designated by" in replica.promote_source and "command:local:Command" in replica.promote_source
+    assert "replicationCluster" not in next(r for r in prod_plan.resources if r.urn == writer.urn).inputs
     # the dual-region vault holds every object in both regions, turbo replication both ways
     assert {v.region for v in fraud.vaults if v.kind == "objects"} == {"europe-west4", "europe-west1"}
     assert {c.lag_s for c in fraud.copies if c.kind == "objects"} == {900}
@@ -116,8 +118,8 @@ def test_gcp_prod_mission_critical_meets_120_s_with_replica_failover(prod):
 
 
 def test_gcp_mission_critical_misses_without_the_dr_designation(tmp_path):
-    """The first `pulumi up` of a stack (designateDrReplicas: false) has only a plain promotion:
-    reported honestly as a miss, with the reason in the breakdown."""
+    """A stack that opts out of the designation (designateDrReplicas: false) has only a plain
+    promotion: reported honestly as a miss, with the reason in the breakdown."""
     import yaml
 
     config = dict(yaml.safe_load(GCP_PROD.read_text())["config"])

@@ -21,7 +21,7 @@ UNSEEN = {
     "us-mixed": {
         "aws:region": "us-east-2", "cloud": "aws", "environment": "usm", "residency": "us",
         "primaryRegion": "us-east-2", "secondaryRegion": "us-west-2", "zonesPerRegion": 3,
-        "dnsZone": "usm.example.com",
+        "dnsZone": "usm.example.com", "deployerCidrs": ["203.0.113.10/32"],
         "workloads": [
             {"name": "payments", "tier": "mission-critical", "gpu": {"accelerator": "nvidia-t4", **_GPU},
              "service": _SERVICE, "database": {"engine": "postgres", "size": "large"}, "backup": {"retentionDays": 35}},
@@ -37,7 +37,7 @@ UNSEEN = {
     "eu-two-zones": {
         "aws:region": "eu-west-1", "cloud": "aws", "environment": "eu2", "residency": "eu",
         "primaryRegion": "eu-west-1", "secondaryRegion": "eu-north-1", "zonesPerRegion": 2,
-        "dnsZone": "eu2.example.com",
+        "dnsZone": "eu2.example.com", "deployerCidrs": ["203.0.113.10/32"],
         "workloads": [
             {"name": "api", "tier": "standard", "service": _SERVICE, "backup": {"retentionDays": 14}},
             {"name": "notes", "tier": "best-effort", "database": {"engine": "mysql", "size": "small"}, "backup": {"retentionDays": 7}},
@@ -158,9 +158,25 @@ def test_figures_are_configurable(stack_files):
     plan = plan_file(stack_files["prod"])
     slower = analyse(plan, figures=with_overrides({"gpu_node_start": 900}))
     recs = next(w for w in slower["workloads"] if w["name"] == "recommendations")
-    assert recs["rto_estimate_s"] == 40 + 900 + 120
+    # detection 40 + automatic scale-up: autoscaler reaction 40 + node start 900 + pod start 120
+    assert recs["rto_estimate_s"] == 40 + 40 + 900 + 120
     with pytest.raises(KeyError, match="unknown figures"):
         with_overrides({"warp_drive": 1})
+
+
+def test_warm_standby_gpu_scale_up_is_automatic_where_cluster_autoscaler_runs(stack_files):
+    # HPA on load -> pending pods -> cluster-autoscaler scan -> node start -> pod start: no operator.
+    plan = plan_file(stack_files["prod"])
+    recs = next(w for w in analyse(plan)["workloads"] if w["name"] == "recommendations")
+    step = next(s for s in recs["breakdown"] if s["step"].startswith("GPU capacity: scale up"))
+    assert step["seconds"] == 40 + 300 + 120
+    assert "cluster-autoscaler scan 10 s" in step["source"] and "automatic" in step["source"]
+    # Without the autoscaler nothing grows the node groups: the model falls back to the bare node start
+    # (the runbook's update-nodegroup-config), and says nothing about automation.
+    plan.resources = [r for r in plan.resources if r.inputs.get("chart") != "cluster-autoscaler"]
+    recs = next(w for w in analyse(plan)["workloads"] if w["name"] == "recommendations")
+    step = next(s for s in recs["breakdown"] if s["step"].startswith("GPU capacity: scale up"))
+    assert step["seconds"] == 300 + 120 and "automatic" not in step["source"]
 
 
 def test_stricter_config_targets_apply(stack_files):
@@ -256,3 +272,38 @@ def test_facts_join_by_physical_ids(stack_files):
 ])
 def test_backup_schedule_interval(expression, seconds):
     assert schedule_interval_s(expression) == seconds
+
+
+# --- write path of the second region (issue 13, finding 7) ---------------------------------------
+
+
+def _workload(report, name):
+    return next(w for w in report["workloads"] if w["name"] == name)
+
+
+def test_active_active_second_region_writes_through_forwarding(reports):
+    fraud = _workload(reports["prod"], "fraud-scoring")  # active-active
+    paths = {p["region"]: p for p in fraud["write_paths"]}
+    assert paths["us-east-1"]["path"] == "writer"
+    assert paths["us-west-2"]["path"] == "forwarded" and paths["us-west-2"]["to_region"] == "us-east-1"
+    scenario = {s["scenario"]: s for s in fraud["scenarios"]}
+    assert scenario["zone-loss:us-west-2a"]["write_regions"] == ["us-east-1", "us-west-2"]
+    assert scenario["region-loss:us-west-2"]["write_regions"] == ["us-east-1"]
+    # Forwarding needs the primary's writer: after losing it, writes wait for the global failover.
+    lost = scenario["region-loss:us-east-1"]
+    assert lost["write_regions"] == [] and lost["db_writer"] == "after-promotion"
+    warm = _workload(reports["prod"], "recommendations")  # warm standby fails over instead
+    assert {p["region"]: p["path"] for p in warm["write_paths"]} == {"us-east-1": "writer", "us-west-2": "read-only"}
+
+
+def test_plan_without_forwarding_reports_the_active_active_second_region_read_only(stack_files):
+    plan = plan_file(stack_files["prod"])
+    secondary = next(r for r in plan.of_type("aws:rds/cluster:Cluster") if r.workload == "fraud-scoring" and r.region == "us-west-2")
+    secondary.inputs.pop("enableGlobalWriteForwarding")
+    fraud = _workload(analyse(plan), "fraud-scoring")
+    assert {p["region"]: p["path"] for p in fraud["write_paths"]} == {"us-east-1": "writer", "us-west-2": "read-only"}
+    scenario = {s["scenario"]: s for s in fraud["scenarios"]}
+    assert scenario["zone-loss:us-west-2a"]["write_regions"] == ["us-east-1"]
+    facts = extract_facts(plan)
+    db = next(d for w in facts.workloads if w.name == "fraud-scoring" for d in w.databases if d.region == "us-west-2")
+    assert db.role == "secondary" and db.write_forwarding is False

@@ -127,7 +127,11 @@ def test_sarif_is_2_1_0_shaped(dev_plan: dict, tmp_path: Path, fake_checkov: Pat
     policies, checkov = sarif["runs"]
     assert policies["tool"]["driver"]["name"] == "blueprint-policies" and checkov["tool"]["driver"]["name"] == "checkov"
     rule_ids = [r["id"] for r in policies["tool"]["driver"]["rules"]]
-    assert "tls-listener" in rule_ids and len(rule_ids) == 15
+    # The policy rules, then one rule per deploy-readiness check (blueprint.readiness.registry).
+    from blueprint.readiness.registry import CHECKS
+    from policies.rules import RULES
+
+    assert "tls-listener" in rule_ids and "deploy-name-limit" in rule_ids and len(rule_ids) == len(RULES) + len(CHECKS)
     for run in sarif["runs"]:
         ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
         for result_ in run["results"]:

@@ -27,6 +27,7 @@ def urns(found: list[Any]) -> set[str]:
     "residency-region", "residency-data-copies", "encryption-at-rest-cmk", "encryption-s3-default", "kms-key-rotation",
     "tls-listener", "tls-s3-bucket-policy", "tls-database", "immutability-vault-object-lock",
     "immutability-backup-vault-lock", "tier-zones", "tier-second-region", "tier-vault-replication",
+    "api-endpoint-deployer-cidrs",
 ])
 def test_rule_passes_on_prod(prod_plan_data: dict[str, Any], rule_id: str) -> None:
     assert violations_of(prod_plan_data, rule_id=rule_id) == []
@@ -291,3 +292,39 @@ def test_fails_vault_without_replication(prod_data: dict[str, Any]) -> None:
     prod_data["resources"].remove(named(prod_data, "batch-embeddings-vault-replication-replication"))
     bucket = named(prod_data, "batch-embeddings-us-east-1-vault-bucket")
     assert urns(violations_of(prod_data, rule_id="tier-vault-replication")) == {bucket["urn"]}
+
+
+# ---- exposure: the EKS API endpoint -----------------------------------------------------------------
+
+EKS = "prod-us-east-1-eks-cluster"
+
+
+@pytest.mark.parametrize("cidrs,fragment", [
+    (["0.0.0.0/0"], "whole internet"),
+    ([], "open to every address"),
+    (None, "open to every address"),
+    (["203.0.113.10/32", "10.0.0.0/16"], "private or reserved"),
+    (["0.0.0.0/1", "128.0.0.0/1"], "wider than any deployer"),
+])
+def test_fails_eks_endpoint_public_beyond_the_deployers(prod_data: dict[str, Any], cidrs: Any, fragment: str) -> None:
+    cluster = named(prod_data, EKS)
+    if cidrs is None:
+        del cluster["inputs"]["vpcConfig"]["publicAccessCidrs"]  # EKS default: 0.0.0.0/0
+    else:
+        cluster["inputs"]["vpcConfig"]["publicAccessCidrs"] = cidrs
+    found = violations_of(prod_data, rule_id="api-endpoint-deployer-cidrs")
+    assert urns(found) == {cluster["urn"]} and fragment in found[0].message
+
+
+def test_fails_eks_public_endpoint_without_private_endpoint(prod_data: dict[str, Any]) -> None:
+    cluster = named(prod_data, EKS)
+    cluster["inputs"]["vpcConfig"]["endpointPrivateAccess"] = False
+    found = violations_of(prod_data, rule_id="api-endpoint-deployer-cidrs")
+    assert urns(found) == {cluster["urn"]} and "endpointPrivateAccess" in found[0].message
+
+
+def test_private_only_eks_endpoint_passes(prod_data: dict[str, Any]) -> None:
+    vpc = named(prod_data, EKS)["inputs"]["vpcConfig"]
+    vpc["endpointPublicAccess"] = False
+    del vpc["publicAccessCidrs"]
+    assert violations_of(prod_data, rule_id="api-endpoint-deployer-cidrs") == []

@@ -93,3 +93,35 @@ def test_gcs_vault_retention() -> None:
     assert run("immutability-vault-object-lock", good) == []
     found = run("immutability-vault-object-lock", short, none)
     assert [v.urn for v in found] == [short.urn, short.urn, none.urn]
+
+
+# ---- exposure: the GKE control-plane endpoint -------------------------------------------------------
+
+GKE = "gcp:container/cluster:Cluster"
+
+
+def _gke(name: str, private_endpoint: Any = False, networks: Any = "default") -> Resource:
+    props: dict[str, Any] = {"privateClusterConfig": {"enablePrivateNodes": True, "enablePrivateEndpoint": private_endpoint}}
+    if networks == "default":
+        networks = {"cidrBlocks": [{"cidrBlock": "203.0.113.40/32", "displayName": "authorized-0"}],
+                    "gcpPublicCidrsAccessEnabled": False}
+    if networks is not None:
+        props["masterAuthorizedNetworksConfig"] = networks
+    return gcp(GKE, name, **props)
+
+
+def test_gke_endpoint_private_or_limited_to_deployers_passes() -> None:
+    assert run("api-endpoint-deployer-cidrs", _gke("limited"), _gke("private", private_endpoint=True, networks=None)) == []
+
+
+@pytest.mark.parametrize("networks,fragment", [
+    (None, "without masterAuthorizedNetworksConfig"),
+    ({"cidrBlocks": []}, "open to every address"),
+    ({"cidrBlocks": [{"cidrBlock": "0.0.0.0/0"}]}, "whole internet"),
+    ({"cidrBlocks": [{"cidrBlock": "192.168.0.0/24"}]}, "private or reserved"),
+    ({"cidrBlocks": [{"cidrBlock": "203.0.113.40/32"}], "gcpPublicCidrsAccessEnabled": True}, "Google Cloud public IP"),
+])
+def test_fails_gke_endpoint_public_beyond_the_deployers(networks: Any, fragment: str) -> None:
+    cluster = _gke("open", networks=networks)
+    found = run("api-endpoint-deployer-cidrs", cluster)
+    assert [v.urn for v in found] == [cluster.urn] and fragment in found[0].message

@@ -140,7 +140,8 @@ def test_cluster_secure_defaults(global_primary):
     assert c["skipFinalSnapshot"] is False and c["finalSnapshotIdentifier"] == "prod-fraud-euc1-final"
     assert c["deleteAutomatedBackups"] is False
     assert c["enabledCloudwatchLogsExports"] == ["postgresql"]
-    assert c["autoMinorVersionUpgrade"] is True
+    assert c["autoMinorVersionUpgrade"] is False  # a global member: see test_minor_upgrades_...
+    assert "enableGlobalWriteForwarding" not in c  # a primary writes itself
     assert c["dbSubnetGroupName"] == "prod-fraud-euc1-subnets"
     assert c["dbClusterParameterGroupName"] == "prod-fraud-euc1-params"
     assert c["vpcSecurityGroupIds"] == [plan.outputs["outputs"]["security_group_id"]]
@@ -293,7 +294,7 @@ def test_instance_secure_defaults(global_primary):
         assert i["instanceClass"] == aws_instance_class("medium") == "db.r7g.xlarge"
         assert i["engine"] == "aurora-postgresql"
         assert i["publiclyAccessible"] is False
-        assert i["autoMinorVersionUpgrade"] is True
+        assert i["autoMinorVersionUpgrade"] is False  # global member, like its cluster
         assert i["performanceInsightsEnabled"] is True
         assert i["performanceInsightsKmsKeyId"] == CMK
         assert i["performanceInsightsRetentionPeriod"] == 7
@@ -325,6 +326,53 @@ def test_secondary_instance_count_by_strategy(secondaries, strategy, count):
     assert bool(plan.of_type("aws:iam/role:Role")) is (count > 0)  # headless: no monitoring role either
     assert plan.outputs["outputs"]["instance_identifiers"] == [f"prod-fraud-eus2-{i}" for i in range(count)]
     assert plan.named("dr-cluster").inputs["globalClusterIdentifier"] == "prod-fraud-scoring"
+
+
+# --- engine upgrades and the write path of a secondary ------------------------------------
+
+
+def test_minor_upgrades_automatic_when_standalone_and_via_the_global_cluster_for_members(standalone, global_primary, secondaries):
+    # AWS applies no automatic minor upgrades to global-database members, so they say False.
+    solo = standalone[0]
+    assert solo.named("db-cluster").inputs["autoMinorVersionUpgrade"] is True
+    assert {r.inputs["autoMinorVersionUpgrade"] for r in _instances(solo)} == {True}
+    for plan, name in ((global_primary[0], "db"), (secondaries["active-active"][0], "dr")):
+        assert plan.named(f"{name}-cluster").inputs["autoMinorVersionUpgrade"] is False
+        assert {r.inputs["autoMinorVersionUpgrade"] for r in _instances(plan)} == {False}
+
+
+def test_global_write_forwarding_is_off_by_default():
+    assert AuroraDatabaseArgs.model_fields["global_write_forwarding"].default is False
+    assert _secondary_args().global_write_forwarding is False
+
+
+@pytest.mark.parametrize("strategy", ["warm-standby", "pilot-light"])
+def test_secondary_states_forwarding_off_unless_asked(secondaries, strategy):
+    assert secondaries[strategy][0].named("dr-cluster").inputs["enableGlobalWriteForwarding"] is False
+
+
+def test_forwarding_secondary_sends_writes_to_the_primary():
+    plan, _ = _plan(_secondary_args(instance_count=3, global_write_forwarding=True), region="eu-south-2", name="dr")
+    c = plan.named("dr-cluster").inputs
+    assert c["enableGlobalWriteForwarding"] is True
+    assert c["globalClusterIdentifier"] == "prod-fraud-scoring"
+
+
+@pytest.mark.parametrize("engine,param", [
+    ("postgres", {"name": "apg_write_forward.consistency_mode", "value": "session", "applyMethod": "pending-reboot"}),
+    ("mysql", {"name": "aurora_replica_read_consistency", "value": "SESSION", "applyMethod": "pending-reboot"}),
+])
+def test_global_members_set_the_forwarding_read_consistency(engine, param):
+    # Aurora MySQL forwards nothing while aurora_replica_read_consistency is empty (its default).
+    for args, name, region in ((_args(engine=engine, global_cluster_identifier="prod-fraud-scoring"), "db", "eu-central-1"),
+                               (_secondary_args(engine=engine, instance_count=1), "dr", "eu-south-2")):
+        params = _plan(args, region=region, name=name)[0].named(f"{name}-cluster-params").inputs["parameters"]
+        assert param in params
+
+
+def test_standalone_cluster_has_no_forwarding_parameter(standalone):
+    names = {p["name"] for p in standalone[0].named("db-cluster-params").inputs["parameters"]}
+    assert "aurora_replica_read_consistency" not in names
 
 
 def test_performance_insights_retention_follows_args():
@@ -371,6 +419,16 @@ def test_children_are_parented_and_taggable_ones_tagged(global_primary):
 
 
 # --- validation ---------------------------------------------------------------------------
+
+
+def test_fails_write_forwarding_on_a_primary():
+    with pytest.raises(ValidationError, match=r"global_write_forwarding: True on a primary; .* only a global secondary"):
+        _args(global_cluster_identifier="prod-fraud-scoring", global_write_forwarding=True)
+
+
+def test_fails_write_forwarding_on_a_headless_secondary():
+    with pytest.raises(ValidationError, match=r"global_write_forwarding: True on a headless secondary \(instance_count=0\)"):
+        _secondary_args(instance_count=0, global_write_forwarding=True)
 
 
 def test_fails_secondary_without_global_cluster():

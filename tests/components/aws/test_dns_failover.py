@@ -288,6 +288,50 @@ def test_with_real_load_balancers_in_two_regions():
         assert plan.named(f"fraud-dns-{region}-alarm").region == "us-east-1"
 
 
+def test_no_validation_record_by_default(latency):
+    assert DnsFailoverArgs.model_fields["validation_option"].default is None
+    assert not [r for r in latency.of_type("aws:route53/record:Record") if "validation" in r.name]
+
+
+def test_owns_the_one_validation_record_both_regions_certificates_use():
+    """The global name's ACM CNAME has one owner, the DnsFailover; both regions' certificate
+    validations reference it (hand-composed the way the composer does it: a deferred output)."""
+    from components.aws.load_balancer import LoadBalancer, LoadBalancerArgs
+
+    def program():
+        shared_fqdn, resolve = pulumi.deferred_output()
+        lbs = {}
+        for region in (PRIMARY, SECONDARY):
+            lbs[region] = LoadBalancer(
+                f"fraud-{region}-lb",
+                LoadBalancerArgs(
+                    vpc_id="vpc-1", vpc_cidr_block="10.0.0.0/16", public_subnet_ids=["subnet-a", "subnet-b"],
+                    domain_name=NAME, regional_domain_name=f"fraud-scoring.{region}.{ZONE}", hosted_zone_id="Z1",
+                    domain_validation_record_fqdn=shared_fqdn,
+                    service_port=8080, readiness_path="/ready", health_check_interval_s=5, health_check_timeout_s=4,
+                    healthy_threshold=2, unhealthy_threshold=2, access_logs_bucket="logs", access_logs_prefix="fraud-scoring",
+                ),
+                pulumi.ResourceOptions(providers=[aws.Provider(f"aws-{region}", region=region)]),
+            )
+        endpoints = [
+            DnsEndpoint(region=r, role=role, alb_dns_name=lbs[r].dns_name, alb_zone_id=lbs[r].zone_id)
+            for r, role in ((PRIMARY, "primary"), (SECONDARY, "secondary"))
+        ]
+        dns = DnsFailover("fraud-dns", _args("latency", endpoints=endpoints, validation_option=lbs[PRIMARY].domain_validation_option))
+        resolve(dns.validation_record_fqdn)
+
+    plan = plan_program(program, stack="test", config={"aws:region": PRIMARY})
+    shared = [r for r in plan.of_type("aws:route53/record:Record") if r.inputs.get("name", "").endswith(f".{NAME}.")]
+    assert [r.name for r in shared] == ["fraud-dns-cert-validation-record"]
+    (record,) = shared
+    assert record.parent == plan.named("fraud-dns").urn and record.region == "global"
+    assert record.inputs["type"] == "CNAME" and record.inputs["records"][0].endswith(".acm-validations.aws.")
+    for region in (PRIMARY, SECONDARY):
+        validation = plan.named(f"fraud-{region}-lb-cert-validation")
+        assert validation.inputs["validationRecordFqdns"][0] == record.inputs["name"].rstrip(".")
+        assert record.urn in validation.dependencies
+
+
 # --- validation -------------------------------------------------------------------------------
 
 

@@ -122,6 +122,15 @@ def test_deletion_protection_zonal_shift_name_version_tags(plan, public_plan):
     assert public_plan.named("eks-cluster").inputs["version"] == "1.34"
 
 
+def test_default_version_is_the_projects_kubernetes_minor_upgraded_at_end_of_standard_support(plan):
+    from blueprint.catalogs.kubernetes import KUBERNETES_VERSION
+
+    assert EksClusterArgs.model_fields["kubernetes_version"].default == KUBERNETES_VERSION == "1.35"
+    # STANDARD: EKS upgrades the control plane when standard support ends instead of billing extended
+    # support (the EKS default, EXTENDED, would keep it and charge for it).
+    assert plan.named("eks-cluster").inputs["upgradePolicy"] == {"supportType": "STANDARD"}
+
+
 def test_log_group_encrypted_retained_and_created_before_the_cluster(plan, public_plan):
     group = plan.named("eks-log-group")
     assert group.inputs["name"] == "/aws/eks/blueprint-prod/cluster"
@@ -221,7 +230,14 @@ def test_networking_addons_before_nodes_coredns_after(plan):
         assert resource.inputs["resolveConflictsOnCreate"] == "OVERWRITE"
         assert resource.inputs["resolveConflictsOnUpdate"] == "OVERWRITE"
         assert resource.inputs["clusterName"] == "blueprint-prod"
-    assert len(plan.of_type("aws:eks/addon:Addon")) == 5
+    assert len(plan.of_type("aws:eks/addon:Addon")) == 6
+
+
+def test_metrics_server_addon_serves_the_hpa_metrics_api(plan):
+    # EKS does not deploy metrics-server; without it every HorizontalPodAutoscaler sees no metrics.
+    addon = plan.named("eks-addon-metrics-server")
+    assert addon.inputs["addonName"] == "metrics-server"
+    assert plan.named("eks-system-nodes").urn in addon.dependencies
 
 
 def test_system_launch_template_imdsv2_and_encrypted_gp3_root(plan):
@@ -338,6 +354,16 @@ def test_fails_duplicate_subnet():
 def test_fails_public_endpoint_open_to_the_internet(cidr):
     with pytest.raises(ValidationError, match="public_access_cidrs: .* whole internet"):
         _args(public_access_cidrs=(cidr,))
+
+
+def test_fails_ipv6_public_cidr_on_an_ipv4_cluster():
+    with pytest.raises(ValidationError, match="public_access_cidrs: '2001:db8::/48' is IPv6"):
+        _args(public_access_cidrs=("2001:db8::/48",))
+
+
+def test_fails_more_public_cidrs_than_the_eks_quota():
+    with pytest.raises(ValidationError, match="41 CIDRs; EKS accepts at most 40"):
+        _args(public_access_cidrs=tuple(f"198.51.100.{i}/32" for i in range(41)))
 
 
 @pytest.mark.parametrize("cidr", ["10.0.0.1/8", "300.1.2.0/24", "office"])

@@ -58,6 +58,7 @@ def _plan(region: str = "us-east-1", zones: tuple[str, ...] = ZONES, outputs: di
             pulumi.export("node_group_names", pool.node_group_names)
             pulumi.export("spot_node_group_names", pool.spot_node_group_names)
             pulumi.export("launch_template_id", pool.launch_template_id)
+            pulumi.export("asg_names", pool.asg_names)
 
     return plan_program(program, stack="test", config={"aws:region": region})
 
@@ -122,6 +123,7 @@ def test_nvidia_ami_taint_labels_and_instance_type(plan):
         assert inputs["instanceTypes"] == ["g6.xlarge"]
         assert inputs["taints"] == [{"key": "nvidia.com/gpu", "value": "true", "effect": "NO_SCHEDULE"}]
         assert inputs["labels"] == {
+            "k8s.amazonaws.com/accelerator": "nvidia-l4",
             "blueprint.dev/accelerator": "nvidia-l4",
             "blueprint.dev/workload": "fraud-scoring",
             "blueprint.dev/tier": "business-critical",
@@ -202,7 +204,8 @@ def test_desired_size_left_to_the_autoscaler(monkeypatch):
 def test_all_children_parented_to_the_component(plan):
     component = plan.of_type("blueprint:aws:GpuNodePool")[0]
     names = {r.name for r in plan.resources if r.parent == component.urn}
-    assert names == {"gpu-node-ebs-grant", "gpu-launch-template", "gpu-us-east-1a-on-demand", "gpu-us-east-1b-on-demand"}
+    assert names == {"gpu-node-ebs-grant", "gpu-launch-template", "gpu-us-east-1a-on-demand", "gpu-us-east-1b-on-demand",
+                     "gpu-us-east-1a-on-demand-metrics", "gpu-us-east-1b-on-demand-metrics"}
     assert component.workload == "fraud-scoring"
 
 
@@ -212,6 +215,49 @@ def test_outputs(built):
     assert out["node_group_names"]["us-east-1a"].startswith("gpu-us-east-1a-on-demand")
     assert out["spot_node_group_names"] == {}
     assert out["launch_template_id"].startswith("lt-")
+
+
+def _asg(plan, group_name: str) -> str:
+    return plan.named(group_name).outputs["resources"][0]["autoscalingGroups"][0]["name"]
+
+
+def test_group_metrics_collection_enabled_on_every_node_groups_asg(mixed_plan):
+    # EKS creates the ASG with group metrics off; without this GroupInServiceInstances is never published.
+    commands = {r.name: r for r in mixed_plan.of_type("command:local:Command")}
+    groups = _groups(mixed_plan)
+    assert set(commands) == {f"{g}-metrics" for g in groups}
+    for name, group in groups.items():
+        cmd = commands[f"{name}-metrics"]
+        asg = _asg(mixed_plan, name)
+        create, delete = cmd.inputs["create"], cmd.inputs["delete"]
+        assert create.startswith(f"aws autoscaling enable-metrics-collection --auto-scaling-group-name {asg} "
+                                 "--granularity 1Minute --metrics ")
+        assert "GroupInServiceInstances" in create and create.endswith("--region us-east-1")
+        assert delete.startswith(f"aws autoscaling disable-metrics-collection --auto-scaling-group-name {asg} ")
+        assert group.urn in cmd.dependencies
+
+
+def test_asg_names_output_the_minimum_groups_asg(built):
+    plan = built["plan"]
+    assert plan.outputs["asg_names"] == {z: _asg(plan, f"gpu-{z}-on-demand") for z in ("us-east-1a", "us-east-1b")}
+
+
+def test_node_group_name_prefix_keeps_the_capacity_marker_within_eks_limits(mixed_plan):
+    # The autoscaler's priority expander ranks ASGs (eks-<node group name>-<uuid>) by -on-demand- / -spot-.
+    for name, group in _groups(mixed_plan).items():
+        capacity = "spot" if name.endswith("-spot") else "on-demand"
+        assert group.inputs["nodeGroupNamePrefix"] == f"gpu-{group.zone}-{capacity}-"
+        assert f"-{capacity}-" in _asg(mixed_plan, name)
+    long_pool = "fraud-scoring-realtime-model-b2-ap-southeast-2-gpu"
+    for capacity in ("on-demand", "spot"):
+        prefix = gpu_node_pool.node_group_name_prefix(long_pool, "ap-southeast-2c", capacity)
+        assert len(prefix) <= 63 - 26 and prefix.endswith(f"-{capacity}-") and prefix.startswith("fraud-scoring")
+
+
+def test_nodes_carry_the_autoscaler_gpu_label(mixed_plan):
+    # cluster-autoscaler (AWS GPULabel) waits for the device plugin on nodes with this label.
+    for group in _groups(mixed_plan).values():
+        assert group.inputs["labels"]["k8s.amazonaws.com/accelerator"] == "nvidia-l4"
 
 
 # --- capacity modes and region roles -----------------------------------------------------------

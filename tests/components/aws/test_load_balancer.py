@@ -153,14 +153,16 @@ def test_certificate_is_dns_validated_for_the_global_and_regional_names(plan):
     assert cert.region == REGION  # the certificate must live in the load balancer's region
 
 
-def test_one_validation_record_per_name_overwriting_the_other_regions_copy(plan):
+def test_one_validation_record_per_name_owned_by_the_load_balancer_by_default(plan):
+    assert LoadBalancerArgs.model_fields["domain_validation_record_fqdn"].default is None
     records = {r.name: r for r in plan.of_type("aws:route53/record:Record") if "validation" in r.name}
     assert set(records) == {"lb-cert-validation-record", "lb-regional-cert-validation-record"}
     for record, domain in ((records["lb-cert-validation-record"], DOMAIN), (records["lb-regional-cert-validation-record"], REGIONAL)):
         assert record.inputs["type"] == "CNAME"
         assert record.inputs["name"].endswith(f".{domain}.")
         assert record.inputs["records"][0].endswith(".acm-validations.aws.")
-        assert record.inputs["allowOverwrite"] is True
+        # Never a second owner of someone else's record: creating over an existing one fails.
+        assert not record.inputs.get("allowOverwrite")
         assert record.inputs["zoneId"] == "Z0123456789ABCDEFGHIJ"
         assert record.region == "global"
     validation = plan.named("lb-cert-validation")
@@ -168,6 +170,28 @@ def test_one_validation_record_per_name_overwriting_the_other_regions_copy(plan)
         records["lb-cert-validation-record"].inputs["name"].rstrip("."),
         records["lb-regional-cert-validation-record"].inputs["name"].rstrip("."),
     ]
+
+
+def test_caller_owned_validation_record_for_the_global_name():
+    """Two regions' load balancers of one name: the caller owns the shared CNAME (ACM gives every
+    certificate of the name the same one); the load balancer keeps only its regional record."""
+    shared = f"_abc.{DOMAIN}"
+    out = {}
+
+    def program():
+        provider = aws.Provider(f"aws-{REGION}", region=REGION)
+        record = aws.route53.Record("shared", zone_id="Z0123456789ABCDEFGHIJ", name=shared, type="CNAME",
+                                    records=["_x.acm-validations.aws."], ttl=60)
+        lb = LoadBalancer("lb", _args(domain_validation_record_fqdn=record.fqdn), pulumi.ResourceOptions(providers=[provider]))
+        lb.domain_validation_option.apply(lambda o: out.update(name=o.resource_record_name, domain=o.domain_name))
+
+    plan = plan_program(program, stack="test", config={"aws:region": REGION})
+    names = {r.name for r in plan.of_type("aws:route53/record:Record") if r.inputs["type"] == "CNAME"}
+    assert names == {"shared", "lb-regional-cert-validation-record"}
+    validation = plan.named("lb-cert-validation")
+    assert validation.inputs["validationRecordFqdns"][0] == shared
+    assert plan.named("shared").urn in validation.dependencies  # validated only once the record exists
+    assert out["domain"] == DOMAIN and out["name"].endswith(f".{DOMAIN}.")  # what the caller builds it from
 
 
 def test_without_a_regional_name_one_name_and_no_regional_record(minimal_plan):

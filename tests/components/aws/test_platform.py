@@ -3,6 +3,7 @@ jurisdictions, planned through the real __main__.py; strategies differ as DESIGN
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 import pytest
@@ -38,6 +39,7 @@ EU_STACK = {
     "secondaryRegion": "eu-west-3",
     "zonesPerRegion": 3,
     "dnsZone": "ml.example.eu",
+    "deployerCidrs": ["203.0.113.10/32"],
     "workloads": [
         {"name": f"{tier}-app", "tier": tier, "gpu": _gpu(), "service": _service(tier),
          "database": {"engine": engine, "size": "medium"}}
@@ -66,10 +68,15 @@ def _by_workload_region(plan, type_: str):
 
 
 def test_every_platform_region_runs_a_private_encrypted_eks_cluster(prod):
+    import yaml
+
+    deployers = yaml.safe_load((ROOT / "stacks" / "Pulumi.prod.yaml").read_text())["config"]["blueprint:deployerCidrs"]
     clusters = {r.region: r for r in prod.of_type("aws:eks/cluster:Cluster")}
     assert set(clusters) == {"us-east-1", "us-west-2"}
     for cluster in clusters.values():
-        assert cluster.inputs["vpcConfig"]["endpointPublicAccess"] is False
+        # `pulumi up` reaches the API from the declared deployers only; nodes use the private endpoint.
+        assert cluster.inputs["vpcConfig"]["endpointPublicAccess"] is True
+        assert cluster.inputs["vpcConfig"]["publicAccessCidrs"] == deployers
         assert cluster.inputs["vpcConfig"]["endpointPrivateAccess"] is True
         assert cluster.inputs["encryptionConfig"]["resources"] == ["secrets"]
 
@@ -114,6 +121,24 @@ def test_databases_follow_the_strategy(eu):
     assert len(set(zones)) == 3
 
 
+def test_only_the_active_active_secondary_forwards_writes(eu, prod):
+    """Active-active writes in both regions: its global secondary forwards writes to the primary's
+    writer. Warm standby and pilot light stay read-only there until a global failover."""
+    for plan, second in ((eu, "eu-west-3"), (prod, "us-west-2")):
+        forwarding = {}
+        for r in plan.of_type(DB_CLUSTER):
+            strategy = r.inputs["tags"]["blueprint:strategy"]
+            forwarding[(strategy, r.region == second)] = r.inputs.get("enableGlobalWriteForwarding")
+        assert forwarding[("active-active", True)] is True
+        for strategy in ("warm-standby", "pilot-light"):
+            if (strategy, True) in forwarding:
+                assert forwarding[(strategy, True)] is False, strategy
+        for (strategy, secondary), value in forwarding.items():
+            if not secondary:
+                assert value is None, strategy  # primaries write themselves
+    assert ("pilot-light", True) in {(r.inputs["tags"]["blueprint:strategy"], r.region == "eu-west-3") for r in eu.of_type(DB_CLUSTER)}
+
+
 def test_backup_restore_copies_database_backups_to_the_second_region(eu):
     plans = [r for r in eu.of_type("aws:backup/plan:Plan") if r.workload == "best-effort-app"]
     assert len(plans) == 1
@@ -140,6 +165,47 @@ def test_dns_routing_by_strategy(eu):
     assert checks and all(c.inputs["requestInterval"] == 10 for c in checks)
 
 
+def _validation_records(plan, workload: str, domain: str):
+    return [r for r in plan.of_type(RECORD) if r.workload == workload and r.inputs["type"] == "CNAME"
+            and r.inputs["name"].endswith(f".{domain}.")]
+
+
+def test_one_validation_record_per_global_name_shared_by_both_regions(prod):
+    """ACM gives every certificate of one name the same validation CNAME: one owner, the workload's
+    DnsFailover, and both regions' certificate validations use it."""
+    served = {r.workload for r in prod.of_type("aws:lb/loadBalancer:LoadBalancer")}
+    assert len(served) >= 2
+    for workload in served:
+        (record,) = _validation_records(prod, workload, f"{workload}.ml.example.com")
+        assert record.name == f"{workload}-dns-cert-validation-record"
+        assert record.parent == prod.named(f"{workload}-dns").urn
+        assert not record.inputs.get("allowOverwrite")
+        validations = [v for v in prod.of_type("aws:acm/certificateValidation:CertificateValidation") if v.workload == workload]
+        regions = {lb.region for lb in prod.of_type("aws:lb/loadBalancer:LoadBalancer") if lb.workload == workload}
+        assert {v.region for v in validations} == regions
+        for v in validations:
+            assert record.urn in v.dependencies
+            assert record.inputs["name"].rstrip(".") in v.inputs["validationRecordFqdns"]
+
+
+def test_removing_the_second_region_keeps_the_shared_validation_record(tmp_path, prod):
+    """Same workload served from one region only: the record is the same resource (same URN), so
+    dropping a region never deletes what the other region's certificate renews with."""
+    one_region = {  # backup-restore: served from us-east-1 only (us-west-2 holds backup copies)
+        **{k: v for k, v in EU_STACK.items() if k != "workloads"},
+        "aws:region": "us-east-1", "environment": "prod", "residency": "us", "primaryRegion": "us-east-1",
+        "secondaryRegion": "us-west-2", "dnsZone": "ml.example.com",
+        "workloads": [{"name": "fraud-scoring", "tier": "best-effort", "service": _service("fraud"),
+                       "backup": {"retentionDays": 7}}],
+    }
+    single = plan_stack(ROOT, StackRef("prod", write_stack(tmp_path, one_region, name="prod")))
+    (kept,) = _validation_records(single, "fraud-scoring", "fraud-scoring.ml.example.com")
+    (before,) = _validation_records(prod, "fraud-scoring", "fraud-scoring.ml.example.com")
+    assert kept.urn == before.urn and kept.inputs["name"] == before.inputs["name"]
+    (validation,) = single.of_type("aws:acm/certificateValidation:CertificateValidation")
+    assert kept.urn in validation.dependencies
+
+
 def test_every_workload_vault_replicates_to_the_second_region(eu):
     replications = {r.workload: r for r in eu.of_type("aws:s3/bucketReplicationConfig:BucketReplicationConfig")}
     assert set(replications) == {w["name"] for w in EU_STACK["workloads"]}
@@ -164,6 +230,9 @@ def test_stack_outputs_name_what_operators_need(prod):
     assert set(outputs["endpoints"]["fraud-scoring"]) == {"us-east-1", "us-west-2"}
     assert outputs["failover_records"]["fraud-scoring"] == "fraud-scoring.ml.example.com"
     assert set(outputs["databases"]["fraud-scoring"]) == {"us-east-1", "us-west-2"}
+    # The forwarding secondary's sessions connect to its local reader endpoint.
+    readers = outputs["database_reader_endpoints"]["fraud-scoring"]
+    assert set(readers) == {"us-east-1", "us-west-2"} and ".cluster-ro-" in readers["us-west-2"]
     assert "research-notebooks/us-west-2" in outputs["vaults"]
 
 
@@ -189,6 +258,46 @@ def test_every_cluster_gets_a_kubernetes_provider_device_plugin_and_lb_controlle
     assert {r.region for r in prod.of_type("kubernetes:apps/v1:DaemonSet")} == clusters
     assert {r.region for r in prod.of_type("kubernetes:scheduling.k8s.io/v1:PriorityClass")} == clusters
     assert {r.region for r in prod.of_type("kubernetes:helm.sh/v3:Release")} == clusters
+
+
+def test_every_cluster_runs_a_cluster_autoscaler_that_discovers_its_node_groups(prod):
+    # Finding 5: GPU node groups hand desiredSize to cluster-autoscaler, so each cluster needs one.
+    clusters = {r.region: r.inputs["name"] for r in prod.of_type("aws:eks/cluster:Cluster")}
+    releases = [r for r in prod.of_type("kubernetes:helm.sh/v3:Release") if r.inputs["chart"] == "cluster-autoscaler"]
+    assert sorted(r.region for r in releases) == sorted(clusters)  # one per cluster, both regions
+    for release in releases:
+        values = release.inputs["values"]
+        assert values["autoDiscovery"]["clusterName"] == clusters[release.region]
+        assert values["awsRegion"] == release.region
+    # The priority expander grows a zone's on-demand group before its spot burst group: its regexes
+    # must rank every GPU group's Auto Scaling group (eks-<node group name>-<uuid>) by capacity type.
+    priorities = releases[0].inputs["values"]["expanderPriorities"]
+
+    def rank(asg: str) -> int:
+        return max(int(p) for p, patterns in priorities.items() if any(re.fullmatch(x, asg) for x in patterns))
+
+    for group in prod.of_type(NODE_GROUP):
+        assert group.inputs["clusterName"] == clusters[group.region]
+        asg = group.outputs["resources"][0]["autoscalingGroups"][0]["name"]
+        expected = {"ON_DEMAND": 30, "SPOT": 20}[group.inputs["capacityType"]] if "-gpu-" in group.name else 10
+        assert rank(asg) == expected, (group.name, asg)
+
+
+def test_every_gpu_node_group_enables_the_metrics_its_alarm_reads(prod):
+    # Finding 8: GroupInServiceInstances exists only once metrics collection is on for that ASG.
+    commands = {r.name: r for r in prod.of_type("command:local:Command")}
+    asg_by_group = {}
+    for group in prod.of_type(NODE_GROUP):
+        if group.name.endswith("-system-nodes"):
+            continue
+        command = commands[f"{group.name}-metrics"]
+        asg = group.outputs["resources"][0]["autoscalingGroups"][0]["name"]
+        assert "enable-metrics-collection" in command.inputs["create"] and asg in command.inputs["create"]
+        assert f"--region {group.region}" in command.inputs["create"] and command.region == group.region
+        asg_by_group[group.name] = asg
+    watched = [r.inputs["dimensions"]["AutoScalingGroupName"] for r in prod.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+               if r.inputs["metricName"] == "GroupInServiceInstances"]
+    assert watched and set(watched) <= set(asg_by_group.values())
 
 
 def test_kubernetes_objects_are_placed_in_their_clusters_region(prod):

@@ -79,6 +79,9 @@ def test_gpu_capacity_below_the_pool_minimum(plan):
 def test_tier_differences(tier, periods, lag_ms):
     plan = _plan(tier=tier)
     assert _alarm(plan, "queue-age")["evaluationPeriods"] == periods
+    # Capacity: at least 3 minutes, so a fresh deploy's first group metrics land before it can fire.
+    gpu = _alarm(plan, "us-east-1a-gpu-nodes")
+    assert gpu["evaluationPeriods"] == gpu["datapointsToAlarm"] == max(periods, 3)
     assert _alarm(plan, "db-replication-lag")["threshold"] == lag_ms == replication_lag_threshold_ms(tier)
 
 

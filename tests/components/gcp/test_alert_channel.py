@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pulumi_gcp as gcp
 import pytest
 from pydantic import ValidationError
 
@@ -14,12 +15,25 @@ CONFIG = {"gcp:project": "acme-ml-prod", "gcp:region": "europe-west4"}
 
 def _args(**overrides) -> AlertChannelArgs:
     return AlertChannelArgs(**{"topic_name": "prod-alerts", "region": "europe-west4", "kms_key_id": KEY,
-                               "project_number": "123456789012", **overrides})
+                               "monitoring_agent": "service-123456789012@gcp-sa-monitoring-notification.iam.gserviceaccount.com",
+                               **overrides})
 
 
 @pytest.fixture(scope="module")
 def plan():
     return plan_program(lambda: AlertChannel("alerts", _args()), stack="test", config=CONFIG)
+
+
+def test_publisher_is_the_agent_the_lookup_returns():
+    """The agent comes from Service Usage's lookup (created if missing), not from the project number."""
+    def program() -> None:
+        agent = gcp.projects.ServiceIdentity("monitoring-agent", service="monitoring.googleapis.com")
+        AlertChannel("alerts", _args(monitoring_agent=agent.email))
+
+    plan = plan_program(program, stack="test", config=CONFIG)
+    grant = plan.named("alerts-publisher")
+    assert grant.inputs["member"] == "serviceAccount:service-123456789012@gcp-sa-monitoring-notification.iam.gserviceaccount.com"
+    assert plan.named("monitoring-agent").urn in grant.dependencies
 
 
 def test_topic_is_cmek_encrypted_and_stores_messages_in_its_region_only(plan):

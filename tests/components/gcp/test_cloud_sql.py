@@ -111,7 +111,9 @@ def test_deletion_protection_everywhere_and_retained(monkeypatch, planned):
 
     monkeypatch.setattr(gcp.sql, "DatabaseInstance", Spy)
     plan_program(lambda: CloudSqlDatabase("db", _args()), stack="test", config=CONFIG)
-    assert seen["db-instance"].retain_on_delete is True and seen["db-instance"].ignore_changes == ["settings.diskSize"]
+    assert seen["db-instance"].retain_on_delete is True
+    # disk autoresize, and the DR designation DrReplicaDesignation makes after the replica exists
+    assert seen["db-instance"].ignore_changes == ["settings.diskSize", "replicationCluster"]
 
 
 def test_backups_by_tier_with_pitr(planned):
@@ -172,22 +174,26 @@ def test_outputs(planned):
     assert out["primary"].role == "primary"
 
 
-def test_no_dr_replica_designated_by_default(planned):
+def test_primary_never_names_its_replica(planned):
+    """Issue 13: a primary naming its DR replica at create is a create-order cycle (the replica
+    follows the primary; Cloud SQL designates only an existing replica)."""
     plan, _ = planned
     assert "replicationCluster" not in plan.named("db-ew4-instance").inputs
     assert "replicationCluster" not in plan.named("db-ew1-instance").inputs
+    assert plan.named("db-ew4-instance").urn in plan.named("db-ew1-instance").dependencies
 
 
-def test_primary_designates_its_dr_replica_and_exposes_the_write_endpoint():
-    plan, out = _plan(primary_overrides=dict(dr_replica="acme-ml-prod:fraud-scoring-ew1"), replica_overrides={})
+def test_primary_exposes_the_write_endpoint_and_meets_advanced_dr_requirements(planned):
+    plan, out = planned
     primary = plan.named("db-ew4-instance")
-    assert primary.inputs["replicationCluster"] == {"failoverDrReplicaName": "acme-ml-prod:fraud-scoring-ew1"}
     # advanced DR needs Enterprise Plus and PITR on the primary, and a direct replica of the same version
     assert primary.inputs["settings"]["edition"] == "ENTERPRISE_PLUS"
     assert primary.inputs["settings"]["backupConfiguration"]["pointInTimeRecoveryEnabled"] is True
     replica = plan.named("db-ew1-instance").inputs
     assert replica["databaseVersion"] == primary.inputs["databaseVersion"] and replica["settings"]["edition"] == "ENTERPRISE_PLUS"
     assert replica["settings"]["ipConfiguration"]["sslMode"] == primary.inputs["settings"]["ipConfiguration"]["sslMode"]
+    # Cloud SQL makes the write endpoint with or without a designation ("can exist even if a standalone
+    # instance doesn't have a DR replica yet", ReplicationCluster.psa_write_endpoint)
     assert primary.outputs["replicationCluster"]["psaWriteEndpoint"].endswith(".global.sql-psa.goog.")
     assert "write_endpoint" in vars(out["primary"])
 
@@ -195,15 +201,9 @@ def test_primary_designates_its_dr_replica_and_exposes_the_write_endpoint():
 # --- validation ---------------------------------------------------------------------------
 
 
-def test_fails_dr_replica_misuse():
-    with pytest.raises(ValidationError, match="dr_replica: 'fraud-scoring-ew1' is not '<project>:<instance>'"):
-        _args(dr_replica="fraud-scoring-ew1")
-    with pytest.raises(ValidationError, match="dr_replica: set for role 'replica'"):
-        _args(role="replica", master_instance_name="p", region="europe-west1", kms_key_id=KEY1, dr_replica="acme-ml-prod:other")
-    with pytest.raises(ValidationError, match="dr_replica: set with edition 'ENTERPRISE'; advanced disaster recovery needs ENTERPRISE_PLUS"):
-        _args(edition="ENTERPRISE", dr_replica="acme-ml-prod:fraud-scoring-ew1")
-    with pytest.raises(ValidationError, match="dr_replica: 'acme-ml-prod:fraud-scoring-ew4' names this instance"):
-        _args(dr_replica="acme-ml-prod:fraud-scoring-ew4")
+def test_fails_dr_replica_at_create():
+    with pytest.raises(ValidationError, match="dr_replica: 'acme-ml-prod:fraud-scoring-ew1' is no longer accepted; .*DrReplicaDesignation"):
+        _args(dr_replica="acme-ml-prod:fraud-scoring-ew1")
 
 
 def test_fails_replica_without_master_and_primary_with_master():

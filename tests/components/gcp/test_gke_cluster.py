@@ -76,10 +76,20 @@ def test_private_nodes_and_private_endpoint_only_by_default(cluster):
 
 
 def test_public_endpoint_only_for_listed_cidrs():
-    cluster = _plan(master_authorized_cidrs=("203.0.113.0/24",)).named("gke-cluster").inputs
+    cluster = _plan(master_authorized_cidrs=("203.0.113.0/24", "198.51.100.0/28")).named("gke-cluster").inputs
     assert cluster["privateClusterConfig"]["enablePrivateEndpoint"] is False
-    assert cluster["masterAuthorizedNetworksConfig"]["cidrBlocks"] == [
-        {"cidrBlock": "203.0.113.0/24", "displayName": "authorized-0"}]
+    # Nodes stay private; the public endpoint answers the listed deployers, not Google Cloud's ranges.
+    assert cluster["privateClusterConfig"]["enablePrivateNodes"] is True
+    assert cluster["masterAuthorizedNetworksConfig"] == {
+        "cidrBlocks": [{"cidrBlock": "203.0.113.0/24", "displayName": "authorized-0"},
+                       {"cidrBlock": "198.51.100.0/28", "displayName": "authorized-1"}],
+        "gcpPublicCidrsAccessEnabled": False,
+    }
+
+
+def test_version_follows_the_regular_channel_no_pinned_minimum(cluster):
+    assert cluster["releaseChannel"] == {"channel": "REGULAR"}
+    assert "minMasterVersion" not in cluster and "nodeVersion" not in cluster
 
 
 def test_workload_identity_cmek_secrets_shielded_nodes_release_channel(cluster):

@@ -9,10 +9,15 @@ import pytest
 from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
-from components.gcp.kms_key import KmsKey, KmsKeyArgs, service_agents
+from components.gcp.kms_key import KmsKey, KmsKeyArgs
 
 CONFIG = {"gcp:project": "acme-ml-prod", "gcp:region": "europe-west4"}
-AGENTS = service_agents("123456789012")
+# Agent emails as a hand-composed program may pass them (the composer passes lookups' Outputs).
+AGENTS = {
+    "gke": "service-123456789012@container-engine-robot.iam.gserviceaccount.com",
+    "compute": "service-123456789012@compute-system.iam.gserviceaccount.com",
+    "gcs": "service-123456789012@gs-project-accounts.iam.gserviceaccount.com",
+}
 
 
 def _args(**overrides) -> KmsKeyArgs:
@@ -142,16 +147,13 @@ def test_no_members_no_bindings():
     assert plan.of_type("gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember") == []
 
 
-def test_service_agents_helper():
-    assert service_agents(42) == {
-        "gke": "service-42@container-engine-robot.iam.gserviceaccount.com",
-        "compute": "service-42@compute-system.iam.gserviceaccount.com",
-        "cloudsql": "service-42@gcp-sa-cloud-sql.iam.gserviceaccount.com",
-        "gcs": "service-42@gs-project-accounts.iam.gserviceaccount.com",
-        "pubsub": "service-42@gcp-sa-pubsub.iam.gserviceaccount.com",
-    }
-    with pytest.raises(ValueError, match="project_number: 'acme-ml-prod' is not a project number"):
-        service_agents("acme-ml-prod")
+def test_agent_bindings_keep_their_short_names():
+    """Bindings of agents passed as emails are named by the agent (names are a contract), other
+    Google agents by their domain label, accounts by their local part."""
+    plan = _plan(encrypter_members=(AGENTS["gke"], "service-42@gcp-sa-newthing.iam.gserviceaccount.com",
+                                    "ci@acme-ml-prod.iam.gserviceaccount.com"))
+    names = {r.name for r in plan.of_type("gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember")}
+    assert names == {"kms-encrypter-gke", "kms-encrypter-gcp-sa-newthing", "kms-encrypter-ci"}
 
 
 # --- validation ---------------------------------------------------------------------------

@@ -3,6 +3,8 @@ through the real __main__.py."""
 
 from __future__ import annotations
 
+import json
+import re
 from collections import defaultdict
 
 import pytest
@@ -28,7 +30,7 @@ def _workload(tier: str, engine: str) -> dict:
 US_STACK = {
     "gcp:project": "acme-ml-staging", "gcp:region": "us-central1", "cloud": "gcp", "environment": "staging",
     "residency": "us", "primaryRegion": "us-central1", "secondaryRegion": "us-east4", "zonesPerRegion": 3,
-    "dnsZone": "ml.example.us",
+    "dnsZone": "ml.example.us", "deployerCidrs": ["203.0.113.10/32"],
     "workloads": [_workload(t, e) for t, e in (("mission-critical", "postgres"), ("business-critical", "mysql"),
                                                 ("standard", "postgres"), ("best-effort", "mysql"))],
 }
@@ -56,6 +58,10 @@ def test_gcp_prod_plans_gke_in_both_regions_private_and_encrypted(gcp_prod):
     assert set(clusters) == {"europe-west4", "europe-west1"}
     for cluster in clusters.values():
         assert cluster.inputs["privateClusterConfig"]["enablePrivateNodes"] is True
+        # `pulumi up` reaches the control plane from the declared deployers only (blueprint:deployerCidrs).
+        assert cluster.inputs["privateClusterConfig"]["enablePrivateEndpoint"] is False
+        assert [b["cidrBlock"] for b in cluster.inputs["masterAuthorizedNetworksConfig"]["cidrBlocks"]] == [
+            "203.0.113.40/32", "198.51.100.32/28"]
         assert cluster.inputs["databaseEncryption"]["state"] == "ENCRYPTED"
         assert cluster.inputs["workloadIdentityConfig"]["workloadPool"].endswith(".svc.id.goog")
 
@@ -80,24 +86,82 @@ def test_gcp_primary_database_is_ha_with_a_replica_in_the_second_region(gcp_prod
     assert replica.inputs["encryptionKeyName"] != primary.inputs["encryptionKeyName"]
 
 
-def test_gcp_primary_designates_its_replica_as_dr_replica(gcp_prod, us):
+COMMAND = "command:local:Command"
+
+
+def _designations(plan) -> dict[str, object]:
+    """Workload -> the DR replica designation command (its environment names the pair)."""
+    return {r.urn.rsplit("::", 1)[1].removesuffix("-dr-replica-designate"): r for r in plan.of_type(COMMAND)
+            if "BLUEPRINT_DR_REPLICA" in (r.inputs.get("environment") or {})}
+
+
+def test_gcp_replica_is_designated_after_it_exists_in_the_same_up(gcp_prod, us):
+    """Issue 13: the primary never names its replica (a create-order cycle Cloud SQL refuses); a
+    gcloud step that depends on the replica designates it, its names in structured inputs."""
     dbs = _by(gcp_prod, SQL)
     primary = dbs[("fraud-scoring", "europe-west4")][0]
     replica = dbs[("fraud-scoring", "europe-west1")][0]
-    assert primary.inputs["replicationCluster"] == {"failoverDrReplicaName": f"acme-ml-prod:{replica.inputs['name']}"}
-    assert "replicationCluster" not in replica.inputs
+    assert "replicationCluster" not in primary.inputs and "replicationCluster" not in replica.inputs
+    cmd = _designations(gcp_prod)["fraud-scoring"]
+    assert cmd.inputs["environment"] == {"BLUEPRINT_PROJECT": "acme-ml-prod", "BLUEPRINT_PRIMARY_INSTANCE": primary.inputs["name"],
+                                         "BLUEPRINT_DR_REPLICA": f"acme-ml-prod:{replica.inputs['name']}"}
+    assert replica.urn in cmd.dependencies and primary.urn in cmd.dependencies
+    assert "--failover-dr-replica-name" in cmd.inputs["create"] and "--clear-failover-dr-replica-name" in cmd.inputs["delete"]
     # every strategy with a cross-region replica designates it; backup-restore has none to designate
+    us_cmds = _designations(us)
+    assert set(us_cmds) == {"mission-critical-app", "business-critical-app", "standard-app"}
     us_dbs = _by(us, SQL)
-    for workload in ("mission-critical-app", "business-critical-app", "standard-app"):
+    for workload, cmd in us_cmds.items():
         name = us_dbs[(workload, "us-east4")][0].inputs["name"]
-        assert us_dbs[(workload, "us-central1")][0].inputs["replicationCluster"]["failoverDrReplicaName"] == f"acme-ml-staging:{name}"
-    assert "replicationCluster" not in us_dbs[("best-effort-app", "us-central1")][0].inputs
+        assert cmd.inputs["environment"]["BLUEPRINT_DR_REPLICA"] == f"acme-ml-staging:{name}"
+    assert not [r.name for r in us.of_type(SQL) if "replicationCluster" in r.inputs]
 
 
-def test_gcp_first_deployment_defers_the_dr_designation(tmp_path):
+def test_gcp_dr_designation_opt_out_plans_no_designation(tmp_path):
     stack = write_stack(tmp_path, {**US_STACK, "designateDrReplicas": False}, name="staging")
     plan = plan_stack(ROOT, StackRef("staging", stack))
+    assert not _designations(plan)
     assert not [r.name for r in plan.of_type(SQL) if "replicationCluster" in r.inputs]
+
+
+def test_gcp_negs_carry_the_description_gke_adopts(gcp_prod):
+    """Issue 13: GKE's NEG controller refuses a custom-named NEG with an empty description; it adopts
+    one whose description names its cluster (kube-system UID), the Service's namespace, name and port."""
+    negs = [r for r in gcp_prod.of_type("gcp:compute/networkEndpointGroup:NetworkEndpointGroup") if r.workload == "fraud-scoring"]
+    assert len(negs) == 6
+    services = {s.region: s for s in gcp_prod.of_type("kubernetes:core/v1:Service") if s.workload == "fraud-scoring"}
+    uids = {}
+    for neg in negs:
+        desc = json.loads(neg.inputs["description"])
+        assert list(desc) == ["cluster-uid", "namespace", "service-name", "port"]
+        svc = services[neg.region]
+        assert (desc["namespace"], desc["service-name"], desc["port"]) == (
+            svc.inputs["metadata"]["namespace"], svc.inputs["metadata"]["name"], str(int(svc.inputs["spec"]["ports"][0]["port"])))
+        assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", desc["cluster-uid"])
+        uids.setdefault(neg.region, set()).add(desc["cluster-uid"])
+        # the annotated Service is created only after the NEGs it names
+        assert neg.urn in svc.dependencies
+    assert all(len(v) == 1 for v in uids.values()) and len(set().union(*uids.values())) == 2  # one UID per cluster
+
+
+def test_gcp_service_agents_come_from_the_provider_lookups(gcp_prod):
+    """Issue 13: no agent email is built by hand (except Compute Engine's, which has no lookup): every
+    grant to an agent depends on the lookup that creates it."""
+    identities = {r.inputs["service"]: r.urn for r in gcp_prod.of_type("gcp:projects/serviceIdentity:ServiceIdentity")}
+    assert set(identities) == {"container.googleapis.com", "sqladmin.googleapis.com", "pubsub.googleapis.com",
+                               "monitoring.googleapis.com"}
+    by_domain = {"container-engine-robot": "container.googleapis.com", "gcp-sa-cloud-sql": "sqladmin.googleapis.com",
+                 "gcp-sa-pubsub": "pubsub.googleapis.com", "gcp-sa-monitoring-notification": "monitoring.googleapis.com"}
+    grants = [r for r in gcp_prod.resources if r.type.endswith("IAMMember") and "@" in str(r.inputs.get("member"))]
+    checked = 0
+    for grant in grants:
+        domain = grant.inputs["member"].split("@", 1)[1].split(".", 1)[0]
+        if domain in by_domain:
+            assert identities[by_domain[domain]] in grant.dependencies, grant.name
+            checked += 1
+    assert checked == 9  # gke, cloudsql, pubsub on each region's key; the alert publisher; two dead-letter grants
+    source = "\n".join(p.read_text() for p in (ROOT / "components" / "gcp").glob("*.py") if p.name != "service_agents.py")
+    assert not re.search(r"service-\{|gcp-sa-[a-z-]+\.iam|gs-project-accounts\.iam|container-engine-robot\.iam", source)
 
 
 def test_gcp_vaults_are_retention_locked_cmek_dual_region(gcp_prod):
@@ -165,7 +229,7 @@ def test_gcp_warm_standby_takes_traffic_on_its_own_pilot_light_stays_drained(us)
 JP_STACK = {
     "gcp:project": "acme-ml-jp", "gcp:region": "asia-northeast1", "cloud": "gcp", "environment": "prod",
     "residency": "jp", "primaryRegion": "asia-northeast1", "secondaryRegion": "asia-northeast2", "zonesPerRegion": 2,
-    "dnsZone": "ml.example.jp",
+    "dnsZone": "ml.example.jp", "deployerCidrs": ["203.0.113.10/32"],
     "workloads": [{
         "name": "ranking", "tier": "standard",
         "service": {"image": "asia-docker.pkg.dev/acme/serving/ranking:2.1.0", "port": 8080, "readinessPath": "/ready", "livenessPath": "/healthz"},

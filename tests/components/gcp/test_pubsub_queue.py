@@ -10,12 +10,11 @@ import pytest
 from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
-from components.gcp.kms_key import service_agents
 from components.gcp.pubsub_queue import PubSubQueue, PubSubQueueArgs, ack_deadline_for
 
 CONFIG = {"gcp:project": "acme-ml-prod", "gcp:region": "europe-west4"}
 KEY = "projects/acme-ml-prod/locations/europe-west4/keyRings/blueprint-prod-europe-west4/cryptoKeys/data"
-AGENT = service_agents("123456789012")["pubsub"]
+AGENT = "service-123456789012@gcp-sa-pubsub.iam.gserviceaccount.com"  # as ServiceIdentity('pubsub...').email returns it
 TOPIC = "gcp:pubsub/topic:Topic"
 SUBSCRIPTION = "gcp:pubsub/subscription:Subscription"
 

@@ -1,0 +1,113 @@
+"""Physical-name limits of the GCP types the shipped components plan (pulumi-gcp, Terraform bridge).
+
+Autonaming: pulumi-gcp names most ``name`` inputs ``<logical name>-<7 random hex>``; Compute
+Engine and Storage types use ``lowercaseAutoName()`` (Separator "-", Maxlen 63, Randlen 7,
+lower-case; github.com/pulumi/pulumi-gcp provider/resources.go, e.g. google_compute_backend_service:
+``Fields: nameField(lowercaseAutoName())``).
+
+Limits: Google's API reference or naming page of each service (the URL in each row).
+"""
+
+from __future__ import annotations
+
+from blueprint.readiness.name_rule import FQDN, Autoname, NameRule
+
+_RESOURCES_GO = "github.com/pulumi/pulumi-gcp provider/resources.go"
+AUTONAME_LOWER63 = Autoname(max_length=63, lower=True, source=f"{_RESOURCES_GO} (lowercaseAutoName: Maxlen 63, Randlen 7)")
+AUTONAME = Autoname(max_length=255, source=f"{_RESOURCES_GO} (SetAutonaming(255, \"-\"))")
+
+# Compute Engine: "[a-z]([-a-z0-9]*[a-z0-9])?", 1..63 (RFC 1035 label).
+_COMPUTE = r"[a-z]([-a-z0-9]*[a-z0-9])?"
+_COMPUTE_SOURCE = "https://cloud.google.com/compute/docs/naming-resources#resource-name-format"
+
+
+def _compute(source: str = _COMPUTE_SOURCE) -> NameRule:
+    return NameRule("name", 63, _COMPUTE, "1..63 lower-case letters, digits or '-', starting with a letter, not ending with '-'",
+                    source, autoname=AUTONAME_LOWER63)
+
+
+_PUBSUB = r"(?!goog)[A-Za-z][A-Za-z0-9\-_.~+%]*"
+_PUBSUB_RULE = "3..255 letters, digits or '-_.~+%', starting with a letter, not starting with 'goog'"
+_KMS = r"[a-zA-Z0-9_-]+"
+
+GCP_NAME_RULES: dict[str, NameRule] = {
+    **{t: _compute() for t in (
+        "gcp:compute/backendService:BackendService",
+        "gcp:compute/firewall:Firewall",
+        "gcp:compute/globalAddress:GlobalAddress",
+        "gcp:compute/globalForwardingRule:GlobalForwardingRule",
+        "gcp:compute/healthCheck:HealthCheck",
+        "gcp:compute/managedSslCertificate:ManagedSslCertificate",
+        "gcp:compute/network:Network",
+        "gcp:compute/networkEndpointGroup:NetworkEndpointGroup",
+        "gcp:compute/router:Router",
+        "gcp:compute/routerNat:RouterNat",
+        "gcp:compute/sSLPolicy:SSLPolicy",
+        "gcp:compute/subnetwork:Subnetwork",
+        "gcp:compute/targetHttpProxy:TargetHttpProxy",
+        "gcp:compute/targetHttpsProxy:TargetHttpsProxy",
+        "gcp:compute/uRLMap:URLMap",
+    )},
+    "gcp:container/cluster:Cluster": NameRule(
+        "name", 40, _COMPUTE, "1..40 lower-case letters, digits or '-', starting with a letter, not ending with '-'",
+        "https://cloud.google.com/kubernetes-engine/docs/reference/rest/v1/projects.locations.clusters#Cluster (name)",
+        autoname=AUTONAME),
+    "gcp:container/nodePool:NodePool": NameRule(
+        "name", 40, _COMPUTE, "1..40 lower-case letters, digits or '-', starting with a letter, not ending with '-'",
+        "https://cloud.google.com/kubernetes-engine/docs/reference/rest/v1/projects.locations.clusters.nodePools#NodePool "
+        "(name); the API's check quoted in github.com/pulumi/pulumi-gcp/issues/1510: '(?:[a-z](?:[-a-z0-9]{0,38}[a-z0-9])?)' "
+        "... must be no longer than 40 characters", autoname=AUTONAME, prefix_prop="namePrefix"),
+    "gcp:sql/databaseInstance:DatabaseInstance": NameRule(
+        # "project-ID:instance-ID" at most 98 characters: 67 leaves room for any (<= 30 character) project ID.
+        "name", 67, _COMPUTE,
+        "lower-case letters, digits or '-', starting with a letter; project ID + ':' + instance ID at most 98, "
+        "so at most 67 for any 30-character project ID",
+        "https://cloud.google.com/sql/docs/mysql/instance-settings#instance-id-2ndgen", autoname=AUTONAME),
+    "gcp:storage/bucket:Bucket": NameRule(
+        "name", 63, r"[a-z0-9][a-z0-9_.-]*[a-z0-9]", "3..63 lower-case letters, digits or '-_.', starting and ending with a letter or digit",
+        "https://cloud.google.com/storage/docs/buckets#naming", min_length=3, autoname=AUTONAME_LOWER63,
+        forbidden_prefixes=("goog",)),
+    "gcp:pubsub/topic:Topic": NameRule(
+        "name", 255, _PUBSUB, _PUBSUB_RULE, "https://cloud.google.com/pubsub/docs/pubsub-basics#resource_names",
+        min_length=3, autoname=AUTONAME),
+    "gcp:pubsub/subscription:Subscription": NameRule(
+        "name", 255, _PUBSUB, _PUBSUB_RULE, "https://cloud.google.com/pubsub/docs/pubsub-basics#resource_names",
+        min_length=3, autoname=AUTONAME),
+    "gcp:kms/keyRing:KeyRing": NameRule(
+        "name", 63, _KMS, "1..63 letters, digits, '_' or '-'",
+        "https://cloud.google.com/kms/docs/reference/rest/v1/projects.locations.keyRings/create (keyRingId)"),
+    "gcp:kms/cryptoKey:CryptoKey": NameRule(
+        "name", 63, _KMS, "1..63 letters, digits, '_' or '-'",
+        "https://cloud.google.com/kms/docs/reference/rest/v1/projects.locations.keyRings.cryptoKeys/create (cryptoKeyId)"),
+    "gcp:serviceaccount/account:Account": NameRule(
+        "accountId", 30, r"[a-z]([-a-z0-9]*[a-z0-9])", "6..30 lower-case letters, digits or '-', starting with a letter, not ending with '-'",
+        "https://cloud.google.com/iam/docs/reference/rest/v1/projects.serviceAccounts/create (accountId)", min_length=6),
+    "gcp:networkservices/serviceLbPolicies:ServiceLbPolicies": NameRule(
+        "name", 63, _COMPUTE, "1..63 lower-case letters, digits or '-', starting with a letter, not ending with '-'",
+        "https://cloud.google.com/load-balancing/docs/reference/network-services/rest/v1/projects.locations.serviceLbPolicies/create "
+        "(serviceLbPolicyId)"),
+    # Unset, the Storage Transfer Service generates the name; no Pulumi autoname is modelled (a
+    # "<logical>-<random>" name would lack the required "transferJobs/" prefix).
+    "gcp:storage/transferJob:TransferJob": NameRule(
+        "name", 128, r"transferJobs/[A-Za-z0-9._~-]*[A-Za-z0-9]", "'transferJobs/' then letters, digits or '-._~', 128 in all",
+        "https://cloud.google.com/storage-transfer/docs/reference/rest/v1/transferJobs#TransferJob (name)"),
+    "gcp:dns/recordSet:RecordSet": NameRule(
+        "name", 255, FQDN, "a DNS name of at most 255 characters, labels of at most 63",
+        "https://cloud.google.com/dns/docs/reference/rest/v1/resourceRecordSets (name; RFC 1035 section 2.3.4)"),
+}
+
+# Planned GCP types without a physical name of their own: IAM bindings and audit configs, the
+# service identity and the private-services connection (named by Google), and monitoring objects
+# (server-assigned IDs; ``displayName`` is free text).
+GCP_NO_NAME: frozenset[str] = frozenset({
+    "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember",
+    "gcp:monitoring/alertPolicy:AlertPolicy",
+    "gcp:monitoring/notificationChannel:NotificationChannel",
+    "gcp:projects/iAMAuditConfig:IAMAuditConfig",
+    "gcp:projects/iAMMember:IAMMember",
+    "gcp:projects/serviceIdentity:ServiceIdentity",
+    "gcp:pubsub/subscriptionIAMMember:SubscriptionIAMMember",
+    "gcp:pubsub/topicIAMMember:TopicIAMMember",
+    "gcp:servicenetworking/connection:Connection",
+    "gcp:storage/bucketIAMMember:BucketIAMMember",
+})

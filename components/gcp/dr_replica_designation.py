@@ -1,0 +1,122 @@
+"""DrReplicaDesignation: designate a Cloud SQL primary's cross-region replica as its DR replica,
+after the replica exists, in the same `pulumi up`.
+
+Cloud SQL's advanced disaster recovery (Enterprise Plus) lets a primary name one cross-region read
+replica as its DR replica (``replicationCluster.failoverDrReplicaName``); a regional outage is then
+handled by *replica failover* (``gcloud sql instances promote-replica <replica> --failover``) and a
+drill by *switchover*, and the primary's write endpoint follows the new primary. Cloud SQL accepts
+the designation only for a replica that already exists ("Use advanced disaster recovery",
+https://cloud.google.com/sql/docs/postgres/use-advanced-disaster-recovery: create the replica, then
+designate it; gcloud reference: the DR replica "must be one of the existing cross region replicas
+of the primary instance"). A primary that names its replica at creation therefore fails, and the
+replica cannot be created before its primary: a create-order cycle.
+
+This component breaks it: the primary is created without a designation (``CloudSqlDatabase``
+ignores later changes of its ``replicationCluster``), the replica follows it, and then a
+``command:local:Command`` that depends on both designates the replica:
+
+    gcloud sql instances patch <primary> --project=<project> --failover-dr-replica-name=<project>:<replica>
+
+Deleting the component (or changing the pair) clears the designation first
+(``--clear-failover-dr-replica-name``; replacement is delete-before-create, so a new designation of
+the same primary is never cleared by the old one's delete). Both flags are in the GA
+``gcloud sql instances patch`` reference (https://cloud.google.com/sdk/gcloud/reference/sql/instances/patch)
+and need Google Cloud SDK 502.0.0 or later (the advanced DR page above). The value is
+``<project>:<instance>``, the form the API stores (Terraform google provider,
+``sql_database_instance#failover_dr_replica_name``: "The standard format of this field is
+your-project:your-instance").
+
+The command runs where `pulumi up` runs: that machine needs ``gcloud`` on its PATH, authenticated
+(``gcloud auth login`` or application default credentials through ``CLOUDSDK_AUTH_*``) with
+``cloudsql.instances.update`` on the project.
+
+The pair is in structured inputs, so a plan reads it without parsing shell text: ``environment``
+(``BLUEPRINT_PROJECT``, ``BLUEPRINT_PRIMARY_INSTANCE``, ``BLUEPRINT_DR_REPLICA``; the command reads
+them from its environment, so no name is ever interpolated into shell text) and ``triggers``.
+
+Children (component named ``n``): ``n-designate`` command.local.Command.
+Attributes: ``primary_instance``, ``dr_replica`` ('<project>:<replica>').
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Optional
+
+import pulumi
+import pulumi_command as command
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+# Structured inputs of the designation command (read by blueprint.analysis.gcp_facts).
+ENV_PROJECT = "BLUEPRINT_PROJECT"
+ENV_PRIMARY = "BLUEPRINT_PRIMARY_INSTANCE"
+ENV_DR_REPLICA = "BLUEPRINT_DR_REPLICA"
+
+DESIGNATE = (f'gcloud sql instances patch "${ENV_PRIMARY}" --project="${ENV_PROJECT}" '
+             f'--failover-dr-replica-name="${ENV_DR_REPLICA}" --quiet')
+# Best effort on delete: after a replica failover or a lost region the old primary may be gone or no
+# longer a primary, and a failing delete would block every later `pulumi up` of the stack.
+CLEAR = (f'gcloud sql instances patch "${ENV_PRIMARY}" --project="${ENV_PROJECT}" --clear-failover-dr-replica-name --quiet '
+         f'|| echo "DR replica designation of ${ENV_PRIMARY} not cleared (instance gone or no longer a primary)" >&2')
+
+# Project ids: 6..30 lower-case letters, digits, '-', starting with a letter (Resource Manager);
+# domain-scoped ids ('example.com:my-project') keep their prefix.
+_PROJECT = re.compile(r"^([a-z][-a-z0-9.]*[a-z0-9]:)?[a-z][-a-z0-9]{4,28}[a-z0-9]$")
+_INSTANCE = re.compile(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")
+
+
+class DrReplicaDesignationArgs(BaseModel):
+    """The primary and the replica it designates as its DR replica."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    project: str = Field(description="Project id of both instances, e.g. 'acme-ml-prod'.")
+    primary_instance: Any = Field(description="pulumi.Input[str]: the primary's instance name (CloudSqlDatabase(...).name).")
+    replica_instance: Any = Field(
+        description="pulumi.Input[str]: the cross-region replica's instance name (CloudSqlDatabase(...).name of the replica). "
+        "Passing the replica's Output makes the command wait for the replica."
+    )
+
+    @field_validator("project")
+    @classmethod
+    def _project(cls, v: str) -> str:
+        if not _PROJECT.match(v):
+            raise ValueError(f"project: {v!r} is not a GCP project id; use 6..30 lower-case letters, digits and '-', e.g. 'acme-ml-prod'")
+        return v
+
+    @field_validator("primary_instance", "replica_instance")
+    @classmethod
+    def _instance(cls, v: Any, info) -> Any:
+        if isinstance(v, pulumi.Output):
+            return v
+        if not isinstance(v, str) or not _INSTANCE.match(v):
+            raise ValueError(f"{info.field_name}: {v!r} is not a Cloud SQL instance name; use 1..63 lower-case letters, digits "
+                             "and inner '-', starting with a letter")
+        return v
+
+    @model_validator(mode="after")
+    def _distinct(self) -> DrReplicaDesignationArgs:
+        if isinstance(self.primary_instance, str) and self.primary_instance == self.replica_instance:
+            raise ValueError(f"replica_instance: {self.replica_instance!r} is the primary itself; pass the cross-region replica")
+        return self
+
+
+class DrReplicaDesignation(pulumi.ComponentResource):
+    """Designates a Cloud SQL primary's existing cross-region replica as its DR replica."""
+
+    def __init__(self, name: str, args: DrReplicaDesignationArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
+        super().__init__("blueprint:gcp:DrReplicaDesignation", name, None, opts)
+        project = args.project
+        dr_replica = pulumi.Output.concat(project, ":", args.replica_instance)
+        self.command = command.local.Command(
+            f"{name}-designate",
+            create=DESIGNATE,
+            delete=CLEAR,
+            environment={ENV_PROJECT: project, ENV_PRIMARY: args.primary_instance, ENV_DR_REPLICA: dr_replica},
+            # Another pair (renamed replica, rebuilt region) replaces the command: clear, then designate.
+            triggers=[project, args.primary_instance, args.replica_instance],
+            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
+        )
+        self.primary_instance: pulumi.Output[str] = pulumi.Output.from_input(args.primary_instance)
+        self.dr_replica: pulumi.Output[str] = dr_replica
+        self.register_outputs({"primary_instance": self.primary_instance, "dr_replica": self.dr_replica})
