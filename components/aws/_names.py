@@ -2,19 +2,19 @@
 
 Pulumi's autoname (``<logical name>-<7 random>``) outgrows short limits such as ELBv2's 32 once a
 workload name is long (blueprint/readiness/name_limits_aws.py has each limit and its source).
-:func:`fit_name` keeps a readable prefix and, when the full name does not fit (or ``salt`` asks for
-it), ends with a short stable hash of the full name, so two long names never collide and the same
-program always plans the same name.
+:func:`fit_name` is :func:`components.naming.fit_name` with AWS's pattern; the ``*Prefix`` helpers
+leave room for the provider's own unique suffix.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
 from typing import Optional
 
-# Enough to keep names apart: 16**8 values per readable prefix.
-HASH_LENGTH = 8
+from components import naming
+from components.naming import HASH_LENGTH  # noqa: F401 (re-exported for callers and tests)
+
+# ELBv2, SQS, SNS ... names: letters, digits and hyphens (each limit: blueprint/readiness/name_limits_aws.py).
+AWS_NAME_PATTERN = r"[A-Za-z0-9-]+"
 # terraform-provider-aws id.PrefixedUniqueId appends 26 characters to a *Prefix input
 # (internal/create/naming.go, id.UniqueIDSuffixLength), so a prefix may use the limit minus 26.
 PREFIXED_UNIQUE_ID_LENGTH = 26
@@ -27,35 +27,12 @@ EKS_NODE_GROUP_NAME_PREFIX_MAX = 63 - PREFIXED_UNIQUE_ID_LENGTH
 # conflicts with a set property (github.com/pulumi/pulumi-aws/issues/143).
 
 
-def _hash(text: str, length: int) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
+def fit_name(*parts: str, max_length: int, pattern: str = AWS_NAME_PATTERN, salt: str = "", separator: str = "-") -> str:
+    """:func:`components.naming.fit_name` with AWS's common name pattern as the default."""
+    return naming.fit_name(*parts, max_length=max_length, pattern=pattern, salt=salt, separator=separator)
 
 
-def fit_name(*parts: str, max_length: int, pattern: str = r"[A-Za-z0-9-]+", salt: str = "", separator: str = "-") -> str:
-    """``parts`` joined by ``separator``, unchanged when it fits ``max_length`` and no ``salt`` is
-    given; else a readable prefix of it + ``separator`` + a hash of the full name (and ``salt``),
-    ``max_length`` at most. ``salt`` makes names of one program unique across stacks (pass
-    ``f"{project}/{stack}"`` for names unique per account and region).
-
-    ValueError when the result does not match ``pattern`` (``re.fullmatch``) or ``max_length`` is
-    too small to hold a prefix and the hash."""
-    full = separator.join(p for p in parts if p)
-    if not full:
-        raise ValueError("fit_name: no name parts given; pass at least one non-empty part")
-    if max_length < HASH_LENGTH + 2:
-        raise ValueError(f"fit_name: max_length {max_length} is too small; at least {HASH_LENGTH + 2} is needed")
-    if len(full) <= max_length and not salt:
-        name = full
-    else:
-        digest = _hash(f"{full}|{salt}", HASH_LENGTH)
-        prefix = full[: max_length - HASH_LENGTH - len(separator)].rstrip("-_.")
-        name = f"{prefix}{separator}{digest}" if prefix else digest
-    if not re.fullmatch(pattern, name):
-        raise ValueError(f"fit_name: {name!r} (from {full!r}) does not match {pattern!r}; use parts of allowed characters")
-    return name
-
-
-def fit_prefix(*parts: str, max_length: int, pattern: str = r"[A-Za-z0-9-]+") -> str:
+def fit_prefix(*parts: str, max_length: int, pattern: str = AWS_NAME_PATTERN) -> str:
     """A ``*Prefix`` input (IAM ``namePrefix``, EKS ``nodeGroupNamePrefix``...) of at most
     ``max_length`` characters ending with '-': the provider appends a unique suffix of its own
     (terraform-provider-aws ``id.PrefixedUniqueId``: 26 characters), so the prefix keeps names

@@ -48,6 +48,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from blueprint.catalogs.kubernetes import KUBERNETES_VERSION
 
 from ._names import iam_role_name_prefix
+from ._pod_identity import PodIdentityRole
 from ._tags import check_tags, merge_tags
 
 
@@ -117,26 +118,6 @@ def autoscaler_policy(cluster_name: str, partition: str = "aws", region: str = "
                 "Condition": {"Null": {f"aws:ResourceTag/k8s.io/cluster-autoscaler/{cluster_name}": "false"}},
             },
         ],
-    })
-
-
-def _trust_policy(account: str, cluster: str) -> str:
-    # EKS Pod Identity trust (EKS user guide "Create IAM role with trust policy required by EKS Pod
-    # Identity"), narrowed by the session tags Pod Identity sets to this cluster's autoscaler only.
-    return json.dumps({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Sid": "AllowEksPodIdentityForTheAutoscaler",
-            "Effect": "Allow",
-            "Principal": {"Service": "pods.eks.amazonaws.com"},
-            "Action": ["sts:AssumeRole", "sts:TagSession"],
-            "Condition": {"StringEquals": {
-                "aws:SourceAccount": account,
-                "aws:RequestTag/eks-cluster-name": cluster,
-                "aws:RequestTag/kubernetes-namespace": NAMESPACE,
-                "aws:RequestTag/kubernetes-service-account": SERVICE_ACCOUNT,
-            }},
-        }],
     })
 
 
@@ -227,37 +208,24 @@ class ClusterAutoscaler(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: ClusterAutoscalerArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__("blueprint:aws:ClusterAutoscaler", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
         invoke = pulumi.InvokeOutputOptions(parent=self)
         region = aws.get_region_output(opts=invoke).region
         account = aws.get_caller_identity_output(opts=invoke).account_id
         partition = aws.get_partition_output(opts=invoke).partition
         cluster = pulumi.Output.from_input(args.cluster_name)
 
-        role = aws.iam.Role(
-            f"{name}-role",
-            name_prefix=iam_role_name_prefix(f"{name}-role"),  # fits IAM's 64 (components/aws/_names.py)
-            description="Kubernetes cluster-autoscaler (EKS Pod Identity)",
-            assume_role_policy=pulumi.Output.all(account, cluster).apply(lambda a: _trust_policy(*a)),
-            tags=merge_tags(args.tags, f"{name}-role"),
-            opts=child,
-        )
-        policy = aws.iam.Policy(
-            f"{name}-policy",
-            description="cluster-autoscaler (cloudprovider/aws/README.md full features policy, this cluster's ASGs)",
-            policy=pulumi.Output.all(cluster, partition, region, account).apply(lambda a: autoscaler_policy(*a)),
-            tags=merge_tags(args.tags, f"{name}-policy"),
-            opts=child,
-        )
-        attachment = aws.iam.RolePolicyAttachment(f"{name}-policy-attachment", role=role.name, policy_arn=policy.arn, opts=child)
-        association = aws.eks.PodIdentityAssociation(
-            f"{name}-pod-identity",
+        identity = PodIdentityRole(
+            name,
+            parent=self,
+            account=account,
             cluster_name=args.cluster_name,
             namespace=NAMESPACE,
             service_account=SERVICE_ACCOUNT,
-            role_arn=role.arn,
-            tags=merge_tags(args.tags, f"{name}-pod-identity"),
-            opts=child,
+            sid="AllowEksPodIdentityForTheAutoscaler",
+            role_description="Kubernetes cluster-autoscaler (EKS Pod Identity)",
+            policy_description="cluster-autoscaler (cloudprovider/aws/README.md full features policy, this cluster's ASGs)",
+            policy=pulumi.Output.all(cluster, partition, region, account).apply(lambda a: autoscaler_policy(*a)),
+            tags=args.tags,
         )
         self.release = k8s.helm.v3.Release(
             f"{name}-release",
@@ -287,8 +255,8 @@ class ClusterAutoscaler(pulumi.ComponentResource):
             atomic=True,
             cleanup_on_fail=True,
             max_history=5,
-            opts=pulumi.ResourceOptions(parent=self, provider=args.kubernetes_provider, depends_on=[association, attachment]),
+            opts=pulumi.ResourceOptions(parent=self, provider=args.kubernetes_provider, depends_on=identity.ready),
         )
-        self.role_arn = role.arn
+        self.role_arn = identity.role_arn
         self.release_name = self.release.name
         self.register_outputs({"role_arn": self.role_arn, "release_name": self.release_name})

@@ -29,6 +29,7 @@ import pulumi_kubernetes as k8s
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ._names import iam_role_name_prefix
+from ._pod_identity import PodIdentityRole
 from ._tags import check_tags, merge_tags
 
 CHART = "aws-load-balancer-controller"
@@ -42,26 +43,6 @@ POLICY_FILE = Path(__file__).parent / "data" / "aws-load-balancer-controller-pol
 def controller_policy() -> str:
     """The controller's IAM policy document (pinned with the chart)."""
     return json.dumps(json.loads(POLICY_FILE.read_text(encoding="utf-8")))
-
-
-def _trust_policy(account: str, cluster: str) -> str:
-    # EKS Pod Identity trust (EKS user guide "Create IAM role with trust policy required by EKS Pod
-    # Identity"), narrowed by the session tags Pod Identity sets to this cluster's controller only.
-    return json.dumps({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Sid": "AllowEksPodIdentityForTheController",
-            "Effect": "Allow",
-            "Principal": {"Service": "pods.eks.amazonaws.com"},
-            "Action": ["sts:AssumeRole", "sts:TagSession"],
-            "Condition": {"StringEquals": {
-                "aws:SourceAccount": account,
-                "aws:RequestTag/eks-cluster-name": cluster,
-                "aws:RequestTag/kubernetes-namespace": NAMESPACE,
-                "aws:RequestTag/kubernetes-service-account": SERVICE_ACCOUNT,
-            }},
-        }],
-    })
 
 
 class LoadBalancerControllerArgs(BaseModel):
@@ -114,35 +95,22 @@ class LoadBalancerController(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: LoadBalancerControllerArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__("blueprint:aws:LoadBalancerController", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
         invoke = pulumi.InvokeOutputOptions(parent=self)
         region = aws.get_region_output(opts=invoke).region
         account = aws.get_caller_identity_output(opts=invoke).account_id
 
-        role = aws.iam.Role(
-            f"{name}-role",
-            name_prefix=iam_role_name_prefix(f"{name}-role"),  # fits IAM's 64 (components/aws/_names.py)
-            description="AWS Load Balancer Controller (EKS Pod Identity)",
-            assume_role_policy=pulumi.Output.all(account, args.cluster_name).apply(lambda a: _trust_policy(*a)),
-            tags=merge_tags(args.tags, f"{name}-role"),
-            opts=child,
-        )
-        policy = aws.iam.Policy(
-            f"{name}-policy",
-            description=f"AWS Load Balancer Controller v{CHART_VERSION} (docs/install/iam_policy.json)",
-            policy=controller_policy(),
-            tags=merge_tags(args.tags, f"{name}-policy"),
-            opts=child,
-        )
-        attachment = aws.iam.RolePolicyAttachment(f"{name}-policy-attachment", role=role.name, policy_arn=policy.arn, opts=child)
-        association = aws.eks.PodIdentityAssociation(
-            f"{name}-pod-identity",
+        identity = PodIdentityRole(
+            name,
+            parent=self,
+            account=account,
             cluster_name=args.cluster_name,
             namespace=NAMESPACE,
             service_account=SERVICE_ACCOUNT,
-            role_arn=role.arn,
-            tags=merge_tags(args.tags, f"{name}-pod-identity"),
-            opts=child,
+            sid="AllowEksPodIdentityForTheController",
+            role_description="AWS Load Balancer Controller (EKS Pod Identity)",
+            policy_description=f"AWS Load Balancer Controller v{CHART_VERSION} (docs/install/iam_policy.json)",
+            policy=controller_policy(),
+            tags=args.tags,
         )
         self.release = k8s.helm.v3.Release(
             f"{name}-release",
@@ -171,8 +139,8 @@ class LoadBalancerController(pulumi.ComponentResource):
             atomic=True,
             cleanup_on_fail=True,
             max_history=5,
-            opts=pulumi.ResourceOptions(parent=self, provider=args.kubernetes_provider, depends_on=[association, attachment]),
+            opts=pulumi.ResourceOptions(parent=self, provider=args.kubernetes_provider, depends_on=identity.ready),
         )
-        self.role_arn = role.arn
+        self.role_arn = identity.role_arn
         self.release_name = self.release.name
         self.register_outputs({"role_arn": self.role_arn, "release_name": self.release_name})
