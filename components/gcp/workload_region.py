@@ -222,24 +222,11 @@ class WorkloadRegion(pulumi.ComponentResource):
                 # GKE's NEG controller fills the NEGs named in the Service annotation (ZonalNegs).
                 load_balancer_binding="gke-neg",
                 neg_name=negs.neg_name,
+                service_depends_on=[negs],
                 # The region's nodes (kubelet probes) and pods; Google's LB ranges are added by the component.
                 ingress_cidrs=[cidrs["nodes"], cidrs["pods"]],
                 labels={"blueprint-tier": workload.tier.value},
             ),
-            # The NEGs exist before the annotated Service: else the NEG controller creates them itself
-            # and Pulumi's create of the same names fails (409 alreadyExists). A component's
-            # depends_on does not reach its children; a transformation is inherited by them.
-            pulumi.ResourceOptions(parent=self, providers=[platform.kubernetes], transformations=[_after(negs)]),
+            pulumi.ResourceOptions(parent=self, providers=[platform.kubernetes]),
         )
 
-
-def _after(negs: ZonalNegs) -> Any:
-    """A transformation: the annotated Kubernetes Service depends on the NEGs it names."""
-
-    def transform(args: pulumi.ResourceTransformationArgs) -> Optional[pulumi.ResourceTransformationResult]:
-        if args.type_ != "kubernetes:core/v1:Service":
-            return None
-        return pulumi.ResourceTransformationResult(
-            args.props, pulumi.ResourceOptions.merge(args.opts, pulumi.ResourceOptions(depends_on=[negs])))
-
-    return transform

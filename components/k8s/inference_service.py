@@ -170,6 +170,10 @@ class InferenceServiceArgs(BaseModel):
                     "gke-neg, Google's LB ranges (GOOGLE_LB_SOURCE_RANGES) are always added. Never 0.0.0.0/0.")
     neg_name: Optional[str] = Field(default=None, description="Standalone NEG name for gke-neg; default <workload>-neg.")
     binding_depends_on: list[Any] = Field(default_factory=list, description="What the binding waits for (the load-balancer controller that installs its CRD).")
+    service_depends_on: list[Any] = Field(
+        default_factory=list,
+        description="What the Service waits for. gke-neg: the standalone NEGs its annotation names; a Service created "
+                    "first makes GKE's NEG controller create them, and Pulumi's create of the same names then fails (409).")
     # Model loading can take minutes: the startup probe allows this long before liveness applies.
     startup_timeout_s: int = Field(default=600, description="Longest model load before the pod is restarted; default 600 s (10 min).")
     # Connection draining: the pod keeps serving while the load balancer deregisters it (ALB
@@ -428,7 +432,7 @@ class InferenceService(pulumi.ComponentResource):
                 "selector": selector,
                 "ports": [{"name": "http", "port": args.port, "targetPort": "http", "protocol": "TCP"}],
             },
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=args.service_depends_on),
         )
 
         k8s.policy.v1.PodDisruptionBudget(

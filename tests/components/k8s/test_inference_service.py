@@ -303,3 +303,23 @@ def test_service_sizing_is_one_rule_for_every_cloud():
     assert cpu > 0 and memory > 0
     # Pilot light: no pods until promoted; CPU-only pods get the fixed size and 4x headroom.
     assert service_sizing("pilot", 2, 3, 0, 0, None) == (0, 24, *CPU_ONLY_POD)
+
+
+def test_service_waits_for_what_service_depends_on_names() -> None:
+    """gke-neg: the annotated Service is created after the standalone NEGs it names, so GKE's NEG
+    controller adopts them instead of creating its own (and Pulumi's create then failing with 409)."""
+    def program():
+        provider = cluster_provider("k8s", "apiVersion: v1\nkind: Config\n")
+        neg = pulumi.CustomResource("test:index:Neg", "neg", {})
+        InferenceService("svc", _args(load_balancer_binding="gke-neg", target_group_arn=None, service_depends_on=[neg]),
+                         pulumi.ResourceOptions(providers=[provider]))
+
+    plan = plan_program(program, stack="test", config={"aws:region": "us-east-1"})
+    neg_urn = plan.named("neg").urn
+    assert neg_urn in plan.named("svc-service").dependencies
+    # Only the Service waits: the Deployment may start while the NEGs are created.
+    assert neg_urn not in plan.named("svc-deployment").dependencies
+
+
+def test_service_waits_only_for_its_namespace_by_default(plan) -> None:
+    assert plan.named("svc-service").dependencies == [plan.named("svc-namespace").urn]
