@@ -509,6 +509,27 @@ def test_malformed_optional_key_is_reported_once(baseline, key, bad):
     assert problem.value == bad
 
 
+def test_fails_aws_certificate_name_over_acm_limit(baseline):
+    # fraud-scoring (13) + "." + 51 = 65 characters: one over ACM's 64 for a certificate's first name.
+    baseline["dnsZone"] = "a" * 47 + ".com"
+    assert len("fraud-scoring." + baseline["dnsZone"]) == 65
+    problem = only_problem_at(baseline, "blueprint:workloads[0].name")
+    assert problem.value == "fraud-scoring" and "64" in problem.message and "ACM" in problem.message
+
+
+def test_certificate_name_at_acm_limit_is_accepted(baseline):
+    baseline["dnsZone"] = "a" * 46 + ".com"
+    assert len("fraud-scoring." + baseline["dnsZone"]) == 64
+    assert validate_config(baseline).dns_zone == baseline["dnsZone"]
+
+
+def test_certificate_name_limit_applies_only_to_workloads_with_a_service(baseline):
+    # Workloads without a service get no certificate: batch-embeddings is not checked.
+    baseline["workloads"][0].pop("service")
+    baseline["dnsZone"] = "a" * 60 + ".com"
+    assert validate_config(baseline).dns_zone == baseline["dnsZone"]
+
+
 def test_dns_zone_not_needed_without_services():
     assert validate_config(minimal(**{"aws:region": "eu-west-2", "residency": "uk", "primaryRegion": "eu-west-2"})).dns_zone is None
 

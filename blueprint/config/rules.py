@@ -208,6 +208,22 @@ def _deployer_cidr_problems(c: Any, workloads: list[tuple[int, Any]]) -> Iterato
             yield Problem(f"{key}[{index}]", message, cidrs[index])
 
 
+# ACM: a certificate's first domain name (its common name) is at most 64 characters, dots included
+# (https://docs.aws.amazon.com/acm/latest/APIReference/API_RequestCertificate.html, DomainName). Each
+# AWS workload with a service gets a certificate for <workload>.<dnsZone> (components/aws/load_balancer.py).
+ACM_DOMAIN_NAME_MAX = 64
+
+
+def _certificate_name_problems(c: Any, workloads: list[tuple[int, Any]]) -> Iterator[Problem]:
+    if c.cloud != "aws" or c.dns_zone is None:
+        return
+    for i, w in workloads:
+        fqdn = f"{w.name}.{c.dns_zone}"
+        if w.service is not None and w.name is not None and len(fqdn) > ACM_DOMAIN_NAME_MAX:
+            yield Problem(f"{B}:workloads[{i}].name", f"its service's certificate name {fqdn!r} is {len(fqdn)} characters; ACM allows "
+                          f"at most {ACM_DOMAIN_NAME_MAX} (dots included): shorten the workload name or blueprint:dnsZone", w.name)
+
+
 def check_rules(c: Any) -> Iterator[Problem]:
     """Every cross-value rule of DESIGN.md over a (possibly partial) configuration view."""
     yield from _region_problems(f"{B}:primaryRegion", c.primary_region, c.cloud, c.residency)
@@ -229,5 +245,6 @@ def check_rules(c: Any) -> Iterator[Problem]:
     if _absent(c, "dns_zone") and any(w.service is not None for _, w in workloads):
         served = ", ".join(w.name or f"workloads[{i}]" for i, w in workloads if w.service is not None)
         yield Problem(f"{B}:dnsZone", f"required: workloads {served} have a service to publish (an existing public zone, e.g. ml.example.com)")
+    yield from _certificate_name_problems(c, workloads)
     for i, w in workloads:
         yield from _workload_problems(c, i, w)
