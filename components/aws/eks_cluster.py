@@ -641,6 +641,7 @@ class EksCluster(pulumi.ComponentResource):
         ready = [cluster.name, ebs_grant.id, *(a.arn for a in before_nodes)]
         self.cluster_name: pulumi.Output[str] = pulumi.Output.all(*ready).apply(lambda v: v[0])
         self.arn: pulumi.Output[str] = cluster.arn
+        self.version: pulumi.Output[str] = cluster.version
         self.endpoint: pulumi.Output[str] = cluster.endpoint
         self.certificate_authority_data: pulumi.Output[str] = cluster.certificate_authority.data
         self.oidc_issuer_url: pulumi.Output[str] = cluster.identities.apply(lambda ids: ids[0].oidcs[0].issuer)
@@ -659,6 +660,7 @@ class EksCluster(pulumi.ComponentResource):
             {
                 "cluster_name": self.cluster_name,
                 "arn": self.arn,
+                "version": self.version,
                 "endpoint": self.endpoint,
                 "certificate_authority_data": self.certificate_authority_data,
                 "oidc_issuer_url": self.oidc_issuer_url,

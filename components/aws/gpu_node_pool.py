@@ -91,6 +91,15 @@ class GpuNodePoolArgs(BaseModel):
 
     cluster_name: Any = Field(description="pulumi.Input[str]: EKS cluster name, e.g. EksCluster(...).cluster_name.")
     node_role_arn: Any = Field(description="pulumi.Input[str]: node IAM role ARN, e.g. EksCluster(...).node_role_arn.")
+    # EKS never upgrades a managed node group by itself: a node group without a version stays on the
+    # cluster's version at its creation, and falls out of the supported skew once the control plane
+    # is upgraded (EKS user guide, "Update a managed node group for your cluster"). Following the
+    # cluster's version makes the next `pulumi up` after a control-plane upgrade roll the nodes too.
+    kubernetes_version: Any = Field(
+        default=None,
+        description="pulumi.Input[str]: the cluster's Kubernetes version (EksCluster(...).version) the node groups follow; "
+        "default None: the cluster's version when a group is created, never upgraded afterwards.",
+    )
     subnet_ids_by_zone: dict[str, Any] = Field(
         description="Zone name -> private subnet id (pulumi.Input[str]), at least one. Zones that do not offer "
         "instance_type are skipped (listed in skipped_zones).",
@@ -359,6 +368,7 @@ class GpuNodePool(pulumi.ComponentResource):
                 # (63 - the provider's 26-character unique suffix) keeps replacements possible.
                 node_group_name_prefix=node_group_name_prefix(name, zone, capacity),
                 cluster_name=args.cluster_name,
+                version=args.kubernetes_version,
                 node_role_arn=args.node_role_arn,
                 subnet_ids=[args.subnet_ids_by_zone[zone]],
                 ami_type=GPU_AMI_TYPE,

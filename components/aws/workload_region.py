@@ -126,6 +126,7 @@ class WorkloadRegion(pulumi.ComponentResource):
                 f"{name}-gpu",
                 GpuNodePoolArgs(
                     cluster_name=cluster.cluster_name,
+                    kubernetes_version=cluster.version,
                     node_role_arn=cluster.node_role_arn,
                     subnet_ids_by_zone=network.private_subnet_ids_by_zone,
                     workload=workload.name,

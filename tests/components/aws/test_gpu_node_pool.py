@@ -140,6 +140,16 @@ def test_scaling_updates_and_repair(plan):
         assert group.inputs["nodeRepairConfig"] == {"enabled": True}
 
 
+def test_node_groups_follow_the_given_cluster_version():
+    for group in _groups(_plan(kubernetes_version="1.35")).values():
+        assert group.inputs["version"] == "1.35"
+
+
+def test_node_groups_take_the_cluster_version_at_creation_by_default(plan):
+    for group in _groups(plan).values():
+        assert "version" not in group.inputs
+
+
 def test_autoscaler_discovery_and_workload_tags(plan):
     for name, group in _groups(plan).items():
         tags = group.inputs["tags"]

@@ -103,6 +103,14 @@ def test_gpu_node_groups_are_one_per_zone_and_keep_the_maximum_for_failover(eu):
         assert all(g.inputs["scalingConfig"]["maxSize"] == 6 for g in found)
 
 
+def test_gpu_node_groups_follow_their_clusters_kubernetes_version(prod):
+    # EKS never upgrades a managed node group itself; following the cluster keeps the skew legal.
+    versions = {r.region: r.inputs["version"] for r in prod.of_type("aws:eks/cluster:Cluster")}
+    groups = [g for g in prod.of_type(NODE_GROUP) if "-gpu-" in g.name]
+    assert groups
+    assert all(g.inputs["version"] == versions[g.region] for g in groups)
+
+
 def test_databases_follow_the_strategy(eu):
     clusters = _by_workload_region(eu, DB_CLUSTER)
     instances = _by_workload_region(eu, DB_INSTANCE)
