@@ -252,6 +252,9 @@ class ClusterAutoscaler(pulumi.ComponentResource):
                 }],
             },
             skip_await=False,
+            # Helm's wait for the pods (image pulls on fresh nodes) may take longer than the
+            # provider's default 300 s; atomic rolls back a release that times out.
+            timeout=600,
             atomic=True,
             cleanup_on_fail=True,
             max_history=5,

@@ -631,8 +631,7 @@ class EksCluster(pulumi.ComponentResource):
                 ignore_changes=["scalingConfig.desiredSize"],
             ),
         )
-        for a in ADDONS_AFTER_NODES:
-            addon(a, system_nodes)
+        after_nodes = [addon(a, system_nodes) for a in ADDONS_AFTER_NODES]
 
         # --- outputs -------------------------------------------------------------------------------
         # cluster_name / node_role_arn resolve only once the cluster can take nodes (networking
@@ -651,9 +650,14 @@ class EksCluster(pulumi.ComponentResource):
         ).apply(lambda v: v[0])
         self.node_role_name: pulumi.Output[str] = node_role.name
         self.vpc_id: pulumi.Output[str] = pulumi.Output.from_input(args.vpc_id)
+        # The kubeconfig resolves only once the system nodes run and the add-ons that need them
+        # (CoreDNS above all) are ACTIVE: everything created through the Kubernetes API (Helm
+        # releases that wait for their pods, Deployments) is ordered after them, so a first
+        # `pulumi up` does not race the node group with the charts' own timeouts.
+        in_cluster_ready = [system_nodes.arn, *(a.arn for a in after_nodes)]
         self.kubeconfig: pulumi.Output[str] = pulumi.Output.secret(
-            pulumi.Output.all(cluster.name, cluster.endpoint, cluster.certificate_authority.data, region).apply(
-                lambda a: kubeconfig(*a)
+            pulumi.Output.all(cluster.name, cluster.endpoint, cluster.certificate_authority.data, region, *in_cluster_ready).apply(
+                lambda a: kubeconfig(*a[:4])
             )
         )
         self.register_outputs(

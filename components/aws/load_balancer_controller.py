@@ -136,6 +136,9 @@ class LoadBalancerController(pulumi.ComponentResource):
             },
             # Wait for the controller (and its webhooks) before TargetGroupBindings are applied.
             skip_await=False,
+            # Helm's wait for the pods (image pulls on fresh nodes) may take longer than the
+            # provider's default 300 s; atomic rolls back a release that times out.
+            timeout=600,
             atomic=True,
             cleanup_on_fail=True,
             max_history=5,

@@ -268,6 +268,18 @@ def test_every_cluster_gets_a_kubernetes_provider_device_plugin_and_lb_controlle
     assert {r.region for r in prod.of_type("kubernetes:helm.sh/v3:Release")} == clusters
 
 
+def test_in_cluster_objects_wait_for_system_nodes_and_coredns(prod):
+    # The Kubernetes provider's kubeconfig resolves only once the system nodes and the add-ons that
+    # need them are up: Helm releases that wait for their pods never race the node group.
+    for provider in prod.of_type("pulumi:providers:kubernetes"):
+        deps = set(provider.dependencies)
+        names = {prod.by_urn(d).name for d in deps}
+        assert f"prod-{provider.region}-eks-system-nodes" in names
+        assert f"prod-{provider.region}-eks-addon-coredns" in names
+    for release in prod.of_type("kubernetes:helm.sh/v3:Release"):
+        assert release.inputs["timeout"] == 600
+
+
 def test_every_cluster_runs_a_cluster_autoscaler_that_discovers_its_node_groups(prod):
     # Finding 5: GPU node groups hand desiredSize to cluster-autoscaler, so each cluster needs one.
     clusters = {r.region: r.inputs["name"] for r in prod.of_type("aws:eks/cluster:Cluster")}
