@@ -84,7 +84,17 @@ def plan(
         err.print(f"wrote the plan table to {out}", markup=False)
     else:
         render_table(planned, Console(width=max(120, Console().width), emoji=False, markup=False))
+    _warn_placeholders(planned)
     _report_readiness(planned)
+
+
+def _warn_placeholders(planned) -> None:
+    """Placeholder deployer CIDRs (blueprint.check.placeholders): a warning on stderr, same exit code."""
+    from blueprint.check.placeholders import placeholder_warning
+
+    warning = placeholder_warning(planned)
+    if warning:
+        err.print(warning, markup=False)
 
 
 def _report_readiness(planned) -> None:
@@ -270,6 +280,7 @@ def check(
         sys.stdout.write(text)
     if report.checkov_error:
         err.print(f"error: checkov could not run: {report.checkov_error}", markup=False)
+    _warn_placeholders(planned)
     if not report.ok:
         raise typer.Exit(EXIT_PROBLEMS)
 

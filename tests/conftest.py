@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 from pathlib import Path
 from typing import Any, Callable
 
@@ -10,6 +11,10 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The EKS support calendar (deploy-kubernetes-support) is read as of this day in every test, in
+# process and in the CLI subprocesses alike, so the suite does not change verdict with the date.
+os.environ["BLUEPRINT_CALENDAR_DATE"] = "2026-12-03"
 STACKS_DIR = ROOT / "stacks"
 SHIPPED_STACKS = sorted(p.name[len("Pulumi."):-len(".yaml")] for p in STACKS_DIR.glob("Pulumi.*.yaml"))
 

@@ -751,3 +751,11 @@ def test_fails_deployer_cidrs_not_a_list(baseline):
     baseline["deployerCidrs"] = 42
     problems = problems_of(baseline)
     assert [p.path for p in problems] == ["blueprint:deployerCidrs"]
+
+
+@pytest.mark.parametrize("value", ["203.0.113.10/32", 42, {"cidr": "203.0.113.10/32"}])
+def test_fails_deployer_cidrs_not_a_list_naming_the_allowed_form(baseline, value):
+    baseline["deployerCidrs"] = value
+    problem = only_problem_at(baseline, "blueprint:deployerCidrs")
+    assert "a list of IPv4 CIDRs, e.g. [203.0.113.10/32]" in problem.message and "valid tuple" not in problem.message
+    assert problem.value == value

@@ -109,7 +109,8 @@ def extract(plan: Plan, figures: Figures = DEFAULT_FIGURES) -> PlanFacts:
         start: tuple[Optional[float], str] = (None, "")
         if ng.region in autoscaled and str(_tags(ng).get(AUTOSCALER_TAG, "")).lower() == "true":
             # The region's cluster-autoscaler adds the nodes the HPA's pending pods need, up to the
-            # group's maximum: no operator step (one HPA round; the runbook can pre-provision).
+            # group's maximum: no operator step, if the load raises CPU (the HPA's only signal; the
+            # figure's source says so), one HPA round; else the runbook's pre-provisioning step.
             start = (figures.eks_autoscale_reaction.seconds + figures.gpu_node_start.seconds,
                      f"{figures.eks_autoscale_reaction.source}; {figures.gpu_node_start.source}")
         w.pools.append(Pool(ng.urn, ng.region or "", pool_zones, _int(scaling.get("minSize")), _int(scaling.get("maxSize")), gpu,

@@ -95,6 +95,11 @@ class Database:
     # A secondary whose sessions may write: it forwards their writes to the writer cluster while
     # that one is up (Aurora global write forwarding). False: read-only until promoted.
     write_forwarding: bool = False
+    # A writer whose private address the workload's pods in these other regions reach directly
+    # (GCP: Cloud SQL private IP over the global VPC, "You can connect to private IP addresses across
+    # regions"): their sessions write across regions while it is up. Empty: only its own region
+    # (AWS: each region's VPC is separate and nothing routes between them).
+    reachable_from: tuple[str, ...] = ()
 
     @property
     def headless(self) -> bool:

@@ -23,7 +23,11 @@ How the GCP mechanisms map onto the model (docs/resilience.md, "GCP"):
   and the write endpoint follows it. The designation is made after the replica exists by a
   ``command:local:Command`` (components.gcp.dr_replica_designation) whose ``environment`` names the
   primary and the replica; the primary's own inputs never name the replica (that would be a
-  create-order cycle, which Cloud SQL refuses). Automated
+  create-order cycle, which Cloud SQL refuses). A primary on private IP
+  (``settings.ipConfiguration.privateNetwork``) is reachable from every region of that VPC network
+  (Cloud SQL "Learn about using private IP": "You can connect to private IP addresses across
+  regions"): the regions whose GKE clusters are on that network write to it across regions (the
+  "remote" write path) while it is up. Automated
   backups are daily, stored in ``backupConfiguration.location`` or, by default, the multi-region
   that contains the instance's region.
 - Cloud Storage: a configurable dual-region (``customPlacementConfig.dataLocations``) holds every
@@ -127,7 +131,11 @@ def extract(plan: Plan, figures: Figures = DEFAULT_FIGURES) -> PlanFacts:
     primary, secondary = region_roles(plan)
     zones: dict[str, set[str]] = defaultdict(set)
     cluster_zones: dict[str, tuple[str, ...]] = {}
+    # Region -> the VPC networks its GKE clusters (the workloads' pods) are on.
+    cluster_networks: dict[str, set[str]] = defaultdict(set)
     for c in by_type[T_CLUSTER]:
+        if c.region:
+            cluster_networks[c.region] |= _ref(c.inputs.get("network"))
         locations = tuple(c.inputs.get("nodeLocations") or ())
         for key in _keys(c):
             cluster_zones[key] = locations
@@ -138,7 +146,7 @@ def extract(plan: Plan, figures: Figures = DEFAULT_FIGURES) -> PlanFacts:
 
     _pools(workloads, by_type[T_NODE_POOL], cluster_zones, zones, figures)
     _load_balancers(workloads, by_type, zones, secondary, figures)
-    _databases(workloads, by_type[T_SQL], figures, designated_dr_replicas(custom))
+    _databases(workloads, by_type[T_SQL], figures, designated_dr_replicas(custom), cluster_networks)
     _buckets(workloads, by_type[T_BUCKET], figures)
     _bucket_replication(workloads, by_type[T_BUCKET], by_type[T_TRANSFER_JOB], figures)
 
@@ -282,7 +290,17 @@ def designated_dr_replicas(resources: Iterable[PlannedResource]) -> dict[str, st
     return designated
 
 
-def _databases(workloads, instances: Iterable[PlannedResource], figures: Figures, designated: dict[str, str]) -> None:
+def _reachable_from(settings: dict[str, Any], region: str, cluster_networks: dict[str, set[str]]) -> tuple[str, ...]:
+    """Other regions whose GKE clusters share the instance's private network: their pods reach its
+    private IP across regions (private services access is per VPC network, not per region)."""
+    network = _ref((settings.get("ipConfiguration") or {}).get("privateNetwork"))
+    if not network:
+        return ()
+    return tuple(sorted(r for r, nets in cluster_networks.items() if r != region and network & nets))
+
+
+def _databases(workloads, instances: Iterable[PlannedResource], figures: Figures, designated: dict[str, str],
+               cluster_networks: Optional[dict[str, set[str]]] = None) -> None:
     instances = list(instances)
     for inst in instances:
         w = workloads.get(inst.workload or "")
@@ -309,6 +327,7 @@ def _databases(workloads, instances: Iterable[PlannedResource], figures: Figures
             lag_s=lag.seconds if lag else None,
             lag_source=(f"asynchronous replication from {inst.inputs.get('masterInstanceName')}: {lag.source}" if lag else ""),
             zone_redundant=regional,
+            reachable_from=() if replica else _reachable_from(settings, region, cluster_networks or {}),
         ))
         backup = settings.get("backupConfiguration") or {}
         if replica or not backup.get("enabled"):

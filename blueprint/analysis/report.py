@@ -11,7 +11,7 @@ from rich.table import Table
 from blueprint.analysis.facts import PlanFacts
 from blueprint.analysis.figures import DEFAULT_FIGURES, Figures
 from blueprint.analysis.graph import rebuild_estimate
-from blueprint.analysis.resilience import estimate, scenarios, single_points_of_failure, write_paths
+from blueprint.analysis.resilience import estimate, scenarios, single_points_of_failure, write_path_problems, write_paths
 from blueprint.catalogs.tiers import Strategy, tier_spec
 from blueprint.plan.model import Plan
 
@@ -54,21 +54,24 @@ def analyse(plan: Plan, targets: Optional[Targets] = None, figures: Figures = DE
         forbidden = [s for s in own if s.forbidden]
         meets_rto = est.rto_s <= rto_target
         meets_rpo = est.rpo_s is not None and est.rpo_s <= rpo_target
+        strategy = w.strategy or spec.default_strategy.value
+        write_problems = write_path_problems(w, strategy)
         workloads.append({
             "name": w.name,
             "tier": w.tier,
-            "strategy": w.strategy or spec.default_strategy.value,
+            "strategy": strategy,
             "rto_target_s": rto_target,
             "rpo_target_s": rpo_target,
             "rto_estimate_s": _num(est.rto_s),
             "rpo_estimate_s": _num(est.rpo_s),
-            "meets": meets_rto and meets_rpo and not forbidden,
+            "meets": meets_rto and meets_rpo and not forbidden and not write_problems,
             "meets_rto": meets_rto,
             "meets_rpo": meets_rpo,
             "breakdown": [s.to_json() for s in est.breakdown if s.step != "data loss window (RPO)"],
             "rpo_source": est.rpo_source,
             "scenarios": [s.to_json() for s in scenarios(w, facts)],
             "write_paths": [p.to_json() for p in write_paths(w)],
+            "write_path_problems": write_problems,
             "single_points_of_failure": [s.to_json() for s in own],
             "rebuild_estimate_s": _num(est.rebuild_s) if est.rebuild_s else None,
         })
@@ -88,7 +91,8 @@ def analyse(plan: Plan, targets: Optional[Targets] = None, figures: Figures = DE
 
 
 def failed(report: Mapping[str, Any]) -> bool:
-    """Exit 1: a workload misses a target, or a single point of failure its tier forbids."""
+    """Exit 1: a workload misses a target, serves a region it cannot write in (active-active), or has a
+    single point of failure its tier forbids."""
     return any(not w["meets"] for w in report["workloads"]) or any(s["forbidden"] for s in report["single_points_of_failure"])
 
 
@@ -135,8 +139,10 @@ def render_text(report: Mapping[str, Any], console: Console) -> None:
         steps.add_row("RPO", str(w["rpo_estimate_s"]), "", w["rpo_source"])
         console.print(steps)
         for p in w.get("write_paths", []):
-            to = f" to {p['to_region']}" if p["path"] == "forwarded" else ""
+            to = f" to {p['to_region']}" if p["path"] in ("forwarded", "remote") else ""
             console.print(f"writes in {p['region']}: {p['path']}{to} ({p['detail']})", soft_wrap=True)
+        for problem in w.get("write_path_problems", []):
+            console.print(f"WRITE PATH MISSING: {problem}", soft_wrap=True)
         sc = Table(title=f"{w['name']}: failure scenarios")
         for col in ("scenario", "serving", "GPU now", "GPU after scale-up", "DB writer", "backups intact", "recovery"):
             sc.add_column(col)
@@ -156,7 +162,8 @@ def render_text(report: Mapping[str, Any], console: Console) -> None:
     else:
         console.print("no single points of failure")
     console.print(f"rebuild estimate for {report['rebuild_region']} (pulumi up, critical path): {_dur(report['rebuild_estimate_s'])}")
-    verdict = "FAIL: a workload misses its target or has a forbidden single point of failure" if failed(report) else "OK: every workload meets its tier"
+    verdict = ("FAIL: a workload misses its target, cannot write in a region it serves, or has a forbidden single point of failure"
+               if failed(report) else "OK: every workload meets its tier")
     console.print(verdict)
 
 

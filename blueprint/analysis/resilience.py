@@ -69,8 +69,8 @@ class WritePath:
     """How sessions in one region of a workload write to its database."""
 
     region: str
-    path: str  # "writer" | "forwarded" | "read-only"
-    to_region: Optional[str]  # where forwarded writes commit
+    path: str  # "writer" | "forwarded" | "remote" | "read-only" | "none"
+    to_region: Optional[str]  # where forwarded or remote writes commit
     detail: str
 
     def to_json(self) -> dict[str, Any]:
@@ -321,22 +321,44 @@ def _db_writer(w: WorkloadFacts, alive) -> Optional[str]:
     return "no"
 
 
+def _runs_in(w: WorkloadFacts, region: str) -> bool:
+    return bool(w.pools_in(region) or w.database_in(region) or any(b.region == region for b in w.balancers))
+
+
 def _write_regions(w: WorkloadFacts, alive) -> Optional[list[str]]:
     """Regions that can write at once: a live writer instance's, plus every forwarding secondary
-    with a live instance (forwarding needs that writer: after its region is lost, none)."""
+    with a live instance and every live region of the workload that reaches the writer's private
+    address (forwarding and remote writes need that writer: after its region is lost, none)."""
     if not w.databases:
         return None
     for db in (d for d in w.databases if d.role == "writer" and alive(d.region)):
         writer = [i for i in db.instances if i.writer]
         if writer and alive(db.region, writer[0].zone):
-            forwarding = [d.region for d in w.databases if d.role == "secondary" and d.write_forwarding
-                          and any(alive(d.region, i.zone) for i in d.instances)]
-            return [db.region, *forwarding]
+            regions = [db.region]
+            regions += [d.region for d in w.databases if d.role == "secondary" and d.write_forwarding
+                        and any(alive(d.region, i.zone) for i in d.instances) and d.region not in regions]
+            regions += [r for r in db.reachable_from if alive(r) and _runs_in(w, r) and r not in regions]
+            return regions
     return []
 
 
+def serving_regions(w: WorkloadFacts) -> list[str]:
+    """Regions that take the workload's requests while nothing has failed: the regions its routing
+    sends traffic to (not drained standbys, not a failover record's secondary), else (no service)
+    the regions whose compute runs."""
+    if w.routing is not None:
+        if w.routing.policy == "failover":
+            return [w.primary_region] if w.primary_region in w.routing.regions else list(w.routing.regions[:1])
+        return [r for r in w.routing.regions if r not in w.routing.standby_regions]
+    if w.has_service:
+        return sorted({b.region for b in w.balancers})
+    return sorted({p.region for p in w.pools if p.min_nodes > 0})
+
+
 def write_paths(w: WorkloadFacts) -> list[WritePath]:
-    """Each database region's write path as planned (no failure)."""
+    """The write path of each database region and each serving region, as planned (no failure)."""
+    if not w.databases:
+        return []
     writer = next((d for d in w.databases if d.role == "writer"), None)
     out = []
     for db in w.databases:
@@ -347,12 +369,48 @@ def write_paths(w: WorkloadFacts) -> list[WritePath]:
                 db.region, "forwarded", writer.region,
                 f"{db.urn}: global write forwarding sends writes to the writer in {writer.region} while it is up; "
                 f"after losing {writer.region}, writes wait for the global failover that promotes this cluster"))
+        elif writer is not None and db.region in writer.reachable_from:
+            out.append(_remote(db.region, writer, f"{db.urn} is a read-only replica; "))
         else:
             out.append(WritePath(
                 db.region, "read-only", None,
                 f"{db.urn}: read-only replica; writes only after a failover promotes it"
                 + (" (it has no instance: add one first)" if db.headless else "")))
+    for region in serving_regions(w):
+        if any(p.region == region for p in out):
+            continue
+        if writer is not None and region in writer.reachable_from:
+            out.append(_remote(region, writer, f"no database in {region}; "))
+        else:
+            out.append(WritePath(region, "none", None, f"no database in {region} and no network path to the writer"
+                                 + (f" {writer.urn} in {writer.region}" if writer is not None else "")))
     return out
+
+
+def _remote(region: str, writer: Database, lead: str) -> WritePath:
+    return WritePath(
+        region, "remote", writer.region,
+        f"{lead}sessions here write to the writer {writer.urn} in {writer.region} at its private address, across regions over "
+        f"the shared VPC network (each write pays the inter-region round trip) while it is up; after losing {writer.region}, "
+        "writes wait for the promotion of the replica")
+
+
+def write_path_problems(w: WorkloadFacts, strategy: str) -> list[str]:
+    """An active-active workload serves every routed region at once, so every one of them must be
+    able to write (issue 13, finding 7): a serving region whose path is read-only or none fails."""
+    if strategy != "active-active" or not w.databases:
+        return []
+    paths = {p.region: p for p in write_paths(w)}
+    problems = []
+    for region in serving_regions(w):
+        path = paths.get(region)
+        if path is None or path.path in ("read-only", "none"):
+            kind = path.path if path is not None else "none"
+            problems.append(
+                f"{w.name} is active-active and serves requests in {region}, but sessions there cannot write ({kind}"
+                + (f": {path.detail}" if path is not None else "") + "); give that region a write path (Aurora: "
+                "enableGlobalWriteForwarding on its global secondary cluster; or a routed private path to the writer)")
+    return problems
 
 
 def _backups_intact(w: WorkloadFacts, lost_region: str, lost_zone: Optional[str]) -> bool:

@@ -36,10 +36,10 @@ Where the AWS figures come from (checked late 2026)
   ``aurora_replica_read_consistency`` ("Read consistency for write forwarding": empty by default,
   and "If you don't [set it], then Aurora doesn't forward writes"; EVENTUAL | SESSION | GLOBAL) and
   Aurora PostgreSQL ``apg_write_forward.consistency_mode`` (a DB and DB cluster parameter,
-  "Configuring Aurora PostgreSQL for local write forwarding"; off | eventual | session | global; an
-  engine-default cluster parameter listing (describe-engine-default-cluster-parameters output in a
-  public repository) shows ``off``, i.e. no forwarding, and ApplyType static).
-  blueprint sets SESSION (read-your-own-writes in a session, the AWS-documented middle ground) with
+  "Configuring Aurora PostgreSQL for local write forwarding": SESSION | EVENTUAL | GLOBAL | OFF,
+  "The default value is SESSION"; forwarding works only with one of the first three).
+  blueprint sets SESSION explicitly all the same (read-your-own-writes in a session, the
+  AWS-documented middle ground), so the cluster's behaviour does not rest on the engine default, with
   ``apply_method = pending-reboot``, which RDS accepts for static and dynamic parameters alike; the
   cluster is created with it. Sessions may still ``SET`` another level.
 * Instance classes: memory-optimised Graviton3 ``db.r7g``, because "An Aurora global database
@@ -99,7 +99,7 @@ class AuroraEngine:
     log_parameters: tuple[DbParameter, ...]  # what the exported logs need to contain something
     cloudwatch_log_exports: tuple[str, ...]
     # Read consistency of sessions whose writes a global secondary forwards (see module doc);
-    # without it Aurora MySQL forwards nothing and Aurora PostgreSQL defaults to off.
+    # without it Aurora MySQL forwards nothing; Aurora PostgreSQL defaults to SESSION, set explicitly here.
     write_forwarding_parameter: DbParameter
 
     @property

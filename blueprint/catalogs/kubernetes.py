@@ -26,6 +26,18 @@ from typing import Optional
 # release notes, https://docs.cloud.google.com/kubernetes-engine/docs/release-notes#September_17_2026).
 KUBERNETES_VERSION = "1.35"
 KUBERNETES_STANDARD_SUPPORT_ENDS = "2027-03-27"  # EKS calendar row of KUBERNETES_VERSION
+# The EKS calendar's "End of standard support" per minor (same sources as above; each row as
+# endoflife.date/amazon-eks lists it). A minor absent here is treated as out of standard support by
+# the deploy-kubernetes-support readiness check (blueprint/readiness/kubernetes_support.py).
+EKS_STANDARD_SUPPORT_ENDS: dict[str, str] = {
+    "1.29": "2025-03-23",
+    "1.30": "2025-07-23",
+    "1.31": "2025-11-26",
+    "1.32": "2026-03-23",
+    "1.33": "2026-07-29",
+    "1.34": "2026-12-02",
+    KUBERNETES_VERSION: KUBERNETES_STANDARD_SUPPORT_ENDS,
+}
 
 # The fewest CIDRs both clouds accept on one cluster: EKS "Public endpoint access CIDR ranges per
 # cluster" = 40, not adjustable (quota L-93A74D60, https://docs.aws.amazon.com/general/latest/gr/
@@ -46,6 +58,25 @@ DOCUMENTATION_RANGES = tuple(ipaddress.ip_network(n) for n in ("192.0.2.0/24", "
 
 def _documentation(network: ipaddress.IPv4Network) -> bool:
     return any(network.subnet_of(doc) for doc in DOCUMENTATION_RANGES)
+
+
+PLACEHOLDER_WARNING = ("an RFC 5737 documentation placeholder (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24): "
+                       "replace it with a deployer's egress CIDR before `pulumi up` (docs/deploying.md); EKS refuses "
+                       "reserved blocks and GKE calls from the real deployer would time out")
+
+
+def placeholder_cidrs(cidrs: object) -> list[str]:
+    """The entries of ``cidrs`` inside an RFC 5737 documentation range: legal to plan and check (the
+    shipped stacks carry them), but a real deploy with them fails."""
+    found = []
+    for cidr in cidrs if isinstance(cidrs, (list, tuple)) else ():
+        try:
+            network = ipaddress.ip_network(cidr, strict=False) if isinstance(cidr, str) else None
+        except ValueError:
+            continue
+        if network is not None and network.version == 4 and _documentation(network):
+            found.append(cidr)
+    return found
 
 
 def deployer_cidr_problem(cidr: object) -> Optional[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from enum import Enum
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
@@ -158,6 +158,15 @@ class StackConfig(_Model):
     gcp_project: Optional[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")]] = Field(
         default=None, alias="gcp:project"
     )
+
+    @field_validator("deployer_cidrs", mode="before")
+    @classmethod
+    def _cidr_list(cls, value: Any) -> Any:
+        # A single CIDR written as a scalar is the likely slip; pydantic alone would only say
+        # "Input should be a valid tuple".
+        if value is not None and not isinstance(value, (list, tuple)):
+            raise ValueError(f"must be a list of IPv4 CIDRs, e.g. [203.0.113.10/32], not a {type(value).__name__}")
+        return value
 
     @property
     def dr_replicas_designated(self) -> bool:

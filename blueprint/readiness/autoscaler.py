@@ -26,6 +26,7 @@ from typing import Any, Iterable, Optional
 
 from blueprint.plan.model import Plan, PlannedResource
 from blueprint.readiness import ReadinessProblem
+from blueprint.readiness.graph import cluster_of, physical_cluster_name
 
 CHECK_ID = "deploy-node-autoscaler"
 NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
@@ -38,27 +39,9 @@ SOURCE = ("kubernetes/autoscaler charts/cluster-autoscaler/README.md (AWS auto-d
           "awsRegion) and charts/cluster-autoscaler/values.yaml (awsRegion default us-east-1)")
 
 
-def _cluster_name(cluster: PlannedResource) -> Optional[str]:
-    for value in (cluster.inputs.get("name"), cluster.outputs.get("name"), cluster.id):
-        if isinstance(value, str) and value:
-            return value
-    return None
-
-
 def _is_chart(release: PlannedResource) -> bool:
     chart = str(release.inputs.get("chart") or "")
     return chart == CHART or chart.rstrip("/").endswith("/" + CHART)
-
-
-def _release_cluster(plan: Plan, release: PlannedResource) -> Optional[PlannedResource]:
-    if not release.provider:
-        return None
-    provider = next((r for r in plan if r.urn == release.provider), None)
-    for urn in (provider.dependencies if provider else []):
-        dep = next((r for r in plan if r.urn == urn), None)
-        if dep is not None and dep.type == EKS_CLUSTER:
-            return dep
-    return None
 
 
 def _autoscalers(plan: Plan) -> list[tuple[PlannedResource, PlannedResource]]:
@@ -66,7 +49,7 @@ def _autoscalers(plan: Plan) -> list[tuple[PlannedResource, PlannedResource]]:
     found = []
     for release in plan:
         if release.type in HELM_TYPES and _is_chart(release):
-            cluster = _release_cluster(plan, release)
+            cluster = cluster_of(plan, release, (EKS_CLUSTER,))
             if cluster is not None:
                 found.append((release, cluster))
     return found
@@ -95,7 +78,7 @@ def check(plan: Plan) -> Iterable[ReadinessProblem]:
         cluster_name = group.inputs.get("clusterName")
         scaling = group.inputs.get("scalingConfig") or {}
         candidates = [(rel, cl) for rel, cl in autoscalers
-                      if _cluster_name(cl) == cluster_name and (not group.region or cl.region in (None, group.region))]
+                      if physical_cluster_name(cl) == cluster_name and (not group.region or cl.region in (None, group.region))]
         if any(not _mismatch(rel, cluster_name, group.region) for rel, _ in candidates):
             continue
         if candidates:

@@ -78,7 +78,8 @@ AWS_NAME_RULES: dict[str, NameRule] = {
         forbidden_prefixes=("alias/aws/",)),
     "aws:kms/grant:Grant": NameRule(
         "name", 256, r"[a-zA-Z0-9:/_-]+", "1..256 of letters, digits and ':/_-'",
-        f"{_API}/kms/latest/APIReference/API_CreateGrant.html (Name)"),
+        # Optional string "name" with no own Fields entry: SetAutonaming(255, "-") autonames it.
+        f"{_API}/kms/latest/APIReference/API_CreateGrant.html (Name)", autoname=AUTONAME),
     "aws:eks/cluster:Cluster": NameRule(
         "name", 100, r"[0-9A-Za-z][A-Za-z0-9_-]*", "1..100 letters, digits, '-' or '_', starting with a letter or digit",
         f"{_API}/eks/latest/APIReference/API_CreateCluster.html (name)", autoname=AUTONAME),

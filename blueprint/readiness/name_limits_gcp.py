@@ -1,9 +1,14 @@
 """Physical-name limits of the GCP types the shipped components plan (pulumi-gcp, Terraform bridge).
 
-Autonaming: pulumi-gcp names most ``name`` inputs ``<logical name>-<7 random hex>``; Compute
-Engine and Storage types use ``lowercaseAutoName()`` (Separator "-", Maxlen 63, Randlen 7,
-lower-case; github.com/pulumi/pulumi-gcp provider/resources.go, e.g. google_compute_backend_service:
-``Fields: nameField(lowercaseAutoName())``).
+Autonaming (github.com/pulumi/pulumi-gcp provider/resources.go, read at commit ed6078a; the mirror
+has no v10.x tag, pulumi_gcp 10.2.0 is installed): ``prov.SetAutonaming(255, "-")`` autonames every
+string input literally called ``name`` ``<logical name>-<7 random>``, capped at 255, case kept
+(pulumi-terraform-bridge ``SetAutonaming``: Optional or Required ``name`` of type string, unless the
+type has its own ``Fields["name"]``). Own entries override that: ``lowercaseAutoName()`` (Maxlen 63,
+Randlen 7, ``strings.ToLower``) only for backend services, networks, routers, router NATs,
+subnetworks, target HTTP(S) proxies and URL maps; ``google_storage_bucket`` ``AutoName("name", 222,
+"-")`` (not lower-cased); ``google_service_account`` ``account_id: AutoName("", 30, "-")``;
+``google_dns_record_set`` ``"name": {Name: "name"}`` (not autonamed: the name is the DNS name).
 
 Limits: Google's API reference or naming page of each service (the URL in each row).
 """
@@ -15,15 +20,17 @@ from blueprint.readiness.name_rule import FQDN, Autoname, NameRule
 _RESOURCES_GO = "github.com/pulumi/pulumi-gcp provider/resources.go"
 AUTONAME_LOWER63 = Autoname(max_length=63, lower=True, source=f"{_RESOURCES_GO} (lowercaseAutoName: Maxlen 63, Randlen 7)")
 AUTONAME = Autoname(max_length=255, source=f"{_RESOURCES_GO} (SetAutonaming(255, \"-\"))")
+AUTONAME_BUCKET = Autoname(max_length=222, source=f"{_RESOURCES_GO} (google_storage_bucket: AutoName(\"name\", 222, \"-\"))")
+AUTONAME_ACCOUNT = Autoname(max_length=30, source=f"{_RESOURCES_GO} (google_service_account: account_id AutoName(\"\", 30, \"-\"))")
 
 # Compute Engine: "[a-z]([-a-z0-9]*[a-z0-9])?", 1..63 (RFC 1035 label).
 _COMPUTE = r"[a-z]([-a-z0-9]*[a-z0-9])?"
 _COMPUTE_SOURCE = "https://cloud.google.com/compute/docs/naming-resources#resource-name-format"
 
 
-def _compute(source: str = _COMPUTE_SOURCE) -> NameRule:
+def _compute(autoname: Autoname, source: str = _COMPUTE_SOURCE) -> NameRule:
     return NameRule("name", 63, _COMPUTE, "1..63 lower-case letters, digits or '-', starting with a letter, not ending with '-'",
-                    source, autoname=AUTONAME_LOWER63)
+                    source, autoname=autoname)
 
 
 _PUBSUB = r"(?!goog)[A-Za-z][A-Za-z0-9\-_.~+%]*"
@@ -31,22 +38,26 @@ _PUBSUB_RULE = "3..255 letters, digits or '-_.~+%', starting with a letter, not 
 _KMS = r"[a-zA-Z0-9_-]+"
 
 GCP_NAME_RULES: dict[str, NameRule] = {
-    **{t: _compute() for t in (
+    # lowercaseAutoName(): a logical name with capitals still yields a legal autoname.
+    **{t: _compute(AUTONAME_LOWER63) for t in (
         "gcp:compute/backendService:BackendService",
+        "gcp:compute/network:Network",
+        "gcp:compute/router:Router",
+        "gcp:compute/routerNat:RouterNat",
+        "gcp:compute/subnetwork:Subnetwork",
+        "gcp:compute/targetHttpProxy:TargetHttpProxy",
+        "gcp:compute/targetHttpsProxy:TargetHttpsProxy",
+        "gcp:compute/uRLMap:URLMap",
+    )},
+    # The default SetAutonaming(255, "-"): case kept, so the Compute pattern catches capitals.
+    **{t: _compute(AUTONAME) for t in (
         "gcp:compute/firewall:Firewall",
         "gcp:compute/globalAddress:GlobalAddress",
         "gcp:compute/globalForwardingRule:GlobalForwardingRule",
         "gcp:compute/healthCheck:HealthCheck",
         "gcp:compute/managedSslCertificate:ManagedSslCertificate",
-        "gcp:compute/network:Network",
         "gcp:compute/networkEndpointGroup:NetworkEndpointGroup",
-        "gcp:compute/router:Router",
-        "gcp:compute/routerNat:RouterNat",
         "gcp:compute/sSLPolicy:SSLPolicy",
-        "gcp:compute/subnetwork:Subnetwork",
-        "gcp:compute/targetHttpProxy:TargetHttpProxy",
-        "gcp:compute/targetHttpsProxy:TargetHttpsProxy",
-        "gcp:compute/uRLMap:URLMap",
     )},
     "gcp:container/cluster:Cluster": NameRule(
         "name", 40, _COMPUTE, "1..40 lower-case letters, digits or '-', starting with a letter, not ending with '-'",
@@ -65,7 +76,7 @@ GCP_NAME_RULES: dict[str, NameRule] = {
         "https://cloud.google.com/sql/docs/mysql/instance-settings#instance-id-2ndgen", autoname=AUTONAME),
     "gcp:storage/bucket:Bucket": NameRule(
         "name", 63, r"[a-z0-9][a-z0-9_.-]*[a-z0-9]", "3..63 lower-case letters, digits or '-_.', starting and ending with a letter or digit",
-        "https://cloud.google.com/storage/docs/buckets#naming", min_length=3, autoname=AUTONAME_LOWER63,
+        "https://cloud.google.com/storage/docs/buckets#naming", min_length=3, autoname=AUTONAME_BUCKET,
         forbidden_prefixes=("goog",)),
     "gcp:pubsub/topic:Topic": NameRule(
         "name", 255, _PUBSUB, _PUBSUB_RULE, "https://cloud.google.com/pubsub/docs/pubsub-basics#resource_names",
@@ -75,22 +86,27 @@ GCP_NAME_RULES: dict[str, NameRule] = {
         min_length=3, autoname=AUTONAME),
     "gcp:kms/keyRing:KeyRing": NameRule(
         "name", 63, _KMS, "1..63 letters, digits, '_' or '-'",
-        "https://cloud.google.com/kms/docs/reference/rest/v1/projects.locations.keyRings/create (keyRingId)"),
+        "https://cloud.google.com/kms/docs/reference/rest/v1/projects.locations.keyRings/create (keyRingId)",
+        autoname=AUTONAME),
     "gcp:kms/cryptoKey:CryptoKey": NameRule(
         "name", 63, _KMS, "1..63 letters, digits, '_' or '-'",
-        "https://cloud.google.com/kms/docs/reference/rest/v1/projects.locations.keyRings.cryptoKeys/create (cryptoKeyId)"),
+        "https://cloud.google.com/kms/docs/reference/rest/v1/projects.locations.keyRings.cryptoKeys/create (cryptoKeyId)",
+        autoname=AUTONAME),
     "gcp:serviceaccount/account:Account": NameRule(
         "accountId", 30, r"[a-z]([-a-z0-9]*[a-z0-9])", "6..30 lower-case letters, digits or '-', starting with a letter, not ending with '-'",
-        "https://cloud.google.com/iam/docs/reference/rest/v1/projects.serviceAccounts/create (accountId)", min_length=6),
+        "https://cloud.google.com/iam/docs/reference/rest/v1/projects.serviceAccounts/create (accountId)", min_length=6,
+        autoname=AUTONAME_ACCOUNT),
     "gcp:networkservices/serviceLbPolicies:ServiceLbPolicies": NameRule(
         "name", 63, _COMPUTE, "1..63 lower-case letters, digits or '-', starting with a letter, not ending with '-'",
         "https://cloud.google.com/load-balancing/docs/reference/network-services/rest/v1/projects.locations.serviceLbPolicies/create "
-        "(serviceLbPolicyId)"),
-    # Unset, the Storage Transfer Service generates the name; no Pulumi autoname is modelled (a
-    # "<logical>-<random>" name would lack the required "transferJobs/" prefix).
+        "(serviceLbPolicyId)", autoname=AUTONAME),
+    # Unset, pulumi-gcp autonames it "<logical>-<7 random>" (SetAutonaming, no override), which lacks
+    # the required "transferJobs/" prefix: the API refuses it, so an unnamed job is flagged.
     "gcp:storage/transferJob:TransferJob": NameRule(
-        "name", 128, r"transferJobs/[A-Za-z0-9._~-]*[A-Za-z0-9]", "'transferJobs/' then letters, digits or '-._~', 128 in all",
-        "https://cloud.google.com/storage-transfer/docs/reference/rest/v1/transferJobs#TransferJob (name)"),
+        "name", 128, r"transferJobs/(?!OPI)[A-Za-z0-9._~-]*[A-Za-z0-9]",
+        "'transferJobs/' then letters, digits or '-._~' (not starting with 'OPI', ending with a letter or digit), 128 in all",
+        "https://cloud.google.com/storage-transfer/docs/reference/rest/v1/transferJobs#TransferJob (name)",
+        autoname=AUTONAME),
     "gcp:dns/recordSet:RecordSet": NameRule(
         "name", 255, FQDN, "a DNS name of at most 255 characters, labels of at most 63",
         "https://cloud.google.com/dns/docs/reference/rest/v1/resourceRecordSets (name; RFC 1035 section 2.3.4)"),

@@ -11,10 +11,11 @@ pattern. Random parts are modelled by their length only (their characters are le
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Optional
+from typing import Iterable, Optional
 
 from blueprint.plan.model import Plan, PlannedResource
 from blueprint.readiness import ReadinessProblem
+from blueprint.readiness.graph import get
 from blueprint.readiness.name_limits_aws import AWS_NAME_RULES, AWS_NO_NAME
 from blueprint.readiness.name_limits_gcp import GCP_NAME_RULES, GCP_NO_NAME
 from blueprint.readiness.name_limits_k8s import K8S_NAME_RULES, K8S_NO_NAME
@@ -38,24 +39,15 @@ def has_no_name(type_: str) -> bool:
     return type_ in NO_NAME or type_ in OTHER_NO_NAME or type_.startswith("pulumi:providers:")
 
 
-def _lookup(inputs: dict[str, Any], path: str) -> Any:
-    value: Any = inputs
-    for part in path.split("."):
-        if not isinstance(value, dict):
-            return None
-        value = value.get(part)
-    return value
-
-
 def physical_name(resource: PlannedResource, rule: NameRule) -> Optional[tuple[str, str]]:
     """``(name, how)``: the physical name the provider will use and where it comes from, or None
     when the plan cannot tell (an unknown value) or the provider assigns it itself."""
-    explicit = _lookup(resource.inputs, rule.prop)
+    explicit = get(resource.inputs, rule.prop)
     if isinstance(explicit, str) and explicit:
         return explicit, f"{rule.prop} as set"
     if explicit is not None and explicit != "":
         return None
-    prefix = _lookup(resource.inputs, rule.prefix_prop) if rule.prefix_prop else None
+    prefix = get(resource.inputs, rule.prefix_prop) if rule.prefix_prop else None
     if isinstance(prefix, str) and prefix:
         return prefix + _RANDOM_CHAR * rule.prefix_random, f"{rule.prefix_prop} {prefix!r} + {rule.prefix_random} unique characters"
     auto = rule.autoname

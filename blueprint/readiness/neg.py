@@ -38,6 +38,7 @@ from typing import Any, Iterable, Iterator, Optional
 
 from blueprint.plan.model import Plan, PlannedResource
 from blueprint.readiness import ReadinessProblem
+from blueprint.readiness.graph import cluster_of, waits_for
 
 CHECK_ID = "deploy-neg-description"
 NEG = "gcp:compute/networkEndpointGroup:NetworkEndpointGroup"
@@ -120,18 +121,6 @@ def _resource_id(value: Any) -> str:
     return text[text.find("projects/"):] if "projects/" in text else text
 
 
-def _cluster(plan: Plan, service: PlannedResource) -> Optional[PlannedResource]:
-    try:
-        provider = plan.by_urn(service.provider) if service.provider else None
-    except KeyError:
-        return None
-    for urn in (provider.dependencies if provider else []):
-        dep = next((r for r in plan if r.urn == urn), None)
-        if dep is not None and dep.type == GKE_CLUSTER:
-            return dep
-    return None
-
-
 def _network_problem(neg: PlannedResource, cluster: Optional[PlannedResource]) -> Optional[tuple[Any, str]]:
     if cluster is None:
         return None
@@ -141,19 +130,6 @@ def _network_problem(neg: PlannedResource, cluster: Optional[PlannedResource]) -
         return None
     return (wrong, f"differs from the network/subnetwork of cluster {cluster.name!r}; the NEG controller deletes and "
                    "re-creates such a custom-named NEG")
-
-
-def _waits_for(plan: Plan, start: PlannedResource) -> set[str]:
-    """Every URN ``start`` waits for (dependencies and parents, transitively)."""
-    edges = {r.urn: list(r.dependencies) + ([r.parent] if r.parent else []) for r in plan}
-    seen: set[str] = set()
-    stack = list(edges.get(start.urn, []))
-    while stack:
-        urn = stack.pop()
-        if urn not in seen:
-            seen.add(urn)
-            stack.extend(edges.get(urn, []))
-    return seen
 
 
 def _order_problem(service: PlannedResource, neg: PlannedResource, waits: set[str]) -> Optional[ReadinessProblem]:
@@ -173,7 +149,7 @@ def _order_problem(service: PlannedResource, neg: PlannedResource, waits: set[st
 def check(plan: Plan) -> Iterable[ReadinessProblem]:
     negs = plan.of_type(NEG)
     for service in plan.of_type(SERVICE):
-        cluster = _cluster(plan, service)
+        cluster = cluster_of(plan, service, (GKE_CLUSTER,))
         waits: Optional[set[str]] = None
         for claim in _claims(service):
             for neg in negs:
@@ -181,7 +157,7 @@ def check(plan: Plan) -> Iterable[ReadinessProblem]:
                     continue
                 if service.region and neg.region and service.region != neg.region:
                     continue  # the same name in another region's cluster: another Service's NEG
-                waits = _waits_for(plan, service) if waits is None else waits
+                waits = waits_for(plan, service) if waits is None else waits
                 ordered = _order_problem(service, neg, waits)
                 if ordered is not None:
                     yield ordered

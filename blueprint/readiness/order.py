@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Iterator
 
 from blueprint.plan.model import Plan, PlannedResource
-from blueprint.readiness import ReadinessProblem
+from blueprint.readiness import ReadinessProblem, graph
 
 CHECK_ID = "deploy-create-order"
 SOURCE = ("https://www.pulumi.com/docs/iac/concepts/inputs-outputs/ (dependencies follow Outputs, not values); "
@@ -72,25 +72,6 @@ def _forms(value: str) -> set[str]:
     return {value, value.rsplit("/", 1)[-1], value.rsplit(":", 1)[-1]}
 
 
-def _edges(plan: Plan) -> dict[str, set[str]]:
-    """What each resource waits for: its dependencies and its parent."""
-    return {r.urn: set(r.dependencies) | ({r.parent} if r.parent else set()) for r in plan}
-
-
-def _reaches(edges: dict[str, set[str]], start: str, target: str) -> list[str]:
-    """A dependency chain start -> ... -> target, or [] when start does not wait for target."""
-    seen, stack = {start}, [[start]]
-    while stack:
-        path = stack.pop()
-        for nxt in edges.get(path[-1], ()):
-            if nxt == target:
-                return path + [nxt]
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append(path + [nxt])
-    return []
-
-
 def _owners(plan: Plan) -> dict[str, set[str]]:
     """Identifier -> URNs of the resources it identifies (names repeat across regions)."""
     owners: dict[str, set[str]] = {}
@@ -103,7 +84,7 @@ def _owners(plan: Plan) -> dict[str, set[str]]:
 
 def check(plan: Plan) -> Iterable[ReadinessProblem]:
     owners = _owners(plan)
-    edges = _edges(plan)
+    edges = graph.edges(plan)
     names = {r.urn: r.name for r in plan}
     for referrer in plan:
         if not referrer.custom:
@@ -119,7 +100,7 @@ def check(plan: Plan) -> Iterable[ReadinessProblem]:
                 if owners[form] & set(referrer.dependencies):
                     continue
                 for target in sorted(owners[form] - {referrer.urn} - reported):
-                    chain = _reaches(edges, target, referrer.urn)
+                    chain = graph.chain(edges, target, referrer.urn)
                     if not chain:
                         continue
                     reported.add(target)

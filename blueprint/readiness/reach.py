@@ -15,8 +15,9 @@ deploy from empty that cluster's API endpoint must accept the deployer, and only
 * GKE: ``privateClusterConfig.enablePrivateEndpoint`` false (the external endpoint stays on) with
   ``masterAuthorizedNetworksConfig.cidrBlocks`` listing specific CIDRs: with authorized networks
   enabled and no blocks, external clients are refused; without authorized networks the external
-  endpoint is open to any address. A DNS-based endpoint that allows external traffic
-  (``controlPlaneEndpointsConfig.dnsEndpointConfig.allowExternalTraffic``) is reachable too.
+  endpoint is open to any address. Only the IP endpoint counts: the program's kubeconfig
+  (components/gcp/gke_cluster.py ``kubeconfig``) points at ``cluster.endpoint``, never at the
+  DNS-based endpoint, so ``dnsEndpointConfig.allowExternalTraffic`` does not make it reachable.
   Google, "About network isolation in GKE" https://cloud.google.com/kubernetes-engine/docs/concepts/network-isolation
   and "Add authorized networks for control plane access"
   https://cloud.google.com/kubernetes-engine/docs/how-to/authorized-networks
@@ -28,11 +29,10 @@ from typing import Any, Iterable, Optional
 
 from blueprint.plan.model import Plan, PlannedResource
 from blueprint.readiness import ReadinessProblem
+from blueprint.readiness.graph import EKS_CLUSTER, get, provider_cluster
 
 CHECK_ID = "deploy-cluster-reach"
 K8S_PROVIDER = "pulumi:providers:kubernetes"
-EKS_CLUSTER = "aws:eks/cluster:Cluster"
-GKE_CLUSTER = "gcp:container/cluster:Cluster"
 EKS_SOURCE = ("AWS 'Cluster API server endpoint' https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html; "
               "https://docs.aws.amazon.com/eks/latest/APIReference/API_VpcConfigRequest.html")
 GKE_SOURCE = ("Google 'About network isolation in GKE' https://cloud.google.com/kubernetes-engine/docs/concepts/network-isolation; "
@@ -40,17 +40,9 @@ GKE_SOURCE = ("Google 'About network isolation in GKE' https://cloud.google.com/
 OPEN_CIDRS = frozenset({"0.0.0.0/0", "::/0"})
 
 
-def _get(data: Any, *path: str) -> Any:
-    for key in path:
-        if not isinstance(data, dict):
-            return None
-        data = data.get(key)
-    return data
-
-
 def _eks_unreachable(cluster: PlannedResource) -> Optional[tuple[Any, str]]:
     """(value, rule) when the deployer cannot reach (or is not the only one to reach) the API."""
-    vpc = _get(cluster.inputs, "vpcConfig") or {}
+    vpc = get(cluster.inputs, "vpcConfig") or {}
     public = vpc.get("endpointPublicAccess", True)  # API default: true
     if public is False:
         return ({"endpointPublicAccess": False},
@@ -66,11 +58,9 @@ def _eks_unreachable(cluster: PlannedResource) -> Optional[tuple[Any, str]]:
 
 def _gke_unreachable(cluster: PlannedResource) -> Optional[tuple[Any, str]]:
     inputs = cluster.inputs
-    if _get(inputs, "controlPlaneEndpointsConfig", "dnsEndpointConfig", "allowExternalTraffic") is True:
-        return None
-    private = _get(inputs, "privateClusterConfig", "enablePrivateEndpoint") is True
-    authorized = _get(inputs, "masterAuthorizedNetworksConfig")
-    blocks = [b.get("cidrBlock") for b in (_get(authorized, "cidrBlocks") or []) if isinstance(b, dict)]
+    private = get(inputs, "privateClusterConfig.enablePrivateEndpoint") is True
+    authorized = get(inputs, "masterAuthorizedNetworksConfig")
+    blocks = [b.get("cidrBlock") for b in (get(authorized, "cidrBlocks") or []) if isinstance(b, dict)]
     if private:
         return ({"privateClusterConfig.enablePrivateEndpoint": True},
                 "the control plane has only its internal endpoint: it is unreachable from outside the VPC where "
@@ -84,24 +74,12 @@ def _gke_unreachable(cluster: PlannedResource) -> Optional[tuple[Any, str]]:
     return None
 
 
-def _cluster_of(plan: Plan, provider: PlannedResource) -> Optional[PlannedResource]:
-    """The cluster the provider's kubeconfig is built from (its dependency of a cluster type)."""
-    for urn in provider.dependencies:
-        try:
-            dep = plan.by_urn(urn)
-        except KeyError:
-            continue
-        if dep.type in (EKS_CLUSTER, GKE_CLUSTER):
-            return dep
-    return None
-
-
 def _eks_nodes_cut_off(cluster: PlannedResource) -> Optional[ReadinessProblem]:
     """Public endpoint limited to the deployer with private access off: the nodes (whose traffic
     leaves through NAT addresses not in the list) cannot reach the API and never join. VpcConfigRequest:
     "If you disable private access and you have nodes ... ensure that publicAccessCidrs includes the
     necessary CIDR blocks for communication with the nodes"."""
-    vpc = _get(cluster.inputs, "vpcConfig") or {}
+    vpc = get(cluster.inputs, "vpcConfig") or {}
     cidrs = set(vpc.get("publicAccessCidrs") or [])
     if vpc.get("endpointPrivateAccess") is True or not cidrs or OPEN_CIDRS & cidrs:
         return None
@@ -120,7 +98,7 @@ def check(plan: Plan) -> Iterable[ReadinessProblem]:
         if problem is not None:
             yield problem
     for provider in plan.of_type(K8S_PROVIDER):
-        cluster = _cluster_of(plan, provider)
+        cluster = provider_cluster(plan, provider)
         if cluster is None:
             continue  # a kubeconfig from outside the program: nothing to judge here
         verdict = _eks_unreachable(cluster) if cluster.type == EKS_CLUSTER else _gke_unreachable(cluster)

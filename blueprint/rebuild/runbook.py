@@ -300,7 +300,15 @@ class _Writer:
             notes.append(f"this `pulumi up` also re-protects: it builds the new secondary {new_sec} (network, cluster, replicas, vault copies)")
             if c.cloud == "gcp" and any(w.database for w in c.workloads) and c.dr_replicas_designated:
                 notes.append("the same `pulumi up` designates each new Cloud SQL replica as its primary's DR replica once it exists "
-                             "(a `gcloud sql instances patch --failover-dr-replica-name` step): run it where gcloud is authenticated")
+                             "(a `gcloud sql instances patch --failover-dr-replica-name` step; it waits until the replica is RUNNABLE "
+                             "and retries while another operation runs): run it where /bin/sh and gcloud are installed and gcloud "
+                             "itself is authenticated (`gcloud auth login` or `gcloud auth activate-service-account`; gcloud ignores "
+                             "application default credentials). Instances are named by region, so the promoted instance keeps its "
+                             "name; the old designation step is replaced and its clear on the lost primary is best effort")
+        if c.cloud == "gcp":
+            notes.append(f"run no `pulumi preview`/`up` with the old stack file while {L} is down: every run reads the kube-system "
+                         f"namespace of each cluster in the file through that cluster's API, so the run fails on {L}'s cluster "
+                         "until the promoted file (which drops it) is in place")
         else:
             notes.append(f"NO new secondary: '{p.jurisdiction}' has no other {c.cloud} region. Until {L} is back the stack runs in ONE region")
         if p.lost_role == "primary":

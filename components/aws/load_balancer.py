@@ -112,16 +112,23 @@ _LOG_PREFIX = re.compile(r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$")
 # API_CreateTargetGroup). Pulumi's autoname "<logical name>-<7 random>" outgrows 32 with a long
 # workload name ("recommendations-us-east-1-lb-alb-xxxxxxx" is 40), so the names are explicit.
 ELBV2_NAME_MAX = 32
+# A load balancer name must not begin with "internal-" (the DNS prefix of internal load balancers;
+# terraform-provider-aws internal/service/elbv2/validate.go validName, API_CreateLoadBalancer
+# Name), yet a workload may be named "internal-...": such names are prefixed with this.
+ELBV2_INTERNAL_PREFIX_FIX = "lb"
 
 
 def elbv2_name(component: str, role: str, *replacing: object) -> str:
     """The load balancer's (role "alb") or target group's ("tg") name: a readable prefix of
     ``<component>-<role>`` and a hash that also covers the Pulumi project and stack, so the same
     component in two stacks of one account and region gets two names (as autonaming did), and
-    ``replacing``: inputs whose change replaces the resource (a target group's port), so the
-    replacement gets a new name and Pulumi can still create it before deleting the old one."""
+    ``replacing``: inputs whose change replaces the resource (a target group's port and VPC), so the
+    replacement gets a new name and Pulumi can still create it before deleting the old one. A
+    component named ``internal-...`` gets the prefix ``lb-`` (ELBv2 refuses load balancer names
+    beginning with "internal-"; the target group follows for a recognisable pair)."""
     salt = "/".join([pulumi.get_project(), pulumi.get_stack(), *(str(r) for r in replacing)])
-    return fit_name(component, role, max_length=ELBV2_NAME_MAX, pattern=r"[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?", salt=salt)
+    parts = (ELBV2_INTERNAL_PREFIX_FIX, component) if component.lower().startswith("internal-") else (component,)
+    return fit_name(*parts, role, max_length=ELBV2_NAME_MAX, pattern=r"[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?", salt=salt)
 
 
 def check_domain_name(field: str, value: str) -> str:
@@ -465,7 +472,11 @@ class LoadBalancer(pulumi.ComponentResource):
         # --- targets: the workload's pods by IP, health-checked on their readiness path --------
         tg = aws.lb.TargetGroup(
             f"{name}-tg",
-            name=elbv2_name(name, "tg", "ip", "HTTP", args.service_port),
+            # The VPC is hashed in: a new VPC replaces the group, and under the old name the create
+            # would fail (DuplicateTargetGroupName) or CreateTargetGroup would return the old group
+            # (it is idempotent for identical settings), which the old one's delete then removes.
+            name=pulumi.Output.from_input(args.vpc_id).apply(
+                lambda vpc: elbv2_name(name, "tg", "ip", "HTTP", args.service_port, vpc)),
             target_type="ip",
             protocol="HTTP",
             port=args.service_port,

@@ -18,9 +18,10 @@ from typing import Any, Literal, Optional
 import pulumi
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from blueprint.catalogs.kubernetes import KUBERNETES_VERSION
 from components.aws.access_log_bucket import AccessLogBucket, AccessLogBucketArgs
 from components.aws.alarm_topic import AlarmTopic, AlarmTopicArgs
-from components.aws.cluster_autoscaler import ClusterAutoscaler, ClusterAutoscalerArgs
+from components.aws.cluster_autoscaler import CHART_BY_KUBERNETES_MINOR, ClusterAutoscaler, ClusterAutoscalerArgs
 from components.aws.eks_cluster import EksCluster, EksClusterArgs
 from components.aws.kms_key import KmsKey, KmsKeyArgs
 from components.aws.load_balancer_controller import LoadBalancerController, LoadBalancerControllerArgs
@@ -43,6 +44,13 @@ class RegionalPlatformArgs(BaseModel):
     # Wherever a network runs, a cluster runs: pilot light keeps an empty cluster ready.
     cluster: bool = Field(default=True, description="Create the region's EKS cluster (needs the network).")
     cluster_name: Optional[str] = Field(default=None, description="EKS cluster name; defaults to the component name.")
+    # One value for the control plane and everything pinned to its minor (the cluster-autoscaler's
+    # chart): a version set here can never leave the autoscaler a minor behind the cluster.
+    kubernetes_version: str = Field(
+        default=KUBERNETES_VERSION,
+        description=f"Kubernetes minor of the EKS cluster and of the ClusterAutoscaler's chart; default {KUBERNETES_VERSION} "
+        "(blueprint.catalogs.kubernetes.KUBERNETES_VERSION).",
+    )
     cluster_admin_arns: tuple[str, ...] = Field(default=(), description="IAM roles/users granted cluster-admin access entries.")
     # Secure default: the Kubernetes API is private; a public endpoint only by explicit CIDRs.
     public_api_cidrs: tuple[str, ...] = Field(default=(), description="CIDRs allowed to reach a public API endpoint (empty: private only).")
@@ -80,6 +88,11 @@ class RegionalPlatformArgs(BaseModel):
             raise ValueError("load_balancers: load balancers need the region's network; set network=True or load_balancers=False")
         if self.load_balancers and not self.access_logs:
             raise ValueError("load_balancers: load balancers write access logs; set access_logs=True or load_balancers=False")
+        if self.cluster and self.cluster_autoscaler and self.kubernetes_version not in CHART_BY_KUBERNETES_MINOR:
+            raise ValueError(
+                f"kubernetes_version: {self.kubernetes_version!r} has no pinned cluster-autoscaler chart (its minor must match "
+                f"the cluster's); use one of {', '.join(sorted(CHART_BY_KUBERNETES_MINOR))} or set cluster_autoscaler=False"
+            )
         return self
 
 
@@ -128,6 +141,7 @@ class RegionalPlatform(pulumi.ComponentResource):
                 f"{name}-eks",
                 EksClusterArgs(
                     cluster_name=args.cluster_name or name,
+                    kubernetes_version=args.kubernetes_version,
                     vpc_id=self.network.vpc_id,
                     private_subnet_ids=self.network.private_subnet_ids,
                     kms_key_arn=self.key.arn,
@@ -146,7 +160,8 @@ class RegionalPlatform(pulumi.ComponentResource):
                 self.cluster_autoscaler = ClusterAutoscaler(
                     f"{name}-cluster-autoscaler",
                     ClusterAutoscalerArgs(
-                        cluster_name=self.cluster.cluster_name, kubernetes_provider=self.kubernetes, tags=args.tags
+                        cluster_name=self.cluster.cluster_name, kubernetes_provider=self.kubernetes,
+                        kubernetes_version=args.kubernetes_version, tags=args.tags,
                     ),
                     child,
                 )

@@ -19,14 +19,19 @@ GroupInServiceInstances is published only once group metrics collection is enabl
 group's Auto Scaling group (EKS does not expose that setting: aws/containers-roadmap#762).
 ``GpuNodePool`` enables it for every node group (a ``command:local:Command`` running
 ``aws autoscaling enable-metrics-collection``) and its ``asg_names`` resolve only after that command
-ran, so these alarms are created after the metric is switched on. Missing data then counts as
-breaching (metrics collection turned off later is noticed rather than silently unmonitored), and the
-capacity alarm waits at least ``GPU_CAPACITY_MIN_EVALUATION_PERIODS`` minutes of missing or low data,
-so the first 1-minute datapoints of a fresh deploy arrive before it can fire.
+ran, so these alarms are created after the metric is switched on. Still, the minutes before the
+first datapoint, and a new ``AutoScalingGroupName`` after a node group replacement, have no data at
+all; with missing data as breaching an evaluation range of only missing datapoints means ALARM
+(CloudWatch User Guide, "Configuring how CloudWatch alarms treat missing data"). So the capacity
+alarm treats missing data as ``missing``: a range with no datapoint at all puts it in
+INSUFFICIENT_DATA (where it is born), and it notifies that state too
+(``insufficient_data_actions``), so metrics collection turned off later (OK -> INSUFFICIENT_DATA) is
+still reported instead of going silently unmonitored, while a fresh stack stays silent until its
+first datapoints decide OK or ALARM.
 
 Every alarm notifies on ALARM and OK (recovery) to the topic; missing data counts as breaching for
-the capacity and replication alarms (no data means nothing is measured), as not breaching for the
-counters that publish only when something happens (5xx, DLQ depth).
+the replication alarm (no data means nothing is measured), as not breaching for the counters that
+publish only when something happens (5xx, DLQ depth), as missing for the GPU capacity alarm (above).
 """
 
 from __future__ import annotations
@@ -47,11 +52,9 @@ _SNS_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$")
 
 # Minutes over which an alarm's datapoints are evaluated: the stricter the tier, the sooner it fires.
 EVALUATION_PERIODS_BY_TIER = {"mission-critical": 1, "business-critical": 2, "standard": 3, "best-effort": 5}
-# The GPU capacity alarm treats missing data as breaching; group metrics start flowing (1-minute
-# granularity, EnableMetricsCollection "1Minute") only once collection is enabled just before the
-# alarm is created. Three minutes lets the first datapoints of a fresh deploy land first (no page on
-# a healthy new stack); a node replacement takes longer than that anyway.
-GPU_CAPACITY_MIN_EVALUATION_PERIODS = 3
+# The GPU capacity alarm: no data at all (before the first group metrics, a new node group's Auto
+# Scaling group) is INSUFFICIENT_DATA, never ALARM; that state is notified (insufficient_data_actions).
+GPU_CAPACITY_TREAT_MISSING_DATA = "missing"
 
 
 def queue_age_threshold_s(tier: str, visibility_timeout_seconds: int) -> int:
@@ -131,7 +134,8 @@ class WorkloadAlarms(pulumi.ComponentResource):
         self.alarm_names = []
 
         def alarm(role: str, description: str, *, namespace: str, metric: str, dimensions: dict[str, Any], statistic: str,
-                  comparison: str, threshold: float, missing: str, evaluation_periods: int = periods) -> None:
+                  comparison: str, threshold: float, missing: str, evaluation_periods: int = periods,
+                  notify_insufficient_data: bool = False) -> None:
             child_name = f"{name}-{role}"
             resource = aws.cloudwatch.MetricAlarm(
                 child_name,
@@ -148,6 +152,7 @@ class WorkloadAlarms(pulumi.ComponentResource):
                 treat_missing_data=missing,
                 alarm_actions=topic,
                 ok_actions=topic,
+                insufficient_data_actions=topic if notify_insufficient_data else None,
                 tags=merge_tags(args.tags, child_name),
                 opts=pulumi.ResourceOptions(parent=self),
             )
@@ -184,7 +189,7 @@ class WorkloadAlarms(pulumi.ComponentResource):
             for zone, asg in sorted(args.gpu_asg_names.items()):
                 alarm(f"{zone}-gpu-nodes", f"GPU nodes in {zone} below the pool minimum ({args.gpu_min_nodes_per_zone})",
                       namespace="AWS/AutoScaling", metric="GroupInServiceInstances", dimensions={"AutoScalingGroupName": asg},
-                      statistic="Minimum", comparison="LessThanThreshold", threshold=args.gpu_min_nodes_per_zone, missing="breaching",
-                      evaluation_periods=max(periods, GPU_CAPACITY_MIN_EVALUATION_PERIODS))
+                      statistic="Minimum", comparison="LessThanThreshold", threshold=args.gpu_min_nodes_per_zone,
+                      missing=GPU_CAPACITY_TREAT_MISSING_DATA, notify_insufficient_data=True)
 
         self.register_outputs({"alarm_names": self.alarm_names})

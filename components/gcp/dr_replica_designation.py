@@ -13,7 +13,9 @@ replica cannot be created before its primary: a create-order cycle.
 
 This component breaks it: the primary is created without a designation (``CloudSqlDatabase``
 ignores later changes of its ``replicationCluster``), the replica follows it, and then a
-``command:local:Command`` that depends on both designates the replica:
+``command:local:Command`` that depends on both waits (bounded) until the replica is ``RUNNABLE`` and
+designates it, retrying (bounded) while Cloud SQL refuses the patch because another operation runs
+(``DESIGNATE``; POSIX ``/bin/sh -c`` on every OS):
 
     gcloud sql instances patch <primary> --project=<project> --failover-dr-replica-name=<project>:<replica>
 
@@ -26,9 +28,13 @@ and need Google Cloud SDK 502.0.0 or later (the advanced DR page above). The val
 ``sql_database_instance#failover_dr_replica_name``: "The standard format of this field is
 your-project:your-instance").
 
-The command runs where `pulumi up` runs: that machine needs ``gcloud`` on its PATH, authenticated
-(``gcloud auth login`` or application default credentials through ``CLOUDSDK_AUTH_*``) with
-``cloudsql.instances.update`` on the project.
+The command runs where `pulumi up` runs: that machine needs ``/bin/sh`` and ``gcloud`` on its PATH,
+with ``cloudsql.instances.get`` and ``cloudsql.instances.update`` on the project. gcloud does not use
+application default credentials (the Pulumi provider's ``gcloud auth application-default login``):
+authenticate gcloud itself with ``gcloud auth login``, ``gcloud auth activate-service-account
+--key-file=...``, or ``CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE=<credential file>`` (a service-account key
+or a workload identity federation configuration; gcloud reference, ``gcloud topic configurations``
+/ ``auth/credential_file_override``).
 
 The pair is in structured inputs, so a plan reads it without parsing shell text: ``environment``
 (``BLUEPRINT_PROJECT``, ``BLUEPRINT_PRIMARY_INSTANCE``, ``BLUEPRINT_DR_REPLICA``; the command reads
@@ -52,12 +58,48 @@ ENV_PROJECT = "BLUEPRINT_PROJECT"
 ENV_PRIMARY = "BLUEPRINT_PRIMARY_INSTANCE"
 ENV_DR_REPLICA = "BLUEPRINT_DR_REPLICA"
 
-DESIGNATE = (f'gcloud sql instances patch "${ENV_PRIMARY}" --project="${ENV_PROJECT}" '
-             f'--failover-dr-replica-name="${ENV_DR_REPLICA}" --quiet')
+# Bounds of the create script. The replica exists when the command starts (it depends on the replica,
+# whose create waits for the operation), but an instance can be in a follow-up operation (backup,
+# maintenance, the primary's own update): the script waits until the replica's state is RUNNABLE
+# (Cloud SQL instance states: "Instance states", https://cloud.google.com/sql/docs/postgres/instance-info),
+# then retries the patch, which Cloud SQL refuses with a 409 while another operation runs on the
+# instance (terraform-provider-google retries exactly that: transport_tpg.IsSqlOperationInProgressError,
+# "Waiting for other concurrent Cloud SQL operations to finish"). Both loops are bounded, so a broken
+# instance fails the `pulumi up` with a message instead of hanging it.
+READY_CHECKS = 60          # x 30 s = up to 30 minutes for the replica to become RUNNABLE
+READY_INTERVAL_SECONDS = 30
+PATCH_ATTEMPTS = 10        # x 60 s between attempts = up to about 10 minutes of concurrent operations
+PATCH_INTERVAL_SECONDS = 60
+
+# POSIX sh only (pulumi-command runs `create` with the interpreter below). The replica's bare name is
+# the part after the last ':' of '<project>:<replica>' (POSIX parameter expansion), so no name is ever
+# interpolated into shell text: every name comes from the environment.
+_PATCH = (f'gcloud sql instances patch "${ENV_PRIMARY}" --project="${ENV_PROJECT}" '
+          f'--failover-dr-replica-name="${ENV_DR_REPLICA}" --quiet')
+DESIGNATE = (
+    "n=0\n"
+    f'until [ "$(gcloud sql instances describe "${{{ENV_DR_REPLICA}##*:}}" --project="${ENV_PROJECT}" '
+    "--format='value(state)')\" = RUNNABLE ]; do\n"
+    f'  n=$((n+1)); if [ "$n" -ge {READY_CHECKS} ]; then '
+    f'echo "DR replica ${ENV_DR_REPLICA} is not RUNNABLE after {READY_CHECKS * READY_INTERVAL_SECONDS} s; '
+    f'designate it once it is: {_PATCH.replace(chr(34), "")}" >&2; exit 1; fi\n'
+    f"  sleep {READY_INTERVAL_SECONDS}\n"
+    "done\n"
+    "n=0\n"
+    f"until {_PATCH}; do\n"
+    f'  n=$((n+1)); if [ "$n" -ge {PATCH_ATTEMPTS} ]; then '
+    f'echo "{ENV_PRIMARY}=${ENV_PRIMARY}: DR replica designation refused {PATCH_ATTEMPTS} times '
+    f'(another Cloud SQL operation still running, or missing cloudsql.instances.update); see the gcloud errors above" >&2; exit 1; fi\n'
+    f"  sleep {PATCH_INTERVAL_SECONDS}\n"
+    "done\n"
+)
 # Best effort on delete: after a replica failover or a lost region the old primary may be gone or no
 # longer a primary, and a failing delete would block every later `pulumi up` of the stack.
 CLEAR = (f'gcloud sql instances patch "${ENV_PRIMARY}" --project="${ENV_PROJECT}" --clear-failover-dr-replica-name --quiet '
          f'|| echo "DR replica designation of ${ENV_PRIMARY} not cleared (instance gone or no longer a primary)" >&2')
+# pulumi-command's default interpreter is `/bin/sh -c` on Linux and macOS but `cmd /C` on Windows
+# (pulumi-command `local.Command` reference: `interpreter`); the script is POSIX sh, so say so.
+INTERPRETER = ["/bin/sh", "-c"]
 
 # Project ids: 6..30 lower-case letters, digits, '-', starting with a letter (Resource Manager);
 # domain-scoped ids ('example.com:my-project') keep their prefix.
@@ -112,6 +154,7 @@ class DrReplicaDesignation(pulumi.ComponentResource):
             f"{name}-designate",
             create=DESIGNATE,
             delete=CLEAR,
+            interpreter=INTERPRETER,
             environment={ENV_PROJECT: project, ENV_PRIMARY: args.primary_instance, ENV_DR_REPLICA: dr_replica},
             # Another pair (renamed replica, rebuilt region) replaces the command: clear, then designate.
             triggers=[project, args.primary_instance, args.replica_instance],

@@ -17,8 +17,18 @@ agents["compute"])).id`` (``components.gcp.service_agents.project_service_agents
 
 Access to the API server: private nodes always; the control plane's private endpoint only (no public
 IP) unless ``master_authorized_cidrs`` lists networks, then the public endpoint answers those CIDRs
-only. Either way the private endpoint is reachable from every region of the VPC (global access), so
-the other region's tooling can operate a cluster during a regional failover.
+only. The private endpoint has global access on (``master_global_access_config``): GKE accepts
+connections to it from any region of the VPC, but it still admits only sources the control plane
+authorizes, i.e. the cluster's own node subnet and the ``master_authorized_cidrs`` (GKE "Advanced
+private cluster configurations", https://cloud.google.com/kubernetes-engine/docs/how-to/advanced-private-cluster-config:
+with global access, clients "can connect to the control plane's private endpoint, subject to the
+authorized networks configuration, from any region"; "Add authorized networks for control plane
+access"). The other region's nodes and pods are not authorized, by design: nothing in the
+stack calls a cluster's API from the other region (each region's Kubernetes provider is used from where
+`pulumi up` runs, i.e. from the ``master_authorized_cidrs``), and a regional failover is driven from the
+operators' networks, which those CIDRs list.
+
+The kubeconfig resolves only after the system pool exists, so in-cluster objects never race it.
 """
 
 from __future__ import annotations
@@ -416,8 +426,13 @@ class GkeCluster(pulumi.ComponentResource):
         self.node_service_account_email: pulumi.Output[str] = node_sa.email
         self.workload_pool: pulumi.Output[str] = project.apply(lambda p: f"{p}.svc.id.goog")
         self.system_node_pool_name: pulumi.Output[str] = pulumi_pool.name
+        # The kubeconfig resolves only once the system pool exists (its create waits for the pool's
+        # nodes): the default pool is removed when the cluster is created (remove_default_node_pool),
+        # so until then the cluster has no node, and anything created through the Kubernetes API
+        # (Deployments that wait for their pods, the NEG Services) would race the pool. Everything
+        # using the cluster's Kubernetes provider is ordered after it, as on EKS (EksCluster.kubeconfig).
         self.kubeconfig: pulumi.Output[str] = pulumi.Output.secret(
-            pulumi.Output.all(cluster.name, cluster.endpoint, self.ca_certificate, project).apply(
+            pulumi.Output.all(cluster.name, cluster.endpoint, self.ca_certificate, project, pulumi_pool.id).apply(
                 lambda a: kubeconfig(a[0], a[1], a[2], args.location, a[3])
             )
         )

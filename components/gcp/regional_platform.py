@@ -9,7 +9,10 @@ its own device plugin, so only the ``blueprint-serving`` PriorityClass is create
 ``kube_system_uid``: the UID of the cluster's ``kube-system`` namespace, read through the cluster's
 Kubernetes provider once the cluster exists (a ``get``, nothing is created). GKE's NEG controller
 uses exactly that UID as its cluster UID in the descriptions of the NEGs it adopts (ingress-gce
-``cmd/glbc/main.go``: ``Namespaces().Get("kube-system").GetUID()``), so ZonalNegs can carry it."""
+``cmd/glbc/main.go``: ``Namespaces().Get("kube-system").GetUID()``), so ZonalNegs can carry it.
+The read runs on every ``pulumi preview`` and ``up``: a run whose stack file still lists a lost or
+unreachable region fails on that region's cluster until the promoted stack file drops the region
+(docs/runbooks/region-rebuild.md, step 3)."""
 
 from __future__ import annotations
 

@@ -15,6 +15,15 @@ Children (component named ``n``):
     ``n-source-key`` / ``n-sink-key``                 KMS IAM: it decrypts with the source key, encrypts with the sink's
     ``n-pubsub``                                      project IAM: it manages the change notifications
     ``n-job``                                         gcp.storage.TransferJob with the replication spec
+
+The job is named explicitly ``transferJobs/<n>-<hash of n, project and stack>``: unset, pulumi-gcp
+autonames it ``<logical>-<7 random>`` (SetAutonaming), which lacks the ``transferJobs/`` prefix the
+Storage Transfer API requires (TransferJob.name:
+https://cloud.google.com/storage-transfer/docs/reference/rest/v1/transferJobs#TransferJob). The
+project and stack in the hash keep two stacks of one project apart. Deleting a job only sets its
+status to DELETED (a soft delete, garbage-collected 30 days later, TransferJob.Status), so a
+replacement reusing the name could collide whichever order Pulumi uses; the inputs that force a
+replacement (``project``, ``name``) change the name with it, so no ``delete_before_replace`` is set.
 """
 
 from __future__ import annotations
@@ -26,6 +35,19 @@ import pulumi_gcp as gcp
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ._labels import check_kms_key_id, check_region
+from ._names import fit_name
+
+# TransferJob.name: "transferJobs/" + [A-Za-z0-9-._~]* ending with a letter or digit, not starting
+# with "OPI" (POSIX transfers only), 128 in all.
+JOB_NAME_PREFIX = "transferJobs/"
+JOB_NAME_MAX = 128
+JOB_ID_PATTERN = r"(?!OPI)[A-Za-z0-9._~-]*[A-Za-z0-9]"
+
+
+def job_name(logical_name: str, project: str, stack: str) -> str:
+    """The transfer job's explicit name, unique per project and stack."""
+    return JOB_NAME_PREFIX + fit_name(logical_name, max_length=JOB_NAME_MAX - len(JOB_NAME_PREFIX),
+                                      pattern=JOB_ID_PATTERN, salt=f"{project}/{stack}")
 
 
 class VaultReplicationArgs(BaseModel):
@@ -81,6 +103,7 @@ class VaultReplication(pulumi.ComponentResource):
         ]
         job = gcp.storage.TransferJob(
             f"{name}-job",
+            name=job_name(name, args.project, pulumi.get_stack()),
             project=args.project,
             description=pulumi.Output.concat("blueprint vault replication to ", args.destination_region),
             replication_spec=gcp.storage.TransferJobReplicationSpecArgs(

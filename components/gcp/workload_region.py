@@ -7,7 +7,8 @@ Served workloads where they run get the ``InferenceService`` in the region's GKE
 by the region's role: ``components.k8s.inference_service.replicas_for``), its Service annotated
 with the ZonalNegs name (``load_balancer_binding="gke-neg"``) so GKE's NEG controller attaches the
 pods to the NEGs the global load balancer uses (the NEGs' description names that Service and the
-cluster's kube-system UID, so the controller adopts them; the Service waits for the NEGs); only
+cluster's kube-system UID, so the controller adopts them; the Service waits for the NEGs; the NEG
+name is salted with that UID, so a new cluster replaces the NEGs create-before-delete); only
 the region's node and pod ranges
 (``RegionalSubnet.cidrs``) and Google's load-balancer ranges (added by the component) reach the
 pods. Queued workloads get a ``PubSubQueue`` in each serving region.
@@ -44,12 +45,20 @@ GCP_MACHINE_SHAPES: dict[str, tuple[int, int]] = {
 }
 
 
-def database_instance_name(environment: str, workload: str, region: str, primary: bool) -> str:
-    """The Cloud SQL instance name of a workload in a region: ``<env>-<workload>`` for the primary,
-    ``<env>-<workload>-<region>`` for a replica. A contract: names are not reusable for a week.
-    Longer than Cloud SQL allows (components/gcp/_names.py), the name keeps a
-    readable prefix and ends with a hash of the full name, so a primary and its replicas still differ."""
-    return fit_name(environment, workload, *(() if primary else (region,)), max_length=CLOUD_SQL_INSTANCE_NAME_MAX)
+def database_instance_name(environment: str, workload: str, region: str, primary: bool = False) -> str:
+    """The Cloud SQL instance name of a workload in a region: ``<env>-<workload>-<region>`` whatever
+    the region's role. Names follow the region, not the role, because the role moves: after a
+    promotion (``blueprint rebuild``, failback) the survivor's instance becomes the primary under the
+    same URN, and a role-based name would force its replacement (the name is ForceNew) under the lost
+    primary's name: the lost instance still holds that name in the project (a 409), and were it free the
+    replacement would be a new, empty instance that deletes the promoted one with the data. (Google's
+    "Delete instances" page, https://cloud.google.com/sql/docs/postgres/delete-instance, now says a
+    deleted name "can be reused immediately"; older Cloud SQL releases blocked it for up to a week, so
+    no step relies on reusing a name.) ``primary`` is accepted for callers and ignored.
+    Longer than Cloud SQL allows (components/gcp/_names.py), the name keeps a readable prefix and ends
+    with a hash of the full name, so the regions' instances still differ."""
+    del primary  # the name never depends on the role (see above)
+    return fit_name(environment, workload, region, max_length=CLOUD_SQL_INSTANCE_NAME_MAX)
 
 
 class WorkloadRegionArgs(BaseModel):
@@ -116,13 +125,20 @@ class WorkloadRegion(pulumi.ComponentResource):
             # workload's name, port the service port) and the cluster, so GKE's NEG controller adopts
             # them instead of refusing them (ZonalNegs docstring).
             owner = None
+            neg_name: Any = fit_name(args.environment, workload.name, placement.region, max_length=COMPUTE_NAME_MAX)
             if platform.kube_system_uid is not None:
                 owner = GkeNegOwner(cluster_uid=platform.kube_system_uid, namespace=workload.name,
                                     service_name=workload.name, port=workload.service.port)
+                # Salted with the cluster UID: a new cluster gets new NEG names, so the NEGs are
+                # replaced create-before-delete while the backend service still uses the old ones
+                # (ZonalNegs docstring, "Replacement").
+                env, wl, region = args.environment, workload.name, placement.region
+                neg_name = platform.kube_system_uid.apply(
+                    lambda uid: fit_name(env, wl, region, max_length=COMPUTE_NAME_MAX, salt=uid))
             self.negs = ZonalNegs(
                 f"{name}-negs",
                 ZonalNegsArgs(
-                    neg_name=fit_name(args.environment, workload.name, placement.region, max_length=COMPUTE_NAME_MAX),
+                    neg_name=neg_name,
                     zones=list(cluster.zones),
                     network=args.network_id,
                     subnetwork=subnet.id,

@@ -29,6 +29,13 @@ an existing NEG of the annotation's name in a zone, it adopts it only if
    controller, which manages the lifecycle of a Service's NEGs (``pkg/neg/manager.go``:
    ``manageLifecycle`` true), deletes it and creates its own, and the backend service loses it.
 
+Replacement: the description is ForceNew, so a new cluster (new kube-system UID: cluster replaced, a
+region rebuilt or failed back) replaces every NEG. With a fixed name Pulumi must delete the old NEG
+before it creates the new one, which GCE refuses while the global backend service uses it
+(``resourceInUseByAnotherResource``): a deadlock. ``WorkloadRegion`` therefore salts the name with the
+cluster UID (``fit_name(..., salt=uid)``): a new UID is a new name, Pulumi creates the new NEGs first,
+the backend service moves to them (its ``backends`` change), and only then are the old ones deleted.
+
 Pass ``gke_service`` so the NEGs carry exactly that description, rendered as the controller renders
 it (Go ``json.Marshal``: keys in that order, no spaces). The cluster UID exists only once the cluster
 does: read it with ``kubernetes.core.v1.Namespace.get(..., "kube-system")`` through the cluster's
@@ -86,7 +93,10 @@ class ZonalNegsArgs(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
-    neg_name: str = Field(description="Name of the NEG in every zone (GCE name, 1..63 characters); the Service annotation uses it.")
+    # An Output when the name is salted with the cluster UID (WorkloadRegion): a new cluster then means
+    # new NEG names, so Pulumi creates the new NEGs before it deletes the old ones (see the docstring).
+    neg_name: Any = Field(description="pulumi.Input[str]: name of the NEG in every zone (GCE name, 1..63 characters; a "
+                          "str is checked here, an Output by GCE); the Service annotation uses it.")
     zones: list[str] = Field(description="Zones of one region to create a NEG in (the cluster's node zones), at least 1, no duplicates.")
     network: Any = Field(description="pulumi.Input[str]: self link or id of the VPC network.")
     subnetwork: Any = Field(description="pulumi.Input[str]: self link or id of the region's subnetwork (the pods' secondary range lives there).")
@@ -98,8 +108,10 @@ class ZonalNegsArgs(BaseModel):
 
     @field_validator("neg_name")
     @classmethod
-    def _name(cls, v: str) -> str:
-        if not _GCE_NAME.match(v):
+    def _name(cls, v: Any) -> Any:
+        if isinstance(v, pulumi.Output):
+            return v
+        if not isinstance(v, str) or not _GCE_NAME.match(v):
             raise ValueError(f"neg_name: {v!r} is not a valid GCE name; use 1..63 lower-case letters, digits and inner '-', starting with a letter")
         return v
 
@@ -125,9 +137,13 @@ class ZonalNegsArgs(BaseModel):
         return v
 
 
-def neg_annotation(neg_name: str, service_port: int) -> str:
-    """The ``cloud.google.com/neg`` Service annotation that makes GKE fill the named NEGs."""
-    return json.dumps({"exposed_ports": {str(service_port): {"name": neg_name}}}, separators=(",", ":"))
+def neg_annotation(neg_name: Any, service_port: int) -> Any:
+    """The ``cloud.google.com/neg`` Service annotation that makes GKE fill the named NEGs (an Output
+    when ``neg_name`` is one)."""
+    def render(name: str) -> str:
+        return json.dumps({"exposed_ports": {str(service_port): {"name": name}}}, separators=(",", ":"))
+
+    return neg_name.apply(render) if isinstance(neg_name, pulumi.Output) else render(neg_name)
 
 
 class ZonalNegs(pulumi.ComponentResource):
@@ -166,7 +182,7 @@ class ZonalNegs(pulumi.ComponentResource):
 
         self.neg_ids = [neg.self_link for neg in negs]
         self.zones: list[str] = list(args.zones)
-        self.neg_name: str = args.neg_name
+        self.neg_name: Any = args.neg_name  # str, or Output[str] when salted
         port = args.gke_service.port if args.gke_service else args.default_port
-        self.annotation: str = neg_annotation(args.neg_name, port)
+        self.annotation: Any = neg_annotation(args.neg_name, port)
         self.register_outputs({"neg_ids": self.neg_ids, "zones": self.zones, "neg_name": self.neg_name})

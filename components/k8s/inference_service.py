@@ -168,7 +168,8 @@ class InferenceServiceArgs(BaseModel):
         description="Source CIDRs (str or Output) allowed to the pods' port: the load balancer's and probes' sources. "
                     "Default None: the RFC 1918 ranges (PRIVATE_NETWORK_CIDRS); pass the VPC CIDR to narrow it. With "
                     "gke-neg, Google's LB ranges (GOOGLE_LB_SOURCE_RANGES) are always added. Never 0.0.0.0/0.")
-    neg_name: Optional[str] = Field(default=None, description="Standalone NEG name for gke-neg; default <workload>-neg.")
+    neg_name: Any = Field(default=None, description="pulumi.Input[str]: standalone NEG name for gke-neg (an Output when "
+                          "salted with the cluster UID, components.gcp.zonal_negs); default None: <workload>-neg.")
     binding_depends_on: list[Any] = Field(default_factory=list, description="What the binding waits for (the load-balancer controller that installs its CRD).")
     service_depends_on: list[Any] = Field(
         default_factory=list,
@@ -421,9 +422,11 @@ class InferenceService(pulumi.ComponentResource):
             opts=child,
         )
 
-        annotations: dict[str, str] = {}
+        annotations: dict[str, Any] = {}
         if args.load_balancer_binding == "gke-neg":
-            annotations[GKE_NEG_ANNOTATION] = json.dumps({"exposed_ports": {str(args.port): {"name": args.neg_name or f"{wl}-neg"}}})
+            port = str(args.port)
+            annotations[GKE_NEG_ANNOTATION] = pulumi.Output.from_input(args.neg_name or f"{wl}-neg").apply(
+                lambda neg: json.dumps({"exposed_ports": {port: {"name": neg}}}))
         service = k8s.core.v1.Service(
             f"{name}-service",
             metadata={"name": wl, "namespace": ns, "labels": labels, **({"annotations": annotations} if annotations else {})},

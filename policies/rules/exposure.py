@@ -4,15 +4,21 @@ The program creates Kubernetes objects through each cluster's API from wherever 
 so the clusters keep a public endpoint; it must answer the deployers' CIDRs only
 (``blueprint:deployerCidrs``, docs/deploying.md) and every call is still IAM-authenticated. The
 CIDR checks are those of the stack configuration (blueprint.catalogs.kubernetes): no 0.0.0.0/0,
-no range wider than /16, no private or reserved range, no IPv6 on the IPv4 clusters.
+no range wider than /16, no private or reserved range, no IPv6 on the IPv4 clusters. A GKE
+DNS-based endpoint open to external traffic is refused too: authorized networks do not limit it
+(GKE "About network isolation"), and the program never uses it (its kubeconfig names the IP endpoint).
+
+``api-endpoint-placeholder-cidrs`` reports the RFC 5737 placeholders the shipped stacks carry. It
+is advisory everywhere, offline and in CrossGuard: a rule has one enforcement level in both
+(policies/rules/model.py ``Rule``), and the shipped stacks must still pass ``blueprint check``.
 """
 
 from __future__ import annotations
 
 from typing import Any, Iterable
 
-from blueprint.catalogs.kubernetes import MAX_DEPLOYER_CIDRS, deployer_cidr_problem
-from policies.rules.model import MANDATORY, Context, Resource, Rule, is_unknown, truthy
+from blueprint.catalogs.kubernetes import MAX_DEPLOYER_CIDRS, PLACEHOLDER_WARNING, deployer_cidr_problem, placeholder_cidrs
+from policies.rules.model import ADVISORY, MANDATORY, Context, Resource, Rule, is_unknown, truthy
 
 EKS_CLUSTER = "aws:eks/cluster:Cluster"
 GKE_CLUSTER = "gcp:container/cluster:Cluster"
@@ -51,7 +57,16 @@ def check_eks_endpoint(r: Resource, ctx: Context) -> Iterable[str]:
                "their NAT addresses would have to be allowed too; enable the private endpoint")
 
 
+def check_gke_dns_endpoint(r: Resource) -> Iterable[str]:
+    """GKE's DNS-based endpoint with external traffic allowed answers any address (IAM only)."""
+    if truthy(r.get("controlPlaneEndpointsConfig", "dnsEndpointConfig", "allowExternalTraffic")) is True:
+        yield (f"cluster {r.name!r}: controlPlaneEndpointsConfig.dnsEndpointConfig.allowExternalTraffic is true, so the "
+               "DNS-based control-plane endpoint answers any address (authorized networks do not apply to it); set it "
+               "to false (the program's kubeconfig uses the IP endpoint)")
+
+
 def check_gke_endpoint(r: Resource, ctx: Context) -> Iterable[str]:
+    yield from check_gke_dns_endpoint(r)
     private = r.get("privateClusterConfig", "enablePrivateEndpoint")
     if is_unknown(private) or truthy(private) is True:
         return
@@ -74,6 +89,23 @@ def check_endpoint(r: Resource, ctx: Context) -> Iterable[str]:
     return check_eks_endpoint(r, ctx) if r.type == EKS_CLUSTER else check_gke_endpoint(r, ctx)
 
 
+def _endpoint_cidrs(r: Resource) -> tuple[str, Any]:
+    if r.type == EKS_CLUSTER:
+        return "vpcConfig.publicAccessCidrs", r.get("vpcConfig", "publicAccessCidrs")
+    blocks = r.get("masterAuthorizedNetworksConfig", "cidrBlocks")
+    if is_unknown(blocks):
+        return "masterAuthorizedNetworksConfig.cidrBlocks", blocks
+    return "masterAuthorizedNetworksConfig.cidrBlocks", [b.get("cidrBlock") if isinstance(b, dict) else b for b in blocks or []]
+
+
+def check_placeholders(r: Resource, ctx: Context) -> Iterable[str]:
+    where, cidrs = _endpoint_cidrs(r)
+    if is_unknown(cidrs):
+        return
+    for cidr in placeholder_cidrs([c for c in cidrs or [] if not is_unknown(c)]):
+        yield f"cluster {r.name!r}: {where} entry {cidr!r} is {PLACEHOLDER_WARNING}"
+
+
 RULES = (
     Rule(
         id="api-endpoint-deployer-cidrs",
@@ -82,7 +114,17 @@ RULES = (
                     "for the nodes; GKE does not open it to Google Cloud's public ranges.",
         enforcement=MANDATORY,
         remediation="Set blueprint:deployerCidrs to the networks `pulumi up` runs from (EksCluster public_access_cidrs, "
-                    "GkeCluster master_authorized_cidrs), or leave them empty for a private-only endpoint.",
+                    "GkeCluster master_authorized_cidrs); keep a GKE DNS-based endpoint closed to external traffic.",
         category="exposure", scope="resource", check=check_endpoint, types=(EKS_CLUSTER, GKE_CLUSTER),
+    ),
+    Rule(
+        id="api-endpoint-placeholder-cidrs",
+        description="A cluster's API endpoint lists an RFC 5737 documentation placeholder (192.0.2.0/24, "
+                    "198.51.100.0/24, 203.0.113.0/24) as a deployer CIDR: a real deploy with it fails. Advisory "
+                    "(offline and in CrossGuard alike): the shipped stacks carry these placeholders.",
+        enforcement=ADVISORY,
+        remediation="Replace the placeholders in blueprint:deployerCidrs with the networks `pulumi up` runs from "
+                    "(docs/deploying.md) before `pulumi up`.",
+        category="exposure", scope="resource", check=check_placeholders, types=(EKS_CLUSTER, GKE_CLUSTER),
     ),
 )

@@ -171,6 +171,9 @@ def test_warm_standby_gpu_scale_up_is_automatic_where_cluster_autoscaler_runs(st
     step = next(s for s in recs["breakdown"] if s["step"].startswith("GPU capacity: scale up"))
     assert step["seconds"] == 40 + 300 + 120
     assert "cluster-autoscaler scan 10 s" in step["source"] and "automatic" in step["source"]
+    # Not over-claimed: CPU is the HPA's only signal, and GPU-bound inference may never raise it.
+    assert "automatic only if" in step["source"] and "GPU-bound inference may saturate before CPU" in step["source"]
+    assert "update-nodegroup-config" in step["source"]
     # Without the autoscaler nothing grows the node groups: the model falls back to the bare node start
     # (the runbook's update-nodegroup-config), and says nothing about automation.
     plan.resources = [r for r in plan.resources if r.inputs.get("chart") != "cluster-autoscaler"]

@@ -179,7 +179,11 @@ def test_pack_passes_the_prod_plan_and_catches_tampering(prod_data: dict[str, An
                 opts = SimpleNamespace(parent=r.parent.urn if r.parent else None)
                 single = SimpleNamespace(resource_type=r.resource_type, props=r.props, urn=r.urn, name=r.name, opts=opts,
                                          provider=r.provider, get_config=lambda: {})
-                assert collect(validate, single) == [], (rule.id, r.urn)
+                found = collect(validate, single)
+                if rule.id == "api-endpoint-placeholder-cidrs":  # advisory: prod lists RFC 5737 placeholders
+                    assert rule.enforcement == "advisory" and all("RFC 5737" in m for m, _ in found)
+                    continue
+                assert found == [], (rule.id, r.urn)
     lock = next(r for r in resources if r.name == "fraud-scoring-us-east-1-vault-object-lock")
     lock.props["rule"]["defaultRetention"]["mode"] = "GOVERNANCE"
     found = collect(cg.stack_validator(RULES_BY_ID["immutability-vault-object-lock"]), args)

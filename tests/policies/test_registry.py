@@ -15,7 +15,7 @@ EXPECTED = {
     "residency-region", "residency-data-copies", "encryption-at-rest-cmk", "encryption-s3-default", "kms-key-rotation",
     "tls-listener", "tls-s3-bucket-policy", "tls-database", "tls-cloudsql", "tls-gcp-ssl-policy",
     "immutability-vault-object-lock", "immutability-backup-vault-lock", "tier-zones", "tier-second-region",
-    "tier-vault-replication", "api-endpoint-deployer-cidrs",
+    "tier-vault-replication", "api-endpoint-deployer-cidrs", "api-endpoint-placeholder-cidrs",
 }
 
 

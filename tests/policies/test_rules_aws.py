@@ -328,3 +328,21 @@ def test_private_only_eks_endpoint_passes(prod_data: dict[str, Any]) -> None:
     vpc["endpointPublicAccess"] = False
     del vpc["publicAccessCidrs"]
     assert violations_of(prod_data, rule_id="api-endpoint-deployer-cidrs") == []
+
+
+def test_placeholder_cidrs_are_advisory_on_eks(prod_data: dict[str, Any]) -> None:
+    """The shipped RFC 5737 placeholders: reported (a real deploy fails) but advisory, so checks still pass."""
+    cluster = named(prod_data, EKS)
+    cluster["inputs"]["vpcConfig"]["publicAccessCidrs"] = ["198.51.100.0/28", "8.8.4.0/24"]
+    found = only(violations_of(prod_data), "api-endpoint-placeholder-cidrs")
+    assert cluster["urn"] in urns(found)
+    mine = [v for v in found if v.urn == cluster["urn"]]
+    assert [v.enforcement for v in mine] == ["advisory"] and "'198.51.100.0/28'" in mine[0].message
+    assert "replace it" in mine[0].message
+
+
+def test_real_deployer_cidrs_raise_no_placeholder_advisory(prod_data: dict[str, Any]) -> None:
+    for r in prod_data["resources"]:
+        if r["type"] == "aws:eks/cluster:Cluster":
+            r["inputs"]["vpcConfig"]["publicAccessCidrs"] = ["8.8.4.0/24"]
+    assert violations_of(prod_data, rule_id="api-endpoint-placeholder-cidrs") == []

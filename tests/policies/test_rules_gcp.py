@@ -125,3 +125,28 @@ def test_fails_gke_endpoint_public_beyond_the_deployers(networks: Any, fragment:
     cluster = _gke("open", networks=networks)
     found = run("api-endpoint-deployer-cidrs", cluster)
     assert [v.urn for v in found] == [cluster.urn] and fragment in found[0].message
+
+
+def _with_dns_endpoint(cluster: Resource, allow: Any) -> Resource:
+    props = dict(cluster.props, controlPlaneEndpointsConfig={"dnsEndpointConfig": {"allowExternalTraffic": allow}})
+    return gcp(GKE, cluster.name, **props)
+
+
+@pytest.mark.parametrize("private_endpoint", [False, True])
+def test_fails_gke_dns_endpoint_open_to_external_traffic(private_endpoint: bool) -> None:
+    """Authorized networks do not limit the DNS-based endpoint; GkeCluster never opens it."""
+    cluster = _with_dns_endpoint(_gke("dns", private_endpoint=private_endpoint), True)
+    found = run("api-endpoint-deployer-cidrs", cluster)
+    assert [v.urn for v in found] == [cluster.urn] and "allowExternalTraffic" in found[0].message
+    assert found[0].enforcement == "mandatory"
+
+
+def test_gke_dns_endpoint_closed_to_external_traffic_passes() -> None:
+    assert run("api-endpoint-deployer-cidrs", _with_dns_endpoint(_gke("dns"), False)) == []
+
+
+def test_placeholder_cidrs_are_advisory_on_gke() -> None:
+    found = run("api-endpoint-placeholder-cidrs", _gke("limited"))  # 203.0.113.40/32: RFC 5737
+    assert [v.enforcement for v in found] == ["advisory"] and "'203.0.113.40/32'" in found[0].message
+    real = _gke("real", networks={"cidrBlocks": [{"cidrBlock": "8.8.4.0/24"}], "gcpPublicCidrsAccessEnabled": False})
+    assert run("api-endpoint-placeholder-cidrs", real) == []

@@ -78,10 +78,47 @@ def test_kubernetes_service_name_must_start_with_a_letter() -> None:
 
 
 def test_gcp_lowercase_autoname_over_63() -> None:
-    bucket = "gcp:storage/bucket:Bucket"
-    assert _problems(resource("b" * 55, bucket)) == []
-    found = _problems(resource("b" * 56, bucket))
+    backend = "gcp:compute/backendService:BackendService"
+    assert _problems(resource("b" * 55, backend)) == []
+    found = _problems(resource("b" * 56, backend))
     assert found and "over the limit of 63" in found[0].rule and "autoname cap of 63" in found[0].rule
+
+
+def test_gcp_lowercase_autoname_only_where_the_provider_lower_cases() -> None:
+    """pulumi-gcp resources.go: lowercaseAutoName() for backend services, networks, ..., URL maps only."""
+    assert _problems(resource("Backend", "gcp:compute/backendService:BackendService")) == []
+    for type_ in ("gcp:compute/firewall:Firewall", "gcp:compute/healthCheck:HealthCheck",
+                  "gcp:compute/networkEndpointGroup:NetworkEndpointGroup", "gcp:storage/bucket:Bucket"):
+        found = _problems(resource("Upper", type_))
+        assert found and "not allowed" in found[0].rule, type_
+        assert physical_name(resource("Upper", type_), GCP_NAME_RULES[type_])[0].startswith("Upper-")
+
+
+def test_gcp_bucket_autoname_cap_is_222_and_limit_63() -> None:
+    bucket = GCP_NAME_RULES["gcp:storage/bucket:Bucket"]
+    assert bucket.autoname.max_length == 222 and not bucket.autoname.lower
+    found = _problems(resource("b" * 56, "gcp:storage/bucket:Bucket"))
+    assert found and "over the limit of 63" in found[0].rule and "autoname cap" not in found[0].rule
+
+
+def test_gcp_service_account_autoname_cap_30() -> None:
+    account = "gcp:serviceaccount/account:Account"
+    assert _problems(resource("a" * 22, account)) == []  # 22 + 1 + 7 = 30
+    found = _problems(resource("a" * 23, account))
+    assert found and "31 characters" in found[0].rule and "autoname cap of 30" in found[0].rule
+
+
+@pytest.mark.parametrize("type_", ["gcp:kms/keyRing:KeyRing", "gcp:kms/cryptoKey:CryptoKey", "aws:kms/grant:Grant"])
+def test_kms_names_are_autonamed_when_unset(type_: str) -> None:
+    name, how = physical_name(resource("key", type_), NAME_RULES[type_])
+    assert name == "key-0000000" and "autonamed" in how
+
+
+def test_fails_unnamed_transfer_job_autonamed_without_prefix() -> None:
+    found = _problems(resource("vault-replication", "gcp:storage/transferJob:TransferJob"))
+    assert found and "not allowed" in found[0].rule and found[0].value == "vault-replication-0000000"
+    assert _problems(resource("j", "gcp:storage/transferJob:TransferJob", {"name": "transferJobs/vault-prod-1a2b"})) == []
+    assert _problems(resource("j", "gcp:storage/transferJob:TransferJob", {"name": "transferJobs/OPI-x"}))
 
 
 def test_gke_cluster_name_over_40() -> None:
@@ -91,7 +128,7 @@ def test_gke_cluster_name_over_40() -> None:
 
 def test_unknown_values_and_server_assigned_names_are_skipped() -> None:
     assert _problems(resource("lb", LB, {"name": {"unknown": True}})) == []
-    assert _problems(resource("grant", "aws:kms/grant:Grant")) == []  # optional, no autoname
+    assert _problems(resource("record", "aws:route53/record:Record")) == []  # required, never autonamed
     assert _problems(resource("lb", LB, custom=False)) == []  # a component, not a cloud resource
 
 

@@ -59,11 +59,13 @@ def test_passes_for_a_gke_external_endpoint_with_authorized_networks():
     assert list(reach.check(plan)) == []
 
 
-def test_passes_for_a_gke_dns_endpoint_open_to_external_traffic():
+def test_fails_for_a_private_gke_ip_endpoint_even_with_an_external_dns_endpoint():
+    """The kubeconfig (components/gcp/gke_cluster.py) uses the IP endpoint, not the DNS-based one."""
     cluster = resource("gke", GKE, {"privateClusterConfig": {"enablePrivateEndpoint": True},
                                     "controlPlaneEndpointsConfig": {"dnsEndpointConfig": {"allowExternalTraffic": True}}})
-    plan, _, _ = _cluster_plan(cluster)
-    assert list(reach.check(plan)) == []
+    plan, _, ns = _cluster_plan(cluster)
+    problems = list(reach.check(plan))
+    assert ns.urn in [p.urn for p in problems] and "internal endpoint" in problems[-1].rule
 
 
 @pytest.mark.parametrize("inputs, words", [

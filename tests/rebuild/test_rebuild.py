@@ -137,3 +137,63 @@ def test_promoted_gcp_file_keeps_the_dr_designation_in_the_same_up():
     assert "blueprint:designateDrReplicas" not in gcp and gcp["blueprint:secondaryRegion"] == "us-east1"
     aws = promoted_document({"config": {"blueprint:primaryRegion": "us-east-1"}}, "aws", "us-west-2", "us-east-2")["config"]
     assert "blueprint:designateDrReplicas" not in aws
+
+
+SQL = "gcp:sql/databaseInstance:DatabaseInstance"
+
+
+@pytest.fixture(scope="module")
+def gcp_us_rebuilt(tmp_path_factory):
+    """gcp-prod moved to the US (us-central1 primary, us-west1 secondary, nvidia-l4), planned, then promoted after
+    losing us-central1 and planned again: (plan before, plan after, promotion)."""
+    tmp = tmp_path_factory.mktemp("rebuild-gcp-us")
+    doc = yaml.safe_load((STACKS / "Pulumi.gcp-prod.yaml").read_text())
+    c = doc["config"]
+    c.update({"gcp:region": "us-central1", "blueprint:residency": "us", "blueprint:primaryRegion": "us-central1",
+              "blueprint:secondaryRegion": "us-west1"})
+    for w in c["blueprint:workloads"]:
+        if w.get("service"):
+            w["service"]["image"] = w["service"]["image"].replace("europe-docker", "us-docker")
+        if w.get("gpu"):  # in 3 zones of us-central1, us-west1 and us-east1 (accelerator catalog)
+            w["gpu"]["accelerator"] = "nvidia-l4"
+    path = tmp / "Pulumi.gcp-us.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    before = plan_stack(ROOT, StackRef("gcp-us", path))
+    promo = promote(ROOT, StackRef("gcp-us", path), "us-central1")
+    assert promo.ok, promo.problems
+    promoted = tmp / "promoted" / "Pulumi.gcp-us.yaml"
+    promoted.parent.mkdir()
+    promoted.write_text(promo.text)
+    return before, plan_stack(ROOT, StackRef("gcp-us", promoted)), promo
+
+
+def test_promoted_gcp_stack_keeps_every_surviving_cloud_sql_name(gcp_us_rebuilt):
+    """Review of issue 13: instances are named by region, so the survivor's instance (promoted to primary
+    under the same URN) keeps its physical name; a role-based name forced a replacement under the lost
+    primary's name (409: the lost instance still holds it)."""
+    before, after, promo = gcp_us_rebuilt
+    assert promo.survivor == "us-west1" and promo.new_secondary not in (None, "us-central1")
+    names_before = {r.urn: r.inputs["name"] for r in before.of_type(SQL)}
+    names_after = {r.urn: r.inputs["name"] for r in after.of_type(SQL)}
+    surviving = names_before.keys() & names_after.keys()
+    assert surviving and all(r.region == "us-west1" for r in after.of_type(SQL) if r.urn in surviving)
+    assert {u: names_after[u] for u in surviving} == {u: names_before[u] for u in surviving}
+    # every instance, primary or replica, is named <env>-<workload>-<region>
+    for r in before.of_type(SQL) + after.of_type(SQL):
+        assert r.inputs["name"] == f"prod-{r.workload}-{r.region}"
+    # the lost primary's name is never taken again
+    lost = {n for u, n in names_before.items() if u not in surviving}
+    assert lost and not lost & set(names_after.values())
+
+
+def test_promoted_gcp_stack_designates_the_promoted_primary(gcp_us_rebuilt):
+    _, after, promo = gcp_us_rebuilt
+    primaries = {r.workload: r.inputs["name"] for r in after.of_type(SQL) if not r.inputs.get("masterInstanceName")}
+    commands = after.of_type("command:local:Command")
+    designations = {c.inputs["environment"]["BLUEPRINT_PRIMARY_INSTANCE"]: c.inputs["environment"]["BLUEPRINT_DR_REPLICA"]
+                    for c in commands if "BLUEPRINT_PRIMARY_INSTANCE" in (c.inputs.get("environment") or {})}
+    assert designations and set(designations) <= set(primaries.values())
+    for workload, primary in primaries.items():
+        if primary in designations:
+            assert primary == f"prod-{workload}-us-west1"
+            assert designations[primary] == f"acme-ml-prod:prod-{workload}-{promo.new_secondary}"

@@ -6,7 +6,10 @@ import pytest
 from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
-from components.aws.workload_alarms import WorkloadAlarms, WorkloadAlarmsArgs, queue_age_threshold_s, replication_lag_threshold_ms
+from components.aws.workload_alarms import (
+    EVALUATION_PERIODS_BY_TIER, GPU_CAPACITY_TREAT_MISSING_DATA, WorkloadAlarms, WorkloadAlarmsArgs, queue_age_threshold_s,
+    replication_lag_threshold_ms,
+)
 
 TOPIC = "arn:aws:sns:us-east-1:123456789012:prod-alarms"
 
@@ -71,7 +74,22 @@ def test_gpu_capacity_below_the_pool_minimum(plan):
     gpu = _alarm(plan, "us-east-1a-gpu-nodes")
     assert (gpu["namespace"], gpu["metricName"]) == ("AWS/AutoScaling", "GroupInServiceInstances")
     assert gpu["dimensions"] == {"AutoScalingGroupName": "eks-a"}
-    assert gpu["comparisonOperator"] == "LessThanThreshold" and gpu["threshold"] == 2 and gpu["treatMissingData"] == "breaching"
+    assert gpu["comparisonOperator"] == "LessThanThreshold" and gpu["threshold"] == 2
+
+
+def test_gpu_capacity_is_silent_without_data_and_reports_insufficient_data(plan):
+    """Secure default: no data (a fresh stack before the first group metrics, a replaced node group's new
+    ASG) is INSUFFICIENT_DATA, not ALARM (treatMissingData missing); that state is notified, so metrics
+    collection switched off later is still reported. With "breaching" an all-missing range is ALARM."""
+    for role in ("us-east-1a-gpu-nodes", "us-east-1b-gpu-nodes"):
+        gpu = _alarm(plan, role)
+        assert gpu["treatMissingData"] == GPU_CAPACITY_TREAT_MISSING_DATA == "missing"
+        assert gpu["insufficientDataActions"] == [TOPIC] and gpu["alarmActions"] == [TOPIC] and gpu["okActions"] == [TOPIC]
+
+
+def test_only_the_capacity_alarms_notify_insufficient_data(plan):
+    others = [a for a in plan.of_type("aws:cloudwatch/metricAlarm:MetricAlarm") if not a.name.endswith("-gpu-nodes")]
+    assert others and all(not a.inputs.get("insufficientDataActions") for a in others)
 
 
 @pytest.mark.parametrize("tier,periods,lag_ms", [("mission-critical", 1, 5000), ("business-critical", 2, 60000),
@@ -79,9 +97,9 @@ def test_gpu_capacity_below_the_pool_minimum(plan):
 def test_tier_differences(tier, periods, lag_ms):
     plan = _plan(tier=tier)
     assert _alarm(plan, "queue-age")["evaluationPeriods"] == periods
-    # Capacity: at least 3 minutes, so a fresh deploy's first group metrics land before it can fire.
+    # Capacity: the tier's own periods (no start-up minimum: missing data no longer counts as breaching).
     gpu = _alarm(plan, "us-east-1a-gpu-nodes")
-    assert gpu["evaluationPeriods"] == gpu["datapointsToAlarm"] == max(periods, 3)
+    assert gpu["evaluationPeriods"] == gpu["datapointsToAlarm"] == periods == EVALUATION_PERIODS_BY_TIER[tier]
     assert _alarm(plan, "db-replication-lag")["threshold"] == lag_ms == replication_lag_threshold_ms(tier)
 
 

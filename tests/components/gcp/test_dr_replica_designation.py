@@ -48,8 +48,8 @@ def test_command_runs_after_both_instances_and_names_them_in_structured_inputs(p
 def test_gcloud_designates_on_create_and_clears_on_delete(plan):
     cmd = plan.named("fraud-dr-designate").inputs
     # gcloud sql instances patch (GA reference): --failover-dr-replica-name / --clear-failover-dr-replica-name
-    assert cmd["create"] == ('gcloud sql instances patch "$BLUEPRINT_PRIMARY_INSTANCE" --project="$BLUEPRINT_PROJECT" '
-                             '--failover-dr-replica-name="$BLUEPRINT_DR_REPLICA" --quiet')
+    assert ('until gcloud sql instances patch "$BLUEPRINT_PRIMARY_INSTANCE" --project="$BLUEPRINT_PROJECT" '
+            '--failover-dr-replica-name="$BLUEPRINT_DR_REPLICA" --quiet; do') in cmd["create"]
     assert cmd["delete"].startswith('gcloud sql instances patch "$BLUEPRINT_PRIMARY_INSTANCE" --project="$BLUEPRINT_PROJECT" '
                                     '--clear-failover-dr-replica-name --quiet || ')
     # names reach gcloud through the environment only, never interpolated into shell text
@@ -103,3 +103,65 @@ def test_fails_bad_project_and_instance_names():
 def test_fails_designating_the_primary_itself():
     with pytest.raises(ValidationError, match="replica_instance: 'same' is the primary itself"):
         DrReplicaDesignationArgs(project="acme-ml-prod", primary_instance="same", replica_instance="same")
+
+
+# --- the create script: bounded waits, POSIX interpreter (review of issue 13) --------------------
+
+
+def test_script_runs_under_posix_sh_on_every_os(plan):
+    # pulumi-command's default interpreter on Windows is cmd.exe, which cannot run the script
+    assert plan.named("fraud-dr-designate").inputs["interpreter"] == ["/bin/sh", "-c"]
+
+
+def test_script_waits_for_runnable_then_retries_the_patch_with_bounds():
+    script = d.DESIGNATE
+    assert "--format='value(state)')\" = RUNNABLE ]" in script
+    assert f'"$n" -ge {d.READY_CHECKS} ]' in script and f'"$n" -ge {d.PATCH_ATTEMPTS} ]' in script
+    assert script.count("exit 1") == 2
+    # the replica's bare name comes from the environment (POSIX expansion), never from shell text
+    assert '"${BLUEPRINT_DR_REPLICA##*:}"' in script
+
+
+def _run(tmp_path, states: list[str], patch_failures: int):
+    """Runs DESIGNATE with a fake gcloud (states in turn; the patch fails `patch_failures` times) and a
+    no-op sleep; returns (exit code, stderr, the gcloud calls)."""
+    import os
+    import subprocess
+
+    log, state_file, fail_file = tmp_path / "calls", tmp_path / "states", tmp_path / "fails"
+    state_file.write_text("\n".join(states) + "\n")
+    fail_file.write_text(str(patch_failures))
+    (tmp_path / "gcloud").write_text(f"""#!/bin/sh
+echo "$*" >> {log}
+case "$3" in
+  describe) s=$(head -n 1 {state_file}); tail -n +2 {state_file} > {state_file}.t; mv {state_file}.t {state_file}; echo "${{s:-PENDING_CREATE}}";;
+  patch) f=$(cat {fail_file}); if [ "$f" -gt 0 ]; then echo $((f-1)) > {fail_file}; echo "HTTPError 409: operation in progress" >&2; exit 1; fi;;
+esac
+""")
+    (tmp_path / "sleep").write_text("#!/bin/sh\nexit 0\n")
+    for f in ("gcloud", "sleep"):
+        (tmp_path / f).chmod(0o755)
+    env = {"PATH": f"{tmp_path}:{os.environ['PATH']}", "BLUEPRINT_PROJECT": "acme-ml-prod",
+           "BLUEPRINT_PRIMARY_INSTANCE": "prod-a-europe-west4", "BLUEPRINT_DR_REPLICA": "acme-ml-prod:prod-a-europe-west1"}
+    done = subprocess.run(["/bin/sh", "-c", d.DESIGNATE], env=env, capture_output=True, text=True, timeout=30)
+    return done.returncode, done.stderr, log.read_text().splitlines() if log.exists() else []
+
+
+def test_script_designates_once_the_replica_is_runnable_after_refusals(tmp_path):
+    code, _, calls = _run(tmp_path, ["PENDING_CREATE", "MAINTENANCE", "RUNNABLE"], patch_failures=2)
+    assert code == 0
+    assert [c.split()[2] for c in calls] == ["describe"] * 3 + ["patch"] * 3
+    assert calls[0].startswith("sql instances describe prod-a-europe-west1 --project=acme-ml-prod")
+    assert "--failover-dr-replica-name=acme-ml-prod:prod-a-europe-west1" in calls[-1]
+
+
+def test_fails_when_the_replica_never_becomes_runnable(tmp_path):
+    code, err, calls = _run(tmp_path, [], patch_failures=0)
+    assert code == 1 and "is not RUNNABLE after 1800 s" in err
+    assert len(calls) == d.READY_CHECKS and not any(" patch " in f" {c} " for c in calls)
+
+
+def test_fails_after_the_bounded_patch_retries(tmp_path):
+    code, err, calls = _run(tmp_path, ["RUNNABLE"], patch_failures=99)
+    assert code == 1 and f"refused {d.PATCH_ATTEMPTS} times" in err
+    assert sum(c.split()[2] == "patch" for c in calls) == d.PATCH_ATTEMPTS

@@ -49,3 +49,10 @@ def test_vault_bucket_keeps_the_autoname_while_it_fits() -> None:
     assert BUCKET_NAME_MAX == 63
     assert bucket_name("fraud-scoring-europe-west4-vault-bucket") is None
     assert bucket_name("b" * 55) is None  # 55 + "-" + 7 random = 63
+
+
+def test_instance_names_follow_the_region_not_the_role() -> None:
+    # Review of issue 13: a promotion moves the primary role to the survivor under the same URN; a
+    # role-based name would force its replacement under the lost primary's name (409).
+    for primary in (True, False):
+        assert database_instance_name("prod", "fraud-scoring", "europe-west4", primary=primary) == "prod-fraud-scoring-europe-west4"

@@ -260,3 +260,19 @@ def test_fails_zonal_negs_across_regions_or_bad_name():
         ZonalNegsArgs(zones=["europe-west4-a", "europe-west1-b"], **base)
     with pytest.raises(ValidationError, match="neg_name: 'Fraud_1' is not a valid GCE name"):
         ZonalNegsArgs(**{**base, "neg_name": "Fraud_1"}, zones=["europe-west4-a"])
+
+
+def test_negs_accept_a_salted_output_name():
+    """Review of issue 13: the name salted with the cluster UID is an Output; the NEGs and the
+    annotation carry its value (a new UID is a new name: create-before-delete under the backend)."""
+    out = {}
+
+    def program():
+        name = pulumi.Output.from_input("7d3c0e8a-uid").apply(lambda uid: f"fraud-scoring-{uid[:8]}")
+        out["negs"] = ZonalNegs("fs", ZonalNegsArgs(
+            neg_name=name, zones=PRIMARY_ZONES, network="n", subnetwork="s", default_port=8080))
+        out["negs"].annotation.apply(lambda a: out.__setitem__("annotation", a))
+
+    plan = plan_program(program, stack="test", config=CONFIG)
+    assert {plan.named(f"fs-{z}-neg").inputs["name"] for z in PRIMARY_ZONES} == {"fraud-scoring-7d3c0e8a"}
+    assert out["annotation"] == '{"exposed_ports":{"8080":{"name":"fraud-scoring-7d3c0e8a"}}}'

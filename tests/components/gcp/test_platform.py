@@ -345,3 +345,34 @@ def test_gcp_alert_policies_notify_the_stacks_channel(gcp_prod):
     channel = gcp_prod.named("prod-alerts-channel")
     policies = gcp_prod.of_type("gcp:monitoring/alertPolicy:AlertPolicy")
     assert policies and all(p.inputs["notificationChannels"] == [channel.outputs["name"]] for p in policies)
+
+
+# --- review of issue 13: create order and NEG replacement ------------------------------------
+
+
+def test_in_cluster_objects_wait_for_the_system_node_pool(gcp_prod):
+    # The default pool is removed at cluster creation: the Kubernetes provider's kubeconfig resolves
+    # only once the system pool exists, so Deployments and NEG Services never race it (as on EKS).
+    providers = gcp_prod.of_type("pulumi:providers:kubernetes")
+    assert providers
+    for provider in providers:
+        names = {gcp_prod.by_urn(d).name for d in provider.dependencies}
+        assert f"prod-{provider.region}-gke-system" in names, names
+
+
+def test_neg_names_are_salted_with_the_cluster_uid(gcp_prod):
+    """A new cluster (new kube-system UID) means new NEG names, so a replacement creates the new NEGs
+    before it deletes the old ones the backend service still uses (GCE: resourceInUseByAnotherResource)."""
+    from components.gcp._names import COMPUTE_NAME_MAX, fit_name
+
+    negs = gcp_prod.of_type("gcp:compute/networkEndpointGroup:NetworkEndpointGroup")
+    assert {n.region for n in negs} == {"europe-west4", "europe-west1"}
+    for neg in negs:
+        uid = json.loads(neg.inputs["description"])["cluster-uid"]  # the kube-system UID the controller checks
+        expected = fit_name("prod", neg.workload, neg.region, max_length=COMPUTE_NAME_MAX, salt=uid)
+        assert neg.inputs["name"] == expected != fit_name("prod", neg.workload, neg.region, max_length=COMPUTE_NAME_MAX)
+        assert fit_name("prod", neg.workload, neg.region, max_length=COMPUTE_NAME_MAX, salt=uid + "-new") != expected
+    for svc in gcp_prod.of_type("kubernetes:core/v1:Service"):
+        annotation = json.loads(svc.inputs["metadata"]["annotations"]["cloud.google.com/neg"])
+        names = {p["name"] for p in annotation["exposed_ports"].values()}
+        assert names <= {n.inputs["name"] for n in negs if n.region == svc.region}

@@ -323,3 +323,12 @@ def test_service_waits_for_what_service_depends_on_names() -> None:
 
 def test_service_waits_only_for_its_namespace_by_default(plan) -> None:
     assert plan.named("svc-service").dependencies == [plan.named("svc-namespace").urn]
+
+
+def test_gke_neg_name_may_be_an_output():
+    # The NEG name is salted with the cluster's kube-system UID (components.gcp.zonal_negs), known only
+    # once the cluster exists: the annotation is rendered from the Output.
+    plan = _plan(load_balancer_binding="gke-neg", target_group_arn=None,
+                 neg_name=pulumi.Output.from_input("uid").apply(lambda uid: f"prod-fraud-europe-west4-{uid}"))
+    ann = plan.named("svc-service").inputs["metadata"]["annotations"]["cloud.google.com/neg"]
+    assert ann == '{"exposed_ports": {"8080": {"name": "prod-fraud-europe-west4-uid"}}}'
