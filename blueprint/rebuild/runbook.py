@@ -180,8 +180,9 @@ class _Writer:
                      "queue-only workload: your job pods are that signal); these commands only confirm the limits"]
         else:
             notes = [f"the primary's per-zone minimum ({lo}) in every pool, at once; without this step the region's "
-                     f"cluster-autoscaler still adds nodes as the HPA scales the pods on load (one HPA round at a time, "
-                     f"the model's duration), up to {hi} per zone"]
+                     f"cluster-autoscaler still adds nodes as the HPA scales the pods (one HPA round at a time, the model's "
+                     f"duration), up to {hi} per zone, but only if the load raises the pods' CPU: CPU is the HPA's only "
+                     "signal, and GPU-bound inference may saturate first, so run this step rather than count on it"]
         notes.append("the next `pulumi up` puts the stack's min/max back; the autoscaler keeps the desired size")
         self.add(f"{w.name}: scale the GPU node pools in {S} to the primary's capacity", secs, step or "model", cmds, notes)
 

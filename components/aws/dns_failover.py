@@ -273,10 +273,15 @@ class DnsFailover(pulumi.ComponentResource):
                 threshold=1,
                 period=60,
                 evaluation_periods=1,
-                # No data means no checker reached the endpoint: treat as down.
-                treat_missing_data="breaching",
+                # Route 53 publishes HealthCheckStatus every minute once the check exists, up or down
+                # (Route 53 developer guide, "Monitoring health check status and getting notifications");
+                # only the minutes before its first datapoint have none. "breaching" would page every
+                # fresh stack then: missing data is INSUFFICIENT_DATA instead, and that state is
+                # notified too, so a check that stops reporting is still seen.
+                treat_missing_data="missing",
                 alarm_actions=list(args.alarm_topic_arns),
                 ok_actions=list(args.alarm_topic_arns),
+                insufficient_data_actions=list(args.alarm_topic_arns),
                 tags=merge_tags(tags, f"{prefix}-alarm"),
                 opts=in_metrics_region,
             )

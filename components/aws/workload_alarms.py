@@ -29,9 +29,12 @@ INSUFFICIENT_DATA (where it is born), and it notifies that state too
 still reported instead of going silently unmonitored, while a fresh stack stays silent until its
 first datapoints decide OK or ALARM.
 
-Every alarm notifies on ALARM and OK (recovery) to the topic; missing data counts as breaching for
-the replication alarm (no data means nothing is measured), as not breaching for the counters that
-publish only when something happens (5xx, DLQ depth), as missing for the GPU capacity alarm (above).
+Every alarm notifies on ALARM and OK (recovery) to the topic; missing data counts as not breaching
+for the counters that publish only when something happens (5xx, DLQ depth), and as missing for the
+GPU capacity and replication-lag alarms, which notify INSUFFICIENT_DATA too: the secondary's
+AuroraGlobalDBReplicationLag, like the group metrics, has no datapoint until replication runs, so
+"breaching" would page on every fresh stack, while a metric that stops later (the primary region
+lost, replication broken) still reaches the topic as OK -> INSUFFICIENT_DATA.
 """
 
 from __future__ import annotations
@@ -171,7 +174,8 @@ class WorkloadAlarms(pulumi.ComponentResource):
             lag = args.replication_lag_threshold_ms or replication_lag_threshold_ms(args.tier)
             alarm("db-replication-lag", f"Aurora global replication lag above {lag} ms (the RPO target)",
                   namespace="AWS/RDS", metric="AuroraGlobalDBReplicationLag", dimensions={"DBClusterIdentifier": args.db_cluster_identifier},
-                  statistic="Maximum", comparison="GreaterThanThreshold", threshold=lag, missing="breaching")
+                  statistic="Maximum", comparison="GreaterThanThreshold", threshold=lag, missing="missing",
+                  notify_insufficient_data=True)
         if args.load_balancer_arn_suffix is not None:
             lb = {"LoadBalancer": args.load_balancer_arn_suffix}
             if args.target_group_arn_suffix is not None:

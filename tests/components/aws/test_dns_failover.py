@@ -207,8 +207,9 @@ def test_alarm_watches_its_health_check_status(latency):
         assert alarm["statistic"] == "Minimum"
         assert alarm["comparisonOperator"] == "LessThanThreshold" and alarm["threshold"] == 1
         assert alarm["period"] == 60 and alarm["evaluationPeriods"] == 1
-        assert alarm["treatMissingData"] == "breaching"
-        assert alarm["alarmActions"] == [TOPIC] and alarm["okActions"] == [TOPIC]
+        # Silent before the first datapoint of a fresh stack; a check that stops reporting is notified.
+        assert alarm["treatMissingData"] == "missing"
+        assert alarm["alarmActions"] == [TOPIC] and alarm["okActions"] == [TOPIC] and alarm["insufficientDataActions"] == [TOPIC]
         assert alarm["tags"] == {**TAGS, "Name": f"fraud-dns-{region}-alarm"}
 
 

@@ -57,7 +57,14 @@ def test_replication_lag_above_the_rpo_target(plan):
     lag = _alarm(plan, "db-replication-lag")
     assert (lag["namespace"], lag["metricName"]) == ("AWS/RDS", "AuroraGlobalDBReplicationLag")
     assert lag["dimensions"] == {"DBClusterIdentifier": "prod-fraud-scoring"}
-    assert lag["threshold"] == 5000 and lag["treatMissingData"] == "breaching"
+    assert lag["threshold"] == 5000
+
+
+def test_replication_lag_is_silent_before_replication_runs_and_reports_insufficient_data(plan):
+    """No datapoint until the secondary replicates: "breaching" would page every fresh stack; a metric
+    that stops later (primary region lost) still notifies as INSUFFICIENT_DATA."""
+    lag = _alarm(plan, "db-replication-lag")
+    assert lag["treatMissingData"] == "missing" and lag["insufficientDataActions"] == [TOPIC]
 
 
 def test_load_balancer_alarms(plan):
@@ -87,8 +94,9 @@ def test_gpu_capacity_is_silent_without_data_and_reports_insufficient_data(plan)
         assert gpu["insufficientDataActions"] == [TOPIC] and gpu["alarmActions"] == [TOPIC] and gpu["okActions"] == [TOPIC]
 
 
-def test_only_the_capacity_alarms_notify_insufficient_data(plan):
-    others = [a for a in plan.of_type("aws:cloudwatch/metricAlarm:MetricAlarm") if not a.name.endswith("-gpu-nodes")]
+def test_only_the_capacity_and_replication_alarms_notify_insufficient_data(plan):
+    others = [a for a in plan.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+              if not a.name.endswith(("-gpu-nodes", "-db-replication-lag"))]
     assert others and all(not a.inputs.get("insufficientDataActions") for a in others)
 
 
