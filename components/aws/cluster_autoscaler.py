@@ -47,9 +47,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from blueprint.catalogs.kubernetes import KUBERNETES_VERSION
 
-from ._names import iam_role_name_prefix
+from components.k8s.controller_release import controller_release, zone_spread_values
+
 from ._pod_identity import PodIdentityRole
-from ._tags import check_tags, merge_tags
+from ._tags import check_tags
 
 
 CHART = "cluster-autoscaler"
@@ -227,12 +228,11 @@ class ClusterAutoscaler(pulumi.ComponentResource):
             policy=pulumi.Output.all(cluster, partition, region, account).apply(lambda a: autoscaler_policy(*a)),
             tags=args.tags,
         )
-        self.release = k8s.helm.v3.Release(
+        self.release = controller_release(
             f"{name}-release",
-            name=CHART,
             chart=CHART,
             version=args.chart_version(),
-            repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo=CHART_REPOSITORY),
+            repository=CHART_REPOSITORY,
             namespace=NAMESPACE,
             values={
                 "cloudProvider": "aws",
@@ -245,20 +245,11 @@ class ClusterAutoscaler(pulumi.ComponentResource):
                 "expanderPriorities": EXPANDER_PRIORITIES,
                 "nodeSelector": SYSTEM_NODE_SELECTOR,
                 "priorityClassName": "system-cluster-critical",
-                "podDisruptionBudget": {"maxUnavailable": 1},
-                "topologySpreadConstraints": [{
-                    "maxSkew": 1, "topologyKey": "topology.kubernetes.io/zone", "whenUnsatisfiable": "ScheduleAnyway",
-                    "labelSelector": {"matchLabels": {"app.kubernetes.io/instance": CHART}},
-                }],
+                **zone_spread_values({"app.kubernetes.io/instance": CHART}),
             },
-            skip_await=False,
-            # Helm's wait for the pods (image pulls on fresh nodes) may take longer than the
-            # provider's default 300 s; atomic rolls back a release that times out.
-            timeout=600,
-            atomic=True,
-            cleanup_on_fail=True,
-            max_history=5,
-            opts=pulumi.ResourceOptions(parent=self, provider=args.kubernetes_provider, depends_on=identity.ready),
+            provider=args.kubernetes_provider,
+            parent=self,
+            depends_on=identity.ready,
         )
         self.role_arn = identity.role_arn
         self.release_name = self.release.name

@@ -28,9 +28,10 @@ import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ._names import iam_role_name_prefix
+from components.k8s.controller_release import controller_release, zone_spread_values
+
 from ._pod_identity import PodIdentityRole
-from ._tags import check_tags, merge_tags
+from ._tags import check_tags
 
 CHART = "aws-load-balancer-controller"
 CHART_REPOSITORY = "https://aws.github.io/eks-charts"
@@ -112,12 +113,11 @@ class LoadBalancerController(pulumi.ComponentResource):
             policy=controller_policy(),
             tags=args.tags,
         )
-        self.release = k8s.helm.v3.Release(
+        self.release = controller_release(
             f"{name}-release",
-            name=CHART,
             chart=CHART,
             version=args.chart_version,
-            repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo=CHART_REPOSITORY),
+            repository=CHART_REPOSITORY,
             namespace=NAMESPACE,
             values={
                 "clusterName": args.cluster_name,
@@ -128,21 +128,11 @@ class LoadBalancerController(pulumi.ComponentResource):
                 # Only TargetGroupBindings are used: the controller must not take over every
                 # Service of type LoadBalancer in the cluster.
                 "enableServiceMutatorWebhook": False,
-                "podDisruptionBudget": {"maxUnavailable": 1},
-                "topologySpreadConstraints": [{
-                    "maxSkew": 1, "topologyKey": "topology.kubernetes.io/zone", "whenUnsatisfiable": "ScheduleAnyway",
-                    "labelSelector": {"matchLabels": {"app.kubernetes.io/name": CHART}},
-                }],
+                **zone_spread_values({"app.kubernetes.io/name": CHART}),
             },
-            # Wait for the controller (and its webhooks) before TargetGroupBindings are applied.
-            skip_await=False,
-            # Helm's wait for the pods (image pulls on fresh nodes) may take longer than the
-            # provider's default 300 s; atomic rolls back a release that times out.
-            timeout=600,
-            atomic=True,
-            cleanup_on_fail=True,
-            max_history=5,
-            opts=pulumi.ResourceOptions(parent=self, provider=args.kubernetes_provider, depends_on=identity.ready),
+            provider=args.kubernetes_provider,
+            parent=self,
+            depends_on=identity.ready,
         )
         self.role_arn = identity.role_arn
         self.release_name = self.release.name
