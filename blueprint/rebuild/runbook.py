@@ -40,6 +40,12 @@ def _dur(seconds: Optional[float]) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
+def _node_group_prefix(group: PlannedResource) -> str:
+    """What a managed node group's physical name starts with: its planned name or name prefix (the
+    provider appends a unique suffix to the prefix), else its logical name (Pulumi's autoname)."""
+    return group.inputs.get("nodeGroupName") or group.inputs.get("nodeGroupNamePrefix") or group.name
+
+
 def _find(plan: Plan, type_: str, workload: Optional[str] = None, region: Optional[str] = None) -> list[PlannedResource]:
     return [r for r in plan.resources if r.type == type_ and (workload is None or r.workload == workload)
             and (region is None or r.region == region)]
@@ -163,28 +169,48 @@ class _Writer:
         if w.gpu is None:
             return
         S = self.S
-        pools = sorted(r.name for r in _find(self.plan, "aws:eks/nodeGroup:NodeGroup", w.name, S))
+        groups = sorted(_find(self.plan, "aws:eks/nodeGroup:NodeGroup", w.name, S), key=lambda r: r.name)
         clusters = _find(self.plan, "aws:eks/cluster:Cluster", None, S)
-        if not pools or not clusters:
+        if not groups or not clusters:
             return
         cluster = clusters[0].inputs.get("name")
         lo, hi = w.gpu.min_nodes_per_zone, w.gpu.max_nodes_per_zone
         secs, step = b.get("gpu", (0.0 if lo == 0 else None, "no GPU step in the model: nothing runs at the minimum of 0"))
-        cmds = []
-        for pool in pools:
-            cmds.append(f"aws eks update-nodegroup-config --region {S} --cluster-name {cluster} "
-                        f"--nodegroup-name \"$(ng {cluster} {pool})\" --scaling-config minSize={lo},maxSize={hi},desiredSize={lo}")
+        # The guaranteed capacity is the on-demand groups'; spot burst groups stay as planned (the
+        # autoscaler grows them). Spot-only pools have nothing else.
+        base = [g for g in groups if g.name.endswith("-on-demand")] or groups
+        cmds = [f"aws eks update-nodegroup-config --region {S} --cluster-name {cluster} "
+                f"--nodegroup-name \"$(ng {cluster} {_node_group_prefix(g)})\" --scaling-config minSize={lo},maxSize={hi},desiredSize={lo}"
+                for g in base]
+        cmds += self._hpa_floor(w)
         if lo == 0:
             notes = ["minimum 0: the region's cluster-autoscaler adds nodes, up to "
                      f"{hi} per zone, only for pending pods that need them (the footprint deploys no workers for a "
                      "queue-only workload: your job pods are that signal); these commands only confirm the limits"]
         else:
-            notes = [f"the primary's per-zone minimum ({lo}) in every pool, at once; without this step the region's "
-                     f"cluster-autoscaler still adds nodes as the HPA scales the pods (one HPA round at a time, the model's "
-                     f"duration), up to {hi} per zone, but only if the load raises the pods' CPU: CPU is the HPA's only "
-                     "signal, and GPU-bound inference may saturate first, so run this step rather than count on it"]
-        notes.append("the next `pulumi up` puts the stack's min/max back; the autoscaler keeps the desired size")
+            notes = [f"the primary's per-zone minimum ({lo}) in every on-demand pool, and the primary's replica floor on the "
+                     "HPA, at once: nodes without pods add no capacity. Without this step the region's cluster-autoscaler "
+                     f"still adds nodes as the HPA scales the pods (one HPA round at a time, the model's duration), up to {hi} "
+                     "per zone, but only if the load raises the pods' CPU: CPU is the HPA's only signal, and GPU-bound "
+                     "inference may saturate first, so run this step rather than count on it"]
+        if any(c.startswith("kubectl") for c in cmds):
+            notes.append("kubectl reaches the cluster's API only from the networks in blueprint:deployerCidrs (docs/deploying.md)")
+        notes.append("the next `pulumi up` puts the stack's min/max and the HPA's floor back; the autoscaler keeps the desired size")
         self.add(f"{w.name}: scale the GPU node pools in {S} to the primary's capacity", secs, step or "model", cmds, notes)
+
+    def _hpa_floor(self, w: Workload) -> list[str]:
+        """kubectl: raise the survivor's HPA floor to the lost primary's, so the new nodes get pods."""
+        hpa = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
+        mine, theirs = _find(self.plan, hpa, w.name, self.S), _find(self.plan, hpa, w.name, self.L)
+        if not mine or not theirs:
+            return []
+        floor = theirs[0].inputs.get("spec", {}).get("minReplicas")
+        meta = mine[0].inputs.get("metadata", {})
+        if floor is None or not meta.get("name"):
+            return []
+        return [f"aws eks update-kubeconfig --region {self.S} --name {_find(self.plan, 'aws:eks/cluster:Cluster', None, self.S)[0].inputs.get('name')}",
+                f"kubectl -n {meta.get('namespace')} patch hpa {meta['name']} --type merge -p "
+                f"'{{\"spec\":{{\"minReplicas\":{int(floor)}}}}}'"]
 
     # ----------------------------------------------------------------------------- GCP
     def gcp_database(self, w: Workload, b: dict) -> None:
@@ -306,12 +332,12 @@ class _Writer:
                              "itself is authenticated (`gcloud auth login` or `gcloud auth activate-service-account`; gcloud ignores "
                              "application default credentials). Instances are named by region, so the promoted instance keeps its "
                              "name; the old designation step is replaced and its clear on the lost primary is best effort")
+        else:
+            notes.append(f"NO new secondary: '{p.jurisdiction}' has no other {c.cloud} region. Until {L} is back the stack runs in ONE region")
         if c.cloud == "gcp":
             notes.append(f"run no `pulumi preview`/`up` with the old stack file while {L} is down: every run reads the kube-system "
                          f"namespace of each cluster in the file through that cluster's API, so the run fails on {L}'s cluster "
                          "until the promoted file (which drops it) is in place")
-        else:
-            notes.append(f"NO new secondary: '{p.jurisdiction}' has no other {c.cloud} region. Until {L} is back the stack runs in ONE region")
         if p.lost_role == "primary":
             notes.append(f"resources of {L} have deletion protection: Pulumi cannot delete them while {L} is down; `pulumi state delete` them, "
                          f"and clean them up in {L} once it is back (failback.md)")

@@ -55,6 +55,24 @@ def test_runbook_has_exact_promotion_dns_and_pulumi_commands(lost_primary):
     assert "curl -fsS https://fraud-scoring.ml.example.com/ready" in text
 
 
+def test_runbook_scales_the_on_demand_groups_it_can_find_and_the_hpa_floor(lost_primary):
+    text = lost_primary.runbook.read_text()
+    plan = plan_stack(ROOT, StackRef("prod", STACKS / "Pulumi.prod.yaml"))
+    groups = [g for g in plan.of_type("aws:eks/nodeGroup:NodeGroup") if g.workload == "recommendations" and g.region == "us-west-2"]
+    for group in groups:
+        prefix = group.inputs["nodeGroupNamePrefix"]  # what `ng` must match: the physical name's start
+        assert (f'"$(ng prod-us-west-2 {prefix})"' in text) == group.name.endswith("-on-demand"), group.name
+    # Nodes without pods add no capacity: the survivor's HPA floor goes up to the lost primary's.
+    floor = next(h for h in plan.of_type("kubernetes:autoscaling/v2:HorizontalPodAutoscaler")
+                 if h.workload == "recommendations" and h.region == "us-east-1").inputs["spec"]["minReplicas"]
+    assert f"kubectl -n recommendations patch hpa recommendations --type merge -p '{{\"spec\":{{\"minReplicas\":{int(floor)}}}}}'" in text
+
+
+def test_runbook_keeps_the_new_secondary_note_on_aws(lost_primary):
+    text = lost_primary.runbook.read_text()
+    assert "new secondary: us-east-2" in text and "NO new secondary" not in text
+
+
 def test_runbook_steps_are_numbered_with_modeled_durations(lost_primary):
     text = lost_primary.runbook.read_text()
     headings = [line for line in text.splitlines() if line.startswith("## ")]
