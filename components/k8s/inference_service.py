@@ -48,6 +48,7 @@ node group's maximum.
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import json
 import re
@@ -140,6 +141,12 @@ def service_sizing(role: RegionRoleName, replicas_per_zone: int, zones: int, gpu
         return replicas, max(max_nodes_per_zone * zones * gpus_per_node, replicas, 1), cpu, memory
     cpu, memory = CPU_ONLY_POD
     return replicas, max(CPU_ONLY_SCALE_FACTOR * replicas_per_zone * zones, 1), cpu, memory
+
+
+def binding_name(workload: str, target_group_arn: str) -> str:
+    """The TargetGroupBinding's name: the workload's, plus a short hash of the target group's ARN
+    (at most 31 + 9 characters, a DNS-1123 subdomain)."""
+    return f"{workload}-{hashlib.sha256(target_group_arn.encode('utf-8')).hexdigest()[:8]}"
 
 
 class InferenceServiceArgs(BaseModel):
@@ -487,7 +494,13 @@ class InferenceService(pulumi.ComponentResource):
                 f"{name}-target-group-binding",
                 api_version="elbv2.k8s.aws/v1beta1",
                 kind="TargetGroupBinding",
-                metadata={"name": wl, "namespace": ns, "labels": labels},
+                # The controller's webhook refuses a change of spec.targetGroupARN ("TargetGroupBinding
+                # update may not change these fields: spec.targetGroupARN", kubernetes-sigs/
+                # aws-load-balancer-controller webhooks/elbv2/targetgroupbinding_validator.go). A name
+                # derived from the ARN makes a replaced target group a new binding, created beside the
+                # old one (which is deleted after), instead of a patch the webhook rejects mid-update.
+                metadata={"name": pulumi.Output.from_input(args.target_group_arn).apply(lambda arn: binding_name(wl, arn)),
+                          "namespace": ns, "labels": labels},
                 spec=binding_spec,
                 opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.binding_depends_on)),
             )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import pulumi
 from pydantic import ValidationError
@@ -123,6 +125,17 @@ def test_service_and_target_group_binding(plan):
     assert spec["targetType"] == "ip" and spec["targetGroupARN"] == TG
     assert spec["serviceRef"] == {"name": "fraud", "port": 8080}
     assert spec["networking"]["ingress"][0]["from"] == [{"securityGroup": {"groupID": "sg-0123"}}]
+
+
+def test_a_new_target_group_gets_a_new_binding_not_a_refused_patch(plan):
+    """The controller's webhook refuses changing spec.targetGroupARN: the binding's name follows the ARN,
+    so a replaced target group is a new binding created beside the old one."""
+    from components.k8s.inference_service import binding_name
+
+    name = plan.named("svc-target-group-binding").inputs["metadata"]["name"]
+    assert name == binding_name("fraud", TG) and re.fullmatch(r"fraud-[0-9a-f]{8}", name)
+    other = _plan(target_group_arn=TG.replace("0123456789abcdef", "fedcba9876543210"))
+    assert other.named("svc-target-group-binding").inputs["metadata"]["name"] != name
 
 
 def test_device_plugin_and_priority_class(plan):
