@@ -409,7 +409,8 @@ def write_path_problems(w: WorkloadFacts, strategy: str) -> list[str]:
             problems.append(
                 f"{w.name} is active-active and serves requests in {region}, but sessions there cannot write ({kind}"
                 + (f": {path.detail}" if path is not None else "") + "); give that region a write path (Aurora: "
-                "enableGlobalWriteForwarding on its global secondary cluster; or a routed private path to the writer)")
+                "enableGlobalWriteForwarding on its global secondary cluster; Cloud SQL: the region's cluster on the writer's "
+                "private network)")
     return problems
 
 

@@ -45,7 +45,9 @@ class RegionalPlatformArgs(BaseModel):
     cluster: bool = Field(default=True, description="Create the region's EKS cluster (needs the network).")
     cluster_name: Optional[str] = Field(default=None, description="EKS cluster name; defaults to the component name.")
     # One value for the control plane and everything pinned to its minor (the cluster-autoscaler's
-    # chart): a version set here can never leave the autoscaler a minor behind the cluster.
+    # chart), so the program never declares them apart. EKS itself may still move the control plane
+    # on (upgradePolicy STANDARD at the end of standard support): raise this before that date
+    # (deploy-kubernetes-support refuses a minor out of standard support; docs/deploying.md).
     kubernetes_version: str = Field(
         default=KUBERNETES_VERSION,
         description=f"Kubernetes minor of the EKS cluster and of the ClusterAutoscaler's chart; default {KUBERNETES_VERSION} "
