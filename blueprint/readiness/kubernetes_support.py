@@ -42,7 +42,8 @@ def _version_problem(cluster: PlannedResource, today: datetime.date) -> Optional
     if today >= datetime.date.fromisoformat(ends):
         supported = sorted(v for v, d in EKS_STANDARD_SUPPORT_ENDS.items() if today < datetime.date.fromisoformat(d))
         return (f"Kubernetes {version} left EKS standard support on {ends} (today is {today.isoformat()}): the cluster "
-                f"would start in billed extended support; allowed: {supported or 'a newer minor'}")
+                "would run in billed extended support, or (upgradePolicy STANDARD) be upgraded by EKS past the minor the "
+                f"program declares; allowed: {supported or 'a newer minor'}")
     return None
 
 

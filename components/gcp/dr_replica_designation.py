@@ -76,20 +76,33 @@ PATCH_INTERVAL_SECONDS = 60
 # interpolated into shell text: every name comes from the environment.
 _PATCH = (f'gcloud sql instances patch "${ENV_PRIMARY}" --project="${ENV_PROJECT}" '
           f'--failover-dr-replica-name="${ENV_DR_REPLICA}" --quiet')
+# A gcloud that is missing, not logged in or not allowed fails at once, with its own error: only
+# "not RUNNABLE yet" is waited for, and only a concurrent operation (HTTP 409 "operation ... in
+# progress") is retried; any other refusal of the patch (an unknown flag of a gcloud older than
+# 502.0.0, a missing cloudsql.instances.update) ends the script at its first attempt.
 DESIGNATE = (
+    'command -v gcloud >/dev/null 2>&1 || { echo "gcloud is not on PATH: the DR replica designation needs the '
+    'Google Cloud CLI (502.0.0 or later) where pulumi up runs (docs/deploying.md)" >&2; exit 1; }\n'
     "n=0\n"
-    f'until [ "$(gcloud sql instances describe "${{{ENV_DR_REPLICA}##*:}}" --project="${ENV_PROJECT}" '
-    "--format='value(state)')\" = RUNNABLE ]; do\n"
+    "while :; do\n"
+    f'  state=$(gcloud sql instances describe "${{{ENV_DR_REPLICA}##*:}}" --project="${ENV_PROJECT}" '
+    "--format='value(state)') || { "
+    f'echo "cannot read DR replica ${ENV_DR_REPLICA}: see the gcloud error above (authentication, cloudsql.instances.get)" >&2; exit 1; }}\n'
+    '  [ "$state" = RUNNABLE ] && break\n'
     f'  n=$((n+1)); if [ "$n" -ge {READY_CHECKS} ]; then '
-    f'echo "DR replica ${ENV_DR_REPLICA} is not RUNNABLE after {READY_CHECKS * READY_INTERVAL_SECONDS} s; '
+    f'echo "DR replica ${ENV_DR_REPLICA} is not RUNNABLE after {READY_CHECKS * READY_INTERVAL_SECONDS} s (state: $state); '
     f'designate it once it is: {_PATCH.replace(chr(34), "")}" >&2; exit 1; fi\n'
     f"  sleep {READY_INTERVAL_SECONDS}\n"
     "done\n"
     "n=0\n"
-    f"until {_PATCH}; do\n"
+    f"until out=$({_PATCH} 2>&1); do\n"
+    '  echo "$out" >&2\n'
+    '  case "$out" in *409*|*"in progress"*) ;; *) '
+    f'echo "{ENV_PRIMARY}=${ENV_PRIMARY}: DR replica designation refused (not a concurrent operation): see the gcloud error above" >&2; '
+    "exit 1;; esac\n"
     f'  n=$((n+1)); if [ "$n" -ge {PATCH_ATTEMPTS} ]; then '
     f'echo "{ENV_PRIMARY}=${ENV_PRIMARY}: DR replica designation refused {PATCH_ATTEMPTS} times '
-    f'(another Cloud SQL operation still running, or missing cloudsql.instances.update); see the gcloud errors above" >&2; exit 1; fi\n'
+    f'(another Cloud SQL operation still running); see the gcloud errors above" >&2; exit 1; fi\n'
     f"  sleep {PATCH_INTERVAL_SECONDS}\n"
     "done\n"
 )

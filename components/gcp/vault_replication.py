@@ -44,10 +44,14 @@ JOB_NAME_MAX = 128
 JOB_ID_PATTERN = r"(?!OPI)[A-Za-z0-9._~-]*[A-Za-z0-9]"
 
 
-def job_name(logical_name: str, project: str, stack: str) -> str:
-    """The transfer job's explicit name, unique per project and stack."""
+def job_name(logical_name: str, project: str, stack: str, destination_bucket: str) -> str:
+    """The transfer job's explicit name, unique per project, stack and destination bucket. A deleted job
+    keeps its name for 30 days (soft delete) and a create of a name in use fails (ALREADY_EXISTS,
+    TransferJob.name reference): salting with the destination bucket, whose name is new whenever the
+    bucket is (a region dropped after a disaster and added back at failback), keeps a re-created job
+    from colliding with the deleted one."""
     return JOB_NAME_PREFIX + fit_name(logical_name, max_length=JOB_NAME_MAX - len(JOB_NAME_PREFIX),
-                                      pattern=JOB_ID_PATTERN, salt=f"{project}/{stack}")
+                                      pattern=JOB_ID_PATTERN, salt=f"{project}/{stack}/{destination_bucket}")
 
 
 class VaultReplicationArgs(BaseModel):
@@ -103,7 +107,8 @@ class VaultReplication(pulumi.ComponentResource):
         ]
         job = gcp.storage.TransferJob(
             f"{name}-job",
-            name=job_name(name, args.project, pulumi.get_stack()),
+            name=pulumi.Output.from_input(args.destination_bucket).apply(
+                lambda bucket: job_name(name, args.project, pulumi.get_stack(), bucket)),
             project=args.project,
             description=pulumi.Output.concat("blueprint vault replication to ", args.destination_region),
             replication_spec=gcp.storage.TransferJobReplicationSpecArgs(

@@ -48,8 +48,8 @@ def test_command_runs_after_both_instances_and_names_them_in_structured_inputs(p
 def test_gcloud_designates_on_create_and_clears_on_delete(plan):
     cmd = plan.named("fraud-dr-designate").inputs
     # gcloud sql instances patch (GA reference): --failover-dr-replica-name / --clear-failover-dr-replica-name
-    assert ('until gcloud sql instances patch "$BLUEPRINT_PRIMARY_INSTANCE" --project="$BLUEPRINT_PROJECT" '
-            '--failover-dr-replica-name="$BLUEPRINT_DR_REPLICA" --quiet; do') in cmd["create"]
+    assert ('until out=$(gcloud sql instances patch "$BLUEPRINT_PRIMARY_INSTANCE" --project="$BLUEPRINT_PROJECT" '
+            '--failover-dr-replica-name="$BLUEPRINT_DR_REPLICA" --quiet 2>&1); do') in cmd["create"]
     assert cmd["delete"].startswith('gcloud sql instances patch "$BLUEPRINT_PRIMARY_INSTANCE" --project="$BLUEPRINT_PROJECT" '
                                     '--clear-failover-dr-replica-name --quiet || ')
     # names reach gcloud through the environment only, never interpolated into shell text
@@ -115,14 +115,16 @@ def test_script_runs_under_posix_sh_on_every_os(plan):
 
 def test_script_waits_for_runnable_then_retries_the_patch_with_bounds():
     script = d.DESIGNATE
-    assert "--format='value(state)')\" = RUNNABLE ]" in script
+    assert "--format='value(state)')" in script and '[ "$state" = RUNNABLE ] && break' in script
     assert f'"$n" -ge {d.READY_CHECKS} ]' in script and f'"$n" -ge {d.PATCH_ATTEMPTS} ]' in script
-    assert script.count("exit 1") == 2
+    # no gcloud, a failing describe, a refusal other than a concurrent operation, and the two bounds
+    assert script.count("exit 1") == 5
     # the replica's bare name comes from the environment (POSIX expansion), never from shell text
     assert '"${BLUEPRINT_DR_REPLICA##*:}"' in script
 
 
-def _run(tmp_path, states: list[str], patch_failures: int):
+def _run(tmp_path, states: list[str], patch_failures: int, *, describe_fails: bool = False,
+         patch_error: str = "HTTPError 409: operation in progress", fake_gcloud: bool = True):
     """Runs DESIGNATE with a fake gcloud (states in turn; the patch fails `patch_failures` times) and a
     no-op sleep; returns (exit code, stderr, the gcloud calls)."""
     import os
@@ -134,14 +136,16 @@ def _run(tmp_path, states: list[str], patch_failures: int):
     (tmp_path / "gcloud").write_text(f"""#!/bin/sh
 echo "$*" >> {log}
 case "$3" in
-  describe) s=$(head -n 1 {state_file}); tail -n +2 {state_file} > {state_file}.t; mv {state_file}.t {state_file}; echo "${{s:-PENDING_CREATE}}";;
-  patch) f=$(cat {fail_file}); if [ "$f" -gt 0 ]; then echo $((f-1)) > {fail_file}; echo "HTTPError 409: operation in progress" >&2; exit 1; fi;;
+  describe) {"echo 'ERROR: PERMISSION_DENIED' >&2; exit 1" if describe_fails else 'true'}; s=$(head -n 1 {state_file}); tail -n +2 {state_file} > {state_file}.t; mv {state_file}.t {state_file}; echo "${{s:-PENDING_CREATE}}";;
+  patch) f=$(cat {fail_file}); if [ "$f" -gt 0 ]; then echo $((f-1)) > {fail_file}; echo "{patch_error}" >&2; exit 1; fi;;
 esac
 """)
     (tmp_path / "sleep").write_text("#!/bin/sh\nexit 0\n")
     for f in ("gcloud", "sleep"):
         (tmp_path / f).chmod(0o755)
-    env = {"PATH": f"{tmp_path}:{os.environ['PATH']}", "BLUEPRINT_PROJECT": "acme-ml-prod",
+    if not fake_gcloud:
+        (tmp_path / "gcloud").unlink()
+    env = {"PATH": f"{tmp_path}:{os.environ['PATH']}" if fake_gcloud else str(tmp_path), "BLUEPRINT_PROJECT": "acme-ml-prod",
            "BLUEPRINT_PRIMARY_INSTANCE": "prod-a-europe-west4", "BLUEPRINT_DR_REPLICA": "acme-ml-prod:prod-a-europe-west1"}
     done = subprocess.run(["/bin/sh", "-c", d.DESIGNATE], env=env, capture_output=True, text=True, timeout=30)
     return done.returncode, done.stderr, log.read_text().splitlines() if log.exists() else []
@@ -165,3 +169,22 @@ def test_fails_after_the_bounded_patch_retries(tmp_path):
     code, err, calls = _run(tmp_path, ["RUNNABLE"], patch_failures=99)
     assert code == 1 and f"refused {d.PATCH_ATTEMPTS} times" in err
     assert sum(c.split()[2] == "patch" for c in calls) == d.PATCH_ATTEMPTS
+
+
+def test_fails_at_once_without_gcloud(tmp_path):
+    # PATH holds only the fake sleep: the script must say gcloud is missing, not wait
+    code, err, calls = _run(tmp_path, ["RUNNABLE"], patch_failures=0, fake_gcloud=False)
+    assert code == 1 and "gcloud is not on PATH" in err and calls == []
+
+
+def test_fails_at_once_when_the_replica_cannot_be_read(tmp_path):
+    code, err, calls = _run(tmp_path, ["RUNNABLE"], patch_failures=0, describe_fails=True)
+    assert code == 1 and "cannot read DR replica" in err and "PERMISSION_DENIED" in err
+    assert len(calls) == 1
+
+
+def test_fails_at_once_on_a_refusal_that_is_not_a_concurrent_operation(tmp_path):
+    code, err, calls = _run(tmp_path, ["RUNNABLE"], patch_failures=5,
+                            patch_error="ERROR: (gcloud.sql.instances.patch) unrecognized arguments: --failover-dr-replica-name")
+    assert code == 1 and "not a concurrent operation" in err and "unrecognized arguments" in err
+    assert sum(c.split()[2] == "patch" for c in calls) == 1

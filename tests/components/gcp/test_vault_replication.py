@@ -41,16 +41,19 @@ def test_job_is_named_with_the_required_prefix() -> None:
     assert re.fullmatch(DOCUMENTED, name) and len(name) <= 128
 
 
-def test_job_name_differs_per_stack_and_project_and_is_stable() -> None:
-    base = job_name("n-vault-replication", "acme-ml-prod", "prod")
-    assert base == job_name("n-vault-replication", "acme-ml-prod", "prod")
-    assert base != job_name("n-vault-replication", "acme-ml-prod", "staging")
-    assert base != job_name("n-vault-replication", "acme-ml-dev", "prod")
+def test_job_name_differs_per_stack_project_and_destination_and_is_stable() -> None:
+    base = job_name("n-vault-replication", "acme-ml-prod", "prod", "vault-b-1234567")
+    assert base == job_name("n-vault-replication", "acme-ml-prod", "prod", "vault-b-1234567")
+    assert base != job_name("n-vault-replication", "acme-ml-prod", "staging", "vault-b-1234567")
+    assert base != job_name("n-vault-replication", "acme-ml-dev", "prod", "vault-b-1234567")
+    # A region dropped and added back (failback) gets a new destination bucket, so a new job name: the
+    # deleted job's name stays taken for 30 days.
+    assert base != job_name("n-vault-replication", "acme-ml-prod", "prod", "vault-b-7654321")
     assert _job(_plan(stack="a")).inputs["name"] != _job(_plan(stack="b")).inputs["name"]
 
 
 def test_long_logical_name_still_fits_128() -> None:
-    name = job_name("x" * 200, "p" * 30, "s" * 40)
+    name = job_name("x" * 200, "p" * 30, "s" * 40, "b" * 63)
     assert len(name) == JOB_NAME_MAX and re.fullmatch(DOCUMENTED, name)
 
 
