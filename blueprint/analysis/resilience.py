@@ -114,6 +114,10 @@ def estimate(w: WorkloadFacts, facts: PlanFacts, plan: Plan, figures: Figures = 
 
     parallel: list[Step] = []
     sec_db = w.database_in(secondary) if secondary else None
+    # Neither cloud fails a regional database over by itself, and the footprint makes no failover call:
+    # every database step says so, next to the figure it assumes (docs/resilience.md).
+    trigger = ("; NOT AUTOMATED: nothing in the footprint makes this call: the estimate assumes your automation or "
+               "on-call (the command in `blueprint rebuild`'s runbook) starts it at detection")
     pri_db = w.database_in(primary)
     sec_gpu = w.pools_in(secondary, gpu_only=True) if secondary else []
     pri_gpu = w.pools_in(primary, gpu_only=True)
@@ -127,13 +131,14 @@ def estimate(w: WorkloadFacts, facts: PlanFacts, plan: Plan, figures: Figures = 
             parallel.append(Step("database: add an instance to the headless secondary, then fail over",
                                  figures.aurora_add_instance.seconds + figures.aurora_global_failover.seconds,
                                  f"{sec_db.urn} has no instance; {figures.aurora_add_instance.source}; "
-                                 f"{figures.aurora_global_failover.source}", True))
+                                 f"{figures.aurora_global_failover.source}{trigger}", True))
         elif sec_db.promote_s is not None:
             parallel.append(Step(f"database: {sec_db.promote_step}", sec_db.promote_s,
-                                 f"{sec_db.urn}; {sec_db.promote_source}", True))
+                                 f"{sec_db.urn}; {sec_db.promote_source}{trigger}", True))
         else:
             parallel.append(Step("database: global failover to the secondary", figures.aurora_global_failover.seconds,
-                                 f"{sec_db.urn} ({len(sec_db.instances)} instance(s)); {figures.aurora_global_failover.source}", True))
+                                 f"{sec_db.urn} ({len(sec_db.instances)} instance(s)); {figures.aurora_global_failover.source}{trigger}",
+                                 True))
     need = sum(p.min_nodes for p in pri_gpu)
     if sec_gpu and need:
         have = sum(p.min_nodes for p in sec_gpu)

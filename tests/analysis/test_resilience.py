@@ -146,6 +146,16 @@ def test_prod_breakdown_comes_from_the_plan(reports):
     assert lost["gpu_capacity_pct"] == 50 and lost["gpu_capacity_after_scale_up_pct"] == 100
 
 
+@pytest.mark.parametrize("stack", ALL)
+def test_every_database_step_says_nothing_in_the_footprint_triggers_it(reports, stack):
+    # Neither cloud fails a regional database over by itself and the footprint makes no failover call:
+    # the breakdown must not present the step as automatic.
+    steps = [s for w in reports[stack]["workloads"] for s in w["breakdown"] if s["step"].startswith("database")]
+    assert all("NOT AUTOMATED: nothing in the footprint makes this call" in s["source"] for s in steps)
+    if stack == "prod":
+        assert len(steps) == 2  # fraud-scoring's global failover, recommendations' promotion
+
+
 def test_pilot_light_headless_database_adds_an_instance(reports):
     w = next(w for w in reports["us-mixed"]["workloads"] if w["name"] == "reports")
     step = next(s for s in w["breakdown"] if s["step"].startswith("database"))
