@@ -47,6 +47,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from blueprint.catalogs.kubernetes import KUBERNETES_VERSION
 
+from components.k8s.provider import KubernetesProvider
 from components.k8s.controller_release import controller_release, zone_spread_values
 
 from ._pod_identity import PodIdentityRole
@@ -126,7 +127,7 @@ class ClusterAutoscalerArgs(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
     cluster_name: Any = Field(description="pulumi.Input[str]: EKS cluster name (EksCluster.cluster_name); autoDiscovery.clusterName.")
-    kubernetes_provider: Any = Field(description="The cluster's kubernetes.Provider (components.k8s.cluster_provider).")
+    kubernetes_provider: KubernetesProvider
     kubernetes_version: str = Field(
         default=KUBERNETES_VERSION,
         description=f"The cluster's Kubernetes minor; picks the chart (default {KUBERNETES_VERSION}, "
@@ -141,13 +142,6 @@ class ClusterAutoscalerArgs(BaseModel):
     scale_down_unneeded_time: str = Field(default="10m", description="How long a node must be unneeded before removal; default '10m'.")
     scale_down_delay_after_add: str = Field(default="10m", description="No scale-down for this long after a scale-up; default '10m'.")
     tags: dict[str, str] = Field(default_factory=dict, description="Tags merged onto every taggable child.")
-
-    @field_validator("kubernetes_provider")
-    @classmethod
-    def _provider(cls, v: Any) -> Any:
-        if not isinstance(v, k8s.Provider):
-            raise ValueError(f"kubernetes_provider: {v!r} is not a kubernetes.Provider; pass components.k8s.cluster_provider(...)")
-        return v
 
     @field_validator("kubernetes_version")
     @classmethod

@@ -28,6 +28,7 @@ import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from components.k8s.provider import KubernetesProvider
 from components.k8s.controller_release import controller_release, zone_spread_values
 
 from ._pod_identity import PodIdentityRole
@@ -51,18 +52,11 @@ class LoadBalancerControllerArgs(BaseModel):
 
     cluster_name: Any = Field(description="pulumi.Input[str]: EKS cluster name (EksCluster.cluster_name).")
     vpc_id: Any = Field(description="pulumi.Input[str]: the cluster's VPC (the controller does not read instance metadata).")
-    kubernetes_provider: Any = Field(description="The cluster's kubernetes.Provider (components.k8s.cluster_provider).")
+    kubernetes_provider: KubernetesProvider
     chart_version: str = Field(default=CHART_VERSION, description=f"Pinned chart version; default {CHART_VERSION} (matches the policy data file).")
     # HA default: two controller replicas (chart default), spread over zones, with a PDB.
     replicas: int = Field(default=2, description="Controller replicas; default 2, at least 2 so a zone loss keeps one.")
     tags: dict[str, str] = Field(default_factory=dict, description="Tags merged onto every taggable child.")
-
-    @field_validator("kubernetes_provider")
-    @classmethod
-    def _provider(cls, v: Any) -> Any:
-        if not isinstance(v, k8s.Provider):
-            raise ValueError(f"kubernetes_provider: {v!r} is not a kubernetes.Provider; pass components.k8s.cluster_provider(...)")
-        return v
 
     @field_validator("replicas")
     @classmethod

@@ -7,10 +7,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Annotated, Any, Optional
 
 import pulumi
 import pulumi_kubernetes as k8s
+from pydantic import AfterValidator, Field, ValidationInfo
 
 
 def cluster_provider(name: str, kubeconfig: Any, opts: Optional[pulumi.ResourceOptions] = None) -> k8s.Provider:
@@ -31,3 +32,17 @@ def cluster_provider(name: str, kubeconfig: Any, opts: Optional[pulumi.ResourceO
         delete_unreachable=False,
         opts=opts,
     )
+
+
+def _a_kubernetes_provider(value: Any, info: ValidationInfo) -> Any:
+    if not isinstance(value, k8s.Provider):
+        raise ValueError(f"{info.field_name}: {value!r} is not a kubernetes.Provider; pass components.k8s.cluster_provider(...)")
+    return value
+
+
+# An Args field holding the cluster's provider, checked when the Args are built.
+KubernetesProvider = Annotated[
+    Any,
+    AfterValidator(_a_kubernetes_provider),
+    Field(description="The cluster's kubernetes.Provider (components.k8s.cluster_provider)."),
+]
