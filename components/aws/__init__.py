@@ -12,6 +12,7 @@ from components.aws.gpu_node_pool import GpuNodePool, GpuNodePoolArgs
 from components.aws.kms_key import KmsKey, KmsKeyArgs
 from components.aws.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.aws.load_balancer_controller import LoadBalancerController, LoadBalancerControllerArgs
+from components.aws.cluster_autoscaler import ClusterAutoscaler, ClusterAutoscalerArgs
 from components.aws.queue import WorkQueue, WorkQueueArgs
 from components.aws.workload_alarms import WorkloadAlarms, WorkloadAlarmsArgs
 from components.aws.network import Network, NetworkArgs
@@ -24,6 +25,7 @@ from components.aws.workload_region import WorkloadRegion, WorkloadRegionArgs
 __all__ = [
     "AccessLogBucket", "AccessLogBucketArgs", "DnsEndpoint", "DnsFailover", "DnsFailoverArgs",
     "LoadBalancer", "LoadBalancerArgs", "LoadBalancerController", "LoadBalancerControllerArgs",
+    "ClusterAutoscaler", "ClusterAutoscalerArgs",
     "WorkQueue", "WorkQueueArgs", "WorkloadAlarms", "WorkloadAlarmsArgs",
     "AuroraDatabase", "AuroraDatabaseArgs", "AuroraGlobalCluster", "AuroraGlobalClusterArgs",
     "DatabaseBackupPlan", "DatabaseBackupPlanArgs", "RecoveryPointVault", "RecoveryPointVaultArgs",
