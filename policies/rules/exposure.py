@@ -80,9 +80,7 @@ def check_gke_endpoint(r: Resource, ctx: Context) -> Iterable[str]:
     if truthy(networks.get("gcpPublicCidrsAccessEnabled")) is True:
         yield (f"cluster {r.name!r}: gcpPublicCidrsAccessEnabled lets every Google Cloud public IP reach the control "
                "plane; set it to false")
-    blocks = networks.get("cidrBlocks")
-    cidrs = blocks if is_unknown(blocks) else [b.get("cidrBlock") if isinstance(b, dict) else b for b in blocks or []]
-    yield from _cidr_messages(r, "masterAuthorizedNetworksConfig.cidrBlocks", cidrs)
+    yield from _cidr_messages(r, *_endpoint_cidrs(r))
 
 
 def check_endpoint(r: Resource, ctx: Context) -> Iterable[str]:
