@@ -45,6 +45,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
+from dataclasses import dataclass
 from typing import Any, Literal, Optional
 
 import pulumi
@@ -54,7 +55,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from blueprint.catalogs.databases import aurora_engine, aws_instance_class
 
 from ._names import iam_role_name_prefix
-from ._tags import check_kms_key_arn, check_tags, merge_tags
+from components._validation import IntBetween
+
+from ._tags import merge_tags
+from ._types import KmsKeyArn, Tags
 from .aurora_global_cluster import check_rds_identifier
 
 # Regular availability-zone names: <region><letter>, e.g. eu-central-1a.
@@ -74,6 +78,8 @@ _CLIENT_NETWORKS = tuple(
 PERFORMANCE_INSIGHTS_RETENTION_DAYS = (7, *(31 * m for m in range(1, 24)), 731)
 # Aurora: one writer and up to 15 readers per cluster.
 MAX_INSTANCES = 16
+InstanceCount = IntBetween(0, MAX_INSTANCES, note=" (Aurora: one writer and up to 15 readers)")
+BackupRetentionDays = IntBetween(1, 35, scope="Aurora's ", note=" days; longer retention is the vault's job")
 # Daily automated-backup window and weekly maintenance window (UTC), never overlapping.
 BACKUP_WINDOW = "02:00-03:00"
 MAINTENANCE_WINDOW = "sun:03:30-sun:04:30"
@@ -117,7 +123,7 @@ class AuroraDatabaseArgs(BaseModel):
         "the primary cluster's writer (Aurora global write forwarding; enableGlobalWriteForwarding), so the "
         "region can write while the primary is up. Only on a secondary with at least one instance.",
     )
-    instance_count: int = Field(
+    instance_count: InstanceCount = Field(
         description="Instances, spread round-robin over zones. Primary: 2..16 (writer + at least one reader in "
         "another zone). Secondary: 0..16, where 0 is a headless storage-only replica (pilot light).",
     )
@@ -128,10 +134,10 @@ class AuroraDatabaseArgs(BaseModel):
         description="Client networks allowed on the engine port (e.g. the VPC CIDR): private IPv4 CIDRs only "
         "(RFC 1918 or 100.64.0.0/10); the world is never allowed.",
     )
-    kms_key_arn: Any = Field(
+    kms_key_arn: KmsKeyArn = Field(
         description="pulumi.Input[str]: the region's customer-managed KMS key: storage, Performance Insights, master secret.",
     )
-    backup_retention_days: int = Field(description="Automated backups (point-in-time restore) in days, 1..35.")
+    backup_retention_days: BackupRetentionDays = Field(description="Automated backups (point-in-time restore) in days, 1..35.")
     # Secure default: a database is never deleted by accident (also retained on delete, final snapshot kept).
     deletion_protection: bool = Field(default=True, description="Default True: RDS refuses to delete the cluster.")
     database_name: str = Field(
@@ -158,7 +164,7 @@ class AuroraDatabaseArgs(BaseModel):
         default=7,
         description="Performance Insights retention: 7 (default, free), 31 * months for 1..23 months, or 731.",
     )
-    tags: dict[str, str] = Field(default_factory=dict, description="Tags merged onto every taggable child.")
+    tags: Tags = Field(default_factory=dict, description="Tags merged onto every taggable child.")
 
     @field_validator("identifier")
     @classmethod
@@ -171,13 +177,6 @@ class AuroraDatabaseArgs(BaseModel):
         if v is None or _is_output(v):
             return v
         return check_rds_identifier("global_cluster_identifier", v)
-
-    @field_validator("instance_count")
-    @classmethod
-    def _instance_count(cls, v: int) -> int:
-        if not 0 <= v <= MAX_INSTANCES:
-            raise ValueError(f"instance_count: {v} is outside 0..{MAX_INSTANCES} (Aurora: one writer and up to 15 readers)")
-        return v
 
     @field_validator("zones")
     @classmethod
@@ -217,18 +216,6 @@ class AuroraDatabaseArgs(BaseModel):
             raise ValueError(f"allowed_cidr_blocks: {v} repeats a network; list each once")
         return v
 
-    @field_validator("kms_key_arn")
-    @classmethod
-    def _kms(cls, v: Any) -> Any:
-        return check_kms_key_arn("kms_key_arn", v)
-
-    @field_validator("backup_retention_days")
-    @classmethod
-    def _retention(cls, v: int) -> int:
-        if not 1 <= v <= 35:
-            raise ValueError(f"backup_retention_days: {v} is outside Aurora's 1..35 days; longer retention is the vault's job")
-        return v
-
     @field_validator("database_name")
     @classmethod
     def _database_name(cls, v: str) -> str:
@@ -257,11 +244,6 @@ class AuroraDatabaseArgs(BaseModel):
                 f"performance_insights_retention_days: {v} is not allowed; use 7, 31 * months (31..713) or 731"
             )
         return v
-
-    @field_validator("tags")
-    @classmethod
-    def _tags(cls, v: dict[str, str]) -> dict[str, str]:
-        return check_tags("tags", v)
 
     @model_validator(mode="after")
     def _consistent(self) -> AuroraDatabaseArgs:
@@ -354,19 +336,23 @@ class AuroraDatabase(pulumi.ComponentResource):
     def __init__(self, name: str, args: AuroraDatabaseArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("blueprint:aws:AuroraDatabase", name, None, opts)
         spec = aurora_engine(args.engine)
-        instance_class = aws_instance_class(args.size)
-        child = pulumi.ResourceOptions(parent=self)
-        invoke = pulumi.InvokeOutputOptions(parent=self)
-        tags = args.tags
-        ident = args.identifier
+        subnet_group, sg = self._network(name, args, spec)
+        params = self._parameters(name, args, spec)
+        credentials, secret = self._credentials(name, args)
+        cluster = self._cluster(name, args, spec, (subnet_group, sg, params), credentials)
+        instances = self._instances(name, args, spec, cluster, subnet_group) if args.instance_count else []
+        self._publish(args, cluster, sg, instances, secret)
 
-        # --- network: subnet group across the zones, client-only security group --------------
+    def _network(self, name: str, args: AuroraDatabaseArgs, spec: Any) -> tuple[aws.rds.SubnetGroup, aws.ec2.SecurityGroup]:
+        """Subnet group across the zones, client-only security group."""
+        child = pulumi.ResourceOptions(parent=self)
+        ident = args.identifier
         subnet_group = aws.rds.SubnetGroup(
             f"{name}-subnet-group",
             name=f"{ident}-subnets",
             description=f"Private subnets of Aurora cluster {ident}",
             subnet_ids=args.subnet_ids,
-            tags=merge_tags(tags, f"{name}-subnet-group"),
+            tags=merge_tags(args.tags, f"{name}-subnet-group"),
             opts=child,
         )
         sg = aws.ec2.SecurityGroup(
@@ -375,7 +361,7 @@ class AuroraDatabase(pulumi.ComponentResource):
             description=f"Aurora {ident}: engine port {spec.port} from the allowed client networks only",
             # No egress rule: the provider removes AWS's default allow-all egress, and Aurora
             # never opens connections to clients (replies to inbound traffic are stateful).
-            tags=merge_tags(tags, f"{name}-sg"),
+            tags=merge_tags(args.tags, f"{name}-sg"),
             opts=child,
         )
         for cidr in args.allowed_cidr_blocks:
@@ -388,87 +374,95 @@ class AuroraDatabase(pulumi.ComponentResource):
                 to_port=spec.port,
                 cidr_ipv4=cidr,
                 description=f"{args.engine} clients in {cidr}",
-                tags=merge_tags(tags, rule_name),
+                tags=merge_tags(args.tags, rule_name),
                 opts=child,
             )
+        return subnet_group, sg
 
-        # --- engine parameters: TLS only, logs that the exports need ------------------------
+    def _parameters(self, name: str, args: AuroraDatabaseArgs, spec: Any) -> aws.rds.ClusterParameterGroup:
+        """Engine parameters: TLS only, logs that the exports need."""
         # Every global member carries the write-forwarding read consistency (it only acts where
         # forwarding is on), so whichever cluster is the secondary after a switchover has it.
         cluster_parameters = (*spec.cluster_parameters, *((spec.write_forwarding_parameter,) if args.is_global_member else ()))
-        params = aws.rds.ClusterParameterGroup(
+        return aws.rds.ClusterParameterGroup(
             f"{name}-cluster-params",
-            name=f"{ident}-params",
+            name=f"{args.identifier}-params",
             family=spec.parameter_group_family,
-            description=f"Aurora {ident}: TLS-only connections and audit logging",
+            description=f"Aurora {args.identifier}: TLS-only connections and audit logging",
             parameters=[
                 aws.rds.ClusterParameterGroupParameterArgs(name=p.name, value=p.value, apply_method=p.apply_method)
                 for p in cluster_parameters
             ],
-            tags=merge_tags(tags, f"{name}-cluster-params"),
-            opts=child,
+            tags=merge_tags(args.tags, f"{name}-cluster-params"),
+            opts=pulumi.ResourceOptions(parent=self),
         )
 
-        # --- master credentials by role (see module doc) -------------------------------------
-        credentials: dict[str, Any] = {}
-        ignore_changes = ["engineVersion"]  # upgrades via the global cluster or a planned change
-        depends_on: list[pulumi.Resource] = []
+    def _credentials(self, name: str, args: AuroraDatabaseArgs) -> tuple[_ClusterCredentials, Optional[aws.secretsmanager.Secret]]:
+        """Master credentials by role (see module doc), the cluster's ignore_changes and depends_on."""
+        creds = _ClusterCredentials(inputs={}, ignore_changes=["engineVersion"], depends_on=[])  # upgrades via the global cluster or a planned change
         secret: Optional[aws.secretsmanager.Secret] = None
         if args.role == "primary":
-            credentials.update(database_name=args.database_name, master_username=args.master_username)
+            creds.inputs.update(database_name=args.database_name, master_username=args.master_username)
             if args.is_global_member:
-                password = pulumi.Output.secret(
-                    aws.secretsmanager.get_random_password_output(
-                        password_length=MASTER_PASSWORD_LENGTH,
-                        # Letters and digits only: RDS refuses '/', '"', '@' and spaces, and no
-                        # client needs escaping; 40 of 62 symbols is ~238 bits.
-                        exclude_punctuation=True,
-                        include_space=False,
-                        require_each_included_type=True,
-                        opts=invoke,
-                    ).random_password
-                )
-                secret = aws.secretsmanager.Secret(
-                    f"{name}-master-secret",
-                    name=f"blueprint/rds/{ident}/master",
-                    description=f"Master user of Aurora cluster {ident} (global database primary)",
-                    kms_key_id=args.kms_key_arn,
-                    recovery_window_in_days=30,  # the longest: a deleted secret can be restored
-                    replicas=(
-                        [aws.secretsmanager.SecretReplicaArgs(region=args.master_secret_replica_region,
-                                                              kms_key_id=args.master_secret_replica_kms_key_arn)]
-                        if args.master_secret_replica_region else None
-                    ),
-                    tags=merge_tags(tags, f"{name}-master-secret"),
-                    # Stateful: the only copy of the master password.
-                    opts=pulumi.ResourceOptions(parent=self, retain_on_delete=True),
-                )
-                secret_value = aws.secretsmanager.SecretVersion(
-                    f"{name}-master-secret-value",
-                    secret_id=secret.id,
-                    secret_string=pulumi.Output.json_dumps({"username": args.master_username, "password": password}),
-                    # Generated once; a later run's fresh password never replaces it.
-                    opts=pulumi.ResourceOptions(parent=self, ignore_changes=["secretString"]),
-                )
-                credentials["master_password"] = password
-                ignore_changes += ["masterPassword"]
-                depends_on.append(secret_value)
+                secret, secret_value, password = self._global_master_secret(name, args)
+                creds.inputs["master_password"] = password
+                creds.ignore_changes += ["masterPassword"]
+                creds.depends_on.append(secret_value)
             else:
-                credentials.update(manage_master_user_password=True, master_user_secret_kms_key_id=args.kms_key_arn)
+                creds.inputs.update(manage_master_user_password=True, master_user_secret_kms_key_id=args.kms_key_arn)
         if args.is_global_member:
-            credentials["global_cluster_identifier"] = args.global_cluster_identifier
+            creds.inputs["global_cluster_identifier"] = args.global_cluster_identifier
             # Provider docs: a global member must ignore replicationSourceIdentifier; after a
             # switchover or a detach-and-promote the membership changes outside Pulumi.
-            ignore_changes += ["replicationSourceIdentifier", "globalClusterIdentifier"]
-        # AWS applies no automatic minor upgrades to clusters of a global database (AWS Config rule
-        # "rds-automatic-minor-version-upgrade-enabled": unsupported for "Aurora clusters in a Global
-        # Database"; Aurora MySQL "Enabling automatic upgrades between minor versions": it "doesn't
-        # apply to ... Clusters that are part of an Aurora global database"). So members say False,
-        # and their upgrade path is the global cluster's engine_version (AuroraGlobalCluster), which
-        # upgrades the secondaries first, then the primary ("Upgrading an Amazon Aurora global database").
-        auto_minor_upgrade = not args.is_global_member
+            creds.ignore_changes += ["replicationSourceIdentifier", "globalClusterIdentifier"]
+        return creds, secret
 
-        cluster = aws.rds.Cluster(
+    def _global_master_secret(
+        self, name: str, args: AuroraDatabaseArgs
+    ) -> tuple[aws.secretsmanager.Secret, aws.secretsmanager.SecretVersion, pulumi.Output[str]]:
+        """A global primary's master password, generated once, in a CMK-encrypted secret it owns."""
+        ident = args.identifier
+        password = pulumi.Output.secret(
+            aws.secretsmanager.get_random_password_output(
+                password_length=MASTER_PASSWORD_LENGTH,
+                # Letters and digits only: RDS refuses '/', '"', '@' and spaces, and no
+                # client needs escaping; 40 of 62 symbols is ~238 bits.
+                exclude_punctuation=True,
+                include_space=False,
+                require_each_included_type=True,
+                opts=pulumi.InvokeOutputOptions(parent=self),
+            ).random_password
+        )
+        secret = aws.secretsmanager.Secret(
+            f"{name}-master-secret",
+            name=f"blueprint/rds/{ident}/master",
+            description=f"Master user of Aurora cluster {ident} (global database primary)",
+            kms_key_id=args.kms_key_arn,
+            recovery_window_in_days=30,  # the longest: a deleted secret can be restored
+            replicas=(
+                [aws.secretsmanager.SecretReplicaArgs(region=args.master_secret_replica_region,
+                                                      kms_key_id=args.master_secret_replica_kms_key_arn)]
+                if args.master_secret_replica_region else None
+            ),
+            tags=merge_tags(args.tags, f"{name}-master-secret"),
+            # Stateful: the only copy of the master password.
+            opts=pulumi.ResourceOptions(parent=self, retain_on_delete=True),
+        )
+        secret_value = aws.secretsmanager.SecretVersion(
+            f"{name}-master-secret-value",
+            secret_id=secret.id,
+            secret_string=pulumi.Output.json_dumps({"username": args.master_username, "password": password}),
+            # Generated once; a later run's fresh password never replaces it.
+            opts=pulumi.ResourceOptions(parent=self, ignore_changes=["secretString"]),
+        )
+        return secret, secret_value, password
+
+    def _cluster(self, name: str, args: AuroraDatabaseArgs, spec: Any,
+                 placement: tuple[aws.rds.SubnetGroup, aws.ec2.SecurityGroup, aws.rds.ClusterParameterGroup],
+                 creds: _ClusterCredentials) -> aws.rds.Cluster:
+        subnet_group, sg, params = placement
+        ident = args.identifier
+        return aws.rds.Cluster(
             f"{name}-cluster",
             cluster_identifier=ident,
             engine=spec.aurora_engine,
@@ -489,70 +483,80 @@ class AuroraDatabase(pulumi.ComponentResource):
             final_snapshot_identifier=f"{ident}-final",
             delete_automated_backups=False,  # keep point-in-time backups after a deletion
             enabled_cloudwatch_logs_exports=list(spec.cloudwatch_log_exports),
-            auto_minor_version_upgrade=auto_minor_upgrade,
+            auto_minor_version_upgrade=_auto_minor_upgrade(args),
             # Secondaries state it either way, so turning it off later is a real change (pulumi-aws
             # rds.Cluster enableGlobalWriteForwarding, sent with CreateDBCluster as
             # EnableGlobalWriteForwarding: hashicorp/terraform-provider-aws internal/service/rds/
             # cluster.go; "Using write forwarding in an Amazon Aurora global database": enabling or
             # disabling it causes no downtime or reboot).
             enable_global_write_forwarding=args.global_write_forwarding if args.role == "secondary" else None,
-            tags=merge_tags(tags, f"{name}-cluster"),
+            tags=merge_tags(args.tags, f"{name}-cluster"),
             opts=pulumi.ResourceOptions(
-                parent=self, retain_on_delete=True, ignore_changes=ignore_changes, depends_on=depends_on
+                parent=self, retain_on_delete=True, ignore_changes=creds.ignore_changes, depends_on=creds.depends_on
             ),
-            **credentials,
+            **creds.inputs,
         )
 
-        # --- instances: round-robin over the zones, writer first -----------------------------
-        instances: list[aws.rds.ClusterInstance] = []
-        if args.instance_count:
-            identity = aws.get_caller_identity_output(opts=invoke)
-            partition = aws.get_partition_output(opts=invoke)
-            role = aws.iam.Role(
-                f"{name}-monitoring-role",
-                name_prefix=iam_role_name_prefix(f"{name}-monitoring-role"),  # fits IAM's 64 (components/aws/_names.py)
-                assume_role_policy=identity.account_id.apply(_monitoring_trust_policy),
-                description=f"RDS Enhanced Monitoring of Aurora cluster {ident}",
-                tags=merge_tags(tags, f"{name}-monitoring-role"),
-                opts=child,
-            )
-            attachment = aws.iam.RolePolicyAttachment(
-                f"{name}-monitoring-policy",
-                role=role.name,
-                policy_arn=partition.partition.apply(
-                    lambda p: f"arn:{p}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
-                ),
-                opts=child,
-            )
-            for i in range(args.instance_count):
-                zone = args.zones[i % len(args.zones)]
-                instance_name = f"{name}-{zone}-instance-{i}"
-                # Readers wait for instance 0, so on a primary instance 0 (zones[0]) is the writer.
-                after = [attachment, *instances[:1]]
-                instances.append(
-                    aws.rds.ClusterInstance(
-                        instance_name,
-                        identifier=f"{ident}-{i}",
-                        cluster_identifier=cluster.id,
-                        engine=spec.aurora_engine,
-                        instance_class=instance_class,
-                        availability_zone=zone,
-                        db_subnet_group_name=subnet_group.name,
-                        publicly_accessible=False,
-                        auto_minor_version_upgrade=auto_minor_upgrade,  # see the cluster
-                        performance_insights_enabled=True,
-                        performance_insights_kms_key_id=args.kms_key_arn,
-                        performance_insights_retention_period=args.performance_insights_retention_days,
-                        monitoring_interval=MONITORING_INTERVAL_S,
-                        monitoring_role_arn=role.arn,
-                        # Tier 0 = first choice on failover: the writer and the first reader (other zone).
-                        promotion_tier=0 if i < 2 else 1,
-                        copy_tags_to_snapshot=True,
-                        tags=merge_tags(tags, instance_name),
-                        opts=pulumi.ResourceOptions(parent=self, depends_on=after),
-                    )
-                )
+    def _monitoring_role(self, name: str, args: AuroraDatabaseArgs) -> tuple[aws.iam.Role, aws.iam.RolePolicyAttachment]:
+        """The Enhanced Monitoring role of the instances."""
+        invoke = pulumi.InvokeOutputOptions(parent=self)
+        identity = aws.get_caller_identity_output(opts=invoke)
+        partition = aws.get_partition_output(opts=invoke)
+        role = aws.iam.Role(
+            f"{name}-monitoring-role",
+            name_prefix=iam_role_name_prefix(f"{name}-monitoring-role"),  # fits IAM's 64 (components/aws/_names.py)
+            assume_role_policy=identity.account_id.apply(_monitoring_trust_policy),
+            description=f"RDS Enhanced Monitoring of Aurora cluster {args.identifier}",
+            tags=merge_tags(args.tags, f"{name}-monitoring-role"),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        attachment = aws.iam.RolePolicyAttachment(
+            f"{name}-monitoring-policy",
+            role=role.name,
+            policy_arn=partition.partition.apply(
+                lambda p: f"arn:{p}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        return role, attachment
 
+    def _instances(self, name: str, args: AuroraDatabaseArgs, spec: Any, cluster: aws.rds.Cluster,
+                   subnet_group: aws.rds.SubnetGroup) -> list[aws.rds.ClusterInstance]:
+        """Instances round-robin over the zones, writer first."""
+        role, attachment = self._monitoring_role(name, args)
+        instances: list[aws.rds.ClusterInstance] = []
+        for i in range(args.instance_count):
+            zone = args.zones[i % len(args.zones)]
+            instance_name = f"{name}-{zone}-instance-{i}"
+            # Readers wait for instance 0, so on a primary instance 0 (zones[0]) is the writer.
+            after = [attachment, *instances[:1]]
+            instances.append(
+                aws.rds.ClusterInstance(
+                    instance_name,
+                    identifier=f"{args.identifier}-{i}",
+                    cluster_identifier=cluster.id,
+                    engine=spec.aurora_engine,
+                    instance_class=aws_instance_class(args.size),
+                    availability_zone=zone,
+                    db_subnet_group_name=subnet_group.name,
+                    publicly_accessible=False,
+                    auto_minor_version_upgrade=_auto_minor_upgrade(args),  # see the cluster
+                    performance_insights_enabled=True,
+                    performance_insights_kms_key_id=args.kms_key_arn,
+                    performance_insights_retention_period=args.performance_insights_retention_days,
+                    monitoring_interval=MONITORING_INTERVAL_S,
+                    monitoring_role_arn=role.arn,
+                    # Tier 0 = first choice on failover: the writer and the first reader (other zone).
+                    promotion_tier=0 if i < 2 else 1,
+                    copy_tags_to_snapshot=True,
+                    tags=merge_tags(args.tags, instance_name),
+                    opts=pulumi.ResourceOptions(parent=self, depends_on=after),
+                )
+            )
+        return instances
+
+    def _publish(self, args: AuroraDatabaseArgs, cluster: aws.rds.Cluster, sg: aws.ec2.SecurityGroup,
+                 instances: list[aws.rds.ClusterInstance], secret: Optional[aws.secretsmanager.Secret]) -> None:
         self.role: str = args.role
         self.cluster_identifier: pulumi.Output[str] = cluster.cluster_identifier
         self.arn: pulumi.Output[str] = cluster.arn
@@ -581,3 +585,22 @@ class AuroraDatabase(pulumi.ComponentResource):
                 "instance_identifiers": self.instance_identifiers,
             }
         )
+
+
+@dataclass
+class _ClusterCredentials:
+    """What the role decides about the cluster: its credential inputs, ignore_changes and depends_on."""
+
+    inputs: dict[str, Any]
+    ignore_changes: list[str]
+    depends_on: list[pulumi.Resource]
+
+
+def _auto_minor_upgrade(args: AuroraDatabaseArgs) -> bool:
+    # AWS applies no automatic minor upgrades to clusters of a global database (AWS Config rule
+    # "rds-automatic-minor-version-upgrade-enabled": unsupported for "Aurora clusters in a Global
+    # Database"; Aurora MySQL "Enabling automatic upgrades between minor versions": it "doesn't
+    # apply to ... Clusters that are part of an Aurora global database"). So members say False,
+    # and their upgrade path is the global cluster's engine_version (AuroraGlobalCluster), which
+    # upgrades the secondaries first, then the primary ("Upgrading an Amazon Aurora global database").
+    return not args.is_global_member

@@ -29,7 +29,10 @@ import pulumi_aws as aws
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ._s3 import private_versioned, tls_only_statements
-from ._tags import check_kms_key_arn, check_tags, merge_tags
+from components._validation import IntBetween
+
+from ._tags import merge_tags
+from ._types import KmsKeyArn, Tags
 
 # Key prefix of S3 server access logs in the access-log bucket (AccessLogBucket grants delivery there).
 S3_ACCESS_LOG_PREFIX = "s3-access-logs/"
@@ -47,25 +50,30 @@ def bucket_prefix(component_name: str) -> str:
     return base[: _MAX_PREFIX - 1].rstrip("-") + "-"
 
 
+LockRetentionDays = IntBetween(1, 36500, note="; Object Lock needs at least one day of retention")
+AbortMultipartDays = IntBetween(1, 365, note="; default 7")
+
+
 class BackupVaultArgs(BaseModel):
     """Settings of an immutable backup bucket."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
-    kms_key_arn: Any = Field(
+    kms_key_arn: KmsKeyArn = Field(
         description="pulumi.Input[str]: ARN of the customer-managed KMS key for SSE-KMS (required; no AWS-managed keys).",
     )
     lock_mode: Literal["COMPLIANCE", "GOVERNANCE"] = Field(
         description="Object Lock default retention mode. COMPLIANCE: nobody, not even root, can shorten or remove "
         "retention; GOVERNANCE: principals with s3:BypassGovernanceRetention can. Tiers pick it.",
     )
-    retention_days: int = Field(description="Default Object Lock retention in days, 1..36500.")
+    retention_days: LockRetentionDays = Field(
+        description="Default Object Lock retention in days, 1..36500.")
     noncurrent_version_expiration_days: int | None = Field(
         default=None,
         description="Days after which noncurrent versions expire; default retention_days + 30. "
         "Must be >= retention_days (a version cannot outlive its lock anyway, so shorter is a config error).",
     )
-    abort_incomplete_multipart_days: int = Field(
+    abort_incomplete_multipart_days: AbortMultipartDays = Field(
         default=7, description="Abort incomplete multipart uploads after this many days (1..365); default 7."
     )
     # Secure default: a vault is never emptied on delete (and the bucket is retained on delete).
@@ -79,19 +87,7 @@ class BackupVaultArgs(BaseModel):
         "that receives the vault's S3 server access logs under 's3-access-logs/'. Default None: no server access logging; "
         "the composer always passes the region's AccessLogBucket.",
     )
-    tags: dict[str, str] = Field(default_factory=dict, description="Tags merged onto every taggable child.")
-
-    @field_validator("kms_key_arn")
-    @classmethod
-    def _kms(cls, v: Any) -> Any:
-        return check_kms_key_arn("kms_key_arn", v)
-
-    @field_validator("retention_days")
-    @classmethod
-    def _retention(cls, v: int) -> int:
-        if not 1 <= v <= 36500:
-            raise ValueError(f"retention_days: {v} is outside 1..36500; Object Lock needs at least one day of retention")
-        return v
+    tags: Tags = Field(default_factory=dict, description="Tags merged onto every taggable child.")
 
     @field_validator("noncurrent_version_expiration_days")
     @classmethod
@@ -99,18 +95,6 @@ class BackupVaultArgs(BaseModel):
         if v is not None and v < 1:
             raise ValueError(f"noncurrent_version_expiration_days: {v} must be at least 1 (or omit it for retention_days + 30)")
         return v
-
-    @field_validator("abort_incomplete_multipart_days")
-    @classmethod
-    def _abort(cls, v: int) -> int:
-        if not 1 <= v <= 365:
-            raise ValueError(f"abort_incomplete_multipart_days: {v} is outside 1..365; default 7")
-        return v
-
-    @field_validator("tags")
-    @classmethod
-    def _tags(cls, v: dict[str, str]) -> dict[str, str]:
-        return check_tags("tags", v)
 
     @model_validator(mode="after")
     def _lifecycle_not_shorter_than_retention(self) -> BackupVaultArgs:
@@ -156,6 +140,33 @@ class BackupVault(pulumi.ComponentResource):
         )
         controls = private_versioned(name, bucket, child)
         public_access_block, versioning = controls.public_access_block, controls.versioning
+        self._object_lock(name, args, bucket, versioning)
+        self._encryption(name, args, bucket)
+        aws.s3.BucketPolicy(
+            f"{name}-policy",
+            bucket=bucket.id,
+            policy=bucket.arn.apply(_tls_only_policy),
+            opts=after(public_access_block),
+        )
+        self._lifecycle(name, args, bucket, versioning)
+        if args.access_log_bucket is not None:
+            self._access_logging(name, args, bucket)
+
+        self.bucket: pulumi.Output[str] = bucket.bucket
+        self.arn: pulumi.Output[str] = bucket.arn
+        self.bucket_arn: pulumi.Output[str] = bucket.arn  # same as ``arn``; the name replication callers read
+        # Replication (VaultReplication) must wait for versioning on both vaults: callers pass this
+        # resource in its depends_on.
+        self.versioning: aws.s3.BucketVersioning = versioning
+        self.lock_mode: str = args.lock_mode
+        self.retention_days: int = args.retention_days
+        self.register_outputs(
+            {"bucket": self.bucket, "arn": self.arn, "lock_mode": self.lock_mode, "retention_days": self.retention_days}
+        )
+
+    def _object_lock(self, name: str, args: BackupVaultArgs, bucket: aws.s3.Bucket,
+                     versioning: aws.s3.BucketVersioning) -> None:
+        """Default Object Lock retention (the lock needs versioning first)."""
         aws.s3.BucketObjectLockConfiguration(
             f"{name}-object-lock",
             bucket=bucket.id,
@@ -165,8 +176,11 @@ class BackupVault(pulumi.ComponentResource):
                     mode=args.lock_mode, days=args.retention_days
                 )
             ),
-            opts=after(versioning),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[versioning]),
         )
+
+    def _encryption(self, name: str, args: BackupVaultArgs, bucket: aws.s3.Bucket) -> None:
+        """SSE-KMS with the CMK and a bucket key."""
         aws.s3.BucketServerSideEncryptionConfiguration(
             f"{name}-encryption",
             bucket=bucket.id,
@@ -178,14 +192,12 @@ class BackupVault(pulumi.ComponentResource):
                     bucket_key_enabled=True,
                 )
             ],
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self),
         )
-        aws.s3.BucketPolicy(
-            f"{name}-policy",
-            bucket=bucket.id,
-            policy=bucket.arn.apply(_tls_only_policy),
-            opts=after(public_access_block),
-        )
+
+    def _lifecycle(self, name: str, args: BackupVaultArgs, bucket: aws.s3.Bucket,
+                   versioning: aws.s3.BucketVersioning) -> None:
+        """Noncurrent versions expire (never before their lock ends); incomplete uploads are aborted."""
         aws.s3.BucketLifecycleConfiguration(
             f"{name}-lifecycle",
             bucket=bucket.id,
@@ -202,29 +214,18 @@ class BackupVault(pulumi.ComponentResource):
                     ),
                 )
             ],
-            opts=after(versioning),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[versioning]),
         )
 
-        if args.access_log_bucket is not None:
-            aws.s3.BucketLogging(
-                f"{name}-access-logging",
-                bucket=bucket.id,
-                target_bucket=args.access_log_bucket,
-                target_prefix=S3_ACCESS_LOG_PREFIX,
-                target_object_key_format=aws.s3.BucketLoggingTargetObjectKeyFormatArgs(
-                    partitioned_prefix=aws.s3.BucketLoggingTargetObjectKeyFormatPartitionedPrefixArgs(partition_date_source="EventTime")
-                ),
-                opts=child,
-            )
-
-        self.bucket: pulumi.Output[str] = bucket.bucket
-        self.arn: pulumi.Output[str] = bucket.arn
-        self.bucket_arn: pulumi.Output[str] = bucket.arn  # same as ``arn``; the name replication callers read
-        # Replication (VaultReplication) must wait for versioning on both vaults: callers pass this
-        # resource in its depends_on.
-        self.versioning: aws.s3.BucketVersioning = versioning
-        self.lock_mode: str = args.lock_mode
-        self.retention_days: int = args.retention_days
-        self.register_outputs(
-            {"bucket": self.bucket, "arn": self.arn, "lock_mode": self.lock_mode, "retention_days": self.retention_days}
+    def _access_logging(self, name: str, args: BackupVaultArgs, bucket: aws.s3.Bucket) -> None:
+        """S3 server access logs into the region's access-log bucket."""
+        aws.s3.BucketLogging(
+            f"{name}-access-logging",
+            bucket=bucket.id,
+            target_bucket=args.access_log_bucket,
+            target_prefix=S3_ACCESS_LOG_PREFIX,
+            target_object_key_format=aws.s3.BucketLoggingTargetObjectKeyFormatArgs(
+                partitioned_prefix=aws.s3.BucketLoggingTargetObjectKeyFormatPartitionedPrefixArgs(partition_date_source="EventTime")
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
         )

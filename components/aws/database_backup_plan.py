@@ -30,8 +30,11 @@ import pulumi
 import pulumi_aws as aws
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from components._validation import InputMatching, IntBetween
+
 from ._names import iam_role_name_prefix
-from ._tags import check_tags, merge_tags
+from ._tags import merge_tags
+from ._types import Tags
 
 # AWS Backup cron: cron(minutes hours day-of-month month day-of-week year), six fields, one of
 # day-of-month / day-of-week being '?' (EventBridge syntax).
@@ -39,12 +42,22 @@ _CRON = re.compile(r"^cron\((?P<fields>[^()]+)\)$")
 _CRON_FIELD = re.compile(r"^[0-9A-Za-z*?/,#L-]+$")
 _BACKUP_VAULT_ARN = re.compile(r"^arn:aws[a-z-]*:backup:(?P<region>[a-z0-9-]+):\d{12}:backup-vault:[A-Za-z0-9_-]{2,50}$")
 _VAULT_NAME = re.compile(r"^[A-Za-z0-9_-]{2,50}$")
+VaultName = InputMatching(
+    _VAULT_NAME, "is not a backup vault name (2..50 letters, digits, '-', '_'); pass RecoveryPointVault(...).name"
+)
+VaultArn = InputMatching(
+    _BACKUP_VAULT_ARN,
+    "is not a backup vault ARN; pass the second region's RecoveryPointVault(...).arn, e.g. "
+    "'arn:aws:backup:eu-south-2:123456789012:backup-vault:name'",
+    optional=True,
+)
 # Backup plan, rule and selection names: 1..50 letters, digits, '-', '_', '.'.
 _PLAN_NAME_MAX = 50
 # Start within 1 hour of the schedule, complete within 5 hours: a job never overlaps the next 6-hourly run.
 START_WINDOW_MINUTES = 60
 COMPLETION_WINDOW_MINUTES = 300
 MAX_RETENTION_DAYS = 36500
+RetentionDays = IntBetween(1, MAX_RETENTION_DAYS)
 BACKUP_POLICY = "AWSBackupServiceRolePolicyForBackup"
 RESTORE_POLICY = "AWSBackupServiceRolePolicyForRestores"
 
@@ -71,8 +84,8 @@ class DatabaseBackupPlanArgs(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
-    vault_name: Any = Field(description="pulumi.Input[str]: the RecoveryPointVault (this region) backups go to.")
-    copy_destination_vault_arn: Any = Field(
+    vault_name: VaultName = Field(description="pulumi.Input[str]: the RecoveryPointVault (this region) backups go to.")
+    copy_destination_vault_arn: VaultArn = Field(
         default=None,
         description="pulumi.Input[str]: ARN of the RecoveryPointVault in the second region each backup is copied to; "
         "its region must differ from this plan's. Default None: no copy (single-region stacks only: the composer "
@@ -84,11 +97,11 @@ class DatabaseBackupPlanArgs(BaseModel):
         default="cron(0 */6 * * ? *)",
         description="AWS Backup cron expression (UTC). Default every 6 hours: region-loss RPO ~6-8 h < the 24 h target.",
     )
-    retention_days: int = Field(description="Days a backup is kept in this region's vault, 1..36500.")
-    copy_retention_days: Optional[int] = Field(
+    retention_days: RetentionDays = Field(description="Days a backup is kept in this region's vault, 1..36500.")
+    copy_retention_days: Optional[RetentionDays] = Field(
         default=None, description="Days a copy is kept in the second region's vault, 1..36500; default retention_days."
     )
-    tags: dict[str, str] = Field(default_factory=dict, description="Tags on the role, the plan and every recovery point.")
+    tags: Tags = Field(default_factory=dict, description="Tags on the role, the plan and every recovery point.")
 
     @model_validator(mode="after")
     def _copy(self) -> "DatabaseBackupPlanArgs":
@@ -104,27 +117,6 @@ class DatabaseBackupPlanArgs(BaseModel):
         """Retention of the cross-region copies actually applied."""
         return self.copy_retention_days if self.copy_retention_days is not None else self.retention_days
 
-    @field_validator("vault_name")
-    @classmethod
-    def _vault_name(cls, v: Any) -> Any:
-        if isinstance(v, pulumi.Output):
-            return v
-        if not isinstance(v, str) or not _VAULT_NAME.match(v):
-            raise ValueError(f"vault_name: {v!r} is not a backup vault name (2..50 letters, digits, '-', '_'); pass RecoveryPointVault(...).name")
-        return v
-
-    @field_validator("copy_destination_vault_arn")
-    @classmethod
-    def _destination(cls, v: Any) -> Any:
-        if v is None or isinstance(v, pulumi.Output):
-            return v
-        if not isinstance(v, str) or not _BACKUP_VAULT_ARN.match(v):
-            raise ValueError(
-                f"copy_destination_vault_arn: {v!r} is not a backup vault ARN; pass the second region's "
-                "RecoveryPointVault(...).arn, e.g. 'arn:aws:backup:eu-south-2:123456789012:backup-vault:name'"
-            )
-        return v
-
     @field_validator("resource_arns")
     @classmethod
     def _resources(cls, v: list[Any]) -> list[Any]:
@@ -139,18 +131,6 @@ class DatabaseBackupPlanArgs(BaseModel):
     @classmethod
     def _schedule(cls, v: str) -> str:
         return check_cron("schedule", v)
-
-    @field_validator("retention_days", "copy_retention_days")
-    @classmethod
-    def _retention(cls, v: Optional[int], info) -> Optional[int]:
-        if v is not None and not 1 <= v <= MAX_RETENTION_DAYS:
-            raise ValueError(f"{info.field_name}: {v} is outside 1..{MAX_RETENTION_DAYS}")
-        return v
-
-    @field_validator("tags")
-    @classmethod
-    def _tags(cls, v: dict[str, str]) -> dict[str, str]:
-        return check_tags("tags", v)
 
 
 def _check_destination_region(plan_region: str, destination_arn: str) -> str:
@@ -189,31 +169,49 @@ class DatabaseBackupPlan(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: DatabaseBackupPlanArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("blueprint:aws:DatabaseBackupPlan", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        invoke = pulumi.InvokeOutputOptions(parent=self)
-        tags = args.tags
+        destination = self._copy_destination(args)
+        role, attachments = self._service_role(name, args)
+        plan = self._plan(name, args, destination)
+        aws.backup.Selection(
+            f"{name}-selection",
+            name=plan_name_for(f"{name}-selection"),
+            plan_id=plan.id,
+            iam_role_arn=role.arn,
+            resources=args.resource_arns,
+            # AWS Backup checks the role when the selection is created: attach the policies first.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=attachments),
+        )
 
-        identity = aws.get_caller_identity_output(opts=invoke)
-        partition = aws.get_partition_output(opts=invoke).partition
+        self.plan_id: pulumi.Output[str] = plan.id
+        self.plan_arn: pulumi.Output[str] = plan.arn
+        self.role_arn: pulumi.Output[str] = role.arn
+        self.register_outputs({"plan_id": self.plan_id, "plan_arn": self.plan_arn, "role_arn": self.role_arn})
+
+    def _copy_destination(self, args: DatabaseBackupPlanArgs) -> Any:
+        """The second region's vault ARN, once checked to be outside this region; None: no copy."""
         # The copy must leave this region (the provider's). A literal ARN is checked at once; an
         # Output when it resolves, which still fails the preview/up before anything is created.
-        destination: Any = None
         if args.copy_destination_vault_arn is None:
-            pass  # single-region stack: no copy
-        elif isinstance(args.copy_destination_vault_arn, pulumi.Output):
-            destination = pulumi.Output.all(
-                aws.get_region_output(opts=invoke).region, args.copy_destination_vault_arn
+            return None  # single-region stack: no copy
+        if isinstance(args.copy_destination_vault_arn, pulumi.Output):
+            return pulumi.Output.all(
+                aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region, args.copy_destination_vault_arn
             ).apply(lambda a: _check_destination_region(a[0], a[1]))
-        else:
-            region = aws.get_region(opts=pulumi.InvokeOptions(parent=self)).region
-            destination = _check_destination_region(region, args.copy_destination_vault_arn)
+        region = aws.get_region(opts=pulumi.InvokeOptions(parent=self)).region
+        return _check_destination_region(region, args.copy_destination_vault_arn)
 
+    def _service_role(self, name: str, args: DatabaseBackupPlanArgs) -> tuple[aws.iam.Role, list[aws.iam.RolePolicyAttachment]]:
+        """The AWS Backup service role with the managed backup and restore policies."""
+        child = pulumi.ResourceOptions(parent=self)
+        invoke = pulumi.InvokeOutputOptions(parent=self)
+        identity = aws.get_caller_identity_output(opts=invoke)
+        partition = aws.get_partition_output(opts=invoke).partition
         role = aws.iam.Role(
             f"{name}-role",
             name_prefix=iam_role_name_prefix(f"{name}-role"),  # fits IAM's 64 (components/aws/_names.py)
             assume_role_policy=identity.account_id.apply(_backup_trust_policy),
             description=f"AWS Backup service role of backup plan {name}",
-            tags=merge_tags(tags, f"{name}-role"),
+            tags=merge_tags(args.tags, f"{name}-role"),
             opts=child,
         )
         attachments = [
@@ -225,8 +223,11 @@ class DatabaseBackupPlan(pulumi.ComponentResource):
             )
             for kind, policy in (("backup", BACKUP_POLICY), ("restore", RESTORE_POLICY))
         ]
+        return role, attachments
 
-        plan = aws.backup.Plan(
+    def _plan(self, name: str, args: DatabaseBackupPlanArgs, destination: Any) -> aws.backup.Plan:
+        """One scheduled rule into this region's vault, copying each backup to ``destination`` if any."""
+        return aws.backup.Plan(
             f"{name}-plan",
             name=plan_name_for(name),
             rules=[
@@ -245,23 +246,9 @@ class DatabaseBackupPlan(pulumi.ComponentResource):
                     ]
                     if destination is not None
                     else None,
-                    recovery_point_tags=dict(tags),
+                    recovery_point_tags=dict(args.tags),
                 )
             ],
-            tags=merge_tags(tags, f"{name}-plan"),
-            opts=child,
+            tags=merge_tags(args.tags, f"{name}-plan"),
+            opts=pulumi.ResourceOptions(parent=self),
         )
-        aws.backup.Selection(
-            f"{name}-selection",
-            name=plan_name_for(f"{name}-selection"),
-            plan_id=plan.id,
-            iam_role_arn=role.arn,
-            resources=args.resource_arns,
-            # AWS Backup checks the role when the selection is created: attach the policies first.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=attachments),
-        )
-
-        self.plan_id: pulumi.Output[str] = plan.id
-        self.plan_arn: pulumi.Output[str] = plan.arn
-        self.role_arn: pulumi.Output[str] = role.arn
-        self.register_outputs({"plan_id": self.plan_id, "plan_arn": self.plan_arn, "role_arn": self.role_arn})

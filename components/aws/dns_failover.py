@@ -26,7 +26,10 @@ import pulumi
 import pulumi_aws as aws
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ._tags import check_tags, merge_tags
+from components._validation import HttpPath, IntBetween, TcpPort
+
+from ._tags import merge_tags
+from ._types import Tags
 from .load_balancer import check_domain_name, validation_record
 
 # Region of the Route 53 health-check metrics (and therefore of their alarms).
@@ -40,6 +43,8 @@ HEALTH_CHECKER_REGIONS = (
 )
 
 _REGION = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d+$")
+HealthCheckPath = HttpPath(255, "Route 53")
+FailureThreshold = IntBetween(1, 10, scope="the Route 53 range ", note=" consecutive failures")
 _SNS_ARN = re.compile(r"^arn:aws[a-z-]*:sns:(?P<region>[a-z0-9-]+):\d{12}:[A-Za-z0-9_.-]+$")
 
 
@@ -73,12 +78,12 @@ class DnsFailoverArgs(BaseModel):
         "answers while healthy, else the secondary (exactly one of each); 'simple': one endpoint."
     )
     endpoints: list[DnsEndpoint] = Field(description="The regional load balancers, one per region.")
-    readiness_path: str = Field(description="Path the health checks request over HTTPS, e.g. '/ready' (must start with '/').")
-    port: int = Field(default=443, description="Port the health checks connect to (1..65535). Default 443: the ALB's HTTPS listener.")
+    readiness_path: HealthCheckPath = Field(description="Path the health checks request over HTTPS, e.g. '/ready' (must start with '/').")
+    port: TcpPort = Field(default=443, description="Port the health checks connect to (1..65535). Default 443: the ALB's HTTPS listener.")
     health_check_interval_s: Literal[10, 30] = Field(
         description="Seconds between a checker's requests: 10 (fast) or 30 (standard), the only values Route 53 offers; tiers pick it."
     )
-    failure_threshold: int = Field(description="Consecutive failures before an endpoint is unhealthy (Route 53: 1..10).")
+    failure_threshold: FailureThreshold = Field(description="Consecutive failures before an endpoint is unhealthy (Route 53: 1..10).")
     alarm_topic_arns: list[Any] = Field(
         default_factory=list,
         description="pulumi.Input[str] ARNs of SNS topics in us-east-1 notified when a health check fails and recovers. Default: none.",
@@ -98,7 +103,7 @@ class DnsFailoverArgs(BaseModel):
         "CNAME (child n-cert-validation-record; validation_record_fqdn) for every region's load balancer. "
         "Default None: no validation record here.",
     )
-    tags: dict[str, str] = Field(default_factory=dict, description="Tags merged onto every taggable child.")
+    tags: Tags = Field(default_factory=dict, description="Tags merged onto every taggable child.")
 
     @field_validator("zone_name")
     @classmethod
@@ -109,27 +114,6 @@ class DnsFailoverArgs(BaseModel):
     @classmethod
     def _record(cls, v: str) -> str:
         return check_domain_name("record_name", v.rstrip("."))
-
-    @field_validator("readiness_path")
-    @classmethod
-    def _path(cls, v: str) -> str:
-        if not v.startswith("/") or len(v) > 255 or any(c.isspace() for c in v):
-            raise ValueError(f"readiness_path: {v!r} must be an absolute HTTP path without spaces, at most 255 characters (Route 53), e.g. '/ready'")
-        return v
-
-    @field_validator("port")
-    @classmethod
-    def _port(cls, v: int) -> int:
-        if not 1 <= v <= 65535:
-            raise ValueError(f"port: {v} is not a TCP port; pass 1..65535 (default 443)")
-        return v
-
-    @field_validator("failure_threshold")
-    @classmethod
-    def _threshold(cls, v: int) -> int:
-        if not 1 <= v <= 10:
-            raise ValueError(f"failure_threshold: {v} is outside the Route 53 range 1..10 consecutive failures")
-        return v
 
     @field_validator("alarm_topic_arns")
     @classmethod
@@ -156,11 +140,6 @@ class DnsFailoverArgs(BaseModel):
                 "unset to let the component create one"
             )
         return v
-
-    @field_validator("tags")
-    @classmethod
-    def _tags(cls, v: dict[str, str]) -> dict[str, str]:
-        return check_tags("tags", v)
 
     @model_validator(mode="after")
     def _routing_fits_endpoints(self) -> DnsFailoverArgs:
@@ -203,7 +182,6 @@ class DnsFailover(pulumi.ComponentResource):
     def __init__(self, name: str, args: DnsFailoverArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__("blueprint:aws:DnsFailover", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        tags = args.tags
 
         zone_id = aws.route53.get_zone_output(
             name=args.zone_name, private_zone=False, opts=pulumi.InvokeOutputOptions(parent=self)
@@ -219,72 +197,9 @@ class DnsFailover(pulumi.ComponentResource):
         records: list[aws.route53.Record] = []
         for endpoint in args.endpoints:
             prefix = f"{name}-{endpoint.region}"
-            check = aws.route53.HealthCheck(
-                f"{prefix}-health-check",
-                type="HTTPS",
-                fqdn=endpoint.alb_dns_name,
-                port=args.port,
-                resource_path=args.readiness_path,
-                request_interval=args.health_check_interval_s,
-                failure_threshold=args.failure_threshold,
-                measure_latency=True,
-                enable_sni=True,
-                regions=list(HEALTH_CHECKER_REGIONS),
-                tags=merge_tags(tags, f"{prefix}-health-check"),
-                opts=child,
-            )
-            policy: dict[str, Any] = {}
-            if args.routing == "latency":
-                policy = {
-                    "set_identifier": endpoint.region,
-                    "latency_routing_policies": [aws.route53.RecordLatencyRoutingPolicyArgs(region=endpoint.region)],
-                    "health_check_id": check.id,
-                }
-            elif args.routing == "failover":
-                policy = {
-                    "set_identifier": endpoint.region,
-                    "failover_routing_policies": [aws.route53.RecordFailoverRoutingPolicyArgs(type=endpoint.role.upper())],
-                    "health_check_id": check.id,
-                }
-            # Simple routing: a plain alias record (Route 53 ignores health checks on it); the
-            # health check still feeds the alarm.
-            record = aws.route53.Record(
-                f"{prefix}-record",
-                zone_id=zone_id,
-                name=args.record_name,
-                type="A",
-                # Alias: no TTL of its own, Route 53 answers with the ALB's 60 s.
-                aliases=[
-                    aws.route53.RecordAliasArgs(
-                        name=endpoint.alb_dns_name, zone_id=endpoint.alb_zone_id, evaluate_target_health=True
-                    )
-                ],
-                **policy,
-                opts=child,
-            )
-            aws.cloudwatch.MetricAlarm(
-                f"{prefix}-alarm",
-                alarm_description=f"{args.record_name} in {endpoint.region}: the Route 53 health check of the load balancer failed",
-                namespace="AWS/Route53",
-                metric_name="HealthCheckStatus",
-                dimensions={"HealthCheckId": check.id},
-                statistic="Minimum",
-                comparison_operator="LessThanThreshold",
-                threshold=1,
-                period=60,
-                evaluation_periods=1,
-                # Route 53 publishes HealthCheckStatus every minute once the check exists, up or down
-                # (Route 53 developer guide, "Monitoring health check status and getting notifications");
-                # only the minutes before its first datapoint have none. "breaching" would page every
-                # fresh stack then: missing data is INSUFFICIENT_DATA instead, and that state is
-                # notified too, so a check that stops reporting is still seen.
-                treat_missing_data="missing",
-                alarm_actions=list(args.alarm_topic_arns),
-                ok_actions=list(args.alarm_topic_arns),
-                insufficient_data_actions=list(args.alarm_topic_arns),
-                tags=merge_tags(tags, f"{prefix}-alarm"),
-                opts=in_metrics_region,
-            )
+            check = self._health_check(prefix, args, endpoint)
+            record = self._record(prefix, args, endpoint, zone_id, check)
+            self._alarm(prefix, args, endpoint, check, in_metrics_region)
             self.health_check_ids[endpoint.region] = check.id
             self.record_names[endpoint.region] = record.name
             records.append(record)
@@ -298,3 +213,78 @@ class DnsFailover(pulumi.ComponentResource):
         self.fqdn = records[0].fqdn
         self.register_outputs({"fqdn": self.fqdn, "health_check_ids": self.health_check_ids, "record_names": self.record_names,
                                "validation_record_fqdn": self.validation_record_fqdn})
+
+    def _health_check(self, prefix: str, args: DnsFailoverArgs, endpoint: DnsEndpoint) -> aws.route53.HealthCheck:
+        return aws.route53.HealthCheck(
+            f"{prefix}-health-check",
+            type="HTTPS",
+            fqdn=endpoint.alb_dns_name,
+            port=args.port,
+            resource_path=args.readiness_path,
+            request_interval=args.health_check_interval_s,
+            failure_threshold=args.failure_threshold,
+            measure_latency=True,
+            enable_sni=True,
+            regions=list(HEALTH_CHECKER_REGIONS),
+            tags=merge_tags(args.tags, f"{prefix}-health-check"),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _record(self, prefix: str, args: DnsFailoverArgs, endpoint: DnsEndpoint, zone_id: pulumi.Output[str],
+                check: aws.route53.HealthCheck) -> aws.route53.Record:
+        """The endpoint's alias record with the routing policy (latency / failover / simple)."""
+        policy: dict[str, Any] = {}
+        if args.routing == "latency":
+            policy = {
+                "set_identifier": endpoint.region,
+                "latency_routing_policies": [aws.route53.RecordLatencyRoutingPolicyArgs(region=endpoint.region)],
+                "health_check_id": check.id,
+            }
+        elif args.routing == "failover":
+            policy = {
+                "set_identifier": endpoint.region,
+                "failover_routing_policies": [aws.route53.RecordFailoverRoutingPolicyArgs(type=endpoint.role.upper())],
+                "health_check_id": check.id,
+            }
+        # Simple routing: a plain alias record (Route 53 ignores health checks on it); the
+        # health check still feeds the alarm.
+        return aws.route53.Record(
+            f"{prefix}-record",
+            zone_id=zone_id,
+            name=args.record_name,
+            type="A",
+            # Alias: no TTL of its own, Route 53 answers with the ALB's 60 s.
+            aliases=[
+                aws.route53.RecordAliasArgs(
+                    name=endpoint.alb_dns_name, zone_id=endpoint.alb_zone_id, evaluate_target_health=True
+                )
+            ],
+            **policy,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _alarm(self, prefix: str, args: DnsFailoverArgs, endpoint: DnsEndpoint, check: aws.route53.HealthCheck,
+               in_metrics_region: pulumi.ResourceOptions) -> aws.cloudwatch.MetricAlarm:
+        return aws.cloudwatch.MetricAlarm(
+            f"{prefix}-alarm",
+            alarm_description=f"{args.record_name} in {endpoint.region}: the Route 53 health check of the load balancer failed",
+            namespace="AWS/Route53",
+            metric_name="HealthCheckStatus",
+            dimensions={"HealthCheckId": check.id},
+            statistic="Minimum",
+            comparison_operator="LessThanThreshold",
+            threshold=1,
+            period=60,
+            evaluation_periods=1,
+            # Route 53 publishes HealthCheckStatus every minute once the check exists, up or down
+            # (Route 53 developer guide, "Monitoring health check status and getting notifications");
+            # only the minutes before its first datapoint have none. "breaching" would page every
+            # fresh stack then: missing data is INSUFFICIENT_DATA instead, and that state is
+            # notified too, so a check that stops reporting is still seen.
+            treat_missing_data="missing",
+            alarm_actions=list(args.alarm_topic_arns),
+            ok_actions=list(args.alarm_topic_arns),
+            insufficient_data_actions=list(args.alarm_topic_arns),
+            tags=merge_tags(args.tags, f"{prefix}-alarm"),
+            opts=in_metrics_region,
+        )

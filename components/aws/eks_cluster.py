@@ -37,7 +37,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from blueprint.catalogs.kubernetes import KUBERNETES_STANDARD_SUPPORT_ENDS, KUBERNETES_VERSION
 
 from ._names import iam_role_name_prefix
-from ._tags import check_kms_key_arn, check_tags, merge_tags
+from ._tags import merge_tags
+from ._types import KmsKeyArn, Tags
 
 # EKS CreateCluster `name`: 1..100 characters, ^[0-9A-Za-z][A-Za-z0-9\-_]* (EKS API reference).
 _CLUSTER_NAME = re.compile(r"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$")
@@ -198,7 +199,7 @@ class EksClusterArgs(BaseModel):
         description="pulumi.Input[str] ids of private subnets, one per zone, at least 2 (EKS requires two zones "
         "for the control-plane ENIs; the system node group spans them all).",
     )
-    kms_key_arn: Any = Field(
+    kms_key_arn: KmsKeyArn = Field(
         description="pulumi.Input[str]: ARN of the customer-managed KMS key for Kubernetes secrets, the "
         "control-plane log group and the nodes' root volumes.",
     )
@@ -236,7 +237,7 @@ class EksClusterArgs(BaseModel):
         "or EKS node groups. Set True only in a fresh account, and in one region only (the role is global and IAM "
         "refuses to create it twice); without it the KMS grant to that role fails.",
     )
-    tags: dict[str, str] = Field(default_factory=dict, description="Tags merged onto every taggable child.")
+    tags: Tags = Field(default_factory=dict, description="Tags merged onto every taggable child.")
 
     @field_validator("cluster_name")
     @classmethod
@@ -277,11 +278,6 @@ class EksClusterArgs(BaseModel):
         if isinstance(v, str) and not re.match(r"^vpc-[0-9a-f]{8,17}$", v):
             raise ValueError(f"vpc_id: {v!r} is not a VPC id; pass e.g. Network(...).vpc_id or 'vpc-0abc12345def67890'")
         return v
-
-    @field_validator("kms_key_arn")
-    @classmethod
-    def _kms(cls, v: Any) -> Any:
-        return check_kms_key_arn("kms_key_arn", v)
 
     @field_validator("public_access_cidrs")
     @classmethod
@@ -360,11 +356,6 @@ class EksClusterArgs(BaseModel):
             )
         return v
 
-    @field_validator("tags")
-    @classmethod
-    def _tags(cls, v: dict[str, str]) -> dict[str, str]:
-        return check_tags("tags", v)
-
 
 def principal_key(arn: str) -> str:
     """'role-Admin' for arn:...:role/path/Admin: a stable, readable child-name part per principal."""
@@ -417,221 +408,18 @@ class EksCluster(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: EksClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("blueprint:aws:EksCluster", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-
-        def after(*deps: pulumi.Resource) -> pulumi.ResourceOptions:
-            return pulumi.ResourceOptions(parent=self, depends_on=list(deps))
-
         invoke = pulumi.InvokeOutputOptions(parent=self)
         region = aws.get_region_output(opts=invoke).region
         identity = aws.get_caller_identity_output(opts=invoke)
-        partition = aws.get_partition_output(opts=invoke)
+        self._partition = aws.get_partition_output(opts=invoke)
 
-        def managed_policy(policy: str) -> pulumi.Output[str]:
-            return partition.partition.apply(lambda p: f"arn:{p}:iam::aws:policy/{policy}")
-
-        # --- control plane identity ----------------------------------------------------------
-        cluster_role_name = f"{name}-cluster-role"
-        cluster_role = aws.iam.Role(
-            cluster_role_name,
-            name_prefix=iam_role_name_prefix(cluster_role_name),  # fits IAM's 64 (components/aws/_names.py)
-            description=f"EKS control plane of {args.cluster_name}",
-            # The EKS service principal is eks.amazonaws.com in every partition.
-            assume_role_policy=_assume_role_policy("eks.amazonaws.com"),
-            tags=merge_tags(args.tags, cluster_role_name),
-            opts=child,
-        )
-        cluster_policy = aws.iam.RolePolicyAttachment(
-            f"{name}-cluster-role-eks-policy",
-            role=cluster_role.name,
-            policy_arn=managed_policy("AmazonEKSClusterPolicy"),
-            opts=child,
-        )
-        cluster_kms = aws.iam.RolePolicy(
-            f"{name}-cluster-role-kms",
-            role=cluster_role.name,
-            policy=pulumi.Output.from_input(args.kms_key_arn).apply(_kms_use_policy),
-            opts=child,
-        )
-        no_log_group = aws.iam.RolePolicy(
-            f"{name}-cluster-role-no-log-group",
-            role=cluster_role.name,
-            policy=_DENY_LOG_GROUP_CREATION,
-            opts=child,
-        )
-
-        # --- control-plane logs: the group exists (CMK, retention) before EKS starts logging -----
-        log_group_name = f"{name}-log-group"
-        log_group = aws.cloudwatch.LogGroup(
-            log_group_name,
-            name=f"/aws/eks/{args.cluster_name}/cluster",
-            retention_in_days=args.log_retention_days,
-            kms_key_id=args.kms_key_arn,
-            tags=merge_tags(args.tags, log_group_name),
-            opts=child,
-        )
-
-        # --- the cluster -------------------------------------------------------------------------
-        public = bool(args.public_access_cidrs)
-        cluster_name = f"{name}-cluster"
-        cluster = aws.eks.Cluster(
-            cluster_name,
-            name=args.cluster_name,
-            version=args.kubernetes_version,
-            role_arn=cluster_role.arn,
-            access_config=aws.eks.ClusterAccessConfigArgs(
-                # Access entries only (no aws-auth ConfigMap). The deployer keeps cluster-admin: the
-                # Kubernetes provider of this same program needs it to install in-cluster components.
-                authentication_mode="API",
-                bootstrap_cluster_creator_admin_permissions=True,
-            ),
-            # The add-ons below are EKS-managed; no unmanaged copies to adopt or drift from.
-            bootstrap_self_managed_addons=False,
-            encryption_config=aws.eks.ClusterEncryptionConfigArgs(
-                provider=aws.eks.ClusterEncryptionConfigProviderArgs(key_arn=args.kms_key_arn),
-                resources=["secrets"],
-            ),
-            enabled_cluster_log_types=list(CONTROL_PLANE_LOG_TYPES),
-            vpc_config=aws.eks.ClusterVpcConfigArgs(
-                subnet_ids=list(args.private_subnet_ids),
-                endpoint_private_access=True,
-                endpoint_public_access=public,
-                public_access_cidrs=list(args.public_access_cidrs) if public else None,
-            ),
-            # Past standard support EKS upgrades the control plane rather than silently billing
-            # extended support; raise kubernetes_version before that date (docs/deploying.md).
-            upgrade_policy=aws.eks.ClusterUpgradePolicyArgs(support_type=UPGRADE_SUPPORT_TYPE),
-            # Stateful: the cluster holds every workload's Kubernetes state.
-            deletion_protection=True,
-            # Lets operators (or ARC autoshift) move traffic away from an impaired zone.
-            zonal_shift_config=aws.eks.ClusterZonalShiftConfigArgs(enabled=True),
-            tags=merge_tags(args.tags, cluster_name),
-            opts=after(log_group, cluster_policy, cluster_kms, no_log_group),
-        )
-
-        # --- nodes' identity -----------------------------------------------------------------------
-        node_role_name = f"{name}-node-role"
-        node_role = aws.iam.Role(
-            node_role_name,
-            name_prefix=iam_role_name_prefix(node_role_name),  # fits IAM's 64 (components/aws/_names.py)
-            description=f"EKS nodes of {args.cluster_name} (system and GPU node groups)",
-            assume_role_policy=partition.dns_suffix.apply(lambda s: _assume_role_policy(f"ec2.{s}")),
-            tags=merge_tags(args.tags, node_role_name),
-            opts=child,
-        )
-        node_policies = [
-            aws.iam.RolePolicyAttachment(
-                f"{name}-node-role-{role}", role=node_role.name, policy_arn=managed_policy(policy), opts=child
-            )
-            for role, policy in NODE_POLICIES.items()
-        ]
-
-        # --- the CMK for node root volumes: EC2 Auto Scaling launches the instances ---------------
-        grant_deps: list[pulumi.Resource] = []
-        if args.create_autoscaling_service_linked_role:
-            grant_deps.append(
-                aws.iam.ServiceLinkedRole(
-                    f"{name}-autoscaling-service-role",
-                    aws_service_name="autoscaling.amazonaws.com",
-                    tags=merge_tags(args.tags, f"{name}-autoscaling-service-role"),
-                    opts=child,
-                )
-            )
-        ebs_grant = aws.kms.Grant(
-            f"{name}-node-ebs-grant",
-            name=f"{args.cluster_name}-node-ebs",
-            key_id=args.kms_key_arn,
-            grantee_principal=pulumi.Output.all(partition.partition, identity.account_id).apply(
-                lambda a: asg_service_role_arn(*a)
-            ),
-            operations=list(ASG_KMS_OPERATIONS),
-            opts=after(*grant_deps),
-        )
-
-        # --- human admins (access entries) -----------------------------------------------------
-        admin_policy = partition.partition.apply(
-            lambda p: f"arn:{p}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
-        )
-        for arn in args.admin_principal_arns:
-            key = principal_key(arn)
-            entry_name = f"{name}-access-{key}"
-            entry = aws.eks.AccessEntry(
-                entry_name,
-                cluster_name=cluster.name,
-                principal_arn=arn,
-                type="STANDARD",
-                tags=merge_tags(args.tags, entry_name),
-                opts=child,
-            )
-            aws.eks.AccessPolicyAssociation(
-                f"{name}-admin-{key}",
-                cluster_name=cluster.name,
-                principal_arn=entry.principal_arn,
-                policy_arn=admin_policy,
-                access_scope=aws.eks.AccessPolicyAssociationAccessScopeArgs(type="cluster"),
-                opts=child,
-            )
-
-        def addon(addon_name: str, *deps: pulumi.Resource) -> aws.eks.Addon:
-            child_name = f"{name}-addon-{addon_name}"
-            return aws.eks.Addon(
-                child_name,
-                cluster_name=cluster.name,
-                addon_name=addon_name,
-                configuration_values=(
-                    json.dumps(ADDON_CONFIGURATION[addon_name]) if addon_name in ADDON_CONFIGURATION else None
-                ),
-                # EKS picks the add-on version that is the default for the cluster's Kubernetes version.
-                # The stack is the source of truth: EKS defaults win over manual edits, on create and update.
-                resolve_conflicts_on_create="OVERWRITE",
-                resolve_conflicts_on_update="OVERWRITE",
-                tags=merge_tags(args.tags, child_name),
-                opts=after(*deps),
-            )
-
-        before_nodes = [addon(a) for a in ADDONS_BEFORE_NODES]
-
-        # --- system node group: every private subnet, so every zone ---------------------------------
-        lt_name = f"{name}-system-launch-template"
-        system_lt = aws.ec2.LaunchTemplate(
-            lt_name,
-            description=f"System nodes of {args.cluster_name}: IMDSv2 only, encrypted gp3 root",
-            tags=merge_tags(args.tags, lt_name),
-            **launch_template_security(
-                args.kms_key_arn, SYSTEM_ROOT_VOLUME_GIB, merge_tags(args.tags, f"{name}-system-nodes")
-            ),
-            opts=child,
-        )
-        zones = len(args.private_subnet_ids)
-        system_min = args.system_nodes_per_zone * zones
-        system_ng_name = f"{name}-system-nodes"
-        system_nodes = aws.eks.NodeGroup(
-            system_ng_name,
-            cluster_name=cluster.name,
-            version=cluster.version,
-            node_role_arn=node_role.arn,
-            subnet_ids=list(args.private_subnet_ids),
-            ami_type=SYSTEM_AMI_TYPE,
-            capacity_type="ON_DEMAND",
-            instance_types=[args.system_node_instance_type],
-            scaling_config=aws.eks.NodeGroupScalingConfigArgs(
-                min_size=system_min, desired_size=system_min, max_size=2 * system_min
-            ),
-            update_config=aws.eks.NodeGroupUpdateConfigArgs(max_unavailable=1),
-            node_repair_config=aws.eks.NodeGroupNodeRepairConfigArgs(enabled=True),
-            launch_template=aws.eks.NodeGroupLaunchTemplateArgs(
-                id=system_lt.id, version=system_lt.latest_version.apply(str)
-            ),
-            labels={"blueprint.dev/node-role": "system"},
-            tags=merge_tags(args.tags, system_ng_name),
-            opts=pulumi.ResourceOptions(
-                parent=self,
-                depends_on=[*before_nodes, *node_policies, ebs_grant],
-                # The cluster autoscaler owns the desired size once the group exists.
-                ignore_changes=["scalingConfig.desiredSize"],
-            ),
-        )
-        after_nodes = [addon(a, system_nodes) for a in ADDONS_AFTER_NODES]
+        cluster = self._cluster(name, args, self._control_plane_role(name, args), self._control_plane_logs(name, args))
+        node_role, node_policies = self._node_role(name, args)
+        ebs_grant = self._node_ebs_grant(name, args, identity)
+        self._admin_access(name, args, cluster)
+        before_nodes = [self._addon(name, args, cluster, a) for a in ADDONS_BEFORE_NODES]
+        system_nodes = self._system_nodes(name, args, cluster, node_role, [*before_nodes, *node_policies, ebs_grant])
+        after_nodes = [self._addon(name, args, cluster, a, system_nodes) for a in ADDONS_AFTER_NODES]
 
         # --- outputs -------------------------------------------------------------------------------
         # cluster_name / node_role_arn resolve only once the cluster can take nodes (networking
@@ -674,4 +462,223 @@ class EksCluster(pulumi.ComponentResource):
                 "vpc_id": self.vpc_id,
                 "kubeconfig": self.kubeconfig,
             }
+        )
+
+    def _after(self, *deps: pulumi.Resource) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(parent=self, depends_on=list(deps))
+
+    def _managed_policy(self, policy: str) -> pulumi.Output[str]:
+        return self._partition.partition.apply(lambda p: f"arn:{p}:iam::aws:policy/{policy}")
+
+    def _control_plane_role(self, name: str, args: EksClusterArgs) -> tuple[aws.iam.Role, list[pulumi.Resource]]:
+        """The control plane's role and its policies (EKS managed policy, CMK use, no log-group creation)."""
+        child = pulumi.ResourceOptions(parent=self)
+        cluster_role_name = f"{name}-cluster-role"
+        cluster_role = aws.iam.Role(
+            cluster_role_name,
+            name_prefix=iam_role_name_prefix(cluster_role_name),  # fits IAM's 64 (components/aws/_names.py)
+            description=f"EKS control plane of {args.cluster_name}",
+            # The EKS service principal is eks.amazonaws.com in every partition.
+            assume_role_policy=_assume_role_policy("eks.amazonaws.com"),
+            tags=merge_tags(args.tags, cluster_role_name),
+            opts=child,
+        )
+        cluster_policy = aws.iam.RolePolicyAttachment(
+            f"{name}-cluster-role-eks-policy",
+            role=cluster_role.name,
+            policy_arn=self._managed_policy("AmazonEKSClusterPolicy"),
+            opts=child,
+        )
+        cluster_kms = aws.iam.RolePolicy(
+            f"{name}-cluster-role-kms",
+            role=cluster_role.name,
+            policy=pulumi.Output.from_input(args.kms_key_arn).apply(_kms_use_policy),
+            opts=child,
+        )
+        no_log_group = aws.iam.RolePolicy(
+            f"{name}-cluster-role-no-log-group",
+            role=cluster_role.name,
+            policy=_DENY_LOG_GROUP_CREATION,
+            opts=child,
+        )
+        return cluster_role, [cluster_policy, cluster_kms, no_log_group]
+
+    def _control_plane_logs(self, name: str, args: EksClusterArgs) -> aws.cloudwatch.LogGroup:
+        """The group exists (CMK, retention) before EKS starts logging."""
+        log_group_name = f"{name}-log-group"
+        return aws.cloudwatch.LogGroup(
+            log_group_name,
+            name=f"/aws/eks/{args.cluster_name}/cluster",
+            retention_in_days=args.log_retention_days,
+            kms_key_id=args.kms_key_arn,
+            tags=merge_tags(args.tags, log_group_name),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _cluster(self, name: str, args: EksClusterArgs, role: tuple[aws.iam.Role, list[pulumi.Resource]],
+                 log_group: aws.cloudwatch.LogGroup) -> aws.eks.Cluster:
+        cluster_role, role_policies = role
+        public = bool(args.public_access_cidrs)
+        cluster_name = f"{name}-cluster"
+        return aws.eks.Cluster(
+            cluster_name,
+            name=args.cluster_name,
+            version=args.kubernetes_version,
+            role_arn=cluster_role.arn,
+            access_config=aws.eks.ClusterAccessConfigArgs(
+                # Access entries only (no aws-auth ConfigMap). The deployer keeps cluster-admin: the
+                # Kubernetes provider of this same program needs it to install in-cluster components.
+                authentication_mode="API",
+                bootstrap_cluster_creator_admin_permissions=True,
+            ),
+            # The add-ons below are EKS-managed; no unmanaged copies to adopt or drift from.
+            bootstrap_self_managed_addons=False,
+            encryption_config=aws.eks.ClusterEncryptionConfigArgs(
+                provider=aws.eks.ClusterEncryptionConfigProviderArgs(key_arn=args.kms_key_arn),
+                resources=["secrets"],
+            ),
+            enabled_cluster_log_types=list(CONTROL_PLANE_LOG_TYPES),
+            vpc_config=aws.eks.ClusterVpcConfigArgs(
+                subnet_ids=list(args.private_subnet_ids),
+                endpoint_private_access=True,
+                endpoint_public_access=public,
+                public_access_cidrs=list(args.public_access_cidrs) if public else None,
+            ),
+            # Past standard support EKS upgrades the control plane rather than silently billing
+            # extended support; raise kubernetes_version before that date (docs/deploying.md).
+            upgrade_policy=aws.eks.ClusterUpgradePolicyArgs(support_type=UPGRADE_SUPPORT_TYPE),
+            # Stateful: the cluster holds every workload's Kubernetes state.
+            deletion_protection=True,
+            # Lets operators (or ARC autoshift) move traffic away from an impaired zone.
+            zonal_shift_config=aws.eks.ClusterZonalShiftConfigArgs(enabled=True),
+            tags=merge_tags(args.tags, cluster_name),
+            opts=self._after(log_group, *role_policies),
+        )
+
+    def _node_role(self, name: str, args: EksClusterArgs) -> tuple[aws.iam.Role, list[aws.iam.RolePolicyAttachment]]:
+        """The nodes' role (system and GPU node groups) with the managed node policies."""
+        node_role_name = f"{name}-node-role"
+        node_role = aws.iam.Role(
+            node_role_name,
+            name_prefix=iam_role_name_prefix(node_role_name),  # fits IAM's 64 (components/aws/_names.py)
+            description=f"EKS nodes of {args.cluster_name} (system and GPU node groups)",
+            assume_role_policy=self._partition.dns_suffix.apply(lambda s: _assume_role_policy(f"ec2.{s}")),
+            tags=merge_tags(args.tags, node_role_name),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        node_policies = [
+            aws.iam.RolePolicyAttachment(
+                f"{name}-node-role-{role}", role=node_role.name, policy_arn=self._managed_policy(policy),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            for role, policy in NODE_POLICIES.items()
+        ]
+        return node_role, node_policies
+
+    def _node_ebs_grant(self, name: str, args: EksClusterArgs, identity: Any) -> aws.kms.Grant:
+        """The CMK for node root volumes: EC2 Auto Scaling launches the instances."""
+        grant_deps: list[pulumi.Resource] = []
+        if args.create_autoscaling_service_linked_role:
+            grant_deps.append(
+                aws.iam.ServiceLinkedRole(
+                    f"{name}-autoscaling-service-role",
+                    aws_service_name="autoscaling.amazonaws.com",
+                    tags=merge_tags(args.tags, f"{name}-autoscaling-service-role"),
+                    opts=pulumi.ResourceOptions(parent=self),
+                )
+            )
+        return aws.kms.Grant(
+            f"{name}-node-ebs-grant",
+            name=f"{args.cluster_name}-node-ebs",
+            key_id=args.kms_key_arn,
+            grantee_principal=pulumi.Output.all(self._partition.partition, identity.account_id).apply(
+                lambda a: asg_service_role_arn(*a)
+            ),
+            operations=list(ASG_KMS_OPERATIONS),
+            opts=self._after(*grant_deps),
+        )
+
+    def _admin_access(self, name: str, args: EksClusterArgs, cluster: aws.eks.Cluster) -> None:
+        """Human admins: an access entry plus the cluster-admin access policy per principal."""
+        admin_policy = self._partition.partition.apply(
+            lambda p: f"arn:{p}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+        )
+        for arn in args.admin_principal_arns:
+            key = principal_key(arn)
+            entry_name = f"{name}-access-{key}"
+            entry = aws.eks.AccessEntry(
+                entry_name,
+                cluster_name=cluster.name,
+                principal_arn=arn,
+                type="STANDARD",
+                tags=merge_tags(args.tags, entry_name),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            aws.eks.AccessPolicyAssociation(
+                f"{name}-admin-{key}",
+                cluster_name=cluster.name,
+                principal_arn=entry.principal_arn,
+                policy_arn=admin_policy,
+                access_scope=aws.eks.AccessPolicyAssociationAccessScopeArgs(type="cluster"),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+
+    def _addon(self, name: str, args: EksClusterArgs, cluster: aws.eks.Cluster, addon_name: str,
+               *deps: pulumi.Resource) -> aws.eks.Addon:
+        child_name = f"{name}-addon-{addon_name}"
+        return aws.eks.Addon(
+            child_name,
+            cluster_name=cluster.name,
+            addon_name=addon_name,
+            configuration_values=(
+                json.dumps(ADDON_CONFIGURATION[addon_name]) if addon_name in ADDON_CONFIGURATION else None
+            ),
+            # EKS picks the add-on version that is the default for the cluster's Kubernetes version.
+            # The stack is the source of truth: EKS defaults win over manual edits, on create and update.
+            resolve_conflicts_on_create="OVERWRITE",
+            resolve_conflicts_on_update="OVERWRITE",
+            tags=merge_tags(args.tags, child_name),
+            opts=self._after(*deps),
+        )
+
+    def _system_nodes(self, name: str, args: EksClusterArgs, cluster: aws.eks.Cluster, node_role: aws.iam.Role,
+                      deps: list[pulumi.Resource]) -> aws.eks.NodeGroup:
+        """The system node group over every private subnet, so every zone."""
+        lt_name = f"{name}-system-launch-template"
+        system_lt = aws.ec2.LaunchTemplate(
+            lt_name,
+            description=f"System nodes of {args.cluster_name}: IMDSv2 only, encrypted gp3 root",
+            tags=merge_tags(args.tags, lt_name),
+            **launch_template_security(
+                args.kms_key_arn, SYSTEM_ROOT_VOLUME_GIB, merge_tags(args.tags, f"{name}-system-nodes")
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        system_min = args.system_nodes_per_zone * len(args.private_subnet_ids)
+        system_ng_name = f"{name}-system-nodes"
+        return aws.eks.NodeGroup(
+            system_ng_name,
+            cluster_name=cluster.name,
+            version=cluster.version,
+            node_role_arn=node_role.arn,
+            subnet_ids=list(args.private_subnet_ids),
+            ami_type=SYSTEM_AMI_TYPE,
+            capacity_type="ON_DEMAND",
+            instance_types=[args.system_node_instance_type],
+            scaling_config=aws.eks.NodeGroupScalingConfigArgs(
+                min_size=system_min, desired_size=system_min, max_size=2 * system_min
+            ),
+            update_config=aws.eks.NodeGroupUpdateConfigArgs(max_unavailable=1),
+            node_repair_config=aws.eks.NodeGroupNodeRepairConfigArgs(enabled=True),
+            launch_template=aws.eks.NodeGroupLaunchTemplateArgs(
+                id=system_lt.id, version=system_lt.latest_version.apply(str)
+            ),
+            labels={"blueprint.dev/node-role": "system"},
+            tags=merge_tags(args.tags, system_ng_name),
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                depends_on=deps,
+                # The cluster autoscaler owns the desired size once the group exists.
+                ignore_changes=["scalingConfig.desiredSize"],
+            ),
         )

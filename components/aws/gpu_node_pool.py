@@ -61,19 +61,28 @@ import pulumi_command as command
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from blueprint.catalogs.accelerators import ACCELERATOR_NAMES, accelerator
+from components._validation import IntBetween, MaxNodes, MinNodes
+from components.gpu_pool_rules import (
+    LABEL_PREFIX,
+    AwsAccelerator,
+    WorkloadName,
+    capacity_split,
+    check_capacity,
+    check_shape,
+    node_labels,
+)
 
 from ._names import EKS_NODE_GROUP_NAME_PREFIX_MAX, fit_name
-from ._tags import check_kms_key_arn, check_tags, merge_tags
+from ._tags import merge_tags
+from ._types import KmsKeyArn, Tags
 from .eks_cluster import ASG_KMS_OPERATIONS, asg_service_role_arn, launch_template_security
 
-_WORKLOAD = re.compile(r"^[a-z][a-z0-9-]{1,30}$")
 _ZONE = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d[a-z]$")
 # EKS Nodegroup amiType for x86_64 GPU nodes: Amazon Linux 2023 with the NVIDIA driver and toolkit.
 GPU_AMI_TYPE = "AL2023_x86_64_NVIDIA"
 # Pods that do not tolerate this taint never land on (expensive) GPU nodes; the NVIDIA device plugin
 # and GPU workloads tolerate it. EKS API taint effects are NO_SCHEDULE / NO_EXECUTE / PREFER_NO_SCHEDULE.
 GPU_TAINT = {"key": "nvidia.com/gpu", "value": "true", "effect": "NO_SCHEDULE"}
-LABEL_PREFIX = "blueprint.dev"
 # cluster-autoscaler's GPU label on AWS (kubernetes/autoscaler cluster-autoscaler/cloudprovider/aws/
 # aws_cloud_provider.go GPULabel): a node carrying it counts as not ready for GPU pods until the device
 # plugin advertises nvidia.com/gpu, so the autoscaler does not scale out twice for the same pods.
@@ -82,6 +91,7 @@ AUTOSCALER_GPU_LABEL = "k8s.amazonaws.com/accelerator"
 GROUP_METRICS = ("GroupMinSize", "GroupMaxSize", "GroupDesiredCapacity", "GroupInServiceInstances",
                  "GroupPendingInstances", "GroupTerminatingInstances", "GroupTotalInstances")
 _CAPACITY_TYPE = {"on-demand": "ON_DEMAND", "spot": "SPOT"}
+RootVolumeGib = IntBetween(50, 16384, note=" (gp3 allows up to 16384 GiB; GPU images need at least 50); default 200")
 
 
 class GpuNodePoolArgs(BaseModel):
@@ -104,11 +114,11 @@ class GpuNodePoolArgs(BaseModel):
         description="Zone name -> private subnet id (pulumi.Input[str]), at least one. Zones that do not offer "
         "instance_type are skipped (listed in skipped_zones).",
     )
-    workload: str = Field(description="Workload name, [a-z][a-z0-9-]{1,30}; labels and tags the nodes.")
+    workload: WorkloadName = Field(description="Workload name, [a-z][a-z0-9-]{1,30}; labels and tags the nodes.")
     tier: Literal["mission-critical", "business-critical", "standard", "best-effort"] = Field(
         description="The workload's tier; labels the nodes. mission-critical refuses spot-only capacity.",
     )
-    accelerator: str = Field(description=f"GPU model, one of {', '.join(ACCELERATOR_NAMES)}.")
+    accelerator: AwsAccelerator = Field(description=f"GPU model, one of {', '.join(ACCELERATOR_NAMES)}.")
     instance_type: str = Field(description="EC2 instance type carrying that accelerator, from the accelerator catalog.")
     gpus_per_node: int = Field(description="GPUs per node; must equal the catalogued instance type's GPU count.")
     # Default on-demand: GPU spot capacity is scarce and reclaimed with two minutes' notice.
@@ -117,20 +127,20 @@ class GpuNodePoolArgs(BaseModel):
         description="Default 'on-demand'. 'spot': spot only (refused for mission-critical). 'mixed': on-demand "
         "for the minimum plus spot for the burst.",
     )
-    min_nodes_per_zone: int = Field(description="Minimum (and initial desired) nodes per zone, >= 0 (0 = pilot light).")
-    max_nodes_per_zone: int = Field(description="Maximum nodes per zone, >= 1 and >= min_nodes_per_zone.")
+    min_nodes_per_zone: MinNodes = Field(description="Minimum (and initial desired) nodes per zone, >= 0 (0 = pilot light).")
+    max_nodes_per_zone: MaxNodes = Field(description="Maximum nodes per zone, >= 1 and >= min_nodes_per_zone.")
     on_demand_base_per_zone: Optional[int] = Field(
         default=None,
         description="'mixed' only: the on-demand group's maximum per zone (default max(min_nodes_per_zone, 1)); "
         "between max(min_nodes_per_zone, 1) and max_nodes_per_zone - 1.",
     )
-    kms_key_arn: Any = Field(description="pulumi.Input[str]: ARN of the customer-managed KMS key for the root volumes.")
-    root_volume_gib: int = Field(
+    kms_key_arn: KmsKeyArn = Field(description="pulumi.Input[str]: ARN of the customer-managed KMS key for the root volumes.")
+    root_volume_gib: RootVolumeGib = Field(
         default=200,
         description="Root gp3 volume size in GiB (50..16384). Default 200: GPU inference images (CUDA, model "
         "runtimes) are tens of GiB and kubelet evicts pods when the image filesystem fills up.",
     )
-    tags: dict[str, str] = Field(default_factory=dict, description="Tags merged onto every taggable child.")
+    tags: Tags = Field(default_factory=dict, description="Tags merged onto every taggable child.")
 
     @field_validator("subnet_ids_by_zone")
     @classmethod
@@ -153,89 +163,12 @@ class GpuNodePoolArgs(BaseModel):
             raise ValueError(f"subnet_ids_by_zone: {literal!r} maps two zones to the same subnet; give each zone its own")
         return v
 
-    @field_validator("workload")
-    @classmethod
-    def _workload(cls, v: str) -> str:
-        if not _WORKLOAD.match(v):
-            raise ValueError(
-                f"workload: {v!r} must match [a-z][a-z0-9-]{{1,30}} (lower case, digits, '-'), e.g. 'fraud-scoring'"
-            )
-        return v
-
-    @field_validator("accelerator")
-    @classmethod
-    def _accelerator(cls, v: str) -> str:
-        if v not in ACCELERATOR_NAMES:
-            raise ValueError(f"accelerator: {v!r} is not catalogued; choose one of {', '.join(ACCELERATOR_NAMES)}")
-        if not accelerator(v).aws:
-            raise ValueError(f"accelerator: {v!r} has no AWS instance type in the catalog; choose another accelerator")
-        return v
-
-    @field_validator("min_nodes_per_zone")
-    @classmethod
-    def _min(cls, v: int) -> int:
-        if v < 0:
-            raise ValueError(f"min_nodes_per_zone: {v} is negative; use 0 (scale from zero) or more")
-        return v
-
-    @field_validator("max_nodes_per_zone")
-    @classmethod
-    def _max(cls, v: int) -> int:
-        if v < 1:
-            raise ValueError(f"max_nodes_per_zone: {v} must be at least 1 (EKS node groups need a maximum size >= 1)")
-        return v
-
-    @field_validator("root_volume_gib")
-    @classmethod
-    def _root(cls, v: int) -> int:
-        if not 50 <= v <= 16384:
-            raise ValueError(
-                f"root_volume_gib: {v} is outside 50..16384 (gp3 allows up to 16384 GiB; GPU images need at least "
-                "50); default 200"
-            )
-        return v
-
-    @field_validator("kms_key_arn")
-    @classmethod
-    def _kms(cls, v: Any) -> Any:
-        return check_kms_key_arn("kms_key_arn", v)
-
-    @field_validator("tags")
-    @classmethod
-    def _tags(cls, v: dict[str, str]) -> dict[str, str]:
-        return check_tags("tags", v)
-
     @model_validator(mode="after")
     def _consistent(self) -> GpuNodePoolArgs:
-        shapes = {o.instance_type: o for o in accelerator(self.accelerator).aws}
-        shape = shapes.get(self.instance_type)
-        if shape is None:
-            raise ValueError(
-                f"instance_type: {self.instance_type!r} does not carry {self.accelerator}; catalogued AWS types "
-                f"for it are {', '.join(sorted(shapes))}"
-            )
-        if shape.gpus != self.gpus_per_node:
-            by_count = ", ".join(f"{o.gpus} -> {o.instance_type}" for o in shapes.values())
-            raise ValueError(
-                f"gpus_per_node: {self.gpus_per_node} does not match {self.instance_type} ({shape.gpus} GPU(s)); "
-                f"{self.accelerator} shapes are {by_count}"
-            )
-        if self.max_nodes_per_zone < self.min_nodes_per_zone:
-            raise ValueError(
-                f"max_nodes_per_zone: {self.max_nodes_per_zone} is below min_nodes_per_zone "
-                f"({self.min_nodes_per_zone}); raise it to at least {self.min_nodes_per_zone}"
-            )
-        if self.capacity == "spot" and self.tier == "mission-critical":
-            raise ValueError(
-                "capacity: 'spot' leaves a mission-critical workload without guaranteed GPUs (spot capacity is "
-                "reclaimed with two minutes' notice); use 'on-demand' or 'mixed' (on-demand minimum, spot burst)"
-            )
-        if self.capacity == "mixed" and self.max_nodes_per_zone <= max(self.min_nodes_per_zone, 1):
-            raise ValueError(
-                f"capacity: 'mixed' needs max_nodes_per_zone ({self.max_nodes_per_zone}) above "
-                f"max(min_nodes_per_zone, 1) = {max(self.min_nodes_per_zone, 1)} so the spot group has room to "
-                "burst; raise max_nodes_per_zone or use 'on-demand'"
-            )
+        check_shape(self.accelerator, "instance_type", self.instance_type,
+                    {o.instance_type: o for o in accelerator(self.accelerator).aws}, self.gpus_per_node, "AWS types")
+        check_capacity(self.tier, self.capacity, self.min_nodes_per_zone, self.max_nodes_per_zone,
+                       spot_notice="spot capacity is reclaimed with two minutes' notice", burst="spot group")
         if self.on_demand_base_per_zone is not None:
             if self.capacity != "mixed":
                 raise ValueError(
@@ -251,9 +184,10 @@ class GpuNodePoolArgs(BaseModel):
                 )
         return self
 
-    def on_demand_base(self) -> int:
-        """The on-demand group's maximum per zone for 'mixed' capacity."""
-        return self.on_demand_base_per_zone if self.on_demand_base_per_zone is not None else max(self.min_nodes_per_zone, 1)
+    def groups(self) -> list[tuple[Literal["on-demand", "spot"], int, int]]:
+        """(capacity, min per zone, max per zone) of each zone's node groups."""
+        return capacity_split(self.capacity, self.min_nodes_per_zone, self.max_nodes_per_zone,
+                              self.on_demand_base_per_zone)
 
     def spot_instance_types(self) -> list[str]:
         """instance_type first, then the catalog's other shapes of the same accelerator and GPU count."""
@@ -262,12 +196,7 @@ class GpuNodePoolArgs(BaseModel):
         return [self.instance_type, *others]
 
     def labels(self) -> dict[str, str]:
-        return {
-            AUTOSCALER_GPU_LABEL: self.accelerator,
-            f"{LABEL_PREFIX}/accelerator": self.accelerator,
-            f"{LABEL_PREFIX}/workload": self.workload,
-            f"{LABEL_PREFIX}/tier": self.tier,
-        }
+        return {AUTOSCALER_GPU_LABEL: self.accelerator, **node_labels(self.accelerator, self.workload, self.tier)}
 
 
 def metrics_collection_commands(asg: str, region: str) -> tuple[str, str]:
@@ -300,37 +229,52 @@ class GpuNodePool(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: GpuNodePoolArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("blueprint:aws:GpuNodePool", name, None, opts)
-        invoke = pulumi.InvokeOptions(parent=self)
-
         # Synchronous invokes: the number of node groups must be known while the program runs.
-        region = aws.get_region(opts=invoke).region
-        requested = sorted(args.subnet_ids_by_zone)
+        region = aws.get_region(opts=pulumi.InvokeOptions(parent=self)).region
         candidates = args.spot_instance_types() if args.capacity != "on-demand" else [args.instance_type]
+        offered = self._offered_types(args, candidates)
+        zones = [z for z in sorted(args.subnet_ids_by_zone) if args.instance_type in offered.get(z, set())]
+        if not zones:
+            raise ValueError(_no_zone_message(name, args, region))
+
+        base_tags = {**args.tags, "blueprint:workload": args.workload, "blueprint:tier": args.tier}
+        grant = self._ebs_grant(name, args)
+        launch_template = self._launch_template(name, args, base_tags)
+        primary: dict[str, pulumi.Output[str]] = {}
+        asg_names: dict[tuple[str, str], pulumi.Output[str]] = {}
+        spot: dict[str, pulumi.Output[str]] = {}
+        for zone in zones:
+            for capacity, low, high in args.groups():
+                instance_types = [t for t in candidates if t in offered[zone]] if capacity == "spot" else [args.instance_type]
+                group = self._node_group(name, args, zone, capacity, (low, high), instance_types,
+                                         launch_template, grant, base_tags)
+                asg_names[(zone, capacity)] = self._group_metrics(f"{name}-{zone}-{capacity}", group, region)
+                if capacity == "spot":
+                    spot[zone] = group.node_group_name
+                # The group holding the minimum: on-demand, or spot for spot-only pools.
+                primary.setdefault(zone, group.node_group_name)
+        self._publish(args, zones, primary, asg_names, spot, launch_template)
+
+    def _offered_types(self, args: GpuNodePoolArgs, candidates: list[str]) -> dict[str, set[str]]:
+        """Zone -> the candidate instance types it offers (among the requested zones)."""
         offerings = aws.ec2.get_instance_type_offerings(
             location_type="availability-zone",
             filters=[
                 aws.ec2.GetInstanceTypeOfferingsFilterArgs(name="instance-type", values=candidates),
-                aws.ec2.GetInstanceTypeOfferingsFilterArgs(name="location", values=requested),
+                aws.ec2.GetInstanceTypeOfferingsFilterArgs(name="location", values=sorted(args.subnet_ids_by_zone)),
             ],
-            opts=invoke,
+            opts=pulumi.InvokeOptions(parent=self),
         )
         offered: dict[str, set[str]] = {}
         for instance_type, location in zip(offerings.instance_types, offerings.locations):
             offered.setdefault(location, set()).add(instance_type)
-        zones = [z for z in requested if args.instance_type in offered.get(z, set())]
-        skipped = [z for z in requested if z not in zones]
-        if not zones:
-            raise ValueError(
-                f"GpuNodePool {name}: no zone of {', '.join(requested)} (region {region}) offers {args.instance_type} "
-                f"({args.accelerator}); pick a region or zones that offer it (aws ec2 describe-instance-type-offerings "
-                f"--location-type availability-zone --filters Name=instance-type,Values={args.instance_type}) or "
-                "another accelerator"
-            )
+        return offered
 
-        base_tags = {**args.tags, "blueprint:workload": args.workload, "blueprint:tier": args.tier}
+    def _ebs_grant(self, name: str, args: GpuNodePoolArgs) -> aws.kms.Grant:
+        """EC2 Auto Scaling may use the CMK for the nodes' encrypted root volumes."""
         identity = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self))
         partition = aws.get_partition_output(opts=pulumi.InvokeOutputOptions(parent=self))
-        grant = aws.kms.Grant(
+        return aws.kms.Grant(
             f"{name}-node-ebs-grant",
             name=pulumi.Output.from_input(args.cluster_name).apply(lambda c: _grant_name(c, name)),
             key_id=args.kms_key_arn,
@@ -340,8 +284,10 @@ class GpuNodePool(pulumi.ComponentResource):
             operations=list(ASG_KMS_OPERATIONS),
             opts=pulumi.ResourceOptions(parent=self),
         )
+
+    def _launch_template(self, name: str, args: GpuNodePoolArgs, base_tags: dict[str, str]) -> aws.ec2.LaunchTemplate:
         lt_name = f"{name}-launch-template"
-        launch_template = aws.ec2.LaunchTemplate(
+        return aws.ec2.LaunchTemplate(
             lt_name,
             description=f"{args.workload} GPU nodes ({args.accelerator}): IMDSv2 only, encrypted gp3 root",
             tags=merge_tags(base_tags, lt_name),
@@ -349,77 +295,68 @@ class GpuNodePool(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
 
-        def node_group(zone: str, capacity: Literal["on-demand", "spot"], low: int, high: int) -> aws.eks.NodeGroup:
-            child_name = f"{name}-{zone}-{capacity}"
-            instance_types = (
-                [t for t in candidates if t in offered[zone]] if capacity == "spot" else [args.instance_type]
-            )
-            tags = pulumi.Output.from_input(args.cluster_name).apply(
-                lambda cluster: {
-                    **merge_tags(base_tags, child_name),
-                    "k8s.io/cluster-autoscaler/enabled": "true",
-                    f"k8s.io/cluster-autoscaler/{cluster}": "owned",
-                }
-            )
-            group = aws.eks.NodeGroup(
-                child_name,
-                # The autoname "<child name>-<7 random>" outgrows EKS's 63 with a long workload name
-                # (terraform-provider-aws internal/service/eks/node_group.go); a prefix of at most 37
-                # (63 - the provider's 26-character unique suffix) keeps replacements possible.
-                node_group_name_prefix=node_group_name_prefix(name, zone, capacity),
-                cluster_name=args.cluster_name,
-                version=args.kubernetes_version,
-                node_role_arn=args.node_role_arn,
-                subnet_ids=[args.subnet_ids_by_zone[zone]],
-                ami_type=GPU_AMI_TYPE,
-                capacity_type=_CAPACITY_TYPE[capacity],
-                instance_types=instance_types,
-                scaling_config=aws.eks.NodeGroupScalingConfigArgs(min_size=low, desired_size=low, max_size=high),
-                update_config=aws.eks.NodeGroupUpdateConfigArgs(max_unavailable=1),
-                # Replace nodes whose GPUs fail (NVIDIA XID errors reported by the node monitoring agent).
-                node_repair_config=aws.eks.NodeGroupNodeRepairConfigArgs(enabled=True),
-                launch_template=aws.eks.NodeGroupLaunchTemplateArgs(
-                    id=launch_template.id, version=launch_template.latest_version.apply(str)
-                ),
-                labels={**args.labels(), f"{LABEL_PREFIX}/capacity": capacity},
-                taints=[aws.eks.NodeGroupTaintArgs(**GPU_TAINT)],
-                tags=tags,
-                opts=pulumi.ResourceOptions(
-                    parent=self,
-                    depends_on=[grant],
-                    # The cluster autoscaler owns the desired size after creation.
-                    ignore_changes=["scalingConfig.desiredSize"],
-                ),
-            )
-            # DescribeNodegroup resources.autoScalingGroups[0].name: the group EKS created for it.
-            asg = group.resources.apply(lambda r: r[0].autoscaling_groups[0].name)
-            commands = pulumi.Output.all(asg, region).apply(lambda a: metrics_collection_commands(*a))
-            metrics = command.local.Command(
-                f"{child_name}-metrics",
-                create=commands.apply(lambda c: c[0]),
-                delete=commands.apply(lambda c: c[1]),
-                opts=pulumi.ResourceOptions(parent=self, depends_on=[group]),
-            )
-            # The ASG name resolves only once collection is on, so alarms built on it come after.
-            asg_names[(zone, capacity)] = pulumi.Output.all(asg, metrics.stdout).apply(lambda v: v[0])
-            return group
+    def _node_group(self, name: str, args: GpuNodePoolArgs, zone: str, capacity: Literal["on-demand", "spot"],
+                    sizes: tuple[int, int], instance_types: list[str], launch_template: aws.ec2.LaunchTemplate,
+                    grant: aws.kms.Grant, base_tags: dict[str, str]) -> aws.eks.NodeGroup:
+        child_name = f"{name}-{zone}-{capacity}"
+        low, high = sizes
+        tags = pulumi.Output.from_input(args.cluster_name).apply(
+            lambda cluster: {
+                **merge_tags(base_tags, child_name),
+                "k8s.io/cluster-autoscaler/enabled": "true",
+                f"k8s.io/cluster-autoscaler/{cluster}": "owned",
+            }
+        )
+        return aws.eks.NodeGroup(
+            child_name,
+            # The autoname "<child name>-<7 random>" outgrows EKS's 63 with a long workload name
+            # (terraform-provider-aws internal/service/eks/node_group.go); a prefix of at most 37
+            # (63 - the provider's 26-character unique suffix) keeps replacements possible.
+            node_group_name_prefix=node_group_name_prefix(name, zone, capacity),
+            cluster_name=args.cluster_name,
+            version=args.kubernetes_version,
+            node_role_arn=args.node_role_arn,
+            subnet_ids=[args.subnet_ids_by_zone[zone]],
+            ami_type=GPU_AMI_TYPE,
+            capacity_type=_CAPACITY_TYPE[capacity],
+            instance_types=instance_types,
+            scaling_config=aws.eks.NodeGroupScalingConfigArgs(min_size=low, desired_size=low, max_size=high),
+            update_config=aws.eks.NodeGroupUpdateConfigArgs(max_unavailable=1),
+            # Replace nodes whose GPUs fail (NVIDIA XID errors reported by the node monitoring agent).
+            node_repair_config=aws.eks.NodeGroupNodeRepairConfigArgs(enabled=True),
+            launch_template=aws.eks.NodeGroupLaunchTemplateArgs(
+                id=launch_template.id, version=launch_template.latest_version.apply(str)
+            ),
+            labels={**args.labels(), f"{LABEL_PREFIX}/capacity": capacity},
+            taints=[aws.eks.NodeGroupTaintArgs(**GPU_TAINT)],
+            tags=tags,
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                depends_on=[grant],
+                # The cluster autoscaler owns the desired size after creation.
+                ignore_changes=["scalingConfig.desiredSize"],
+            ),
+        )
 
-        low, high = args.min_nodes_per_zone, args.max_nodes_per_zone
-        primary: dict[str, pulumi.Output[str]] = {}
-        asg_names: dict[tuple[str, str], pulumi.Output[str]] = {}
-        spot: dict[str, pulumi.Output[str]] = {}
-        for zone in zones:
-            if args.capacity == "on-demand":
-                primary[zone] = node_group(zone, "on-demand", low, high).node_group_name
-            elif args.capacity == "spot":
-                primary[zone] = spot[zone] = node_group(zone, "spot", low, high).node_group_name
-            else:
-                on_demand_max = args.on_demand_base()
-                primary[zone] = node_group(zone, "on-demand", low, on_demand_max).node_group_name
-                spot[zone] = node_group(zone, "spot", 0, high - on_demand_max).node_group_name
+    def _group_metrics(self, child_name: str, group: aws.eks.NodeGroup, region: str) -> pulumi.Output[str]:
+        """Turns the group's Auto Scaling group metrics collection on; returns the ASG name, which
+        resolves only once collection is on, so alarms built on it come after."""
+        # DescribeNodegroup resources.autoScalingGroups[0].name: the group EKS created for it.
+        asg = group.resources.apply(lambda r: r[0].autoscaling_groups[0].name)
+        commands = pulumi.Output.all(asg, region).apply(lambda a: metrics_collection_commands(*a))
+        metrics = command.local.Command(
+            f"{child_name}-metrics",
+            create=commands.apply(lambda c: c[0]),
+            delete=commands.apply(lambda c: c[1]),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[group]),
+        )
+        return pulumi.Output.all(asg, metrics.stdout).apply(lambda v: v[0])
 
+    def _publish(self, args: GpuNodePoolArgs, zones: list[str], primary: dict[str, pulumi.Output[str]],
+                 asg_names: dict[tuple[str, str], pulumi.Output[str]], spot: dict[str, pulumi.Output[str]],
+                 launch_template: aws.ec2.LaunchTemplate) -> None:
         self.zones: list[str] = zones
-        self.skipped_zones: list[str] = skipped
+        self.skipped_zones: list[str] = [z for z in sorted(args.subnet_ids_by_zone) if z not in zones]
         self.node_group_names: dict[str, pulumi.Output[str]] = primary
         # The group holding the minimum: on-demand, or spot for spot-only pools.
         self.asg_names: dict[str, pulumi.Output[str]] = {
@@ -437,3 +374,12 @@ class GpuNodePool(pulumi.ComponentResource):
                 "launch_template_id": self.launch_template_id,
             }
         )
+
+
+def _no_zone_message(name: str, args: GpuNodePoolArgs, region: str) -> str:
+    return (
+        f"GpuNodePool {name}: no zone of {', '.join(sorted(args.subnet_ids_by_zone))} (region {region}) offers "
+        f"{args.instance_type} ({args.accelerator}); pick a region or zones that offer it (aws ec2 "
+        f"describe-instance-type-offerings --location-type availability-zone --filters "
+        f"Name=instance-type,Values={args.instance_type}) or another accelerator"
+    )

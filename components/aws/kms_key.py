@@ -14,10 +14,15 @@ import pulumi
 import pulumi_aws as aws
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ._tags import check_tags, merge_tags
+from components._validation import IntBetween
+
+from ._tags import merge_tags
+from ._types import Tags
 
 # KMS alias names: letters, digits, '/', '_' and '-'; the 'alias/' prefix is added by the component.
 _ALIAS = re.compile(r"^[A-Za-z0-9/_-]{1,250}$")
+RotationPeriodDays = IntBetween(90, 2560, scope="KMS's ", note=" (default 365)")
+DeletionWindowDays = IntBetween(7, 30, scope="KMS's ", note=" (default 30)")
 
 
 class KmsKeyArgs(BaseModel):
@@ -36,16 +41,16 @@ class KmsKeyArgs(BaseModel):
         description="Key description shown in the KMS console.",
     )
     # Secure default: automatic rotation is always enabled (not configurable); only its period is.
-    rotation_period_in_days: int = Field(
+    rotation_period_in_days: RotationPeriodDays = Field(
         default=365,
         description="Automatic key rotation period; rotation is always on. KMS allows 90..2560 days; default 365.",
     )
     # Secure default: the longest pending-deletion window, so an accidental delete can be cancelled.
-    deletion_window_in_days: int = Field(
+    deletion_window_in_days: DeletionWindowDays = Field(
         default=30,
         description="Days a scheduled deletion waits (cancellable). KMS allows 7..30; default 30 (the maximum).",
     )
-    tags: dict[str, str] = Field(default_factory=dict, description="Tags merged onto every taggable child.")
+    tags: Tags = Field(default_factory=dict, description="Tags merged onto every taggable child.")
 
     @field_validator("alias_name")
     @classmethod
@@ -60,25 +65,6 @@ class KmsKeyArgs(BaseModel):
         if v.lower().startswith("aws/"):
             raise ValueError(f"alias_name: {v!r} starts with 'aws/', which is reserved for AWS managed keys; choose another prefix")
         return v
-
-    @field_validator("rotation_period_in_days")
-    @classmethod
-    def _rotation(cls, v: int) -> int:
-        if not 90 <= v <= 2560:
-            raise ValueError(f"rotation_period_in_days: {v} is outside KMS's allowed range; choose 90..2560 (default 365)")
-        return v
-
-    @field_validator("deletion_window_in_days")
-    @classmethod
-    def _deletion_window(cls, v: int) -> int:
-        if not 7 <= v <= 30:
-            raise ValueError(f"deletion_window_in_days: {v} is outside KMS's allowed range; choose 7..30 (default 30)")
-        return v
-
-    @field_validator("tags")
-    @classmethod
-    def _tags(cls, v: dict[str, str]) -> dict[str, str]:
-        return check_tags("tags", v)
 
 
 def _key_policy(partition: str, account: str, region: str, dns_suffix: str) -> str:

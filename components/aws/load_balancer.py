@@ -38,7 +38,10 @@ import pulumi_aws as aws
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ._names import fit_name
-from ._tags import check_tags, merge_tags
+from components._validation import HttpPath, InputMatching, IntBetween, TcpPort
+
+from ._tags import merge_tags
+from ._types import Tags
 
 # Default TLS policy: TLS 1.3 and 1.2 with forward-secret AEAD ciphers only, plus hybrid
 # post-quantum key exchange for clients that offer it. The ALB guide ("Security policies for your
@@ -104,6 +107,17 @@ LOAD_BALANCING_ALGORITHM = "least_outstanding_requests"
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 # A web ACL an ALB can use is REGIONAL scope: arn:<partition>:wafv2:<region>:<account>:regional/webacl/<name>/<id>.
 _REGIONAL_WEB_ACL_ARN = re.compile(r"^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional/webacl/[A-Za-z0-9_-]+/[A-Za-z0-9-]+$")
+# Target-group health checks (ALB CreateTargetGroup limits, as the Args descriptions state them).
+HealthCheckPath = HttpPath(1024, "ALB")
+HealthCheckIntervalS = IntBetween(5, 300, scope="the ALB range ", note=" seconds")
+HealthCheckTimeoutS = IntBetween(2, 120, scope="the ALB range ", note=" seconds")
+HealthCheckThreshold = IntBetween(2, 10, scope="the ALB range ", note=" consecutive checks")
+RegionalWebAclArn = InputMatching(
+    _REGIONAL_WEB_ACL_ARN,
+    "is not a regional WAF web ACL ARN; pass WebAcl(...).arn, e.g. "
+    "'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/name/id' (CLOUDFRONT-scoped ACLs cannot protect an ALB)",
+    optional=True,
+)
 _LOG_PREFIX = re.compile(r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$")
 
 
@@ -165,12 +179,12 @@ class LoadBalancerArgs(BaseModel):
         "and given its own alias record to this load balancer. Default None: no regional name.",
     )
     hosted_zone_id: Any = Field(description="pulumi.Input[str]: public Route 53 zone for the validation and alias records.")
-    service_port: int = Field(description="Port the workload's pods listen on (1..65535); targets and health checks use it.")
-    readiness_path: str = Field(description="HTTP path of the pods' readiness endpoint, e.g. '/ready' (must start with '/').")
-    health_check_interval_s: int = Field(description="Seconds between target health checks (ALB: 5..300); tiers pick it.")
-    health_check_timeout_s: int = Field(description="Seconds before a health check times out (ALB: 2..120, below the interval).")
-    healthy_threshold: int = Field(description="Consecutive successes before a target is healthy (ALB: 2..10).")
-    unhealthy_threshold: int = Field(description="Consecutive failures before a target is unhealthy (ALB: 2..10).")
+    service_port: TcpPort = Field(description="Port the workload's pods listen on (1..65535); targets and health checks use it.")
+    readiness_path: HealthCheckPath = Field(description="HTTP path of the pods' readiness endpoint, e.g. '/ready' (must start with '/').")
+    health_check_interval_s: HealthCheckIntervalS = Field(description="Seconds between target health checks (ALB: 5..300); tiers pick it.")
+    health_check_timeout_s: HealthCheckTimeoutS = Field(description="Seconds before a health check times out (ALB: 2..120, below the interval).")
+    healthy_threshold: HealthCheckThreshold = Field(description="Consecutive successes before a target is healthy (ALB: 2..10).")
+    unhealthy_threshold: HealthCheckThreshold = Field(description="Consecutive failures before a target is unhealthy (ALB: 2..10).")
     # Secure default: the API refuses to delete the load balancer until this is turned off.
     deletion_protection: bool = Field(
         default=True,
@@ -207,12 +221,12 @@ class LoadBalancerArgs(BaseModel):
         "domain_validation_option). Default None: the load balancer creates and owns that record itself "
         "(child n-cert-validation-record), right for a name served from one region only.",
     )
-    web_acl_arn: Any = Field(
+    web_acl_arn: RegionalWebAclArn = Field(
         default=None,
         description="pulumi.Input[str]: ARN of a regional AWS WAF web ACL (e.g. WebAcl(...).arn) the load balancer is "
         "associated with (child n-waf). Default None: no WAF; the composer always passes the region's WebAcl.",
     )
-    tags: dict[str, str] = Field(default_factory=dict, description="Tags merged onto every taggable child.")
+    tags: Tags = Field(default_factory=dict, description="Tags merged onto every taggable child.")
 
     @field_validator("vpc_cidr_block")
     @classmethod
@@ -249,53 +263,6 @@ class LoadBalancerArgs(BaseModel):
     def _regional_domain(cls, v: Optional[str]) -> Optional[str]:
         return None if v is None else check_domain_name("regional_domain_name", v)
 
-    @field_validator("service_port")
-    @classmethod
-    def _port(cls, v: int) -> int:
-        if not 1 <= v <= 65535:
-            raise ValueError(f"service_port: {v} is not a TCP port; pass the pods' port, 1..65535")
-        return v
-
-    @field_validator("readiness_path")
-    @classmethod
-    def _path(cls, v: str) -> str:
-        if not v.startswith("/") or len(v) > 1024 or any(c.isspace() for c in v):
-            raise ValueError(f"readiness_path: {v!r} must be an absolute HTTP path without spaces (at most 1024 characters), e.g. '/ready'")
-        return v
-
-    @field_validator("health_check_interval_s")
-    @classmethod
-    def _interval(cls, v: int) -> int:
-        if not 5 <= v <= 300:
-            raise ValueError(f"health_check_interval_s: {v} is outside the ALB range 5..300 seconds")
-        return v
-
-    @field_validator("health_check_timeout_s")
-    @classmethod
-    def _timeout(cls, v: int) -> int:
-        if not 2 <= v <= 120:
-            raise ValueError(f"health_check_timeout_s: {v} is outside the ALB range 2..120 seconds")
-        return v
-
-    @field_validator("healthy_threshold", "unhealthy_threshold")
-    @classmethod
-    def _threshold(cls, v: int, info) -> int:
-        if not 2 <= v <= 10:
-            raise ValueError(f"{info.field_name}: {v} is outside the ALB range 2..10 consecutive checks")
-        return v
-
-    @field_validator("web_acl_arn")
-    @classmethod
-    def _web_acl(cls, v: Any) -> Any:
-        if v is None or isinstance(v, pulumi.Output):
-            return v
-        if not isinstance(v, str) or not _REGIONAL_WEB_ACL_ARN.match(v):
-            raise ValueError(
-                f"web_acl_arn: {v!r} is not a regional WAF web ACL ARN; pass WebAcl(...).arn, e.g. "
-                "'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/name/id' (CLOUDFRONT-scoped ACLs cannot protect an ALB)"
-            )
-        return v
-
     @field_validator("access_logs_prefix")
     @classmethod
     def _prefix(cls, v: str) -> str:
@@ -324,11 +291,6 @@ class LoadBalancerArgs(BaseModel):
         if not 1 <= v <= 4000:
             raise ValueError(f"idle_timeout_s: {v} is outside the ALB range 1..4000 seconds (default 60)")
         return v
-
-    @field_validator("tags")
-    @classmethod
-    def _tags(cls, v: dict[str, str]) -> dict[str, str]:
-        return check_tags("tags", v)
 
     @model_validator(mode="after")
     def _consistent(self) -> LoadBalancerArgs:
@@ -370,178 +332,18 @@ class LoadBalancer(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: LoadBalancerArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__("blueprint:aws:LoadBalancer", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        tags = args.tags
-        dualstack = args.ip_address_type == "dualstack"
-
-        # --- security group: 443 and 80 from anywhere, out only to the pods --------------------
-        sg = aws.ec2.SecurityGroup(
-            f"{name}-sg",
-            vpc_id=args.vpc_id,
-            description=f"{name}: HTTPS (and HTTP for the redirect) from the internet; out to the service port in the VPC only",
-            tags=merge_tags(tags, f"{name}-sg"),
-            opts=child,
-        )
-        ingress = [("https", 443, "HTTPS from the internet"), ("http", 80, "HTTP from the internet, only to redirect to HTTPS")]
-        families = [("ipv4", "0.0.0.0/0")] + ([("ipv6", "::/0")] if dualstack else [])
-        for role, port, description in ingress:
-            for family, cidr in families:
-                n = f"{name}-{role}-in-{family}"
-                aws.vpc.SecurityGroupIngressRule(
-                    n,
-                    security_group_id=sg.id,
-                    ip_protocol="tcp",
-                    from_port=port,
-                    to_port=port,
-                    **({"cidr_ipv4": cidr} if family == "ipv4" else {"cidr_ipv6": cidr}),
-                    description=description,
-                    tags=merge_tags(tags, n),
-                    opts=child,
-                )
-        aws.vpc.SecurityGroupEgressRule(
-            f"{name}-service-out",
-            security_group_id=sg.id,
-            ip_protocol="tcp",
-            from_port=args.service_port,
-            to_port=args.service_port,
-            cidr_ipv4=args.vpc_cidr_block,
-            description="To the workload's pods (traffic and health checks) inside the VPC only",
-            tags=merge_tags(tags, f"{name}-service-out"),
-            opts=child,
-        )
-
-        # --- the load balancer --------------------------------------------------------------
-        alb = aws.lb.LoadBalancer(
-            f"{name}-alb",
-            name=elbv2_name(name, "alb"),
-            load_balancer_type="application",
-            internal=False,
-            subnets=args.public_subnet_ids,
-            security_groups=[sg.id],
-            ip_address_type=args.ip_address_type,
-            drop_invalid_header_fields=True,
-            desync_mitigation_mode=DESYNC_MITIGATION_MODE,
-            enable_http2=True,
-            enable_deletion_protection=args.deletion_protection,
-            idle_timeout=args.idle_timeout_s,
-            access_logs=aws.lb.LoadBalancerAccessLogsArgs(
-                bucket=args.access_logs_bucket, prefix=args.access_logs_prefix, enabled=True
-            ),
-            tags=merge_tags(tags, f"{name}-alb"),
-            opts=child,
-        )
-
-        # --- certificate, DNS-validated in the public zone --------------------------------------
-        cert = aws.acm.Certificate(
-            f"{name}-cert",
-            domain_name=args.domain_name,
-            subject_alternative_names=[args.regional_domain_name] if args.regional_domain_name else None,
-            validation_method="DNS",
-            tags=merge_tags(tags, f"{name}-cert"),
-            opts=child,
-        )
-        options = {
-            domain: cert.domain_validation_options.apply(lambda opts, d=domain: _validation_option(opts, d))
-            for domain in args.domains
-        }
-        # domain_name: the caller's shared record if given, else our own; the regional name is
-        # this region's alone. No allow_overwrite: a record someone else owns fails loudly
-        # instead of being shared by two owners, where destroying one breaks the other's renewal.
-        validation_fqdns = [
-            args.domain_validation_record_fqdn
-            if args.domain_validation_record_fqdn is not None
-            else validation_record(f"{name}-cert-validation-record", args.hosted_zone_id, options[args.domain_name], child).fqdn
-        ]
-        if args.regional_domain_name:
-            validation_fqdns.append(
-                validation_record(
-                    f"{name}-regional-cert-validation-record", args.hosted_zone_id, options[args.regional_domain_name], child
-                ).fqdn
-            )
-        validation = aws.acm.CertificateValidation(
-            f"{name}-cert-validation",
-            certificate_arn=cert.arn,
-            # The provider wants every option's record name among these (terraform-provider-aws
-            # internal/service/acm/certificate_validation.go: "missing %s DNS validation record");
-            # the shared record has this certificate's name for domain_name. It also orders the
-            # validation after the records, the caller-owned one included.
-            validation_record_fqdns=validation_fqdns,
-            opts=child,
-        )
-
-        # --- targets: the workload's pods by IP, health-checked on their readiness path --------
-        tg = aws.lb.TargetGroup(
-            f"{name}-tg",
-            # The VPC is hashed in: a new VPC replaces the group, and under the old name the create
-            # would fail (DuplicateTargetGroupName) or CreateTargetGroup would return the old group
-            # (it is idempotent for identical settings), which the old one's delete then removes.
-            name=pulumi.Output.from_input(args.vpc_id).apply(
-                lambda vpc: elbv2_name(name, "tg", "ip", "HTTP", args.service_port, vpc)),
-            target_type="ip",
-            protocol="HTTP",
-            port=args.service_port,
-            vpc_id=args.vpc_id,
-            deregistration_delay=DEREGISTRATION_DELAY_S,
-            load_balancing_cross_zone_enabled="true",  # a zone with fewer pods still gets its share
-            load_balancing_algorithm_type=LOAD_BALANCING_ALGORITHM,
-            health_check=aws.lb.TargetGroupHealthCheckArgs(
-                enabled=True,
-                protocol="HTTP",
-                port="traffic-port",
-                path=args.readiness_path,
-                matcher=HEALTH_CHECK_MATCHER,
-                interval=args.health_check_interval_s,
-                timeout=args.health_check_timeout_s,
-                healthy_threshold=args.healthy_threshold,
-                unhealthy_threshold=args.unhealthy_threshold,
-            ),
-            tags=merge_tags(tags, f"{name}-tg"),
-            opts=child,
-        )
-
-        # --- listeners: HTTPS forwards, HTTP only redirects -------------------------------------
-        https = aws.lb.Listener(
-            f"{name}-https",
-            load_balancer_arn=alb.arn,
-            port=443,
-            protocol="HTTPS",
-            ssl_policy=args.ssl_policy,
-            certificate_arn=validation.certificate_arn,  # the validated certificate only
-            routing_http_response_strict_transport_security_header_value=HSTS_HEADER,
-            default_actions=[aws.lb.ListenerDefaultActionArgs(type="forward", target_group_arn=tg.arn)],
-            tags=merge_tags(tags, f"{name}-https"),
-            opts=child,
-        )
-        aws.lb.Listener(
-            f"{name}-http",
-            load_balancer_arn=alb.arn,
-            port=80,
-            protocol="HTTP",
-            default_actions=[
-                aws.lb.ListenerDefaultActionArgs(
-                    type="redirect",
-                    redirect=aws.lb.ListenerDefaultActionRedirectArgs(protocol="HTTPS", port="443", status_code="HTTP_301"),
-                )
-            ],
-            tags=merge_tags(tags, f"{name}-http"),
-            opts=child,
-        )
-
-        # --- AWS WAF in front of the internet-facing load balancer ---------------------------------
+        sg = self._security_group(name, args)
+        alb = self._alb(name, args, sg)
+        cert, options = self._certificate(name, args)
+        validation = self._certificate_validation(name, args, cert, options)
+        tg = self._target_group(name, args)
+        https = self._listeners(name, args, alb, validation, tg)
+        # AWS WAF in front of the internet-facing load balancer.
         if args.web_acl_arn is not None:
-            aws.wafv2.WebAclAssociation(f"{name}-waf", resource_arn=alb.arn, web_acl_arn=args.web_acl_arn, opts=child)
-
-        # --- regional name -> this load balancer (alias records: no TTL, Route 53 follows the ALB) --
+            aws.wafv2.WebAclAssociation(f"{name}-waf", resource_arn=alb.arn, web_acl_arn=args.web_acl_arn,
+                                        opts=pulumi.ResourceOptions(parent=self))
         if args.regional_domain_name:
-            for record_type in ["A"] + (["AAAA"] if dualstack else []):
-                aws.route53.Record(
-                    f"{name}-regional-{record_type.lower()}",
-                    zone_id=args.hosted_zone_id,
-                    name=args.regional_domain_name,
-                    type=record_type,
-                    aliases=[aws.route53.RecordAliasArgs(name=alb.dns_name, zone_id=alb.zone_id, evaluate_target_health=True)],
-                    opts=child,
-                )
+            self._regional_records(name, args, alb)
 
         self.arn = alb.arn
         self.arn_suffix = alb.arn_suffix
@@ -566,6 +368,185 @@ class LoadBalancer(pulumi.ComponentResource):
                 "certificate_arn": self.certificate_arn,
             }
         )
+
+    def _security_group(self, name: str, args: LoadBalancerArgs) -> aws.ec2.SecurityGroup:
+        """443 and 80 from anywhere, out only to the pods."""
+        child = pulumi.ResourceOptions(parent=self)
+        sg = aws.ec2.SecurityGroup(
+            f"{name}-sg",
+            vpc_id=args.vpc_id,
+            description=f"{name}: HTTPS (and HTTP for the redirect) from the internet; out to the service port in the VPC only",
+            tags=merge_tags(args.tags, f"{name}-sg"),
+            opts=child,
+        )
+        ingress = [("https", 443, "HTTPS from the internet"), ("http", 80, "HTTP from the internet, only to redirect to HTTPS")]
+        families = [("ipv4", "0.0.0.0/0")] + ([("ipv6", "::/0")] if args.ip_address_type == "dualstack" else [])
+        for role, port, description in ingress:
+            for family, cidr in families:
+                n = f"{name}-{role}-in-{family}"
+                aws.vpc.SecurityGroupIngressRule(
+                    n,
+                    security_group_id=sg.id,
+                    ip_protocol="tcp",
+                    from_port=port,
+                    to_port=port,
+                    **({"cidr_ipv4": cidr} if family == "ipv4" else {"cidr_ipv6": cidr}),
+                    description=description,
+                    tags=merge_tags(args.tags, n),
+                    opts=child,
+                )
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-service-out",
+            security_group_id=sg.id,
+            ip_protocol="tcp",
+            from_port=args.service_port,
+            to_port=args.service_port,
+            cidr_ipv4=args.vpc_cidr_block,
+            description="To the workload's pods (traffic and health checks) inside the VPC only",
+            tags=merge_tags(args.tags, f"{name}-service-out"),
+            opts=child,
+        )
+        return sg
+
+    def _alb(self, name: str, args: LoadBalancerArgs, sg: aws.ec2.SecurityGroup) -> aws.lb.LoadBalancer:
+        return aws.lb.LoadBalancer(
+            f"{name}-alb",
+            name=elbv2_name(name, "alb"),
+            load_balancer_type="application",
+            internal=False,
+            subnets=args.public_subnet_ids,
+            security_groups=[sg.id],
+            ip_address_type=args.ip_address_type,
+            drop_invalid_header_fields=True,
+            desync_mitigation_mode=DESYNC_MITIGATION_MODE,
+            enable_http2=True,
+            enable_deletion_protection=args.deletion_protection,
+            idle_timeout=args.idle_timeout_s,
+            access_logs=aws.lb.LoadBalancerAccessLogsArgs(
+                bucket=args.access_logs_bucket, prefix=args.access_logs_prefix, enabled=True
+            ),
+            tags=merge_tags(args.tags, f"{name}-alb"),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _certificate(self, name: str, args: LoadBalancerArgs) -> tuple[aws.acm.Certificate, dict[str, pulumi.Output[Any]]]:
+        """The ACM certificate and its DNS validation option per name."""
+        cert = aws.acm.Certificate(
+            f"{name}-cert",
+            domain_name=args.domain_name,
+            subject_alternative_names=[args.regional_domain_name] if args.regional_domain_name else None,
+            validation_method="DNS",
+            tags=merge_tags(args.tags, f"{name}-cert"),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        options = {
+            domain: cert.domain_validation_options.apply(lambda opts, d=domain: _validation_option(opts, d))
+            for domain in args.domains
+        }
+        return cert, options
+
+    def _certificate_validation(self, name: str, args: LoadBalancerArgs, cert: aws.acm.Certificate,
+                                options: dict[str, pulumi.Output[Any]]) -> aws.acm.CertificateValidation:
+        """DNS validation in the public zone."""
+        child = pulumi.ResourceOptions(parent=self)
+        # domain_name: the caller's shared record if given, else our own; the regional name is
+        # this region's alone. No allow_overwrite: a record someone else owns fails loudly
+        # instead of being shared by two owners, where destroying one breaks the other's renewal.
+        validation_fqdns = [
+            args.domain_validation_record_fqdn
+            if args.domain_validation_record_fqdn is not None
+            else validation_record(f"{name}-cert-validation-record", args.hosted_zone_id, options[args.domain_name], child).fqdn
+        ]
+        if args.regional_domain_name:
+            validation_fqdns.append(
+                validation_record(
+                    f"{name}-regional-cert-validation-record", args.hosted_zone_id, options[args.regional_domain_name], child
+                ).fqdn
+            )
+        return aws.acm.CertificateValidation(
+            f"{name}-cert-validation",
+            certificate_arn=cert.arn,
+            # The provider wants every option's record name among these (terraform-provider-aws
+            # internal/service/acm/certificate_validation.go: "missing %s DNS validation record");
+            # the shared record has this certificate's name for domain_name. It also orders the
+            # validation after the records, the caller-owned one included.
+            validation_record_fqdns=validation_fqdns,
+            opts=child,
+        )
+
+    def _target_group(self, name: str, args: LoadBalancerArgs) -> aws.lb.TargetGroup:
+        """The workload's pods by IP, health-checked on their readiness path."""
+        return aws.lb.TargetGroup(
+            f"{name}-tg",
+            # The VPC is hashed in: a new VPC replaces the group, and under the old name the create
+            # would fail (DuplicateTargetGroupName) or CreateTargetGroup would return the old group
+            # (it is idempotent for identical settings), which the old one's delete then removes.
+            name=pulumi.Output.from_input(args.vpc_id).apply(
+                lambda vpc: elbv2_name(name, "tg", "ip", "HTTP", args.service_port, vpc)),
+            target_type="ip",
+            protocol="HTTP",
+            port=args.service_port,
+            vpc_id=args.vpc_id,
+            deregistration_delay=DEREGISTRATION_DELAY_S,
+            load_balancing_cross_zone_enabled="true",  # a zone with fewer pods still gets its share
+            load_balancing_algorithm_type=LOAD_BALANCING_ALGORITHM,
+            health_check=aws.lb.TargetGroupHealthCheckArgs(
+                enabled=True,
+                protocol="HTTP",
+                port="traffic-port",
+                path=args.readiness_path,
+                matcher=HEALTH_CHECK_MATCHER,
+                interval=args.health_check_interval_s,
+                timeout=args.health_check_timeout_s,
+                healthy_threshold=args.healthy_threshold,
+                unhealthy_threshold=args.unhealthy_threshold,
+            ),
+            tags=merge_tags(args.tags, f"{name}-tg"),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _listeners(self, name: str, args: LoadBalancerArgs, alb: aws.lb.LoadBalancer,
+                   validation: aws.acm.CertificateValidation, tg: aws.lb.TargetGroup) -> aws.lb.Listener:
+        """HTTPS forwards to the targets, HTTP only redirects; returns the HTTPS listener."""
+        https = aws.lb.Listener(
+            f"{name}-https",
+            load_balancer_arn=alb.arn,
+            port=443,
+            protocol="HTTPS",
+            ssl_policy=args.ssl_policy,
+            certificate_arn=validation.certificate_arn,  # the validated certificate only
+            routing_http_response_strict_transport_security_header_value=HSTS_HEADER,
+            default_actions=[aws.lb.ListenerDefaultActionArgs(type="forward", target_group_arn=tg.arn)],
+            tags=merge_tags(args.tags, f"{name}-https"),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        aws.lb.Listener(
+            f"{name}-http",
+            load_balancer_arn=alb.arn,
+            port=80,
+            protocol="HTTP",
+            default_actions=[
+                aws.lb.ListenerDefaultActionArgs(
+                    type="redirect",
+                    redirect=aws.lb.ListenerDefaultActionRedirectArgs(protocol="HTTPS", port="443", status_code="HTTP_301"),
+                )
+            ],
+            tags=merge_tags(args.tags, f"{name}-http"),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        return https
+
+    def _regional_records(self, name: str, args: LoadBalancerArgs, alb: aws.lb.LoadBalancer) -> None:
+        """Regional name -> this load balancer (alias records: no TTL, Route 53 follows the ALB)."""
+        for record_type in ["A"] + (["AAAA"] if args.ip_address_type == "dualstack" else []):
+            aws.route53.Record(
+                f"{name}-regional-{record_type.lower()}",
+                zone_id=args.hosted_zone_id,
+                name=args.regional_domain_name,
+                type=record_type,
+                aliases=[aws.route53.RecordAliasArgs(name=alb.dns_name, zone_id=alb.zone_id, evaluate_target_health=True)],
+                opts=pulumi.ResourceOptions(parent=self),
+            )
 
 
 def validation_record(name: str, zone_id: Any, option: Any, opts: pulumi.ResourceOptions) -> aws.route53.Record:

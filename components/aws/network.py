@@ -23,14 +23,15 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
-from typing import Any, Literal
+from typing import Literal
 
 import pulumi
 import pulumi_aws as aws
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ._names import iam_role_name_prefix
-from ._tags import check_kms_key_arn, check_tags, merge_tags
+from ._tags import merge_tags
+from ._types import KmsKeyArn, Tags
 
 # Regular AWS availability-zone names: <region><letter>, e.g. eu-central-1a, us-gov-west-1b.
 # (Local Zones / Wavelength zones such as us-east-1-bos-1a are not supported.)
@@ -74,7 +75,7 @@ class NetworkArgs(BaseModel):
         description="'per-zone' (default, HA: a zone loss never cuts the others' egress) or 'single' "
         "(one NAT in the first zone: cheaper, a single point of failure for egress).",
     )
-    flow_logs_kms_key_arn: Any = Field(
+    flow_logs_kms_key_arn: KmsKeyArn = Field(
         description="pulumi.Input[str]: ARN of the customer-managed KMS key that encrypts the flow-log group (required).",
     )
     flow_log_retention_days: int = Field(
@@ -88,7 +89,7 @@ class NetworkArgs(BaseModel):
         description="Interface endpoint services (suffix after com.amazonaws.<region>.), private DNS on, "
         "HTTPS only from the VPC CIDR. S3 is always a gateway endpoint and must not be listed.",
     )
-    tags: dict[str, str] = Field(default_factory=dict, description="Tags merged onto every taggable child.")
+    tags: Tags = Field(default_factory=dict, description="Tags merged onto every taggable child.")
 
     @field_validator("zones")
     @classmethod
@@ -130,11 +131,6 @@ class NetworkArgs(BaseModel):
             )
         return v
 
-    @field_validator("flow_logs_kms_key_arn")
-    @classmethod
-    def _kms(cls, v: Any) -> Any:
-        return check_kms_key_arn("flow_logs_kms_key_arn", v)
-
     @field_validator("flow_log_retention_days")
     @classmethod
     def _retention(cls, v: int) -> int:
@@ -159,255 +155,26 @@ class NetworkArgs(BaseModel):
             raise ValueError(f"interface_endpoints: {list(v)} repeats {duplicates}; list each service once")
         return v
 
-    @field_validator("tags")
-    @classmethod
-    def _tags(cls, v: dict[str, str]) -> dict[str, str]:
-        return check_tags("tags", v)
-
 
 class Network(pulumi.ComponentResource):
     """One VPC in one region with per-zone subnets, NAT, encrypted flow logs and private endpoints."""
 
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("blueprint:aws:Network", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
         invoke = pulumi.InvokeOutputOptions(parent=self)
-        tags = args.tags
-
-        def opts_(*depends_on: pulumi.Resource) -> pulumi.ResourceOptions:
-            return pulumi.ResourceOptions(parent=self, depends_on=list(depends_on)) if depends_on else child
-
         region = aws.get_region_output(opts=invoke).region
         identity = aws.get_caller_identity_output(opts=invoke)
         partition = aws.get_partition_output(opts=invoke)
 
-        # --- VPC, locked default security group, internet gateway -------------------------------
-        vpc = aws.ec2.Vpc(
-            f"{name}-vpc",
-            cidr_block=args.cidr_block,
-            enable_dns_support=True,
-            enable_dns_hostnames=True,
-            tags=merge_tags(tags, f"{name}-vpc"),
-            opts=child,
-        )
-        # Adopting the default SG with no rules removes AWS's allow-all rules from it.
-        aws.ec2.DefaultSecurityGroup(
-            f"{name}-default-sg",
-            vpc_id=vpc.id,
-            ingress=[],
-            egress=[],
-            tags=merge_tags(tags, f"{name}-default-sg"),
-            opts=child,
-        )
-        igw = aws.ec2.InternetGateway(
-            f"{name}-igw", vpc_id=vpc.id, tags=merge_tags(tags, f"{name}-igw"), opts=child
-        )
-
-        # --- subnets ------------------------------------------------------------------------
-        public_cidrs, private_cidrs = subnet_cidrs(args.cidr_block, len(args.zones))
-        public_subnets: dict[str, aws.ec2.Subnet] = {}
-        private_subnets: dict[str, aws.ec2.Subnet] = {}
-        for zone, pub_cidr, priv_cidr in zip(args.zones, public_cidrs, private_cidrs):
-            n = f"{name}-{zone}-public-subnet"
-            public_subnets[zone] = aws.ec2.Subnet(
-                n,
-                vpc_id=vpc.id,
-                availability_zone=zone,
-                cidr_block=pub_cidr,
-                map_public_ip_on_launch=False,  # nothing gets a public IP implicitly
-                tags={**merge_tags(tags, n), "kubernetes.io/role/elb": "1"},
-                opts=child,
-            )
-            n = f"{name}-{zone}-private-subnet"
-            private_subnets[zone] = aws.ec2.Subnet(
-                n,
-                vpc_id=vpc.id,
-                availability_zone=zone,
-                cidr_block=priv_cidr,
-                map_public_ip_on_launch=False,
-                tags={**merge_tags(tags, n), "kubernetes.io/role/internal-elb": "1"},
-                opts=child,
-            )
-
-        # --- public routing -------------------------------------------------------------------
-        public_rt = aws.ec2.RouteTable(
-            f"{name}-public-rt", vpc_id=vpc.id, tags=merge_tags(tags, f"{name}-public-rt"), opts=child
-        )
-        aws.ec2.Route(
-            f"{name}-public-default-route",
-            route_table_id=public_rt.id,
-            destination_cidr_block="0.0.0.0/0",
-            gateway_id=igw.id,
-            opts=child,
-        )
-        for zone, subnet in public_subnets.items():
-            aws.ec2.RouteTableAssociation(
-                f"{name}-{zone}-public-rta", route_table_id=public_rt.id, subnet_id=subnet.id, opts=child
-            )
-
-        # --- NAT gateways: one per zone (HA default) or one in the first zone ------------------
-        nat_zones = list(args.zones) if args.nat_gateways == "per-zone" else [args.zones[0]]
-        nats: dict[str, aws.ec2.NatGateway] = {}
-        for zone in nat_zones:
-            eip = aws.ec2.Eip(
-                f"{name}-{zone}-eip", domain="vpc", tags=merge_tags(tags, f"{name}-{zone}-eip"), opts=opts_(igw)
-            )
-            nats[zone] = aws.ec2.NatGateway(
-                f"{name}-{zone}-nat",
-                allocation_id=eip.allocation_id,
-                subnet_id=public_subnets[zone].id,
-                connectivity_type="public",
-                tags=merge_tags(tags, f"{name}-{zone}-nat"),
-                opts=opts_(igw),
-            )
-
-        # --- private routing: each zone egresses through its own NAT (or the single one) -------
-        private_rts: dict[str, aws.ec2.RouteTable] = {}
-        for zone, subnet in private_subnets.items():
-            nat = nats.get(zone, nats[nat_zones[0]])
-            rt = aws.ec2.RouteTable(
-                f"{name}-{zone}-private-rt", vpc_id=vpc.id, tags=merge_tags(tags, f"{name}-{zone}-private-rt"), opts=child
-            )
-            aws.ec2.Route(
-                f"{name}-{zone}-private-default-route",
-                route_table_id=rt.id,
-                destination_cidr_block="0.0.0.0/0",
-                nat_gateway_id=nat.id,
-                opts=child,
-            )
-            aws.ec2.RouteTableAssociation(
-                f"{name}-{zone}-private-rta", route_table_id=rt.id, subnet_id=subnet.id, opts=child
-            )
-            private_rts[zone] = rt
-
-        # --- flow logs: CMK-encrypted log group, least-privilege delivery role ---------------
-        log_group = aws.cloudwatch.LogGroup(
-            f"{name}-flow-logs",
-            kms_key_id=args.flow_logs_kms_key_arn,
-            retention_in_days=args.flow_log_retention_days,
-            tags=merge_tags(tags, f"{name}-flow-logs"),
-            opts=child,
-        )
-        assume_role = pulumi.Output.all(partition.partition, identity.account_id, region).apply(
-            lambda a: json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
-                            "Action": "sts:AssumeRole",
-                            # Confused-deputy guard: only flow logs of this account and region.
-                            "Condition": {
-                                "StringEquals": {"aws:SourceAccount": a[1]},
-                                "ArnLike": {"aws:SourceArn": f"arn:{a[0]}:ec2:{a[2]}:{a[1]}:vpc-flow-log/*"},
-                            },
-                        }
-                    ],
-                }
-            )
-        )
-        role = aws.iam.Role(
-            f"{name}-flow-logs-role",
-            name_prefix=iam_role_name_prefix(f"{name}-flow-logs-role"),  # fits IAM's 64 (components/aws/_names.py)
-            assume_role_policy=assume_role,
-            description=f"VPC flow-log delivery for {name}",
-            tags=merge_tags(tags, f"{name}-flow-logs-role"),
-            opts=child,
-        )
-        role_policy = aws.iam.RolePolicy(
-            f"{name}-flow-logs-policy",
-            role=role.id,
-            policy=log_group.arn.apply(
-                lambda arn: json.dumps(
-                    {
-                        "Version": "2012-10-17",
-                        "Statement": [
-                            {
-                                "Sid": "WriteFlowLogsToThisGroupOnly",
-                                "Effect": "Allow",
-                                "Action": [
-                                    "logs:CreateLogStream",
-                                    "logs:PutLogEvents",
-                                    "logs:DescribeLogGroups",
-                                    "logs:DescribeLogStreams",
-                                ],
-                                "Resource": [arn, f"{arn}:*"],
-                            }
-                        ],
-                    }
-                )
-            ),
-            opts=child,
-        )
-        aws.ec2.FlowLog(
-            f"{name}-flow-log",
-            vpc_id=vpc.id,
-            traffic_type="ALL",
-            log_destination_type="cloud-watch-logs",
-            log_destination=log_group.arn,
-            iam_role_arn=role.arn,
-            max_aggregation_interval=60,
-            tags=merge_tags(tags, f"{name}-flow-log"),
-            opts=opts_(role_policy),
-        )
-
-        # --- VPC endpoints ------------------------------------------------------------------
+        vpc, igw = self._vpc(name, args)
+        public_subnets, private_subnets = self._subnets(name, args, vpc)
+        self._public_routing(name, args, vpc, igw, public_subnets)
+        nats = self._nat_gateways(name, args, igw, public_subnets)
+        private_rts = self._private_routing(name, args, vpc, nats, private_subnets)
+        log_group = self._flow_logs(name, args, vpc, pulumi.Output.all(partition.partition, identity.account_id, region))
         private_rt_ids = [rt.id for rt in private_rts.values()]
         private_subnet_ids = [s.id for s in private_subnets.values()]
-        aws.ec2.VpcEndpoint(
-            f"{name}-s3-endpoint",
-            vpc_id=vpc.id,
-            service_name=region.apply(lambda r: f"com.amazonaws.{r}.s3"),
-            vpc_endpoint_type="Gateway",
-            route_table_ids=private_rt_ids,
-            tags=merge_tags(tags, f"{name}-s3-endpoint"),
-            opts=child,
-        )
-        if args.interface_endpoints:
-            sg = aws.ec2.SecurityGroup(
-                f"{name}-endpoints-sg",
-                vpc_id=vpc.id,
-                description="Interface VPC endpoints: HTTPS from inside the VPC only",
-                tags=merge_tags(tags, f"{name}-endpoints-sg"),
-                opts=child,
-            )
-            # Separate rule resources (pulumi-aws v7's recommendation over inline rules).
-            aws.vpc.SecurityGroupIngressRule(
-                f"{name}-endpoints-https-in",
-                security_group_id=sg.id,
-                ip_protocol="tcp",
-                from_port=443,
-                to_port=443,
-                cidr_ipv4=args.cidr_block,
-                description="HTTPS from the VPC",
-                tags=merge_tags(tags, f"{name}-endpoints-https-in"),
-                opts=child,
-            )
-            aws.vpc.SecurityGroupEgressRule(
-                f"{name}-endpoints-https-out",
-                security_group_id=sg.id,
-                ip_protocol="tcp",
-                from_port=443,
-                to_port=443,
-                cidr_ipv4=args.cidr_block,
-                description="HTTPS within the VPC only (replaces the default allow-all egress)",
-                tags=merge_tags(tags, f"{name}-endpoints-https-out"),
-                opts=child,
-            )
-            for service in args.interface_endpoints:
-                n = f"{name}-{service.replace('.', '-')}-endpoint"
-                aws.ec2.VpcEndpoint(
-                    n,
-                    vpc_id=vpc.id,
-                    service_name=region.apply(lambda r, s=service: f"com.amazonaws.{r}.{s}"),
-                    vpc_endpoint_type="Interface",
-                    private_dns_enabled=True,
-                    subnet_ids=private_subnet_ids,
-                    security_group_ids=[sg.id],
-                    tags=merge_tags(tags, n),
-                    opts=child,
-                )
+        self._endpoints(name, args, vpc, region, private_rt_ids, private_subnet_ids)
 
         # --- outputs ------------------------------------------------------------------------
         self.zones: tuple[str, ...] = args.zones
@@ -433,3 +200,257 @@ class Network(pulumi.ComponentResource):
                 "flow_log_group_name": self.flow_log_group_name,
             }
         )
+
+    def _child(self, *depends_on: pulumi.Resource) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(parent=self, depends_on=list(depends_on)) if depends_on else pulumi.ResourceOptions(parent=self)
+
+    def _vpc(self, name: str, args: NetworkArgs) -> tuple[aws.ec2.Vpc, aws.ec2.InternetGateway]:
+        """The VPC, its locked default security group and the internet gateway."""
+        tags = args.tags
+        vpc = aws.ec2.Vpc(
+            f"{name}-vpc",
+            cidr_block=args.cidr_block,
+            enable_dns_support=True,
+            enable_dns_hostnames=True,
+            tags=merge_tags(tags, f"{name}-vpc"),
+            opts=self._child(),
+        )
+        # Adopting the default SG with no rules removes AWS's allow-all rules from it.
+        aws.ec2.DefaultSecurityGroup(
+            f"{name}-default-sg",
+            vpc_id=vpc.id,
+            ingress=[],
+            egress=[],
+            tags=merge_tags(tags, f"{name}-default-sg"),
+            opts=self._child(),
+        )
+        igw = aws.ec2.InternetGateway(
+            f"{name}-igw", vpc_id=vpc.id, tags=merge_tags(tags, f"{name}-igw"), opts=self._child()
+        )
+        return vpc, igw
+
+    def _subnets(self, name: str, args: NetworkArgs, vpc: aws.ec2.Vpc) -> tuple[dict[str, aws.ec2.Subnet], dict[str, aws.ec2.Subnet]]:
+        """(public, private) subnets by zone, CIDRs by zone position (module doc)."""
+        public_cidrs, private_cidrs = subnet_cidrs(args.cidr_block, len(args.zones))
+        public_subnets: dict[str, aws.ec2.Subnet] = {}
+        private_subnets: dict[str, aws.ec2.Subnet] = {}
+        for zone, pub_cidr, priv_cidr in zip(args.zones, public_cidrs, private_cidrs):
+            n = f"{name}-{zone}-public-subnet"
+            public_subnets[zone] = aws.ec2.Subnet(
+                n,
+                vpc_id=vpc.id,
+                availability_zone=zone,
+                cidr_block=pub_cidr,
+                map_public_ip_on_launch=False,  # nothing gets a public IP implicitly
+                tags={**merge_tags(args.tags, n), "kubernetes.io/role/elb": "1"},
+                opts=self._child(),
+            )
+            n = f"{name}-{zone}-private-subnet"
+            private_subnets[zone] = aws.ec2.Subnet(
+                n,
+                vpc_id=vpc.id,
+                availability_zone=zone,
+                cidr_block=priv_cidr,
+                map_public_ip_on_launch=False,
+                tags={**merge_tags(args.tags, n), "kubernetes.io/role/internal-elb": "1"},
+                opts=self._child(),
+            )
+        return public_subnets, private_subnets
+
+    def _public_routing(self, name: str, args: NetworkArgs, vpc: aws.ec2.Vpc, igw: aws.ec2.InternetGateway,
+                        public_subnets: dict[str, aws.ec2.Subnet]) -> None:
+        public_rt = aws.ec2.RouteTable(
+            f"{name}-public-rt", vpc_id=vpc.id, tags=merge_tags(args.tags, f"{name}-public-rt"), opts=self._child()
+        )
+        aws.ec2.Route(
+            f"{name}-public-default-route",
+            route_table_id=public_rt.id,
+            destination_cidr_block="0.0.0.0/0",
+            gateway_id=igw.id,
+            opts=self._child(),
+        )
+        for zone, subnet in public_subnets.items():
+            aws.ec2.RouteTableAssociation(
+                f"{name}-{zone}-public-rta", route_table_id=public_rt.id, subnet_id=subnet.id, opts=self._child()
+            )
+
+    def _nat_gateways(self, name: str, args: NetworkArgs, igw: aws.ec2.InternetGateway,
+                      public_subnets: dict[str, aws.ec2.Subnet]) -> dict[str, aws.ec2.NatGateway]:
+        """One NAT gateway per zone (HA default) or one in the first zone."""
+        tags = args.tags
+        nats: dict[str, aws.ec2.NatGateway] = {}
+        for zone in _nat_zones(args):
+            eip = aws.ec2.Eip(
+                f"{name}-{zone}-eip", domain="vpc", tags=merge_tags(tags, f"{name}-{zone}-eip"), opts=self._child(igw)
+            )
+            nats[zone] = aws.ec2.NatGateway(
+                f"{name}-{zone}-nat",
+                allocation_id=eip.allocation_id,
+                subnet_id=public_subnets[zone].id,
+                connectivity_type="public",
+                tags=merge_tags(tags, f"{name}-{zone}-nat"),
+                opts=self._child(igw),
+            )
+        return nats
+
+    def _private_routing(self, name: str, args: NetworkArgs, vpc: aws.ec2.Vpc, nats: dict[str, aws.ec2.NatGateway],
+                         private_subnets: dict[str, aws.ec2.Subnet]) -> dict[str, aws.ec2.RouteTable]:
+        """Each zone egresses through its own NAT (or the single one)."""
+        private_rts: dict[str, aws.ec2.RouteTable] = {}
+        for zone, subnet in private_subnets.items():
+            nat = nats.get(zone, nats[_nat_zones(args)[0]])
+            rt = aws.ec2.RouteTable(
+                f"{name}-{zone}-private-rt", vpc_id=vpc.id, tags=merge_tags(args.tags, f"{name}-{zone}-private-rt"),
+                opts=self._child(),
+            )
+            aws.ec2.Route(
+                f"{name}-{zone}-private-default-route",
+                route_table_id=rt.id,
+                destination_cidr_block="0.0.0.0/0",
+                nat_gateway_id=nat.id,
+                opts=self._child(),
+            )
+            aws.ec2.RouteTableAssociation(
+                f"{name}-{zone}-private-rta", route_table_id=rt.id, subnet_id=subnet.id, opts=self._child()
+            )
+            private_rts[zone] = rt
+        return private_rts
+
+    def _flow_logs(self, name: str, args: NetworkArgs, vpc: aws.ec2.Vpc, where: pulumi.Output[list[str]]
+                   ) -> aws.cloudwatch.LogGroup:
+        """CMK-encrypted log group, least-privilege delivery role, the VPC's flow log.
+        ``where``: (partition, account id, region)."""
+        tags = args.tags
+        log_group = aws.cloudwatch.LogGroup(
+            f"{name}-flow-logs",
+            kms_key_id=args.flow_logs_kms_key_arn,
+            retention_in_days=args.flow_log_retention_days,
+            tags=merge_tags(tags, f"{name}-flow-logs"),
+            opts=self._child(),
+        )
+        role = aws.iam.Role(
+            f"{name}-flow-logs-role",
+            name_prefix=iam_role_name_prefix(f"{name}-flow-logs-role"),  # fits IAM's 64 (components/aws/_names.py)
+            assume_role_policy=where.apply(lambda a: _flow_logs_assume_role(*a)),
+            description=f"VPC flow-log delivery for {name}",
+            tags=merge_tags(tags, f"{name}-flow-logs-role"),
+            opts=self._child(),
+        )
+        role_policy = aws.iam.RolePolicy(
+            f"{name}-flow-logs-policy",
+            role=role.id,
+            policy=log_group.arn.apply(_flow_logs_write_policy),
+            opts=self._child(),
+        )
+        aws.ec2.FlowLog(
+            f"{name}-flow-log",
+            vpc_id=vpc.id,
+            traffic_type="ALL",
+            log_destination_type="cloud-watch-logs",
+            log_destination=log_group.arn,
+            iam_role_arn=role.arn,
+            max_aggregation_interval=60,
+            tags=merge_tags(tags, f"{name}-flow-log"),
+            opts=self._child(role_policy),
+        )
+        return log_group
+
+    def _endpoints(self, name: str, args: NetworkArgs, vpc: aws.ec2.Vpc, region: pulumi.Output[str],
+                   private_rt_ids: list[pulumi.Output[str]], private_subnet_ids: list[pulumi.Output[str]]) -> None:
+        """S3 gateway endpoint; interface endpoints behind an HTTPS-from-the-VPC security group."""
+        aws.ec2.VpcEndpoint(
+            f"{name}-s3-endpoint",
+            vpc_id=vpc.id,
+            service_name=region.apply(lambda r: f"com.amazonaws.{r}.s3"),
+            vpc_endpoint_type="Gateway",
+            route_table_ids=private_rt_ids,
+            tags=merge_tags(args.tags, f"{name}-s3-endpoint"),
+            opts=self._child(),
+        )
+        if not args.interface_endpoints:
+            return
+        sg = self._endpoints_security_group(name, args, vpc)
+        for service in args.interface_endpoints:
+            n = f"{name}-{service.replace('.', '-')}-endpoint"
+            aws.ec2.VpcEndpoint(
+                n,
+                vpc_id=vpc.id,
+                service_name=region.apply(lambda r, s=service: f"com.amazonaws.{r}.{s}"),
+                vpc_endpoint_type="Interface",
+                private_dns_enabled=True,
+                subnet_ids=private_subnet_ids,
+                security_group_ids=[sg.id],
+                tags=merge_tags(args.tags, n),
+                opts=self._child(),
+            )
+
+    def _endpoints_security_group(self, name: str, args: NetworkArgs, vpc: aws.ec2.Vpc) -> aws.ec2.SecurityGroup:
+        sg = aws.ec2.SecurityGroup(
+            f"{name}-endpoints-sg",
+            vpc_id=vpc.id,
+            description="Interface VPC endpoints: HTTPS from inside the VPC only",
+            tags=merge_tags(args.tags, f"{name}-endpoints-sg"),
+            opts=self._child(),
+        )
+        # Separate rule resources (pulumi-aws v7's recommendation over inline rules).
+        for direction, rule, description in (
+            ("in", aws.vpc.SecurityGroupIngressRule, "HTTPS from the VPC"),
+            ("out", aws.vpc.SecurityGroupEgressRule, "HTTPS within the VPC only (replaces the default allow-all egress)"),
+        ):
+            rule(
+                f"{name}-endpoints-https-{direction}",
+                security_group_id=sg.id,
+                ip_protocol="tcp",
+                from_port=443,
+                to_port=443,
+                cidr_ipv4=args.cidr_block,
+                description=description,
+                tags=merge_tags(args.tags, f"{name}-endpoints-https-{direction}"),
+                opts=self._child(),
+            )
+        return sg
+
+
+def _nat_zones(args: NetworkArgs) -> list[str]:
+    return list(args.zones) if args.nat_gateways == "per-zone" else [args.zones[0]]
+
+
+def _flow_logs_assume_role(partition: str, account: str, region: str) -> str:
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
+                    "Action": "sts:AssumeRole",
+                    # Confused-deputy guard: only flow logs of this account and region.
+                    "Condition": {
+                        "StringEquals": {"aws:SourceAccount": account},
+                        "ArnLike": {"aws:SourceArn": f"arn:{partition}:ec2:{region}:{account}:vpc-flow-log/*"},
+                    },
+                }
+            ],
+        }
+    )
+
+
+def _flow_logs_write_policy(arn: str) -> str:
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "WriteFlowLogsToThisGroupOnly",
+                    "Effect": "Allow",
+                    "Action": [
+                        "logs:CreateLogStream",
+                        "logs:PutLogEvents",
+                        "logs:DescribeLogGroups",
+                        "logs:DescribeLogStreams",
+                    ],
+                    "Resource": [arn, f"{arn}:*"],
+                }
+            ],
+        }
+    )

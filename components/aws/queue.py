@@ -15,17 +15,25 @@ standard queue's message keeps its original enqueue time when it is moved (SQS d
 from __future__ import annotations
 
 import json
-from typing import Any, Optional
+from typing import Optional
 
 import pulumi
 import pulumi_aws as aws
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ._tags import check_kms_key_arn, check_tags, merge_tags
+from components._validation import IntBetween
+
+from ._tags import merge_tags
+from ._types import KmsKeyArn, Tags
 
 DAY = 86400
 # SQS limits: retention 60 s..14 days, visibility 0..12 h, data key reuse 60 s..24 h, wait 0..20 s.
 MAX_RETENTION_S = 14 * DAY
+MaxReceiveCount = IntBetween(1, 1000, note="; default 5")
+VisibilityTimeout = IntBetween(0, 43200, scope="SQS's ", note=" (12 h)")
+RetentionSeconds = IntBetween(60, MAX_RETENTION_S, scope="SQS's ", note=" seconds (14 days)")
+DataKeyReuseSeconds = IntBetween(60, 86400, scope="SQS's ", note="; default 300")
+ReceiveWaitSeconds = IntBetween(0, 20, scope="SQS's ", note="; default 20")
 
 
 def _deny_insecure_transport(arn: str) -> str:
@@ -45,63 +53,18 @@ def _deny_insecure_transport(arn: str) -> str:
 class WorkQueueArgs(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
-    kms_key_arn: Any = Field(description="pulumi.Input[str]: the region's customer-managed key (SSE-KMS of both queues).")
-    max_receive_count: int = Field(default=5, description="Receives before a message moves to the DLQ (1..1000); default 5.")
-    visibility_timeout_seconds: int = Field(default=300, description="Visibility timeout (0..43200 s); default 300. Longer than the slowest request.")
+    kms_key_arn: KmsKeyArn = Field(description="pulumi.Input[str]: the region's customer-managed key (SSE-KMS of both queues).")
+    max_receive_count: MaxReceiveCount = Field(default=5, description="Receives before a message moves to the DLQ (1..1000); default 5.")
+    visibility_timeout_seconds: VisibilityTimeout = Field(default=300, description="Visibility timeout (0..43200 s); default 300. Longer than the slowest request.")
     # Four days (the SQS default) of buffering covers a weekend-long consumer outage.
-    message_retention_seconds: int = Field(default=4 * DAY, description="Work queue retention; default 4 days (345600 s).")
+    message_retention_seconds: RetentionSeconds = Field(default=4 * DAY, description="Work queue retention; default 4 days (345600 s).")
     # The maximum: failed messages stay inspectable and redrivable as long as SQS allows.
-    dlq_message_retention_seconds: int = Field(default=MAX_RETENTION_S, description="DLQ retention; default 14 days (1209600 s, the SQS maximum).")
+    dlq_message_retention_seconds: RetentionSeconds = Field(default=MAX_RETENTION_S, description="DLQ retention; default 14 days (1209600 s, the SQS maximum).")
     # Fewer KMS calls (cost, throttling) while keeping data keys short-lived.
-    kms_data_key_reuse_period_seconds: int = Field(default=300, description="SSE data key reuse (60..86400 s); default 300.")
+    kms_data_key_reuse_period_seconds: DataKeyReuseSeconds = Field(default=300, description="SSE data key reuse (60..86400 s); default 300.")
     # Long polling: fewer empty receives, lower latency than short polling.
-    receive_wait_time_seconds: int = Field(default=20, description="Long-polling wait (0..20 s); default 20.")
-    tags: dict[str, str] = Field(default_factory=dict, description="Tags merged onto every taggable child.")
-
-    @field_validator("kms_key_arn")
-    @classmethod
-    def _kms(cls, v: Any) -> Any:
-        return check_kms_key_arn("kms_key_arn", v)
-
-    @field_validator("max_receive_count")
-    @classmethod
-    def _receives(cls, v: int) -> int:
-        if not 1 <= v <= 1000:
-            raise ValueError(f"max_receive_count: {v} is outside 1..1000; default 5")
-        return v
-
-    @field_validator("visibility_timeout_seconds")
-    @classmethod
-    def _visibility(cls, v: int) -> int:
-        if not 0 <= v <= 43200:
-            raise ValueError(f"visibility_timeout_seconds: {v} is outside SQS's 0..43200 (12 h)")
-        return v
-
-    @field_validator("message_retention_seconds", "dlq_message_retention_seconds")
-    @classmethod
-    def _retention(cls, v: int, info) -> int:
-        if not 60 <= v <= MAX_RETENTION_S:
-            raise ValueError(f"{info.field_name}: {v} is outside SQS's 60..{MAX_RETENTION_S} seconds (14 days)")
-        return v
-
-    @field_validator("kms_data_key_reuse_period_seconds")
-    @classmethod
-    def _reuse(cls, v: int) -> int:
-        if not 60 <= v <= 86400:
-            raise ValueError(f"kms_data_key_reuse_period_seconds: {v} is outside SQS's 60..86400; default 300")
-        return v
-
-    @field_validator("receive_wait_time_seconds")
-    @classmethod
-    def _wait(cls, v: int) -> int:
-        if not 0 <= v <= 20:
-            raise ValueError(f"receive_wait_time_seconds: {v} is outside SQS's 0..20; default 20")
-        return v
-
-    @field_validator("tags")
-    @classmethod
-    def _tags(cls, v: dict[str, str]) -> dict[str, str]:
-        return check_tags("tags", v)
+    receive_wait_time_seconds: ReceiveWaitSeconds = Field(default=20, description="Long-polling wait (0..20 s); default 20.")
+    tags: Tags = Field(default_factory=dict, description="Tags merged onto every taggable child.")
 
     @model_validator(mode="after")
     def _dlq_outlives_queue(self) -> "WorkQueueArgs":

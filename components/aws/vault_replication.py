@@ -36,7 +36,8 @@ import pulumi_aws as aws
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ._names import iam_role_name_prefix
-from ._tags import check_kms_key_arn, check_tags, merge_tags
+from ._tags import merge_tags
+from ._types import KmsKeyArn, Tags
 
 # AWS region names: us-east-1, eu-south-2, ap-southeast-5, us-gov-west-1, cn-north-1, il-central-1.
 _REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-(north|south|east|west|central|northeast|southeast|northwest|southwest)-\d{1,2}$")
@@ -65,13 +66,13 @@ class VaultReplicationArgs(BaseModel):
 
     source_bucket: Any = Field(description="pulumi.Input[str]: name of the source vault's bucket (BackupVault.bucket).")
     source_bucket_arn: Any = Field(description="pulumi.Input[str]: ARN of the source vault's bucket (BackupVault.arn).")
-    source_kms_key_arn: Any = Field(
+    source_kms_key_arn: KmsKeyArn = Field(
         description="pulumi.Input[str]: ARN of the CMK that encrypts the source vault (the role may decrypt with it, via S3 only).",
     )
     destination_bucket_arn: Any = Field(
         description="pulumi.Input[str]: ARN of the second region's vault bucket; it must have versioning and Object Lock on.",
     )
-    destination_kms_key_arn: Any = Field(
+    destination_kms_key_arn: KmsKeyArn = Field(
         description="pulumi.Input[str]: ARN of the SECOND region's CMK. Replicas are encrypted with it so they stay "
         "readable in the region they land in, even when the source region (and its key) is gone.",
     )
@@ -91,12 +92,7 @@ class VaultReplicationArgs(BaseModel):
         description=f"Storage class of the replicas, one of {', '.join(STORAGE_CLASSES)}. Default STANDARD: a "
         "rebuild reads the replicas at once, without a restore.",
     )
-    tags: dict[str, str] = Field(default_factory=dict, description="Tags merged onto every taggable child.")
-
-    @field_validator("source_kms_key_arn", "destination_kms_key_arn")
-    @classmethod
-    def _kms(cls, v: Any, info) -> Any:
-        return check_kms_key_arn(info.field_name, v)
+    tags: Tags = Field(default_factory=dict, description="Tags merged onto every taggable child.")
 
     @field_validator("source_bucket")
     @classmethod
@@ -152,11 +148,6 @@ class VaultReplicationArgs(BaseModel):
                 f"{', '.join(STORAGE_CLASSES)} (upper case, default STANDARD)"
             )
         return v
-
-    @field_validator("tags")
-    @classmethod
-    def _tags(cls, v: dict[str, str]) -> dict[str, str]:
-        return check_tags("tags", v)
 
     @model_validator(mode="after")
     def _cross_region(self) -> VaultReplicationArgs:
@@ -277,72 +268,18 @@ class VaultReplication(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: VaultReplicationArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("blueprint:aws:VaultReplication", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        invoke = pulumi.InvokeOutputOptions(parent=self)
-
-        # The source region is the provider's (the caller passes the source region's provider).
-        region = aws.get_region_output(opts=invoke)
-        partition = aws.get_partition_output(opts=invoke)
-
-        role_name = f"{name}-role"
-        role = aws.iam.Role(
-            role_name,
-            name_prefix=iam_role_name_prefix(role_name),  # fits IAM's 64 (components/aws/_names.py)
-            assume_role_policy=_trust_policy(),
-            description=f"S3 replication of {name} to {args.destination_region}",
-            tags=merge_tags(args.tags, role_name),
-            opts=child,
-        )
-        policy = pulumi.Output.all(
-            args.source_bucket_arn, args.destination_bucket_arn, args.source_kms_key_arn,
-            args.destination_kms_key_arn, region.region, partition.dns_suffix,
-        ).apply(lambda a: _role_policy(a[0], a[1], a[2], a[3], a[4], args.destination_region, a[5]))
-        role_policy = aws.iam.RolePolicy(f"{name}-role-policy", role=role.id, policy=policy, opts=child)
+        role, role_policy = self._role(name, args)
 
         # The role's permissions must exist before S3 starts replicating; the caller's depends_on
         # (both vaults' versioning) must be in place before S3 accepts the configuration.
         replication_opts = pulumi.ResourceOptions(parent=self, depends_on=[role_policy])
         if opts is not None and opts.depends_on is not None:
             replication_opts = pulumi.ResourceOptions.merge(replication_opts, pulumi.ResourceOptions(depends_on=opts.depends_on))
-
-        minutes = args.replication_time_minutes
         aws.s3.BucketReplicationConfig(
             f"{name}-replication",
             bucket=args.source_bucket,
             role=role.arn,
-            rules=[
-                aws.s3.BucketReplicationConfigRuleArgs(
-                    id=args.rule_id,
-                    status="Enabled",
-                    priority=1,
-                    filter=aws.s3.BucketReplicationConfigRuleFilterArgs(),  # every object in the vault
-                    # A delete marker is replicated too (locked versions stay protected underneath).
-                    delete_marker_replication=aws.s3.BucketReplicationConfigRuleDeleteMarkerReplicationArgs(status="Enabled"),
-                    # Vault objects are SSE-KMS: S3 skips them unless the rule opts in. Replica
-                    # modification sync is left off: it only matters for two-way replication.
-                    source_selection_criteria=aws.s3.BucketReplicationConfigRuleSourceSelectionCriteriaArgs(
-                        sse_kms_encrypted_objects=aws.s3.BucketReplicationConfigRuleSourceSelectionCriteriaSseKmsEncryptedObjectsArgs(
-                            status="Enabled"
-                        ),
-                    ),
-                    destination=aws.s3.BucketReplicationConfigRuleDestinationArgs(
-                        bucket=args.destination_bucket_arn,
-                        storage_class=args.storage_class,
-                        encryption_configuration=aws.s3.BucketReplicationConfigRuleDestinationEncryptionConfigurationArgs(
-                            replica_kms_key_id=args.destination_kms_key_arn,
-                        ),
-                        # RTC needs metrics; both use S3's only threshold, 15 minutes.
-                        replication_time=aws.s3.BucketReplicationConfigRuleDestinationReplicationTimeArgs(
-                            status="Enabled",
-                            time=aws.s3.BucketReplicationConfigRuleDestinationReplicationTimeTimeArgs(minutes=minutes),
-                        ),
-                        metrics=aws.s3.BucketReplicationConfigRuleDestinationMetricsArgs(
-                            status="Enabled",
-                            event_threshold=aws.s3.BucketReplicationConfigRuleDestinationMetricsEventThresholdArgs(minutes=minutes),
-                        ),
-                    ),
-                )
-            ],
+            rules=[_replication_rule(args)],
             opts=replication_opts,
         )
 
@@ -358,3 +295,61 @@ class VaultReplication(pulumi.ComponentResource):
                 "destination_region": self.destination_region,
             }
         )
+
+    def _role(self, name: str, args: VaultReplicationArgs) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
+        """The replication role S3 assumes, with its least-privilege policy."""
+        child = pulumi.ResourceOptions(parent=self)
+        invoke = pulumi.InvokeOutputOptions(parent=self)
+        # The source region is the provider's (the caller passes the source region's provider).
+        region = aws.get_region_output(opts=invoke)
+        partition = aws.get_partition_output(opts=invoke)
+        role_name = f"{name}-role"
+        role = aws.iam.Role(
+            role_name,
+            name_prefix=iam_role_name_prefix(role_name),  # fits IAM's 64 (components/aws/_names.py)
+            assume_role_policy=_trust_policy(),
+            description=f"S3 replication of {name} to {args.destination_region}",
+            tags=merge_tags(args.tags, role_name),
+            opts=child,
+        )
+        policy = pulumi.Output.all(
+            args.source_bucket_arn, args.destination_bucket_arn, args.source_kms_key_arn,
+            args.destination_kms_key_arn, region.region, partition.dns_suffix,
+        ).apply(lambda a: _role_policy(a[0], a[1], a[2], a[3], a[4], args.destination_region, a[5]))
+        return role, aws.iam.RolePolicy(f"{name}-role-policy", role=role.id, policy=policy, opts=child)
+
+
+def _replication_rule(args: VaultReplicationArgs) -> aws.s3.BucketReplicationConfigRuleArgs:
+    """Every object and delete marker, SSE-KMS objects included, to the destination with its CMK, under RTC."""
+    minutes = args.replication_time_minutes
+    return aws.s3.BucketReplicationConfigRuleArgs(
+        id=args.rule_id,
+        status="Enabled",
+        priority=1,
+        filter=aws.s3.BucketReplicationConfigRuleFilterArgs(),  # every object in the vault
+        # A delete marker is replicated too (locked versions stay protected underneath).
+        delete_marker_replication=aws.s3.BucketReplicationConfigRuleDeleteMarkerReplicationArgs(status="Enabled"),
+        # Vault objects are SSE-KMS: S3 skips them unless the rule opts in. Replica
+        # modification sync is left off: it only matters for two-way replication.
+        source_selection_criteria=aws.s3.BucketReplicationConfigRuleSourceSelectionCriteriaArgs(
+            sse_kms_encrypted_objects=aws.s3.BucketReplicationConfigRuleSourceSelectionCriteriaSseKmsEncryptedObjectsArgs(
+                status="Enabled"
+            ),
+        ),
+        destination=aws.s3.BucketReplicationConfigRuleDestinationArgs(
+            bucket=args.destination_bucket_arn,
+            storage_class=args.storage_class,
+            encryption_configuration=aws.s3.BucketReplicationConfigRuleDestinationEncryptionConfigurationArgs(
+                replica_kms_key_id=args.destination_kms_key_arn,
+            ),
+            # RTC needs metrics; both use S3's only threshold, 15 minutes.
+            replication_time=aws.s3.BucketReplicationConfigRuleDestinationReplicationTimeArgs(
+                status="Enabled",
+                time=aws.s3.BucketReplicationConfigRuleDestinationReplicationTimeTimeArgs(minutes=minutes),
+            ),
+            metrics=aws.s3.BucketReplicationConfigRuleDestinationMetricsArgs(
+                status="Enabled",
+                event_threshold=aws.s3.BucketReplicationConfigRuleDestinationMetricsEventThresholdArgs(minutes=minutes),
+            ),
+        ),
+    )

@@ -40,21 +40,24 @@ lost, replication broken) still reaches the topic as OK -> INSUFFICIENT_DATA.
 from __future__ import annotations
 
 import re
-from typing import Any, Literal, Optional
+from typing import Any, Optional
 
 import pulumi
 import pulumi_aws as aws
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from blueprint.catalogs.tiers import tier_spec
+from components._validation import AtLeastOne, InputMatching, MinNodes
+from components.alert_rules import EVALUATION_MINUTES_BY_TIER, TierName, backlog_age_threshold_s, replication_lag_target_s
 
-from ._tags import check_tags, merge_tags
+from ._tags import merge_tags
+from ._types import Tags
 
-TierName = Literal["mission-critical", "business-critical", "standard", "best-effort"]
 _SNS_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$")
+TopicArn = InputMatching(_SNS_ARN, "is not an SNS topic ARN; pass AlarmTopic(...).arn")
 
-# Minutes over which an alarm's datapoints are evaluated: the stricter the tier, the sooner it fires.
-EVALUATION_PERIODS_BY_TIER = {"mission-critical": 1, "business-critical": 2, "standard": 3, "best-effort": 5}
+# One-minute periods an alarm's datapoints are evaluated over: the stricter the tier, the sooner it
+# fires (components.alert_rules, the same as the GCP WorkloadAlerts' condition durations).
+EVALUATION_PERIODS_BY_TIER = EVALUATION_MINUTES_BY_TIER
 # The GPU capacity alarm: no data at all (before the first group metrics, a new node group's Auto
 # Scaling group) is INSUFFICIENT_DATA, never ALARM; that state is notified (insufficient_data_actions).
 GPU_CAPACITY_TREAT_MISSING_DATA = "missing"
@@ -63,12 +66,12 @@ GPU_CAPACITY_TREAT_MISSING_DATA = "missing"
 def queue_age_threshold_s(tier: str, visibility_timeout_seconds: int) -> int:
     """Oldest-message age that means the backlog is not draining: the tier's RTO target, but
     never below two visibility timeouts (a message being retried once is not an incident)."""
-    return max(tier_spec(tier).rto_target_s, 2 * visibility_timeout_seconds)
+    return backlog_age_threshold_s(tier, visibility_timeout_seconds)
 
 
 def replication_lag_threshold_ms(tier: str) -> int:
     """Aurora global replication lag above the tier's RPO target (milliseconds)."""
-    return tier_spec(tier).rpo_target_s * 1000
+    return replication_lag_target_s(tier) * 1000
 
 
 class WorkloadAlarmsArgs(BaseModel):
@@ -76,47 +79,19 @@ class WorkloadAlarmsArgs(BaseModel):
 
     workload: str = Field(description="Workload name, used in alarm names and descriptions.")
     tier: TierName = Field(description="Workload tier: thresholds and evaluation periods follow it.")
-    alarm_topic_arn: Any = Field(description="pulumi.Input[str]: the region's AlarmTopic ARN (ALARM and OK actions).")
+    alarm_topic_arn: TopicArn = Field(description="pulumi.Input[str]: the region's AlarmTopic ARN (ALARM and OK actions).")
     queue_name: Any = Field(default=None, description="Work queue name (WorkQueue.name): the age alarm.")
     dlq_name: Any = Field(default=None, description="Dead-letter queue name (WorkQueue.dlq_name): the depth alarm.")
-    queue_age_threshold_s: Optional[int] = Field(default=None, description="Age alarm threshold; default queue_age_threshold_s(tier, 300).")
+    queue_age_threshold_s: Optional[AtLeastOne] = Field(default=None, description="Age alarm threshold; default queue_age_threshold_s(tier, 300).")
     db_cluster_identifier: Any = Field(default=None, description="Secondary Aurora cluster of a global database: the replication-lag alarm.")
-    replication_lag_threshold_ms: Optional[int] = Field(default=None, description="Lag threshold; default the tier's RPO target in ms.")
+    replication_lag_threshold_ms: Optional[AtLeastOne] = Field(default=None, description="Lag threshold; default the tier's RPO target in ms.")
     load_balancer_arn_suffix: Any = Field(default=None, description="ALB ARN suffix (LoadBalancer.arn_suffix): 5xx alarms.")
     target_group_arn_suffix: Any = Field(default=None, description="Target group ARN suffix: unhealthy-host and target 5xx alarms.")
     # Any burst of 5xx inside a minute above this is paged; single errors are not.
-    http_5xx_threshold: int = Field(default=5, description="5xx responses per minute that raise the alarm; default 5.")
+    http_5xx_threshold: AtLeastOne = Field(default=5, description="5xx responses per minute that raise the alarm; default 5.")
     gpu_asg_names: dict[str, Any] = Field(default_factory=dict, description="Zone -> Auto Scaling group of the GPU node group: capacity alarms.")
-    gpu_min_nodes_per_zone: int = Field(default=0, description="The pools' per-zone minimum; no capacity alarm when 0.")
-    tags: dict[str, str] = Field(default_factory=dict, description="Tags merged onto every alarm.")
-
-    @field_validator("alarm_topic_arn")
-    @classmethod
-    def _topic(cls, v: Any) -> Any:
-        if isinstance(v, pulumi.Output):
-            return v
-        if not isinstance(v, str) or not _SNS_ARN.match(v):
-            raise ValueError(f"alarm_topic_arn: {v!r} is not an SNS topic ARN; pass AlarmTopic(...).arn")
-        return v
-
-    @field_validator("queue_age_threshold_s", "replication_lag_threshold_ms", "http_5xx_threshold")
-    @classmethod
-    def _positive(cls, v: Optional[int], info) -> Optional[int]:
-        if v is not None and v < 1:
-            raise ValueError(f"{info.field_name}: {v} must be at least 1")
-        return v
-
-    @field_validator("gpu_min_nodes_per_zone")
-    @classmethod
-    def _min_nodes(cls, v: int) -> int:
-        if v < 0:
-            raise ValueError(f"gpu_min_nodes_per_zone: {v} must be 0 or more")
-        return v
-
-    @field_validator("tags")
-    @classmethod
-    def _tags(cls, v: dict[str, str]) -> dict[str, str]:
-        return check_tags("tags", v)
+    gpu_min_nodes_per_zone: MinNodes = Field(default=0, description="The pools' per-zone minimum; no capacity alarm when 0.")
+    tags: Tags = Field(default_factory=dict, description="Tags merged onto every alarm.")
 
     @model_validator(mode="after")
     def _pairs(self) -> "WorkloadAlarmsArgs":
@@ -132,68 +107,82 @@ class WorkloadAlarms(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: WorkloadAlarmsArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__("blueprint:aws:WorkloadAlarms", name, None, opts)
-        periods = EVALUATION_PERIODS_BY_TIER[args.tier]
-        topic = [args.alarm_topic_arn]
+        # The alarms' name prefix and settings, for _alarm (not _name: pulumi.Resource keeps its own there).
+        self._prefix, self._settings = name, args
         self.alarm_names = []
-
-        def alarm(role: str, description: str, *, namespace: str, metric: str, dimensions: dict[str, Any], statistic: str,
-                  comparison: str, threshold: float, missing: str, evaluation_periods: int = periods,
-                  notify_insufficient_data: bool = False) -> None:
-            child_name = f"{name}-{role}"
-            resource = aws.cloudwatch.MetricAlarm(
-                child_name,
-                alarm_description=f"{args.workload} ({args.tier}): {description}",
-                namespace=namespace,
-                metric_name=metric,
-                dimensions=dimensions,
-                statistic=statistic,
-                period=60,
-                evaluation_periods=evaluation_periods,
-                datapoints_to_alarm=evaluation_periods,
-                comparison_operator=comparison,
-                threshold=threshold,
-                treat_missing_data=missing,
-                alarm_actions=topic,
-                ok_actions=topic,
-                insufficient_data_actions=topic if notify_insufficient_data else None,
-                tags=merge_tags(args.tags, child_name),
-                opts=pulumi.ResourceOptions(parent=self),
-            )
-            self.alarm_names.append(resource.name)
-
-        if args.queue_name is not None:
-            threshold = args.queue_age_threshold_s or queue_age_threshold_s(args.tier, 300)
-            alarm("queue-age", f"oldest queued message older than {threshold} s: the backlog is not draining",
-                  namespace="AWS/SQS", metric="ApproximateAgeOfOldestMessage", dimensions={"QueueName": args.queue_name},
-                  statistic="Maximum", comparison="GreaterThanThreshold", threshold=threshold, missing="notBreaching")
-        if args.dlq_name is not None:
-            alarm("dlq-depth", "messages in the dead-letter queue: requests failed every retry",
-                  namespace="AWS/SQS", metric="ApproximateNumberOfMessagesVisible", dimensions={"QueueName": args.dlq_name},
-                  statistic="Maximum", comparison="GreaterThanThreshold", threshold=0, missing="notBreaching", evaluation_periods=1)
+        self._queue_alarms(args)
         if args.db_cluster_identifier is not None:
             lag = args.replication_lag_threshold_ms or replication_lag_threshold_ms(args.tier)
-            alarm("db-replication-lag", f"Aurora global replication lag above {lag} ms (the RPO target)",
-                  namespace="AWS/RDS", metric="AuroraGlobalDBReplicationLag", dimensions={"DBClusterIdentifier": args.db_cluster_identifier},
-                  statistic="Maximum", comparison="GreaterThanThreshold", threshold=lag, missing="missing",
-                  notify_insufficient_data=True)
+            self._alarm("db-replication-lag", f"Aurora global replication lag above {lag} ms (the RPO target)",
+                        namespace="AWS/RDS", metric="AuroraGlobalDBReplicationLag",
+                        dimensions={"DBClusterIdentifier": args.db_cluster_identifier}, statistic="Maximum",
+                        comparison="GreaterThanThreshold", threshold=lag, missing="missing", notify_insufficient_data=True)
         if args.load_balancer_arn_suffix is not None:
-            lb = {"LoadBalancer": args.load_balancer_arn_suffix}
-            if args.target_group_arn_suffix is not None:
-                tg = {"TargetGroup": args.target_group_arn_suffix, **lb}
-                alarm("unhealthy-hosts", "unhealthy targets behind the load balancer",
-                      namespace="AWS/ApplicationELB", metric="UnHealthyHostCount", dimensions=tg,
-                      statistic="Maximum", comparison="GreaterThanThreshold", threshold=0, missing="notBreaching")
-                alarm("target-5xx", f"more than {args.http_5xx_threshold} 5xx responses a minute from the pods",
-                      namespace="AWS/ApplicationELB", metric="HTTPCode_Target_5XX_Count", dimensions=tg,
-                      statistic="Sum", comparison="GreaterThanThreshold", threshold=args.http_5xx_threshold, missing="notBreaching")
-            alarm("elb-5xx", f"more than {args.http_5xx_threshold} 5xx responses a minute from the load balancer itself",
-                  namespace="AWS/ApplicationELB", metric="HTTPCode_ELB_5XX_Count", dimensions=lb,
-                  statistic="Sum", comparison="GreaterThanThreshold", threshold=args.http_5xx_threshold, missing="notBreaching")
+            self._load_balancer_alarms(args)
         if args.gpu_min_nodes_per_zone > 0:
             for zone, asg in sorted(args.gpu_asg_names.items()):
-                alarm(f"{zone}-gpu-nodes", f"GPU nodes in {zone} below the pool minimum ({args.gpu_min_nodes_per_zone})",
-                      namespace="AWS/AutoScaling", metric="GroupInServiceInstances", dimensions={"AutoScalingGroupName": asg},
-                      statistic="Minimum", comparison="LessThanThreshold", threshold=args.gpu_min_nodes_per_zone,
-                      missing=GPU_CAPACITY_TREAT_MISSING_DATA, notify_insufficient_data=True)
+                self._alarm(f"{zone}-gpu-nodes", f"GPU nodes in {zone} below the pool minimum ({args.gpu_min_nodes_per_zone})",
+                            namespace="AWS/AutoScaling", metric="GroupInServiceInstances", dimensions={"AutoScalingGroupName": asg},
+                            statistic="Minimum", comparison="LessThanThreshold", threshold=args.gpu_min_nodes_per_zone,
+                            missing=GPU_CAPACITY_TREAT_MISSING_DATA, notify_insufficient_data=True)
 
         self.register_outputs({"alarm_names": self.alarm_names})
+
+    def _alarm(self, role: str, description: str, *, namespace: str, metric: str, dimensions: dict[str, Any], statistic: str,
+               comparison: str, threshold: float, missing: str, evaluation_periods: Optional[int] = None,
+               notify_insufficient_data: bool = False) -> None:
+        """One CloudWatch alarm over 60-second periods, its ALARM/OK (and optionally INSUFFICIENT_DATA)
+        actions to the alarm topic; evaluation_periods defaults to the tier's."""
+        args = self._settings
+        periods = evaluation_periods or EVALUATION_PERIODS_BY_TIER[args.tier]
+        topic = [args.alarm_topic_arn]
+        child_name = f"{self._prefix}-{role}"
+        resource = aws.cloudwatch.MetricAlarm(
+            child_name,
+            alarm_description=f"{args.workload} ({args.tier}): {description}",
+            namespace=namespace,
+            metric_name=metric,
+            dimensions=dimensions,
+            statistic=statistic,
+            period=60,
+            evaluation_periods=periods,
+            datapoints_to_alarm=periods,
+            comparison_operator=comparison,
+            threshold=threshold,
+            treat_missing_data=missing,
+            alarm_actions=topic,
+            ok_actions=topic,
+            insufficient_data_actions=topic if notify_insufficient_data else None,
+            tags=merge_tags(args.tags, child_name),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.alarm_names.append(resource.name)
+
+    def _queue_alarms(self, args: WorkloadAlarmsArgs) -> None:
+        """Backlog age of the work queue, any message in the dead-letter queue."""
+        if args.queue_name is not None:
+            threshold = args.queue_age_threshold_s or queue_age_threshold_s(args.tier, 300)
+            self._alarm("queue-age", f"oldest queued message older than {threshold} s: the backlog is not draining",
+                        namespace="AWS/SQS", metric="ApproximateAgeOfOldestMessage", dimensions={"QueueName": args.queue_name},
+                        statistic="Maximum", comparison="GreaterThanThreshold", threshold=threshold, missing="notBreaching")
+        if args.dlq_name is not None:
+            self._alarm("dlq-depth", "messages in the dead-letter queue: requests failed every retry",
+                        namespace="AWS/SQS", metric="ApproximateNumberOfMessagesVisible", dimensions={"QueueName": args.dlq_name},
+                        statistic="Maximum", comparison="GreaterThanThreshold", threshold=0, missing="notBreaching",
+                        evaluation_periods=1)
+
+    def _load_balancer_alarms(self, args: WorkloadAlarmsArgs) -> None:
+        """Unhealthy targets and target 5xx (with a target group), the load balancer's own 5xx."""
+        lb = {"LoadBalancer": args.load_balancer_arn_suffix}
+        if args.target_group_arn_suffix is not None:
+            tg = {"TargetGroup": args.target_group_arn_suffix, **lb}
+            self._alarm("unhealthy-hosts", "unhealthy targets behind the load balancer",
+                        namespace="AWS/ApplicationELB", metric="UnHealthyHostCount", dimensions=tg,
+                        statistic="Maximum", comparison="GreaterThanThreshold", threshold=0, missing="notBreaching")
+            self._alarm("target-5xx", f"more than {args.http_5xx_threshold} 5xx responses a minute from the pods",
+                        namespace="AWS/ApplicationELB", metric="HTTPCode_Target_5XX_Count", dimensions=tg,
+                        statistic="Sum", comparison="GreaterThanThreshold", threshold=args.http_5xx_threshold,
+                        missing="notBreaching")
+        self._alarm("elb-5xx", f"more than {args.http_5xx_threshold} 5xx responses a minute from the load balancer itself",
+                    namespace="AWS/ApplicationELB", metric="HTTPCode_ELB_5XX_Count", dimensions=lb,
+                    statistic="Sum", comparison="GreaterThanThreshold", threshold=args.http_5xx_threshold, missing="notBreaching")

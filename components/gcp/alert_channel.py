@@ -19,9 +19,10 @@ from typing import Any, Optional
 
 import pulumi
 import pulumi_gcp as gcp
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from ._labels import check_kms_key_id, check_labels, check_region, merge_labels
+from ._labels import merge_labels
+from ._types import KmsKeyId, Labels, Region
 
 
 
@@ -31,28 +32,13 @@ class AlertChannelArgs(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
     topic_name: str = Field(pattern=r"^[a-z][a-z0-9-]{2,200}$", description="Pub/Sub topic name, e.g. 'prod-alerts'.")
-    region: str = Field(description="The only region the topic may store messages in (the stack's primary).")
-    kms_key_id: Any = Field(description="pulumi.Input[str]: CMEK key of that region (the Pub/Sub agent may use it).")
+    region: Region = Field(description="The only region the topic may store messages in (the stack's primary).")
+    kms_key_id: KmsKeyId = Field(description="pulumi.Input[str]: CMEK key of that region (the Pub/Sub agent may use it).")
     monitoring_agent: Any = Field(
         description="pulumi.Input[str]: email of the Monitoring notification service agent, which publishes the alerts "
         "(gcp.projects.ServiceIdentity('monitoring.googleapis.com').email; components.gcp.service_agents)."
     )
-    labels: dict[str, str] = Field(default_factory=dict)
-
-    @field_validator("kms_key_id")
-    @classmethod
-    def _kms(cls, v: Any) -> Any:
-        return check_kms_key_id("kms_key_id", v)
-
-    @field_validator("region")
-    @classmethod
-    def _region(cls, v: str) -> str:
-        return check_region("region", v)
-
-    @field_validator("labels")
-    @classmethod
-    def _labels(cls, v: dict[str, str]) -> dict[str, str]:
-        return check_labels("labels", v)
+    labels: Labels = Field(default_factory=dict, description="Labels merged onto the topic. Default none.")
 
 
 class AlertChannel(pulumi.ComponentResource):

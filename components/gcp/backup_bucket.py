@@ -36,16 +36,16 @@ Attributes: ``name``, ``url``, ``location``, ``lock_mode``, ``retention_days``.
 
 from __future__ import annotations
 
-import re
-from typing import Any, Literal, Optional
+from typing import Literal, Optional
 
 import pulumi
 import pulumi_gcp as gcp
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ._labels import check_region
+from components._validation import IntBetween
+
 from ._names import fit_name
-from .load_balancer import check_labels
+from ._types import CryptoKeyId, LabelsAsGiven, Region, kms_key_location
 
 # Multi-region code -> (Cloud KMS location of the CMEK key, regions allowed in a configurable dual-region).
 DUAL_REGION_GROUPS: dict[str, tuple[str, frozenset[str]]] = {
@@ -61,7 +61,7 @@ _PREDEFINED_ONLY = {frozenset({"europe-north1", "europe-west4"})}
 
 # retention_period limit of Cloud Storage: 3,155,760,000 s (100 years).
 _MAX_RETENTION_S = 3_155_760_000
-_KMS_KEY = re.compile(r"^projects/[^/]+/locations/([a-z0-9-]+)/keyRings/[^/]+/cryptoKeys/[^/]+$")
+RetentionDays = IntBetween(1, 36500)
 
 
 def dual_region_location(region: str, replica_region: str) -> Optional[tuple[str, str]]:
@@ -80,49 +80,25 @@ class BackupBucketArgs(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
-    region: str = Field(description="Primary region of the data, e.g. 'europe-west4'.")
-    replica_region: Optional[str] = Field(
+    region: Region = Field(description="Primary region of the data, e.g. 'europe-west4'.")
+    replica_region: Optional[Region] = Field(
         default=None,
         description="Second region: makes the bucket a configurable dual-region with turbo replication (15 min RPO). "
         "Default None: a regional bucket in `region`.",
     )
-    kms_key_id: Any = Field(
+    kms_key_id: CryptoKeyId = Field(
         description="pulumi.Input[str]: CMEK crypto key id; in `region` for a regional bucket, in the multi-region KMS "
         "location (us, europe, asia) for a dual-region bucket.",
     )
     lock_mode: Literal["COMPLIANCE", "GOVERNANCE"] = Field(
         description="COMPLIANCE: the retention policy is locked (irreversible); GOVERNANCE: unlocked (an admin can lift it). Tiers pick it.",
     )
-    retention_days: int = Field(description="Retention of every object in days (1..36500): no delete or overwrite before.")
+    retention_days: RetentionDays = Field(description="Retention of every object in days (1..36500): no delete or overwrite before.")
     soft_delete_days: int = Field(
         default=7, description="Soft-delete window: deleted objects stay restorable this long (0 = off, or 7..90). Default 7."
     )
     force_destroy: bool = Field(default=False, description="Default False: never empty a vault on delete. True only for throw-away stacks.")
-    labels: dict[str, str] = Field(default_factory=dict, description="GCP labels of the bucket.")
-
-    @field_validator("region", "replica_region")
-    @classmethod
-    def _region(cls, v: Optional[str], info) -> Optional[str]:
-        return v if v is None else check_region(info.field_name, v)
-
-    @field_validator("kms_key_id")
-    @classmethod
-    def _kms(cls, v: Any) -> Any:
-        if isinstance(v, pulumi.Output):
-            return v
-        if not isinstance(v, str) or not _KMS_KEY.match(v):
-            raise ValueError(
-                f"kms_key_id: {v!r} is not a Cloud KMS crypto key id; pass "
-                "'projects/<project>/locations/<location>/keyRings/<ring>/cryptoKeys/<key>'"
-            )
-        return v
-
-    @field_validator("retention_days")
-    @classmethod
-    def _retention(cls, v: int) -> int:
-        if not 1 <= v <= 36500:
-            raise ValueError(f"retention_days: {v} is outside 1..36500")
-        return v
+    labels: LabelsAsGiven = Field(default_factory=dict, description="GCP labels of the bucket.")
 
     @field_validator("soft_delete_days")
     @classmethod
@@ -130,11 +106,6 @@ class BackupBucketArgs(BaseModel):
         if not (v == 0 or 7 <= v <= 90):
             raise ValueError(f"soft_delete_days: {v} is not allowed; Cloud Storage takes 0 (off) or 7..90 days")
         return v
-
-    @field_validator("labels")
-    @classmethod
-    def _labels(cls, v: dict[str, str]) -> dict[str, str]:
-        return check_labels("labels", v)
 
     @model_validator(mode="after")
     def _consistent(self) -> BackupBucketArgs:
@@ -148,7 +119,7 @@ class BackupBucketArgs(BaseModel):
                 )
             expected = dual[1]
         if isinstance(self.kms_key_id, str):
-            location = _KMS_KEY.match(self.kms_key_id).group(1)  # type: ignore[union-attr]
+            location = kms_key_location(self.kms_key_id)
             if location != expected:
                 raise ValueError(
                     f"kms_key_id: key location {location!r} does not fit the bucket; Cloud Storage needs a key in {expected!r} here"

@@ -63,11 +63,15 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from blueprint.catalogs import databases
 
-from ._labels import check_region
-from .load_balancer import check_labels
+from components._validation import IntBetween
 
-_INSTANCE_NAME = re.compile(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")
-_KMS_KEY = re.compile(r"^projects/[^/]+/locations/([a-z0-9-]+)/keyRings/[^/]+/cryptoKeys/[^/]+$")
+from ._types import CryptoKeyId, GcpName, LabelsAsGiven, Region, kms_key_location
+
+InstanceName = GcpName(63)
+RetainedBackups = IntBetween(1, 365, scope="Cloud SQL's ")
+MaintenanceDay = IntBetween(1, 7, note=" (1 = Monday, 7 = Sunday)")
+MaintenanceHour = IntBetween(0, 23)
+DiskSizeGb = IntBetween(10, 65536)
 _HH_MM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 # Backup locations: a region, or a Cloud SQL multi-region (asia, eu, us).
 _BACKUP_LOCATION = re.compile(r"^([a-z]+-[a-z]+\d+|asia|eu|us)$")
@@ -78,13 +82,13 @@ class CloudSqlDatabaseArgs(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
-    instance_name: str = Field(description="Cloud SQL instance name (1..63 lower-case letters, digits, '-'); not reusable for a week after deletion.")
+    instance_name: InstanceName = Field(description="Cloud SQL instance name (1..63 lower-case letters, digits, '-'); not reusable for a week after deletion.")
     engine: Literal["postgres", "mysql"] = Field(description="Database engine; the version comes from blueprint/catalogs/databases.py.")
     size: Literal["small", "medium", "large", "xlarge"] = Field(description="Config size; the tier comes from the catalog by edition.")
     edition: Literal["ENTERPRISE_PLUS", "ENTERPRISE"] = Field(
         default="ENTERPRISE_PLUS", description="Cloud SQL edition. Default ENTERPRISE_PLUS (99.99 % SLA, near-zero-downtime maintenance)."
     )
-    region: str = Field(description="Region of the instance, e.g. 'europe-west4'.")
+    region: Region = Field(description="Region of the instance, e.g. 'europe-west4'.")
     role: Literal["primary", "replica"] = Field(description="primary: read-write with backups; replica: cross-region read replica (promotion target).")
     master_instance_name: Optional[Any] = Field(
         default=None, description="pulumi.Input[str]: name of the primary (required for a replica, refused for a primary)."
@@ -95,13 +99,13 @@ class CloudSqlDatabaseArgs(BaseModel):
         description="pulumi.Input[str]: name of the private-services-access range to take the IP from "
         "(PrivateServiceAccess.range_name). Default None: any range of the peering.",
     )
-    kms_key_id: Any = Field(description="pulumi.Input[str]: CMEK crypto key id in the instance's region (projects/.../locations/<region>/keyRings/.../cryptoKeys/...).")
+    kms_key_id: CryptoKeyId = Field(description="pulumi.Input[str]: CMEK crypto key id in the instance's region (projects/.../locations/<region>/keyRings/.../cryptoKeys/...).")
     high_availability: bool = Field(
         default=True,
         description="availability_type REGIONAL (standby in another zone). Default True; a primary is always REGIONAL, a replica "
         "may opt out (pilot light) and then becomes HA only after promotion.",
     )
-    retained_backups: int = Field(default=7, description="Daily automated backups kept (1..365); tiers pass database_backup_retention_days. Default 7.")
+    retained_backups: RetainedBackups = Field(default=7, description="Daily automated backups kept (1..365); tiers pass database_backup_retention_days. Default 7.")
     point_in_time_recovery_days: Optional[int] = Field(
         default=None,
         description="Days of transaction logs for point-in-time recovery. Default None: the edition/engine maximum "
@@ -113,8 +117,8 @@ class CloudSqlDatabaseArgs(BaseModel):
         "Cloud SQL's default, the multi-region containing the instance's region.",
     )
     backup_start_time: str = Field(default="02:00", description="UTC start of the daily backup window, HH:MM. Default 02:00.")
-    maintenance_day: int = Field(default=7, description="Maintenance window day, 1 (Monday)..7 (Sunday). Default 7.")
-    maintenance_hour: int = Field(default=3, description="Maintenance window hour UTC, 0..23. Default 3.")
+    maintenance_day: MaintenanceDay = Field(default=7, description="Maintenance window day, 1 (Monday)..7 (Sunday). Default 7.")
+    maintenance_hour: MaintenanceHour = Field(default=3, description="Maintenance window hour UTC, 0..23. Default 3.")
     # Decision: client certificates by default. The Cloud SQL Auth Proxy and the Language Connectors
     # (Java, Python, Go, Node.js) create an ephemeral client certificate for the caller's IAM identity
     # (Cloud SQL "Cloud SQL Language Connectors"), so IAM-authenticated workloads keep working, and the
@@ -127,32 +131,8 @@ class CloudSqlDatabaseArgs(BaseModel):
         "client certificate (Cloud SQL Auth Proxy / Language Connectors issue them per IAM identity); ENCRYPTED_ONLY accepts "
         "any TLS client (e.g. drivers connecting directly with a password). Unencrypted connections are never allowed.",
     )
-    disk_size_gb: int = Field(default=50, description="Initial SSD size (10..65536 GB); grows automatically (autoresize on). Default 50.")
-    labels: dict[str, str] = Field(default_factory=dict, description="GCP labels (user_labels) of the instance.")
-
-    @field_validator("instance_name")
-    @classmethod
-    def _name(cls, v: str) -> str:
-        if not _INSTANCE_NAME.match(v):
-            raise ValueError(f"instance_name: {v!r} is not a Cloud SQL instance name; use 1..63 lower-case letters, digits and inner '-', starting with a letter")
-        return v
-
-    @field_validator("region")
-    @classmethod
-    def _region(cls, v: str) -> str:
-        return check_region("region", v)
-
-    @field_validator("kms_key_id")
-    @classmethod
-    def _kms(cls, v: Any) -> Any:
-        if isinstance(v, pulumi.Output):
-            return v
-        if not isinstance(v, str) or not _KMS_KEY.match(v):
-            raise ValueError(
-                f"kms_key_id: {v!r} is not a Cloud KMS crypto key id; pass "
-                "'projects/<project>/locations/<region>/keyRings/<ring>/cryptoKeys/<key>' (e.g. KmsKey(...).key_id)"
-            )
-        return v
+    disk_size_gb: DiskSizeGb = Field(default=50, description="Initial SSD size (10..65536 GB); grows automatically (autoresize on). Default 50.")
+    labels: LabelsAsGiven = Field(default_factory=dict, description="GCP labels (user_labels) of the instance.")
 
     @model_validator(mode="before")
     @classmethod
@@ -165,13 +145,6 @@ class CloudSqlDatabaseArgs(BaseModel):
                 "exists, so designate it with DrReplicaDesignation (components/gcp/dr_replica_designation.py) after both instances"
             )
         return data
-
-    @field_validator("retained_backups")
-    @classmethod
-    def _retained(cls, v: int) -> int:
-        if not 1 <= v <= 365:
-            raise ValueError(f"retained_backups: {v} is outside Cloud SQL's 1..365")
-        return v
 
     @field_validator("backup_location")
     @classmethod
@@ -187,32 +160,6 @@ class CloudSqlDatabaseArgs(BaseModel):
             raise ValueError(f"backup_start_time: {v!r} is not HH:MM (24 h, UTC), e.g. '02:00'")
         return v
 
-    @field_validator("maintenance_day")
-    @classmethod
-    def _day(cls, v: int) -> int:
-        if not 1 <= v <= 7:
-            raise ValueError(f"maintenance_day: {v} is outside 1 (Monday)..7 (Sunday)")
-        return v
-
-    @field_validator("maintenance_hour")
-    @classmethod
-    def _hour(cls, v: int) -> int:
-        if not 0 <= v <= 23:
-            raise ValueError(f"maintenance_hour: {v} is outside 0..23")
-        return v
-
-    @field_validator("disk_size_gb")
-    @classmethod
-    def _disk(cls, v: int) -> int:
-        if not 10 <= v <= 65536:
-            raise ValueError(f"disk_size_gb: {v} is outside 10..65536")
-        return v
-
-    @field_validator("labels")
-    @classmethod
-    def _labels(cls, v: dict[str, str]) -> dict[str, str]:
-        return check_labels("labels", v)
-
     @model_validator(mode="after")
     def _consistent(self) -> CloudSqlDatabaseArgs:
         if self.role == "replica" and self.master_instance_name is None:
@@ -222,7 +169,7 @@ class CloudSqlDatabaseArgs(BaseModel):
         if self.role == "primary" and not self.high_availability:
             raise ValueError("high_availability: False for a primary; primaries are always REGIONAL (zone-loss RTO), only replicas may opt out")
         if isinstance(self.kms_key_id, str):
-            location = _KMS_KEY.match(self.kms_key_id).group(1)  # type: ignore[union-attr]
+            location = kms_key_location(self.kms_key_id)
             if location != self.region:
                 raise ValueError(
                     f"kms_key_id: key location {location!r} differs from region {self.region!r}; Cloud SQL needs a key in the "
@@ -250,61 +197,6 @@ class CloudSqlDatabase(pulumi.ComponentResource):
     def __init__(self, name: str, args: CloudSqlDatabaseArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("blueprint:gcp:CloudSqlDatabase", name, None, opts)
         engine = databases.cloudsql_engine(args.engine)
-        primary = args.role == "primary"
-
-        if primary:
-            backup = gcp.sql.DatabaseInstanceSettingsBackupConfigurationArgs(
-                enabled=True,
-                start_time=args.backup_start_time,
-                location=args.backup_location,
-                point_in_time_recovery_enabled=None if engine.pitr_via_binary_log else True,
-                binary_log_enabled=True if engine.pitr_via_binary_log else None,
-                transaction_log_retention_days=args.effective_point_in_time_recovery_days,
-                backup_retention_settings=gcp.sql.DatabaseInstanceSettingsBackupConfigurationBackupRetentionSettingsArgs(
-                    retained_backups=args.retained_backups, retention_unit="COUNT"
-                ),
-            )
-        else:
-            # Read replicas take no backups; MySQL replicas keep binary logs so a promoted replica
-            # can serve replicas and PITR as soon as backups are enabled on it.
-            backup = gcp.sql.DatabaseInstanceSettingsBackupConfigurationArgs(
-                enabled=False, binary_log_enabled=True if engine.pitr_via_binary_log else None
-            )
-
-        settings = gcp.sql.DatabaseInstanceSettingsArgs(
-            tier=databases.cloudsql_tier(args.size, args.edition),
-            edition=args.edition,
-            availability_type="REGIONAL" if args.high_availability else "ZONAL",
-            disk_type="PD_SSD",
-            disk_size=args.disk_size_gb,
-            disk_autoresize=True,
-            disk_autoresize_limit=0,  # no ceiling: running out of disk is an outage
-            deletion_protection_enabled=True,
-            retain_backups_on_delete=True if primary else None,
-            backup_configuration=backup,
-            ip_configuration=gcp.sql.DatabaseInstanceSettingsIpConfigurationArgs(
-                ipv4_enabled=False,
-                private_network=args.network_id,
-                allocated_ip_range=args.allocated_ip_range,
-                ssl_mode=args.ssl_mode,
-            ),
-            insights_config=gcp.sql.DatabaseInstanceSettingsInsightsConfigArgs(
-                query_insights_enabled=True,
-                query_string_length=1024,
-                record_application_tags=False,
-                record_client_address=False,  # client IPs are personal data in some jurisdictions
-            ),
-            maintenance_window=gcp.sql.DatabaseInstanceSettingsMaintenanceWindowArgs(
-                day=args.maintenance_day, hour=args.maintenance_hour, update_track="stable"
-            ),
-            database_flags=[gcp.sql.DatabaseInstanceSettingsDatabaseFlagArgs(name=f.name, value=f.value) for f in engine.flags],
-            data_cache_config=(
-                gcp.sql.DatabaseInstanceSettingsDataCacheConfigArgs(data_cache_enabled=True)
-                if args.edition == "ENTERPRISE_PLUS"
-                else None
-            ),
-            user_labels=dict(args.labels),
-        )
         instance = gcp.sql.DatabaseInstance(
             f"{name}-instance",
             name=args.instance_name,
@@ -313,7 +205,7 @@ class CloudSqlDatabase(pulumi.ComponentResource):
             master_instance_name=args.master_instance_name,
             encryption_key_name=args.kms_key_id,
             deletion_protection=True,
-            settings=settings,
+            settings=_settings(args, engine),
             opts=pulumi.ResourceOptions(
                 parent=self,
                 # Stateful: a stack deletion or replacement never deletes the database.
@@ -345,3 +237,62 @@ class CloudSqlDatabase(pulumi.ComponentResource):
                 "write_endpoint": self.write_endpoint,
             }
         )
+
+
+def _backup_configuration(args: CloudSqlDatabaseArgs, engine: Any) -> gcp.sql.DatabaseInstanceSettingsBackupConfigurationArgs:
+    """A primary's automated backups and point-in-time recovery; none on a read replica."""
+    if args.role == "primary":
+        return gcp.sql.DatabaseInstanceSettingsBackupConfigurationArgs(
+            enabled=True,
+            start_time=args.backup_start_time,
+            location=args.backup_location,
+            point_in_time_recovery_enabled=None if engine.pitr_via_binary_log else True,
+            binary_log_enabled=True if engine.pitr_via_binary_log else None,
+            transaction_log_retention_days=args.effective_point_in_time_recovery_days,
+            backup_retention_settings=gcp.sql.DatabaseInstanceSettingsBackupConfigurationBackupRetentionSettingsArgs(
+                retained_backups=args.retained_backups, retention_unit="COUNT"
+            ),
+        )
+    # Read replicas take no backups; MySQL replicas keep binary logs so a promoted replica
+    # can serve replicas and PITR as soon as backups are enabled on it.
+    return gcp.sql.DatabaseInstanceSettingsBackupConfigurationArgs(
+        enabled=False, binary_log_enabled=True if engine.pitr_via_binary_log else None
+    )
+
+
+def _settings(args: CloudSqlDatabaseArgs, engine: Any) -> gcp.sql.DatabaseInstanceSettingsArgs:
+    """Machine, HA, SSD storage, private IP with TLS, insights, maintenance window, engine flags."""
+    return gcp.sql.DatabaseInstanceSettingsArgs(
+        tier=databases.cloudsql_tier(args.size, args.edition),
+        edition=args.edition,
+        availability_type="REGIONAL" if args.high_availability else "ZONAL",
+        disk_type="PD_SSD",
+        disk_size=args.disk_size_gb,
+        disk_autoresize=True,
+        disk_autoresize_limit=0,  # no ceiling: running out of disk is an outage
+        deletion_protection_enabled=True,
+        retain_backups_on_delete=True if args.role == "primary" else None,
+        backup_configuration=_backup_configuration(args, engine),
+        ip_configuration=gcp.sql.DatabaseInstanceSettingsIpConfigurationArgs(
+            ipv4_enabled=False,
+            private_network=args.network_id,
+            allocated_ip_range=args.allocated_ip_range,
+            ssl_mode=args.ssl_mode,
+        ),
+        insights_config=gcp.sql.DatabaseInstanceSettingsInsightsConfigArgs(
+            query_insights_enabled=True,
+            query_string_length=1024,
+            record_application_tags=False,
+            record_client_address=False,  # client IPs are personal data in some jurisdictions
+        ),
+        maintenance_window=gcp.sql.DatabaseInstanceSettingsMaintenanceWindowArgs(
+            day=args.maintenance_day, hour=args.maintenance_hour, update_track="stable"
+        ),
+        database_flags=[gcp.sql.DatabaseInstanceSettingsDatabaseFlagArgs(name=f.name, value=f.value) for f in engine.flags],
+        data_cache_config=(
+            gcp.sql.DatabaseInstanceSettingsDataCacheConfigArgs(data_cache_enabled=True)
+            if args.edition == "ENTERPRISE_PLUS"
+            else None
+        ),
+        user_labels=dict(args.labels),
+    )

@@ -43,7 +43,10 @@ import pulumi
 import pulumi_gcp as gcp
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ._labels import check_kms_key_id, check_labels, check_name, check_region, check_zones, merge_labels
+from components._validation import IntBetween
+
+from ._labels import check_zones, merge_labels
+from ._types import GcpName, KmsKeyId, Labels, Region
 
 # Least-privilege node roles (GKE hardening guide, "Use least privilege IAM service accounts":
 # roles/container.defaultNodeServiceAccount's parts, plus image pulls from Artifact Registry).
@@ -66,6 +69,8 @@ NODE_IMAGE_TYPE = "COS_CONTAINERD"
 SYSTEM_DISK_TYPE = "pd-balanced"
 _MACHINE_TYPE = re.compile(r"^[a-z][a-z0-9]*-[a-z0-9-]+$")
 _RBAC_GROUP = re.compile(r"^gke-security-groups@[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
+ClusterName = GcpName(40)
+SystemDiskSizeGb = IntBetween(20, 65536, note="; default 100")
 
 
 def node_security_config(service_account_email: Any, kms_key_id: Any, labels: dict[str, str]) -> dict[str, Any]:
@@ -125,9 +130,9 @@ class GkeClusterArgs(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
-    cluster_name: str = Field(description="GKE cluster name: 1..40 lowercase letters, digits or '-', starting with a "
+    cluster_name: ClusterName = Field(description="GKE cluster name: 1..40 lowercase letters, digits or '-', starting with a "
                               "letter; unique per project and location.")
-    location: str = Field(description="Region of the (regional) cluster, e.g. 'europe-west4'; the control plane is "
+    location: Region = Field(description="Region of the (regional) cluster, e.g. 'europe-west4'; the control plane is "
                           "replicated over the region's zones.")
     zones: tuple[str, ...] = Field(description="Zones of the region that run nodes (node_locations), at least one; "
                                    "the tiers use >= 2 or >= 3.")
@@ -147,7 +152,7 @@ class GkeClusterArgs(BaseModel):
         description="CIDRs allowed to reach the public API endpoint. Default () = private endpoint only (no public "
         "endpoint); never 0.0.0.0/0.",
     )
-    kms_key_id: Any = Field(description="pulumi.Input[str]: Cloud KMS key id (same region) for Kubernetes secrets "
+    kms_key_id: KmsKeyId = Field(description="pulumi.Input[str]: Cloud KMS key id (same region) for Kubernetes secrets "
                             "(application-layer encryption) and node boot disks.")
     # REGULAR: versions qualified on RAPID first, with the full support window (GKE release channels).
     # No min_master_version: the channel picks the creation version and auto-upgrades the control
@@ -162,7 +167,7 @@ class GkeClusterArgs(BaseModel):
     system_min_nodes_per_zone: int = Field(default=1, description="System pool minimum per zone, >= 1 (default 1: "
                                            "system pods survive a zone loss).")
     system_max_nodes_per_zone: int = Field(default=3, description="System pool maximum per zone; default 3.")
-    system_disk_size_gb: int = Field(default=100, description="System node boot disk GB (pd-balanced, CMEK), "
+    system_disk_size_gb: SystemDiskSizeGb = Field(default=100, description="System node boot disk GB (pd-balanced, CMEK), "
                                      "20..65536; default 100.")
     # On by default (checkov CKV_GCP_66): every pod admission is checked against the project's singleton
     # Binary Authorization policy. Until the organisation tightens it, that policy is Google's default,
@@ -190,17 +195,7 @@ class GkeClusterArgs(BaseModel):
     )
     deletion_protection: bool = Field(default=True, description="Refuse cluster deletion (GKE deletion_protection). "
                                       "Default True.")
-    labels: dict[str, str] = Field(default_factory=dict, description="Labels on the cluster and node VMs.")
-
-    @field_validator("cluster_name")
-    @classmethod
-    def _name(cls, v: str) -> str:
-        return check_name("cluster_name", v, max_length=40)
-
-    @field_validator("location")
-    @classmethod
-    def _location(cls, v: str) -> str:
-        return check_region("location", v)
+    labels: Labels = Field(default_factory=dict, description="Labels on the cluster and node VMs.")
 
     @field_validator("master_ipv4_cidr_block")
     @classmethod
@@ -243,18 +238,6 @@ class GkeClusterArgs(BaseModel):
             raise ValueError(f"system_min_nodes_per_zone: {v} must be at least 1 (system pods need a node per zone)")
         return v
 
-    @field_validator("system_disk_size_gb")
-    @classmethod
-    def _disk(cls, v: int) -> int:
-        if not 20 <= v <= 65536:
-            raise ValueError(f"system_disk_size_gb: {v} is outside 20..65536; default 100")
-        return v
-
-    @field_validator("kms_key_id")
-    @classmethod
-    def _kms(cls, v: Any) -> Any:
-        return check_kms_key_id("kms_key_id", v)
-
     @field_validator("rbac_security_group")
     @classmethod
     def _rbac_group(cls, v: Optional[str]) -> Optional[str]:
@@ -263,11 +246,6 @@ class GkeClusterArgs(BaseModel):
             raise ValueError(f"rbac_security_group: {v!r} is not a Google Groups for RBAC group; GKE requires the group "
                              "'gke-security-groups@<your domain>', e.g. 'gke-security-groups@example.com'")
         return v
-
-    @field_validator("labels")
-    @classmethod
-    def _labels(cls, v: dict[str, str]) -> dict[str, str]:
-        return check_labels("labels", v)
 
     @model_validator(mode="after")
     def _consistent(self) -> GkeClusterArgs:
@@ -284,10 +262,16 @@ class GkeCluster(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: GkeClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("blueprint:gcp:GkeCluster", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
         project = gcp.organizations.get_project_output(opts=pulumi.InvokeOutputOptions(parent=self)).project_id
-        labels = merge_labels(args.labels, f"{name}-cluster")
+        node_sa, grants = self._node_identity(name, args, project)
+        common = node_security_config(node_sa.email, args.kms_key_id, merge_labels(args.labels, f"{name}-cluster"))
+        cluster = self._cluster(name, args, project, common, grants)
+        pulumi_pool = self._system_pool(name, args, cluster, common)
+        self._publish(args, project, cluster, node_sa, pulumi_pool)
 
+    def _node_identity(self, name: str, args: GkeClusterArgs, project: Any) -> tuple[Any, list[Any]]:
+        """The nodes' dedicated service account and its least-privilege project roles (NODE_ROLES)."""
+        child = pulumi.ResourceOptions(parent=self)
         node_sa = gcp.serviceaccount.Account(
             f"{name}-node-sa",
             account_id=node_service_account_id(args.cluster_name),
@@ -300,24 +284,17 @@ class GkeCluster(pulumi.ComponentResource):
                                    opts=child)
             for short, role in NODE_ROLES.items()
         ]
-        private = not args.master_authorized_cidrs
-        shielded = {"enable_secure_boot": True, "enable_integrity_monitoring": True}
-        common = node_security_config(node_sa.email, args.kms_key_id, labels)
+        return node_sa, grants
 
-        cluster = gcp.container.Cluster(
+    def _cluster(self, name: str, args: GkeClusterArgs, project: Any, common: dict[str, Any],
+                 grants: list[Any]) -> gcp.container.Cluster:
+        """The regional cluster itself; its default pool exists only during creation."""
+        return gcp.container.Cluster(
             f"{name}-cluster",
             name=args.cluster_name,
             location=args.location,
             node_locations=list(args.zones),
-            network=args.network,
-            subnetwork=args.subnetwork,
-            networking_mode="VPC_NATIVE",
-            ip_allocation_policy=gcp.container.ClusterIpAllocationPolicyArgs(
-                cluster_secondary_range_name=args.pods_range_name,
-                services_secondary_range_name=args.services_range_name,
-            ),
-            # Dataplane V2 (eBPF): NetworkPolicy enforcement built in, network policy logging.
-            datapath_provider="ADVANCED_DATAPATH",
+            **_cluster_networking(args),
             # Node pools are managed separately; the default pool only exists during creation, with the
             # same hardened node settings.
             remove_default_node_pool=True,
@@ -326,31 +303,11 @@ class GkeCluster(pulumi.ComponentResource):
                 machine_type=args.system_machine_type,
                 disk_type=SYSTEM_DISK_TYPE,
                 disk_size_gb=args.system_disk_size_gb,
-                shielded_instance_config=gcp.container.ClusterNodeConfigShieldedInstanceConfigArgs(**shielded),
+                shielded_instance_config=gcp.container.ClusterNodeConfigShieldedInstanceConfigArgs(**_SHIELDED),
                 workload_metadata_config=gcp.container.ClusterNodeConfigWorkloadMetadataConfigArgs(mode="GKE_METADATA"),
                 **common,
             ),
-            private_cluster_config=gcp.container.ClusterPrivateClusterConfigArgs(
-                enable_private_nodes=True,
-                enable_private_endpoint=private,
-                master_ipv4_cidr_block=args.master_ipv4_cidr_block,
-                master_global_access_config=gcp.container.ClusterPrivateClusterConfigMasterGlobalAccessConfigArgs(
-                    enabled=True
-                ),
-            ),
-            master_authorized_networks_config=gcp.container.ClusterMasterAuthorizedNetworksConfigArgs(
-                cidr_blocks=[
-                    gcp.container.ClusterMasterAuthorizedNetworksConfigCidrBlockArgs(cidr_block=c,
-                                                                                     display_name=f"authorized-{i}")
-                    for i, c in enumerate(args.master_authorized_cidrs)
-                ],
-                gcp_public_cidrs_access_enabled=False,
-            ),
-            master_auth=gcp.container.ClusterMasterAuthArgs(
-                client_certificate_config=gcp.container.ClusterMasterAuthClientCertificateConfigArgs(
-                    issue_client_certificate=False
-                )
-            ),
+            **_control_plane_access(args),
             enable_legacy_abac=False,
             enable_shielded_nodes=True,
             workload_identity_config=gcp.container.ClusterWorkloadIdentityConfigArgs(
@@ -358,19 +315,8 @@ class GkeCluster(pulumi.ComponentResource):
             ),
             database_encryption=gcp.container.ClusterDatabaseEncryptionArgs(state="ENCRYPTED", key_name=args.kms_key_id),
             release_channel=gcp.container.ClusterReleaseChannelArgs(channel=args.release_channel),
-            logging_config=gcp.container.ClusterLoggingConfigArgs(enable_components=list(LOGGING_COMPONENTS)),
-            monitoring_config=gcp.container.ClusterMonitoringConfigArgs(
-                enable_components=list(MONITORING_COMPONENTS),
-                managed_prometheus=gcp.container.ClusterMonitoringConfigManagedPrometheusArgs(enabled=True),
-            ),
-            addons_config=gcp.container.ClusterAddonsConfigArgs(
-                http_load_balancing=gcp.container.ClusterAddonsConfigHttpLoadBalancingArgs(disabled=False),
-                horizontal_pod_autoscaling=gcp.container.ClusterAddonsConfigHorizontalPodAutoscalingArgs(disabled=False),
-                gce_persistent_disk_csi_driver_config=gcp.container.ClusterAddonsConfigGcePersistentDiskCsiDriverConfigArgs(
-                    enabled=True
-                ),
-                dns_cache_config=gcp.container.ClusterAddonsConfigDnsCacheConfigArgs(enabled=True),
-            ),
+            **_observability(),
+            addons_config=_addons(),
             binary_authorization=gcp.container.ClusterBinaryAuthorizationArgs(
                 evaluation_mode="PROJECT_SINGLETON_POLICY_ENFORCE" if args.binary_authorization else "DISABLED"
             ),
@@ -381,14 +327,17 @@ class GkeCluster(pulumi.ComponentResource):
                 else None
             ),
             deletion_protection=args.deletion_protection,
-            resource_labels=labels,
+            resource_labels=common["resource_labels"],
             # The node SA's roles must exist before any node boots (else nodes cannot log or pull images).
             # node_config only shapes the short-lived default pool; changing it must not replace the cluster.
             opts=pulumi.ResourceOptions(parent=self, depends_on=grants, ignore_changes=["nodeConfig"]),
         )
 
+    def _system_pool(self, name: str, args: GkeClusterArgs, cluster: gcp.container.Cluster,
+                     common: dict[str, Any]) -> gcp.container.NodePool:
+        """The ``system`` node pool in every zone (DNS, metrics, controllers), autoscaled per zone."""
         pool_labels = merge_labels(args.labels, f"{name}-system")
-        pulumi_pool = gcp.container.NodePool(
+        return gcp.container.NodePool(
             f"{name}-system",
             name="system",
             cluster=cluster.id,
@@ -407,7 +356,7 @@ class GkeCluster(pulumi.ComponentResource):
                 machine_type=args.system_machine_type,
                 disk_type=SYSTEM_DISK_TYPE,
                 disk_size_gb=args.system_disk_size_gb,
-                shielded_instance_config=gcp.container.NodePoolNodeConfigShieldedInstanceConfigArgs(**shielded),
+                shielded_instance_config=gcp.container.NodePoolNodeConfigShieldedInstanceConfigArgs(**_SHIELDED),
                 workload_metadata_config=gcp.container.NodePoolNodeConfigWorkloadMetadataConfigArgs(mode="GKE_METADATA"),
                 labels={"blueprint.dev/pool": "system"},
                 **{**common, "resource_labels": pool_labels},
@@ -417,6 +366,8 @@ class GkeCluster(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, ignore_changes=["initialNodeCount"]),
         )
 
+    def _publish(self, args: GkeClusterArgs, project: Any, cluster: gcp.container.Cluster, node_sa: Any,
+                 pulumi_pool: gcp.container.NodePool) -> None:
         self.id: pulumi.Output[str] = cluster.id
         self.name: pulumi.Output[str] = cluster.name
         self.location: str = args.location
@@ -441,3 +392,72 @@ class GkeCluster(pulumi.ComponentResource):
             "ca_certificate": self.ca_certificate, "node_service_account_email": self.node_service_account_email,
             "workload_pool": self.workload_pool, "kubeconfig": self.kubeconfig,
         })
+
+
+# Shielded VM on every node: secure boot and integrity monitoring.
+_SHIELDED = {"enable_secure_boot": True, "enable_integrity_monitoring": True}
+
+
+def _cluster_networking(args: GkeClusterArgs) -> dict[str, Any]:
+    """VPC-native networking on the region's subnet and its pods/services ranges, Dataplane V2."""
+    return {
+        "network": args.network,
+        "subnetwork": args.subnetwork,
+        "networking_mode": "VPC_NATIVE",
+        "ip_allocation_policy": gcp.container.ClusterIpAllocationPolicyArgs(
+            cluster_secondary_range_name=args.pods_range_name,
+            services_secondary_range_name=args.services_range_name,
+        ),
+        # Dataplane V2 (eBPF): NetworkPolicy enforcement built in, network policy logging.
+        "datapath_provider": "ADVANCED_DATAPATH",
+    }
+
+
+def _control_plane_access(args: GkeClusterArgs) -> dict[str, Any]:
+    """Private nodes; private endpoint only unless master_authorized_cidrs list networks; no client certs."""
+    return {
+        "private_cluster_config": gcp.container.ClusterPrivateClusterConfigArgs(
+            enable_private_nodes=True,
+            enable_private_endpoint=not args.master_authorized_cidrs,
+            master_ipv4_cidr_block=args.master_ipv4_cidr_block,
+            master_global_access_config=gcp.container.ClusterPrivateClusterConfigMasterGlobalAccessConfigArgs(
+                enabled=True
+            ),
+        ),
+        "master_authorized_networks_config": gcp.container.ClusterMasterAuthorizedNetworksConfigArgs(
+            cidr_blocks=[
+                gcp.container.ClusterMasterAuthorizedNetworksConfigCidrBlockArgs(cidr_block=c,
+                                                                                 display_name=f"authorized-{i}")
+                for i, c in enumerate(args.master_authorized_cidrs)
+            ],
+            gcp_public_cidrs_access_enabled=False,
+        ),
+        "master_auth": gcp.container.ClusterMasterAuthArgs(
+            client_certificate_config=gcp.container.ClusterMasterAuthClientCertificateConfigArgs(
+                issue_client_certificate=False
+            )
+        ),
+    }
+
+
+def _observability() -> dict[str, Any]:
+    """Every control-plane component's logs and metrics, managed Prometheus (DCGM GPU metrics need it)."""
+    return {
+        "logging_config": gcp.container.ClusterLoggingConfigArgs(enable_components=list(LOGGING_COMPONENTS)),
+        "monitoring_config": gcp.container.ClusterMonitoringConfigArgs(
+            enable_components=list(MONITORING_COMPONENTS),
+            managed_prometheus=gcp.container.ClusterMonitoringConfigManagedPrometheusArgs(enabled=True),
+        ),
+    }
+
+
+def _addons() -> gcp.container.ClusterAddonsConfigArgs:
+    """GCE ingress (NEGs), HPA, the persistent disk CSI driver and NodeLocal DNSCache."""
+    return gcp.container.ClusterAddonsConfigArgs(
+        http_load_balancing=gcp.container.ClusterAddonsConfigHttpLoadBalancingArgs(disabled=False),
+        horizontal_pod_autoscaling=gcp.container.ClusterAddonsConfigHorizontalPodAutoscalingArgs(disabled=False),
+        gce_persistent_disk_csi_driver_config=gcp.container.ClusterAddonsConfigGcePersistentDiskCsiDriverConfigArgs(
+            enabled=True
+        ),
+        dns_cache_config=gcp.container.ClusterAddonsConfigDnsCacheConfigArgs(enabled=True),
+    )

@@ -24,7 +24,10 @@ import pulumi
 import pulumi_gcp as gcp
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ._labels import check_labels, check_region, label_value, merge_labels
+from components._validation import IntBetween
+
+from ._labels import check_region, label_value, merge_labels
+from ._types import Labels
 
 # Cloud KMS resource ids: key ring and crypto key names are 1..63 of [a-zA-Z0-9_-].
 _KMS_NAME = re.compile(r"^[A-Za-z0-9_-]{1,63}$")
@@ -37,6 +40,7 @@ _DAY = 86400
 # ("For most dual-regions, you must create the Cloud KMS key ring in the associated multi-region").
 MULTI_REGIONS = ("us", "europe", "asia")
 _MEMBER_PREFIXES = ("serviceAccount:", "user:", "group:", "domain:", "principal:", "principalSet:")
+RotationPeriodDays = IntBetween(1, 36500, note=" (Cloud KMS rotates at most daily); default 90")
 
 # The agents that use these keys (GKE, Compute Engine, Cloud SQL, Cloud Storage, Pub/Sub) come from the
 # provider's lookups: components/gcp/service_agents.py. Each encrypts with a CMEK only while it holds
@@ -75,7 +79,7 @@ class KmsKeyArgs(BaseModel):
                           "location of the data they protect), or the multi-region 'us' / 'europe' / 'asia' for "
                           "dual-region buckets.")
     # Secure default: 90 days, the CIS GCP benchmark 1.10 maximum ("rotated within 90 days").
-    rotation_period_days: int = Field(
+    rotation_period_days: RotationPeriodDays = Field(
         default=90,
         description="Automatic rotation period in days; rotation is always on. 1..36500 (Cloud KMS minimum is "
         "one day); default 90 (CIS GCP 1.10).",
@@ -86,7 +90,7 @@ class KmsKeyArgs(BaseModel):
         "serviceAccount:), 'serviceAccount:'/'group:'/... members, or pulumi Outputs of either (e.g. "
         "ServiceIdentity.email). Default none; see components.gcp.service_agents.project_service_agents.",
     )
-    labels: dict[str, str] = Field(default_factory=dict, description="Labels merged onto the crypto key.")
+    labels: Labels = Field(default_factory=dict, description="Labels merged onto the crypto key.")
 
     @field_validator("key_ring_name", "key_name")
     @classmethod
@@ -105,14 +109,6 @@ class KmsKeyArgs(BaseModel):
             raise ValueError(f"location: {v!r} is not a GCP region; CMEK keys live in the data's location, e.g. "
                              f"'europe-west4', or one of {', '.join(MULTI_REGIONS)} for dual-region buckets (not 'global')")
         return check_region("location", v)
-
-    @field_validator("rotation_period_days")
-    @classmethod
-    def _rotation(cls, v: int) -> int:
-        if not 1 <= v <= 36500:
-            raise ValueError(f"rotation_period_days: {v} is outside 1..36500 (Cloud KMS rotates at most daily); "
-                             "default 90")
-        return v
 
     @field_validator("encrypter_members")
     @classmethod
@@ -137,11 +133,6 @@ class KmsKeyArgs(BaseModel):
             raise ValueError(f"encrypter_members: several members share the short name(s) {duplicated!r} that name "
                              "their IAM bindings; grant the others with your own CryptoKeyIAMMember")
         return tuple(out)
-
-    @field_validator("labels")
-    @classmethod
-    def _labels(cls, v: dict[str, str]) -> dict[str, str]:
-        return check_labels("labels", v)
 
     def rotation_period(self) -> str:
         return f"{self.rotation_period_days * _DAY}s"

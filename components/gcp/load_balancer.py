@@ -55,8 +55,10 @@ import pulumi
 import pulumi_gcp as gcp
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from components._validation import HttpPath, IntBetween, TcpPort
+
 from ._labels import check_labels as _check_labels
-from ._labels import check_region
+from ._types import LabelsAsGiven, Region
 
 # Source ranges of Google Front Ends and health checkers for global external Application Load
 # Balancers ("Firewall rules" in the Cloud Load Balancing health check docs).
@@ -100,10 +102,17 @@ FAILOVER_HEALTH_THRESHOLD = 70
 
 _DNS_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _RESOURCE_NAME = re.compile(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")
+HealthCheckSeconds = IntBetween(1, 300, scope="the health check's ", note=" seconds")
+HealthThreshold = IntBetween(1, 10)
+BackendTimeoutSeconds = IntBetween(1, 86400)
+# The Compute API documents no length limit for a health check's requestPath (only "Must comply with
+# RFC3986", compute v1 HTTPHealthCheck.requestPath); 1024 is blueprint's own cap, kept from before.
+ReadinessPath = HttpPath(1024, "blueprint's cap; the Compute API sets none")
 
 
 def check_labels(field: str, labels: Mapping[str, str]) -> dict[str, str]:
-    """GCP labels of components that pass their labels through unchanged (no blueprint-name added)."""
+    """GCP labels of components that pass their labels through unchanged (no blueprint-name added);
+    Args models use the LabelsAsGiven type (components.gcp._types) instead."""
     return _check_labels(field, labels, adds_name=False)
 
 
@@ -122,7 +131,7 @@ class NegBackend(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
-    region: str = Field(description="Region of the NEGs, e.g. 'europe-west4'.")
+    region: Region = Field(description="Region of the NEGs, e.g. 'europe-west4'.")
     role: Literal["primary", "serving", "warm", "pilot"] = Field(
         description="Region role; sets the defaults of capacity_scaler and preference. primary and serving "
         "(active-active): capacity 1.0, PREFERRED (filled first, closest region by RTT). warm: capacity 1.0, "
@@ -140,11 +149,6 @@ class NegBackend(BaseModel):
         description="Override of the role's backend preference: 'PREFERRED' or 'DEFAULT'. Default None: PREFERRED "
         "for primary/serving, DEFAULT for warm/pilot.",
     )
-
-    @field_validator("region")
-    @classmethod
-    def _region(cls, v: str) -> str:
-        return check_region("region", v)
 
     @field_validator("neg_ids")
     @classmethod
@@ -200,12 +204,12 @@ class GlobalLoadBalancerArgs(BaseModel):
         default_factory=list,
         description="Further names on the managed certificate (no records are created for them); at most 99. Default none.",
     )
-    service_port: int = Field(description="Port the workload's pods serve on (1..65535); NEG endpoints and health checks use it.")
-    readiness_path: str = Field(description="HTTP path of the pods' readiness endpoint, e.g. '/ready'.")
-    health_check_interval_s: int = Field(description="Seconds between health checks (1..300); tiers pick it (PROBES.lb_interval_s).")
-    health_check_timeout_s: int = Field(description="Seconds before a check times out (1..300, <= interval).")
-    healthy_threshold: int = Field(description="Consecutive successes before an endpoint is healthy (1..10).")
-    unhealthy_threshold: int = Field(description="Consecutive failures before an endpoint is unhealthy (1..10).")
+    service_port: TcpPort = Field(description="Port the workload's pods serve on (1..65535); NEG endpoints and health checks use it.")
+    readiness_path: ReadinessPath = Field(description="HTTP path of the pods' readiness endpoint, e.g. '/ready'.")
+    health_check_interval_s: HealthCheckSeconds = Field(description="Seconds between health checks (1..300); tiers pick it (PROBES.lb_interval_s).")
+    health_check_timeout_s: HealthCheckSeconds = Field(description="Seconds before a check times out (1..300, <= interval).")
+    healthy_threshold: HealthThreshold = Field(description="Consecutive successes before an endpoint is healthy (1..10).")
+    unhealthy_threshold: HealthThreshold = Field(description="Consecutive failures before an endpoint is unhealthy (1..10).")
     backends: list[NegBackend] = Field(
         description="NEGs per region; each region once; at least one PREFERRED with capacity > 0 (the primary)."
     )
@@ -222,7 +226,7 @@ class GlobalLoadBalancerArgs(BaseModel):
     security_policy: Optional[Any] = Field(
         default=None, description="pulumi.Input[str]: Cloud Armor security policy self link. Default None: none attached."
     )
-    backend_timeout_s: int = Field(default=30, description="Seconds the load balancer waits for a response (1..86400). Default 30.")
+    backend_timeout_s: BackendTimeoutSeconds = Field(default=30, description="Seconds the load balancer waits for a response (1..86400). Default 30.")
     log_sample_rate: float = Field(default=1.0, description="Share of requests logged (0.0..1.0). Default 1.0: every request.")
     health_check_network: Optional[Any] = Field(
         default=None,
@@ -235,7 +239,7 @@ class GlobalLoadBalancerArgs(BaseModel):
         "project). Default None: '<workload>-lb-policy'; pass a name with the environment in it when several "
         "stacks share a project.",
     )
-    labels: dict[str, str] = Field(default_factory=dict, description="GCP labels on every labelable child.")
+    labels: LabelsAsGiven = Field(default_factory=dict, description="GCP labels on every labelable child.")
 
     @field_validator("workload")
     @classmethod
@@ -268,46 +272,11 @@ class GlobalLoadBalancerArgs(BaseModel):
             raise ValueError(f"extra_domain_names: {len(v)} names; a managed certificate holds at most 100 domains")
         return [check_fqdn("extra_domain_names", d) for d in v]
 
-    @field_validator("service_port")
-    @classmethod
-    def _port(cls, v: int) -> int:
-        if not 1 <= v <= 65535:
-            raise ValueError(f"service_port: {v} is outside 1..65535")
-        return v
-
-    @field_validator("readiness_path")
-    @classmethod
-    def _path(cls, v: str) -> str:
-        if not v.startswith("/") or " " in v or len(v) > 1024:
-            raise ValueError(f"readiness_path: {v!r} must start with '/', contain no spaces and be at most 1024 characters")
-        return v
-
-    @field_validator("health_check_interval_s", "health_check_timeout_s")
-    @classmethod
-    def _seconds(cls, v: int, info) -> int:
-        if not 1 <= v <= 300:
-            raise ValueError(f"{info.field_name}: {v} is outside the health check's 1..300 seconds")
-        return v
-
-    @field_validator("healthy_threshold", "unhealthy_threshold")
-    @classmethod
-    def _threshold(cls, v: int, info) -> int:
-        if not 1 <= v <= 10:
-            raise ValueError(f"{info.field_name}: {v} is outside 1..10")
-        return v
-
     @field_validator("max_rate_per_endpoint")
     @classmethod
     def _rate(cls, v: float) -> float:
         if v <= 0:
             raise ValueError(f"max_rate_per_endpoint: {v} must be positive (requests per second per endpoint)")
-        return v
-
-    @field_validator("backend_timeout_s")
-    @classmethod
-    def _timeout(cls, v: int) -> int:
-        if not 1 <= v <= 86400:
-            raise ValueError(f"backend_timeout_s: {v} is outside 1..86400")
         return v
 
     @field_validator("log_sample_rate")
@@ -326,11 +295,6 @@ class GlobalLoadBalancerArgs(BaseModel):
                 "starting with a letter and not ending with '-'"
             )
         return v
-
-    @field_validator("labels")
-    @classmethod
-    def _labels(cls, v: dict[str, str]) -> dict[str, str]:
-        return check_labels("labels", v)
 
     @model_validator(mode="after")
     def _consistent(self) -> GlobalLoadBalancerArgs:
@@ -393,7 +357,38 @@ class GlobalLoadBalancer(pulumi.ComponentResource):
         ssl_policy = gcp.compute.SSLPolicy(
             f"{name}-ssl-policy", profile=args.ssl_policy_profile, min_tls_version="TLS_1_2", opts=child
         )
-        health_check = gcp.compute.HealthCheck(
+        health_check = self._health_check(name, args)
+        lb_policy = self._lb_policy(name, args, labels)
+        backend = self._backend_service(name, args, health_check, lb_policy)
+        url_map = self._https_frontend(name, labels, address, certificate, ssl_policy, backend)
+        self._http_redirect(name, labels, address)
+        if args.health_check_network is not None:
+            self._health_check_firewall(name, args)
+        record = self._record(name, args, address)
+
+        self.ip_address: pulumi.Output[str] = address.address
+        self.domain_name: str = args.fqdn
+        self.backend_service_id: pulumi.Output[str] = backend.id
+        self.backend_service_name: pulumi.Output[str] = backend.name
+        self.lb_policy_id: pulumi.Output[str] = lb_policy.id
+        self.url_map_id: pulumi.Output[str] = url_map.id
+        self.certificate_id: pulumi.Output[str] = certificate.id
+        self.record_name: pulumi.Output[str] = record.name
+        self.register_outputs(
+            {
+                "ip_address": self.ip_address,
+                "domain_name": self.domain_name,
+                "backend_service_id": self.backend_service_id,
+                "backend_service_name": self.backend_service_name,
+                "lb_policy_id": self.lb_policy_id,
+                "url_map_id": self.url_map_id,
+                "certificate_id": self.certificate_id,
+            }
+        )
+
+    def _health_check(self, name: str, args: GlobalLoadBalancerArgs) -> gcp.compute.HealthCheck:
+        """HTTP checks of the readiness path on each endpoint's serving port, logged."""
+        return gcp.compute.HealthCheck(
             f"{name}-hc",
             check_interval_sec=args.health_check_interval_s,
             timeout_sec=args.health_check_timeout_s,
@@ -404,10 +399,13 @@ class GlobalLoadBalancer(pulumi.ComponentResource):
                 port_specification="USE_SERVING_PORT", request_path=args.readiness_path
             ),
             log_config=gcp.compute.HealthCheckLogConfigArgs(enable=True),
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self),
         )
+
+    def _lb_policy(self, name: str, args: GlobalLoadBalancerArgs,
+                   labels: dict[str, str]) -> gcp.networkservices.ServiceLbPolicies:
         # Global: a global backend service takes only a global service load balancing policy.
-        lb_policy = gcp.networkservices.ServiceLbPolicies(
+        return gcp.networkservices.ServiceLbPolicies(
             f"{name}-lb-policy",
             name=args.effective_lb_policy_name,
             location="global",
@@ -420,9 +418,13 @@ class GlobalLoadBalancer(pulumi.ComponentResource):
                 failover_health_threshold=FAILOVER_HEALTH_THRESHOLD
             ),
             labels=labels,
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self),
         )
-        backend = gcp.compute.BackendService(
+
+    def _backend_service(self, name: str, args: GlobalLoadBalancerArgs, health_check: gcp.compute.HealthCheck,
+                         lb_policy: gcp.networkservices.ServiceLbPolicies) -> gcp.compute.BackendService:
+        """Every region's NEGs with their role's capacity and preference, RATE balancing, outlier detection."""
+        return gcp.compute.BackendService(
             f"{name}-backend",
             load_balancing_scheme="EXTERNAL_MANAGED",
             protocol="HTTP",
@@ -451,8 +453,13 @@ class GlobalLoadBalancer(pulumi.ComponentResource):
             security_policy=args.security_policy,
             # The full resource name in the format the pulumi-gcp example uses.
             service_lb_policy=lb_policy.id.apply(lambda i: f"//networkservices.googleapis.com/{i}"),
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self),
         )
+
+    def _https_frontend(self, name: str, labels: dict[str, str], address: Any, certificate: Any, ssl_policy: Any,
+                        backend: gcp.compute.BackendService) -> gcp.compute.URLMap:
+        """URL map -> backend, HTTPS proxy (certificate, SSL policy), forwarding rule on 443."""
+        child = pulumi.ResourceOptions(parent=self)
         url_map = gcp.compute.URLMap(f"{name}-url-map", default_service=backend.id, opts=child)
         https_proxy = gcp.compute.TargetHttpsProxy(
             f"{name}-https-proxy",
@@ -471,6 +478,11 @@ class GlobalLoadBalancer(pulumi.ComponentResource):
             labels=labels,
             opts=child,
         )
+        return url_map
+
+    def _http_redirect(self, name: str, labels: dict[str, str], address: Any) -> None:
+        """Port 80 answers every request with a 301 to HTTPS."""
+        child = pulumi.ResourceOptions(parent=self)
         redirect_map = gcp.compute.URLMap(
             f"{name}-redirect-map",
             default_url_redirect=gcp.compute.URLMapDefaultUrlRedirectArgs(
@@ -489,48 +501,31 @@ class GlobalLoadBalancer(pulumi.ComponentResource):
             labels=labels,
             opts=child,
         )
-        if args.health_check_network is not None:
-            gcp.compute.Firewall(
-                f"{name}-allow-health-checks",
-                network=args.health_check_network,
-                direction="INGRESS",
-                source_ranges=list(HEALTH_CHECK_SOURCE_RANGES),
-                allows=[gcp.compute.FirewallAllowArgs(protocol="tcp", ports=[str(args.service_port)])],
-                log_config=gcp.compute.FirewallLogConfigArgs(metadata="INCLUDE_ALL_METADATA"),
-                description=f"Google front ends and health checkers to {args.workload} on {args.service_port}",
-                opts=child,
-            )
 
+    def _health_check_firewall(self, name: str, args: GlobalLoadBalancerArgs) -> None:
+        gcp.compute.Firewall(
+            f"{name}-allow-health-checks",
+            network=args.health_check_network,
+            direction="INGRESS",
+            source_ranges=list(HEALTH_CHECK_SOURCE_RANGES),
+            allows=[gcp.compute.FirewallAllowArgs(protocol="tcp", ports=[str(args.service_port)])],
+            log_config=gcp.compute.FirewallLogConfigArgs(metadata="INCLUDE_ALL_METADATA"),
+            description=f"Google front ends and health checkers to {args.workload} on {args.service_port}",
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _record(self, name: str, args: GlobalLoadBalancerArgs, address: Any) -> gcp.dns.RecordSet:
+        """The A record of domain_name -> the anycast IP, in the managed zone looked up by name."""
         zone = gcp.dns.get_managed_zone_output(
             name=args.effective_managed_zone_name, opts=pulumi.InvokeOutputOptions(parent=self)
         )
         # TTL 300: the anycast IP never changes on failover (that happens behind it).
-        record = gcp.dns.RecordSet(
+        return gcp.dns.RecordSet(
             f"{name}-record",
             managed_zone=zone.name,
             name=f"{args.fqdn}.",
             type="A",
             ttl=300,
             rrdatas=[address.address],
-            opts=child,
-        )
-
-        self.ip_address: pulumi.Output[str] = address.address
-        self.domain_name: str = args.fqdn
-        self.backend_service_id: pulumi.Output[str] = backend.id
-        self.backend_service_name: pulumi.Output[str] = backend.name
-        self.lb_policy_id: pulumi.Output[str] = lb_policy.id
-        self.url_map_id: pulumi.Output[str] = url_map.id
-        self.certificate_id: pulumi.Output[str] = certificate.id
-        self.record_name: pulumi.Output[str] = record.name
-        self.register_outputs(
-            {
-                "ip_address": self.ip_address,
-                "domain_name": self.domain_name,
-                "backend_service_id": self.backend_service_id,
-                "backend_service_name": self.backend_service_name,
-                "lb_policy_id": self.lb_policy_id,
-                "url_map_id": self.url_map_id,
-                "certificate_id": self.certificate_id,
-            }
+            opts=pulumi.ResourceOptions(parent=self),
         )

@@ -34,7 +34,10 @@ import pulumi
 import pulumi_gcp as gcp
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ._labels import check_kms_key_id, check_labels, check_region, merge_labels
+from components._validation import InputMatching, IntBetween
+
+from ._labels import merge_labels
+from ._types import KmsKeyId, Labels, Region
 
 DAY = 86400
 MIN_ACK_DEADLINE_S, MAX_ACK_DEADLINE_S = 10, 600
@@ -50,7 +53,16 @@ RETRY_MIN_BACKOFF_S, RETRY_MAX_BACKOFF_S = 10, 600
 # Pub/Sub topic and subscription ids: 3..255 characters, a letter first, then letters, digits and - _ . ~ + %;
 # blueprint keeps to lowercase letters, digits and '-'.
 _NAME = re.compile(r"^[a-z][a-z0-9-]{2,254}$")
-_EMAIL = re.compile(r"^[a-z0-9.-]+@[a-z0-9.-]+\.iam\.gserviceaccount\.com$")
+# A service agent's email, bare or as a 'serviceAccount:' member.
+_AGENT_EMAIL = re.compile(r"^(serviceAccount:)?[a-z0-9.-]+@[a-z0-9.-]+\.iam\.gserviceaccount\.com$")
+ServiceAgent = InputMatching(_AGENT_EMAIL, "is not a service agent email; pass "
+                             "gcp.projects.ServiceIdentity(service='pubsub.googleapis.com').email "
+                             "(components.gcp.service_agents.project_service_agents(...)['pubsub'])")
+DeliveryAttempts = IntBetween(MIN_DELIVERY_ATTEMPTS, MAX_DELIVERY_ATTEMPTS, scope="Pub/Sub's ",
+                              note="; set the workload's queue.maxReceiveCount within 5..100 for GCP stacks")
+AckDeadlineSeconds = IntBetween(MIN_ACK_DEADLINE_S, MAX_ACK_DEADLINE_S, scope="Pub/Sub's ",
+                                note="; use ack_deadline_for(visibility_timeout_seconds)")
+RetentionSeconds = IntBetween(600, DLQ_SUBSCRIPTION_RETENTION_S, scope="Pub/Sub's ", note=" (10 minutes..7 days)")
 
 
 def ack_deadline_for(visibility_timeout_seconds: int) -> int:
@@ -70,15 +82,15 @@ class PubSubQueueArgs(BaseModel):
 
     topic_name: str = Field(description="Work topic and subscription id (unique in the project: include the region); "
                                         "the dead-letter ones add '-dead-letter'.")
-    region: str = Field(description="The only region Pub/Sub may persist messages in (and the key's region).")
-    kms_key_id: Any = Field(description="pulumi.Input[str]: the region's CMEK CryptoKey id (both topics).")
-    pubsub_service_agent: Any = Field(description="pulumi.Input[str]: the project's Pub/Sub service agent email (dead-letter grants).")
+    region: Region = Field(description="The only region Pub/Sub may persist messages in (and the key's region).")
+    kms_key_id: KmsKeyId = Field(description="pulumi.Input[str]: the region's CMEK CryptoKey id (both topics).")
+    pubsub_service_agent: ServiceAgent = Field(description="pulumi.Input[str]: the project's Pub/Sub service agent email (dead-letter grants).")
     # Pub/Sub's own default and minimum: a poison message is parked after 5 deliveries.
-    max_delivery_attempts: int = Field(default=5, description="Deliveries before a message is dead-lettered (Pub/Sub allows 5..100); default 5.")
+    max_delivery_attempts: DeliveryAttempts = Field(default=5, description="Deliveries before a message is dead-lettered (Pub/Sub allows 5..100); default 5.")
     # Five minutes: longer than a typical inference request; clients extend it for slow ones.
-    ack_deadline_seconds: int = Field(default=300, description="Ack deadline (10..600 s); default 300. Use ack_deadline_for(visibility).")
-    message_retention_seconds: int = Field(default=MESSAGE_RETENTION_S, description="Work subscription retention (600..604800 s); default 4 days.")
-    labels: dict[str, str] = Field(default_factory=dict, description="Labels merged onto every topic and subscription.")
+    ack_deadline_seconds: AckDeadlineSeconds = Field(default=300, description="Ack deadline (10..600 s); default 300. Use ack_deadline_for(visibility).")
+    message_retention_seconds: RetentionSeconds = Field(default=MESSAGE_RETENTION_S, description="Work subscription retention (600..604800 s); default 4 days.")
+    labels: Labels = Field(default_factory=dict, description="Labels merged onto every topic and subscription.")
 
     @field_validator("topic_name")
     @classmethod
@@ -87,54 +99,6 @@ class PubSubQueueArgs(BaseModel):
             raise ValueError(f"topic_name: {v!r} is not a valid Pub/Sub id; use 3..243 lowercase letters, digits or '-', "
                              "starting with a letter and not with 'goog' (e.g. 'prod-ingest-europe-west4')")
         return v
-
-    @field_validator("region")
-    @classmethod
-    def _region(cls, v: str) -> str:
-        return check_region("region", v)
-
-    @field_validator("kms_key_id")
-    @classmethod
-    def _kms(cls, v: Any) -> Any:
-        return check_kms_key_id("kms_key_id", v)
-
-    @field_validator("pubsub_service_agent")
-    @classmethod
-    def _agent(cls, v: Any) -> Any:
-        if isinstance(v, pulumi.Output):
-            return v
-        if not isinstance(v, str) or not _EMAIL.match(v.removeprefix("serviceAccount:")):
-            raise ValueError(f"pubsub_service_agent: {v!r} is not a service agent email; pass "
-                             "gcp.projects.ServiceIdentity(service='pubsub.googleapis.com').email "
-                             "(components.gcp.service_agents.project_service_agents(...)['pubsub'])")
-        return v
-
-    @field_validator("max_delivery_attempts")
-    @classmethod
-    def _attempts(cls, v: int) -> int:
-        if not MIN_DELIVERY_ATTEMPTS <= v <= MAX_DELIVERY_ATTEMPTS:
-            raise ValueError(f"max_delivery_attempts: {v} is outside Pub/Sub's {MIN_DELIVERY_ATTEMPTS}..{MAX_DELIVERY_ATTEMPTS}; "
-                             "set the workload's queue.maxReceiveCount within 5..100 for GCP stacks")
-        return v
-
-    @field_validator("ack_deadline_seconds")
-    @classmethod
-    def _ack(cls, v: int) -> int:
-        if not MIN_ACK_DEADLINE_S <= v <= MAX_ACK_DEADLINE_S:
-            raise ValueError(f"ack_deadline_seconds: {v} is outside Pub/Sub's 10..600; use ack_deadline_for(visibility_timeout_seconds)")
-        return v
-
-    @field_validator("message_retention_seconds")
-    @classmethod
-    def _retention(cls, v: int) -> int:
-        if not 600 <= v <= DLQ_SUBSCRIPTION_RETENTION_S:
-            raise ValueError(f"message_retention_seconds: {v} is outside Pub/Sub's 600..604800 (10 minutes..7 days)")
-        return v
-
-    @field_validator("labels")
-    @classmethod
-    def _labels(cls, v: dict[str, str]) -> dict[str, str]:
-        return check_labels("labels", v)
 
 
 class PubSubQueue(pulumi.ComponentResource):
@@ -152,8 +116,31 @@ class PubSubQueue(pulumi.ComponentResource):
         storage = gcp.pubsub.TopicMessageStoragePolicyArgs(allowed_persistence_regions=[args.region])
         agent = pulumi.Output.from_input(args.pubsub_service_agent).apply(
             lambda e: e if e.startswith("serviceAccount:") else f"serviceAccount:{e}")
-        dlq_name = f"{args.topic_name}-dead-letter"
+        dead_letter_topic, dead_letter_subscription = self._dead_letter(name, args, storage)
+        topic = gcp.pubsub.Topic(
+            f"{name}-topic",
+            name=args.topic_name,
+            kms_key_name=args.kms_key_id,
+            message_storage_policy=storage,
+            labels=merge_labels(args.labels, f"{name}-topic"),
+            opts=child,
+        )
+        subscription = self._work_subscription(name, args, topic, dead_letter_topic, dead_letter_subscription, agent)
 
+        self.topic_id = topic.id
+        self.subscription_name = subscription.name
+        self.subscription_id = subscription.id
+        self.dead_letter_topic_id = dead_letter_topic.id
+        self.dead_letter_subscription_name = dead_letter_subscription.name
+        self.register_outputs({
+            "topic_id": self.topic_id, "subscription_name": self.subscription_name, "subscription_id": self.subscription_id,
+            "dead_letter_topic_id": self.dead_letter_topic_id, "dead_letter_subscription_name": self.dead_letter_subscription_name,
+        })
+
+    def _dead_letter(self, name: str, args: PubSubQueueArgs, storage: Any) -> tuple[gcp.pubsub.Topic, gcp.pubsub.Subscription]:
+        """The dead-letter topic (a month of retention for replay by seek) and its never-expiring subscription."""
+        child = pulumi.ResourceOptions(parent=self)
+        dlq_name = f"{args.topic_name}-dead-letter"
         dead_letter_topic = gcp.pubsub.Topic(
             f"{name}-dead-letter-topic",
             name=dlq_name,
@@ -174,14 +161,13 @@ class PubSubQueue(pulumi.ComponentResource):
             labels=merge_labels(args.labels, f"{name}-dead-letter-subscription"),
             opts=child,
         )
-        topic = gcp.pubsub.Topic(
-            f"{name}-topic",
-            name=args.topic_name,
-            kms_key_name=args.kms_key_id,
-            message_storage_policy=storage,
-            labels=merge_labels(args.labels, f"{name}-topic"),
-            opts=child,
-        )
+        return dead_letter_topic, dead_letter_subscription
+
+    def _work_subscription(self, name: str, args: PubSubQueueArgs, topic: gcp.pubsub.Topic, dead_letter_topic: gcp.pubsub.Topic,
+                           dead_letter_subscription: gcp.pubsub.Subscription, agent: Any) -> gcp.pubsub.Subscription:
+        """The work subscription with retry backoff and dead lettering, and the Pub/Sub agent's grants that
+        dead lettering needs (publish to the dead-letter topic, subscribe to the work subscription)."""
+        child = pulumi.ResourceOptions(parent=self)
         publisher = gcp.pubsub.TopicIAMMember(
             f"{name}-dead-letter-publisher",
             topic=dead_letter_topic.name,
@@ -213,13 +199,4 @@ class PubSubQueue(pulumi.ComponentResource):
             member=agent,
             opts=child,
         )
-
-        self.topic_id = topic.id
-        self.subscription_name = subscription.name
-        self.subscription_id = subscription.id
-        self.dead_letter_topic_id = dead_letter_topic.id
-        self.dead_letter_subscription_name = dead_letter_subscription.name
-        self.register_outputs({
-            "topic_id": self.topic_id, "subscription_name": self.subscription_name, "subscription_id": self.subscription_id,
-            "dead_letter_topic_id": self.dead_letter_topic_id, "dead_letter_subscription_name": self.dead_letter_subscription_name,
-        })
+        return subscription

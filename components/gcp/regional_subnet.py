@@ -25,13 +25,15 @@ one NAT per region keeps every zone's egress when a zone fails.
 from __future__ import annotations
 
 import ipaddress
-from typing import Any
+from typing import Annotated, Any
 
 import pulumi
 import pulumi_gcp as gcp
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ._labels import check_name, check_region
+from components._validation import IntBetween, checked
+
+from ._types import GcpName, Region
 
 PODS_RANGE_NAME = "pods"
 SERVICES_RANGE_NAME = "services"
@@ -68,47 +70,30 @@ def _private_cidr(field: str, value: str | None) -> str | None:
     return value
 
 
+# The router's name adds '-router' to the subnet's, within GCE's 63 characters.
+SubnetName = GcpName(63 - len("-router"))
+RegionIndex = IntBetween(0, MAX_REGIONS - 1, note="; the address plan gives each region a 10.(16*i).0.0/12 block")
+PrivateCidr = Annotated[str, checked(_private_cidr)]
+
+
 class RegionalSubnetArgs(BaseModel):
     """One region's subnet, secondary ranges and NAT in the stack's VPC."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
     network: Any = Field(description="pulumi.Input[str]: the VPC's self link or id, e.g. Network(...).self_link.")
-    region: str = Field(description="Region, e.g. 'europe-west4'.")
-    subnet_name: str = Field(description="Subnet name (RFC 1035, up to 56 characters); the router and NAT are "
+    region: Region = Field(description="Region, e.g. 'europe-west4'.")
+    subnet_name: SubnetName = Field(description="Subnet name (RFC 1035, up to 56 characters); the router and NAT are "
                              "'<subnet_name>-router' / '-nat'.")
-    region_index: int = Field(default=0, description="Position of the region in the stack's address plan (0 primary, "
+    region_index: RegionIndex = Field(default=0, description="Position of the region in the stack's address plan (0 primary, "
                               "1 second, ... 15); selects the non-overlapping default ranges. Default 0.")
-    nodes_cidr: str | None = Field(default=None, description="Primary (node) range; default from region_index.")
-    pods_cidr: str | None = Field(default=None, description="Secondary range 'pods'; default from region_index.")
-    services_cidr: str | None = Field(default=None, description="Secondary range 'services'; default from region_index.")
+    nodes_cidr: PrivateCidr | None = Field(default=None, description="Primary (node) range; default from region_index.")
+    pods_cidr: PrivateCidr | None = Field(default=None, description="Secondary range 'pods'; default from region_index.")
+    services_cidr: PrivateCidr | None = Field(default=None, description="Secondary range 'services'; default from region_index.")
     nat_min_ports_per_vm: int = Field(
         default=64,
         description="Cloud NAT minimum ports per VM (dynamic port allocation on, up to 4096). Default 64.",
     )
-
-    @field_validator("region")
-    @classmethod
-    def _region(cls, v: str) -> str:
-        return check_region("region", v)
-
-    @field_validator("subnet_name")
-    @classmethod
-    def _name(cls, v: str) -> str:
-        return check_name("subnet_name", v, max_length=63 - len("-router"))
-
-    @field_validator("region_index")
-    @classmethod
-    def _index(cls, v: int) -> int:
-        if not 0 <= v < MAX_REGIONS:
-            raise ValueError(f"region_index: {v} is outside 0..{MAX_REGIONS - 1}; the address plan gives each region "
-                             "a 10.(16*i).0.0/12 block")
-        return v
-
-    @field_validator("nodes_cidr", "pods_cidr", "services_cidr")
-    @classmethod
-    def _cidr(cls, v: str | None, info) -> str | None:
-        return _private_cidr(info.field_name, v)
 
     @field_validator("nat_min_ports_per_vm")
     @classmethod
@@ -167,6 +152,26 @@ class RegionalSubnet(pulumi.ComponentResource):
             ),
             opts=child,
         )
+        router, nat = self._nat(name, args)
+
+        self.id: pulumi.Output[str] = subnet.id
+        self.self_link: pulumi.Output[str] = subnet.self_link
+        self.name: pulumi.Output[str] = subnet.name
+        self.region: str = args.region
+        self.pods_range_name: str = PODS_RANGE_NAME
+        self.services_range_name: str = SERVICES_RANGE_NAME
+        self.cidrs: dict[str, str] = cidrs
+        self.master_ipv4_cidr_block: str = cidrs["master"]
+        self.router_name: pulumi.Output[str] = router.name
+        self.nat_name: pulumi.Output[str] = nat.name
+        self.register_outputs({
+            "id": self.id, "self_link": self.self_link, "name": self.name, "router_name": self.router_name,
+            "nat_name": self.nat_name,
+        })
+
+    def _nat(self, name: str, args: RegionalSubnetArgs) -> tuple[gcp.compute.Router, gcp.compute.RouterNat]:
+        """Cloud Router + Cloud NAT: egress for nodes without external IPs, dynamic port allocation."""
+        child = pulumi.ResourceOptions(parent=self)
         router = gcp.compute.Router(
             f"{name}-router",
             name=f"{args.subnet_name}-router",
@@ -190,18 +195,4 @@ class RegionalSubnet(pulumi.ComponentResource):
             log_config=gcp.compute.RouterNatLogConfigArgs(enable=True, filter="ERRORS_ONLY"),
             opts=child,
         )
-
-        self.id: pulumi.Output[str] = subnet.id
-        self.self_link: pulumi.Output[str] = subnet.self_link
-        self.name: pulumi.Output[str] = subnet.name
-        self.region: str = args.region
-        self.pods_range_name: str = PODS_RANGE_NAME
-        self.services_range_name: str = SERVICES_RANGE_NAME
-        self.cidrs: dict[str, str] = cidrs
-        self.master_ipv4_cidr_block: str = cidrs["master"]
-        self.router_name: pulumi.Output[str] = router.name
-        self.nat_name: pulumi.Output[str] = nat.name
-        self.register_outputs({
-            "id": self.id, "self_link": self.self_link, "name": self.name, "router_name": self.router_name,
-            "nat_name": self.nat_name,
-        })
+        return router, nat

@@ -32,10 +32,10 @@ from typing import Any, Optional
 
 import pulumi
 import pulumi_gcp as gcp
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from ._labels import check_kms_key_id, check_region
 from ._names import fit_name
+from ._types import KmsKeyId, Region
 
 # TransferJob.name: "transferJobs/" + [A-Za-z0-9-._~]* ending with a letter or digit, not starting
 # with "OPI" (POSIX transfers only), 128 in all.
@@ -61,20 +61,10 @@ class VaultReplicationArgs(BaseModel):
 
     project: str = Field(description="Project of both buckets and of the transfer job.")
     source_bucket: Any = Field(description="pulumi.Input[str]: name of the primary region's vault bucket.")
-    source_kms_key_id: Any = Field(description="pulumi.Input[str]: CMEK key of the source bucket.")
+    source_kms_key_id: KmsKeyId = Field(description="pulumi.Input[str]: CMEK key of the source bucket.")
     destination_bucket: Any = Field(description="pulumi.Input[str]: name of the second region's vault bucket.")
-    destination_kms_key_id: Any = Field(description="pulumi.Input[str]: CMEK key of the destination bucket (in its region).")
-    destination_region: str = Field(description="Region of the destination bucket (recorded for residency checks).")
-
-    @field_validator("source_kms_key_id", "destination_kms_key_id")
-    @classmethod
-    def _kms(cls, v: Any, info) -> Any:
-        return check_kms_key_id(info.field_name, v)
-
-    @field_validator("destination_region")
-    @classmethod
-    def _region(cls, v: str) -> str:
-        return check_region("destination_region", v)
+    destination_kms_key_id: KmsKeyId = Field(description="pulumi.Input[str]: CMEK key of the destination bucket (in its region).")
+    destination_region: Region = Field(description="Region of the destination bucket (recorded for residency checks).")
 
 
 class VaultReplication(pulumi.ComponentResource):

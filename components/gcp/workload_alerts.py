@@ -31,20 +31,20 @@ scale-up failures in its cluster autoscaler visibility logs.
 from __future__ import annotations
 
 import re
-from typing import Any, Literal, Optional
+from typing import Any, Optional
 
 import pulumi
 import pulumi_gcp as gcp
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from blueprint.catalogs.tiers import tier_spec
+from components._validation import AtLeastOne
+from components.alert_rules import EVALUATION_MINUTES_BY_TIER, TierName, backlog_age_threshold_s, replication_lag_target_s
 
-from ._labels import check_labels, check_region, merge_labels
+from ._labels import check_region, merge_labels
+from ._types import Labels
 
-TierName = Literal["mission-critical", "business-critical", "standard", "best-effort"]
-# Minutes a condition must hold before an incident opens: the stricter the tier, the sooner
-# (the same periods as the AWS WorkloadAlarms).
-EVALUATION_MINUTES_BY_TIER = {"mission-critical": 1, "business-critical": 2, "standard": 3, "best-effort": 5}
+# Minutes a condition must hold before an incident opens: EVALUATION_MINUTES_BY_TIER (components.alert_rules,
+# the same periods as the AWS WorkloadAlarms).
 SEVERITY_BY_TIER = {"mission-critical": "CRITICAL", "business-critical": "ERROR", "standard": "WARNING", "best-effort": "WARNING"}
 # Incidents whose condition stopped being met (e.g. a deleted subscription) close after a day.
 AUTO_CLOSE = "86400s"
@@ -54,12 +54,12 @@ _CHANNEL = re.compile(r"^projects/[a-z0-9:.-]+/notificationChannels/\d+$")
 def queue_age_threshold_s(tier: str, ack_deadline_seconds: int) -> int:
     """Oldest unacked message age that means the backlog is not draining: the tier's RTO target,
     never below two ack deadlines (a message being redelivered once is not an incident)."""
-    return max(tier_spec(tier).rto_target_s, 2 * ack_deadline_seconds)
+    return backlog_age_threshold_s(tier, ack_deadline_seconds)
 
 
 def replica_lag_threshold_s(tier: str) -> int:
     """Replica lag above the tier's RPO target (seconds; at least 1)."""
-    return max(tier_spec(tier).rpo_target_s, 1)
+    return max(replication_lag_target_s(tier), 1)
 
 
 class WorkloadAlertsArgs(BaseModel):
@@ -70,13 +70,13 @@ class WorkloadAlertsArgs(BaseModel):
     notification_channels: list[Any] = Field(default_factory=list, description="Notification channel ids; default none (incidents only; module docstring).")
     queue_subscriptions: dict[str, Any] = Field(default_factory=dict, description="Region -> work subscription name (PubSubQueue.subscription_name): age alerts.")
     dead_letter_subscriptions: dict[str, Any] = Field(default_factory=dict, description="Region -> dead-letter subscription name: dead-letter alerts.")
-    queue_age_threshold_s: int = Field(default=300, description="Oldest unacked message age that alerts (seconds); default 300. Use queue_age_threshold_s().")
+    queue_age_threshold_s: AtLeastOne = Field(default=300, description="Oldest unacked message age that alerts (seconds); default 300. Use queue_age_threshold_s().")
     replica_database_ids: dict[str, Any] = Field(default_factory=dict, description="Region -> '<project>:<instance>' of a cross-region Cloud SQL replica: lag alerts.")
-    replica_lag_threshold_s: int = Field(default=60, description="Replica lag that alerts (seconds); default 60. Use replica_lag_threshold_s(tier).")
+    replica_lag_threshold_s: AtLeastOne = Field(default=60, description="Replica lag that alerts (seconds); default 60. Use replica_lag_threshold_s(tier).")
     url_map_name: Any = Field(default=None, description="The global load balancer's URL map name: the 5xx alert.")
     # A burst of 5xx inside a minute above this pages; single errors do not (as on AWS).
-    http_5xx_threshold: int = Field(default=5, description="5xx responses per minute that alert; default 5.")
-    labels: dict[str, str] = Field(default_factory=dict, description="User labels on every policy.")
+    http_5xx_threshold: AtLeastOne = Field(default=5, description="5xx responses per minute that alert; default 5.")
+    labels: Labels = Field(default_factory=dict, description="User labels on every policy.")
 
     @field_validator("notification_channels")
     @classmethod
@@ -93,18 +93,6 @@ class WorkloadAlertsArgs(BaseModel):
         for region in v:
             check_region(info.field_name, region)
         return v
-
-    @field_validator("queue_age_threshold_s", "replica_lag_threshold_s", "http_5xx_threshold")
-    @classmethod
-    def _positive(cls, v: int, info) -> int:
-        if v < 1:
-            raise ValueError(f"{info.field_name}: {v} must be at least 1")
-        return v
-
-    @field_validator("labels")
-    @classmethod
-    def _labels(cls, v: dict[str, str]) -> dict[str, str]:
-        return check_labels("labels", v)
 
 
 class WorkloadAlerts(pulumi.ComponentResource):

@@ -57,8 +57,12 @@ import pulumi
 import pulumi_gcp as gcp
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from components._validation import InputMatching, TcpPort
+
 # GCE resource names: RFC 1035 label, 1..63 characters.
 _GCE_NAME = re.compile(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")
+NegName = InputMatching(_GCE_NAME, "is not a valid GCE name; use 1..63 lower-case letters, digits and inner '-', "
+                        "starting with a letter")
 _GCP_ZONE = re.compile(r"^[a-z]+-[a-z]+\d+-[a-z]$")
 _K8S_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 
@@ -71,20 +75,13 @@ class GkeNegOwner(BaseModel):
     cluster_uid: Any = Field(description="pulumi.Input[str]: UID of the cluster's kube-system namespace (the NEG controller's cluster UID).")
     namespace: str = Field(description="Namespace of the Service.")
     service_name: str = Field(description="Name of the Service.")
-    port: int = Field(description="The Service port listed in the annotation's exposed_ports (1..65535).")
+    port: TcpPort = Field(description="The Service port listed in the annotation's exposed_ports (1..65535).")
 
     @field_validator("namespace", "service_name")
     @classmethod
     def _k8s_name(cls, v: str, info) -> str:
         if not _K8S_NAME.match(v):
             raise ValueError(f"{info.field_name}: {v!r} is not a Kubernetes DNS label; use 1..63 lower-case letters, digits and inner '-'")
-        return v
-
-    @field_validator("port")
-    @classmethod
-    def _port(cls, v: int) -> int:
-        if not 1 <= v <= 65535:
-            raise ValueError(f"port: {v} is outside 1..65535")
         return v
 
 
@@ -95,25 +92,16 @@ class ZonalNegsArgs(BaseModel):
 
     # An Output when the name is salted with the cluster UID (WorkloadRegion): a new cluster then means
     # new NEG names, so Pulumi creates the new NEGs before it deletes the old ones (see the docstring).
-    neg_name: Any = Field(description="pulumi.Input[str]: name of the NEG in every zone (GCE name, 1..63 characters; a "
+    neg_name: NegName = Field(description="pulumi.Input[str]: name of the NEG in every zone (GCE name, 1..63 characters; a "
                           "str is checked here, an Output by GCE); the Service annotation uses it.")
     zones: list[str] = Field(description="Zones of one region to create a NEG in (the cluster's node zones), at least 1, no duplicates.")
     network: Any = Field(description="pulumi.Input[str]: self link or id of the VPC network.")
     subnetwork: Any = Field(description="pulumi.Input[str]: self link or id of the region's subnetwork (the pods' secondary range lives there).")
-    default_port: int = Field(description="Container port the endpoints serve on (1..65535).")
+    default_port: TcpPort = Field(description="Container port the endpoints serve on (1..65535).")
     gke_service: Optional[GkeNegOwner] = Field(
         default=None,
         description="The GKE Service that adopts the NEGs; sets the description the NEG controller verifies. Default None: no owner.",
     )
-
-    @field_validator("neg_name")
-    @classmethod
-    def _name(cls, v: Any) -> Any:
-        if isinstance(v, pulumi.Output):
-            return v
-        if not isinstance(v, str) or not _GCE_NAME.match(v):
-            raise ValueError(f"neg_name: {v!r} is not a valid GCE name; use 1..63 lower-case letters, digits and inner '-', starting with a letter")
-        return v
 
     @field_validator("zones")
     @classmethod
@@ -127,13 +115,6 @@ class ZonalNegsArgs(BaseModel):
             raise ValueError(f"zones: {v} lists a zone twice; list each zone once")
         if len({z.rsplit('-', 1)[0] for z in v}) != 1:
             raise ValueError(f"zones: {v} span several regions; one ZonalNegs serves one region")
-        return v
-
-    @field_validator("default_port")
-    @classmethod
-    def _port(cls, v: int) -> int:
-        if not 1 <= v <= 65535:
-            raise ValueError(f"default_port: {v} is outside 1..65535")
         return v
 
 

@@ -131,3 +131,11 @@ def test_fails_bad_topic_and_thresholds():
         _args(load_balancer_arn_suffix=None)
     with pytest.raises(ValidationError, match="gpu_min_nodes_per_zone: -1"):
         _args(gpu_min_nodes_per_zone=-1)
+
+
+def test_fails_negative_gpu_minimum_and_optional_thresholds_below_one():
+    with pytest.raises(ValidationError, match=r"gpu_min_nodes_per_zone: -1 is negative; use 0"):
+        _args(gpu_min_nodes_per_zone=-1)
+    with pytest.raises(ValidationError, match=r"replication_lag_threshold_ms: 0 must be at least 1"):
+        _args(replication_lag_threshold_ms=0)
+    assert _args(replication_lag_threshold_ms=None).replication_lag_threshold_ms is None

@@ -238,3 +238,20 @@ def test_fails_bad_values():
         _args(ssl_mode="ALLOW_UNENCRYPTED_AND_ENCRYPTED")
     with pytest.raises(ValidationError, match="prefix_length: 28"):
         PrivateServiceAccessArgs(network_id=NET, prefix_length=28)
+
+
+def test_fails_key_hint_names_an_attribute_kms_key_has():
+    # The hint used to name KmsKey(...).key_id, which KmsKey does not have; it names .id now.
+    with pytest.raises(ValidationError, match=r"kms_key_id: 'alias/x' is not a Cloud KMS crypto key id; .*\(e\.g\. KmsKey\(\.\.\.\)\.id\)"):
+        _args(kms_key_id="alias/x")
+
+
+@pytest.mark.parametrize("field,value,match", [
+    ("maintenance_day", 8, r"maintenance_day: 8 is outside 1\.\.7 \(1 = Monday, 7 = Sunday\)"),
+    ("maintenance_hour", 24, r"maintenance_hour: 24 is outside 0\.\.23"),
+    ("disk_size_gb", 9, r"disk_size_gb: 9 is outside 10\.\.65536"),
+    ("instance_name", "Db", r"instance_name: 'Db' is not a valid GCP resource name"),
+])
+def test_fails_maintenance_window_disk_and_name(field, value, match):
+    with pytest.raises(ValidationError, match=match):
+        _args(**{field: value})

@@ -296,3 +296,9 @@ def test_fails_release_channel():
 def test_fails_unknown_field():
     with pytest.raises(ValidationError, match="enable_autopilot"):
         _args(enable_autopilot=True)
+
+
+@pytest.mark.parametrize("size", [19, 65537])
+def test_fails_system_disk_outside_20_to_65536(size):
+    with pytest.raises(ValidationError, match=rf"system_disk_size_gb: {size} is outside 20\.\.65536; default 100"):
+        _args(system_disk_size_gb=size)

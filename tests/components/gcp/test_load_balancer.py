@@ -276,3 +276,25 @@ def test_negs_accept_a_salted_output_name():
     plan = plan_program(program, stack="test", config=CONFIG)
     assert {plan.named(f"fs-{z}-neg").inputs["name"] for z in PRIMARY_ZONES} == {"fraud-scoring-7d3c0e8a"}
     assert out["annotation"] == '{"exposed_ports":{"8080":{"name":"fraud-scoring-7d3c0e8a"}}}'
+
+
+@pytest.mark.parametrize("path", ["/ready\tnow", "ready", "/" + "x" * 1024])
+def test_fails_readiness_path_relative_spaced_or_too_long(path):
+    with pytest.raises(ValidationError, match=r"readiness_path: .* must be an absolute HTTP path without spaces, at most 1024"):
+        _args(["a"], readiness_path=path)
+
+
+def test_fails_ports_outside_tcp_range():
+    with pytest.raises(ValidationError, match=r"service_port: 0 is not a TCP port; pass 1\.\.65535"):
+        _args(["a"], service_port=0)
+    base = dict(neg_name="fraud", network="n", subnetwork="s", zones=["europe-west4-a"])
+    with pytest.raises(ValidationError, match=r"default_port: 70000 is not a TCP port"):
+        ZonalNegsArgs(**base, default_port=70000)
+    with pytest.raises(ValidationError, match=r"port: 0 is not a TCP port"):
+        GkeNegOwner(cluster_uid="u", namespace="fraud", service_name="fraud-scoring", port=0)
+
+
+@pytest.mark.parametrize("field,value", [("health_check_interval_s", 301), ("healthy_threshold", 11), ("backend_timeout_s", 0)])
+def test_fails_health_check_and_timeout_ranges(field, value):
+    with pytest.raises(ValidationError, match=rf"{field}: {value} is outside"):
+        _args(["a"], **{field: value})

@@ -134,3 +134,12 @@ def test_fails_agent_not_an_email():
 def test_fails_bad_labels():
     with pytest.raises(ValidationError, match="labels"):
         _args(labels={"Blueprint:Workload": "ingest"})
+
+
+def test_agent_as_member_or_email_passes_and_a_bare_name_fails_with_the_hint():
+    email = "service-1@gcp-sa-pubsub.iam.gserviceaccount.com"
+    assert _args(pubsub_service_agent=email).pubsub_service_agent == email
+    assert _args(pubsub_service_agent=f"serviceAccount:{email}").pubsub_service_agent == f"serviceAccount:{email}"
+    with pytest.raises(ValidationError, match=r"pubsub_service_agent: 'pubsub' is not a service agent email; pass "
+                                              r"gcp\.projects\.ServiceIdentity"):
+        _args(pubsub_service_agent="pubsub")
