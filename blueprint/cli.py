@@ -85,7 +85,18 @@ def plan(
     else:
         render_table(planned, Console(width=max(120, Console().width), emoji=False, markup=False))
     _warn_placeholders(planned)
+    _warn_cpu_only_scaling(root, ref)
     _report_readiness(planned)
+
+
+def _warn_cpu_only_scaling(root, ref) -> None:
+    """Served workloads without service.requestsPerSecondPerPod (blueprint.config.advice): stderr only."""
+    from blueprint.config.advice import cpu_only_scaling_warnings
+    from blueprint.plan.run import load_stack
+
+    config, _, _ = load_stack(root, ref)  # validated already by plan_stack: cannot raise here
+    for line in cpu_only_scaling_warnings(config):
+        err.print(line, markup=False)
 
 
 def _warn_placeholders(planned) -> None:

@@ -40,6 +40,10 @@ class RegionPlan:
     # One NAT gateway per zone wherever a tier above best-effort runs (HA egress); a single one
     # is enough for best-effort-only regions.
     nat_per_zone: bool
+    # Whether a served workload running here states its per-pod capacity
+    # (service.requestsPerSecondPerPod): the region's cluster then runs KEDA, which scales those
+    # services on the load balancer's request rate (WorkloadPlacement.requests_per_second_per_pod).
+    traffic_scaling: bool = False
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,16 @@ class WorkloadPlacement:
         if self.region_role is RegionRole.PRIMARY or self.role is SecondRegionRole.SERVING:
             return "serving"
         return "warm" if self.role is SecondRegionRole.WARM else "pilot"
+
+    @property
+    def requests_per_second_per_pod(self) -> Optional[float]:
+        """The per-pod request rate the service scales on in this region, or None (CPU only): the
+        configured value wherever the service runs (every role but backup copies; a pilot light runs
+        no pods, so nothing scales there until it is promoted)."""
+        service = self.workload.service
+        if service is None or not self.runs_here:
+            return None
+        return service.requests_per_second_per_pod
 
 
 @dataclass(frozen=True)
@@ -147,4 +161,6 @@ def _region_plan(config: StackConfig, name: str, role: RegionRole, placements: l
     running = [p for p in here if p.runs_here]
     runs_platform = role is RegionRole.PRIMARY or bool(running)
     nat_per_zone = any(p.tier is not Tier.BEST_EFFORT for p in running)
-    return RegionPlan(name, role, chosen_zones(config.cloud, name, config.zones_per_region), runs_platform, nat_per_zone)
+    traffic_scaling = any(p.requests_per_second_per_pod is not None for p in running)
+    return RegionPlan(name, role, chosen_zones(config.cloud, name, config.zones_per_region), runs_platform, nat_per_zone,
+                      traffic_scaling)

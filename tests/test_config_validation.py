@@ -225,6 +225,14 @@ def test_fails_workload_name_pattern(baseline, bad):
     assert "[a-z][a-z0-9-]{1,30}" in problem.message
 
 
+def test_fails_workload_name_ending_with_a_hyphen(baseline):
+    # A Kubernetes label value / DNS label must end alphanumeric: 'fraud-' would fail only in `pulumi up`.
+    baseline["workloads"][1]["name"] = "fraud-"
+    problem = only_problem_at(baseline, "blueprint:workloads[1].name")
+    assert problem.value == "fraud-"
+    assert "letter or digit" in problem.message
+
+
 def test_fails_duplicate_workload_names(baseline):
     baseline["workloads"][1]["name"] = "fraud-scoring"
     problem = only_problem_at(baseline, "blueprint:workloads[1].name")
@@ -759,3 +767,63 @@ def test_fails_deployer_cidrs_not_a_list_naming_the_allowed_form(baseline, value
     problem = only_problem_at(baseline, "blueprint:deployerCidrs")
     assert "a list of IPv4 CIDRs, e.g. [203.0.113.10/32]" in problem.message and "valid tuple" not in problem.message
     assert problem.value == value
+
+
+# ------------------------------------------------------------------------------ request-rate scaling
+
+
+def test_requests_per_second_per_pod_defaults_to_unset(baseline):
+    # Default: no per-pod capacity stated, so the service scales on CPU only (and `plan` warns).
+    assert validate_config(baseline).workloads[0].service.requests_per_second_per_pod is None
+
+
+@pytest.mark.parametrize("value", [0.5, 25, 10000])
+def test_requests_per_second_per_pod_accepted(baseline, value):
+    baseline["workloads"][0]["service"]["requestsPerSecondPerPod"] = value
+    assert validate_config(baseline).workloads[0].service.requests_per_second_per_pod == value
+
+
+@pytest.mark.parametrize("bad, allowed", [(0, "greater than 0"), (-5, "greater than 0"), (10001, "less than or equal to 10000")])
+def test_fails_requests_per_second_per_pod_out_of_range(baseline, bad, allowed):
+    baseline["workloads"][0]["service"]["requestsPerSecondPerPod"] = bad
+    problem = only_problem_at(baseline, "blueprint:workloads[0].service.requestsPerSecondPerPod")
+    assert problem.value == bad and allowed in problem.message
+
+
+def test_fails_requests_per_second_per_pod_not_a_number(baseline):
+    baseline["workloads"][0]["service"]["requestsPerSecondPerPod"] = "fast"
+    problem = only_problem_at(baseline, "blueprint:workloads[0].service.requestsPerSecondPerPod")
+    assert problem.value == "fast"
+
+
+def test_cpu_only_warning_names_each_served_workload_without_the_key(baseline):
+    from blueprint.config.advice import cpu_only_scaling_warnings
+
+    config = validate_config(baseline)
+    served = [w.name for w in config.workloads if w.service is not None]
+    lines = cpu_only_scaling_warnings(config)
+    assert len(lines) == len(served) and all("service.requestsPerSecondPerPod" in line for line in lines)
+    baseline["workloads"][0]["service"]["requestsPerSecondPerPod"] = 20
+    assert not any("'fraud-scoring'" in line for line in cpu_only_scaling_warnings(validate_config(baseline)))
+
+
+def test_fails_requests_per_second_per_pod_zero_exits_2_naming_the_key(stack_writer, baseline):
+    from tests.test_cli import assert_invalid, invoke
+
+    baseline["workloads"][0]["service"]["requestsPerSecondPerPod"] = 0
+    result = invoke("plan", "--config", str(stack_writer(baseline)))
+    assert_invalid(result, "blueprint:workloads[0].service.requestsPerSecondPerPod", "greater than 0")
+
+
+
+def test_plan_prints_the_cpu_only_warning_on_stderr(stack_writer, baseline, capsys):
+    from blueprint import cli
+    from blueprint.project import StackRef
+    from tests.conftest import ROOT
+
+    baseline["workloads"][0]["service"]["requestsPerSecondPerPod"] = 20
+    baseline["workloads"][1]["service"] = {"image": "registry.example.com/embed:2.0.1"}
+    cli._warn_cpu_only_scaling(ROOT, StackRef("test", stack_writer(baseline)))
+    err = capsys.readouterr().err
+    assert "'batch-embeddings' scales on CPU only: set service.requestsPerSecondPerPod" in err
+    assert "'fraud-scoring'" not in err

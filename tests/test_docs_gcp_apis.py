@@ -33,6 +33,9 @@ API_FOR_TYPE: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("gcp:projects/serviceIdentity:", ("serviceusage.googleapis.com",)),
     ("gcp:projects/", ("cloudresourcemanager.googleapis.com",)),
     ("gcp:pubsub/", ("pubsub.googleapis.com",)),
+    # A service account's IAM binding is planned only for Workload Identity (roles/iam.workloadIdentityUser
+    # of KEDA's operator): GKE mints the linked account's tokens through IAM Service Account Credentials.
+    ("gcp:serviceaccount/iAMMember:", ("iam.googleapis.com", "iamcredentials.googleapis.com")),
     ("gcp:serviceaccount/", ("iam.googleapis.com",)),
     ("gcp:servicenetworking/", ("servicenetworking.googleapis.com",)),
     ("gcp:sql/", ("sqladmin.googleapis.com",)),

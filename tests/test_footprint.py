@@ -80,3 +80,39 @@ def test_service_role_names_how_a_workload_runs_in_each_region():
     assert roles[("fraud-scoring", "us-east-1")] == "serving"
     assert roles[("fraud-scoring", "us-west-2")] == "serving"  # active-active
     assert roles[("batch-embeddings", "us-west-2")] == "pilot"
+
+
+def _served(name, tier, rps=None):
+    service = {"image": "registry.example.com/w:1.0.0"}
+    if rps is not None:
+        service["requestsPerSecondPerPod"] = rps
+    return {"name": name, "tier": tier, "gpu": _gpu(), "service": service}
+
+
+def _served_config(*workloads):
+    raw = {
+        "cloud": "aws", "environment": "t", "residency": "us", "aws:region": "us-east-1", "primaryRegion": "us-east-1",
+        "secondaryRegion": "us-west-2", "dnsZone": "ml.example.com", "workloads": list(workloads),
+        "deployerCidrs": ["203.0.113.10/32"],
+    }
+    return validate_config(raw)
+
+
+def test_request_rate_reaches_every_region_that_runs_the_service():
+    fp = build_footprint(_served_config(_served("wl", "business-critical", 12.5)))
+    assert [p.requests_per_second_per_pod for p in fp.placements] == [12.5, 12.5]  # primary and warm standby
+    assert [r.traffic_scaling for r in fp.regions] == [True, True]
+
+
+def test_no_request_rate_without_the_key_or_where_only_backups_land():
+    fp = build_footprint(_served_config(_served("cpu", "mission-critical"), _served("be", "best-effort", 5)))
+    by = {(p.name, p.region_role): p.requests_per_second_per_pod for p in fp.placements}
+    assert by[("cpu", RegionRole.PRIMARY)] is None and by[("cpu", RegionRole.SECONDARY)] is None
+    # best-effort: backup copies only in the second region, so nothing scales there.
+    assert by[("be", RegionRole.PRIMARY)] == 5 and by[("be", RegionRole.SECONDARY)] is None
+    assert fp.region("us-east-1").traffic_scaling and not fp.region("us-west-2").traffic_scaling
+
+
+def test_traffic_scaling_defaults_off_for_regions_without_served_workloads():
+    fp = build_footprint(_config({"name": "batch", "tier": "standard", "gpu": _gpu(0, 4)}))
+    assert not any(r.traffic_scaling for r in fp.regions)

@@ -1,6 +1,6 @@
 """`blueprint export` manifests: every object is valid for Kubernetes 1.35 (kubernetes-validate,
 strict), and every served workload has its Deployment (probes, GPU limits, toleration, zone
-spread), PodDisruptionBudget and HorizontalPodAutoscaler; queued workloads have a queue with a
+spread), PodDisruptionBudget and autoscaler (HorizontalPodAutoscaler or KEDA ScaledObject); queued workloads have a queue with a
 dead-letter policy and an age alarm; every pod is covered by a NetworkPolicy (default deny ingress,
 the service port from the load balancer's CIDRs only). Planned for the shipped prod stack and a stack the code has
 never seen."""
@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from blueprint.export import export_plan
+from blueprint.export.k8s import CUSTOM_RESOURCE_API_VERSIONS
 from blueprint.plan.run import plan_stack
 from blueprint.project import StackRef
 from tests.conftest import ROOT, write_stack
@@ -23,8 +24,9 @@ from tests.conftest import ROOT, write_stack
 # The clusters run Kubernetes 1.35 (EksCluster's default); kubernetes-validate 1.37.0 ships its schemas.
 K8S_VERSION = "1.35.0"
 # Custom resources have no schema in kubernetes-validate (it knows built-in kinds only): the
-# TargetGroupBinding (AWS Load Balancer Controller CRD) is checked by the component tests instead.
-CRD_API_VERSIONS = {"elbv2.k8s.aws/v1beta1"}
+# TargetGroupBinding (AWS Load Balancer Controller CRD) and KEDA's ScaledObject and
+# ClusterTriggerAuthentication are checked by the component tests instead.
+CRD_API_VERSIONS = CUSTOM_RESOURCE_API_VERSIONS
 
 UNSEEN = {
     "aws:region": "eu-west-1",
@@ -86,16 +88,19 @@ def test_every_manifest_is_valid_for_kubernetes(exported):
     assert validated > skipped > 0
 
 
-def test_every_served_workload_has_a_deployment_pdb_and_hpa(exported):
+def test_every_served_workload_has_a_deployment_pdb_and_an_autoscaler(exported):
     _, docs, served, _ = exported
     deployments = defaultdict(list)
     for d in _by_kind(docs, "Deployment"):
         deployments[d["metadata"]["labels"]["blueprint-workload"]].append(d)
     pdbs = {d["metadata"]["labels"]["blueprint-workload"] for d in _by_kind(docs, "PodDisruptionBudget")}
-    hpas = {d["metadata"]["labels"]["blueprint-workload"] for d in _by_kind(docs, "HorizontalPodAutoscaler")}
+    # The autoscaler: the CPU HPA, or a KEDA ScaledObject (which creates its HPA in the cluster);
+    # never both for one Deployment (tests/components/k8s/test_inference_service.py).
+    autoscaled = {d["metadata"]["labels"]["blueprint-workload"] for kind in ("HorizontalPodAutoscaler", "ScaledObject")
+                  for d in _by_kind(docs, kind)}
     for workload in served:
         assert deployments[workload], workload
-        assert workload in pdbs and workload in hpas, workload
+        assert workload in pdbs and workload in autoscaled, workload
         for d in deployments[workload]:
             pod = d["spec"]["template"]["spec"]
             (c,) = pod["containers"]

@@ -59,21 +59,33 @@ class Figures:
         "ready: planning value 5 min (measure yours in a DR drill and override)")
     pod_start: Figure = Figure(
         120, "image pull (cached layers) + model load + readiness probe: planning value 2 min")
-    # The GPU scale-up of an EKS region running cluster-autoscaler (one HPA round): load raises CPU,
-    # metrics-server samples it, the HPA adds pods, they stay Pending, and the autoscaler's next scan
-    # raises the node group's desired size; then gpu_node_start + pod_start. Not assured: the HPA's
-    # only signal is the pods' CPU utilisation (the footprint has no custom or external metrics),
-    # and GPU-bound inference can saturate before CPU reaches the target; then nothing scales until
-    # an operator runs the runbook's update-nodegroup-config, started at the alert.
+    # The GPU scale-up of an EKS region running cluster-autoscaler (one HPA round) for a service that
+    # scales on CPU only (no service.requestsPerSecondPerPod): load raises CPU, metrics-server samples
+    # it, the HPA adds pods, they stay Pending, and the autoscaler's next scan raises the node group's
+    # desired size; then gpu_node_start + pod_start. Not assured: the HPA's only signal is the pods'
+    # CPU utilisation, and GPU-bound inference can saturate before CPU reaches the target; then
+    # nothing scales until an operator runs the runbook's update-nodegroup-config, started at the alert.
     eks_autoscale_reaction: Figure = Figure(
         40, "automatic only if the failed-over load drives the pods' CPU above the HPA target: CPU utilisation is "
-        "the HPA's only signal in the footprint (no request-rate, queue or GPU metric), and GPU-bound inference may "
+        "this service's only signal (it states no service.requestsPerSecondPerPod), and GPU-bound inference may "
         "saturate before CPU does, in which case the runbook's `aws eks update-nodegroup-config` (pre-provision the "
         "primary's minimum) is the scale-up and must start at the alert. Reaction when CPU does rise: metrics-server "
         "resolution 15 s (--metric-resolution=15s of the upstream kubernetes-sigs/metrics-server manifests and chart; "
         "the binary alone defaults to 60 s) + HPA sync 15 s (kube-controller-manager "
         "--horizontal-pod-autoscaler-sync-period default) + cluster-autoscaler scan 10 s (kubernetes/autoscaler FAQ, "
         "--scan-interval default)")
+    # The same scale-up for a service that scales on its ALB target group's request rate (KEDA ScaledObject,
+    # components.aws.traffic_trigger): the failed-over requests themselves are the signal, so it is
+    # automatic, but slower to see than CPU: the ALB publishes RequestCount per 60 s, the trigger skips
+    # the newest minute (metricEndTimeOffset 60), KEDA polls every 30 s, the HPA syncs every 15 s, and
+    # the cluster-autoscaler scans every 10 s.
+    eks_request_rate_reaction: Figure = Figure(
+        175, "automatic: the failed-over requests are the signal (KEDA aws-cloudwatch trigger on the target group's "
+        "RequestCount). Reaction: ALB metric period 60 s (Elastic Load Balancing, 'CloudWatch metrics for your "
+        "Application Load Balancer': metrics sent in 60-second intervals) + the trigger's metricEndTimeOffset 60 s "
+        "(components.aws.traffic_trigger) + KEDA pollingInterval 30 s (components.k8s.inference_service) + HPA sync "
+        "15 s (kube-controller-manager --horizontal-pod-autoscaler-sync-period default) + cluster-autoscaler scan "
+        "10 s (kubernetes/autoscaler FAQ, --scan-interval default)")
     default_provisioning: Figure = Figure(
         30, "blueprint planning value for resource types without a specific figure")
     # --- GCP (read by gcp_facts; docs/resilience.md, "GCP") ------------------------------------

@@ -73,6 +73,11 @@ class ServiceSpec(_Model):
     liveness_path: Annotated[str, Field(pattern=r"^/[\x21-\x7e]*$", max_length=255)] = "/healthz"
     # HA default: one replica in every zone.
     replicas_per_zone: Annotated[int, Field(ge=1, le=50)] = 1
+    # The sustained requests/s one pod serves at its latency target: the load balancer's request
+    # rate per pod becomes the scaling signal (KEDA, components/<cloud>/traffic_trigger.py), CPU the
+    # second one. Default (unset): the service scales on CPU only and `blueprint plan` warns.
+    # 10000/s per pod is far above any GPU inference server; a larger value is a unit slip.
+    requests_per_second_per_pod: Optional[Annotated[float, Field(gt=0, le=10000, allow_inf_nan=False)]] = None
 
     @field_validator("image")
     @classmethod
@@ -104,6 +109,15 @@ class QueueSpec(_Model):
 WORKLOAD_NAME = r"^[a-z][a-z0-9-]{1,30}$"
 
 
+def _ends_alphanumeric(value: str) -> str:
+    # The name is a Kubernetes label value and namespace (DNS-1123 label) and part of cloud resource
+    # names: all of them must end with a letter or digit (k8s.io/apimachinery pkg/util/validation
+    # IsValidLabelValue, IsDNS1123Label), so 'fraud-' would plan and then fail in `pulumi up`.
+    if value.endswith("-"):
+        raise ValueError("must end with a letter or digit, not '-' (it is a Kubernetes label value and DNS label)")
+    return value
+
+
 def _known_jurisdiction(value: str) -> str:
     if value not in JURISDICTIONS:
         raise ValueError(f"unknown jurisdiction; allowed: {', '.join(JURISDICTIONS)}")
@@ -111,7 +125,7 @@ def _known_jurisdiction(value: str) -> str:
 
 
 class Workload(_Model):
-    name: Annotated[str, Field(pattern=WORKLOAD_NAME)]
+    name: Annotated[str, Field(pattern=WORKLOAD_NAME), AfterValidator(_ends_alphanumeric)]
     tier: Tier
     # Optional: defaults to the tier's strategy; never weaker (rules.py).
     strategy: Optional[Strategy] = None

@@ -6,6 +6,11 @@ version and kind taken from the type token when the inputs omit them
 (``kubernetes:apps/v1:Deployment`` -> ``apps/v1`` / ``Deployment``;
 ``kubernetes:core/v1:Service`` -> ``v1`` / ``Service``). Types that are not one Kubernetes object
 (Helm releases, YAML/Kustomize groups, providers) are skipped and listed.
+
+Custom resources (``kubernetes:apiextensions.k8s.io/v1:CustomResource`` instances carry their own
+token, e.g. ``kubernetes:keda.sh/v1alpha1:ScaledObject``) render the same way. Their API versions are
+``CUSTOM_RESOURCE_API_VERSIONS``: Kubernetes' built-in schemas (kubernetes-validate) do not know them,
+so schema validation skips them and the component tests check their shape instead.
 """
 
 from __future__ import annotations
@@ -19,6 +24,10 @@ from blueprint.plan.model import Plan
 # pulumi-kubernetes types that stand for something other than a single API object.
 _NOT_OBJECTS = re.compile(r"^kubernetes:(helm\.sh/|yaml/|kustomize/|index:|pulumi:)")
 _TOKEN = re.compile(r"^kubernetes:(?P<group>[^/]+)/(?P<version>[^:]+):(?P<kind>.+)$")
+# API versions of the custom resources the components plan, installed by a controller's chart:
+# the AWS Load Balancer Controller's TargetGroupBinding, KEDA's ScaledObject and
+# ClusterTriggerAuthentication (kedacore/charts keda/templates/crds).
+CUSTOM_RESOURCE_API_VERSIONS = frozenset({"elbv2.k8s.aws/v1beta1", "keda.sh/v1alpha1"})
 # Keys pulumi-kubernetes adds to inputs that are not part of the object.
 _PULUMI_ONLY = frozenset({"__defaults", "__inputs"})
 

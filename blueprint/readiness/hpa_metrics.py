@@ -1,4 +1,5 @@
-"""deploy-hpa-metrics: an HPA on resource metrics needs metrics-server in its EKS cluster.
+"""deploy-hpa-metrics: an HPA on resource metrics needs metrics-server in its EKS cluster; a KEDA
+ScaledObject needs KEDA in its cluster.
 
 A ``HorizontalPodAutoscaler`` whose metrics include a ``Resource`` or ``ContainerResource`` metric
 (or that lists none: the default is 80% CPU) reads the resource metrics API
@@ -13,6 +14,14 @@ What counts as present: an ``aws:eks/addon:Addon`` named ``metrics-server`` (the
 add-on, https://docs.aws.amazon.com/eks/latest/userguide/community-addons.html) on that cluster, or
 a Helm release of chart ``metrics-server`` through a Kubernetes provider built from that cluster.
 GKE runs metrics-server itself, so only EKS clusters are checked.
+
+A KEDA ``ScaledObject`` (keda.sh/v1alpha1) needs KEDA in its cluster, EKS or GKE: the chart ``keda``
+installs the ScaledObject CRD (``crds.install``) and serves the external metrics API
+(``v1beta1.external.metrics.k8s.io``, ``metricsServer.enabled``) the HPA KEDA creates reads
+(kedacore/charts keda/templates/crds, keda/templates/metrics-server/apiservice.yaml). Without the
+release the object is refused (no CRD); with a release the ScaledObject does not wait for, Pulumi
+may apply it before the CRD exists. Its ``cpu`` / ``memory`` triggers become ``Resource`` metrics of
+that HPA (keda-docs 2.20 scalers/cpu.md), so on EKS they need metrics-server as above.
 """
 
 from __future__ import annotations
@@ -21,7 +30,7 @@ from typing import Any, Iterable, Optional
 
 from blueprint.plan.model import Plan, PlannedResource
 from blueprint.readiness import ReadinessProblem
-from blueprint.readiness.graph import EKS_CLUSTER, cluster_of, physical_cluster_name
+from blueprint.readiness.graph import EKS_CLUSTER, cluster_of, get, physical_cluster_name, waits_for
 
 CHECK_ID = "deploy-hpa-metrics"
 HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
@@ -29,6 +38,11 @@ ADDON = "aws:eks/addon:Addon"
 HELM_TYPES = ("kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart")
 CHART = "metrics-server"
 RESOURCE_METRICS = ("Resource", "ContainerResource")
+SCALED_OBJECT = "kubernetes:keda.sh/v1alpha1:ScaledObject"
+KEDA_CHART = "keda"
+RESOURCE_TRIGGERS = ("cpu", "memory")
+KEDA_SOURCE = ("kedacore/charts keda (templates/crds, templates/metrics-server/apiservice.yaml: the ScaledObject CRD and "
+               "the external metrics API); https://keda.sh/docs/2.20/deploy/ (install KEDA before creating ScaledObjects)")
 SOURCE = ("EKS user guide 'View resource usage with the Kubernetes Metrics Server' "
           "https://docs.aws.amazon.com/eks/latest/userguide/metrics-server.html (not deployed by default); "
           "https://docs.aws.amazon.com/eks/latest/userguide/community-addons.html (add-on metrics-server)")
@@ -41,9 +55,9 @@ def reads_resource_metrics(hpa: PlannedResource) -> bool:
     return any(isinstance(m, dict) and m.get("type") in RESOURCE_METRICS for m in metrics)
 
 
-def _is_chart(release: PlannedResource) -> bool:
+def _is_chart(release: PlannedResource, name: str = CHART) -> bool:
     chart = str(release.inputs.get("chart") or "")
-    return chart == CHART or chart.rstrip("/").endswith("/" + CHART)
+    return chart == name or chart.rstrip("/").endswith("/" + name)
 
 
 def _same_region(a: PlannedResource, b: PlannedResource) -> bool:
@@ -74,7 +88,55 @@ def _problem(hpa: PlannedResource, cluster: PlannedResource) -> ReadinessProblem
         source=SOURCE)
 
 
+def reads_resource_triggers(scaled_object: PlannedResource) -> bool:
+    triggers = (scaled_object.inputs.get("spec") or {}).get("triggers") or []
+    return any(isinstance(t, dict) and t.get("type") in RESOURCE_TRIGGERS for t in triggers)
+
+
+def keda_releases(plan: Plan, cluster: PlannedResource) -> list[PlannedResource]:
+    """Helm releases of chart ``keda`` in ``cluster`` that install the CRDs and the external metrics API."""
+    found = []
+    for release in plan:
+        if release.type not in HELM_TYPES or not _is_chart(release, KEDA_CHART):
+            continue
+        values = release.inputs.get("values") or {}
+        if get(values, "crds.install") is False or get(values, "metricsServer.enabled") is False:
+            continue
+        where = cluster_of(plan, release)
+        if where is not None and where.urn == cluster.urn:
+            found.append(release)
+    return found
+
+
+def _keda_problem(so: PlannedResource, cluster: PlannedResource, rule: str) -> ReadinessProblem:
+    value: Any = {"cluster": physical_cluster_name(cluster), "triggers": [t.get("type") for t in
+                  (so.inputs.get("spec") or {}).get("triggers") or [] if isinstance(t, dict)]}
+    return ReadinessProblem(check=CHECK_ID, urn=so.urn, type=so.type, name=so.name, value=value, rule=rule,
+                            source=f"{KEDA_SOURCE}; {SOURCE}")
+
+
+def check_scaled_objects(plan: Plan) -> Iterable[ReadinessProblem]:
+    for so in plan.of_type(SCALED_OBJECT):
+        cluster = cluster_of(plan, so)
+        if cluster is None:
+            continue  # a kubeconfig from outside the program
+        releases = keda_releases(plan, cluster)
+        if not releases:
+            yield _keda_problem(so, cluster, (
+                f"is a KEDA ScaledObject, but cluster {cluster.name!r} has no Helm release of chart 'keda' with its CRDs and "
+                "metrics API server: the object is refused and nothing scales the Deployment; add components.k8s.Keda"))
+        elif not any(r.urn in waits_for(plan, so) for r in releases):
+            yield _keda_problem(so, cluster, (
+                f"does not wait for the KEDA release in cluster {cluster.name!r}: Pulumi may apply it before the ScaledObject CRD "
+                "exists; pass the release in TrafficScaling.depends_on"))
+        if cluster.type == EKS_CLUSTER and reads_resource_triggers(so) and not has_metrics_server(plan, cluster):
+            yield _keda_problem(so, cluster, (
+                f"has a cpu/memory trigger, but cluster {cluster.name!r} runs no metrics-server (EKS does not install it), so "
+                "that trigger never gets a metric; add the EKS add-on 'metrics-server'"))
+
+
 def check(plan: Plan) -> Iterable[ReadinessProblem]:
+    yield from check_scaled_objects(plan)
     verdicts: dict[str, bool] = {}
     for hpa in plan.of_type(HPA):
         if not reads_resource_metrics(hpa):

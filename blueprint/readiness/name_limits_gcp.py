@@ -125,5 +125,6 @@ GCP_NO_NAME: frozenset[str] = frozenset({
     "gcp:pubsub/subscriptionIAMMember:SubscriptionIAMMember",
     "gcp:pubsub/topicIAMMember:TopicIAMMember",
     "gcp:servicenetworking/connection:Connection",
+    "gcp:serviceaccount/iAMMember:IAMMember",
     "gcp:storage/bucketIAMMember:BucketIAMMember",
 })

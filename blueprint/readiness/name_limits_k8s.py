@@ -32,6 +32,14 @@ SERVICE = NameRule(
     "metadata.name", 63, DNS1035_LABEL,
     "an RFC 1035 label: at most 63 lower-case letters, digits or '-', starting with a letter, not ending with '-'",
     f"{_NAMES_DOC}#rfc-1035-label-names", autoname=AUTONAME)
+# KEDA's webhook: a ScaledObject's name is a label value (scaledobject.keda.sh/name, at most 63) and,
+# without advanced.horizontalPodAutoscalerConfig.name, the HPA it creates is ``keda-hpa-<name>``, a
+# DNS-1123 label of at most 63: so at most 63 - len("keda-hpa-") = 54 (kedacore/keda
+# apis/keda/v1alpha1/scaledobject_webhook.go maxK8sLabelValueLength, getHpaName; KEDA 2.20.0+).
+SCALED_OBJECT = NameRule(
+    "metadata.name", 54, DNS1123_LABEL,
+    "a DNS-1123 label of at most 54 characters (KEDA names its HPA keda-hpa-<name>, a label of at most 63)",
+    "kedacore/keda apis/keda/v1alpha1/scaledobject_webhook.go (maxK8sLabelValueLength, getHpaName)", autoname=AUTONAME)
 HELM_RELEASE = NameRule(
     "name", 53, DNS1123_SUBDOMAIN, "at most 53 lower-case letters, digits, '-' or '.' (a DNS-1123 subdomain)",
     "helm pkg/chartutil/validate_name.go (maxReleaseNameLen = 53, ValidateReleaseName)", autoname=AUTONAME)
@@ -54,6 +62,9 @@ K8S_NAME_RULES: dict[str, NameRule] = {
     "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding": SUBDOMAIN,
     "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding": SUBDOMAIN,
     "kubernetes:networking.gke.io/v1:ServiceNetworkEndpointGroup": SUBDOMAIN,
+    "kubernetes:core/v1:ResourceQuota": SUBDOMAIN,
+    "kubernetes:keda.sh/v1alpha1:ScaledObject": SCALED_OBJECT,
+    "kubernetes:keda.sh/v1alpha1:ClusterTriggerAuthentication": SUBDOMAIN,
     "kubernetes:helm.sh/v3:Release": HELM_RELEASE,
 }
 

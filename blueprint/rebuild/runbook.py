@@ -21,6 +21,10 @@ from blueprint.plan.model import Plan, PlannedResource
 from blueprint.rebuild.promote import Promotion
 
 
+HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
+SCALED_OBJECT = "kubernetes:keda.sh/v1alpha1:ScaledObject"
+
+
 @dataclass
 class Step:
     title: str
@@ -188,29 +192,52 @@ class _Writer:
                      f"{hi} per zone, only for pending pods that need them (the footprint deploys no workers for a "
                      "queue-only workload: your job pods are that signal); these commands only confirm the limits"]
         else:
-            notes = [f"the primary's per-zone minimum ({lo}) in every on-demand pool, and the primary's replica floor on the "
-                     "HPA, at once: nodes without pods add no capacity. Without this step the region's cluster-autoscaler "
-                     f"still adds nodes as the HPA scales the pods (one HPA round at a time, the model's duration), up to {hi} "
-                     "per zone, but only if the load raises the pods' CPU: CPU is the HPA's only signal, and GPU-bound "
-                     "inference may saturate first, so run this step rather than count on it"]
+            notes = [self._floor_note(w, lo, hi)]
         if any(c.startswith("kubectl") for c in cmds):
             notes.append("kubectl reaches the cluster's API only from the networks in blueprint:deployerCidrs (docs/deploying.md)")
-        notes.append("the next `pulumi up` puts the stack's min/max and the HPA's floor back; the autoscaler keeps the desired size")
+        notes.append("the next `pulumi up` puts the stack's min/max and the autoscaler's floor back; the autoscaler keeps the desired size")
         self.add(f"{w.name}: scale the GPU node pools in {S} to the primary's capacity", secs, step or "model", cmds, notes)
 
+    def _floor_note(self, w: Workload, lo: int, hi: int) -> str:
+        found = self._autoscaler(w.name, self.S)
+        if found is not None and found[0] == "scaledobject":
+            return (f"the primary's per-zone minimum ({lo}) in every on-demand pool, and the primary's replica floor on the "
+                    "KEDA ScaledObject (its minReplicaCount: KEDA owns the HPA and would undo a patch of the HPA), at once: "
+                    "nodes without pods add no capacity. Without this step the HPA still scales the pods on the load "
+                    f"balancer's request rate (one HPA round at a time, the model's duration), up to {hi} nodes per zone")
+        return (f"the primary's per-zone minimum ({lo}) in every on-demand pool, and the primary's replica floor on the "
+                "HPA, at once: nodes without pods add no capacity. Without this step the region's cluster-autoscaler "
+                f"still adds nodes as the HPA scales the pods (one HPA round at a time, the model's duration), up to {hi} "
+                "per zone, but only if the load raises the pods' CPU: CPU is the HPA's only signal, and GPU-bound "
+                "inference may saturate first, so run this step rather than count on it")
+
     def _hpa_floor(self, w: Workload) -> list[str]:
-        """kubectl: raise the survivor's HPA floor to the lost primary's, so the new nodes get pods."""
-        hpa = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
-        mine, theirs = _find(self.plan, hpa, w.name, self.S), _find(self.plan, hpa, w.name, self.L)
-        if not mine or not theirs:
+        """kubectl: raise the survivor's replica floor to the lost primary's, so the new nodes get pods.
+        With a KEDA ScaledObject the floor is its ``minReplicaCount``: KEDA owns the HPA it created and
+        puts a patched ``minReplicas`` back from the ScaledObject on its next reconcile."""
+        mine, floor = self._autoscaler(w.name, self.S), self._floor(w.name, self.L)
+        if mine is None or floor is None:
             return []
-        floor = theirs[0].inputs.get("spec", {}).get("minReplicas")
-        meta = mine[0].inputs.get("metadata", {})
-        if floor is None or not meta.get("name"):
-            return []
+        kind, meta = mine
+        field = "minReplicaCount" if kind == "scaledobject" else "minReplicas"
         return [f"aws eks update-kubeconfig --region {self.S} --name {_find(self.plan, 'aws:eks/cluster:Cluster', None, self.S)[0].inputs.get('name')}",
-                f"kubectl -n {meta.get('namespace')} patch hpa {meta['name']} --type merge -p "
-                f"'{{\"spec\":{{\"minReplicas\":{int(floor)}}}}}'"]
+                f"kubectl -n {meta.get('namespace')} patch {kind} {meta['name']} --type merge -p "
+                f"'{{\"spec\":{{\"{field}\":{int(floor)}}}}}'"]
+
+    def _autoscaler(self, workload: str, region: str) -> Optional[tuple[str, dict]]:
+        """("scaledobject" | "hpa", metadata) of the workload's autoscaler in ``region``; the ScaledObject wins."""
+        for type_, kind in ((SCALED_OBJECT, "scaledobject"), (HPA, "hpa")):
+            found = _find(self.plan, type_, workload, region)
+            if found and found[0].inputs.get("metadata", {}).get("name"):
+                return kind, found[0].inputs["metadata"]
+        return None
+
+    def _floor(self, workload: str, region: str) -> Optional[float]:
+        for type_, field in ((SCALED_OBJECT, "minReplicaCount"), (HPA, "minReplicas")):
+            found = _find(self.plan, type_, workload, region)
+            if found and found[0].inputs.get("spec", {}).get(field) is not None:
+                return found[0].inputs["spec"][field]
+        return None
 
     # ----------------------------------------------------------------------------- GCP
     def gcp_database(self, w: Workload, b: dict) -> None:

@@ -151,6 +151,8 @@ def _platform(env: str, region: RegionPlan, footprint: Footprint, provider: aws.
             # logs, and the load balancers' access logs, go to the region's access-log bucket.
             access_logs=serves or bool(here),
             load_balancers=serves,
+            # KEDA where a served workload states its per-pod capacity (blueprint.footprint).
+            traffic_scaling=region.traffic_scaling and region.runs_platform,
             tags={"blueprint:region-role": region.role.value},
         ),
         pulumi.ResourceOptions(providers=[provider]),

@@ -9,6 +9,9 @@ is associated with. Where a cluster runs: its Kubernetes provider (``kubernetes`
 cluster's kubeconfig), ``GpuEnablement`` (NVIDIA device plugin + ``blueprint-serving``
 PriorityClass), the ``ClusterAutoscaler`` (child ``<name>-cluster-autoscaler``: it sizes every GPU
 node group between its min and max) and, where load balancers run, the ``LoadBalancerController``.
+With ``traffic_scaling`` (a served workload here states service.requestsPerSecondPerPod): ``Keda``
+(child ``<name>-keda``) and the KEDA operator's Pod Identity role, ``KedaCloudWatchReader`` (child
+``<name>-keda-identity``: cloudwatch:GetMetricData), so ScaledObjects scale on the ALBs' request counts.
 """
 
 from __future__ import annotations
@@ -26,8 +29,10 @@ from components.aws.eks_cluster import EksCluster, EksClusterArgs
 from components.aws.kms_key import KmsKey, KmsKeyArgs
 from components.aws.load_balancer_controller import LoadBalancerController, LoadBalancerControllerArgs
 from components.aws.network import Network, NetworkArgs
+from components.aws.traffic_trigger import KedaCloudWatchReader, KedaCloudWatchReaderArgs
 from components.aws.web_acl import WebAcl, WebAclArgs
 from components.k8s.gpu_enablement import GpuEnablement, GpuEnablementArgs
+from components.k8s.keda import Keda, KedaArgs
 from components.k8s.provider import cluster_provider
 
 
@@ -80,6 +85,11 @@ class RegionalPlatformArgs(BaseModel):
     # without it spot burst groups (min 0) never get a node and no group grows past its minimum.
     cluster_autoscaler: bool = Field(
         default=True, description="Install the cluster-autoscaler in the region's cluster; default True.")
+    # Off by default: KEDA only where a served workload states its per-pod capacity (the footprint's
+    # RegionPlan.traffic_scaling); elsewhere the HPAs scale on CPU through metrics-server.
+    traffic_scaling: bool = Field(
+        default=False, description="Install KEDA and its CloudWatch-reading Pod Identity role in the region's cluster (needs "
+        "cluster); default False.")
     tags: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -88,6 +98,8 @@ class RegionalPlatformArgs(BaseModel):
             raise ValueError("cluster: an EKS cluster needs the region's network; set network=True or cluster=False")
         if self.load_balancers and not self.network:
             raise ValueError("load_balancers: load balancers need the region's network; set network=True or load_balancers=False")
+        if self.traffic_scaling and not self.cluster:
+            raise ValueError("traffic_scaling: KEDA runs in the region's EKS cluster; set cluster=True or traffic_scaling=False")
         if self.load_balancers and not self.access_logs:
             raise ValueError("load_balancers: load balancers write access logs; set access_logs=True or load_balancers=False")
         if self.cluster and self.cluster_autoscaler and self.kubernetes_version not in CHART_BY_KUBERNETES_MINOR:
@@ -111,6 +123,8 @@ class RegionalPlatform(pulumi.ComponentResource):
     gpu_enablement: Optional[GpuEnablement]
     lb_controller: Optional[LoadBalancerController]
     cluster_autoscaler: Optional[ClusterAutoscaler]
+    keda: Optional[Keda]
+    keda_identity: Optional[KedaCloudWatchReader]
 
     def __init__(self, name: str, args: RegionalPlatformArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("blueprint:aws:RegionalPlatform", name, None, opts)
@@ -126,6 +140,7 @@ class RegionalPlatform(pulumi.ComponentResource):
         )
         self.network = self.cluster = self.access_logs = self.alarm_topic = self.web_acl = None
         self.kubernetes = self.gpu_enablement = self.lb_controller = self.cluster_autoscaler = None
+        self.keda = self.keda_identity = None
         if args.network:
             self.network = Network(
                 f"{name}-net",
@@ -154,31 +169,7 @@ class RegionalPlatform(pulumi.ComponentResource):
                 child,
             )
         if self.cluster is not None:
-            # One Kubernetes provider per cluster, from the cluster's own kubeconfig output.
-            self.kubernetes = cluster_provider(f"{name}-k8s", self.cluster.kubeconfig, child)
-            in_cluster = pulumi.ResourceOptions(parent=self, providers=[self.kubernetes])
-            self.gpu_enablement = GpuEnablement(f"{name}-gpu-enablement", GpuEnablementArgs(), in_cluster)
-            if args.cluster_autoscaler:
-                self.cluster_autoscaler = ClusterAutoscaler(
-                    f"{name}-cluster-autoscaler",
-                    ClusterAutoscalerArgs(
-                        cluster_name=self.cluster.cluster_name, kubernetes_provider=self.kubernetes,
-                        kubernetes_version=args.kubernetes_version, tags=args.tags,
-                    ),
-                    child,
-                )
-            wants_controller = args.load_balancers if args.load_balancer_controller is None else args.load_balancer_controller
-            if wants_controller and self.network is not None:
-                self.lb_controller = LoadBalancerController(
-                    f"{name}-lb-controller",
-                    LoadBalancerControllerArgs(
-                        cluster_name=self.cluster.cluster_name,
-                        vpc_id=self.network.vpc_id,
-                        kubernetes_provider=self.kubernetes,
-                        tags=args.tags,
-                    ),
-                    child,
-                )
+            self._in_cluster(name, args, child)
         if args.access_logs:
             self.access_logs = AccessLogBucket(f"{name}-access-logs", AccessLogBucketArgs(tags=args.tags), child)
         if args.load_balancers if args.web_acl is None else args.web_acl:
@@ -196,3 +187,44 @@ class RegionalPlatform(pulumi.ComponentResource):
         if self.alarm_topic is not None:
             outputs["alarm_topic_arn"] = self.alarm_topic.arn
         self.register_outputs(outputs)
+
+    def _in_cluster(self, name: str, args: RegionalPlatformArgs, child: pulumi.ResourceOptions) -> None:
+        """The cluster's Kubernetes provider and what runs in it (module docstring)."""
+        # One Kubernetes provider per cluster, from the cluster's own kubeconfig output.
+        self.kubernetes = cluster_provider(f"{name}-k8s", self.cluster.kubeconfig, child)
+        in_cluster = pulumi.ResourceOptions(parent=self, providers=[self.kubernetes])
+        self.gpu_enablement = GpuEnablement(f"{name}-gpu-enablement", GpuEnablementArgs(), in_cluster)
+        if args.cluster_autoscaler:
+            self.cluster_autoscaler = ClusterAutoscaler(
+                f"{name}-cluster-autoscaler",
+                ClusterAutoscalerArgs(
+                    cluster_name=self.cluster.cluster_name, kubernetes_provider=self.kubernetes,
+                    kubernetes_version=args.kubernetes_version, tags=args.tags,
+                ),
+                child,
+            )
+        wants_controller = args.load_balancers if args.load_balancer_controller is None else args.load_balancer_controller
+        if wants_controller and self.network is not None:
+            self.lb_controller = LoadBalancerController(
+                f"{name}-lb-controller",
+                LoadBalancerControllerArgs(
+                    cluster_name=self.cluster.cluster_name,
+                    vpc_id=self.network.vpc_id,
+                    kubernetes_provider=self.kubernetes,
+                    tags=args.tags,
+                ),
+                child,
+            )
+        if args.traffic_scaling:
+            self._keda(name, args.tags)
+
+    def _keda(self, name: str, tags: dict[str, str]) -> None:
+        """KEDA in the cluster, started once its operator's Pod Identity association exists."""
+        self.keda_identity = KedaCloudWatchReader(
+            f"{name}-keda-identity", KedaCloudWatchReaderArgs(cluster_name=self.cluster.cluster_name, tags=tags),
+            pulumi.ResourceOptions(parent=self),
+        )
+        self.keda = Keda(
+            f"{name}-keda", KedaArgs(identity="aws", depends_on=list(self.keda_identity.ready)),
+            pulumi.ResourceOptions(parent=self, providers=[self.kubernetes]),
+        )

@@ -11,7 +11,8 @@
   cluster are kept there and copied across; ``components.aws.platform``);
 - served workloads where they run: the ``InferenceService`` in the region's cluster (replicas by the
   region's role: ``components.k8s.inference_service.replicas_for``), bound to the load balancer's
-  target group; queued workloads in each serving region: a ``WorkQueue``;
+  target group; with service.requestsPerSecondPerPod (and the platform's ``Keda``) it scales on the
+  target group's request count (``components.aws.traffic_trigger``), CPU second, else on CPU only; queued workloads in each serving region: a ``WorkQueue``;
 - where anything runs: ``WorkloadAlarms`` to the region's alarm topic (queue age and dead letters,
   replication lag of a global secondary, ALB unhealthy hosts and 5xx, GPU nodes below the minimum).
 
@@ -36,8 +37,10 @@ from components.aws.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.aws.queue import WorkQueue, WorkQueueArgs
 from components.aws.recovery_point_vault import RecoveryPointVault, RecoveryPointVaultArgs
 from components.aws.regional_platform import RegionalPlatform
+from components.aws.traffic_trigger import AlbRequestRateTriggerArgs, alb_request_rate_trigger
 from components.aws.workload_alarms import WorkloadAlarms, WorkloadAlarmsArgs
 from components.k8s.inference_service import InferenceService, InferenceServiceArgs, service_sizing
+from components.k8s.traffic_scaling import TrafficScaling
 
 
 def primary_database_instances(placement: WorkloadPlacement, zones: int) -> int:
@@ -288,9 +291,21 @@ class WorkloadRegion(pulumi.ComponentResource):
                 # Only the VPC reaches the pods: the ALB (IP targets) and the nodes' kubelet probes.
                 ingress_cidrs=[network.cidr_block],
                 labels={"blueprint-tier": workload.tier.value},
+                traffic_scaling=self._traffic_scaling(placement, platform),
             ),
             pulumi.ResourceOptions(parent=self, providers=[platform.kubernetes]),
         )
+
+    def _traffic_scaling(self, placement: WorkloadPlacement, platform: RegionalPlatform) -> Optional[TrafficScaling]:
+        """The target group's request rate per pod, where the workload states it and KEDA runs; else None (CPU only)."""
+        rps, lb, keda = placement.requests_per_second_per_pod, self.load_balancer, platform.keda
+        if rps is None or lb is None or keda is None:
+            return None
+        trigger = alb_request_rate_trigger(AlbRequestRateTriggerArgs(
+            region=placement.region, load_balancer_arn_suffix=lb.arn_suffix,
+            target_group_arn_suffix=lb.target_group_arn_suffix, requests_per_second_per_pod=rps,
+        ))
+        return TrafficScaling(trigger=trigger, authentication=keda.trigger_authentication_name, depends_on=[keda.release])
 
     def _alarms(self, name: str, placement: WorkloadPlacement, platform: RegionalPlatform, tags: dict[str, str]) -> Optional[WorkloadAlarms]:
         workload = placement.workload

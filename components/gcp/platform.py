@@ -86,6 +86,8 @@ def build_gcp(footprint: Footprint) -> dict[str, Any]:
                                  # `pulumi up` reaches the control plane from the declared deployers
                                  # only (blueprint:deployerCidrs, docs/deploying.md).
                                  master_authorized_cidrs=config.deployer_cidrs,
+                                 # KEDA where a served workload states its per-pod capacity (blueprint.footprint).
+                                 traffic_scaling=r.traffic_scaling and r.runs_platform,
                                  labels={"blueprint-region-role": r.role.value}),
             pulumi.ResourceOptions(providers=[providers[r.name]]),
         )

@@ -12,22 +12,36 @@ uses exactly that UID as its cluster UID in the descriptions of the NEGs it adop
 ``cmd/glbc/main.go``: ``Namespaces().Get("kube-system").GetUID()``), so ZonalNegs can carry it.
 The read runs on every ``pulumi preview`` and ``up``: a run whose stack file still lists a lost or
 unreachable region fails on that region's cluster until the promoted stack file drops the region
-(docs/runbooks/region-rebuild.md, step 3)."""
+(docs/runbooks/region-rebuild.md, step 3).
+
+With ``traffic_scaling`` (a served workload here states service.requestsPerSecondPerPod): ``Keda``
+(child ``<name>-keda``) whose operator acts, through Workload Identity, as the Google service account
+of ``KedaMonitoringReader`` (child ``<name>-keda-identity``: roles/monitoring.viewer), so
+ScaledObjects scale on the load balancer's backend request rate (components.gcp.traffic_trigger),
+and the firewall rule ``<name>-keda-control-plane`` that lets the private control plane reach KEDA's
+metrics API server and webhooks on the nodes."""
 
 from __future__ import annotations
 
 from typing import Any, Optional
 
 import pulumi
+import pulumi_gcp as gcp
 import pulumi_kubernetes as k8s
 from pydantic import BaseModel, ConfigDict, Field
 
-from components.gcp._names import GKE_CLUSTER_NAME_MAX, fit_name
+from components.gcp._names import COMPUTE_NAME_MAX, GKE_CLUSTER_NAME_MAX, fit_name
 from components.gcp.gke_cluster import GkeCluster, GkeClusterArgs
 from components.gcp.kms_key import KmsKey, KmsKeyArgs
+from components.gcp.network import FIREWALL_LOG_METADATA
 from components.gcp.regional_subnet import RegionalSubnet, RegionalSubnetArgs
+from components.gcp.traffic_trigger import KedaMonitoringReader, KedaMonitoringReaderArgs, keda_service_account_id
 from components.k8s.gpu_enablement import GpuEnablement, GpuEnablementArgs
+from components.k8s.keda import Keda, KedaArgs
 from components.k8s.provider import cluster_provider
+
+# KEDA ports the GKE control plane must reach on the nodes (_keda_control_plane_firewall).
+KEDA_CONTROL_PLANE_PORTS = (6443, 9443)
 
 
 class RegionalPlatformArgs(BaseModel):
@@ -43,6 +57,10 @@ class RegionalPlatformArgs(BaseModel):
     runs_platform: bool = Field(default=True, description="Create the subnet, NAT and GKE cluster (False: key only).")
     # Secure default: the control plane is reachable only on its private endpoint.
     master_authorized_cidrs: tuple[str, ...] = Field(default=(), description="CIDRs allowed to the public control-plane endpoint (empty: private only).")
+    # Off by default: KEDA only where a served workload states its per-pod capacity (the footprint's
+    # RegionPlan.traffic_scaling); elsewhere the HPAs scale on CPU (GKE's built-in metrics server).
+    traffic_scaling: bool = Field(default=False, description="Install KEDA and its monitoring.viewer Workload Identity in the "
+                                  "region's cluster (only with runs_platform); default False.")
     labels: dict[str, str] = Field(default_factory=dict)
 
 
@@ -53,6 +71,8 @@ class RegionalPlatform(pulumi.ComponentResource):
     kubernetes: Optional[Any]  # kubernetes.Provider of the cluster
     gpu_enablement: Optional[GpuEnablement]
     kube_system_uid: Optional[pulumi.Output[str]]  # the NEG controller's cluster UID
+    keda: Optional[Keda]
+    keda_identity: Optional[KedaMonitoringReader]
 
     def __init__(self, name: str, args: RegionalPlatformArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("blueprint:gcp:RegionalPlatform", name, None, opts)
@@ -64,6 +84,7 @@ class RegionalPlatform(pulumi.ComponentResource):
             child,
         )
         self.subnet = self.cluster = self.kubernetes = self.gpu_enablement = self.kube_system_uid = None
+        self.keda = self.keda_identity = None
         if args.runs_platform:
             self.subnet = RegionalSubnet(
                 f"{name}-subnet",
@@ -96,7 +117,48 @@ class RegionalPlatform(pulumi.ComponentResource):
                 f"{name}-gpu-enablement", GpuEnablementArgs(device_plugin=False),
                 pulumi.ResourceOptions(parent=self, providers=[self.kubernetes]),
             )
+            if args.traffic_scaling:
+                self._keda(name, args)
         outputs: dict[str, Any] = {"key_id": self.key.id}
         if self.cluster is not None:
             outputs["cluster_name"] = self.cluster.name
         self.register_outputs(outputs)
+
+    def _keda(self, name: str, args: RegionalPlatformArgs) -> None:
+        """KEDA in the cluster, started once its operator may act as its monitoring-reader service account."""
+        self.keda_identity = KedaMonitoringReader(
+            f"{name}-keda-identity",
+            KedaMonitoringReaderArgs(account_id=keda_service_account_id(args.environment, args.region),
+                                     workload_pool=self.cluster.workload_pool),
+            pulumi.ResourceOptions(parent=self),
+        )
+        control_plane = self._keda_control_plane_firewall(name, args)
+        self.keda = Keda(
+            f"{name}-keda",
+            KedaArgs(identity="gcp", operator_service_account_annotations=self.keda_identity.annotations,
+                     depends_on=[*self.keda_identity.ready, control_plane]),
+            pulumi.ResourceOptions(parent=self, providers=[self.kubernetes]),
+        )
+
+    def _keda_control_plane_firewall(self, name: str, args: RegionalPlatformArgs) -> gcp.compute.Firewall:
+        """The private control plane reaches nodes only on 443 and 10250 (GKE's own ``gke-<cluster>-…-master``
+        rule); the stack's logged deny-all (components.gcp.network) refuses the rest. KEDA's metrics API
+        server listens on 6443 ("6443: used by Kubernetes API server to get metrics; only required for
+        Google Cloud", https://keda.sh/docs/2.20/operate/cluster/#firewall; kedacore/charts keda/values.yaml
+        ``portHttpsTarget: 6443``) and its admission webhooks on 9443 (values.yaml ``webhooks.port``,
+        "Default is 9443"): without this rule the HPAs get no external metric, and every ScaledObject
+        apply waits out the webhook's timeout. Only the region's control-plane range, only the
+        cluster's nodes (their service account), only those two ports."""
+        return gcp.compute.Firewall(
+            f"{name}-keda-control-plane",
+            name=fit_name(args.environment, args.region, "keda-control-plane", max_length=COMPUTE_NAME_MAX),
+            network=args.network_id,
+            description="GKE control plane to KEDA's metrics API server (6443) and admission webhooks (9443).",
+            direction="INGRESS",
+            priority=1000,
+            allows=[gcp.compute.FirewallAllowArgs(protocol="tcp", ports=[str(p) for p in KEDA_CONTROL_PLANE_PORTS])],
+            source_ranges=[self.subnet.master_ipv4_cidr_block],
+            target_service_accounts=[self.cluster.node_service_account_email],
+            log_config=gcp.compute.FirewallLogConfigArgs(metadata=FIREWALL_LOG_METADATA),
+            opts=pulumi.ResourceOptions(parent=self),
+        )

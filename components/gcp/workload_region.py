@@ -11,7 +11,9 @@ cluster's kube-system UID, so the controller adopts them; the Service waits for 
 name is salted with that UID, so a new cluster replaces the NEGs create-before-delete); only
 the region's node and pod ranges
 (``RegionalSubnet.cidrs``) and Google's load-balancer ranges (added by the component) reach the
-pods. Queued workloads get a ``PubSubQueue`` in each serving region.
+pods. With service.requestsPerSecondPerPod (and the platform's ``Keda``) the InferenceService scales
+on the region's NEG backend request rate (``components.gcp.traffic_trigger``), CPU second; else on CPU
+only. Queued workloads get a ``PubSubQueue`` in each serving region.
 
 The vault and the global load balancer span both regions; the composer (components.gcp.platform)
 creates them."""
@@ -31,8 +33,10 @@ from components.gcp.cloud_sql import CloudSqlDatabase, CloudSqlDatabaseArgs
 from components.gcp.gpu_node_pool import GpuNodePool, GpuNodePoolArgs
 from components.gcp.pubsub_queue import PubSubQueue, PubSubQueueArgs, ack_deadline_for
 from components.gcp.regional_platform import RegionalPlatform
+from components.gcp.traffic_trigger import NegRequestRateTriggerArgs, neg_request_rate_trigger
 from components.gcp.zonal_negs import GkeNegOwner, ZonalNegs, ZonalNegsArgs
 from components.k8s.inference_service import InferenceService, InferenceServiceArgs, service_sizing
+from components.k8s.traffic_scaling import TrafficScaling
 
 # (vCPUs, memory GiB) of the GPU machine types the accelerator catalog uses (Compute Engine machine
 # families: N1 standard 3.75 GB per vCPU; G2 standard 4 GB per vCPU; A2 highgpu 12 vCPUs and 85 GB per
@@ -242,7 +246,17 @@ class WorkloadRegion(pulumi.ComponentResource):
                 # The region's nodes (kubelet probes) and pods; Google's LB ranges are added by the component.
                 ingress_cidrs=[cidrs["nodes"], cidrs["pods"]],
                 labels={"blueprint-tier": workload.tier.value},
+                traffic_scaling=self._traffic_scaling(placement, platform),
             ),
             pulumi.ResourceOptions(parent=self, providers=[platform.kubernetes]),
         )
+
+    def _traffic_scaling(self, placement: WorkloadPlacement, platform: RegionalPlatform) -> Optional[TrafficScaling]:
+        """The region's NEG request rate per pod, where the workload states it and KEDA runs; else None (CPU only)."""
+        rps, keda, identity = placement.requests_per_second_per_pod, platform.keda, platform.keda_identity
+        if rps is None or keda is None or identity is None or self.negs is None:
+            return None
+        trigger = neg_request_rate_trigger(NegRequestRateTriggerArgs(
+            project=identity.project, neg_name=self.negs.neg_name, requests_per_second_per_pod=rps))
+        return TrafficScaling(trigger=trigger, authentication=keda.trigger_authentication_name, depends_on=[keda.release])
 

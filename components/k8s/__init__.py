@@ -3,7 +3,9 @@ balancer binding, device plugin) are Args."""
 
 from components.k8s.gpu_enablement import GpuEnablement, GpuEnablementArgs
 from components.k8s.inference_service import InferenceService, InferenceServiceArgs, pod_resources, replicas_for
+from components.k8s.keda import Keda, KedaArgs
 from components.k8s.provider import cluster_provider
+from components.k8s.traffic_scaling import TrafficScaling
 
-__all__ = ["GpuEnablement", "GpuEnablementArgs", "InferenceService", "InferenceServiceArgs", "cluster_provider",
-           "pod_resources", "replicas_for"]
+__all__ = ["GpuEnablement", "GpuEnablementArgs", "InferenceService", "InferenceServiceArgs", "Keda", "KedaArgs", "TrafficScaling",
+           "cluster_provider", "pod_resources", "replicas_for"]

@@ -12,7 +12,9 @@ Children (component named ``n``; Kubernetes names are the workload's name in its
                            TCP on the service port from ``ingress_cidrs`` only (the load balancer's sources)
     ``n-service``          v1 Service (ClusterIP; GKE standalone NEG annotation with ``gke-neg``)
     ``n-pdb``              policy/v1 PodDisruptionBudget (by tier)
-    ``n-hpa``              autoscaling/v2 HorizontalPodAutoscaler (only when ``replicas`` > 0)
+    ``n-hpa``              autoscaling/v2 HorizontalPodAutoscaler (``replicas`` > 0, no ``traffic_scaling``)
+    ``n-scaled-object``    keda.sh/v1alpha1 ScaledObject (``replicas`` > 0 with ``traffic_scaling``): KEDA
+                           creates and owns the Deployment's HPA (named like the workload) instead
     ``n-target-group-binding``  elbv2.k8s.aws/v1beta1 TargetGroupBinding (``aws-target-group`` only):
                            the AWS Load Balancer Controller registers the pods' IPs in the ALB target group
 
@@ -37,13 +39,24 @@ the Deployment leaves ``spec.replicas`` unset, as Kubernetes recommends with an 
 the autoscaler never fight over it; with 0 replicas there is no HPA (its minimum is 1) and the
 Deployment says 0.
 
-Scaling signal: CPU utilisation (``HPA_CPU_TARGET_BY_TIER``) from the resource metrics API, which
-metrics-server serves (the EKS ``metrics-server`` add-on of ``EksCluster``; built into GKE). It is the
-only pod metric the footprint serves: no custom or external metrics adapter is installed, so request
-rate, queue depth or GPU utilisation cannot drive the HPA, and the docs do not claim they do. Pods the
-HPA adds beyond the GPU nodes' room stay Pending until the cluster autoscaler (EKS: the
-``ClusterAutoscaler`` component; GKE: node pool autoscaling) adds a node in their zone, within each
-node group's maximum.
+Scaling signal. Without ``traffic_scaling``: CPU utilisation (``HPA_CPU_TARGET_BY_TIER``) from the
+resource metrics API, which metrics-server serves (the EKS ``metrics-server`` add-on of
+``EksCluster``; built into GKE). With ``traffic_scaling`` (the cluster runs ``components.k8s.Keda``):
+a KEDA ScaledObject whose first trigger is the load balancer's request rate per pod (the cloud side
+builds it) and whose second is the same CPU target; the HPA KEDA creates takes the larger of the two
+replica counts, with the same floor, ceiling and scale-up/scale-down behavior. When the request-rate
+metric cannot be read for ``KEDA_FALLBACK_FAILURES`` polls, the fallback holds the current replicas
+(``currentReplicasIfHigher``): an outage of the signal never scales the service down. Never both: KEDA
+refuses a ScaledObject for a Deployment another HPA manages, so the ScaledObject takes over the HPA
+this component planned before (``TRANSFER_HPA_ANNOTATION``, same HPA name); on that first
+``pulumi up`` Pulumi then deletes its old HPA object and KEDA's controller re-creates the HPA it
+owns (the Deployment keeps its replicas meanwhile). Back to CPU only (``traffic_scaling`` removed):
+Pulumi creates the HPA before it deletes the ScaledObject, and pulumi-kubernetes (>= 4.29, client-side
+create: "the API server now returns an AlreadyExists error", v4.29.0 release notes) fails on KEDA's HPA
+of the same name; delete the ScaledObject first (``kubectl -n <namespace> delete scaledobject
+<workload>``: KEDA's HPA goes with it, the Deployment keeps its replicas), then ``pulumi up``.
+Pods either autoscaler adds beyond the GPU nodes' room stay Pending until the cluster autoscaler (EKS: the ``ClusterAutoscaler`` component; GKE: node
+pool autoscaling) adds a node in their zone, within each node group's maximum.
 """
 
 from __future__ import annotations
@@ -62,6 +75,8 @@ from blueprint.catalogs.tiers import probe_spec
 
 from ._labels import GPU_RESOURCE, GPU_TOLERATION, WORKLOAD_LABEL, WORKLOAD_NODE_LABEL, check_dns_label
 from .gpu_enablement import SERVING_PRIORITY_CLASS
+from .keda import KEDA_API_VERSION
+from .traffic_scaling import TrafficScaling
 
 TierName = Literal["mission-critical", "business-critical", "standard", "best-effort"]
 RegionRoleName = Literal["serving", "warm", "pilot"]
@@ -83,6 +98,28 @@ HPA_CPU_TARGET_BY_TIER: dict[str, int] = {
     "standard": 70,
     "best-effort": 80,
 }
+# Scale up at once (a lost zone's traffic arrives immediately), down slowly: the HPA's behavior,
+# and the ScaledObject's (advanced.horizontalPodAutoscalerConfig.behavior, passed to KEDA's HPA).
+SCALE_BEHAVIOR: dict[str, Any] = {
+    "scaleUp": {"stabilizationWindowSeconds": 0, "selectPolicy": "Max",
+                "policies": [{"type": "Percent", "value": 100, "periodSeconds": 60}]},
+    "scaleDown": {"stabilizationWindowSeconds": 600, "selectPolicy": "Min",
+                  "policies": [{"type": "Pods", "value": 1, "periodSeconds": 120}]},
+}
+# KEDA polls the traffic trigger every 30 s (its default, keda-docs 2.20 scaledobject-spec.md
+# "pollingInterval"): twice per minute, the period at which ALB (CloudWatch, 60 s) and Cloud
+# Monitoring load-balancer metrics get a new point, so a new point is seen within 30 s.
+KEDA_POLLING_INTERVAL_S = 30
+# Consecutive failed polls (90 s) before the fallback holds the replicas: one missed minute of
+# metrics is normal publication delay, not an outage.
+KEDA_FALLBACK_FAILURES = 3
+# KEDA's webhook refuses a ScaledObject whose Deployment already has an HPA ("the workload ... is
+# already managed by the hpa ..."), unless the ScaledObject takes that HPA over: this annotation and
+# advanced.horizontalPodAutoscalerConfig.name equal to the HPA's name (kedacore/keda
+# apis/keda/v1alpha1/scaledobject_webhook.go verifyHpas; scaledobject_types.go
+# ScaledObjectTransferHpaOwnershipAnnotation; keda-docs 2.20 concepts/scaling-deployments.md
+# "Transferring ownership of an existing HPA").
+TRANSFER_HPA_ANNOTATION = "scaledobject.keda.sh/transfer-hpa-ownership"
 # Node headroom kept out of the pods' requests: kubelet/system reservations and the node's
 # DaemonSets (CNI, kube-proxy, pod identity, node monitoring, device plugin).
 NODE_RESERVED_VCPU = 1
@@ -191,6 +228,9 @@ class InferenceServiceArgs(BaseModel):
     tmp_size_limit: str = Field(default="10Gi", description="Size limit of the writable /tmp emptyDir (the root filesystem is read-only).")
     run_as_user: int = Field(default=NON_ROOT_UID, description=f"Non-root UID/GID of the container; default {NON_ROOT_UID}.")
     labels: dict[str, str] = Field(default_factory=dict, description="Extra labels on every object.")
+    traffic_scaling: Optional[TrafficScaling] = Field(
+        default=None, description="The load balancer's request-rate trigger: with replicas > 0 a KEDA ScaledObject (traffic, then CPU) "
+                                  "replaces the HPA. Default None: the CPU-only HPA.")
 
     @field_validator("workload")
     @classmethod
@@ -288,8 +328,103 @@ def _probe_timing(tier: str) -> dict[str, int]:
     return {"periodSeconds": spec.lb_interval_s, "timeoutSeconds": spec.lb_timeout_s}
 
 
+def _container(args: InferenceServiceArgs) -> dict[str, Any]:
+    timing = _probe_timing(args.tier)
+    http = {"port": "http", "scheme": "HTTP"}
+    startup_period = 10
+    resources: dict[str, dict[str, str]] = {
+        "requests": {"cpu": f"{args.cpu_millicores}m", "memory": f"{args.memory_mib}Mi"},
+        # Guaranteed QoS: limits equal requests, so the pod is the last evicted under node pressure.
+        "limits": {"cpu": f"{args.cpu_millicores}m", "memory": f"{args.memory_mib}Mi"},
+    }
+    if args.gpus_per_pod > 0:
+        resources["requests"][GPU_RESOURCE] = str(args.gpus_per_pod)
+        resources["limits"][GPU_RESOURCE] = str(args.gpus_per_pod)
+    return {
+        "name": "inference",
+        "image": args.image,
+        "imagePullPolicy": "IfNotPresent",
+        "ports": [{"name": "http", "containerPort": args.port, "protocol": "TCP"}],
+        "readinessProbe": {"httpGet": {**http, "path": args.readiness_path}, **timing, "failureThreshold": 3, "successThreshold": 1},
+        "livenessProbe": {"httpGet": {**http, "path": args.liveness_path}, "periodSeconds": 10, "timeoutSeconds": 5, "failureThreshold": 3},
+        "startupProbe": {"httpGet": {**http, "path": args.liveness_path}, "periodSeconds": startup_period, "timeoutSeconds": 5,
+                         "failureThreshold": -(-args.startup_timeout_s // startup_period)},
+        "lifecycle": {"preStop": {"sleep": {"seconds": args.pre_stop_sleep_s}}},
+        "securityContext": {
+            "runAsNonRoot": True,
+            "readOnlyRootFilesystem": True,
+            "allowPrivilegeEscalation": False,
+            "privileged": False,
+            "capabilities": {"drop": ["ALL"]},
+            "seccompProfile": {"type": "RuntimeDefault"},
+        },
+        "resources": resources,
+        "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}],
+    }
+
+
+def _pod_spec(args: InferenceServiceArgs, service_account: Any, selector: dict[str, str]) -> dict[str, Any]:
+    pod_spec: dict[str, Any] = {
+        "serviceAccountName": service_account,
+        "automountServiceAccountToken": False,
+        "enableServiceLinks": False,
+        "priorityClassName": args.priority_class_name,
+        "terminationGracePeriodSeconds": args.termination_grace_period_s,
+        "securityContext": {
+            "runAsNonRoot": True,
+            "runAsUser": args.run_as_user,
+            "runAsGroup": args.run_as_user,
+            "fsGroup": args.run_as_user,
+            "seccompProfile": {"type": "RuntimeDefault"},
+        },
+        "topologySpreadConstraints": [
+            # Hard: never more than one pod of difference between zones, so a zone loss takes
+            # at most its share of the service.
+            {"maxSkew": 1, "topologyKey": "topology.kubernetes.io/zone", "whenUnsatisfiable": "DoNotSchedule",
+             "labelSelector": {"matchLabels": selector}, "matchLabelKeys": ["pod-template-hash"]},
+            # Soft: spread over nodes inside a zone too.
+            {"maxSkew": 1, "topologyKey": "kubernetes.io/hostname", "whenUnsatisfiable": "ScheduleAnyway",
+             "labelSelector": {"matchLabels": selector}, "matchLabelKeys": ["pod-template-hash"]},
+        ],
+        "containers": [_container(args)],
+        "volumes": [{"name": "tmp", "emptyDir": {"sizeLimit": args.tmp_size_limit}}],
+    }
+    if args.gpus_per_pod > 0:
+        pod_spec["tolerations"] = [GPU_TOLERATION]
+    if args.node_affinity:
+        pod_spec["affinity"] = {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
+            "nodeSelectorTerms": [{"matchExpressions": [{"key": WORKLOAD_NODE_LABEL, "operator": "In", "values": [args.workload]}]}],
+        }}}
+    return pod_spec
+
+
+def scaled_object_spec(args: InferenceServiceArgs, target: Any, scaling: TrafficScaling) -> dict[str, Any]:
+    """The ScaledObject's spec (keda.sh/v1alpha1; fields of kedacore/keda apis/keda/v1alpha1/scaledobject_types.go):
+    the traffic trigger first, then CPU at the tier's HPA target, the HPA's own floor, ceiling and behavior."""
+    traffic = {**scaling.trigger, "authenticationRef": {"name": scaling.authentication, "kind": "ClusterTriggerAuthentication"}}
+    # The HPA asks KEDA's metrics server every 15 s (kube-controller-manager's default sync period);
+    # the load-balancer metrics move once a minute, so KEDA answers from the value it polled
+    # (useCachedMetrics, keda-docs 2.20 concepts/scaling-deployments.md "Caching Metrics") instead
+    # of calling CloudWatch / Cloud Monitoring on every HPA sync. The trigger may say otherwise.
+    traffic.setdefault("useCachedMetrics", True)
+    cpu = {"type": "cpu", "metricType": "Utilization", "metadata": {"value": str(HPA_CPU_TARGET_BY_TIER[args.tier])}}
+    return {
+        "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": target},
+        "pollingInterval": KEDA_POLLING_INTERVAL_S,
+        "minReplicaCount": args.replicas,
+        "maxReplicaCount": args.max_replicas,
+        "advanced": {"horizontalPodAutoscalerConfig": {"name": args.workload, "behavior": SCALE_BEHAVIOR}},
+        "triggers": [traffic, cpu],
+        # A metrics outage (KEDA_FALLBACK_FAILURES failed polls of the traffic trigger) holds the
+        # current replicas, or the floor if fewer: never a scale-down because the signal is gone.
+        # behavior currentReplicasIfHigher: KEDA 2.17.0+ (CHANGELOG "Add Fallback option `behavior`", #6450);
+        # keda-docs 2.20 scaledobject-spec.md "fallback.behavior". The cpu trigger keeps working meanwhile.
+        "fallback": {"failureThreshold": KEDA_FALLBACK_FAILURES, "replicas": args.replicas, "behavior": "currentReplicasIfHigher"},
+    }
+
+
 class InferenceService(pulumi.ComponentResource):
-    """Namespace, ServiceAccount, Deployment, Service, PDB, HPA and the load-balancer binding of one workload."""
+    """Namespace, ServiceAccount, Deployment, Service, PDB, autoscaler (HPA or KEDA ScaledObject) and the load-balancer binding of one workload."""
 
     namespace: pulumi.Output[str]
     service_name: pulumi.Output[str]
@@ -298,153 +433,19 @@ class InferenceService(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: InferenceServiceArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__("blueprint:k8s:InferenceService", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
         wl = args.workload
-        ns_name = args.namespace or wl
         labels = {**args.labels, WORKLOAD_LABEL: wl, "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "blueprint"}
         selector = {"app.kubernetes.io/name": wl, "app.kubernetes.io/component": "inference"}
-        pod_labels = {**labels, **selector}
-
-        ns_labels = {
-            **labels,
-            "pod-security.kubernetes.io/enforce": "restricted",
-            "pod-security.kubernetes.io/enforce-version": "latest",
-            "pod-security.kubernetes.io/audit": "restricted",
-            "pod-security.kubernetes.io/warn": "restricted",
-        }
-        if args.load_balancer_binding == "aws-target-group":
-            ns_labels[AWS_READINESS_GATE_LABEL] = "enabled"
-        namespace = k8s.core.v1.Namespace(f"{name}-namespace", metadata={"name": ns_name, "labels": ns_labels}, opts=child)
-        ns = namespace.metadata.apply(lambda m: m.name)
-
+        ns = self._namespace(name, args, labels)
         sa = k8s.core.v1.ServiceAccount(
             f"{name}-service-account",
             metadata={"name": wl, "namespace": ns, "labels": labels},
             automount_service_account_token=False,
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self),
         )
-
-        timing = _probe_timing(args.tier)
-        http = {"port": "http", "scheme": "HTTP"}
-        startup_period = 10
-        resources: dict[str, dict[str, str]] = {
-            "requests": {"cpu": f"{args.cpu_millicores}m", "memory": f"{args.memory_mib}Mi"},
-            # Guaranteed QoS: limits equal requests, so the pod is the last evicted under node pressure.
-            "limits": {"cpu": f"{args.cpu_millicores}m", "memory": f"{args.memory_mib}Mi"},
-        }
-        pod_spec: dict[str, Any] = {
-            "serviceAccountName": sa.metadata.apply(lambda m: m.name),
-            "automountServiceAccountToken": False,
-            "enableServiceLinks": False,
-            "priorityClassName": args.priority_class_name,
-            "terminationGracePeriodSeconds": args.termination_grace_period_s,
-            "securityContext": {
-                "runAsNonRoot": True,
-                "runAsUser": args.run_as_user,
-                "runAsGroup": args.run_as_user,
-                "fsGroup": args.run_as_user,
-                "seccompProfile": {"type": "RuntimeDefault"},
-            },
-            "topologySpreadConstraints": [
-                # Hard: never more than one pod of difference between zones, so a zone loss takes
-                # at most its share of the service.
-                {"maxSkew": 1, "topologyKey": "topology.kubernetes.io/zone", "whenUnsatisfiable": "DoNotSchedule",
-                 "labelSelector": {"matchLabels": selector}, "matchLabelKeys": ["pod-template-hash"]},
-                # Soft: spread over nodes inside a zone too.
-                {"maxSkew": 1, "topologyKey": "kubernetes.io/hostname", "whenUnsatisfiable": "ScheduleAnyway",
-                 "labelSelector": {"matchLabels": selector}, "matchLabelKeys": ["pod-template-hash"]},
-            ],
-            "containers": [{
-                "name": "inference",
-                "image": args.image,
-                "imagePullPolicy": "IfNotPresent",
-                "ports": [{"name": "http", "containerPort": args.port, "protocol": "TCP"}],
-                "readinessProbe": {"httpGet": {**http, "path": args.readiness_path}, **timing, "failureThreshold": 3, "successThreshold": 1},
-                "livenessProbe": {"httpGet": {**http, "path": args.liveness_path}, "periodSeconds": 10, "timeoutSeconds": 5, "failureThreshold": 3},
-                "startupProbe": {"httpGet": {**http, "path": args.liveness_path}, "periodSeconds": startup_period, "timeoutSeconds": 5,
-                                 "failureThreshold": -(-args.startup_timeout_s // startup_period)},
-                "lifecycle": {"preStop": {"sleep": {"seconds": args.pre_stop_sleep_s}}},
-                "securityContext": {
-                    "runAsNonRoot": True,
-                    "readOnlyRootFilesystem": True,
-                    "allowPrivilegeEscalation": False,
-                    "privileged": False,
-                    "capabilities": {"drop": ["ALL"]},
-                    "seccompProfile": {"type": "RuntimeDefault"},
-                },
-                "resources": resources,
-                "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}],
-            }],
-            "volumes": [{"name": "tmp", "emptyDir": {"sizeLimit": args.tmp_size_limit}}],
-        }
-        if args.gpus_per_pod > 0:
-            resources["requests"][GPU_RESOURCE] = str(args.gpus_per_pod)
-            resources["limits"][GPU_RESOURCE] = str(args.gpus_per_pod)
-            pod_spec["tolerations"] = [GPU_TOLERATION]
-        if args.node_affinity:
-            pod_spec["affinity"] = {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
-                "nodeSelectorTerms": [{"matchExpressions": [{"key": WORKLOAD_NODE_LABEL, "operator": "In", "values": [wl]}]}],
-            }}}
-
-        autoscaled = args.replicas > 0
-        deployment_spec: dict[str, Any] = {
-            "selector": {"matchLabels": selector},
-            # Never below the desired count during a rollout: one extra pod first, then the old one goes.
-            "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}},
-            "minReadySeconds": 10,
-            "revisionHistoryLimit": 5,
-            "progressDeadlineSeconds": args.startup_timeout_s + 300,
-            "template": {"metadata": {"labels": pod_labels}, "spec": pod_spec},
-        }
-        if not autoscaled:
-            deployment_spec["replicas"] = 0
-        deployment = k8s.apps.v1.Deployment(
-            f"{name}-deployment",
-            metadata={"name": wl, "namespace": ns, "labels": labels},
-            spec=deployment_spec,
-            # Server-side apply: the HPA owns spec.replicas; Pulumi does not wait for pods that
-            # cannot start before GPU nodes exist (pilot light, first deploy).
-            opts=pulumi.ResourceOptions(parent=self, custom_timeouts=pulumi.CustomTimeouts(create="30m", update="30m")),
-        )
-
-        # Ingress: deny by default in the namespace, then the service port from the LB's sources only.
-        k8s.networking.v1.NetworkPolicy(
-            f"{name}-default-deny",
-            metadata={"name": DEFAULT_DENY_POLICY, "namespace": ns, "labels": labels},
-            spec={"podSelector": {}, "policyTypes": ["Ingress"], "ingress": []},
-            opts=child,
-        )
-        sources = list(args.ingress_cidrs) if args.ingress_cidrs is not None else list(PRIVATE_NETWORK_CIDRS)
-        if args.load_balancer_binding == "gke-neg":
-            sources += [r for r in GOOGLE_LB_SOURCE_RANGES if r not in sources]
-        k8s.networking.v1.NetworkPolicy(
-            f"{name}-network-policy",
-            metadata={"name": f"{wl}-ingress", "namespace": ns, "labels": labels},
-            spec={
-                "podSelector": {"matchLabels": selector},
-                "policyTypes": ["Ingress"],
-                "ingress": [{"from": [{"ipBlock": {"cidr": c}} for c in sources],
-                             "ports": [{"protocol": "TCP", "port": args.port}]}],
-            },
-            opts=child,
-        )
-
-        annotations: dict[str, Any] = {}
-        if args.load_balancer_binding == "gke-neg":
-            port = str(args.port)
-            annotations[GKE_NEG_ANNOTATION] = pulumi.Output.from_input(args.neg_name or f"{wl}-neg").apply(
-                lambda neg: json.dumps({"exposed_ports": {port: {"name": neg}}}))
-        service = k8s.core.v1.Service(
-            f"{name}-service",
-            metadata={"name": wl, "namespace": ns, "labels": labels, **({"annotations": annotations} if annotations else {})},
-            spec={
-                "type": "ClusterIP",
-                "selector": selector,
-                "ports": [{"name": "http", "port": args.port, "targetPort": "http", "protocol": "TCP"}],
-            },
-            opts=pulumi.ResourceOptions(parent=self, depends_on=args.service_depends_on),
-        )
-
+        deployment = self._deployment(name, args, ns, labels, selector, sa.metadata.apply(lambda m: m.name))
+        self._network_policies(name, args, ns, labels, selector)
+        service = self._service(name, args, ns, labels, selector)
         k8s.policy.v1.PodDisruptionBudget(
             f"{name}-pdb",
             metadata={"name": wl, "namespace": ns, "labels": labels},
@@ -454,56 +455,15 @@ class InferenceService(pulumi.ComponentResource):
                 # Pods that are not Ready never block a node drain (they serve nothing anyway).
                 "unhealthyPodEvictionPolicy": "AlwaysAllow",
             },
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self),
         )
-
-        if autoscaled:
-            k8s.autoscaling.v2.HorizontalPodAutoscaler(
-                f"{name}-hpa",
-                metadata={"name": wl, "namespace": ns, "labels": labels},
-                spec={
-                    "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": deployment.metadata.apply(lambda m: m.name)},
-                    "minReplicas": args.replicas,
-                    "maxReplicas": args.max_replicas,
-                    "metrics": [{"type": "Resource", "resource": {"name": "cpu", "target": {
-                        "type": "Utilization", "averageUtilization": HPA_CPU_TARGET_BY_TIER[args.tier]}}}],
-                    "behavior": {
-                        # Scale up at once (a lost zone's traffic arrives immediately), down slowly.
-                        "scaleUp": {"stabilizationWindowSeconds": 0, "selectPolicy": "Max",
-                                    "policies": [{"type": "Percent", "value": 100, "periodSeconds": 60}]},
-                        "scaleDown": {"stabilizationWindowSeconds": 600, "selectPolicy": "Min",
-                                      "policies": [{"type": "Pods", "value": 1, "periodSeconds": 120}]},
-                    },
-                },
-                opts=child,
-            )
-
+        target = deployment.metadata.apply(lambda m: m.name)
+        if args.replicas > 0 and args.traffic_scaling is not None:
+            self._scaled_object(name, args, ns, labels, target, args.traffic_scaling)
+        elif args.replicas > 0:
+            self._hpa(name, args, ns, labels, target)
         if args.load_balancer_binding == "aws-target-group":
-            binding_spec: dict[str, Any] = {
-                "targetGroupARN": args.target_group_arn,
-                "targetType": "ip",
-                "serviceRef": {"name": service.metadata.apply(lambda m: m.name), "port": args.port},
-            }
-            if args.load_balancer_security_group_id is not None:
-                # The controller opens the pods' security group to the ALB on the pod port only.
-                binding_spec["networking"] = {"ingress": [{
-                    "from": [{"securityGroup": {"groupID": args.load_balancer_security_group_id}}],
-                    "ports": [{"protocol": "TCP", "port": args.port}],
-                }]}
-            k8s.apiextensions.CustomResource(
-                f"{name}-target-group-binding",
-                api_version="elbv2.k8s.aws/v1beta1",
-                kind="TargetGroupBinding",
-                # The controller's webhook refuses a change of spec.targetGroupARN ("TargetGroupBinding
-                # update may not change these fields: spec.targetGroupARN", kubernetes-sigs/
-                # aws-load-balancer-controller webhooks/elbv2/targetgroupbinding_validator.go). A name
-                # derived from the ARN makes a replaced target group a new binding, created beside the
-                # old one (which is deleted after), instead of a patch the webhook rejects mid-update.
-                metadata={"name": pulumi.Output.from_input(args.target_group_arn).apply(lambda arn: binding_name(wl, arn)),
-                          "namespace": ns, "labels": labels},
-                spec=binding_spec,
-                opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.binding_depends_on)),
-            )
+            self._target_group_binding(name, args, ns, labels, service.metadata.apply(lambda m: m.name))
 
         self.namespace = ns
         self.service_name = service.metadata.apply(lambda m: m.name)
@@ -511,3 +471,135 @@ class InferenceService(pulumi.ComponentResource):
         self.max_replicas = args.max_replicas
         self.register_outputs({"namespace": self.namespace, "service_name": self.service_name,
                                "replicas": self.replicas, "max_replicas": self.max_replicas})
+
+    def _namespace(self, name: str, args: InferenceServiceArgs, labels: dict[str, str]) -> pulumi.Output[str]:
+        ns_labels = {
+            **labels,
+            "pod-security.kubernetes.io/enforce": "restricted",
+            "pod-security.kubernetes.io/enforce-version": "latest",
+            "pod-security.kubernetes.io/audit": "restricted",
+            "pod-security.kubernetes.io/warn": "restricted",
+        }
+        if args.load_balancer_binding == "aws-target-group":
+            ns_labels[AWS_READINESS_GATE_LABEL] = "enabled"
+        namespace = k8s.core.v1.Namespace(f"{name}-namespace", metadata={"name": args.namespace or args.workload, "labels": ns_labels},
+                                          opts=pulumi.ResourceOptions(parent=self))
+        return namespace.metadata.apply(lambda m: m.name)
+
+    def _deployment(self, name: str, args: InferenceServiceArgs, ns: Any, labels: dict[str, str], selector: dict[str, str],
+                    service_account: Any) -> k8s.apps.v1.Deployment:
+        deployment_spec: dict[str, Any] = {
+            "selector": {"matchLabels": selector},
+            # Never below the desired count during a rollout: one extra pod first, then the old one goes.
+            "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}},
+            "minReadySeconds": 10,
+            "revisionHistoryLimit": 5,
+            "progressDeadlineSeconds": args.startup_timeout_s + 300,
+            "template": {"metadata": {"labels": {**labels, **selector}}, "spec": _pod_spec(args, service_account, selector)},
+        }
+        if args.replicas == 0:
+            deployment_spec["replicas"] = 0
+        return k8s.apps.v1.Deployment(
+            f"{name}-deployment",
+            metadata={"name": args.workload, "namespace": ns, "labels": labels},
+            spec=deployment_spec,
+            # Server-side apply: the HPA owns spec.replicas; Pulumi does not wait for pods that
+            # cannot start before GPU nodes exist (pilot light, first deploy).
+            opts=pulumi.ResourceOptions(parent=self, custom_timeouts=pulumi.CustomTimeouts(create="30m", update="30m")),
+        )
+
+    def _network_policies(self, name: str, args: InferenceServiceArgs, ns: Any, labels: dict[str, str], selector: dict[str, str]) -> None:
+        # Ingress: deny by default in the namespace, then the service port from the LB's sources only.
+        k8s.networking.v1.NetworkPolicy(
+            f"{name}-default-deny",
+            metadata={"name": DEFAULT_DENY_POLICY, "namespace": ns, "labels": labels},
+            spec={"podSelector": {}, "policyTypes": ["Ingress"], "ingress": []},
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        sources = list(args.ingress_cidrs) if args.ingress_cidrs is not None else list(PRIVATE_NETWORK_CIDRS)
+        if args.load_balancer_binding == "gke-neg":
+            sources += [r for r in GOOGLE_LB_SOURCE_RANGES if r not in sources]
+        k8s.networking.v1.NetworkPolicy(
+            f"{name}-network-policy",
+            metadata={"name": f"{args.workload}-ingress", "namespace": ns, "labels": labels},
+            spec={
+                "podSelector": {"matchLabels": selector},
+                "policyTypes": ["Ingress"],
+                "ingress": [{"from": [{"ipBlock": {"cidr": c}} for c in sources],
+                             "ports": [{"protocol": "TCP", "port": args.port}]}],
+            },
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _service(self, name: str, args: InferenceServiceArgs, ns: Any, labels: dict[str, str], selector: dict[str, str]) -> k8s.core.v1.Service:
+        annotations: dict[str, Any] = {}
+        if args.load_balancer_binding == "gke-neg":
+            port = str(args.port)
+            annotations[GKE_NEG_ANNOTATION] = pulumi.Output.from_input(args.neg_name or f"{args.workload}-neg").apply(
+                lambda neg: json.dumps({"exposed_ports": {port: {"name": neg}}}))
+        return k8s.core.v1.Service(
+            f"{name}-service",
+            metadata={"name": args.workload, "namespace": ns, "labels": labels, **({"annotations": annotations} if annotations else {})},
+            spec={
+                "type": "ClusterIP",
+                "selector": selector,
+                "ports": [{"name": "http", "port": args.port, "targetPort": "http", "protocol": "TCP"}],
+            },
+            opts=pulumi.ResourceOptions(parent=self, depends_on=args.service_depends_on),
+        )
+
+    def _hpa(self, name: str, args: InferenceServiceArgs, ns: Any, labels: dict[str, str], target: Any) -> None:
+        k8s.autoscaling.v2.HorizontalPodAutoscaler(
+            f"{name}-hpa",
+            metadata={"name": args.workload, "namespace": ns, "labels": labels},
+            spec={
+                "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": target},
+                "minReplicas": args.replicas,
+                "maxReplicas": args.max_replicas,
+                "metrics": [{"type": "Resource", "resource": {"name": "cpu", "target": {
+                    "type": "Utilization", "averageUtilization": HPA_CPU_TARGET_BY_TIER[args.tier]}}}],
+                "behavior": SCALE_BEHAVIOR,
+            },
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _scaled_object(self, name: str, args: InferenceServiceArgs, ns: Any, labels: dict[str, str], target: Any,
+                       scaling: TrafficScaling) -> None:
+        k8s.apiextensions.CustomResource(
+            f"{name}-scaled-object",
+            api_version=KEDA_API_VERSION,
+            kind="ScaledObject",
+            # Adopt the HPA this component planned before the service had a traffic signal (same name),
+            # instead of KEDA's webhook refusing a second autoscaler of the Deployment (module docstring).
+            metadata={"name": args.workload, "namespace": ns, "labels": labels, "annotations": {TRANSFER_HPA_ANNOTATION: "true"}},
+            spec=scaled_object_spec(args, target, scaling),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(scaling.depends_on)),
+        )
+
+    def _target_group_binding(self, name: str, args: InferenceServiceArgs, ns: Any, labels: dict[str, str], service_name: Any) -> None:
+        binding_spec: dict[str, Any] = {
+            "targetGroupARN": args.target_group_arn,
+            "targetType": "ip",
+            "serviceRef": {"name": service_name, "port": args.port},
+        }
+        if args.load_balancer_security_group_id is not None:
+            # The controller opens the pods' security group to the ALB on the pod port only.
+            binding_spec["networking"] = {"ingress": [{
+                "from": [{"securityGroup": {"groupID": args.load_balancer_security_group_id}}],
+                "ports": [{"protocol": "TCP", "port": args.port}],
+            }]}
+        wl = args.workload
+        k8s.apiextensions.CustomResource(
+            f"{name}-target-group-binding",
+            api_version="elbv2.k8s.aws/v1beta1",
+            kind="TargetGroupBinding",
+            # The controller's webhook refuses a change of spec.targetGroupARN ("TargetGroupBinding
+            # update may not change these fields: spec.targetGroupARN", kubernetes-sigs/
+            # aws-load-balancer-controller webhooks/elbv2/targetgroupbinding_validator.go). A name
+            # derived from the ARN makes a replaced target group a new binding, created beside the
+            # old one (which is deleted after), instead of a patch the webhook rejects mid-update.
+            metadata={"name": pulumi.Output.from_input(args.target_group_arn).apply(lambda arn: binding_name(wl, arn)),
+                      "namespace": ns, "labels": labels},
+            spec=binding_spec,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.binding_depends_on)),
+        )

@@ -168,15 +168,23 @@ def test_figures_are_configurable(stack_files):
     plan = plan_file(stack_files["prod"])
     slower = analyse(plan, figures=with_overrides({"gpu_node_start": 900}))
     recs = next(w for w in slower["workloads"] if w["name"] == "recommendations")
-    # detection 40 + automatic scale-up: autoscaler reaction 40 + node start 900 + pod start 120
-    assert recs["rto_estimate_s"] == 40 + 40 + 900 + 120
+    # detection 40 + automatic scale-up: request-rate reaction 175 + node start 900 + pod start 120
+    assert recs["rto_estimate_s"] == 40 + 175 + 900 + 120
     with pytest.raises(KeyError, match="unknown figures"):
         with_overrides({"warp_drive": 1})
 
 
 def test_warm_standby_gpu_scale_up_is_automatic_where_cluster_autoscaler_runs(stack_files):
-    # HPA on load -> pending pods -> cluster-autoscaler scan -> node start -> pod start: no operator.
+    # Request rate (KEDA) -> pending pods -> cluster-autoscaler scan -> node start -> pod start: no operator.
+    # stacks/Pulumi.prod.yaml states recommendations' requestsPerSecondPerPod, so it scales on its ALB's requests.
     plan = plan_file(stack_files["prod"])
+    recs = next(w for w in analyse(plan)["workloads"] if w["name"] == "recommendations")
+    step = next(s for s in recs["breakdown"] if s["step"].startswith("GPU capacity: scale up"))
+    assert step["seconds"] == 175 + 300 + 120
+    assert "cluster-autoscaler scan 10 s" in step["source"] and "RequestCount" in step["source"]
+    assert "automatic only if" not in step["source"]
+    # CPU only (no ScaledObject): faster to see, but not assured, and the source says so.
+    plan.resources = [r for r in plan.resources if r.type != "kubernetes:keda.sh/v1alpha1:ScaledObject"]
     recs = next(w for w in analyse(plan)["workloads"] if w["name"] == "recommendations")
     step = next(s for s in recs["breakdown"] if s["step"].startswith("GPU capacity: scale up"))
     assert step["seconds"] == 40 + 300 + 120

@@ -87,3 +87,25 @@ def test_without_kubernetes_resources_the_directory_exists_empty_and_the_summary
     assert list((tmp_path / "out" / K8S_DIR).iterdir()) == []
     assert any("is empty: the plan has no Kubernetes resources" in line for line in result.summary_lines())
     assert "skipped types: none" in result.summary_lines()
+
+
+def test_keda_custom_resources_render_with_their_own_api_version():
+    from blueprint.export.k8s import CUSTOM_RESOURCE_API_VERSIONS
+
+    so = _resource("kubernetes:keda.sh/v1alpha1:ScaledObject", "svc-scaled-object", {
+        "apiVersion": "keda.sh/v1alpha1", "kind": "ScaledObject",
+        "metadata": {"name": "fraud", "namespace": "fraud"},
+        "spec": {"scaleTargetRef": {"name": "fraud"}, "minReplicaCount": 3.0, "maxReplicaCount": 12.0,
+                 "triggers": [{"type": "cpu", "metricType": "Utilization", "metadata": {"value": "50"}}]},
+    })
+    cta = _resource("kubernetes:keda.sh/v1alpha1:ClusterTriggerAuthentication", "keda-trigger-authentication", {
+        "apiVersion": "keda.sh/v1alpha1", "kind": "ClusterTriggerAuthentication",
+        "metadata": {"name": "aws"}, "spec": {"podIdentity": {"provider": "aws", "identityOwner": "keda"}},
+    })
+    result = kubernetes_manifests(Plan(stack="t", cloud="aws", stack_urn=STACK, resources=[so, cta]))
+    by_kind = {m.document["kind"]: m for m in result.manifests}
+    assert by_kind["ScaledObject"].filename == "scaledobject-fraud-fraud.yaml"
+    assert by_kind["ScaledObject"].document["spec"]["minReplicaCount"] == 3  # whole numbers
+    assert by_kind["ClusterTriggerAuthentication"].filename == "clustertriggerauthentication-aws.yaml"  # cluster-scoped
+    assert {m.document["apiVersion"] for m in result.manifests} <= CUSTOM_RESOURCE_API_VERSIONS
+    assert "keda.sh/v1alpha1" in CUSTOM_RESOURCE_API_VERSIONS and "elbv2.k8s.aws/v1beta1" in CUSTOM_RESOURCE_API_VERSIONS

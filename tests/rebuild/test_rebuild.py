@@ -62,10 +62,13 @@ def test_runbook_scales_the_on_demand_groups_it_can_find_and_the_hpa_floor(lost_
     for group in groups:
         prefix = group.inputs["nodeGroupNamePrefix"]  # what `ng` must match: the physical name's start
         assert (f'"$(ng prod-us-west-2 {prefix})"' in text) == group.name.endswith("-on-demand"), group.name
-    # Nodes without pods add no capacity: the survivor's HPA floor goes up to the lost primary's.
-    floor = next(h for h in plan.of_type("kubernetes:autoscaling/v2:HorizontalPodAutoscaler")
-                 if h.workload == "recommendations" and h.region == "us-east-1").inputs["spec"]["minReplicas"]
-    assert f"kubectl -n recommendations patch hpa recommendations --type merge -p '{{\"spec\":{{\"minReplicas\":{int(floor)}}}}}'" in text
+    # Nodes without pods add no capacity: the survivor's replica floor goes up to the lost primary's,
+    # on the KEDA ScaledObject (prod states requestsPerSecondPerPod; KEDA reverts a patched HPA).
+    floor = next(h for h in plan.of_type("kubernetes:keda.sh/v1alpha1:ScaledObject")
+                 if h.workload == "recommendations" and h.region == "us-east-1").inputs["spec"]["minReplicaCount"]
+    assert (f"kubectl -n recommendations patch scaledobject recommendations --type merge -p "
+            f"'{{\"spec\":{{\"minReplicaCount\":{int(floor)}}}}}'") in text
+    assert "patch hpa recommendations" not in text
 
 
 def test_runbook_keeps_the_new_secondary_note_on_aws(lost_primary):
@@ -78,10 +81,10 @@ def test_runbook_steps_are_numbered_with_modeled_durations(lost_primary):
     headings = [line for line in text.splitlines() if line.startswith("## ")]
     assert [h.split(".")[0] for h in headings] == [f"## {i}" for i in range(1, len(headings) + 1)]
     assert text.count("Modeled duration:") == len(headings)
-    # the resilience model's figures: Aurora global failover 60 s, warm-standby GPU scale-up 8 min
-    # (automatic: 40 s autoscaler reaction + 300 s node start + 120 s pod start)
+    # the resilience model's figures: Aurora global failover 60 s, warm-standby GPU scale-up 10 min
+    # (automatic: 175 s request-rate reaction of the ScaledObject + 300 s node start + 120 s pod start)
     assert "**60 s** (database: global failover to the secondary)" in text
-    assert "**8 min** (GPU capacity: scale up from 3 to 6 nodes)" in text
+    assert "**10 min** (GPU capacity: scale up from 3 to 6 nodes)" in text
 
 
 def test_losing_the_secondary_keeps_the_primary():

@@ -382,3 +382,42 @@ def test_every_aurora_cluster_is_in_a_backup_plan_copied_to_the_other_region(pro
         for backup_plan in plan.of_type("aws:backup/plan:Plan"):
             copies = backup_plan.inputs["rules"][0]["copyActions"]
             assert len(copies) == 1 and f":{backup_plan.region}:" not in copies[0]["destinationVaultArn"]
+
+
+SCALED_OBJECT = "kubernetes:keda.sh/v1alpha1:ScaledObject"
+HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
+
+
+def test_served_workloads_with_a_per_pod_rate_scale_on_their_target_groups_request_count(prod):
+    # stacks/Pulumi.prod.yaml sets service.requestsPerSecondPerPod on every served workload.
+    tgs = {(t.workload, t.region): t.outputs["arnSuffix"] for t in prod.of_type("aws:lb/targetGroup:TargetGroup")}
+    albs = {(a.workload, a.region): a.outputs["arnSuffix"] for a in prod.of_type("aws:lb/loadBalancer:LoadBalancer")}
+    scaled = {(s.workload, s.region): s for s in prod.of_type(SCALED_OBJECT)}
+    assert scaled and set(scaled) <= set(tgs)
+    for key, obj in scaled.items():
+        traffic, cpu = obj.inputs["spec"]["triggers"]
+        assert traffic["type"] == "aws-cloudwatch" and cpu["type"] == "cpu"
+        assert traffic["metadata"]["dimensionValue"] == f"{tgs[key]};{albs[key]}"  # its own region's target group
+        assert traffic["metadata"]["awsRegion"] == key[1]
+        assert traffic["authenticationRef"] == {"name": "aws", "kind": "ClusterTriggerAuthentication"}
+    # KEDA owns their HPA: the component plans none of its own next to a ScaledObject.
+    assert not set(scaled) & {(h.workload, h.region) for h in prod.of_type(HPA)}
+
+
+def test_keda_runs_where_scaled_objects_are_and_starts_with_its_pod_identity(prod):
+    releases = {r.region: r for r in prod.of_type("kubernetes:helm.sh/v3:Release") if r.inputs.get("chart") == "keda"}
+    assert {s.region for s in prod.of_type(SCALED_OBJECT)} <= set(releases)
+    associations = {a.region: a for a in prod.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation")
+                    if a.inputs["serviceAccount"] == "keda-operator"}
+    for region, release in releases.items():
+        assert associations[region].inputs["namespace"] == "keda"
+        assert associations[region].urn in release.dependencies
+    auths = prod.of_type("kubernetes:keda.sh/v1alpha1:ClusterTriggerAuthentication")
+    assert {a.region for a in auths} == set(releases) and all(a.inputs["spec"]["podIdentity"]["provider"] == "aws" for a in auths)
+
+
+def test_without_the_per_pod_rate_services_keep_their_cpu_hpa_and_no_keda(eu):
+    # EU_STACK states no requestsPerSecondPerPod.
+    assert eu.of_type(HPA) and not eu.of_type(SCALED_OBJECT)
+    assert not [r for r in eu.of_type("kubernetes:helm.sh/v3:Release") if r.inputs.get("chart") == "keda"]
+    assert not eu.of_type("blueprint:aws:KedaCloudWatchReader")

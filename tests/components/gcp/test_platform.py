@@ -326,12 +326,16 @@ def test_gcp_manifests_are_valid_for_kubernetes(gcp_prod, tmp_path):
     import yaml
 
     from blueprint.export import export_plan
+    from blueprint.export.k8s import CUSTOM_RESOURCE_API_VERSIONS
 
     result = export_plan(gcp_prod, tmp_path)
     docs = [yaml.safe_load((result.k8s_dir / name).read_text()) for name in sorted(result.manifest_to_urn)]
     kinds = {d["kind"] for d in docs}
-    assert {"Deployment", "Service", "PodDisruptionBudget", "HorizontalPodAutoscaler", "NetworkPolicy", "PriorityClass"} <= kinds
+    # gcp-prod's served workload scales on request rate: a KEDA ScaledObject instead of the CPU HPA.
+    assert {"Deployment", "Service", "PodDisruptionBudget", "ScaledObject", "NetworkPolicy", "PriorityClass"} <= kinds
     for doc in docs:
+        if doc["apiVersion"] in CUSTOM_RESOURCE_API_VERSIONS:  # no schema in kubernetes-validate (tests/test_manifests.py)
+            continue
         kubernetes_validate.validate(doc, "1.35.0", strict=True)
 
 
@@ -376,3 +380,58 @@ def test_neg_names_are_salted_with_the_cluster_uid(gcp_prod):
         annotation = json.loads(svc.inputs["metadata"]["annotations"]["cloud.google.com/neg"])
         names = {p["name"] for p in annotation["exposed_ports"].values()}
         assert names <= {n.inputs["name"] for n in negs if n.region == svc.region}
+
+
+SCALED_OBJECT = "kubernetes:keda.sh/v1alpha1:ScaledObject"
+HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
+
+
+def test_gcp_served_workloads_with_a_per_pod_rate_scale_on_their_regions_neg_requests(gcp_prod):
+    # stacks/Pulumi.gcp-prod.yaml sets service.requestsPerSecondPerPod on fraud-scoring (both regions serve).
+    negs = {(n.workload, n.region): n.inputs["name"] for n in gcp_prod.of_type("gcp:compute/networkEndpointGroup:NetworkEndpointGroup")}
+    scaled = {(s.workload, s.region): s for s in gcp_prod.of_type(SCALED_OBJECT)}
+    assert {k[1] for k in scaled} == {"europe-west4", "europe-west1"}
+    for (workload, region), obj in scaled.items():
+        traffic, cpu = obj.inputs["spec"]["triggers"]
+        assert traffic["type"] == "prometheus" and cpu["type"] == "cpu"
+        assert f'"backend_name"="{negs[(workload, region)]}"' in traffic["metadata"]["query"]  # its own region's NEGs
+        assert traffic["metadata"]["serverAddress"].endswith("/projects/acme-ml-prod/location/global/prometheus")
+        assert traffic["authenticationRef"] == {"name": "gcp", "kind": "ClusterTriggerAuthentication"}
+    assert not set(scaled) & {(h.workload, h.region) for h in gcp_prod.of_type(HPA)}
+
+
+def test_gcp_keda_acts_as_a_monitoring_viewer_through_workload_identity(gcp_prod):
+    releases = {r.region: r for r in gcp_prod.of_type("kubernetes:helm.sh/v3:Release") if r.inputs.get("chart") == "keda"}
+    assert set(releases) == {"europe-west4", "europe-west1"}
+    accounts = {a.name: a for a in gcp_prod.of_type("gcp:serviceaccount/account:Account")}
+    for region, release in releases.items():
+        sa = accounts[f"prod-{region}-keda-identity-sa"]
+        annotations = release.inputs["values"]["serviceAccount"]["operator"]["annotations"]
+        assert annotations == {"iam.gke.io/gcp-service-account": sa.outputs["email"]}
+        binding = gcp_prod.named(f"prod-{region}-keda-identity-workload-identity")
+        viewer = gcp_prod.named(f"prod-{region}-keda-identity-monitoring-viewer")
+        assert binding.inputs["member"] == "serviceAccount:acme-ml-prod.svc.id.goog[keda/keda-operator]"
+        assert viewer.inputs["role"] == "roles/monitoring.viewer"
+        assert {binding.urn, viewer.urn} <= set(release.dependencies)
+
+
+def test_gcp_control_plane_reaches_keda_on_the_nodes_only_on_its_ports(gcp_prod):
+    # GKE's own rule opens only 443/10250 from the private control plane; the deny-all refuses the
+    # rest, so KEDA's metrics API server (6443) and webhooks (9443) need their own rule.
+    releases = {r.region: r for r in gcp_prod.of_type("kubernetes:helm.sh/v3:Release") if r.inputs.get("chart") == "keda"}
+    clusters = {c.region: c for c in gcp_prod.of_type("gcp:container/cluster:Cluster")}
+    for region, release in releases.items():
+        rule = gcp_prod.named(f"prod-{region}-keda-control-plane")
+        assert rule.inputs["direction"] == "INGRESS"
+        assert rule.inputs["allows"] == [{"protocol": "tcp", "ports": ["6443", "9443"]}]
+        assert rule.inputs["sourceRanges"] == [clusters[region].inputs["privateClusterConfig"]["masterIpv4CidrBlock"]]
+        node_accounts = {p.inputs["nodeConfig"]["serviceAccount"] for p in gcp_prod.of_type("gcp:container/nodePool:NodePool")
+                         if p.region == region}
+        assert len(node_accounts) == 1 and rule.inputs["targetServiceAccounts"] == list(node_accounts)
+        assert rule.urn in release.dependencies
+
+
+def test_gcp_without_the_per_pod_rate_services_keep_their_cpu_hpa_and_no_keda(us):
+    assert us.of_type(HPA) and not us.of_type(SCALED_OBJECT)
+    assert not us.of_type("blueprint:k8s:Keda") and not us.of_type("blueprint:gcp:KedaMonitoringReader")
+    assert not [f for f in us.of_type("gcp:compute/firewall:Firewall") if f.name.endswith("-keda-control-plane")]

@@ -345,3 +345,115 @@ def test_gke_neg_name_may_be_an_output():
                  neg_name=pulumi.Output.from_input("uid").apply(lambda uid: f"prod-fraud-europe-west4-{uid}"))
     ann = plan.named("svc-service").inputs["metadata"]["annotations"]["cloud.google.com/neg"]
     assert ann == '{"exposed_ports": {"8080": {"name": "prod-fraud-europe-west4-uid"}}}'
+
+
+# --- traffic scaling (KEDA ScaledObject) ------------------------------------------------------
+
+SCALED_OBJECT = "kubernetes:keda.sh/v1alpha1:ScaledObject"
+HPA_TYPE = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
+TRAFFIC = {"type": "aws-cloudwatch", "metadata": {"namespace": "AWS/ApplicationELB", "metricName": "RequestCountPerTarget",
+                                                 "targetMetricValue": "600", "awsRegion": "us-east-1"}}
+
+
+def _traffic(**over):
+    from components.k8s import TrafficScaling
+
+    return TrafficScaling(**{"trigger": TRAFFIC, "authentication": "aws", **over})
+
+
+def _keda_plan(**over):
+    def program():
+        provider = cluster_provider("k8s", "apiVersion: v1\nkind: Config\n")
+        release = pulumi.CustomResource("test:index:KedaRelease", "keda-release", {})
+        args = _args(**{"traffic_scaling": _traffic(depends_on=[release]), **over})
+        InferenceService("svc", args, pulumi.ResourceOptions(providers=[provider]))
+
+    return plan_program(program, stack="test", config={"aws:region": "us-east-1"})
+
+
+@pytest.fixture(scope="module")
+def keda_plan():
+    return _keda_plan()
+
+
+def test_a_scaled_object_replaces_the_hpa(keda_plan):
+    assert not keda_plan.of_type(HPA_TYPE)
+    (so,) = keda_plan.of_type(SCALED_OBJECT)
+    assert so.name == "svc-scaled-object" and so.inputs["apiVersion"] == "keda.sh/v1alpha1"
+    assert so.inputs["metadata"]["name"] == "fraud" and so.inputs["metadata"]["namespace"] == "fraud"
+    assert so.inputs["metadata"]["labels"]["blueprint-workload"] == "fraud" and so.workload == "fraud"
+    spec = so.inputs["spec"]
+    assert spec["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": "fraud"}
+    assert (spec["minReplicaCount"], spec["maxReplicaCount"]) == (3, 12)
+    assert "replicas" not in keda_plan.named("svc-deployment").inputs["spec"]  # KEDA's HPA owns the count
+
+
+def test_scaled_object_triggers_traffic_first_then_cpu(keda_plan):
+    traffic, cpu = keda_plan.named("svc-scaled-object").inputs["spec"]["triggers"]
+    assert traffic["type"] == "aws-cloudwatch" and traffic["metadata"] == TRAFFIC["metadata"]
+    assert traffic["authenticationRef"] == {"name": "aws", "kind": "ClusterTriggerAuthentication"}
+    assert traffic["useCachedMetrics"] is True
+    assert cpu == {"type": "cpu", "metricType": "Utilization", "metadata": {"value": "50"}}  # the tier's HPA target
+
+
+def test_scaled_object_keeps_the_hpa_behavior_name_and_a_non_shrinking_fallback(keda_plan, plan):
+    spec = keda_plan.named("svc-scaled-object").inputs["spec"]
+    assert spec["advanced"]["horizontalPodAutoscalerConfig"]["behavior"] == plan.named("svc-hpa").inputs["spec"]["behavior"]
+    # Same HPA name as the CPU-only HPA, with the ownership-transfer annotation: KEDA adopts it.
+    assert spec["advanced"]["horizontalPodAutoscalerConfig"]["name"] == plan.named("svc-hpa").inputs["metadata"]["name"]
+    annotations = keda_plan.named("svc-scaled-object").inputs["metadata"]["annotations"]
+    assert annotations == {"scaledobject.keda.sh/transfer-hpa-ownership": "true"}
+    assert spec["fallback"] == {"failureThreshold": 3, "replicas": 3, "behavior": "currentReplicasIfHigher"}
+    assert spec["pollingInterval"] == 30
+
+
+def test_scaled_object_waits_for_keda(keda_plan):
+    assert keda_plan.named("keda-release").urn in keda_plan.named("svc-scaled-object").dependencies
+
+
+@pytest.mark.parametrize("tier, cpu", [("business-critical", "60"), ("best-effort", "80")])
+def test_scaled_object_cpu_target_by_tier(tier, cpu):
+    (_, trigger) = _keda_plan(tier=tier).named("svc-scaled-object").inputs["spec"]["triggers"]
+    assert trigger["metadata"]["value"] == cpu
+
+
+def test_pilot_light_with_traffic_scaling_has_neither():
+    plan = _keda_plan(replicas=0, tier="standard")
+    assert not plan.of_type(SCALED_OBJECT) and not plan.of_type(HPA_TYPE)
+    assert plan.named("svc-deployment").inputs["spec"]["replicas"] == 0
+
+
+def test_without_traffic_scaling_only_the_hpa(plan):
+    assert plan.of_type(HPA_TYPE) and not plan.of_type(SCALED_OBJECT)
+    assert _args().traffic_scaling is None  # the documented default
+
+
+def test_trigger_may_choose_its_own_caching_and_carry_outputs():
+    trigger = {"type": "gcp-stackdriver", "useCachedMetrics": False,
+               "metadata": {"projectId": pulumi.Output.from_input("acme-ml-prod"), "filter": "metric.type=\"x\"", "targetValue": "10"}}
+    plan = _keda_plan(traffic_scaling=_traffic(trigger=trigger, authentication="gcp"))
+    traffic = plan.named("svc-scaled-object").inputs["spec"]["triggers"][0]
+    assert traffic["useCachedMetrics"] is False and traffic["metadata"]["projectId"] == "acme-ml-prod"
+    assert traffic["authenticationRef"]["name"] == "gcp"
+
+
+def test_fails_bad_traffic_triggers():
+    with pytest.raises(ValidationError, match="trigger: type None must name a KEDA scaler"):
+        _traffic(trigger={"metadata": {"a": "b"}})
+    with pytest.raises(ValidationError, match="trigger: metadata None must be a non-empty mapping"):
+        _traffic(trigger={"type": "aws-cloudwatch"})
+    with pytest.raises(ValidationError, match=r"trigger: metadata \{\} must be a non-empty mapping"):
+        _traffic(trigger={"type": "aws-cloudwatch", "metadata": {}})
+    with pytest.raises(ValidationError, match="trigger: type 'cpu' is a resource metric"):
+        _traffic(trigger={"type": "cpu", "metadata": {"value": "50"}})
+    with pytest.raises(ValidationError, match=r"trigger: keys \['authenticationRef'\] are not KEDA trigger fields"):
+        _traffic(trigger={**TRAFFIC, "authenticationRef": {"name": "x"}})
+    with pytest.raises(ValidationError, match="trigger: metricType 'Utilization' is not allowed"):
+        _traffic(trigger={**TRAFFIC, "metricType": "Utilization"})
+
+
+def test_fails_empty_or_invalid_authentication():
+    with pytest.raises(ValidationError, match="authentication: '' is not a ClusterTriggerAuthentication name"):
+        _traffic(authentication="")
+    with pytest.raises(ValidationError, match="authentication: 'AWS Auth' is not a ClusterTriggerAuthentication name"):
+        _traffic(authentication="AWS Auth")
