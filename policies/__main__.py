@@ -10,7 +10,9 @@ pulumi-policy needs protobuf 5, the project's environment pins protobuf 6.
 import sys
 from pathlib import Path
 
-# The project root: blueprint's catalogs and policies.rules live there, beside this pack.
+# The pack runs in its own environment (requirements.txt), where the project is not installed: the
+# project root holds blueprint's catalogs and read model and policies.rules. In the project's own
+# environment the packages are installed (pyproject.toml packages policies*) and the entry is harmless.
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))

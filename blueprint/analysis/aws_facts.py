@@ -11,7 +11,7 @@ from collections import defaultdict
 from typing import Any, Iterable, Optional
 
 from blueprint.analysis.facts import (
-    Balancer, Copy, Database, DbInstance, Egress, HealthProbe, PlanFacts, Pool, Routing, Vault, workloads_of,
+    Balancer, Cluster, Copy, Database, DbInstance, Egress, HealthProbe, PlanFacts, Pool, Routing, Vault, workloads_of,
 )
 from blueprint.analysis.figures import DEFAULT_FIGURES, Figures
 from blueprint.analysis.graph import region_roles
@@ -35,6 +35,9 @@ T_REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig"
 T_BACKUP_VAULT = "aws:backup/vault:Vault"
 T_BACKUP_PLAN = "aws:backup/plan:Plan"
 T_HELM = "kubernetes:helm.sh/v3:Release"
+T_SCALED_OBJECT = "kubernetes:keda.sh/v1alpha1:ScaledObject"
+T_EKS = "aws:eks/cluster:Cluster"
+T_VAULT_LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration"
 # GPU node groups hand their size to cluster-autoscaler (components.aws.cluster_autoscaler).
 AUTOSCALER_CHART = "cluster-autoscaler"
 AUTOSCALER_TAG = "k8s.io/cluster-autoscaler/enabled"
@@ -96,6 +99,8 @@ def extract(plan: Plan, figures: Figures = DEFAULT_FIGURES) -> PlanFacts:
 
     workloads = workloads_of(custom, primary, secondary, _tags, TAG_TIER, TAG_STRATEGY)
     autoscaled = {r.region for r in by_type[T_HELM] if r.inputs.get("chart") == AUTOSCALER_CHART}
+    # Workloads whose pods scale on their load balancer's request rate in a region (KEDA ScaledObject).
+    traffic_scaled = {(r.workload, r.region) for r in by_type[T_SCALED_OBJECT]}
 
     for ng in by_type[T_NODEGROUP]:
         w = workloads.get(ng.workload or "")
@@ -109,10 +114,12 @@ def extract(plan: Plan, figures: Figures = DEFAULT_FIGURES) -> PlanFacts:
         start: tuple[Optional[float], str] = (None, "")
         if ng.region in autoscaled and str(_tags(ng).get(AUTOSCALER_TAG, "")).lower() == "true":
             # The region's cluster-autoscaler adds the nodes the HPA's pending pods need, up to the
-            # group's maximum: no operator step, if the load raises CPU (the HPA's only signal; the
-            # figure's source says so), one HPA round; else the runbook's pre-provisioning step.
-            start = (figures.eks_autoscale_reaction.seconds + figures.gpu_node_start.seconds,
-                     f"{figures.eks_autoscale_reaction.source}; {figures.gpu_node_start.source}")
+            # group's maximum: no operator step. With a ScaledObject the failed-over requests drive it
+            # (eks_request_rate_reaction); CPU-only, only if the load raises CPU (eks_autoscale_reaction's
+            # source says so), else the runbook's pre-provisioning step.
+            reaction = (figures.eks_request_rate_reaction if (ng.workload, ng.region) in traffic_scaled
+                        else figures.eks_autoscale_reaction)
+            start = (reaction.seconds + figures.gpu_node_start.seconds, f"{reaction.source}; {figures.gpu_node_start.source}")
         w.pools.append(Pool(ng.urn, ng.region or "", pool_zones, _int(scaling.get("minSize")), _int(scaling.get("maxSize")), gpu,
                             *start))
 
@@ -134,7 +141,7 @@ def extract(plan: Plan, figures: Figures = DEFAULT_FIGURES) -> PlanFacts:
     return PlanFacts(
         cloud=plan.cloud or "aws", stack=plan.stack, primary_region=primary, secondary_region=secondary,
         zones={k: tuple(sorted(v)) for k, v in zones.items()}, workloads=list(workloads.values()),
-        egress=egress, platform=dict(platform),
+        egress=egress, platform=dict(platform), clusters=_clusters(by_type[T_EKS], zones_of),
     )
 
 
@@ -208,19 +215,50 @@ def _databases(workloads, by_type, zones_of) -> None:
         ))
 
 
+def _clusters(clusters: Iterable[PlannedResource], zones_of) -> list[Cluster]:
+    """EKS clusters: the control plane always spans three Availability Zones of the region ("at least
+    two API server instances and three etcd instances that run across three Availability Zones",
+    https://docs.aws.amazon.com/eks/latest/userguide/disaster-recovery-resiliency.html), so regional;
+    the zones are those of its ``vpcConfig.subnetIds``."""
+    return [Cluster(c.urn, c.region or "", zones_of((c.inputs.get("vpcConfig") or {}).get("subnetIds")), regional=True)
+            for c in clusters]
+
+
+def _object_lock_modes(by_type) -> dict[Any, str]:
+    """Bucket name -> its Object Lock default retention mode (COMPLIANCE | GOVERNANCE), "NONE" without one."""
+    modes: dict[Any, str] = {}
+    for ol in by_type[T_OBJECT_LOCK]:
+        retention = ((ol.inputs.get("rule") or {}).get("defaultRetention") or {})
+        modes[ol.inputs.get("bucket")] = str(retention.get("mode") or "NONE").upper()
+    return modes
+
+
+def _backup_lock_modes(by_type) -> dict[tuple, str]:
+    """(region, vault name) -> its Vault Lock mode: with ``changeableForDays`` the lock becomes
+    immutable (compliance mode), without it stays removable (governance mode), per
+    https://docs.aws.amazon.com/aws-backup/latest/devguide/vault-lock.html."""
+    return {(lock.region, lock.inputs.get("backupVaultName")): "COMPLIANCE" if lock.inputs.get("changeableForDays") is not None
+            else "GOVERNANCE" for lock in by_type[T_VAULT_LOCK]}
+
+
 def _vaults(workloads, by_type, bucket_by_name, locked_buckets, figures: Figures) -> None:
+    object_locks, backup_locks = _object_lock_modes(by_type), _backup_lock_modes(by_type)
     for b in by_type[T_BUCKET]:
         w = workloads.get(b.workload or "")
         name = b.outputs.get("bucket") or _phys(b) or b.name
         if w is not None and (name in locked_buckets or b.inputs.get("objectLockEnabled")):
-            w.vaults.append(Vault(b.urn, b.region or "", "objects", name))
+            w.vaults.append(Vault(b.urn, b.region or "", "objects", name, lock=object_locks.get(name, "NONE")))
     backup_vault_region: dict[str, str] = {}
+    backup_vault_urn: dict[str, str] = {}
     for v in by_type[T_BACKUP_VAULT]:
         w = workloads.get(v.workload or "")
         name = v.inputs.get("name") or _phys(v) or v.name
         backup_vault_region[name] = v.region or ""
+        for key in (name, v.outputs.get("arn")):
+            if key:
+                backup_vault_urn[key] = v.urn
         if w is not None:
-            w.vaults.append(Vault(v.urn, v.region or "", "recovery-points", name))
+            w.vaults.append(Vault(v.urn, v.region or "", "recovery-points", name, lock=backup_locks.get((v.region, name), "NONE")))
     for rep in by_type[T_REPLICATION]:
         w = workloads.get(rep.workload or "")
         source = bucket_by_name.get(rep.inputs.get("bucket"))
@@ -236,7 +274,8 @@ def _vaults(workloads, by_type, bucket_by_name, locked_buckets, figures: Figures
                 lag, src = float(((rtc.get("time") or {}).get("minutes") or 15)) * 60, figures.s3_rtc.source
             else:
                 lag, src = figures.s3_rtc.seconds, "S3 replication without RTC: no SLA; RTC's 15 min used as the planning value"
-            w.copies.append(Copy(rep.urn, source.region or "", (dest.region if dest is not None else None) or "", "objects", lag, src))
+            w.copies.append(Copy(rep.urn, source.region or "", (dest.region if dest is not None else None) or "", "objects", lag, src,
+                                 source_urn=source.urn, dest_urn=dest.urn if dest is not None else None))
     for plan in by_type[T_BACKUP_PLAN]:
         w = workloads.get(plan.workload or "")
         if w is None:
@@ -248,7 +287,9 @@ def _vaults(workloads, by_type, bucket_by_name, locked_buckets, figures: Figures
                 dest_region = _region_of_arn(action.get("destinationVaultArn")) or ""
                 lag = interval + figures.backup_copy.seconds
                 w.copies.append(Copy(plan.urn, source_region, dest_region, "recovery-points", lag,
-                                     f"schedule {rule.get('schedule')} every {interval:g} s + {figures.backup_copy.source}"))
+                                     f"schedule {rule.get('schedule')} every {interval:g} s + {figures.backup_copy.source}",
+                                     source_urn=backup_vault_urn.get(rule.get("targetVaultName")),
+                                     dest_urn=backup_vault_urn.get(action.get("destinationVaultArn"))))
 
 
 def _egress(by_type, subnet_zone) -> list[Egress]:

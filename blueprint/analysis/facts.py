@@ -1,4 +1,5 @@
-"""Cloud-neutral facts the resilience analysis reads, extracted from a plan by a cloud module
+"""Cloud-neutral facts the resilience analysis and the tier policies (policies/rules/read_model.py)
+read, extracted from a plan by a cloud module
 (``aws_facts.py``; a ``gcp_facts.py`` fills the same model for GCP plans).
 
 Only what the plan says: node-pool sizes, load-balancer zones, routing policy, health-check
@@ -114,6 +115,10 @@ class Vault:
     region: str
     kind: str  # "objects" | "recovery-points"
     name: str
+    # How the vault's content is locked against deletion, for the tier rules (policies/rules/tiers.py):
+    # "COMPLIANCE" (nobody can shorten or lift it), "GOVERNANCE" (privileged principals can),
+    # "NONE"; None when the cloud module does not say (e.g. Cloud SQL automated backups).
+    lock: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -126,6 +131,9 @@ class Copy:
     kind: str  # "objects" | "recovery-points"
     lag_s: float  # the worst-case age of the newest copy (RTC, or schedule + copy time)
     lag_source: str
+    # The vaults copied from and into (Vault.urn), when the plan says which; None: only the regions are known.
+    source_urn: Optional[str] = None
+    dest_urn: Optional[str] = None
 
 
 @dataclass
@@ -176,6 +184,17 @@ def workloads_of(resources: Iterable[Any], primary: str, secondary: Optional[str
 
 
 @dataclass(frozen=True)
+class Cluster:
+    """A Kubernetes cluster (EKS, GKE) of the shared platform in one region."""
+
+    urn: str
+    region: str
+    zones: tuple[str, ...]  # zones its nodes can be placed in; () when the plan does not say
+    # False: the control plane runs in one zone (a GKE zonal cluster) and is lost with it.
+    regional: bool = True
+
+
+@dataclass(frozen=True)
 class Egress:
     """A NAT gateway (or Cloud NAT) and the zones whose private subnets route through it."""
 
@@ -195,6 +214,7 @@ class PlanFacts:
     workloads: list[WorkloadFacts]
     egress: list[Egress]
     platform: dict[str, list[str]]  # region -> URNs of shared platform resources
+    clusters: list[Cluster] = field(default_factory=list)
 
     @property
     def regions(self) -> list[str]:

@@ -42,11 +42,12 @@ from collections import defaultdict
 from typing import Any, Iterable, Optional
 
 from blueprint.analysis.facts import (
-    Balancer, Copy, Database, DbInstance, Egress, HealthProbe, PlanFacts, Pool, Routing, Vault, workloads_of,
+    Balancer, Cluster, Copy, Database, DbInstance, Egress, HealthProbe, PlanFacts, Pool, Routing, Vault, workloads_of,
 )
 from blueprint.analysis.figures import DEFAULT_FIGURES, Figures
 from blueprint.analysis.graph import region_roles
 from blueprint.plan.model import Plan, PlannedResource
+from blueprint.plan.placement import own_zone
 
 T_CLUSTER = "gcp:container/cluster:Cluster"
 T_NODE_POOL = "gcp:container/nodePool:NodePool"
@@ -160,8 +161,23 @@ def extract(plan: Plan, figures: Figures = DEFAULT_FIGURES) -> PlanFacts:
     return PlanFacts(
         cloud=plan.cloud or "gcp", stack=plan.stack, primary_region=primary, secondary_region=secondary,
         zones={k: tuple(sorted(v)) for k, v in zones.items() if v}, workloads=list(workloads.values()),
-        egress=egress, platform=dict(platform),
+        egress=egress, platform=dict(platform), clusters=_clusters(by_type[T_CLUSTER]),
     )
+
+
+def _clusters(clusters: Iterable[PlannedResource]) -> list[Cluster]:
+    """GKE clusters. ``location`` a zone: a zonal cluster, "the cluster master is only present in a
+    single zone"; a region: "cluster master nodes are present in multiple zones in the region"
+    (pulumi-gcp container.Cluster ``nodeLocations``,
+    https://www.pulumi.com/registry/packages/gcp/api-docs/container/cluster/). Nodes go to
+    ``nodeLocations`` (plus the cluster's zone when zonal); () when unset (GKE picks)."""
+    found = []
+    for c in clusters:
+        zone = own_zone(c.type, c.inputs)
+        locations = tuple(c.inputs.get("nodeLocations") or ())
+        zones = tuple(sorted(set(locations) | ({zone} if zone else set())))
+        found.append(Cluster(c.urn, c.region or "", zones, regional=zone is None))
+    return found
 
 
 def _pools(workloads, pools: Iterable[PlannedResource], cluster_zones, zones, figures: Figures) -> None:
@@ -338,7 +354,8 @@ def _databases(workloads, instances: Iterable[PlannedResource], figures: Figures
         if location != region:
             interval = figures.cloudsql_backup_interval
             w.copies.append(Copy(inst.urn, region, location, "recovery-points", interval.seconds,
-                                 f"automated backups stored in {location}: {interval.source}"))
+                                 f"automated backups stored in {location}: {interval.source}",
+                                 source_urn=inst.urn, dest_urn=inst.urn))
 
 
 def _bucket_replication(workloads, buckets: Iterable[PlannedResource], jobs: Iterable[PlannedResource], figures: Figures) -> None:
@@ -357,7 +374,8 @@ def _bucket_replication(workloads, buckets: Iterable[PlannedResource], jobs: Ite
             continue
         src_region = str(source.inputs.get("location") or source.region or "").lower()
         dest_region = str(sink.inputs.get("location") or sink.region or "").lower()
-        w.copies.append(Copy(source.urn, src_region, dest_region, "objects", lag.seconds, f"cross-bucket replication: {lag.source}"))
+        w.copies.append(Copy(source.urn, src_region, dest_region, "objects", lag.seconds, f"cross-bucket replication: {lag.source}",
+                             source_urn=source.urn, dest_urn=sink.urn))
 
 
 def _buckets(workloads, buckets: Iterable[PlannedResource], figures: Figures) -> None:
@@ -370,23 +388,35 @@ def _buckets(workloads, buckets: Iterable[PlannedResource], figures: Figures) ->
         placement = (b.inputs.get("customPlacementConfig") or {}).get("dataLocations") or []
         data_regions = [str(r).lower() for r in placement]
         turbo = b.inputs.get("rpo") == "ASYNC_TURBO"
+        lock = _bucket_lock(b.inputs.get("retentionPolicy"))
         lag = figures.gcs_turbo_replication if turbo else figures.gcs_default_replication
         if len(data_regions) >= 2:
             # A dual-region bucket: one bucket, its objects in both regions, readable and writable
             # from either; replication runs both ways.
             for region in data_regions:
-                w.vaults.append(Vault(b.urn, region, "objects", name))
+                w.vaults.append(Vault(b.urn, region, "objects", name, lock=lock))
             for src in data_regions:
                 for dest in data_regions:
                     if src != dest:
-                        w.copies.append(Copy(b.urn, src, dest, "objects", lag.seconds, f"dual-region {location.upper()}: {lag.source}"))
+                        w.copies.append(Copy(b.urn, src, dest, "objects", lag.seconds, f"dual-region {location.upper()}: {lag.source}",
+                                             source_urn=b.urn, dest_urn=b.urn))
         elif location in _GCS_MULTI_REGIONS:
             # Multi-region: Google picks the regions; written in the writer's region first, then
             # replicated by default replication (turbo replication is for dual-regions only).
             origin = b.region if b.region and b.region != "global" else w.primary_region
-            w.vaults.append(Vault(b.urn, origin, "objects", name))
-            w.vaults.append(Vault(b.urn, location, "objects", name))
+            w.vaults.append(Vault(b.urn, origin, "objects", name, lock=lock))
+            w.vaults.append(Vault(b.urn, location, "objects", name, lock=lock))
             default = figures.gcs_default_replication
-            w.copies.append(Copy(b.urn, origin, location, "objects", default.seconds, f"multi-region {location.upper()}: {default.source}"))
+            w.copies.append(Copy(b.urn, origin, location, "objects", default.seconds, f"multi-region {location.upper()}: {default.source}",
+                                 source_urn=b.urn, dest_urn=b.urn))
         else:
-            w.vaults.append(Vault(b.urn, location or (b.region or ""), "objects", name))
+            w.vaults.append(Vault(b.urn, location or (b.region or ""), "objects", name, lock=lock))
+
+
+def _bucket_lock(policy: Any) -> str:
+    """A bucket retention policy locked (``isLocked``) can never be removed or shortened, "Locking a
+    bucket is an irreversible action" (https://cloud.google.com/storage/docs/json_api/v1/buckets/lockRetentionPolicy):
+    COMPLIANCE; unlocked, a storage admin can remove it: GOVERNANCE (as the immutability rule reads it)."""
+    if not isinstance(policy, dict):
+        return "NONE"
+    return "COMPLIANCE" if policy.get("isLocked") is True else "GOVERNANCE"

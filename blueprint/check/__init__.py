@@ -22,15 +22,6 @@ from blueprint.config.errors import ConfigError, Problem
 from blueprint.plan.model import Plan
 
 
-def ensure_policies_importable(project_dir: Path) -> None:
-    """``policies/`` sits at the project root, beside ``blueprint/``; make it importable."""
-    try:
-        import policies.rules  # noqa: F401
-    except ImportError:
-        sys.path.insert(0, str(project_dir))
-        import policies.rules  # noqa: F401
-
-
 @dataclass
 class CheckReport:
     stack: str
@@ -185,7 +176,7 @@ def run_check(
     """The rules on ``plan`` and (unless ``checkov`` is False) checkov on its export. A checkov
     that cannot run is reported in ``checkov_error`` (the check then fails); an invalid
     suppressions file raises ConfigError."""
-    ensure_policies_importable(project_dir)
+    # policies is installed with the project (pyproject.toml packages policies*): no path patch.
     from policies.rules import RULES, Context, run_rules
 
     ctx = Context.from_plan(plan, jurisdiction)

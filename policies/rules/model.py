@@ -196,6 +196,10 @@ class Context:
         self.jurisdiction = jurisdiction
         self.cloud = cloud
         self.stack = stack
+        # The blueprint Plan the context was built from (from_plan); None in CrossGuard. The tier
+        # rules read it through the cloud-neutral read model (policies/rules/read_model.py).
+        self.plan: Any = None
+        self._memo: dict[str, Any] = {}
         self._by_urn = {r.urn: r for r in self.resources}
         self._by_type: dict[str, list[Resource]] = {}
         for r in self.resources:
@@ -205,7 +209,15 @@ class Context:
     def from_plan(cls, plan: Any, jurisdiction: Optional[str] = None) -> "Context":
         """From a ``blueprint.plan.model.Plan``; the jurisdiction defaults to the plan's own."""
         resources = [Resource.from_planned(r) for r in plan.resources]
-        return cls(resources, jurisdiction or getattr(plan, "residency", None), plan.cloud, plan.stack)
+        ctx = cls(resources, jurisdiction or getattr(plan, "residency", None), plan.cloud, plan.stack)
+        ctx.plan = plan
+        return ctx
+
+    def memo(self, key: str, build: Callable[[], Any]) -> Any:
+        """``build()``, computed once per context (what several rules derive from the same stack)."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return self._memo[key]
 
     def __iter__(self) -> Iterator[Resource]:
         return iter(self.resources)

@@ -1,209 +1,232 @@
-"""Tier conformance: zones, second region, replicas and vault replication as each tier's strategy needs."""
+"""Tier conformance: zones, second region, replicas and vault replication as each tier's strategy needs.
+
+The rules read the cloud-neutral read model (``policies.rules.read_model``: node pools, clusters,
+balancers, databases, vaults and copies, built per cloud by ``blueprint.analysis.aws_facts`` /
+``gcp_facts``), so each one checks AWS and GCP stacks alike and names no resource type; what each
+checks on each cloud is in docs/policies.md ("Tier rules on AWS and GCP").
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
-from blueprint.catalogs.residency import JURISDICTIONS
-from blueprint.catalogs.tiers import TIERS, SECOND_REGION_ROLE, SecondRegionRole, Strategy, Tier, TierSpec
+from blueprint.analysis.facts import PlanFacts, Vault
+from blueprint.catalogs.tiers import SECOND_REGION_ROLE, SecondRegionRole
 
-from policies.rules.immutability import is_vault_bucket
-from policies.rules.model import (
-    GLOBAL, MANDATORY, REGION_ROLE_TAG, S3_BUCKET_TYPES, STRATEGY_TAG, TIER_TAG, WORKLOAD_TAG, Context, Resource, Rule,
-    arn_region, is_unknown, number,
+from policies.rules.model import GLOBAL, MANDATORY, Context, Rule
+from policies.rules.read_model import (
+    LOCK_RANK, TierWorkload, any_uncertain, facts_of, single_region_jurisdiction, tier_workloads,
 )
 
-NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
-DB_CLUSTER = "aws:rds/cluster:Cluster"
-DB_INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
+Finding = tuple[Optional[str], str]
 
 
-@dataclass
-class Workload:
-    name: str
-    spec: TierSpec
-    strategy: Strategy
-    primary: Optional[str] = None
-    resources: list[Resource] = field(default_factory=list)
-
-    def of_type(self, type_: str) -> list[Resource]:
-        return [r for r in self.resources if r.type == type_]
+def _regional(region: Optional[str]) -> bool:
+    return bool(region) and region != GLOBAL
 
 
-def workloads(ctx: Context) -> list[Workload]:
-    """The workloads the stack serves, from the blueprint:workload/tier/strategy tags."""
-    found: dict[str, Workload] = {}
-    members: dict[str, list[Resource]] = defaultdict(list)
-    for r in ctx.resources:
-        name = r.tags.get(WORKLOAD_TAG) or r.workload
-        if isinstance(name, str) and r.is_cloud_resource:
-            members[name].append(r)
-        tags = r.tags
-        if isinstance(tags.get(WORKLOAD_TAG), str) and tags.get(TIER_TAG) and tags[WORKLOAD_TAG] not in found:
-            try:
-                spec = TIERS[Tier(tags[TIER_TAG])]
-                strategy = Strategy(tags.get(STRATEGY_TAG) or spec.default_strategy.value)
-            except ValueError:
-                continue
-            found[tags[WORKLOAD_TAG]] = Workload(tags[WORKLOAD_TAG], spec, strategy)
-    for name, w in found.items():
-        w.resources = members[name]
-        roles = [r.region for r in w.resources if r.tags.get(REGION_ROLE_TAG) == "primary" and r.region not in (None, GLOBAL)]
-        w.primary = max(set(roles), key=roles.count) if roles else None
-    return sorted(found.values(), key=lambda w: w.name)
+# ---- tier-zones -----------------------------------------------------------------------------------
+
+def _pool_zones(tw: TierWorkload) -> Iterable[Finding]:
+    """The workload's node pools span the tier's zones in every region they run in."""
+    zones: dict[str, set[str]] = defaultdict(set)
+    first: dict[str, str] = {}
+    for pool in tw.facts.pools:
+        if _regional(pool.region) and pool.zones:  # zones unknown: not judged
+            zones[pool.region].update(pool.zones)
+            first.setdefault(pool.region, pool.urn)
+    for region, found in sorted(zones.items()):
+        if len(found) < tw.spec.min_zones:
+            yield first[region], (f"{tw.label} has node pools in {len(found)} zone(s) of {region} "
+                                  f"({', '.join(sorted(found))}); the tier needs >= {tw.spec.min_zones}")
 
 
-def zone_of(r: Resource, ctx: Context) -> Optional[str]:
-    """The resource's zone, or that of the subnets it is placed in when they share one."""
-    if r.zone:
-        return r.zone
-    zone = r.props.get("availabilityZone")
-    if isinstance(zone, str) and zone:
-        return zone
-    ids = r.props.get("subnetIds")
-    if not isinstance(ids, list) or not ids:
-        return None
-    zones = set()
-    for subnet in ctx.of_type("aws:ec2/subnet:Subnet"):
-        if subnet.ident("id") in ids:
-            zones.add(subnet.zone or subnet.ident("availabilityZone"))
-    return zones.pop() if len(zones) == 1 else None
+def _writer_zones(tw: TierWorkload) -> Iterable[Finding]:
+    """The primary database writer survives the loss of its zone: a standby (Cloud SQL REGIONAL) or
+    an instance (Aurora reader) in a second zone."""
+    writer = next((d for d in tw.facts.databases if d.role == "writer" and d.region == tw.primary), None)
+    if writer is None or writer.zone_redundant is True:
+        return
+    zones = {i.zone for i in writer.instances if i.zone}
+    if writer.zone_redundant is False or (zones and len(zones) < 2):
+        yield writer.urn, (f"{tw.label}: the database writer in {writer.region} runs in one zone "
+                           f"({', '.join(sorted(zones)) or 'no standby'}); a reader or standby in a second zone is needed "
+                           "for zone failover")
 
 
-def _min_size(r: Resource) -> float:
-    return number((r.props.get("scalingConfig") or {}).get("minSize")) or 0
-
-
-def check_zones(ctx: Context) -> Iterable[tuple[Optional[str], str]]:
-    for w in workloads(ctx):
-        by_region: dict[str, set[str]] = defaultdict(set)
-        first: dict[str, Resource] = {}
-        for ng in w.of_type(NODE_GROUP):
-            zone = zone_of(ng, ctx)
-            if zone and ng.region:
-                by_region[ng.region].add(zone)
-                first.setdefault(ng.region, ng)
-        for region, zones in sorted(by_region.items()):
-            if len(zones) < w.spec.min_zones:
-                yield first[region].urn, (f"workload {w.name!r} ({w.spec.tier.value}) has GPU node groups in {len(zones)} zone(s) of "
-                                          f"{region} ({', '.join(sorted(zones))}); the tier needs >= {w.spec.min_zones}")
-        db_zones: dict[str, set[str]] = defaultdict(set)
-        for inst in w.of_type(DB_INSTANCE):
-            zone = zone_of(inst, ctx)
-            if zone and inst.region:
-                db_zones[inst.region].add(zone)
-        if w.primary and w.of_type(DB_CLUSTER) and w.primary in db_zones and len(db_zones[w.primary]) < 2:
-            cluster = next(c for c in w.of_type(DB_CLUSTER))
-            yield cluster.urn, (f"workload {w.name!r}: the database writer region {w.primary} has instances in "
-                                f"{len(db_zones[w.primary])} zone; a reader in a second zone is needed for zone failover")
-    # Networks: every region's subnets span the zones its most demanding workload needs.
+def _platform_zones(ctx: Context, facts: PlanFacts, workloads: list[TierWorkload]) -> Iterable[Finding]:
+    """Each region's network and cluster span the zones its most demanding workload needs, and the
+    cluster's control plane is not confined to one zone."""
     need: dict[str, int] = defaultdict(int)
-    for w in workloads(ctx):
-        for region in {r.region for r in w.of_type(NODE_GROUP)}:
-            if region:
-                need[region] = max(need[region], w.spec.min_zones)
+    for tw in workloads:
+        for pool in tw.facts.pools:
+            if _regional(pool.region):
+                need[pool.region] = max(need[pool.region], tw.spec.min_zones)
     for region, minimum in sorted(need.items()):
-        subnets = [s for s in ctx.of_type("aws:ec2/subnet:Subnet") if s.region == region]
-        zones = {zone_of(s, ctx) for s in subnets} - {None}
-        if subnets and len(zones) < minimum:
-            yield subnets[0].urn, f"the network in {region} spans {len(zones)} zone(s); its workloads' tiers need >= {minimum}"
+        clusters = [c for c in facts.clusters if c.region == region]
+        if any_uncertain(ctx, [c.urn for c in clusters]):
+            continue
+        zones = facts.zones.get(region, ())
+        anchor = clusters[0].urn if clusters else next(iter(facts.platform.get(region, ())), None)
+        if zones and len(zones) < minimum:
+            yield anchor, (f"the network in {region} spans {len(zones)} zone(s) ({', '.join(zones)}); its workloads' "
+                           f"tiers need >= {minimum}")
+        for cluster in clusters:
+            if not cluster.regional:
+                yield cluster.urn, (f"the cluster in {region} is zonal: its control plane runs in one zone "
+                                    f"({', '.join(cluster.zones)}) and stops with it; its workloads' tiers need a regional cluster")
+            elif cluster.zones and len(cluster.zones) < minimum:
+                yield cluster.urn, (f"the cluster in {region} places nodes in {len(cluster.zones)} zone(s) "
+                                    f"({', '.join(cluster.zones)}); its workloads' tiers need >= {minimum}")
 
 
-def check_second_region(ctx: Context) -> Iterable[tuple[Optional[str], str]]:
-    single_region = bool(ctx.jurisdiction and ctx.jurisdiction in JURISDICTIONS and ctx.cloud in ("aws", "gcp")
-                         and len(JURISDICTIONS[ctx.jurisdiction].regions(ctx.cloud)) < 2)
-    clusters = {r.region for r in ctx.of_type("aws:eks/cluster:Cluster") if r.region}
-    for w in workloads(ctx):
-        role = SECOND_REGION_ROLE[w.strategy]
-        anchor = (w.resources[0].urn if w.resources else None)
-        if w.strategy.deploys_second_region:
-            groups = w.of_type(NODE_GROUP)
-            primary_groups = [g for g in groups if g.region == w.primary]
-            secondary_groups = [g for g in groups if g.region not in (w.primary, None, GLOBAL)]
-            if ctx.of_type("aws:eks/cluster:Cluster") and len(clusters) < 2:
-                yield anchor, f"workload {w.name!r} ({w.strategy.value}) needs a cluster in a second region; the stack has clusters in {sorted(clusters)}"
-            if primary_groups and not secondary_groups:
-                yield primary_groups[0].urn, f"workload {w.name!r} ({w.strategy.value}) has GPU node groups only in {w.primary}; the tier needs them in a second region"
-            elif primary_groups:
-                primary_min = sum(_min_size(g) for g in primary_groups)
-                secondary_min = sum(_min_size(g) for g in secondary_groups)
-                if role is SecondRegionRole.SERVING and secondary_min < primary_min:
-                    yield secondary_groups[0].urn, (f"workload {w.name!r} is active-active but the second region keeps {secondary_min:g} "
-                                                    f"GPU nodes minimum against {primary_min:g} in {w.primary}: full capacity is required")
-                if role is SecondRegionRole.WARM and primary_min > 0 and secondary_min <= 0:
-                    yield secondary_groups[0].urn, f"workload {w.name!r} is warm standby but keeps no GPU node running in the second region"
-            dbs = w.of_type(DB_CLUSTER)
-            if dbs:
-                regions = {c.region for c in dbs}
-                members = [c for c in dbs if c.props.get("globalClusterIdentifier")]
-                if len(regions) < 2 or not members:
-                    yield dbs[0].urn, (f"workload {w.name!r} ({w.strategy.value}) needs a database replica in a second region "
-                                       f"(an Aurora global database member); it has clusters in {sorted(r for r in regions if r)}")
-            lbs = w.of_type("aws:lb/loadBalancer:LoadBalancer")
-            if lbs and role in (SecondRegionRole.SERVING, SecondRegionRole.WARM) and len({l.region for l in lbs}) < 2:
-                yield lbs[0].urn, f"workload {w.name!r} ({w.strategy.value}) serves from {lbs[0].region} only; the tier needs a load balancer in the second region"
-        elif w.of_type(DB_CLUSTER) and not single_region:
-            plans = w.of_type("aws:backup/plan:Plan")
-            copies = [c for p in plans for rule in (p.get("rules", default=[]) or []) for c in ((rule or {}).get("copyActions") or [])]
-            foreign = [c for c in copies if arn_region((c or {}).get("destinationVaultArn")) not in (None, "", w.primary)
-                       or is_unknown((c or {}).get("destinationVaultArn"))]
-            if not foreign:
-                target = plans[0].urn if plans else w.of_type(DB_CLUSTER)[0].urn
-                yield target, f"workload {w.name!r} ({w.strategy.value}) copies no database backups to a second region"
+def check_zones(ctx: Context) -> Iterable[Finding]:
+    workloads = tier_workloads(ctx)
+    for tw in workloads:
+        yield from _pool_zones(tw)
+        yield from _writer_zones(tw)
+    yield from _platform_zones(ctx, facts_of(ctx), workloads)
 
 
-def check_vault_replication(ctx: Context) -> Iterable[tuple[Optional[str], str]]:
-    if ctx.jurisdiction in JURISDICTIONS and len(JURISDICTIONS[ctx.jurisdiction].aws) < 2 and ctx.jurisdiction != "any":
+# ---- tier-second-region ---------------------------------------------------------------------------
+
+def _second_region_pools(tw: TierWorkload) -> Iterable[Finding]:
+    primary = [p for p in tw.facts.pools if p.region == tw.primary]
+    secondary = [p for p in tw.facts.pools if _regional(p.region) and p.region != tw.primary]
+    if not primary:
+        return
+    if not secondary:
+        yield primary[0].urn, f"{tw.label} has node pools only in {tw.primary}; the tier needs them in a second region"
+        return
+    primary_min = sum(p.min_nodes for p in primary)
+    secondary_min = sum(p.min_nodes for p in secondary)
+    role = SECOND_REGION_ROLE[tw.strategy]
+    if role is SecondRegionRole.SERVING and secondary_min < primary_min:
+        yield secondary[0].urn, (f"{tw.label} keeps {secondary_min} nodes minimum in the second region against "
+                                 f"{primary_min} in {tw.primary}: full capacity is required")
+    if role is SecondRegionRole.WARM and primary_min > 0 and secondary_min <= 0:
+        yield secondary[0].urn, f"{tw.label} is a warm standby but keeps no node running in the second region"
+
+
+def _second_region_database(tw: TierWorkload) -> Iterable[Finding]:
+    databases = tw.facts.databases
+    if not databases:
+        return
+    regions = sorted({d.region for d in databases if d.region})
+    replicas = [d for d in databases if d.role == "secondary" and d.region != tw.primary]
+    if len(regions) < 2 or not replicas:
+        writer = next((d for d in databases if d.role == "writer"), databases[0])
+        yield writer.urn, (f"{tw.label} needs a database replica in a second region (an Aurora global-database "
+                           f"secondary, a Cloud SQL cross-region replica); it has databases in {regions}")
+
+
+def _second_region_entry(tw: TierWorkload, facts: PlanFacts) -> Iterable[Finding]:
+    if facts.clusters and len({c.region for c in facts.clusters}) < 2:
+        anchor = tw.facts.resources[0] if tw.facts.resources else None
+        yield anchor, (f"{tw.label} needs a cluster in a second region; the stack has clusters in "
+                       f"{sorted({c.region for c in facts.clusters})}")
+    balancers = tw.facts.balancers
+    role = SECOND_REGION_ROLE[tw.strategy]
+    if balancers and role in (SecondRegionRole.SERVING, SecondRegionRole.WARM) and len({b.region for b in balancers}) < 2:
+        yield balancers[0].urn, (f"{tw.label} serves from {balancers[0].region} only; the tier needs a load balancer "
+                                 "(GCP: backends of the global load balancer) in the second region")
+
+
+def _backup_copies(tw: TierWorkload) -> Iterable[Finding]:
+    """Backup-restore: the primary's database backups are copied (or stored) outside its region."""
+    copies = [c for c in tw.facts.copies
+              if c.kind == "recovery-points" and c.source_region == tw.primary and c.dest_region not in ("", tw.primary)]
+    if copies:
+        return
+    vault = next((v.urn for v in tw.facts.vaults if v.kind == "recovery-points" and v.region == tw.primary), None)
+    writer = next((d.urn for d in tw.facts.databases if d.role == "writer"), tw.facts.databases[0].urn)
+    yield vault or writer, f"{tw.label} copies no database backups out of {tw.primary} to a second region"
+
+
+def check_second_region(ctx: Context) -> Iterable[Finding]:
+    facts = facts_of(ctx)
+    for tw in tier_workloads(ctx):
+        if tw.strategy.deploys_second_region:
+            yield from _second_region_entry(tw, facts)
+            yield from _second_region_pools(tw)
+            yield from _second_region_database(tw)
+        elif tw.facts.databases and not single_region_jurisdiction(ctx):
+            yield from _backup_copies(tw)
+
+
+# ---- tier-vault-replication -----------------------------------------------------------------------
+
+def _replication_problem(tw: TierWorkload, vault: Vault) -> Optional[str]:
+    """Why ``vault`` is not replicated to a vault in another region locked at least in the tier's mode."""
+    required = tw.spec.lock_mode.value
+    outgoing = [c for c in tw.facts.copies if c.kind == "objects" and c.dest_region not in ("", vault.region)
+                and (c.source_urn == vault.urn if c.source_urn else c.source_region == vault.region)]
+    if not outgoing:
+        return (f"vault {vault.name!r} of {tw.label} is not replicated (replication enabled) to a vault in another "
+                "region")
+    weaker = []
+    for copy in outgoing:
+        for dest in tw.facts.vaults:
+            if dest.kind == "objects" and dest.region == copy.dest_region and copy.dest_urn in (None, dest.urn):
+                if dest.lock is None or LOCK_RANK.get(dest.lock, 0) >= LOCK_RANK[required]:
+                    return None
+                weaker.append(f"{dest.name} in {dest.region} ({dest.lock})")
+    if not weaker:
+        return (f"vault {vault.name!r} of {tw.label} replicates to {', '.join(sorted({c.dest_region for c in outgoing}))} "
+                "but not into a locked vault there")
+    return (f"vault {vault.name!r} of {tw.label} replicates only to vaults locked weaker than the tier's {required} "
+            f"mode: {', '.join(sorted(set(weaker)))}")
+
+
+def check_vault_replication(ctx: Context) -> Iterable[Finding]:
+    if single_region_jurisdiction(ctx):
         return  # single-region jurisdiction: the copies stay in-region (docs/configuration.md)
-    for w in workloads(ctx):
-        for bucket in [b for b in w.resources if b.type in S3_BUCKET_TYPES and is_vault_bucket(b) and b.region == w.primary]:
-            configs = ctx.for_bucket(bucket, "aws:s3/bucketReplicationConfig:BucketReplicationConfig")
-            ok = False
-            for config in configs:
-                for rule in config.get("rules", default=[]) or []:
-                    rule = rule or {}
-                    target = (rule.get("destination") or {}).get("bucket")
-                    if is_unknown(target) or is_unknown(rule.get("status")):
-                        ok = True
-                        continue
-                    dest = ctx.s3_bucket(target)
-                    if rule.get("status") == "Enabled" and dest is not None and dest.region != bucket.region and is_vault_bucket(dest):
-                        ok = True
-            if not ok:
-                yield (configs[0].urn if configs else bucket.urn), (
-                    f"vault bucket {bucket.name!r} of workload {w.name!r} is not replicated (rule Enabled) to a locked vault "
-                    "bucket in the second region")
+    for tw in tier_workloads(ctx):
+        vaults = [v for v in tw.facts.vaults if v.kind == "objects" and v.region == tw.primary]
+        if not vaults:
+            anchor = tw.facts.resources[0] if tw.facts.resources else None
+            yield anchor, f"{tw.label} keeps no locked object vault in its primary region {tw.primary}"
+        for vault in vaults:
+            problem = _replication_problem(tw, vault)
+            if problem:
+                yield vault.urn, problem
 
 
 RULES = (
     Rule(
         id="tier-zones",
-        description="Each workload's GPU node groups span at least the tier's zones in every region they run in "
-                    "(>= 3 for mission- and business-critical, >= 2 otherwise), the networks span them too, and the "
-                    "database writer region has instances in >= 2 zones.",
+        description="Each workload's node pools span at least the tier's zones in every region they run in "
+                    "(>= 3 for mission- and business-critical, >= 2 otherwise), so do the networks and clusters "
+                    "(a regional control plane), and the database writer survives the loss of its zone.",
         enforcement=MANDATORY,
-        remediation="Set blueprint:zonesPerRegion >= the tier's zones; one node group per zone (components.aws.GpuNodePool); "
-                    "an Aurora reader in another zone.",
+        remediation="Set blueprint:zonesPerRegion >= the tier's zones; AWS: one node group per zone "
+                    "(components.aws.GpuNodePool), an Aurora reader in another zone; GCP: a regional GKE cluster, "
+                    "node pool nodeLocations in the tier's zones, Cloud SQL availabilityType REGIONAL.",
         category="tier-conformance", scope="stack", check=check_zones,
     ),
     Rule(
         id="tier-second-region",
-        description="Pilot light and stronger run in a second region: a cluster, node groups (full capacity for "
-                    "active-active, some for warm standby), an Aurora global-database member and, for serving/warm, a "
-                    "load balancer; backup-restore copies database backups to the second region.",
+        description="Pilot light and stronger run in a second region: a cluster, node pools (full capacity for "
+                    "active-active, some for warm standby), a database replica (Aurora global-database secondary, "
+                    "Cloud SQL cross-region replica) and, for serving/warm, a load balancer there; backup-restore "
+                    "copies (or stores) database backups outside the primary region.",
         enforcement=MANDATORY,
         remediation="Set blueprint:secondaryRegion and let the composer place the tier's second-region footprint "
-                    "(components.aws.WorkloadRegion, AuroraGlobalCluster, DatabaseBackupPlan copy actions).",
+                    "(AWS: components.aws.WorkloadRegion, AuroraGlobalCluster, DatabaseBackupPlan copy actions; "
+                    "GCP: the second region's cluster, node pools, Cloud SQL replica and load-balancer backends).",
         category="tier-conformance", scope="stack", check=check_second_region,
     ),
     Rule(
         id="tier-vault-replication",
-        description="Each workload's primary backup vault replicates to a locked vault in the second region "
-                    "(except in single-region jurisdictions).",
+        description="Each workload's object vault in its primary region replicates to a vault in another region "
+                    "locked at least in the tier's mode (S3 replication to an Object Lock bucket; a GCS dual-region "
+                    "or replicated bucket with a retention policy, locked for compliance tiers), except in "
+                    "single-region jurisdictions.",
         enforcement=MANDATORY,
-        remediation="Add components.aws.VaultReplication from the primary vault to the second region's vault.",
+        remediation="AWS: components.aws.VaultReplication from the primary vault to the second region's vault; "
+                    "GCP: a dual-region vault bucket (customPlacementConfig) whose retention policy is locked "
+                    "(isLocked) for compliance tiers.",
         category="tier-conformance", scope="stack", check=check_vault_replication,
     ),
 )

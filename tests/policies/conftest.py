@@ -1,4 +1,5 @@
-"""Fixtures of the policy tests: the prod plan, and fresh copies of it to tamper with."""
+"""Fixtures of the policy tests: the prod and gcp-prod plans (each planned once per session), and fresh
+copies of them to tamper with."""
 
 from __future__ import annotations
 
@@ -20,3 +21,14 @@ def prod_plan_data() -> dict[str, Any]:
 def prod_data(prod_plan_data: dict[str, Any]) -> dict[str, Any]:
     """A fresh deep copy of the prod plan JSON, to tamper with."""
     return copy.deepcopy(prod_plan_data)
+
+
+@pytest.fixture(scope="session")
+def gcp_plan_data() -> dict[str, Any]:
+    return json.loads(plan_json("gcp-prod"))
+
+
+@pytest.fixture
+def gcp_data(gcp_plan_data: dict[str, Any]) -> dict[str, Any]:
+    """A fresh deep copy of the gcp-prod plan JSON, to tamper with."""
+    return copy.deepcopy(gcp_plan_data)

@@ -242,56 +242,7 @@ def test_fails_backup_vault_without_lock(prod_data: dict[str, Any]) -> None:
     assert urns(violations_of(prod_data, rule_id="immutability-backup-vault-lock")) == {vault["urn"]}
 
 
-# ---- tier conformance ------------------------------------------------------------------------
-
-def _node_groups(data: dict[str, Any], workload: str, region: str) -> list[dict[str, Any]]:
-    return [r for r in data["resources"] if r["type"] == "aws:eks/nodeGroup:NodeGroup" and r["workload"] == workload and r["region"] == region]
-
-
-def test_fails_mission_critical_in_two_zones(prod_data: dict[str, Any]) -> None:
-    groups = _node_groups(prod_data, "fraud-scoring", "us-east-1")
-    prod_data["resources"].remove(groups[-1])
-    found = violations_of(prod_data, rule_id="tier-zones")
-    assert len(found) == 1 and found[0].urn in {g["urn"] for g in groups} and "needs >= 3" in found[0].message
-
-
-def test_fails_active_active_without_second_region(prod_data: dict[str, Any]) -> None:
-    for group in _node_groups(prod_data, "fraud-scoring", "us-west-2"):
-        prod_data["resources"].remove(group)
-    found = violations_of(prod_data, rule_id="tier-second-region")
-    assert len(found) == 1 and "only in us-east-1" in found[0].message
-
-
-def test_fails_active_active_at_reduced_capacity(prod_data: dict[str, Any]) -> None:
-    for group in _node_groups(prod_data, "fraud-scoring", "us-west-2"):
-        group["inputs"]["scalingConfig"]["minSize"] = 0
-    found = violations_of(prod_data, rule_id="tier-second-region")
-    assert len(found) == 1 and "full capacity" in found[0].message
-
-
-def test_fails_warm_standby_without_database_replica(prod_data: dict[str, Any]) -> None:
-    prod_data["resources"].remove(named(prod_data, "recommendations-us-west-2-db-cluster"))
-    found = violations_of(prod_data, rule_id="tier-second-region")
-    assert urns(found) == {named(prod_data, "recommendations-us-east-1-db-cluster")["urn"]}
-
-
-def test_fails_backup_restore_without_cross_region_copy(prod_data: dict[str, Any]) -> None:
-    plan = named(prod_data, "research-notebooks-db-backup-plan")
-    plan["inputs"]["rules"][0]["copyActions"] = []
-    assert urns(violations_of(prod_data, rule_id="tier-second-region")) == {plan["urn"]}
-
-
-def test_fails_vault_replication_disabled(prod_data: dict[str, Any]) -> None:
-    replication = named(prod_data, "batch-embeddings-vault-replication-replication")
-    replication["inputs"]["rules"][0]["status"] = "Disabled"
-    found = violations_of(prod_data, rule_id="tier-vault-replication")
-    assert urns(found) == {replication["urn"]}
-
-
-def test_fails_vault_without_replication(prod_data: dict[str, Any]) -> None:
-    prod_data["resources"].remove(named(prod_data, "batch-embeddings-vault-replication-replication"))
-    bucket = named(prod_data, "batch-embeddings-us-east-1-vault-bucket")
-    assert urns(violations_of(prod_data, rule_id="tier-vault-replication")) == {bucket["urn"]}
+# tier conformance: tests/policies/test_tiers.py (both clouds)
 
 
 # ---- exposure: the EKS API endpoint -----------------------------------------------------------------

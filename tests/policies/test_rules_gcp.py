@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 
-import policy_helpers  # noqa: F401  (puts the project root on sys.path)
 from policies.rules import RULES_BY_ID, Context, Resource, run_rules
 
 
