@@ -8,17 +8,22 @@ can be tested (and analysed) without planning.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Optional
 
+from blueprint.catalogs import operations
+from blueprint.catalogs.operations import operations_spec
 from blueprint.catalogs.tiers import (
     SECOND_REGION_GPU_SHARE,
     SECOND_REGION_ROLE,
     LockMode,
+    ProbeSpec,
     SecondRegionRole,
     Strategy,
     Tier,
+    database_backup_retention_days,
+    probe_spec,
     tier_spec,
 )
 from blueprint.config.models import StackConfig, Workload, effective_retention_days, effective_strategy
@@ -59,6 +64,60 @@ class GpuPlan:
 
 
 @dataclass(frozen=True)
+class WorkloadIntent:
+    """Every tier -> number decision of one workload, resolved once (blueprint.catalogs.tiers and
+    blueprint.catalogs.operations): the composers pass these plain values to the components, which
+    carry the tier only as a label (``tier_label``)."""
+
+    tier_label: str
+    # The workload's targets: its own when configured (config may only tighten them), else the tier's.
+    rto_s: int
+    rpo_s: int
+    # Load balancer, DNS and readiness probe timing.
+    probe: ProbeSpec
+    # A policy/v1 PodDisruptionBudget spec fragment; left out of the hash (a dict has none), so
+    # placements stay hashable.
+    disruption_budget: dict = field(hash=False)
+    cpu_target_percent: int
+    alert_evaluation_minutes: int
+    alert_severity: str
+    guaranteed_gpu_capacity: bool
+    database_backup_retention_days: int
+    dns_routing: str
+    database_write_forwarding: bool
+
+    def queue_age_threshold_s(self, redelivery_s: int) -> int:
+        """Queue-age alert threshold for a queue redelivering every ``redelivery_s`` seconds."""
+        return operations.backlog_age_threshold_s(self.rto_s, redelivery_s)
+
+    @property
+    def replication_lag_threshold_s(self) -> int:
+        return operations.replication_lag_threshold_s(self.rpo_s)
+
+    @property
+    def replication_lag_threshold_ms(self) -> int:
+        return operations.replication_lag_threshold_ms(self.rpo_s)
+
+
+def workload_intent(workload: Workload, strategy: Strategy) -> WorkloadIntent:
+    spec, ops = tier_spec(workload.tier), operations_spec(workload.tier)
+    return WorkloadIntent(
+        tier_label=Tier(workload.tier).value,
+        rto_s=workload.rto_seconds or spec.rto_target_s,
+        rpo_s=workload.rpo_seconds if workload.rpo_seconds is not None else spec.rpo_target_s,
+        probe=probe_spec(workload.tier),
+        disruption_budget=dict(ops.disruption_budget),
+        cpu_target_percent=ops.cpu_target_percent,
+        alert_evaluation_minutes=ops.alert_evaluation_minutes,
+        alert_severity=ops.alert_severity,
+        guaranteed_gpu_capacity=ops.guaranteed_gpu_capacity,
+        database_backup_retention_days=database_backup_retention_days(workload.tier),
+        dns_routing=operations.ROUTING[strategy],
+        database_write_forwarding=operations.WRITE_FORWARDING[strategy],
+    )
+
+
+@dataclass(frozen=True)
 class WorkloadPlacement:
     """One workload in one region."""
 
@@ -72,6 +131,9 @@ class WorkloadPlacement:
     serving: bool
     gpu: Optional[GpuPlan]
     vault: VaultPlan
+    intent: WorkloadIntent
+    # Database instances in this region (writer + readers; 0 = headless global secondary).
+    database_instances: int = 0
 
     @property
     def name(self) -> str:
@@ -133,20 +195,33 @@ def secondary_gpu(workload: Workload, role: SecondRegionRole) -> Optional[GpuPla
     return GpuPlan(min(minimum, workload.gpu.max_nodes_per_zone), workload.gpu.max_nodes_per_zone)
 
 
+def secondary_database_instances(tier: Tier, role: SecondRegionRole, zones: int) -> int:
+    """Global secondary readers by the second region's role: active-active sized like the primary,
+    warm standby one reader (promoted on failover, then scaled), pilot light none (headless)."""
+    if role is SecondRegionRole.SERVING:
+        return operations.primary_database_instances(tier, zones)
+    return 1 if role is SecondRegionRole.WARM else 0
+
+
 def build_footprint(config: StackConfig) -> Footprint:
+    primary_zones = len(chosen_zones(config.cloud, config.primary_region, config.zones_per_region))
+    secondary_zones = len(chosen_zones(config.cloud, config.secondary_region, config.zones_per_region)) if config.secondary_region else 0
     placements: list[WorkloadPlacement] = []
     for w in config.workloads:
         strategy = effective_strategy(w)
         spec = tier_spec(w.tier)
+        intent = workload_intent(w, strategy)
         vault = VaultPlan(spec.lock_mode, effective_retention_days(w))
         gpu = GpuPlan(w.gpu.min_nodes_per_zone, w.gpu.max_nodes_per_zone) if w.gpu else None
-        placements.append(WorkloadPlacement(w, strategy, config.primary_region, RegionRole.PRIMARY, None, True, gpu, vault))
+        placements.append(WorkloadPlacement(w, strategy, config.primary_region, RegionRole.PRIMARY, None, True, gpu, vault, intent,
+                                            operations.primary_database_instances(w.tier, primary_zones)))
         if config.secondary_region:
             role = SECOND_REGION_ROLE[strategy]
             placements.append(
                 WorkloadPlacement(
                     w, strategy, config.secondary_region, RegionRole.SECONDARY, role,
-                    role is SecondRegionRole.SERVING, secondary_gpu(w, role), vault,
+                    role is SecondRegionRole.SERVING, secondary_gpu(w, role), vault, intent,
+                    secondary_database_instances(w.tier, role, secondary_zones),
                 )
             )
 
@@ -160,7 +235,7 @@ def _region_plan(config: StackConfig, name: str, role: RegionRole, placements: l
     here = [p for p in placements if p.region == name]
     running = [p for p in here if p.runs_here]
     runs_platform = role is RegionRole.PRIMARY or bool(running)
-    nat_per_zone = any(p.tier is not Tier.BEST_EFFORT for p in running)
+    nat_per_zone = any(operations_spec(p.tier).nat_per_zone for p in running)
     traffic_scaling = any(p.requests_per_second_per_pod is not None for p in running)
     return RegionPlan(name, role, chosen_zones(config.cloud, name, config.zones_per_region), runs_platform, nat_per_zone,
                       traffic_scaling)

@@ -25,7 +25,6 @@ LABEL_PREFIX = "blueprint.dev"
 _WORKLOAD = re.compile(r"^[a-z][a-z0-9-]{1,30}$")
 
 Capacity = Literal["on-demand", "spot", "mixed"]
-Tier = Literal["mission-critical", "business-critical", "standard", "best-effort"]
 
 
 def check_workload(field: str, value: str) -> str:
@@ -74,16 +73,17 @@ def check_shape(accel: str, field: str, value: str, shapes: Mapping[str, Any], g
     return shape
 
 
-def check_capacity(tier: str, capacity: str, low: int, high: int, *, spot_notice: str, burst: str) -> None:
-    """min <= max; no spot-only mission-critical pool; 'mixed' leaves the spot side room to burst.
+def check_capacity(guaranteed: bool, capacity: str, low: int, high: int, *, spot_notice: str, burst: str) -> None:
+    """min <= max; no spot-only pool where GPUs must be guaranteed (``guaranteed``: the pool's
+    guaranteed_capacity); 'mixed' leaves the spot side room to burst.
     ``spot_notice`` says how spot capacity goes away, ``burst`` names the spot side (e.g. 'spot group')."""
     if high < low:
         raise ValueError(
             f"max_nodes_per_zone: {high} is below min_nodes_per_zone ({low}); raise it to at least {low}"
         )
-    if capacity == "spot" and tier == "mission-critical":
+    if capacity == "spot" and guaranteed:
         raise ValueError(
-            f"capacity: 'spot' leaves a mission-critical workload without guaranteed GPUs ({spot_notice}); use "
+            f"capacity: 'spot' leaves a pool with guaranteed_capacity=True without guaranteed GPUs ({spot_notice}); use "
             "'on-demand' or 'mixed' (on-demand minimum, spot burst)"
         )
     if capacity == "mixed" and high <= max(low, 1):

@@ -12,7 +12,8 @@ from typing import Any, Iterator, Optional
 from blueprint.catalogs import accelerators as acc
 from blueprint.catalogs import kubernetes
 from blueprint.catalogs import residency
-from blueprint.catalogs.tiers import Strategy, Tier, tier_spec
+from blueprint.catalogs.operations import operations_spec
+from blueprint.catalogs.tiers import Strategy, tier_spec
 from blueprint.config.errors import Problem
 
 B = "blueprint"
@@ -73,10 +74,12 @@ def _gpu_problems(c: Any, w: Any, p: str, strategy: Optional[Strategy]) -> Itera
     tier = w.tier
     if gpu.min_nodes_per_zone is not None and gpu.max_nodes_per_zone is not None and gpu.min_nodes_per_zone > gpu.max_nodes_per_zone:
         yield Problem(f"{p}.gpu.minNodesPerZone", f"must be <= maxNodesPerZone ({gpu.max_nodes_per_zone})", gpu.min_nodes_per_zone)
-    if tier in (Tier.MISSION_CRITICAL, Tier.BUSINESS_CRITICAL) and w.service is not None and gpu.min_nodes_per_zone == 0:
+    # The tier rules come from blueprint.catalogs.operations (the components get the same values).
+    ops = operations_spec(tier) if tier is not None else None
+    if ops is not None and ops.serving_gpu_minimum and w.service is not None and gpu.min_nodes_per_zone == 0:
         yield Problem(f"{p}.gpu.minNodesPerZone", f"must be >= 1 for a {tier.value} workload with a service (0 leaves nothing serving)", 0)
-    if tier is Tier.MISSION_CRITICAL and gpu.capacity is not None and gpu.capacity.value == "spot":
-        yield Problem(f"{p}.gpu.capacity", "spot-only capacity can be reclaimed at once; mission-critical allows: on-demand, mixed", "spot")
+    if ops is not None and ops.guaranteed_gpu_capacity and gpu.capacity is not None and gpu.capacity.value == "spot":
+        yield Problem(f"{p}.gpu.capacity", f"spot-only capacity can be reclaimed at once; {tier.value} allows: on-demand, mixed", "spot")
     if c.cloud is None or gpu.accelerator is None:
         return
     name = gpu.accelerator.value

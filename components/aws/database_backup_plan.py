@@ -92,7 +92,7 @@ class DatabaseBackupPlanArgs(BaseModel):
         "passes the second region's vault whenever there is one).",
     )
     resource_arns: list[Any] = Field(description="pulumi.Input[str] each: resources to back up, e.g. the Aurora cluster ARN.")
-    # Every 6 hours (UTC): keeps the region-loss RPO well inside the 24-hour best-effort target (module doc).
+    # Every 6 hours (UTC): keeps the region-loss RPO well inside the 24-hour RPO of the backup-restore strategy (module doc).
     schedule: str = Field(
         default="cron(0 */6 * * ? *)",
         description="AWS Backup cron expression (UTC). Default every 6 hours: region-loss RPO ~6-8 h < the 24 h target.",

@@ -62,6 +62,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from blueprint.catalogs.accelerators import ACCELERATOR_NAMES, accelerator
 from components._validation import IntBetween, MaxNodes, MinNodes
+from components._intent_values import TierLabel
 from components.gpu_pool_rules import (
     LABEL_PREFIX,
     AwsAccelerator,
@@ -115,8 +116,12 @@ class GpuNodePoolArgs(BaseModel):
         "instance_type are skipped (listed in skipped_zones).",
     )
     workload: WorkloadName = Field(description="Workload name, [a-z][a-z0-9-]{1,30}; labels and tags the nodes.")
-    tier: Literal["mission-critical", "business-critical", "standard", "best-effort"] = Field(
-        description="The workload's tier; labels the nodes. mission-critical refuses spot-only capacity.",
+    tier: TierLabel = Field(description="The workload's tier, a label only: labels and tags the nodes.")
+    # The composer passes the tier's rule (blueprint.catalogs.operations, via blueprint.footprint.WorkloadIntent).
+    guaranteed_capacity: bool = Field(
+        default=False,
+        description="Default False. True: capacity 'spot' is refused (spot capacity can be reclaimed at once, leaving no "
+        "guaranteed GPUs); 'on-demand' and 'mixed' keep an on-demand minimum.",
     )
     accelerator: AwsAccelerator = Field(description=f"GPU model, one of {', '.join(ACCELERATOR_NAMES)}.")
     instance_type: str = Field(description="EC2 instance type carrying that accelerator, from the accelerator catalog.")
@@ -124,7 +129,7 @@ class GpuNodePoolArgs(BaseModel):
     # Default on-demand: GPU spot capacity is scarce and reclaimed with two minutes' notice.
     capacity: Literal["on-demand", "spot", "mixed"] = Field(
         default="on-demand",
-        description="Default 'on-demand'. 'spot': spot only (refused for mission-critical). 'mixed': on-demand "
+        description="Default 'on-demand'. 'spot': spot only (refused with guaranteed_capacity). 'mixed': on-demand "
         "for the minimum plus spot for the burst.",
     )
     min_nodes_per_zone: MinNodes = Field(description="Minimum (and initial desired) nodes per zone, >= 0 (0 = pilot light).")
@@ -167,7 +172,7 @@ class GpuNodePoolArgs(BaseModel):
     def _consistent(self) -> GpuNodePoolArgs:
         check_shape(self.accelerator, "instance_type", self.instance_type,
                     {o.instance_type: o for o in accelerator(self.accelerator).aws}, self.gpus_per_node, "AWS types")
-        check_capacity(self.tier, self.capacity, self.min_nodes_per_zone, self.max_nodes_per_zone,
+        check_capacity(self.guaranteed_capacity, self.capacity, self.min_nodes_per_zone, self.max_nodes_per_zone,
                        spot_notice="spot capacity is reclaimed with two minutes' notice", burst="spot group")
         if self.on_demand_base_per_zone is not None:
             if self.capacity != "mixed":

@@ -18,7 +18,6 @@ from typing import Any, Optional
 import pulumi
 import pulumi_aws as aws
 
-from blueprint.catalogs.tiers import Strategy, probe_spec
 from blueprint.footprint import Footprint, RegionPlan, RegionRole, WorkloadPlacement
 from components.aws.aurora_global_cluster import AuroraGlobalCluster, AuroraGlobalClusterArgs
 from components.aws.alarm_topic import AlarmTopic, AlarmTopicArgs
@@ -28,6 +27,7 @@ from components.aws.kms_key import KmsKey, KmsKeyArgs
 from components.aws.regional_platform import RegionalPlatform, RegionalPlatformArgs
 from components.aws.vault_replication import VaultReplication, VaultReplicationArgs
 from components.aws.workload_region import WorkloadRegion, WorkloadRegionArgs
+from components.composition import compose, placement_labels
 
 # Distinct VPC ranges per region role, so the two regions can be peered without overlap.
 REGION_CIDRS = {RegionRole.PRIMARY: "10.0.0.0/16", RegionRole.SECONDARY: "10.1.0.0/16"}
@@ -42,25 +42,8 @@ RESIDENCY_EXEMPTION_TAG = "blueprint:residency-exemption"
 # as production (deletion protection on), so a new name is protected by default.
 NON_PRODUCTION_ENVIRONMENTS = frozenset({"dev", "test", "ci", "sandbox", "preview", "local"})
 
-# DNS routing by strategy: both regions answer (latency), a standby answers only when the primary
-# fails (failover), or a single region answers (backup-restore has nothing to fail over to).
-ROUTING = {
-    Strategy.ACTIVE_ACTIVE: "latency",
-    Strategy.WARM_STANDBY: "failover",
-    Strategy.PILOT_LIGHT: "failover",
-    Strategy.BACKUP_RESTORE: "simple",
-}
-
-# The second region's database write path by strategy. Active-active serves writes in both
-# regions: its global secondary forwards them to the primary's writer (Aurora global write
-# forwarding; Aurora handles the cross-Region networking, so the VPCs need no path to each other).
-# Warm standby and pilot light serve no writes there until a global failover promotes the secondary.
-WRITE_FORWARDING = {
-    Strategy.ACTIVE_ACTIVE: True,
-    Strategy.WARM_STANDBY: False,
-    Strategy.PILOT_LIGHT: False,
-    Strategy.BACKUP_RESTORE: False,
-}
+# DNS routing and the second region's database write path follow the strategy
+# (blueprint.catalogs.operations ROUTING and WRITE_FORWARDING, resolved in placement.intent).
 
 
 def is_production(environment: str) -> bool:
@@ -69,23 +52,79 @@ def is_production(environment: str) -> bool:
 
 def build_aws(footprint: Footprint) -> dict[str, Any]:
     """Declare the stack's AWS resources; returns the stack outputs."""
-    config = footprint.config
-    env = config.environment
-    common_tags = {"blueprint:environment": env, "blueprint:stack": pulumi.get_stack(), "managed-by": "pulumi"}
-    providers = {
-        region.name: aws.Provider(f"aws-{region.name}", region=region.name, default_tags=aws.ProviderDefaultTagsArgs(tags=common_tags))
-        for region in footprint.regions
-    }
-    served = [w for w in config.workloads if w.service is not None]
-    primary = footprint.regions[0].name
-    hosted_zone_id = None
-    if served and config.dns_zone:
-        hosted_zone_id = aws.route53.get_zone_output(
-            name=config.dns_zone, private_zone=False, opts=pulumi.InvokeOutputOptions(provider=providers[primary])
-        ).zone_id
+    return compose(footprint, AwsSteps(footprint))
 
-    platforms = {r.name: _platform(env, r, footprint, providers[r.name]) for r in footprint.regions}
-    outputs: dict[str, Any] = {
+
+class AwsSteps:
+    """The AWS steps of the shared skeleton (components.composition.compose)."""
+
+    def __init__(self, footprint: Footprint):
+        config = footprint.config
+        self.footprint, self.config, self.env = footprint, config, config.environment
+        common_tags = {"blueprint:environment": self.env, "blueprint:stack": pulumi.get_stack(), "managed-by": "pulumi"}
+        self.providers = {
+            region.name: aws.Provider(f"aws-{region.name}", region=region.name, default_tags=aws.ProviderDefaultTagsArgs(tags=common_tags))
+            for region in footprint.regions
+        }
+        self.served = [w for w in config.workloads if w.service is not None]
+        self.primary = footprint.regions[0].name
+        self.hosted_zone_id = None
+        if self.served and config.dns_zone:
+            self.hosted_zone_id = aws.route53.get_zone_output(
+                name=config.dns_zone, private_zone=False, opts=pulumi.InvokeOutputOptions(provider=self.providers[self.primary])
+            ).zone_id
+        self.platforms: dict[str, RegionalPlatform] = {}
+        self.alarm_region: Optional[_AlarmTarget] = None
+        self._outputs: dict[str, Any] = {}
+        # Per workload: the deferred FQDN of its shared ACM validation record and its resolver.
+        self._validation: dict[str, tuple[Any, Any]] = {}
+
+    def regional_platform(self, region: RegionPlan) -> RegionalPlatform:
+        return _platform(self.env, region, self.footprint, self.providers[region.name])
+
+    def stack_services(self, platforms: dict[str, RegionalPlatform]) -> None:
+        self.platforms = platforms
+        self._outputs = _platform_outputs(self.footprint, platforms)
+        self.alarm_region = _route53_alarms(self.env, platforms, self.providers, bool(self.served))
+
+    def workload_regions(self, placements: list[WorkloadPlacement]) -> list[WorkloadRegion]:
+        workload = placements[0].workload
+        # The global name's ACM validation record is owned once, by the workload's DnsFailover
+        # (built after the load balancers, from their certificate): every region's load balancer
+        # validates with it, and removing a region leaves it in place (load_balancer.py module doc).
+        shared_validation = workload.service is not None and self.alarm_region is not None
+        validation_fqdn, resolve_validation = pulumi.deferred_output() if shared_validation else (None, None)
+        self._validation[workload.name] = (validation_fqdn, resolve_validation)
+        built = _workload_regions(self.env, placements, self.platforms, self.providers, self.config.dns_zone,
+                                  self.hosted_zone_id, self.footprint, validation_fqdn)
+        for placement, region in zip(placements, built):
+            self._outputs["vaults"][f"{workload.name}/{placement.region}"] = region.vault.bucket
+            if region.load_balancer is not None:
+                self._outputs["endpoints"].setdefault(workload.name, {})[placement.region] = region.load_balancer.dns_name
+            if region.database is not None:
+                self._outputs["databases"].setdefault(workload.name, {})[placement.region] = region.database.endpoint
+                self._outputs["database_reader_endpoints"].setdefault(workload.name, {})[placement.region] = region.database.reader_endpoint
+        return built
+
+    def cross_region_links(self, placements: list[WorkloadPlacement], built: list[WorkloadRegion]) -> None:
+        _vault_replication(placements, built, self.platforms, self.providers)
+        _database_backups(placements[0].name, placements, built, self.providers)
+
+    def global_entry(self, placements: list[WorkloadPlacement], built: list[WorkloadRegion]) -> None:
+        name = placements[0].name
+        validation_fqdn, resolve_validation = self._validation[name]
+        if resolve_validation is None:
+            return
+        dns = _dns(name, placements, built, self.config.dns_zone, self.alarm_region, self.providers[self.primary])
+        resolve_validation(dns.validation_record_fqdn)
+        self._outputs["failover_records"][name] = dns.fqdn
+
+    def outputs(self) -> dict[str, Any]:
+        return self._outputs
+
+
+def _platform_outputs(footprint: Footprint, platforms: dict[str, RegionalPlatform]) -> dict[str, Any]:
+    return {
         "regions": {
             name: {
                 "role": footprint.region(name).role.value,
@@ -104,28 +143,6 @@ def build_aws(footprint: Footprint) -> dict[str, Any]:
         "database_reader_endpoints": {},
         "failover_records": {},
     }
-
-    alarm_region = _route53_alarms(env, platforms, providers, bool(served))
-    for workload in config.workloads:
-        placements = [p for p in footprint.placements if p.name == workload.name]
-        # The global name's ACM validation record is owned once, by the workload's DnsFailover
-        # (built after the load balancers, from their certificate): every region's load balancer
-        # validates with it, and removing a region leaves it in place (load_balancer.py module doc).
-        shared_validation = workload.service is not None and alarm_region is not None
-        validation_fqdn, resolve_validation = pulumi.deferred_output() if shared_validation else (None, None)
-        built = _workload(env, placements, platforms, providers, config.dns_zone, hosted_zone_id, footprint, validation_fqdn)
-        for placement, region in zip(placements, built):
-            outputs["vaults"][f"{workload.name}/{placement.region}"] = region.vault.bucket
-            if region.load_balancer is not None:
-                outputs["endpoints"].setdefault(workload.name, {})[placement.region] = region.load_balancer.dns_name
-            if region.database is not None:
-                outputs["databases"].setdefault(workload.name, {})[placement.region] = region.database.endpoint
-                outputs["database_reader_endpoints"].setdefault(workload.name, {})[placement.region] = region.database.reader_endpoint
-        if shared_validation:
-            dns = _dns(workload.name, placements, built, config.dns_zone, alarm_region, providers[primary])
-            resolve_validation(dns.validation_record_fqdn)
-            outputs["failover_records"][workload.name] = dns.fqdn
-    return outputs
 
 
 def _platform(env: str, region: RegionPlan, footprint: Footprint, provider: aws.Provider) -> RegionalPlatform:
@@ -186,7 +203,7 @@ def _route53_alarms(env: str, platforms: dict[str, RegionalPlatform], providers:
     return _AlarmTarget(provider, topic.arn)
 
 
-def _workload(
+def _workload_regions(
     env: str,
     placements: list[WorkloadPlacement],
     platforms: dict[str, RegionalPlatform],
@@ -224,7 +241,7 @@ def _workload(
                     domain_validation_record_fqdn=validation_fqdn,
                     global_cluster_identifier=global_db.id if global_db is not None else None,
                     database_depends_on=[previous_db] if previous_db is not None else [],
-                    database_write_forwarding=global_db is not None and WRITE_FORWARDING[strategy],
+                    database_write_forwarding=global_db is not None and first.intent.database_write_forwarding,
                     database_secret_replica_region=second.region if second is not None and global_db is not None else None,
                     database_secret_replica_kms_key_arn=platforms[second.region].key.arn if second is not None and global_db is not None else None,
                     deletion_protection=is_production(env),
@@ -236,23 +253,30 @@ def _workload(
             )
         )
 
-    if second is not None:
-        source, destination = built
-        VaultReplication(
-            f"{workload.name}-vault-replication",
-            VaultReplicationArgs(
-                source_bucket=source.vault.bucket,
-                source_bucket_arn=source.vault.arn,
-                source_kms_key_arn=platforms[first.region].key.arn,
-                destination_bucket_arn=destination.vault.arn,
-                destination_kms_key_arn=platforms[second.region].key.arn,
-                destination_region=second.region,
-                tags=_tags(first),
-            ),
-            pulumi.ResourceOptions(providers=[providers[first.region]], depends_on=[source.vault.versioning, destination.vault.versioning]),
-        )
-    _database_backups(workload.name, placements, built, providers)
     return built
+
+
+def _vault_replication(placements: list[WorkloadPlacement], built: list[WorkloadRegion],
+                       platforms: dict[str, RegionalPlatform], providers: dict[str, aws.Provider]) -> None:
+    """The primary's vault replicates into the second region's (when there is one)."""
+    if len(placements) < 2:
+        return
+    first, second = placements[0], placements[1]
+    workload = first.workload
+    source, destination = built
+    VaultReplication(
+        f"{workload.name}-vault-replication",
+        VaultReplicationArgs(
+            source_bucket=source.vault.bucket,
+            source_bucket_arn=source.vault.arn,
+            source_kms_key_arn=platforms[first.region].key.arn,
+            destination_bucket_arn=destination.vault.arn,
+            destination_kms_key_arn=platforms[second.region].key.arn,
+            destination_region=second.region,
+            tags=_tags(first),
+        ),
+        pulumi.ResourceOptions(providers=[providers[first.region]], depends_on=[source.vault.versioning, destination.vault.versioning]),
+    )
 
 
 def _database_backups(
@@ -294,7 +318,7 @@ def _dns(
 ) -> DnsFailover:
     """Route 53 is global; its resources go through the primary region's provider."""
     first = placements[0]
-    probe = probe_spec(first.tier)
+    probe = first.intent.probe
     endpoints = [
         DnsEndpoint(
             region=placement.region,
@@ -305,7 +329,7 @@ def _dns(
         for placement, region in zip(placements, built)
         if region.load_balancer is not None
     ]
-    routing = ROUTING[first.strategy] if len(endpoints) > 1 else "simple"
+    routing = first.intent.dns_routing if len(endpoints) > 1 else "simple"
     return DnsFailover(
         f"{name}-dns",
         DnsFailoverArgs(
@@ -329,9 +353,4 @@ def _dns(
 
 
 def _tags(placement: WorkloadPlacement) -> dict[str, str]:
-    return {
-        "blueprint:workload": placement.name,
-        "blueprint:tier": placement.tier.value,
-        "blueprint:strategy": placement.strategy.value,
-        "blueprint:region-role": placement.region_role.value,
-    }
+    return placement_labels(placement, "blueprint:")

@@ -1,10 +1,10 @@
 """WorkloadAlarms: CloudWatch alarms of one workload in one region, to the region's AlarmTopic.
 
 Children (component named ``n``; each only when its input is given):
-    ``n-queue-age``          AWS/SQS ApproximateAgeOfOldestMessage (QueueName) above the tier threshold
+    ``n-queue-age``          AWS/SQS ApproximateAgeOfOldestMessage (QueueName) above ``queue_age_threshold_s``
     ``n-dlq-depth``          AWS/SQS ApproximateNumberOfMessagesVisible (QueueName = the DLQ) > 0
     ``n-db-replication-lag`` AWS/RDS AuroraGlobalDBReplicationLag (DBClusterIdentifier, ms; published for the
-                             secondary cluster of a global database) above the tier's RPO target
+                             secondary cluster of a global database) above ``replication_lag_threshold_ms``
     ``n-unhealthy-hosts``    AWS/ApplicationELB UnHealthyHostCount (TargetGroup, LoadBalancer) > 0
     ``n-target-5xx``         AWS/ApplicationELB HTTPCode_Target_5XX_Count (TargetGroup, LoadBalancer) above the threshold
     ``n-elb-5xx``            AWS/ApplicationELB HTTPCode_ELB_5XX_Count (LoadBalancer) above the threshold
@@ -46,8 +46,8 @@ import pulumi
 import pulumi_aws as aws
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from components._intent_values import TierLabel
 from components._validation import AtLeastOne, InputMatching, MinNodes
-from components.alert_rules import EVALUATION_MINUTES_BY_TIER, TierName, backlog_age_threshold_s, replication_lag_target_s
 
 from ._tags import merge_tags
 from ._types import Tags
@@ -55,36 +55,29 @@ from ._types import Tags
 _SNS_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$")
 TopicArn = InputMatching(_SNS_ARN, "is not an SNS topic ARN; pass AlarmTopic(...).arn")
 
-# One-minute periods an alarm's datapoints are evaluated over: the stricter the tier, the sooner it
-# fires (components.alert_rules, the same as the GCP WorkloadAlerts' condition durations).
-EVALUATION_PERIODS_BY_TIER = EVALUATION_MINUTES_BY_TIER
 # The GPU capacity alarm: no data at all (before the first group metrics, a new node group's Auto
 # Scaling group) is INSUFFICIENT_DATA, never ALARM; that state is notified (insufficient_data_actions).
 GPU_CAPACITY_TREAT_MISSING_DATA = "missing"
-
-
-def queue_age_threshold_s(tier: str, visibility_timeout_seconds: int) -> int:
-    """Oldest-message age that means the backlog is not draining: the tier's RTO target, but
-    never below two visibility timeouts (a message being retried once is not an incident)."""
-    return backlog_age_threshold_s(tier, visibility_timeout_seconds)
-
-
-def replication_lag_threshold_ms(tier: str) -> int:
-    """Aurora global replication lag above the tier's RPO target (milliseconds)."""
-    return replication_lag_target_s(tier) * 1000
 
 
 class WorkloadAlarmsArgs(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
     workload: str = Field(description="Workload name, used in alarm names and descriptions.")
-    tier: TierName = Field(description="Workload tier: thresholds and evaluation periods follow it.")
+    tier: TierLabel = Field(description="Workload tier, a label only: named in the alarm descriptions.")
+    # The composer passes the tier's (blueprint.catalogs.operations via blueprint.footprint.WorkloadIntent).
+    evaluation_minutes: AtLeastOne = Field(
+        default=3, description="One-minute periods a condition must hold before the alarm fires (evaluation periods and "
+                               "datapoints to alarm); default 3. The dead-letter alarm always fires on the first.")
     alarm_topic_arn: TopicArn = Field(description="pulumi.Input[str]: the region's AlarmTopic ARN (ALARM and OK actions).")
     queue_name: Any = Field(default=None, description="Work queue name (WorkQueue.name): the age alarm.")
     dlq_name: Any = Field(default=None, description="Dead-letter queue name (WorkQueue.dlq_name): the depth alarm.")
-    queue_age_threshold_s: Optional[AtLeastOne] = Field(default=None, description="Age alarm threshold; default queue_age_threshold_s(tier, 300).")
+    queue_age_threshold_s: Optional[AtLeastOne] = Field(
+        default=None, description="Oldest-message age alarm threshold, seconds; required with queue_name (the RTO, never below "
+                                  "two visibility timeouts: blueprint.catalogs.operations.backlog_age_threshold_s).")
     db_cluster_identifier: Any = Field(default=None, description="Secondary Aurora cluster of a global database: the replication-lag alarm.")
-    replication_lag_threshold_ms: Optional[AtLeastOne] = Field(default=None, description="Lag threshold; default the tier's RPO target in ms.")
+    replication_lag_threshold_ms: Optional[AtLeastOne] = Field(
+        default=None, description="Replication lag alarm threshold, ms; required with db_cluster_identifier (the RPO in ms).")
     load_balancer_arn_suffix: Any = Field(default=None, description="ALB ARN suffix (LoadBalancer.arn_suffix): 5xx alarms.")
     target_group_arn_suffix: Any = Field(default=None, description="Target group ARN suffix: unhealthy-host and target 5xx alarms.")
     # Any burst of 5xx inside a minute above this is paged; single errors are not.
@@ -97,6 +90,10 @@ class WorkloadAlarmsArgs(BaseModel):
     def _pairs(self) -> "WorkloadAlarmsArgs":
         if self.target_group_arn_suffix is not None and self.load_balancer_arn_suffix is None:
             raise ValueError("load_balancer_arn_suffix: required with target_group_arn_suffix (the ALB metrics need both dimensions)")
+        if self.queue_name is not None and self.queue_age_threshold_s is None:
+            raise ValueError("queue_age_threshold_s: required with queue_name (seconds; e.g. the RTO, at least two visibility timeouts)")
+        if self.db_cluster_identifier is not None and self.replication_lag_threshold_ms is None:
+            raise ValueError("replication_lag_threshold_ms: required with db_cluster_identifier (e.g. the RPO in milliseconds)")
         return self
 
 
@@ -112,7 +109,7 @@ class WorkloadAlarms(pulumi.ComponentResource):
         self.alarm_names = []
         self._queue_alarms(args)
         if args.db_cluster_identifier is not None:
-            lag = args.replication_lag_threshold_ms or replication_lag_threshold_ms(args.tier)
+            lag = args.replication_lag_threshold_ms
             self._alarm("db-replication-lag", f"Aurora global replication lag above {lag} ms (the RPO target)",
                         namespace="AWS/RDS", metric="AuroraGlobalDBReplicationLag",
                         dimensions={"DBClusterIdentifier": args.db_cluster_identifier}, statistic="Maximum",
@@ -132,9 +129,9 @@ class WorkloadAlarms(pulumi.ComponentResource):
                comparison: str, threshold: float, missing: str, evaluation_periods: Optional[int] = None,
                notify_insufficient_data: bool = False) -> None:
         """One CloudWatch alarm over 60-second periods, its ALARM/OK (and optionally INSUFFICIENT_DATA)
-        actions to the alarm topic; evaluation_periods defaults to the tier's."""
+        actions to the alarm topic; evaluation_periods defaults to evaluation_minutes."""
         args = self._settings
-        periods = evaluation_periods or EVALUATION_PERIODS_BY_TIER[args.tier]
+        periods = evaluation_periods or args.evaluation_minutes
         topic = [args.alarm_topic_arn]
         child_name = f"{self._prefix}-{role}"
         resource = aws.cloudwatch.MetricAlarm(
@@ -161,7 +158,7 @@ class WorkloadAlarms(pulumi.ComponentResource):
     def _queue_alarms(self, args: WorkloadAlarmsArgs) -> None:
         """Backlog age of the work queue, any message in the dead-letter queue."""
         if args.queue_name is not None:
-            threshold = args.queue_age_threshold_s or queue_age_threshold_s(args.tier, 300)
+            threshold = args.queue_age_threshold_s
             self._alarm("queue-age", f"oldest queued message older than {threshold} s: the backlog is not draining",
                         namespace="AWS/SQS", metric="ApproximateAgeOfOldestMessage", dimensions={"QueueName": args.queue_name},
                         statistic="Maximum", comparison="GreaterThanThreshold", threshold=threshold, missing="notBreaching")

@@ -28,7 +28,6 @@ import pulumi
 from pydantic import BaseModel, ConfigDict, Field
 
 from blueprint.catalogs.accelerators import aws_instance_for
-from blueprint.catalogs.tiers import SecondRegionRole, database_backup_retention_days, probe_spec, tier_spec
 from blueprint.footprint import RegionRole, WorkloadPlacement
 from components.aws.aurora_database import AuroraDatabase, AuroraDatabaseArgs
 from components.aws.backup_vault import BackupVault, BackupVaultArgs
@@ -39,22 +38,9 @@ from components.aws.recovery_point_vault import RecoveryPointVault, RecoveryPoin
 from components.aws.regional_platform import RegionalPlatform
 from components.aws.traffic_trigger import AlbRequestRateTriggerArgs, alb_request_rate_trigger
 from components.aws.workload_alarms import WorkloadAlarms, WorkloadAlarmsArgs
-from components.k8s.inference_service import InferenceService, InferenceServiceArgs, service_sizing
+from components.composition import inference_service_args
+from components.k8s.inference_service import InferenceService
 from components.k8s.traffic_scaling import TrafficScaling
-
-
-def primary_database_instances(placement: WorkloadPlacement, zones: int) -> int:
-    """Writer plus readers in other zones: one per zone (up to three) for mission-critical, so a
-    zone loss still leaves a reader to promote next to a surviving reader; two elsewhere."""
-    return min(zones, 3) if placement.tier.value == "mission-critical" else 2
-
-
-def secondary_database_instances(placement: WorkloadPlacement, zones: int) -> int:
-    """Global secondary readers by the second region's role: active-active sized like the primary,
-    warm standby one reader (promoted on failover, then scaled), pilot light none (headless)."""
-    if placement.role is SecondRegionRole.SERVING:
-        return primary_database_instances(placement, zones)
-    return 1 if placement.role is SecondRegionRole.WARM else 0
 
 
 class WorkloadRegionArgs(BaseModel):
@@ -103,146 +89,18 @@ class WorkloadRegion(pulumi.ComponentResource):
     def __init__(self, name: str, args: WorkloadRegionArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("blueprint:aws:WorkloadRegion", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        placement, platform, workload = args.placement, args.platform, args.placement.workload
-        runs_here = placement.runs_here
-        network, cluster = platform.network, platform.cluster
-
-        self.vault = BackupVault(
-            f"{name}-vault",
-            BackupVaultArgs(
-                kms_key_arn=platform.key.arn,
-                lock_mode=placement.vault.lock_mode.value,
-                retention_days=placement.vault.retention_days,
-                # S3 server access logs of the vault into the region's access-log bucket (SSE-S3).
-                access_log_bucket=platform.access_logs.bucket if platform.access_logs is not None else None,
-                tags=args.tags,
-            ),
-            child,
-        )
-
-        self.gpu_pool = None
-        if runs_here and placement.gpu is not None and workload.gpu is not None and cluster is not None and network is not None:
-            option = aws_instance_for(workload.gpu.accelerator.value, workload.gpu.gpus_per_node)
-            if option is None:  # config validation refuses this first; a hand-made placement may not
-                raise ValueError(f"gpu: no AWS instance type has {workload.gpu.gpus_per_node} x {workload.gpu.accelerator.value}")
-            self.gpu_pool = GpuNodePool(
-                f"{name}-gpu",
-                GpuNodePoolArgs(
-                    cluster_name=cluster.cluster_name,
-                    kubernetes_version=cluster.version,
-                    node_role_arn=cluster.node_role_arn,
-                    subnet_ids_by_zone=network.private_subnet_ids_by_zone,
-                    workload=workload.name,
-                    tier=workload.tier.value,
-                    accelerator=workload.gpu.accelerator.value,
-                    instance_type=option.instance_type,
-                    gpus_per_node=workload.gpu.gpus_per_node,
-                    capacity=workload.gpu.capacity.value,
-                    min_nodes_per_zone=placement.gpu.min_nodes_per_zone,
-                    max_nodes_per_zone=placement.gpu.max_nodes_per_zone,
-                    # Mixed capacity: every region may grow its on-demand base back to the
-                    # configured minimum, so a standby keeps the primary's guarantee after failover.
-                    on_demand_base_per_zone=(
-                        max(workload.gpu.min_nodes_per_zone, placement.gpu.min_nodes_per_zone, 1)
-                        if workload.gpu.capacity.value == "mixed" else None
-                    ),
-                    kms_key_arn=platform.key.arn,
-                    tags=args.tags,
-                ),
-                child,
-            )
-
-        self.load_balancer = None
-        if runs_here and workload.service is not None and network is not None:
-            if not args.dns_zone or args.hosted_zone_id is None:
-                raise ValueError(f"{workload.name}: a served workload needs dns_zone and hosted_zone_id for its certificate")
-            if platform.access_logs is None:
-                raise ValueError(f"{workload.name}: the region's platform has no access-log bucket; create it with access_logs=True")
-            probe = probe_spec(workload.tier)
-            self.load_balancer = LoadBalancer(
-                f"{name}-lb",
-                LoadBalancerArgs(
-                    vpc_id=network.vpc_id,
-                    vpc_cidr_block=args.vpc_cidr_block,
-                    public_subnet_ids=network.public_subnet_ids,
-                    domain_name=f"{workload.name}.{args.dns_zone}",
-                    regional_domain_name=f"{workload.name}.{placement.region}.{args.dns_zone}",
-                    hosted_zone_id=args.hosted_zone_id,
-                    domain_validation_record_fqdn=args.domain_validation_record_fqdn,
-                    service_port=workload.service.port,
-                    readiness_path=workload.service.readiness_path,
-                    health_check_interval_s=probe.lb_interval_s,
-                    health_check_timeout_s=probe.lb_timeout_s,
-                    healthy_threshold=probe.lb_healthy_threshold,
-                    unhealthy_threshold=probe.lb_unhealthy_threshold,
-                    deletion_protection=args.deletion_protection,
-                    access_logs_bucket=platform.access_logs.bucket,
-                    access_logs_prefix=workload.name,
-                    web_acl_arn=platform.web_acl.arn if platform.web_acl is not None else None,
-                    tags=args.tags,
-                ),
-                child,
-            )
-
-        self.database = None
-        if runs_here and workload.database is not None and network is not None:
-            primary = placement.region_role is RegionRole.PRIMARY
-            zones = len(network.zones)
-            self.database = AuroraDatabase(
-                f"{name}-db",
-                AuroraDatabaseArgs(
-                    identifier=f"{args.environment}-{workload.name}",
-                    engine=workload.database.engine.value,
-                    size=workload.database.size.value,
-                    role="primary" if primary else "secondary",
-                    global_cluster_identifier=args.global_cluster_identifier,
-                    global_write_forwarding=args.database_write_forwarding and not primary,
-                    instance_count=primary_database_instances(placement, zones) if primary else secondary_database_instances(placement, zones),
-                    zones=network.zones,
-                    subnet_ids=network.private_subnet_ids,
-                    vpc_id=network.vpc_id,
-                    allowed_cidr_blocks=[args.vpc_cidr_block],
-                    kms_key_arn=platform.key.arn,
-                    backup_retention_days=database_backup_retention_days(workload.tier),
-                    master_secret_replica_region=args.database_secret_replica_region if primary and args.global_cluster_identifier is not None else None,
-                    master_secret_replica_kms_key_arn=args.database_secret_replica_kms_key_arn if primary and args.global_cluster_identifier is not None else None,
-                    tags=args.tags,
-                ),
-                pulumi.ResourceOptions(parent=self, depends_on=args.database_depends_on),
-            )
-
-        self.recovery_vault = None
-        if args.recovery_vault and workload.database is not None:
-            self.recovery_vault = RecoveryPointVault(
-                f"{name}-recovery-vault",
-                RecoveryPointVaultArgs(
-                    kms_key_arn=platform.key.arn,
-                    lock_mode=placement.vault.lock_mode.value,
-                    min_retention_days=placement.vault.retention_days,
-                    tags=args.tags,
-                ),
-                child,
-            )
-
+        placement, platform = args.placement, args.platform
+        self.vault = self._vault(name, args, child)
+        self.gpu_pool = self._gpu_pool(name, args, child)
+        self.load_balancer = self._load_balancer(name, args, child)
+        self.database = self._database(name, args)
+        self.recovery_vault = self._recovery_vault(name, args, child)
         self.inference = None
-        if runs_here and workload.service is not None and cluster is not None and platform.kubernetes is not None:
+        if placement.runs_here and placement.workload.service is not None and platform.cluster is not None and platform.kubernetes is not None:
             self.inference = self._inference(name, placement, platform)
-
-        self.queue = None
-        if placement.serving and workload.queue is not None:
-            self.queue = WorkQueue(
-                f"{name}-queue",
-                WorkQueueArgs(
-                    kms_key_arn=platform.key.arn,
-                    max_receive_count=workload.queue.max_receive_count,
-                    visibility_timeout_seconds=workload.queue.visibility_timeout_seconds,
-                    tags=args.tags,
-                ),
-                child,
-            )
-
+        self.queue = self._queue(name, args, child)
         self.alarms = None
-        if runs_here and platform.alarm_topic is not None:
+        if placement.runs_here and platform.alarm_topic is not None:
             self.alarms = self._alarms(name, placement, platform, args.tags)
 
         outputs: dict[str, Any] = {"vault_bucket": self.vault.bucket}
@@ -254,44 +112,173 @@ class WorkloadRegion(pulumi.ComponentResource):
             outputs["database_endpoint"] = self.database.endpoint
         self.register_outputs(outputs)
 
-    def _inference(self, name: str, placement: WorkloadPlacement, platform: RegionalPlatform) -> InferenceService:
-        workload, service = placement.workload, placement.workload.service
+    def _vault(self, name: str, args: WorkloadRegionArgs, child: pulumi.ResourceOptions) -> BackupVault:
+        platform, vault = args.platform, args.placement.vault
+        return BackupVault(
+            f"{name}-vault",
+            BackupVaultArgs(
+                kms_key_arn=platform.key.arn,
+                lock_mode=vault.lock_mode.value,
+                retention_days=vault.retention_days,
+                # S3 server access logs of the vault into the region's access-log bucket (SSE-S3).
+                access_log_bucket=platform.access_logs.bucket if platform.access_logs is not None else None,
+                tags=args.tags,
+            ),
+            child,
+        )
+
+    def _gpu_pool(self, name: str, args: WorkloadRegionArgs, child: pulumi.ResourceOptions) -> Optional[GpuNodePool]:
+        placement, platform, workload = args.placement, args.platform, args.placement.workload
+        network, cluster, gpu = platform.network, platform.cluster, workload.gpu
+        if not placement.runs_here or placement.gpu is None or gpu is None or cluster is None or network is None:
+            return None
+        option = aws_instance_for(gpu.accelerator.value, gpu.gpus_per_node)
+        if option is None:  # config validation refuses this first; a hand-made placement may not
+            raise ValueError(f"gpu: no AWS instance type has {gpu.gpus_per_node} x {gpu.accelerator.value}")
+        return GpuNodePool(
+            f"{name}-gpu",
+            GpuNodePoolArgs(
+                cluster_name=cluster.cluster_name,
+                kubernetes_version=cluster.version,
+                node_role_arn=cluster.node_role_arn,
+                subnet_ids_by_zone=network.private_subnet_ids_by_zone,
+                workload=workload.name,
+                tier=placement.intent.tier_label,
+                guaranteed_capacity=placement.intent.guaranteed_gpu_capacity,
+                accelerator=gpu.accelerator.value,
+                instance_type=option.instance_type,
+                gpus_per_node=gpu.gpus_per_node,
+                capacity=gpu.capacity.value,
+                min_nodes_per_zone=placement.gpu.min_nodes_per_zone,
+                max_nodes_per_zone=placement.gpu.max_nodes_per_zone,
+                # Mixed capacity: every region may grow its on-demand base back to the
+                # configured minimum, so a standby keeps the primary's guarantee after failover.
+                on_demand_base_per_zone=(
+                    max(gpu.min_nodes_per_zone, placement.gpu.min_nodes_per_zone, 1) if gpu.capacity.value == "mixed" else None
+                ),
+                kms_key_arn=platform.key.arn,
+                tags=args.tags,
+            ),
+            child,
+        )
+
+    def _load_balancer(self, name: str, args: WorkloadRegionArgs, child: pulumi.ResourceOptions) -> Optional[LoadBalancer]:
+        placement, platform, workload = args.placement, args.platform, args.placement.workload
         network = platform.network
-        role = placement.service_role
+        if not placement.runs_here or workload.service is None or network is None:
+            return None
+        if not args.dns_zone or args.hosted_zone_id is None:
+            raise ValueError(f"{workload.name}: a served workload needs dns_zone and hosted_zone_id for its certificate")
+        if platform.access_logs is None:
+            raise ValueError(f"{workload.name}: the region's platform has no access-log bucket; create it with access_logs=True")
+        probe = placement.intent.probe
+        return LoadBalancer(
+            f"{name}-lb",
+            LoadBalancerArgs(
+                vpc_id=network.vpc_id,
+                vpc_cidr_block=args.vpc_cidr_block,
+                public_subnet_ids=network.public_subnet_ids,
+                domain_name=f"{workload.name}.{args.dns_zone}",
+                regional_domain_name=f"{workload.name}.{placement.region}.{args.dns_zone}",
+                hosted_zone_id=args.hosted_zone_id,
+                domain_validation_record_fqdn=args.domain_validation_record_fqdn,
+                service_port=workload.service.port,
+                readiness_path=workload.service.readiness_path,
+                health_check_interval_s=probe.lb_interval_s,
+                health_check_timeout_s=probe.lb_timeout_s,
+                healthy_threshold=probe.lb_healthy_threshold,
+                unhealthy_threshold=probe.lb_unhealthy_threshold,
+                deletion_protection=args.deletion_protection,
+                access_logs_bucket=platform.access_logs.bucket,
+                access_logs_prefix=workload.name,
+                web_acl_arn=platform.web_acl.arn if platform.web_acl is not None else None,
+                tags=args.tags,
+            ),
+            child,
+        )
+
+    def _database(self, name: str, args: WorkloadRegionArgs) -> Optional[AuroraDatabase]:
+        placement, platform, workload = args.placement, args.platform, args.placement.workload
+        network = platform.network
+        if not placement.runs_here or workload.database is None or network is None:
+            return None
+        primary = placement.region_role is RegionRole.PRIMARY
+        replicates_secret = primary and args.global_cluster_identifier is not None
+        return AuroraDatabase(
+            f"{name}-db",
+            AuroraDatabaseArgs(
+                identifier=f"{args.environment}-{workload.name}",
+                engine=workload.database.engine.value,
+                size=workload.database.size.value,
+                role="primary" if primary else "secondary",
+                global_cluster_identifier=args.global_cluster_identifier,
+                global_write_forwarding=args.database_write_forwarding and not primary,
+                instance_count=placement.database_instances,
+                zones=network.zones,
+                subnet_ids=network.private_subnet_ids,
+                vpc_id=network.vpc_id,
+                allowed_cidr_blocks=[args.vpc_cidr_block],
+                kms_key_arn=platform.key.arn,
+                backup_retention_days=placement.intent.database_backup_retention_days,
+                master_secret_replica_region=args.database_secret_replica_region if replicates_secret else None,
+                master_secret_replica_kms_key_arn=args.database_secret_replica_kms_key_arn if replicates_secret else None,
+                tags=args.tags,
+            ),
+            pulumi.ResourceOptions(parent=self, depends_on=args.database_depends_on),
+        )
+
+    def _recovery_vault(self, name: str, args: WorkloadRegionArgs, child: pulumi.ResourceOptions) -> Optional[RecoveryPointVault]:
+        if not args.recovery_vault or args.placement.workload.database is None:
+            return None
+        return RecoveryPointVault(
+            f"{name}-recovery-vault",
+            RecoveryPointVaultArgs(
+                kms_key_arn=args.platform.key.arn,
+                lock_mode=args.placement.vault.lock_mode.value,
+                min_retention_days=args.placement.vault.retention_days,
+                tags=args.tags,
+            ),
+            child,
+        )
+
+    def _queue(self, name: str, args: WorkloadRegionArgs, child: pulumi.ResourceOptions) -> Optional[WorkQueue]:
+        queue = args.placement.workload.queue
+        if not args.placement.serving or queue is None:
+            return None
+        return WorkQueue(
+            f"{name}-queue",
+            WorkQueueArgs(
+                kms_key_arn=args.platform.key.arn,
+                max_receive_count=queue.max_receive_count,
+                visibility_timeout_seconds=queue.visibility_timeout_seconds,
+                tags=args.tags,
+            ),
+            child,
+        )
+
+    def _inference(self, name: str, placement: WorkloadPlacement, platform: RegionalPlatform) -> InferenceService:
+        workload = placement.workload
+        network = platform.network
         pool = self.gpu_pool
         zones = len(pool.zones) if pool is not None else len(network.zones if network is not None else ())
         gpus = workload.gpu.gpus_per_node if pool is not None and workload.gpu is not None else 0
         option = aws_instance_for(workload.gpu.accelerator.value, gpus) if gpus else None
-        replicas, max_replicas, cpu, memory = service_sizing(
-            role, service.replicas_per_zone, zones, gpus, placement.gpu.max_nodes_per_zone if gpus else 0,
-            (option.vcpus, option.memory_gib) if option is not None else None,
-        )
         lb = self.load_balancer
         controller = platform.lb_controller
         return InferenceService(
             f"{name}-inference",
-            InferenceServiceArgs(
-                workload=workload.name,
-                tier=workload.tier.value,
-                image=service.image,
-                port=service.port,
-                readiness_path=service.readiness_path,
-                liveness_path=service.liveness_path,
-                replicas=replicas,
-                max_replicas=max_replicas,
-                gpus_per_pod=1 if gpus else 0,
-                cpu_millicores=cpu,
-                memory_mib=memory,
+            inference_service_args(
+                placement, zones=zones, gpus=gpus,
+                shape=(option.vcpus, option.memory_gib) if option is not None else None,
                 node_affinity=pool is not None,
                 priority_class_name=platform.gpu_enablement.priority_class_name,
+                # Only the VPC reaches the pods: the ALB (IP targets) and the nodes' kubelet probes.
+                ingress_cidrs=[network.cidr_block],
+                traffic_scaling=self._traffic_scaling(placement, platform),
                 load_balancer_binding="aws-target-group" if lb is not None and controller is not None else "none",
                 target_group_arn=lb.target_group_arn if lb is not None else None,
                 load_balancer_security_group_id=lb.security_group_id if lb is not None else None,
                 binding_depends_on=[controller.release] if controller is not None else [],
-                # Only the VPC reaches the pods: the ALB (IP targets) and the nodes' kubelet probes.
-                ingress_cidrs=[network.cidr_block],
-                labels={"blueprint-tier": workload.tier.value},
-                traffic_scaling=self._traffic_scaling(placement, platform),
             ),
             pulumi.ResourceOptions(parent=self, providers=[platform.kubernetes]),
         )
@@ -308,17 +295,15 @@ class WorkloadRegion(pulumi.ComponentResource):
         return TrafficScaling(trigger=trigger, authentication=keda.trigger_authentication_name, depends_on=[keda.release])
 
     def _alarms(self, name: str, placement: WorkloadPlacement, platform: RegionalPlatform, tags: dict[str, str]) -> Optional[WorkloadAlarms]:
-        workload = placement.workload
-        spec = tier_spec(workload.tier)
+        workload, intent = placement.workload, placement.intent
         kwargs: dict[str, Any] = {}
         if self.queue is not None:
-            rto = workload.rto_seconds or spec.rto_target_s
             # The workload's RTO (config may only tighten the tier's), never below two visibility timeouts.
             kwargs.update(queue_name=self.queue.name, dlq_name=self.queue.dlq_name,
-                          queue_age_threshold_s=max(rto, 2 * workload.queue.visibility_timeout_seconds))
+                          queue_age_threshold_s=intent.queue_age_threshold_s(workload.queue.visibility_timeout_seconds))
         if self.database is not None and self.database.role == "secondary":
-            rpo = workload.rpo_seconds if workload.rpo_seconds is not None else spec.rpo_target_s
-            kwargs.update(db_cluster_identifier=self.database.cluster_identifier, replication_lag_threshold_ms=max(rpo * 1000, 1))
+            kwargs.update(db_cluster_identifier=self.database.cluster_identifier,
+                          replication_lag_threshold_ms=intent.replication_lag_threshold_ms)
         if self.load_balancer is not None:
             kwargs.update(load_balancer_arn_suffix=self.load_balancer.arn_suffix, target_group_arn_suffix=self.load_balancer.target_group_arn_suffix)
         pool = self.gpu_pool
@@ -330,6 +315,7 @@ class WorkloadRegion(pulumi.ComponentResource):
             return None
         return WorkloadAlarms(
             f"{name}-alarms",
-            WorkloadAlarmsArgs(workload=workload.name, tier=workload.tier.value, alarm_topic_arn=platform.alarm_topic.arn, tags=tags, **kwargs),
+            WorkloadAlarmsArgs(workload=workload.name, tier=intent.tier_label, evaluation_minutes=intent.alert_evaluation_minutes,
+                               alarm_topic_arn=platform.alarm_topic.arn, tags=tags, **kwargs),
             pulumi.ResourceOptions(parent=self),
         )

@@ -10,7 +10,7 @@ zones without the accelerator are skipped and reported (``skipped_zones``); none
 
 Capacity (GKE autoscaling limits are per zone, like the configured ones):
     on-demand  one pool, min..max per zone.
-    spot       one Spot VM pool, min..max per zone (refused for mission-critical).
+    spot       one Spot VM pool, min..max per zone (refused with guaranteed_capacity).
     mixed      an on-demand pool holding the minimum (min..max(min, 1) per zone) plus a Spot pool for
                the burst (0..max - max(min, 1) per zone); the per-zone total never exceeds max.
 
@@ -33,6 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from blueprint.catalogs.accelerators import ACCELERATOR_NAMES, accelerator, gcp_offering_zones
 from components._validation import IntBetween, MaxNodes, MinNodes
+from components._intent_values import TierLabel
 from components.gpu_pool_rules import GcpAccelerator, WorkloadName, capacity_split, check_capacity, check_shape, node_labels
 
 from ._labels import check_zones, merge_labels
@@ -63,8 +64,13 @@ class GpuNodePoolArgs(BaseModel):
                                    "are skipped (skipped_zones).")
     workload: WorkloadName = Field(description="Workload name, [a-z][a-z0-9-]{1,30}; names the pools ('<workload>-gpu'), "
                           "labels the nodes.")
-    tier: Literal["mission-critical", "business-critical", "standard", "best-effort"] = Field(
-        description="The workload's tier; labels the nodes. mission-critical refuses spot-only capacity.")
+    tier: TierLabel = Field(description="The workload's tier, a label only: labels and tags the nodes.")
+    # The composer passes the tier's rule (blueprint.catalogs.operations, via blueprint.footprint.WorkloadIntent).
+    guaranteed_capacity: bool = Field(
+        default=False,
+        description="Default False. True: capacity 'spot' is refused (spot capacity can be reclaimed at once, leaving no "
+        "guaranteed GPUs); 'on-demand' and 'mixed' keep an on-demand minimum.",
+    )
     accelerator: GcpAccelerator = Field(description=f"GPU model, one of {', '.join(ACCELERATOR_NAMES)} with GCP shapes.")
     machine_type: str = Field(description="Compute Engine machine type from the catalog (gcp_machine_for).")
     accelerator_type: str = Field(description="GCP accelerator type of that machine, e.g. 'nvidia-l4'.")
@@ -72,7 +78,7 @@ class GpuNodePoolArgs(BaseModel):
     # Default on-demand: Spot VMs can be preempted at any time with 30 s notice.
     capacity: Literal["on-demand", "spot", "mixed"] = Field(
         default="on-demand",
-        description="Default 'on-demand'. 'spot': Spot VMs only (refused for mission-critical). 'mixed': on-demand "
+        description="Default 'on-demand'. 'spot': Spot VMs only (refused with guaranteed_capacity). 'mixed': on-demand "
         "for the minimum plus Spot for the burst.",
     )
     min_nodes_per_zone: MinNodes = Field(description="Minimum (and initial) nodes per zone, >= 0 (0 = pilot light).")
@@ -100,7 +106,7 @@ class GpuNodePoolArgs(BaseModel):
         if shape.accelerator_type != self.accelerator_type:
             raise ValueError(f"accelerator_type: {self.accelerator_type!r} is not the GPU of {self.machine_type}; use "
                              f"{shape.accelerator_type!r}")
-        check_capacity(self.tier, self.capacity, self.min_nodes_per_zone, self.max_nodes_per_zone,
+        check_capacity(self.guaranteed_capacity, self.capacity, self.min_nodes_per_zone, self.max_nodes_per_zone,
                        spot_notice="Spot VMs are preempted with 30 seconds' notice", burst="Spot pool")
         return self
 

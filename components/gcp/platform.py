@@ -23,8 +23,7 @@ from typing import Any, Optional
 import pulumi
 import pulumi_gcp as gcp
 
-from blueprint.catalogs.tiers import SecondRegionRole, Strategy, probe_spec, tier_spec
-from blueprint.footprint import Footprint, RegionRole, WorkloadPlacement
+from blueprint.footprint import Footprint, RegionPlan, RegionRole, WorkloadPlacement
 from components.gcp.alert_channel import AlertChannel, AlertChannelArgs
 from components.gcp.backup_bucket import BackupBucket, BackupBucketArgs, dual_region_location
 from components.gcp.data_access_audit_logs import DataAccessAuditLogs, DataAccessAuditLogsArgs
@@ -39,122 +38,149 @@ from components.gcp.vault_replication import VaultReplication, VaultReplicationA
 from components.gcp.pubsub_queue import ack_deadline_for
 from components.gcp.workload_alerts import WorkloadAlerts, WorkloadAlertsArgs
 from components.gcp.workload_region import WorkloadRegion, WorkloadRegionArgs
+from components.composition import compose, placement_labels
 
-# The load balancer's view of each region (components.gcp.load_balancer): the primary and an
-# active-active second region are filled first; a warm standby takes traffic by itself when the
-# primary fails its health checks; a pilot light stays drained until promoted.
-BACKEND_ROLE = {
-    SecondRegionRole.SERVING: "serving",
-    SecondRegionRole.WARM: "warm",
-    SecondRegionRole.PILOT: "pilot",
-}
+# The load balancer's view of each region (components.gcp.load_balancer) is the placement's
+# service_role: the primary and an active-active second region ("serving") are filled first; a warm
+# standby takes traffic by itself when the primary fails its health checks; a pilot light stays
+# drained until promoted.
 
 
 def build_gcp(footprint: Footprint) -> dict[str, Any]:
     """Declare the stack's GCP resources; returns the stack outputs."""
-    config = footprint.config
-    env, project = config.environment, config.gcp_project
-    labels = {"blueprint-environment": env, "blueprint-stack": _label(pulumi.get_stack()), "managed-by": "pulumi"}
-    providers = {
-        r.name: gcp.Provider(f"gcp-{r.name}", project=project, region=r.name, default_labels=labels)
-        for r in footprint.regions
-    }
-    primary = footprint.regions[0].name
-    on_primary = pulumi.ResourceOptions(providers=[providers[primary]])
+    return compose(footprint, GcpSteps(footprint))
 
-    number = gcp.organizations.get_project_output(project_id=project, opts=pulumi.InvokeOutputOptions(provider=providers[primary])).number
-    # Service agents from the provider's lookups, which also create an agent that does not exist yet
-    # (components/gcp/service_agents.py); grants then never name a missing account.
-    agents = project_service_agents(env, project, number, providers[primary])
-    key_users = (agents["gke"], agents["compute"], agents["cloudsql"], agents["gcs"], agents["pubsub"])
 
-    # Data Access audit logs for Cloud Storage and Cloud SQL: who read or wrote the vaults and the
-    # databases (pgAudit's entries land here too).
-    DataAccessAuditLogs(f"{env}-audit-logs", DataAccessAuditLogsArgs(project=project), on_primary)
+class GcpSteps:
+    """The GCP steps of the shared skeleton (components.composition.compose)."""
 
-    served = any(w.service is not None for w in config.workloads)
-    network = Network(f"{env}-vpc", NetworkArgs(name=f"{env}-vpc"[:43], health_check_ports=tuple(sorted({w.service.port for w in config.workloads if w.service})) or (8080,)), on_primary)
-    psa = None
-    if any(w.database is not None for w in config.workloads):
-        psa = PrivateServiceAccess(f"{env}-private-services", PrivateServiceAccessArgs(network_id=network.id), on_primary)
+    def __init__(self, footprint: Footprint):
+        config = footprint.config
+        self.footprint, self.config = footprint, config
+        self.env, self.project = config.environment, config.gcp_project
+        labels = {"blueprint-environment": self.env, "blueprint-stack": _label(pulumi.get_stack()), "managed-by": "pulumi"}
+        self.providers = {
+            r.name: gcp.Provider(f"gcp-{r.name}", project=self.project, region=r.name, default_labels=labels)
+            for r in footprint.regions
+        }
+        self.primary = footprint.regions[0].name
+        self.secondary = footprint.regions[1].name if len(footprint.regions) > 1 else None
+        self.on_primary = pulumi.ResourceOptions(providers=[self.providers[self.primary]])
+        number = gcp.organizations.get_project_output(
+            project_id=self.project, opts=pulumi.InvokeOutputOptions(provider=self.providers[self.primary])).number
+        # Service agents from the provider's lookups, which also create an agent that does not exist yet
+        # (components/gcp/service_agents.py); grants then never name a missing account.
+        self.agents = project_service_agents(self.env, self.project, number, self.providers[self.primary])
+        self._stack_network()
+        self.platforms: dict[str, RegionalPlatform] = {}
+        self._outputs: dict[str, Any] = {}
 
-    platforms = {
-        r.name: RegionalPlatform(
-            f"{env}-{r.name}",
-            RegionalPlatformArgs(environment=env, region=r.name, region_index=index, zones=r.zones, network_id=network.id,
-                                 key_users=key_users, runs_platform=r.runs_platform,
+    def _stack_network(self) -> None:
+        """Data Access audit logs, the global VPC and private services access (Cloud SQL)."""
+        env, config = self.env, self.config
+        # Data Access audit logs for Cloud Storage and Cloud SQL: who read or wrote the vaults and the
+        # databases (pgAudit's entries land here too).
+        DataAccessAuditLogs(f"{env}-audit-logs", DataAccessAuditLogsArgs(project=self.project), self.on_primary)
+        self.served = any(w.service is not None for w in config.workloads)
+        ports = tuple(sorted({w.service.port for w in config.workloads if w.service})) or (8080,)
+        self.network = Network(f"{env}-vpc", NetworkArgs(name=f"{env}-vpc"[:43], health_check_ports=ports), self.on_primary)
+        self.psa = None
+        if any(w.database is not None for w in config.workloads):
+            self.psa = PrivateServiceAccess(f"{env}-private-services", PrivateServiceAccessArgs(network_id=self.network.id), self.on_primary)
+
+    def regional_platform(self, r: RegionPlan) -> RegionalPlatform:
+        agents = self.agents
+        return RegionalPlatform(
+            f"{self.env}-{r.name}",
+            RegionalPlatformArgs(environment=self.env, region=r.name, region_index=self.footprint.regions.index(r), zones=r.zones,
+                                 network_id=self.network.id,
+                                 key_users=(agents["gke"], agents["compute"], agents["cloudsql"], agents["gcs"], agents["pubsub"]),
+                                 runs_platform=r.runs_platform,
                                  # `pulumi up` reaches the control plane from the declared deployers
                                  # only (blueprint:deployerCidrs, docs/deploying.md).
-                                 master_authorized_cidrs=config.deployer_cidrs,
+                                 master_authorized_cidrs=self.config.deployer_cidrs,
                                  # KEDA where a served workload states its per-pod capacity (blueprint.footprint).
                                  traffic_scaling=r.traffic_scaling and r.runs_platform,
                                  labels={"blueprint-region-role": r.role.value}),
-            pulumi.ResourceOptions(providers=[providers[r.name]]),
-        )
-        for index, r in enumerate(footprint.regions)
-    }
-    # The stack's notification channel (the counterpart of AWS's encrypted SNS alarm topic).
-    alerts = AlertChannel(
-        f"{env}-alerts",
-        AlertChannelArgs(topic_name=f"{env}-alerts", region=primary, kms_key_id=platforms[primary].key.id,
-                         monitoring_agent=agents["monitoring"]),
-        pulumi.ResourceOptions(providers=[providers[primary]]),
-    )
-    secondary = footprint.regions[1].name if len(footprint.regions) > 1 else None
-    dual = dual_region_location(primary, secondary) if secondary else None
-    multi_region_key = None
-    if dual is not None:
-        # A dual-region bucket's CMEK key lives in the matching multi-region KMS location.
-        multi_region_key = KmsKey(
-            f"{env}-{dual[1]}-key",
-            KmsKeyArgs(key_ring_name=f"blueprint-{env}-{dual[1]}", key_name="vaults", location=dual[1], encrypter_members=(agents["gcs"],)),
-            on_primary,
+            pulumi.ResourceOptions(providers=[self.providers[r.name]]),
         )
 
-    outputs: dict[str, Any] = {
-        "regions": {name: {"role": footprint.region(name).role.value, "kms_key_id": p.key.id,
-                           **({"cluster_name": p.cluster.name} if p.cluster else {})} for name, p in platforms.items()},
-        "clusters": {name: p.cluster.name for name, p in platforms.items() if p.cluster},
-        "kubeconfigs": {name: p.cluster.kubeconfig for name, p in platforms.items() if p.cluster},
-        "vaults": {}, "databases": {}, "endpoints": {}, "alert_topic": alerts.topic_id,
-    }
-    for workload in config.workloads:
-        placements = [p for p in footprint.placements if p.name == workload.name]
+    def stack_services(self, platforms: dict[str, RegionalPlatform]) -> None:
+        """The notification channel (the counterpart of AWS's encrypted SNS alarm topic) and the
+        multi-region key of dual-region vaults."""
+        env, primary, secondary = self.env, self.primary, self.secondary
+        self.platforms = platforms
+        self.alerts = AlertChannel(
+            f"{env}-alerts",
+            AlertChannelArgs(topic_name=f"{env}-alerts", region=primary, kms_key_id=platforms[primary].key.id,
+                             monitoring_agent=self.agents["monitoring"]),
+            pulumi.ResourceOptions(providers=[self.providers[primary]]),
+        )
+        self.dual = dual_region_location(primary, secondary) if secondary else None
+        self.multi_region_key = None
+        if self.dual is not None:
+            # A dual-region bucket's CMEK key lives in the matching multi-region KMS location.
+            self.multi_region_key = KmsKey(
+                f"{env}-{self.dual[1]}-key",
+                KmsKeyArgs(key_ring_name=f"blueprint-{env}-{self.dual[1]}", key_name="vaults", location=self.dual[1],
+                           encrypter_members=(self.agents["gcs"],)),
+                self.on_primary,
+            )
+        self._outputs = {
+            "regions": {name: {"role": self.footprint.region(name).role.value, "kms_key_id": p.key.id,
+                               **({"cluster_name": p.cluster.name} if p.cluster else {})} for name, p in platforms.items()},
+            "clusters": {name: p.cluster.name for name, p in platforms.items() if p.cluster},
+            "kubeconfigs": {name: p.cluster.kubeconfig for name, p in platforms.items() if p.cluster},
+            "vaults": {}, "databases": {}, "endpoints": {}, "alert_topic": self.alerts.topic_id,
+        }
+
+    def workload_regions(self, placements: list[WorkloadPlacement]) -> list[WorkloadRegion]:
         first = placements[0]
-        tags = _labels(first)
-        for region, bucket in _vaults(first, secondary, dual, platforms, multi_region_key, providers, tags, project).items():
-            outputs["vaults"][f"{workload.name}/{region}"] = bucket.name
+        vaults = _vaults(first, self.secondary, self.dual, self.platforms, self.multi_region_key, self.providers, _labels(first), self.project)
+        for region, bucket in vaults.items():
+            self._outputs["vaults"][f"{first.name}/{region}"] = bucket.name
+        psa = self.psa
         built: list[WorkloadRegion] = []
         for placement in placements:
             previous = built[0].database if built and built[0].database is not None else None
             built.append(
                 WorkloadRegion(
-                    f"{workload.name}-{placement.region}",
+                    f"{placement.name}-{placement.region}",
                     WorkloadRegionArgs(
-                        environment=env, placement=placement, platform=platforms[placement.region], network_id=network.id,
+                        environment=self.env, placement=placement, platform=self.platforms[placement.region], network_id=self.network.id,
                         private_ip_range=psa.range_name if psa else None,
                         database_depends_on=[d for d in (psa.connection if psa else None, previous) if d is not None],
                         primary_instance_name=previous.name if previous is not None else None,
-                        backup_location=secondary if first.strategy is Strategy.BACKUP_RESTORE else None,
-                        pubsub_service_agent=agents["pubsub"],
+                        # Backup-restore (no second-region deployment) keeps its backups in the second region.
+                        backup_location=self.secondary if not first.strategy.deploys_second_region else None,
+                        pubsub_service_agent=self.agents["pubsub"],
                         labels=_labels(placement),
                     ),
-                    pulumi.ResourceOptions(providers=[providers[placement.region]]),
+                    pulumi.ResourceOptions(providers=[self.providers[placement.region]]),
                 )
             )
-        _designate_dr_replica(config, placements, built, project, on_primary)
+        return built
+
+    def cross_region_links(self, placements: list[WorkloadPlacement], built: list[WorkloadRegion]) -> None:
+        _designate_dr_replica(self.config, placements, built, self.project, self.on_primary)
+        name = placements[0].name
         for placement, region in zip(placements, built):
             if region.database is not None:
-                outputs["databases"].setdefault(workload.name, {})[placement.region] = region.database.connection_name
+                self._outputs["databases"].setdefault(name, {})[placement.region] = region.database.connection_name
                 if region.database.role == "primary":
                     # The DNS name clients should use: it follows the primary through replica failover.
-                    outputs.setdefault("database_write_endpoints", {})[workload.name] = region.database.write_endpoint
+                    self._outputs.setdefault("database_write_endpoints", {})[name] = region.database.write_endpoint
+
+    def global_entry(self, placements: list[WorkloadPlacement], built: list[WorkloadRegion]) -> None:
+        workload, config = placements[0].workload, self.config
         lb = None
-        if workload.service is not None and served and config.dns_zone:
-            lb = _load_balancer(env, workload.name, placements, built, config.dns_zone, network, on_primary)
-            outputs["endpoints"][workload.name] = {"ip": lb.ip_address, "domain": lb.domain_name}
-        _alerts(workload.name, placements, built, lb, project, alerts.channel_id, on_primary)
-    return outputs
+        if workload.service is not None and self.served and config.dns_zone:
+            lb = _load_balancer(self.env, workload.name, placements, built, config.dns_zone, self.network, self.on_primary)
+            self._outputs["endpoints"][workload.name] = {"ip": lb.ip_address, "domain": lb.domain_name}
+        _alerts(workload.name, placements, built, lb, self.project, self.alerts.channel_id, self.on_primary)
+
+    def outputs(self) -> dict[str, Any]:
+        return self._outputs
 
 
 def _designate_dr_replica(config: Any, placements: list[WorkloadPlacement], built: list[WorkloadRegion], project: str,
@@ -215,9 +241,9 @@ def _vaults(first: WorkloadPlacement, secondary: Optional[str], dual: Optional[t
 def _load_balancer(env: str, name: str, placements: list[WorkloadPlacement], built: list[WorkloadRegion], dns_zone: str,
                    network: Network, opts: pulumi.ResourceOptions) -> GlobalLoadBalancer:
     first = placements[0]
-    probe = probe_spec(first.tier)
+    probe = first.intent.probe
     backends = [
-        NegBackend(region=p.region, role="primary" if p.region_role is RegionRole.PRIMARY else BACKEND_ROLE[p.role], neg_ids=r.negs.neg_ids)
+        NegBackend(region=p.region, role="primary" if p.region_role is RegionRole.PRIMARY else p.service_role, neg_ids=r.negs.neg_ids)
         for p, r in zip(placements, built)
         if r.negs is not None
     ]
@@ -240,23 +266,21 @@ def _alerts(name: str, placements: list[WorkloadPlacement], built: list[Workload
             project: str, channel_id: Any, opts: pulumi.ResourceOptions) -> Optional[WorkloadAlerts]:
     """The workload's alert policies (Cloud Monitoring is project-wide: one component per workload)."""
     first = placements[0]
-    workload, spec = first.workload, tier_spec(first.tier)
+    workload, intent = first.workload, first.intent
     kwargs: dict[str, Any] = {}
     queues = {p.region: r.queue for p, r in zip(placements, built) if r.queue is not None}
     if queues:
-        rto = workload.rto_seconds or spec.rto_target_s
         # The workload's RTO (config may only tighten the tier's), never below two ack deadlines.
         kwargs.update(
             queue_subscriptions={region: q.subscription_name for region, q in queues.items()},
             dead_letter_subscriptions={region: q.dead_letter_subscription_name for region, q in queues.items()},
-            queue_age_threshold_s=max(rto, 2 * ack_deadline_for(workload.queue.visibility_timeout_seconds)),
+            queue_age_threshold_s=intent.queue_age_threshold_s(ack_deadline_for(workload.queue.visibility_timeout_seconds)),
         )
     replicas = {p.region: r.database for p, r in zip(placements, built) if r.database is not None and r.database.role == "replica"}
     if replicas:
-        rpo = workload.rpo_seconds if workload.rpo_seconds is not None else spec.rpo_target_s
         kwargs.update(
             replica_database_ids={region: pulumi.Output.concat(project, ":", db.name) for region, db in replicas.items()},
-            replica_lag_threshold_s=max(rpo, 1),
+            replica_lag_threshold_s=intent.replication_lag_threshold_s,
         )
     if lb is not None:
         kwargs["url_map_name"] = lb.url_map_id.apply(lambda i: i.rsplit("/", 1)[-1])
@@ -264,18 +288,14 @@ def _alerts(name: str, placements: list[WorkloadPlacement], built: list[Workload
         return None
     return WorkloadAlerts(
         f"{name}-alerts",
-        WorkloadAlertsArgs(workload=name, tier=first.tier.value, notification_channels=[channel_id], labels=_labels(first), **kwargs),
+        WorkloadAlertsArgs(workload=name, tier=intent.tier_label, evaluation_minutes=intent.alert_evaluation_minutes,
+                           severity=intent.alert_severity, notification_channels=[channel_id], labels=_labels(first), **kwargs),
         opts,
     )
 
 
 def _labels(placement: WorkloadPlacement) -> dict[str, str]:
-    return {
-        "blueprint-workload": placement.name,
-        "blueprint-tier": placement.tier.value,
-        "blueprint-strategy": placement.strategy.value,
-        "blueprint-region-role": placement.region_role.value,
-    }
+    return placement_labels(placement, "blueprint-")
 
 
 def _label(text: str) -> str:

@@ -31,48 +31,40 @@ scale-up failures in its cluster autoscaler visibility logs.
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import Any, Literal, Optional
 
 import pulumi
 import pulumi_gcp as gcp
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from components._intent_values import TierLabel
 from components._validation import AtLeastOne
-from components.alert_rules import EVALUATION_MINUTES_BY_TIER, TierName, backlog_age_threshold_s, replication_lag_target_s
 
 from ._labels import check_region, merge_labels
 from ._types import Labels
 
-# Minutes a condition must hold before an incident opens: EVALUATION_MINUTES_BY_TIER (components.alert_rules,
-# the same periods as the AWS WorkloadAlarms).
-SEVERITY_BY_TIER = {"mission-critical": "CRITICAL", "business-critical": "ERROR", "standard": "WARNING", "best-effort": "WARNING"}
+# AlertPolicy severity levels, highest first (google.monitoring.v3.AlertPolicy.Severity:
+# https://cloud.google.com/python/docs/reference/monitoring/latest/google.cloud.monitoring_v3.types.AlertPolicy.Severity).
+Severity = Literal["CRITICAL", "ERROR", "WARNING"]
 # Incidents whose condition stopped being met (e.g. a deleted subscription) close after a day.
 AUTO_CLOSE = "86400s"
 _CHANNEL = re.compile(r"^projects/[a-z0-9:.-]+/notificationChannels/\d+$")
-
-
-def queue_age_threshold_s(tier: str, ack_deadline_seconds: int) -> int:
-    """Oldest unacked message age that means the backlog is not draining: the tier's RTO target,
-    never below two ack deadlines (a message being redelivered once is not an incident)."""
-    return backlog_age_threshold_s(tier, ack_deadline_seconds)
-
-
-def replica_lag_threshold_s(tier: str) -> int:
-    """Replica lag above the tier's RPO target (seconds; at least 1)."""
-    return max(replication_lag_target_s(tier), 1)
 
 
 class WorkloadAlertsArgs(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
     workload: str = Field(description="Workload name, used in display names and documentation.")
-    tier: TierName = Field(description="Workload tier: evaluation window and severity follow it.")
+    tier: TierLabel = Field(description="Workload tier, a label only: named in display names and documentation.")
+    # The composer passes the tier's (blueprint.catalogs.operations via blueprint.footprint.WorkloadIntent).
+    evaluation_minutes: AtLeastOne = Field(default=3, description="Minutes a condition must hold before an incident opens; default 3.")
+    severity: Severity = Field(default="WARNING", description="Severity of every policy: CRITICAL, ERROR or WARNING; default WARNING.")
     notification_channels: list[Any] = Field(default_factory=list, description="Notification channel ids; default none (incidents only; module docstring).")
     queue_subscriptions: dict[str, Any] = Field(default_factory=dict, description="Region -> work subscription name (PubSubQueue.subscription_name): age alerts.")
     dead_letter_subscriptions: dict[str, Any] = Field(default_factory=dict, description="Region -> dead-letter subscription name: dead-letter alerts.")
-    queue_age_threshold_s: AtLeastOne = Field(default=300, description="Oldest unacked message age that alerts (seconds); default 300. Use queue_age_threshold_s().")
+    queue_age_threshold_s: AtLeastOne = Field(default=300, description="Oldest unacked message age that alerts (seconds); default 300 (e.g. the RTO, at least two ack deadlines).")
     replica_database_ids: dict[str, Any] = Field(default_factory=dict, description="Region -> '<project>:<instance>' of a cross-region Cloud SQL replica: lag alerts.")
-    replica_lag_threshold_s: AtLeastOne = Field(default=60, description="Replica lag that alerts (seconds); default 60. Use replica_lag_threshold_s(tier).")
+    replica_lag_threshold_s: AtLeastOne = Field(default=60, description="Replica lag that alerts (seconds); default 60 (e.g. the RPO).")
     url_map_name: Any = Field(default=None, description="The global load balancer's URL map name: the 5xx alert.")
     # A burst of 5xx inside a minute above this pages; single errors do not (as on AWS).
     http_5xx_threshold: AtLeastOne = Field(default=5, description="5xx responses per minute that alert; default 5.")
@@ -102,7 +94,7 @@ class WorkloadAlerts(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: WorkloadAlertsArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__("blueprint:gcp:WorkloadAlerts", name, None, opts)
-        duration = f"{EVALUATION_MINUTES_BY_TIER[args.tier] * 60}s"
+        duration = f"{args.evaluation_minutes * 60}s"
         self.policy_names = []
 
         def policy(role: str, description: str, filter_: Any, threshold: float, aligner: str,
@@ -114,7 +106,7 @@ class WorkloadAlerts(pulumi.ComponentResource):
                 child_name,
                 display_name=f"{args.workload} ({args.tier}): {description}",
                 combiner="OR",
-                severity=SEVERITY_BY_TIER[args.tier],
+                severity=args.severity,
                 conditions=[gcp.monitoring.AlertPolicyConditionArgs(
                     display_name=description,
                     condition_threshold=gcp.monitoring.AlertPolicyConditionConditionThresholdArgs(

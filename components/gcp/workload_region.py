@@ -26,7 +26,6 @@ import pulumi
 from pydantic import BaseModel, ConfigDict, Field
 
 from blueprint.catalogs.accelerators import gcp_machine_for
-from blueprint.catalogs.tiers import SecondRegionRole, database_backup_retention_days
 from blueprint.footprint import RegionRole, WorkloadPlacement
 from components.gcp._names import CLOUD_SQL_INSTANCE_NAME_MAX, COMPUTE_NAME_MAX, fit_name
 from components.gcp.cloud_sql import CloudSqlDatabase, CloudSqlDatabaseArgs
@@ -35,7 +34,8 @@ from components.gcp.pubsub_queue import PubSubQueue, PubSubQueueArgs, ack_deadli
 from components.gcp.regional_platform import RegionalPlatform
 from components.gcp.traffic_trigger import NegRequestRateTriggerArgs, neg_request_rate_trigger
 from components.gcp.zonal_negs import GkeNegOwner, ZonalNegs, ZonalNegsArgs
-from components.k8s.inference_service import InferenceService, InferenceServiceArgs, service_sizing
+from components.composition import inference_service_args
+from components.k8s.inference_service import InferenceService
 from components.k8s.traffic_scaling import TrafficScaling
 
 # (vCPUs, memory GiB) of the GPU machine types the accelerator catalog uses (Compute Engine machine
@@ -90,115 +90,14 @@ class WorkloadRegion(pulumi.ComponentResource):
     def __init__(self, name: str, args: WorkloadRegionArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("blueprint:gcp:WorkloadRegion", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        placement, platform, workload = args.placement, args.platform, args.placement.workload
-        primary = placement.region_role is RegionRole.PRIMARY
-        runs_here = placement.runs_here
-        cluster, subnet = platform.cluster, platform.subnet
-
-        self.gpu_pool = None
-        if runs_here and placement.gpu is not None and workload.gpu is not None and cluster is not None:
-            machine = gcp_machine_for(workload.gpu.accelerator.value, workload.gpu.gpus_per_node)
-            if machine is None:  # config validation refuses this first; a hand-made placement may not
-                raise ValueError(f"gpu: no GCP machine type has {workload.gpu.gpus_per_node} x {workload.gpu.accelerator.value}")
-            self.gpu_pool = GpuNodePool(
-                f"{name}-gpu",
-                GpuNodePoolArgs(
-                    cluster=cluster.id,
-                    location=placement.region,
-                    zones=tuple(cluster.zones),
-                    workload=workload.name,
-                    tier=workload.tier.value,
-                    accelerator=workload.gpu.accelerator.value,
-                    machine_type=machine.machine_type,
-                    accelerator_type=machine.accelerator_type,
-                    gpus_per_node=workload.gpu.gpus_per_node,
-                    capacity=workload.gpu.capacity.value,
-                    min_nodes_per_zone=placement.gpu.min_nodes_per_zone,
-                    max_nodes_per_zone=placement.gpu.max_nodes_per_zone,
-                    kms_key_id=platform.key.id,
-                    service_account_email=cluster.node_service_account_email,
-                    labels=args.labels,
-                ),
-                child,
-            )
-
-        self.negs = None
-        if runs_here and workload.service is not None and cluster is not None and subnet is not None:
-            # The Service's `cloud.google.com/neg` annotation names these NEGs (issue 5's manifests);
-            # their description names that Service (InferenceService: namespace and Service are the
-            # workload's name, port the service port) and the cluster, so GKE's NEG controller adopts
-            # them instead of refusing them (ZonalNegs docstring).
-            owner = None
-            neg_name: Any = fit_name(args.environment, workload.name, placement.region, max_length=COMPUTE_NAME_MAX)
-            if platform.kube_system_uid is not None:
-                owner = GkeNegOwner(cluster_uid=platform.kube_system_uid, namespace=workload.name,
-                                    service_name=workload.name, port=workload.service.port)
-                # Salted with the cluster UID: a new cluster gets new NEG names, so the NEGs are
-                # replaced create-before-delete while the backend service still uses the old ones
-                # (ZonalNegs docstring, "Replacement").
-                env, wl, region = args.environment, workload.name, placement.region
-                neg_name = platform.kube_system_uid.apply(
-                    lambda uid: fit_name(env, wl, region, max_length=COMPUTE_NAME_MAX, salt=uid))
-            self.negs = ZonalNegs(
-                f"{name}-negs",
-                ZonalNegsArgs(
-                    neg_name=neg_name,
-                    zones=list(cluster.zones),
-                    network=args.network_id,
-                    subnetwork=subnet.id,
-                    default_port=workload.service.port,
-                    gke_service=owner,
-                ),
-                child,
-            )
-
-        self.database = None
-        if runs_here and workload.database is not None:
-            self.database = CloudSqlDatabase(
-                f"{name}-db",
-                CloudSqlDatabaseArgs(
-                    instance_name=database_instance_name(args.environment, workload.name, placement.region, primary),
-                    engine=workload.database.engine.value,
-                    size=workload.database.size.value,
-                    region=placement.region,
-                    role="primary" if primary else "replica",
-                    master_instance_name=None if primary else args.primary_instance_name,
-                    network_id=args.network_id,
-                    allocated_ip_range=args.private_ip_range,
-                    kms_key_id=platform.key.id,
-                    # The primary is always HA; a replica is HA where it serves or stands warm, so a
-                    # promotion lands on a zone-redundant instance. Pilot light keeps a single-zone
-                    # replica (the cheapest promotion target); promotion can enable HA afterwards.
-                    high_availability=primary or placement.role is not SecondRegionRole.PILOT,
-                    retained_backups=database_backup_retention_days(workload.tier),
-                    backup_location=args.backup_location if primary else None,
-                    labels=args.labels,
-                ),
-                pulumi.ResourceOptions(parent=self, depends_on=args.database_depends_on),
-            )
-
+        platform = args.platform
+        self.gpu_pool = self._gpu_pool(name, args, child)
+        self.negs = self._negs(name, args, child)
+        self.database = self._database(name, args)
         self.inference = None
         if self.negs is not None and platform.kubernetes is not None and platform.gpu_enablement is not None:
-            self.inference = self._inference(name, placement, platform)
-
-        self.queue = None
-        if placement.serving and workload.queue is not None:
-            if args.pubsub_service_agent is None:
-                raise ValueError(f"{workload.name}: a queued workload needs pubsub_service_agent (the dead-letter grants)")
-            self.queue = PubSubQueue(
-                f"{name}-queue",
-                PubSubQueueArgs(
-                    topic_name=f"{args.environment}-{workload.name}-{placement.region}",
-                    region=placement.region,
-                    kms_key_id=platform.key.id,
-                    pubsub_service_agent=args.pubsub_service_agent,
-                    # Passed as configured: outside Pub/Sub's 5..100 the plan fails with the field named.
-                    max_delivery_attempts=workload.queue.max_receive_count,
-                    ack_deadline_seconds=ack_deadline_for(workload.queue.visibility_timeout_seconds),
-                    labels=args.labels,
-                ),
-                child,
-            )
+            self.inference = self._inference(name, args.placement, platform)
+        self.queue = self._queue(name, args, child)
 
         outputs: dict[str, Any] = {}
         if self.queue is not None:
@@ -207,9 +106,115 @@ class WorkloadRegion(pulumi.ComponentResource):
             outputs["database_connection_name"] = self.database.connection_name
         self.register_outputs(outputs)
 
+    def _gpu_pool(self, name: str, args: WorkloadRegionArgs, child: pulumi.ResourceOptions) -> Optional[GpuNodePool]:
+        placement, platform, gpu = args.placement, args.platform, args.placement.workload.gpu
+        cluster = platform.cluster
+        if not placement.runs_here or placement.gpu is None or gpu is None or cluster is None:
+            return None
+        machine = gcp_machine_for(gpu.accelerator.value, gpu.gpus_per_node)
+        if machine is None:  # config validation refuses this first; a hand-made placement may not
+            raise ValueError(f"gpu: no GCP machine type has {gpu.gpus_per_node} x {gpu.accelerator.value}")
+        return GpuNodePool(
+            f"{name}-gpu",
+            GpuNodePoolArgs(
+                cluster=cluster.id,
+                location=placement.region,
+                zones=tuple(cluster.zones),
+                workload=placement.name,
+                tier=placement.intent.tier_label,
+                guaranteed_capacity=placement.intent.guaranteed_gpu_capacity,
+                accelerator=gpu.accelerator.value,
+                machine_type=machine.machine_type,
+                accelerator_type=machine.accelerator_type,
+                gpus_per_node=gpu.gpus_per_node,
+                capacity=gpu.capacity.value,
+                min_nodes_per_zone=placement.gpu.min_nodes_per_zone,
+                max_nodes_per_zone=placement.gpu.max_nodes_per_zone,
+                kms_key_id=platform.key.id,
+                service_account_email=cluster.node_service_account_email,
+                labels=args.labels,
+            ),
+            child,
+        )
+
+    def _negs(self, name: str, args: WorkloadRegionArgs, child: pulumi.ResourceOptions) -> Optional[ZonalNegs]:
+        placement, platform, workload = args.placement, args.platform, args.placement.workload
+        cluster, subnet = platform.cluster, platform.subnet
+        if not placement.runs_here or workload.service is None or cluster is None or subnet is None:
+            return None
+        # The Service's `cloud.google.com/neg` annotation names these NEGs (issue 5's manifests);
+        # their description names that Service (InferenceService: namespace and Service are the
+        # workload's name, port the service port) and the cluster, so GKE's NEG controller adopts
+        # them instead of refusing them (ZonalNegs docstring).
+        owner = None
+        neg_name: Any = fit_name(args.environment, workload.name, placement.region, max_length=COMPUTE_NAME_MAX)
+        if platform.kube_system_uid is not None:
+            owner = GkeNegOwner(cluster_uid=platform.kube_system_uid, namespace=workload.name,
+                                service_name=workload.name, port=workload.service.port)
+            # Salted with the cluster UID: a new cluster gets new NEG names, so the NEGs are
+            # replaced create-before-delete while the backend service still uses the old ones
+            # (ZonalNegs docstring, "Replacement").
+            env, wl, region = args.environment, workload.name, placement.region
+            neg_name = platform.kube_system_uid.apply(
+                lambda uid: fit_name(env, wl, region, max_length=COMPUTE_NAME_MAX, salt=uid))
+        return ZonalNegs(
+            f"{name}-negs",
+            ZonalNegsArgs(neg_name=neg_name, zones=list(cluster.zones), network=args.network_id, subnetwork=subnet.id,
+                          default_port=workload.service.port, gke_service=owner),
+            child,
+        )
+
+    def _database(self, name: str, args: WorkloadRegionArgs) -> Optional[CloudSqlDatabase]:
+        placement, workload = args.placement, args.placement.workload
+        if not placement.runs_here or workload.database is None:
+            return None
+        primary = placement.region_role is RegionRole.PRIMARY
+        return CloudSqlDatabase(
+            f"{name}-db",
+            CloudSqlDatabaseArgs(
+                instance_name=database_instance_name(args.environment, workload.name, placement.region, primary),
+                engine=workload.database.engine.value,
+                size=workload.database.size.value,
+                region=placement.region,
+                role="primary" if primary else "replica",
+                master_instance_name=None if primary else args.primary_instance_name,
+                network_id=args.network_id,
+                allocated_ip_range=args.private_ip_range,
+                kms_key_id=args.platform.key.id,
+                # The primary is always HA; a replica is HA where it serves or stands warm, so a
+                # promotion lands on a zone-redundant instance. Pilot light keeps a single-zone
+                # replica (the cheapest promotion target); promotion can enable HA afterwards.
+                high_availability=primary or placement.service_role != "pilot",
+                retained_backups=placement.intent.database_backup_retention_days,
+                backup_location=args.backup_location if primary else None,
+                labels=args.labels,
+            ),
+            pulumi.ResourceOptions(parent=self, depends_on=args.database_depends_on),
+        )
+
+    def _queue(self, name: str, args: WorkloadRegionArgs, child: pulumi.ResourceOptions) -> Optional[PubSubQueue]:
+        placement, workload = args.placement, args.placement.workload
+        if not placement.serving or workload.queue is None:
+            return None
+        if args.pubsub_service_agent is None:
+            raise ValueError(f"{workload.name}: a queued workload needs pubsub_service_agent (the dead-letter grants)")
+        return PubSubQueue(
+            f"{name}-queue",
+            PubSubQueueArgs(
+                topic_name=f"{args.environment}-{workload.name}-{placement.region}",
+                region=placement.region,
+                kms_key_id=args.platform.key.id,
+                pubsub_service_agent=args.pubsub_service_agent,
+                # Passed as configured: outside Pub/Sub's 5..100 the plan fails with the field named.
+                max_delivery_attempts=workload.queue.max_receive_count,
+                ack_deadline_seconds=ack_deadline_for(workload.queue.visibility_timeout_seconds),
+                labels=args.labels,
+            ),
+            child,
+        )
+
     def _inference(self, name: str, placement: WorkloadPlacement, platform: RegionalPlatform) -> InferenceService:
-        workload, service = placement.workload, placement.workload.service
-        role = placement.service_role
+        workload = placement.workload
         pool, cluster, negs = self.gpu_pool, platform.cluster, self.negs
         zones = len(pool.zones) if pool is not None else len(cluster.zones)
         gpus = workload.gpu.gpus_per_node if pool is not None and workload.gpu is not None else 0
@@ -219,34 +224,20 @@ class WorkloadRegion(pulumi.ComponentResource):
             if machine.machine_type not in GCP_MACHINE_SHAPES:
                 raise ValueError(f"gpu: machine type {machine.machine_type!r} has no shape in GCP_MACHINE_SHAPES; add its vCPUs and memory")
             shape = GCP_MACHINE_SHAPES[machine.machine_type]
-        replicas, max_replicas, cpu, memory = service_sizing(
-            role, service.replicas_per_zone, zones, gpus, placement.gpu.max_nodes_per_zone if gpus else 0, shape
-        )
         cidrs = platform.subnet.cidrs
         return InferenceService(
             f"{name}-inference",
-            InferenceServiceArgs(
-                workload=workload.name,
-                tier=workload.tier.value,
-                image=service.image,
-                port=service.port,
-                readiness_path=service.readiness_path,
-                liveness_path=service.liveness_path,
-                replicas=replicas,
-                max_replicas=max_replicas,
-                gpus_per_pod=1 if gpus else 0,
-                cpu_millicores=cpu,
-                memory_mib=memory,
+            inference_service_args(
+                placement, zones=zones, gpus=gpus, shape=shape,
                 node_affinity=pool is not None,
                 priority_class_name=platform.gpu_enablement.priority_class_name,
+                # The region's nodes (kubelet probes) and pods; Google's LB ranges are added by the component.
+                ingress_cidrs=[cidrs["nodes"], cidrs["pods"]],
+                traffic_scaling=self._traffic_scaling(placement, platform),
                 # GKE's NEG controller fills the NEGs named in the Service annotation (ZonalNegs).
                 load_balancer_binding="gke-neg",
                 neg_name=negs.neg_name,
                 service_depends_on=[negs],
-                # The region's nodes (kubelet probes) and pods; Google's LB ranges are added by the component.
-                ingress_cidrs=[cidrs["nodes"], cidrs["pods"]],
-                labels={"blueprint-tier": workload.tier.value},
-                traffic_scaling=self._traffic_scaling(placement, platform),
             ),
             pulumi.ResourceOptions(parent=self, providers=[platform.kubernetes]),
         )

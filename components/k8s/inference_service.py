@@ -11,7 +11,7 @@ Children (component named ``n``; Kubernetes names are the workload's name in its
     ``n-network-policy``   networking.k8s.io/v1 NetworkPolicy ``<workload>-ingress``: the inference pods accept
                            TCP on the service port from ``ingress_cidrs`` only (the load balancer's sources)
     ``n-service``          v1 Service (ClusterIP; GKE standalone NEG annotation with ``gke-neg``)
-    ``n-pdb``              policy/v1 PodDisruptionBudget (by tier)
+    ``n-pdb``              policy/v1 PodDisruptionBudget (``disruption_budget``)
     ``n-hpa``              autoscaling/v2 HorizontalPodAutoscaler (``replicas`` > 0, no ``traffic_scaling``)
     ``n-scaled-object``    keda.sh/v1alpha1 ScaledObject (``replicas`` > 0 with ``traffic_scaling``): KEDA
                            creates and owns the Deployment's HPA (named like the workload) instead
@@ -39,7 +39,7 @@ the Deployment leaves ``spec.replicas`` unset, as Kubernetes recommends with an 
 the autoscaler never fight over it; with 0 replicas there is no HPA (its minimum is 1) and the
 Deployment says 0.
 
-Scaling signal. Without ``traffic_scaling``: CPU utilisation (``HPA_CPU_TARGET_BY_TIER``) from the
+Scaling signal. Without ``traffic_scaling``: CPU utilisation (``cpu_target_percent``) from the
 resource metrics API, which metrics-server serves (the EKS ``metrics-server`` add-on of
 ``EksCluster``; built into GKE). With ``traffic_scaling`` (the cluster runs ``components.k8s.Keda``):
 a KEDA ScaledObject whose first trigger is the load balancer's request rate per pod (the cloud side
@@ -71,33 +71,16 @@ import pulumi
 import pulumi_kubernetes as k8s
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from blueprint.catalogs.tiers import probe_spec
+from components._intent_values import DisruptionBudget, Percent
+from components._validation import AtLeastOne
 
 from ._labels import GPU_RESOURCE, GPU_TOLERATION, WORKLOAD_LABEL, WORKLOAD_NODE_LABEL, check_dns_label
 from .gpu_enablement import SERVING_PRIORITY_CLASS
 from .keda import KEDA_API_VERSION
 from .traffic_scaling import TrafficScaling
 
-TierName = Literal["mission-critical", "business-critical", "standard", "best-effort"]
 RegionRoleName = Literal["serving", "warm", "pilot"]
 
-# PodDisruptionBudget by tier: voluntary disruptions (node drains, upgrades) may take at most a
-# zone's share of a mission-critical service (66% stay: 2 of 3 zones), half of a business-critical
-# one, one pod at a time elsewhere.
-PDB_BY_TIER: dict[str, dict[str, Any]] = {
-    "mission-critical": {"minAvailable": "66%"},
-    "business-critical": {"minAvailable": "50%"},
-    "standard": {"maxUnavailable": 1},
-    "best-effort": {"maxUnavailable": 1},
-}
-# HPA average CPU utilisation target by tier: the stricter the tier, the more headroom is kept
-# for a zone's traffic landing on the survivors before new GPU nodes arrive.
-HPA_CPU_TARGET_BY_TIER: dict[str, int] = {
-    "mission-critical": 50,
-    "business-critical": 60,
-    "standard": 70,
-    "best-effort": 80,
-}
 # Scale up at once (a lost zone's traffic arrives immediately), down slowly: the HPA's behavior,
 # and the ScaledObject's (advanced.horizontalPodAutoscalerConfig.behavior, passed to KEDA's HPA).
 SCALE_BEHAVIOR: dict[str, Any] = {
@@ -190,7 +173,18 @@ class InferenceServiceArgs(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
     workload: str = Field(description="Workload name: the objects' name, the blueprint-workload label and the node-affinity value.")
-    tier: TierName = Field(description="Workload tier: PDB, HPA target and probe timing follow it.")
+    # The composer passes the workload's resolved values (blueprint.footprint.WorkloadIntent, from
+    # blueprint.catalogs.operations and .tiers); the defaults suit a hand-composed service.
+    disruption_budget: DisruptionBudget = Field(
+        default_factory=lambda: {"maxUnavailable": 1},
+        description="PodDisruptionBudget: exactly one of minAvailable / maxUnavailable (int or 'N%'); "
+                    "default {'maxUnavailable': 1}: drains take one pod at a time.")
+    cpu_target_percent: Percent = Field(
+        default=70, description="Average CPU utilisation (percent of the request) the HPA / ScaledObject keeps; default 70.")
+    readiness_period_s: AtLeastOne = Field(
+        default=15, description="Readiness probe period, seconds (Kubernetes minimum 1); default 15. Match the load balancer's check interval.")
+    readiness_timeout_s: AtLeastOne = Field(
+        default=5, description="Readiness probe timeout, seconds (Kubernetes minimum 1); default 5.")
     image: str = Field(description="Container image pinned to a version tag or digest ('latest' refused).")
     port: int = Field(default=8080, description="Container (and Service) port, 1..65535.")
     readiness_path: str = Field(default="/ready", description="HTTP path of the readiness probe.")
@@ -322,14 +316,9 @@ class InferenceServiceArgs(BaseModel):
         return self
 
 
-def _probe_timing(tier: str) -> dict[str, int]:
-    # In-pod checks as fast as the tier's load-balancer checks (blueprint.catalogs.tiers.PROBES).
-    spec = probe_spec(tier)
-    return {"periodSeconds": spec.lb_interval_s, "timeoutSeconds": spec.lb_timeout_s}
-
-
 def _container(args: InferenceServiceArgs) -> dict[str, Any]:
-    timing = _probe_timing(args.tier)
+    # In-pod readiness checks as fast as the load balancer's (the composer passes the same timing).
+    timing = {"periodSeconds": args.readiness_period_s, "timeoutSeconds": args.readiness_timeout_s}
     http = {"port": "http", "scheme": "HTTP"}
     startup_period = 10
     resources: dict[str, dict[str, str]] = {
@@ -400,14 +389,14 @@ def _pod_spec(args: InferenceServiceArgs, service_account: Any, selector: dict[s
 
 def scaled_object_spec(args: InferenceServiceArgs, target: Any, scaling: TrafficScaling) -> dict[str, Any]:
     """The ScaledObject's spec (keda.sh/v1alpha1; fields of kedacore/keda apis/keda/v1alpha1/scaledobject_types.go):
-    the traffic trigger first, then CPU at the tier's HPA target, the HPA's own floor, ceiling and behavior."""
+    the traffic trigger first, then CPU at cpu_target_percent, the HPA's own floor, ceiling and behavior."""
     traffic = {**scaling.trigger, "authenticationRef": {"name": scaling.authentication, "kind": "ClusterTriggerAuthentication"}}
     # The HPA asks KEDA's metrics server every 15 s (kube-controller-manager's default sync period);
     # the load-balancer metrics move once a minute, so KEDA answers from the value it polled
     # (useCachedMetrics, keda-docs 2.20 concepts/scaling-deployments.md "Caching Metrics") instead
     # of calling CloudWatch / Cloud Monitoring on every HPA sync. The trigger may say otherwise.
     traffic.setdefault("useCachedMetrics", True)
-    cpu = {"type": "cpu", "metricType": "Utilization", "metadata": {"value": str(HPA_CPU_TARGET_BY_TIER[args.tier])}}
+    cpu = {"type": "cpu", "metricType": "Utilization", "metadata": {"value": str(args.cpu_target_percent)}}
     return {
         "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": target},
         "pollingInterval": KEDA_POLLING_INTERVAL_S,
@@ -451,7 +440,7 @@ class InferenceService(pulumi.ComponentResource):
             metadata={"name": wl, "namespace": ns, "labels": labels},
             spec={
                 "selector": {"matchLabels": selector},
-                **PDB_BY_TIER[args.tier],
+                **args.disruption_budget,
                 # Pods that are not Ready never block a node drain (they serve nothing anyway).
                 "unhealthyPodEvictionPolicy": "AlwaysAllow",
             },
@@ -557,7 +546,7 @@ class InferenceService(pulumi.ComponentResource):
                 "minReplicas": args.replicas,
                 "maxReplicas": args.max_replicas,
                 "metrics": [{"type": "Resource", "resource": {"name": "cpu", "target": {
-                    "type": "Utilization", "averageUtilization": HPA_CPU_TARGET_BY_TIER[args.tier]}}}],
+                    "type": "Utilization", "averageUtilization": args.cpu_target_percent}}}],
                 "behavior": SCALE_BEHAVIOR,
             },
             opts=pulumi.ResourceOptions(parent=self),

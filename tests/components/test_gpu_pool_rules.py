@@ -64,12 +64,13 @@ def test_both_clouds_split_capacity_alike(capacity):
 
 def test_fails_capacity_rules_with_each_clouds_words():
     with pytest.raises(ValueError, match=r"max_nodes_per_zone: 1 is below min_nodes_per_zone \(2\)"):
-        rules.check_capacity("standard", "on-demand", 2, 1, spot_notice="n", burst="b")
-    with pytest.raises(ValueError, match=r"capacity: 'spot' leaves a mission-critical workload without guaranteed "
+        rules.check_capacity(False, "on-demand", 2, 1, spot_notice="n", burst="b")
+    with pytest.raises(ValueError, match=r"capacity: 'spot' leaves a pool with guaranteed_capacity=True without guaranteed "
                                          r"GPUs \(two minutes\)"):
-        rules.check_capacity("mission-critical", "spot", 1, 2, spot_notice="two minutes", burst="b")
+        rules.check_capacity(True, "spot", 1, 2, spot_notice="two minutes", burst="b")
     with pytest.raises(ValueError, match="so the Spot pool has room to burst"):
-        rules.check_capacity("standard", "mixed", 1, 1, spot_notice="n", burst="Spot pool")
+        rules.check_capacity(False, "mixed", 1, 1, spot_notice="n", burst="Spot pool")
+    rules.check_capacity(False, "spot", 1, 2, spot_notice="n", burst="b")  # spot without the guarantee is fine
 
 
 def test_fails_accelerator_without_shapes_on_that_cloud_lists_the_ones_with():

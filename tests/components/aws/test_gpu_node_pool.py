@@ -344,13 +344,15 @@ def test_mission_critical_on_demand_labels():
 # --- validation ------------------------------------------------------------------------------
 
 
-def test_fails_spot_only_for_mission_critical():
-    with pytest.raises(ValidationError, match="capacity: 'spot' leaves a mission-critical workload"):
-        _args(capacity="spot", tier="mission-critical")
+def test_fails_spot_only_with_guaranteed_capacity():
+    with pytest.raises(ValidationError, match="capacity: 'spot' leaves a pool with guaranteed_capacity=True"):
+        _args(capacity="spot", guaranteed_capacity=True)
 
 
-def test_mixed_allowed_for_mission_critical():
-    assert _args(capacity="mixed", tier="mission-critical").capacity == "mixed"
+def test_mixed_allowed_with_guaranteed_capacity_and_spot_by_default():
+    assert _args(capacity="mixed", guaranteed_capacity=True).capacity == "mixed"
+    # Secure default is on-demand capacity; spot-only is the caller's explicit choice (no guarantee asked).
+    assert _args().guaranteed_capacity is False and _args(capacity="spot").capacity == "spot"
 
 
 def test_fails_instance_type_of_another_accelerator():
@@ -394,9 +396,9 @@ def test_fails_invalid_workload(workload):
         _args(workload=workload)
 
 
-def test_fails_tier_unknown():
-    with pytest.raises(ValidationError, match="tier"):
-        _args(tier="critical")
+def test_fails_tier_label_that_is_no_label_value():
+    with pytest.raises(ValidationError, match="tier: 'Critical!' is not a label value"):
+        _args(tier="Critical!")
 
 
 def test_fails_empty_zones():

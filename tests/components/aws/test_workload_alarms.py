@@ -1,4 +1,5 @@
-"""WorkloadAlarms: metric names/dimensions, tier thresholds, actions to the alarm topic; validation."""
+"""WorkloadAlarms: metric names/dimensions, the thresholds and periods passed, actions to the alarm topic; validation.
+(The tier's values are resolved in blueprint.footprint: tests/test_intent.py.)"""
 
 from __future__ import annotations
 
@@ -6,16 +7,14 @@ import pytest
 from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
-from components.aws.workload_alarms import (
-    EVALUATION_PERIODS_BY_TIER, GPU_CAPACITY_TREAT_MISSING_DATA, WorkloadAlarms, WorkloadAlarmsArgs, queue_age_threshold_s,
-    replication_lag_threshold_ms,
-)
+from components.aws.workload_alarms import GPU_CAPACITY_TREAT_MISSING_DATA, WorkloadAlarms, WorkloadAlarmsArgs
 
 TOPIC = "arn:aws:sns:us-east-1:123456789012:prod-alarms"
 
 
 def _args(**over) -> WorkloadAlarmsArgs:
-    base = dict(workload="fraud-scoring", tier="mission-critical", alarm_topic_arn=TOPIC, queue_name="q", dlq_name="q-dlq",
+    base = dict(workload="fraud-scoring", tier="mission-critical", evaluation_minutes=1, alarm_topic_arn=TOPIC,
+                queue_name="q", dlq_name="q-dlq", queue_age_threshold_s=600, replication_lag_threshold_ms=5000,
                 db_cluster_identifier="prod-fraud-scoring", load_balancer_arn_suffix="app/lb/abc", target_group_arn_suffix="targetgroup/tg/def",
                 gpu_asg_names={"us-east-1a": "eks-a", "us-east-1b": "eks-b"}, gpu_min_nodes_per_zone=2,
                 tags={"blueprint:workload": "fraud-scoring"})
@@ -100,20 +99,25 @@ def test_only_the_capacity_and_replication_alarms_notify_insufficient_data(plan)
     assert others and all(not a.inputs.get("insufficientDataActions") for a in others)
 
 
-@pytest.mark.parametrize("tier,periods,lag_ms", [("mission-critical", 1, 5000), ("business-critical", 2, 60000),
-                                                 ("standard", 3, 900000), ("best-effort", 5, 86400000)])
-def test_tier_differences(tier, periods, lag_ms):
-    plan = _plan(tier=tier)
-    assert _alarm(plan, "queue-age")["evaluationPeriods"] == periods
-    # Capacity: the tier's own periods (no start-up minimum: missing data no longer counts as breaching).
+@pytest.mark.parametrize("minutes,lag_ms", [(1, 5000), (5, 86400000)])
+def test_evaluation_minutes_and_thresholds_are_the_values_passed(minutes, lag_ms):
+    plan = _plan(evaluation_minutes=minutes, replication_lag_threshold_ms=lag_ms, queue_age_threshold_s=3600)
+    assert _alarm(plan, "queue-age")["evaluationPeriods"] == minutes
+    assert _alarm(plan, "queue-age")["threshold"] == 3600
+    # Capacity: the same periods (no start-up minimum: missing data no longer counts as breaching).
     gpu = _alarm(plan, "us-east-1a-gpu-nodes")
-    assert gpu["evaluationPeriods"] == gpu["datapointsToAlarm"] == periods == EVALUATION_PERIODS_BY_TIER[tier]
-    assert _alarm(plan, "db-replication-lag")["threshold"] == lag_ms == replication_lag_threshold_ms(tier)
+    assert gpu["evaluationPeriods"] == gpu["datapointsToAlarm"] == minutes
+    assert _alarm(plan, "db-replication-lag")["threshold"] == lag_ms
+    # Dead letters always page on the first minute.
+    assert _alarm(plan, "dlq-depth")["evaluationPeriods"] == 1
 
 
-def test_thresholds_helpers():
-    assert queue_age_threshold_s("mission-critical", 300) == 600
-    assert queue_age_threshold_s("standard", 300) == 3600
+def test_tier_is_only_a_label_and_evaluation_minutes_default_to_3():
+    args = _args(tier="any-label")
+    del_minutes = {k: v for k, v in args.model_dump().items() if k != "evaluation_minutes"}
+    assert WorkloadAlarmsArgs(**del_minutes).evaluation_minutes == 3
+    plan = _plan(tier="gold")
+    assert _alarm(plan, "elb-5xx")["alarmDescription"].startswith("fraud-scoring (gold): ")
 
 
 def test_only_given_inputs_get_alarms():
@@ -138,4 +142,15 @@ def test_fails_negative_gpu_minimum_and_optional_thresholds_below_one():
         _args(gpu_min_nodes_per_zone=-1)
     with pytest.raises(ValidationError, match=r"replication_lag_threshold_ms: 0 must be at least 1"):
         _args(replication_lag_threshold_ms=0)
-    assert _args(replication_lag_threshold_ms=None).replication_lag_threshold_ms is None
+    assert _args(replication_lag_threshold_ms=None, db_cluster_identifier=None).replication_lag_threshold_ms is None
+
+
+def test_fails_missing_thresholds_or_bad_labels():
+    with pytest.raises(ValidationError, match=r"replication_lag_threshold_ms: required with db_cluster_identifier"):
+        _args(replication_lag_threshold_ms=None)
+    with pytest.raises(ValidationError, match=r"queue_age_threshold_s: required with queue_name"):
+        _args(queue_age_threshold_s=None)
+    with pytest.raises(ValidationError, match=r"evaluation_minutes: 0 must be at least 1"):
+        _args(evaluation_minutes=0)
+    with pytest.raises(ValidationError, match=r"tier: 'Mission Critical' is not a label value"):
+        _args(tier="Mission Critical")

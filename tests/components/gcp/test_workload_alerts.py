@@ -1,5 +1,6 @@
 """WorkloadAlerts (GCP): queue age, dead letters, Cloud SQL replica lag and load balancer 5xx alert
-policies with the documented metric types, tier-dependent windows and severities; validation."""
+policies with the documented metric types, the windows and severities passed (the tier's are resolved in
+blueprint.footprint: tests/test_intent.py); validation."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
-from components.gcp.workload_alerts import WorkloadAlerts, WorkloadAlertsArgs, queue_age_threshold_s, replica_lag_threshold_s
+from components.gcp.workload_alerts import WorkloadAlerts, WorkloadAlertsArgs
 
 CONFIG = {"gcp:project": "acme-ml-prod", "gcp:region": "europe-west4"}
 POLICY = "gcp:monitoring/alertPolicy:AlertPolicy"
@@ -17,7 +18,7 @@ POLICY = "gcp:monitoring/alertPolicy:AlertPolicy"
 
 def _args(**over) -> WorkloadAlertsArgs:
     return WorkloadAlertsArgs(**{
-        "workload": "fraud-scoring", "tier": "mission-critical",
+        "workload": "fraud-scoring", "tier": "mission-critical", "evaluation_minutes": 1, "severity": "CRITICAL",
         "queue_subscriptions": {"europe-west4": "prod-fraud-scoring-europe-west4"},
         "dead_letter_subscriptions": {"europe-west4": "prod-fraud-scoring-europe-west4-dead-letter"},
         "queue_age_threshold_s": 600,
@@ -94,17 +95,15 @@ def test_defaults_no_channel_notify_on_open_and_close(plan):
         assert r.inputs["conditions"][0]["conditionThreshold"]["duration"] == "60s"
     args = WorkloadAlertsArgs(workload="w", tier="standard")
     assert args.notification_channels == [] and args.http_5xx_threshold == 5
+    # Plain defaults for a hand-composed stack: three minutes, WARNING.
+    assert (args.evaluation_minutes, args.severity) == (3, "WARNING")
 
 
-def test_tier_sets_window_and_severity():
-    plan = _plan(_args(tier="best-effort"))
+def test_window_and_severity_are_the_values_passed():
+    plan = _plan(_args(tier="gold", evaluation_minutes=5, severity="WARNING"))
     policy, cond = _condition(plan, "a-lb-5xx")
     assert cond["duration"] == "300s" and policy["severity"] == "WARNING"
-
-
-def test_threshold_helpers():
-    assert queue_age_threshold_s("best-effort", 600) >= 1200
-    assert replica_lag_threshold_s("mission-critical") >= 1
+    assert policy["displayName"].startswith("fraud-scoring (gold): ")
 
 
 def test_only_given_inputs_make_policies():
@@ -127,6 +126,10 @@ def test_fails_zero_threshold():
         _args(replica_lag_threshold_s=0)
 
 
-def test_fails_bad_tier():
-    with pytest.raises(ValidationError, match="tier"):
-        _args(tier="gold")
+def test_fails_bad_tier_label_severity_or_window():
+    with pytest.raises(ValidationError, match="tier: 'Gold Tier' is not a label value"):
+        _args(tier="Gold Tier")
+    with pytest.raises(ValidationError, match="severity"):
+        _args(severity="PAGE")
+    with pytest.raises(ValidationError, match="evaluation_minutes: 0 must be at least 1"):
+        _args(evaluation_minutes=0)

@@ -1,4 +1,5 @@
-"""InferenceService and GpuEnablement: hardened pods, GPU scheduling, zone spread, tier-driven PDB/HPA, LB binding; validation."""
+"""InferenceService and GpuEnablement: hardened pods, GPU scheduling, zone spread, PDB/HPA/probe values as passed (the
+tier's are resolved in blueprint.footprint: tests/test_intent.py), LB binding; validation."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ TG = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/fraud/0123
 
 
 def _args(**over) -> InferenceServiceArgs:
-    base = dict(workload="fraud", tier="mission-critical", image="registry.example.com/fraud:1.4.2", replicas=3, max_replicas=12,
+    base = dict(workload="fraud", disruption_budget={"minAvailable": "66%"}, cpu_target_percent=50, readiness_period_s=5,
+                readiness_timeout_s=4, image="registry.example.com/fraud:1.4.2", replicas=3, max_replicas=12,
                 cpu_millicores=3000, memory_mib=12697, load_balancer_binding="aws-target-group", target_group_arn=TG,
                 load_balancer_security_group_id="sg-0123")
     return InferenceServiceArgs(**{**base, **over})
@@ -216,19 +218,45 @@ def test_ingress_cidrs_from_the_composer_and_google_ranges_with_neg():
     assert GOOGLE_LB_SOURCE_RANGES == ("35.191.0.0/16", "130.211.0.0/22")
 
 
-@pytest.mark.parametrize("tier,pdb,cpu", [
-    ("mission-critical", {"minAvailable": "66%"}, 50), ("business-critical", {"minAvailable": "50%"}, 60),
-    ("standard", {"maxUnavailable": 1}, 70), ("best-effort", {"maxUnavailable": 1}, 80),
-])
-def test_pdb_and_hpa_by_tier(tier, pdb, cpu):
-    plan = _plan(tier=tier)
+@pytest.mark.parametrize("pdb,cpu", [({"minAvailable": "50%"}, 60), ({"maxUnavailable": 1}, 80)])
+def test_pdb_and_hpa_are_the_values_passed(pdb, cpu):
+    plan = _plan(disruption_budget=pdb, cpu_target_percent=cpu)
     spec = plan.named("svc-pdb").inputs["spec"]
-    assert {k: spec[k] for k in pdb} == pdb and spec["unhealthyPodEvictionPolicy"] == "AlwaysAllow"
+    assert {k: spec[k] for k in ("minAvailable", "maxUnavailable") if k in spec} == pdb
+    assert spec["unhealthyPodEvictionPolicy"] == "AlwaysAllow"
     assert plan.named("svc-hpa").inputs["spec"]["metrics"][0]["resource"]["target"]["averageUtilization"] == cpu
 
 
+def test_plain_defaults_for_a_hand_composed_service():
+    """Without the composer: one pod at a time may be drained, 70 % CPU, readiness every 15 s (timeout 5 s)."""
+    base = _args().model_dump()
+    for key in ("disruption_budget", "cpu_target_percent", "readiness_period_s", "readiness_timeout_s"):
+        base.pop(key)
+    args = InferenceServiceArgs(**base)
+    assert (args.disruption_budget, args.cpu_target_percent) == ({"maxUnavailable": 1}, 70)
+    assert (args.readiness_period_s, args.readiness_timeout_s) == (15, 5)
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("disruption_budget", {"minAvailable": "66%", "maxUnavailable": 1}, "exactly one of 'minAvailable' or 'maxUnavailable'"),
+    ("disruption_budget", {"minAvailable": "150%"}, "must be a whole number >= 0 or a percentage"),
+    ("disruption_budget", {"maxUnavailable": -1}, "must be a whole number >= 0 or a percentage"),
+    ("cpu_target_percent", 0, "cpu_target_percent: 0 is outside 1..100"),
+    ("readiness_period_s", 0, "readiness_period_s: 0 must be at least 1"),
+    ("readiness_timeout_s", 0, "readiness_timeout_s: 0 must be at least 1"),
+])
+def test_fails_bad_plain_values(field, value, message):
+    with pytest.raises(ValidationError, match=message):
+        _args(**{field: value})
+
+
+def test_fails_tier_argument_is_gone():
+    with pytest.raises(ValidationError, match="tier"):
+        _args(tier="mission-critical")
+
+
 def test_pilot_light_has_zero_replicas_and_no_hpa():
-    plan = _plan(replicas=0, tier="standard")
+    plan = _plan(replicas=0, disruption_budget={"maxUnavailable": 1})
     assert plan.named("svc-deployment").inputs["spec"]["replicas"] == 0
     assert not plan.of_type("kubernetes:autoscaling/v2:HorizontalPodAutoscaler")
 
@@ -393,7 +421,7 @@ def test_scaled_object_triggers_traffic_first_then_cpu(keda_plan):
     assert traffic["type"] == "aws-cloudwatch" and traffic["metadata"] == TRAFFIC["metadata"]
     assert traffic["authenticationRef"] == {"name": "aws", "kind": "ClusterTriggerAuthentication"}
     assert traffic["useCachedMetrics"] is True
-    assert cpu == {"type": "cpu", "metricType": "Utilization", "metadata": {"value": "50"}}  # the tier's HPA target
+    assert cpu == {"type": "cpu", "metricType": "Utilization", "metadata": {"value": "50"}}  # cpu_target_percent
 
 
 def test_scaled_object_keeps_the_hpa_behavior_name_and_a_non_shrinking_fallback(keda_plan, plan):
@@ -411,14 +439,14 @@ def test_scaled_object_waits_for_keda(keda_plan):
     assert keda_plan.named("keda-release").urn in keda_plan.named("svc-scaled-object").dependencies
 
 
-@pytest.mark.parametrize("tier, cpu", [("business-critical", "60"), ("best-effort", "80")])
-def test_scaled_object_cpu_target_by_tier(tier, cpu):
-    (_, trigger) = _keda_plan(tier=tier).named("svc-scaled-object").inputs["spec"]["triggers"]
+@pytest.mark.parametrize("percent, cpu", [(60, "60"), (80, "80")])
+def test_scaled_object_cpu_target_is_the_value_passed(percent, cpu):
+    (_, trigger) = _keda_plan(cpu_target_percent=percent).named("svc-scaled-object").inputs["spec"]["triggers"]
     assert trigger["metadata"]["value"] == cpu
 
 
 def test_pilot_light_with_traffic_scaling_has_neither():
-    plan = _keda_plan(replicas=0, tier="standard")
+    plan = _keda_plan(replicas=0)
     assert not plan.of_type(SCALED_OBJECT) and not plan.of_type(HPA_TYPE)
     assert plan.named("svc-deployment").inputs["spec"]["replicas"] == 0
 

@@ -1,0 +1,132 @@
+"""Operational settings by tier: every tier -> number decision the components apply, in one table.
+
+``blueprint.catalogs.tiers`` holds the DESIGN.md targets (strategy, RTO/RPO, zones, lock, retention)
+and health probing (``PROBES``); this module holds the rest of what a tier decides at run time:
+pod disruption budgets, autoscaling targets, alert timing and severity, capacity rules, database
+instance counts and the rules that turn the RTO/RPO targets into alert thresholds.
+``blueprint.footprint`` resolves them once per workload (``WorkloadIntent``); the components take the
+resolved plain values and never see a tier table, so changing a tier rule is a change to this file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from blueprint.catalogs.tiers import Strategy, Tier
+
+
+@dataclass(frozen=True)
+class OperationsSpec:
+    # policy/v1 PodDisruptionBudget spec keys (exactly one of minAvailable / maxUnavailable).
+    disruption_budget: dict[str, Any]
+    # HPA (and KEDA ScaledObject cpu trigger) average CPU utilisation target, percent.
+    cpu_target_percent: int
+    # Minutes an alert condition must hold (CloudWatch 60 s evaluation periods; Cloud Monitoring duration).
+    alert_evaluation_minutes: int
+    # Cloud Monitoring AlertPolicy severity.
+    alert_severity: str
+    # Spot-only GPU capacity refused (it can be reclaimed at once, leaving no guaranteed GPUs).
+    guaranteed_gpu_capacity: bool
+    # A served workload must keep at least one GPU node per zone (0 leaves nothing serving).
+    serving_gpu_minimum: bool
+    # Primary database: one instance per zone up to three (True), else writer + one reader.
+    database_instance_per_zone: bool
+    # One NAT gateway per zone (HA egress) in regions where the workload runs; else one is enough.
+    nat_per_zone: bool
+
+
+OPERATIONS: dict[Tier, OperationsSpec] = {
+    # PDB: voluntary disruptions (node drains, upgrades) may take at most a zone's share of a
+    # mission-critical service (66% stay: 2 of 3 zones), half of a business-critical one, one pod at
+    # a time elsewhere. CPU target: the stricter the tier, the more headroom is kept for a zone's
+    # traffic landing on the survivors before new GPU nodes arrive. Alerts: the stricter the tier, the
+    # sooner they fire. Database: one instance per zone (up to three) for mission-critical, so a zone
+    # loss still leaves a reader to promote next to a surviving reader; two elsewhere.
+    Tier.MISSION_CRITICAL: OperationsSpec(
+        disruption_budget={"minAvailable": "66%"},
+        cpu_target_percent=50,
+        alert_evaluation_minutes=1,
+        alert_severity="CRITICAL",
+        guaranteed_gpu_capacity=True,
+        serving_gpu_minimum=True,
+        database_instance_per_zone=True,
+        nat_per_zone=True,
+    ),
+    Tier.BUSINESS_CRITICAL: OperationsSpec(
+        disruption_budget={"minAvailable": "50%"},
+        cpu_target_percent=60,
+        alert_evaluation_minutes=2,
+        alert_severity="ERROR",
+        guaranteed_gpu_capacity=False,
+        serving_gpu_minimum=True,
+        database_instance_per_zone=False,
+        nat_per_zone=True,
+    ),
+    Tier.STANDARD: OperationsSpec(
+        disruption_budget={"maxUnavailable": 1},
+        cpu_target_percent=70,
+        alert_evaluation_minutes=3,
+        alert_severity="WARNING",
+        guaranteed_gpu_capacity=False,
+        serving_gpu_minimum=False,
+        database_instance_per_zone=False,
+        nat_per_zone=True,
+    ),
+    Tier.BEST_EFFORT: OperationsSpec(
+        disruption_budget={"maxUnavailable": 1},
+        cpu_target_percent=80,
+        alert_evaluation_minutes=5,
+        alert_severity="WARNING",
+        guaranteed_gpu_capacity=False,
+        serving_gpu_minimum=False,
+        database_instance_per_zone=False,
+        nat_per_zone=False,
+    ),
+}
+
+# DNS routing by strategy: both regions answer (latency), a standby answers only when the primary
+# fails (failover), or a single region answers (backup-restore has nothing to fail over to).
+ROUTING: dict[Strategy, str] = {
+    Strategy.ACTIVE_ACTIVE: "latency",
+    Strategy.WARM_STANDBY: "failover",
+    Strategy.PILOT_LIGHT: "failover",
+    Strategy.BACKUP_RESTORE: "simple",
+}
+
+# The second region's database write path by strategy. Active-active serves writes in both
+# regions: its global secondary forwards them to the primary's writer (Aurora global write
+# forwarding; Aurora handles the cross-Region networking, so the VPCs need no path to each other).
+# Warm standby and pilot light serve no writes there until a global failover promotes the secondary.
+WRITE_FORWARDING: dict[Strategy, bool] = {
+    Strategy.ACTIVE_ACTIVE: True,
+    Strategy.WARM_STANDBY: False,
+    Strategy.PILOT_LIGHT: False,
+    Strategy.BACKUP_RESTORE: False,
+}
+
+
+def operations_spec(tier: Tier | str) -> OperationsSpec:
+    return OPERATIONS[Tier(tier)]
+
+
+def backlog_age_threshold_s(rto_s: int, redelivery_s: int) -> int:
+    """Oldest-message age that means the backlog is not draining: the RTO, but never below two
+    redelivery intervals (SQS visibility timeout, Pub/Sub ack deadline): a message being retried
+    once is not an incident."""
+    return max(rto_s, 2 * redelivery_s)
+
+
+def replication_lag_threshold_s(rpo_s: int) -> int:
+    """Replication lag above the RPO alerts (seconds; at least 1, an alert threshold of 0 is noise)."""
+    return max(rpo_s, 1)
+
+
+def replication_lag_threshold_ms(rpo_s: int) -> int:
+    """The same in milliseconds (Aurora's AuroraGlobalDBReplicationLag unit; at least 1 ms)."""
+    return max(rpo_s * 1000, 1)
+
+
+def primary_database_instances(tier: Tier | str, zones: int) -> int:
+    """Writer plus readers: one per zone up to three where the tier asks for it, else two."""
+    return min(zones, 3) if operations_spec(tier).database_instance_per_zone else 2
