@@ -17,27 +17,28 @@ from blueprint.analysis.figures import DEFAULT_FIGURES, Figures
 from blueprint.analysis.graph import region_roles
 from blueprint.analysis.schedule import schedule_interval_s
 from blueprint.plan.model import Plan, PlannedResource
+from blueprint.types import aws, k8s
 
-T_SUBNET = "aws:ec2/subnet:Subnet"
-T_NAT = "aws:ec2/natGateway:NatGateway"
-T_ROUTE = "aws:ec2/route:Route"
-T_RTA = "aws:ec2/routeTableAssociation:RouteTableAssociation"
-T_NODEGROUP = "aws:eks/nodeGroup:NodeGroup"
-T_LB = "aws:lb/loadBalancer:LoadBalancer"
-T_RECORD = "aws:route53/record:Record"
-T_HEALTH = "aws:route53/healthCheck:HealthCheck"
-T_DB = "aws:rds/cluster:Cluster"
-T_DB_INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
-T_DB_SUBNETS = "aws:rds/subnetGroup:SubnetGroup"
-T_BUCKET = "aws:s3/bucket:Bucket"
-T_OBJECT_LOCK = "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration"
-T_REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig"
-T_BACKUP_VAULT = "aws:backup/vault:Vault"
-T_BACKUP_PLAN = "aws:backup/plan:Plan"
-T_HELM = "kubernetes:helm.sh/v3:Release"
-T_SCALED_OBJECT = "kubernetes:keda.sh/v1alpha1:ScaledObject"
-T_EKS = "aws:eks/cluster:Cluster"
-T_VAULT_LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration"
+T_SUBNET = aws.EC2_SUBNET
+T_NAT = aws.EC2_NAT_GATEWAY
+T_ROUTE = aws.EC2_ROUTE
+T_RTA = aws.EC2_ROUTE_TABLE_ASSOCIATION
+T_NODEGROUP = aws.EKS_NODE_GROUP
+T_LB = aws.LB_LOAD_BALANCER
+T_RECORD = aws.ROUTE53_RECORD
+T_HEALTH = aws.ROUTE53_HEALTH_CHECK
+T_DB = aws.RDS_CLUSTER
+T_DB_INSTANCE = aws.RDS_CLUSTER_INSTANCE
+T_DB_SUBNETS = aws.RDS_SUBNET_GROUP
+T_BUCKET = aws.S3_BUCKET
+T_OBJECT_LOCK = aws.S3_BUCKET_OBJECT_LOCK_CONFIGURATION
+T_REPLICATION = aws.S3_BUCKET_REPLICATION_CONFIG
+T_BACKUP_VAULT = aws.BACKUP_VAULT
+T_BACKUP_PLAN = aws.BACKUP_PLAN
+T_HELM = k8s.HELM_RELEASE
+T_SCALED_OBJECT = k8s.KEDA_SCALED_OBJECT
+T_EKS = aws.EKS_CLUSTER
+T_VAULT_LOCK = aws.BACKUP_VAULT_LOCK_CONFIGURATION
 # GPU node groups hand their size to cluster-autoscaler (components.aws.cluster_autoscaler).
 AUTOSCALER_CHART = "cluster-autoscaler"
 AUTOSCALER_TAG = "k8s.io/cluster-autoscaler/enabled"

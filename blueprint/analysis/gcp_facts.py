@@ -48,18 +48,19 @@ from blueprint.analysis.figures import DEFAULT_FIGURES, Figures
 from blueprint.analysis.graph import region_roles
 from blueprint.plan.model import Plan, PlannedResource
 from blueprint.plan.placement import own_zone
+from blueprint.types import command, gcp
 
-T_CLUSTER = "gcp:container/cluster:Cluster"
-T_NODE_POOL = "gcp:container/nodePool:NodePool"
-T_NEG = "gcp:compute/networkEndpointGroup:NetworkEndpointGroup"
-T_BACKEND = "gcp:compute/backendService:BackendService"
-T_HEALTH = "gcp:compute/healthCheck:HealthCheck"
-T_RECORD = "gcp:dns/recordSet:RecordSet"
-T_SQL = "gcp:sql/databaseInstance:DatabaseInstance"
-T_BUCKET = "gcp:storage/bucket:Bucket"
-T_TRANSFER_JOB = "gcp:storage/transferJob:TransferJob"
-T_NAT = "gcp:compute/routerNat:RouterNat"
-T_COMMAND = "command:local:Command"
+T_CLUSTER = gcp.CONTAINER_CLUSTER
+T_NODE_POOL = gcp.CONTAINER_NODE_POOL
+T_NEG = gcp.COMPUTE_NETWORK_ENDPOINT_GROUP
+T_BACKEND = gcp.COMPUTE_BACKEND_SERVICE
+T_HEALTH = gcp.COMPUTE_HEALTH_CHECK
+T_RECORD = gcp.DNS_RECORD_SET
+T_SQL = gcp.SQL_DATABASE_INSTANCE
+T_BUCKET = gcp.STORAGE_BUCKET
+T_TRANSFER_JOB = gcp.STORAGE_TRANSFER_JOB
+T_NAT = gcp.COMPUTE_ROUTER_NAT
+T_COMMAND = command.LOCAL_COMMAND
 # The structured inputs of a DR replica designation (components/gcp/dr_replica_designation.py).
 ENV_PRIMARY = "BLUEPRINT_PRIMARY_INSTANCE"
 ENV_DR_REPLICA = "BLUEPRINT_DR_REPLICA"

@@ -15,17 +15,18 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from blueprint.plan.model import Plan, PlannedResource
+from blueprint.types import aws
 
-BUCKET = "aws:s3/bucket:Bucket"
-LOCK = "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration"
-VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
-REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig"
-GLOBAL_CLUSTER = "aws:rds/globalCluster:GlobalCluster"
-CLUSTER = "aws:rds/cluster:Cluster"
-HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck"
-LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer"
-SUBNET = "aws:ec2/subnet:Subnet"
-BACKUP_PLAN = "aws:backup/plan:Plan"
+BUCKET = aws.S3_BUCKET
+LOCK = aws.S3_BUCKET_OBJECT_LOCK_CONFIGURATION
+VERSIONING = aws.S3_BUCKET_VERSIONING
+REPLICATION = aws.S3_BUCKET_REPLICATION_CONFIG
+GLOBAL_CLUSTER = aws.RDS_GLOBAL_CLUSTER
+CLUSTER = aws.RDS_CLUSTER
+HEALTH_CHECK = aws.ROUTE53_HEALTH_CHECK
+LOAD_BALANCER = aws.LB_LOAD_BALANCER
+SUBNET = aws.EC2_SUBNET
+BACKUP_PLAN = aws.BACKUP_PLAN
 
 
 @dataclass(frozen=True)

@@ -11,26 +11,16 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from blueprint.analysis.endpoints import CLUSTER_TYPES, deployer_cidrs
 from blueprint.catalogs.kubernetes import placeholder_cidrs
-
-EKS_CLUSTER = "aws:eks/cluster:Cluster"
-GKE_CLUSTER = "gcp:container/cluster:Cluster"
-
-
-def _cluster_cidrs(resource: Any) -> list:
-    inputs = resource.inputs or {}
-    if resource.type == EKS_CLUSTER:
-        return list((inputs.get("vpcConfig") or {}).get("publicAccessCidrs") or [])
-    blocks = (inputs.get("masterAuthorizedNetworksConfig") or {}).get("cidrBlocks") or []
-    return [b.get("cidrBlock") for b in blocks if isinstance(b, dict)]
 
 
 def placeholder_entries(plan: Any) -> list[str]:
     """The placeholder CIDRs the plan's clusters open their API to, in plan order, once each."""
     found: list[str] = []
     for resource in plan.resources:
-        if resource.type in (EKS_CLUSTER, GKE_CLUSTER):
-            for cidr in placeholder_cidrs(_cluster_cidrs(resource)):
+        if resource.type in CLUSTER_TYPES:
+            for cidr in placeholder_cidrs(deployer_cidrs(resource.type, resource.inputs or {})):
                 if cidr not in found:
                     found.append(cidr)
     return found

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from blueprint.plan.model import Plan
+from blueprint.types import k8s
 
 # pulumi-kubernetes types that stand for something other than a single API object.
 _NOT_OBJECTS = re.compile(r"^kubernetes:(helm\.sh/|yaml/|kustomize/|index:|pulumi:)")
@@ -60,7 +61,7 @@ def kubernetes_manifests(plan: Plan) -> ManifestExport:
     result = ManifestExport()
     used: set[str] = set()
     for r in plan.resources:
-        if not r.custom or not r.type.startswith("kubernetes:"):
+        if not r.custom or not r.type.startswith(k8s.PACKAGE_PREFIX):
             continue
         found = api_version_and_kind(r.type)
         if found is None:

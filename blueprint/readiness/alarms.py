@@ -31,11 +31,12 @@ from typing import Any, Iterable, Optional
 
 from blueprint.plan.model import Plan, PlannedResource
 from blueprint.readiness import ReadinessProblem
+from blueprint.types import aws, command
 
 CHECK_ID = "deploy-alarm-metric"
-ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
-COMMAND = "command:local:Command"
-ASG = "aws:autoscaling/group:Group"
+ALARM = aws.CLOUDWATCH_METRIC_ALARM
+COMMAND = command.LOCAL_COMMAND
+ASG = aws.AUTOSCALING_GROUP
 NAMESPACE = "AWS/AutoScaling"
 DIMENSION = "AutoScalingGroupName"
 _REGION_FLAG = re.compile(r"""--region[= ]+["']?(\$\{?\w+\}?|[a-z]{2}(?:-[a-z]+)+-\d)""")

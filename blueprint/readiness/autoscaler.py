@@ -27,11 +27,12 @@ from typing import Any, Iterable, Optional
 from blueprint.plan.model import Plan, PlannedResource
 from blueprint.readiness import ReadinessProblem
 from blueprint.readiness.graph import cluster_of, physical_cluster_name
+from blueprint.types import aws, k8s
 
 CHECK_ID = "deploy-node-autoscaler"
-NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
-EKS_CLUSTER = "aws:eks/cluster:Cluster"
-HELM_TYPES = ("kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart")
+NODE_GROUP = aws.EKS_NODE_GROUP
+EKS_CLUSTER = aws.EKS_CLUSTER
+HELM_TYPES = (k8s.HELM_RELEASE, k8s.HELM_CHART)
 ENABLED_TAG = "k8s.io/cluster-autoscaler/enabled"
 CHART = "cluster-autoscaler"
 CHART_DEFAULT_REGION = "us-east-1"  # charts/cluster-autoscaler/values.yaml awsRegion

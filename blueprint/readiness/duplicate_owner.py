@@ -25,9 +25,10 @@ from blueprint.plan.model import Plan, PlannedResource
 from blueprint.readiness import ReadinessProblem
 from blueprint.readiness.graph import get
 from blueprint.readiness.names import NAME_RULES
+from blueprint.types import aws, gcp
 
 CHECK_ID = "deploy-duplicate-owner"
-RECORD = "aws:route53/record:Record"
+RECORD = aws.ROUTE53_RECORD
 RECORD_SOURCE = ("https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html (a record set is "
                  "name + type + set identifier); https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html")
 NAME_SOURCE = "the type's name uniqueness scope (see the source of its name-limit row: {source})"
@@ -36,42 +37,42 @@ REGION = "@region"  # scope part: the resource's region
 # not checked (certificates may repeat a domain; Route 53 records have their own key above).
 SCOPES: dict[str, tuple[str, ...]] = {
     # AWS, account-wide names.
-    "aws:iam/role:Role": (), "aws:iam/policy:Policy": (), "aws:s3/bucket:Bucket": (),
-    "aws:rds/globalCluster:GlobalCluster": (),
+    aws.IAM_ROLE: (), aws.IAM_POLICY: (), aws.S3_BUCKET: (),
+    aws.RDS_GLOBAL_CLUSTER: (),
     # AWS, regional names (one account per stack).
     **{t: (REGION,) for t in (
-        "aws:lb/loadBalancer:LoadBalancer", "aws:lb/targetGroup:TargetGroup", "aws:cloudwatch/logGroup:LogGroup",
-        "aws:cloudwatch/metricAlarm:MetricAlarm", "aws:ec2/launchTemplate:LaunchTemplate", "aws:eks/cluster:Cluster",
-        "aws:rds/cluster:Cluster", "aws:rds/clusterInstance:ClusterInstance",
-        "aws:rds/clusterParameterGroup:ClusterParameterGroup", "aws:rds/subnetGroup:SubnetGroup",
-        "aws:secretsmanager/secret:Secret", "aws:sns/topic:Topic", "aws:sqs/queue:Queue", "aws:kms/alias:Alias",
-        "aws:backup/vault:Vault", "aws:backup/plan:Plan")},
+        aws.LB_LOAD_BALANCER, aws.LB_TARGET_GROUP, aws.CLOUDWATCH_LOG_GROUP,
+        aws.CLOUDWATCH_METRIC_ALARM, aws.EC2_LAUNCH_TEMPLATE, aws.EKS_CLUSTER,
+        aws.RDS_CLUSTER, aws.RDS_CLUSTER_INSTANCE,
+        aws.RDS_CLUSTER_PARAMETER_GROUP, aws.RDS_SUBNET_GROUP,
+        aws.SECRETSMANAGER_SECRET, aws.SNS_TOPIC, aws.SQS_QUEUE, aws.KMS_ALIAS,
+        aws.BACKUP_VAULT, aws.BACKUP_PLAN)},
     # AWS, names unique within a parent.
-    "aws:eks/nodeGroup:NodeGroup": (REGION, "clusterName"),
-    "aws:iam/rolePolicy:RolePolicy": ("role",),
-    "aws:ec2/securityGroup:SecurityGroup": (REGION, "vpcId"),
-    "aws:backup/selection:Selection": (REGION, "planId"),
-    "aws:wafv2/webAcl:WebAcl": (REGION, "scope"),
+    aws.EKS_NODE_GROUP: (REGION, "clusterName"),
+    aws.IAM_ROLE_POLICY: ("role",),
+    aws.EC2_SECURITY_GROUP: (REGION, "vpcId"),
+    aws.BACKUP_SELECTION: (REGION, "planId"),
+    aws.WAFV2_WEB_ACL: (REGION, "scope"),
     # GCP, project-wide (global) names.
     **{t: ("project",) for t in (
-        "gcp:compute/backendService:BackendService", "gcp:compute/firewall:Firewall",
-        "gcp:compute/globalAddress:GlobalAddress", "gcp:compute/globalForwardingRule:GlobalForwardingRule",
-        "gcp:compute/healthCheck:HealthCheck", "gcp:compute/managedSslCertificate:ManagedSslCertificate",
-        "gcp:compute/network:Network", "gcp:compute/sSLPolicy:SSLPolicy", "gcp:compute/targetHttpProxy:TargetHttpProxy",
-        "gcp:compute/targetHttpsProxy:TargetHttpsProxy", "gcp:compute/uRLMap:URLMap",
-        "gcp:sql/databaseInstance:DatabaseInstance", "gcp:pubsub/topic:Topic", "gcp:pubsub/subscription:Subscription",
-        "gcp:serviceaccount/account:Account", "gcp:storage/transferJob:TransferJob", "gcp:storage/bucket:Bucket")},
+        gcp.COMPUTE_BACKEND_SERVICE, gcp.COMPUTE_FIREWALL,
+        gcp.COMPUTE_GLOBAL_ADDRESS, gcp.COMPUTE_GLOBAL_FORWARDING_RULE,
+        gcp.COMPUTE_HEALTH_CHECK, gcp.COMPUTE_MANAGED_SSL_CERTIFICATE,
+        gcp.COMPUTE_NETWORK, gcp.COMPUTE_SSL_POLICY, gcp.COMPUTE_TARGET_HTTP_PROXY,
+        gcp.COMPUTE_TARGET_HTTPS_PROXY, gcp.COMPUTE_URL_MAP,
+        gcp.SQL_DATABASE_INSTANCE, gcp.PUBSUB_TOPIC, gcp.PUBSUB_SUBSCRIPTION,
+        gcp.SERVICEACCOUNT_ACCOUNT, gcp.STORAGE_TRANSFER_JOB, gcp.STORAGE_BUCKET)},
     # GCP, names unique within a location or parent.
-    "gcp:compute/subnetwork:Subnetwork": ("project", REGION),
-    "gcp:compute/router:Router": ("project", REGION),
-    "gcp:compute/routerNat:RouterNat": ("project", REGION, "router"),
-    "gcp:compute/networkEndpointGroup:NetworkEndpointGroup": ("project", "zone"),
-    "gcp:container/cluster:Cluster": ("project", "location"),
-    "gcp:container/nodePool:NodePool": ("project", "location", "cluster"),
-    "gcp:kms/keyRing:KeyRing": ("project", "location"),
-    "gcp:kms/cryptoKey:CryptoKey": ("keyRing",),
-    "gcp:networkservices/serviceLbPolicies:ServiceLbPolicies": ("project", "location"),
-    "gcp:dns/recordSet:RecordSet": ("project", "managedZone", "type"),
+    gcp.COMPUTE_SUBNETWORK: ("project", REGION),
+    gcp.COMPUTE_ROUTER: ("project", REGION),
+    gcp.COMPUTE_ROUTER_NAT: ("project", REGION, "router"),
+    gcp.COMPUTE_NETWORK_ENDPOINT_GROUP: ("project", "zone"),
+    gcp.CONTAINER_CLUSTER: ("project", "location"),
+    gcp.CONTAINER_NODE_POOL: ("project", "location", "cluster"),
+    gcp.KMS_KEY_RING: ("project", "location"),
+    gcp.KMS_CRYPTO_KEY: ("keyRing",),
+    gcp.NETWORKSERVICES_SERVICE_LB_POLICIES: ("project", "location"),
+    gcp.DNS_RECORD_SET: ("project", "managedZone", "type"),
 }
 
 

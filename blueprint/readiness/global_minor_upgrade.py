@@ -18,10 +18,11 @@ from typing import Iterable
 
 from blueprint.plan.model import Plan, PlannedResource
 from blueprint.readiness import ReadinessProblem
+from blueprint.types import aws
 
 CHECK_ID = "deploy-global-minor-upgrade"
-CLUSTER = "aws:rds/cluster:Cluster"
-INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
+CLUSTER = aws.RDS_CLUSTER
+INSTANCE = aws.RDS_CLUSTER_INSTANCE
 SOURCE = ("https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Updates.AMVU.html (not for "
           "clusters of an Aurora global database); AWS Config rule rds-automatic-minor-version-upgrade-enabled")
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any, Iterable, Optional
 
 from blueprint.plan.model import Plan, PlannedResource
+from blueprint.types import aws, gcp
 
-EKS_CLUSTER = "aws:eks/cluster:Cluster"
-GKE_CLUSTER = "gcp:container/cluster:Cluster"
+EKS_CLUSTER = aws.EKS_CLUSTER
+GKE_CLUSTER = gcp.CONTAINER_CLUSTER
 CLUSTER_TYPES = (EKS_CLUSTER, GKE_CLUSTER)
 
 

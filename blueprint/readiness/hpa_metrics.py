@@ -31,14 +31,15 @@ from typing import Any, Iterable, Optional
 from blueprint.plan.model import Plan, PlannedResource
 from blueprint.readiness import ReadinessProblem
 from blueprint.readiness.graph import EKS_CLUSTER, cluster_of, get, physical_cluster_name, waits_for
+from blueprint.types import aws, k8s
 
 CHECK_ID = "deploy-hpa-metrics"
-HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
-ADDON = "aws:eks/addon:Addon"
-HELM_TYPES = ("kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart")
+HPA = k8s.HORIZONTAL_POD_AUTOSCALER
+ADDON = aws.EKS_ADDON
+HELM_TYPES = (k8s.HELM_RELEASE, k8s.HELM_CHART)
 CHART = "metrics-server"
 RESOURCE_METRICS = ("Resource", "ContainerResource")
-SCALED_OBJECT = "kubernetes:keda.sh/v1alpha1:ScaledObject"
+SCALED_OBJECT = k8s.KEDA_SCALED_OBJECT
 KEDA_CHART = "keda"
 RESOURCE_TRIGGERS = ("cpu", "memory")
 KEDA_SOURCE = ("kedacore/charts keda (templates/crds, templates/metrics-server/apiservice.yaml: the ScaledObject CRD and "

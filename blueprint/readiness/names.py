@@ -20,6 +20,7 @@ from blueprint.readiness.name_limits_aws import AWS_NAME_RULES, AWS_NO_NAME
 from blueprint.readiness.name_limits_gcp import GCP_NAME_RULES, GCP_NO_NAME
 from blueprint.readiness.name_limits_k8s import K8S_NAME_RULES, K8S_NO_NAME
 from blueprint.readiness.name_rule import NameRule
+from blueprint.types import command
 
 CHECK_ID = "deploy-name-limit"
 
@@ -31,7 +32,7 @@ _RANDOM_CHAR = "0"
 
 # Types of no cloud at all: Pulumi's providers, and pulumi-command's local commands (a process run
 # where `pulumi up` runs; nothing is named in a cloud).
-OTHER_NO_NAME: frozenset[str] = frozenset({"command:local:Command"})
+OTHER_NO_NAME: frozenset[str] = frozenset({command.LOCAL_COMMAND})
 
 
 def has_no_name(type_: str) -> bool:

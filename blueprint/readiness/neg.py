@@ -39,11 +39,12 @@ from typing import Any, Iterable, Iterator, Optional
 from blueprint.plan.model import Plan, PlannedResource
 from blueprint.readiness import ReadinessProblem
 from blueprint.readiness.graph import cluster_of, waits_for
+from blueprint.types import gcp, k8s
 
 CHECK_ID = "deploy-neg-description"
-NEG = "gcp:compute/networkEndpointGroup:NetworkEndpointGroup"
-SERVICE = "kubernetes:core/v1:Service"
-GKE_CLUSTER = "gcp:container/cluster:Cluster"
+NEG = gcp.COMPUTE_NETWORK_ENDPOINT_GROUP
+SERVICE = k8s.SERVICE
+GKE_CLUSTER = gcp.CONTAINER_CLUSTER
 ANNOTATION = "cloud.google.com/neg"
 SOURCE = ("kubernetes/ingress-gce@acbcf5d pkg/neg/syncers/utils.go ensureNetworkEndpointGroup, "
           "pkg/utils/negdescription.go StandardNEGDescription.MatchesString, pkg/neg/syncers/transaction.go")

@@ -25,6 +25,7 @@ from typing import Any, Iterable, Iterator
 
 from blueprint.plan.model import Plan, PlannedResource
 from blueprint.readiness import ReadinessProblem, graph
+from blueprint.types import k8s
 
 CHECK_ID = "deploy-create-order"
 SOURCE = ("https://www.pulumi.com/docs/iac/concepts/inputs-outputs/ (dependencies follow Outputs, not values); "
@@ -34,7 +35,7 @@ SOURCE = ("https://www.pulumi.com/docs/iac/concepts/inputs-outputs/ (dependencie
 MIN_REFERENCE_LENGTH = 10
 # Kubernetes object names are namespace-scoped and routinely equal a cloud name (a release named
 # like the service account an IAM association names); providers have no physical identity.
-NOT_TARGETS = ("kubernetes:", "pulumi:providers:")
+NOT_TARGETS = (k8s.PACKAGE_PREFIX, "pulumi:providers:")
 # The attributes that carry a resource's identity in the plan (inputs or mocked outputs).
 IDENTITY_KEYS = ("name", "selfLink", "arn", "id", "connectionName")
 # Free text and metadata: equal strings there are coincidences, not references.

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Optional
 
+from blueprint.analysis.endpoints import deployer_cidrs
 from blueprint.plan.model import Plan, PlannedResource
 from blueprint.readiness import ReadinessProblem
 from blueprint.readiness.graph import EKS_CLUSTER, get, provider_cluster
@@ -48,7 +49,7 @@ def _eks_unreachable(cluster: PlannedResource) -> Optional[tuple[Any, str]]:
         return ({"endpointPublicAccess": False},
                 "the API endpoint is private-only: it accepts requests from within the cluster VPC only, not from "
                 "where `pulumi up` runs; set vpcConfig.endpointPublicAccess=true with publicAccessCidrs = the deployer's CIDRs")
-    cidrs = list(vpc.get("publicAccessCidrs") or [])
+    cidrs = deployer_cidrs(cluster.type, cluster.inputs)
     if not cidrs or OPEN_CIDRS & set(cidrs):
         return ({"endpointPublicAccess": public, "publicAccessCidrs": cidrs or None},
                 "the public API endpoint is open to any address (publicAccessCidrs absent means 0.0.0.0/0); "
@@ -60,7 +61,7 @@ def _gke_unreachable(cluster: PlannedResource) -> Optional[tuple[Any, str]]:
     inputs = cluster.inputs
     private = get(inputs, "privateClusterConfig.enablePrivateEndpoint") is True
     authorized = get(inputs, "masterAuthorizedNetworksConfig")
-    blocks = [b.get("cidrBlock") for b in (get(authorized, "cidrBlocks") or []) if isinstance(b, dict)]
+    blocks = deployer_cidrs(cluster.type, inputs)
     if private:
         return ({"privateClusterConfig.enablePrivateEndpoint": True},
                 "the control plane has only its internal endpoint: it is unreachable from outside the VPC where "
@@ -80,7 +81,7 @@ def _eks_nodes_cut_off(cluster: PlannedResource) -> Optional[ReadinessProblem]:
     "If you disable private access and you have nodes ... ensure that publicAccessCidrs includes the
     necessary CIDR blocks for communication with the nodes"."""
     vpc = get(cluster.inputs, "vpcConfig") or {}
-    cidrs = set(vpc.get("publicAccessCidrs") or [])
+    cidrs = set(deployer_cidrs(cluster.type, cluster.inputs))
     if vpc.get("endpointPrivateAccess") is True or not cidrs or OPEN_CIDRS & cidrs:
         return None
     return ReadinessProblem(

@@ -19,10 +19,11 @@ from blueprint.catalogs.tiers import Strategy
 from blueprint.config.models import StackConfig, Workload, effective_strategy
 from blueprint.plan.model import Plan, PlannedResource
 from blueprint.rebuild.promote import Promotion
+from blueprint.types import aws, gcp, k8s
 
 
-HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
-SCALED_OBJECT = "kubernetes:keda.sh/v1alpha1:ScaledObject"
+HPA = k8s.HORIZONTAL_POD_AUTOSCALER
+SCALED_OBJECT = k8s.KEDA_SCALED_OBJECT
 
 
 @dataclass
@@ -82,10 +83,10 @@ class _Writer:
     # ----------------------------------------------------------------------------- AWS
     def aws_database(self, w: Workload, strategy: Strategy, b: dict) -> None:
         S, L = self.S, self.L
-        gc = _find(self.plan, "aws:rds/globalCluster:GlobalCluster", w.name)
-        here = _find(self.plan, "aws:rds/cluster:Cluster", w.name, S)
-        instances_here = _find(self.plan, "aws:rds/clusterInstance:ClusterInstance", w.name, S)
-        instances_lost = _find(self.plan, "aws:rds/clusterInstance:ClusterInstance", w.name, L)
+        gc = _find(self.plan, aws.RDS_GLOBAL_CLUSTER, w.name)
+        here = _find(self.plan, aws.RDS_CLUSTER, w.name, S)
+        instances_here = _find(self.plan, aws.RDS_CLUSTER_INSTANCE, w.name, S)
+        instances_lost = _find(self.plan, aws.RDS_CLUSTER_INSTANCE, w.name, L)
         secs, step = b.get("db", (None, ""))
         if gc and here:
             gid = gc[0].inputs.get("globalClusterIdentifier")
@@ -116,7 +117,7 @@ class _Writer:
             ]
             self.add(f"{w.name}: promote the database in {S} (Aurora global cluster {gid})", secs, step or "model", cmds, notes)
         elif strategy is Strategy.BACKUP_RESTORE:
-            vaults = _find(self.plan, "aws:backup/vault:Vault", w.name, S)
+            vaults = _find(self.plan, aws.BACKUP_VAULT, w.name, S)
             vault = vaults[0].inputs.get("name") if vaults else f"{w.name}-{S}-recovery-vault"
             cid = f"{self.c.environment}-{w.name}"
             cmds = [
@@ -145,9 +146,9 @@ class _Writer:
         S, L = self.S, self.L
         fqdn = f"{w.name}.{self.c.dns_zone}"
         records = {r.region if r.region != "global" else (r.inputs.get("setIdentifier") or ""): r
-                   for r in _find(self.plan, "aws:route53/record:Record", w.name) if r.inputs.get("name") == fqdn}
+                   for r in _find(self.plan, aws.ROUTE53_RECORD, w.name) if r.inputs.get("name") == fqdn}
         lost_rec = next((r for r in records.values() if r.inputs.get("setIdentifier") == L), None)
-        hc = {r.name: r for r in _find(self.plan, "aws:route53/healthCheck:HealthCheck", w.name)}
+        hc = {r.name: r for r in _find(self.plan, aws.ROUTE53_HEALTH_CHECK, w.name)}
         hc_lost = next((n for n in hc if n.endswith(f"-{L}-health-check")), None)
         hc_surv = next((n for n in hc if n.endswith(f"-{S}-health-check")), None)
         secs, step = b.get("dns", (None, ""))
@@ -173,8 +174,8 @@ class _Writer:
         if w.gpu is None:
             return
         S = self.S
-        groups = sorted(_find(self.plan, "aws:eks/nodeGroup:NodeGroup", w.name, S), key=lambda r: r.name)
-        clusters = _find(self.plan, "aws:eks/cluster:Cluster", None, S)
+        groups = sorted(_find(self.plan, aws.EKS_NODE_GROUP, w.name, S), key=lambda r: r.name)
+        clusters = _find(self.plan, aws.EKS_CLUSTER, None, S)
         if not groups or not clusters:
             return
         cluster = clusters[0].inputs.get("name")
@@ -220,7 +221,7 @@ class _Writer:
             return []
         kind, meta = mine
         field = "minReplicaCount" if kind == "scaledobject" else "minReplicas"
-        return [f"aws eks update-kubeconfig --region {self.S} --name {_find(self.plan, 'aws:eks/cluster:Cluster', None, self.S)[0].inputs.get('name')}",
+        return [f"aws eks update-kubeconfig --region {self.S} --name {_find(self.plan, aws.EKS_CLUSTER, None, self.S)[0].inputs.get('name')}",
                 f"kubectl -n {meta.get('namespace')} patch {kind} {meta['name']} --type merge -p "
                 f"'{{\"spec\":{{\"{field}\":{int(floor)}}}}}'"]
 
@@ -242,7 +243,7 @@ class _Writer:
     # ----------------------------------------------------------------------------- GCP
     def gcp_database(self, w: Workload, b: dict) -> None:
         S = self.S
-        inst = _find(self.plan, "gcp:sql/databaseInstance:DatabaseInstance", w.name, S)
+        inst = _find(self.plan, gcp.SQL_DATABASE_INSTANCE, w.name, S)
         if not inst or not inst[0].inputs.get("masterInstanceName"):
             return
         name = inst[0].inputs.get("name")
@@ -262,7 +263,7 @@ class _Writer:
 
     def gcp_lb(self, w: Workload, b: dict) -> None:
         S = self.S
-        svc = _find(self.plan, "gcp:compute/backendService:BackendService", w.name)
+        svc = _find(self.plan, gcp.COMPUTE_BACKEND_SERVICE, w.name)
         if not svc or w.service is None:
             return
         backends = [be for be in (svc[0].inputs.get("backends") or []) if f"/zones/{S}-" in str(be.get("group"))]
@@ -283,7 +284,7 @@ class _Writer:
 
     def gcp_gpu(self, w: Workload, b: dict) -> None:
         S = self.S
-        pools = _find(self.plan, "gcp:container/nodePool:NodePool", w.name, S)
+        pools = _find(self.plan, gcp.CONTAINER_NODE_POOL, w.name, S)
         if not pools or w.gpu is None:
             return
         cluster = str(pools[0].inputs.get("cluster", "")).split("/")[-1]
@@ -303,8 +304,18 @@ class _Writer:
         self.steps.append(Step(title, seconds, basis, commands, notes or []))
 
     def build(self) -> list[Step]:
-        c, p, S, L = self.c, self.p, self.S, self.L
-        stack = p.stack
+        """The runbook's steps, in order: declare, fail over, promote the stack, restore, verify, re-protect."""
+        self._declare()
+        self._fail_over()
+        self._promote()
+        self._restore_backups()
+        self._verify()
+        self._reprotect()
+        return self.steps
+
+    def _declare(self) -> None:
+        c, L = self.c, self.L
+        S, stack = self.S, self.p.stack
         detections = [v for w in c.workloads for k, v in _breakdown(self.report, w.name).items() if k == "detection"]
         det = max(detections, key=lambda x: x[0]) if detections else (DEFAULT_FIGURES.declare_disaster.seconds, DEFAULT_FIGURES.declare_disaster.source)
         cmds = [f"export AWS_REGION={S}" if c.cloud == "aws" else f"gcloud config set project {c.gcp_project}"]
@@ -320,6 +331,10 @@ class _Writer:
         self.add(f"Declare the disaster: {L} is lost; set up the shell", det[0], f"slowest detection in the model: {det[1]}", cmds,
                  [f"freeze deployments to stack {stack}; one person runs this runbook, one keeps the incident log (times of each step)",
                   "if the Pulumi state bucket lived in the lost region, log in to its replica first (docs/state-backend.md)"])
+
+    def _fail_over(self) -> None:
+        """Per workload, strongest strategy first: promote the databases, shift DNS, scale the GPU pools."""
+        c, p, S = self.c, self.p, self.S
         if p.lost_role == "primary":
             order = sorted(c.workloads, key=lambda w: -effective_strategy(w).rank)
             for w in order:
@@ -338,7 +353,10 @@ class _Writer:
             self.add(f"Confirm the primary {S} serves everything (nothing to promote: the secondary was lost)", 0.0,
                      "no failover: the primary's databases, DNS and capacity are unaffected",
                      [f"dig +short {w.name}.{c.dns_zone}" for w in c.workloads if w.service and c.dns_zone] or ["# no services"])
-        new_sec = p.new_secondary
+
+    def _promote(self) -> None:
+        p, S, L = self.p, self.S, self.L
+        stack, new_sec = p.stack, p.new_secondary
         stack_file = f"stacks/Pulumi.{stack}.yaml"
         cmds = [f"cp {stack_file} {stack_file}.before-rebuild",
                 f"cp {self.out_dir}/Pulumi.{stack}.yaml {stack_file}",
@@ -349,6 +367,13 @@ class _Writer:
                 f"# only for resources in {L} that refresh/up cannot reach (one per line, URNs from `pulumi stack --show-urns`):",
                 f"#   pulumi state delete --stack {stack} '<urn>' --force",
                 f"pulumi up --stack {stack} --yes"]
+        self.add(f"Promote the stack: {S} primary, {new_sec or 'no'} secondary; `pulumi up`", self.rebuild_s,
+                 f"critical path of the promoted plan in {new_sec or S} (blueprint.analysis.rebuild_estimate)", cmds,
+                 self._promote_notes())
+
+    def _promote_notes(self) -> list[str]:
+        c, p, S, L = self.c, self.p, self.S, self.L
+        new_sec = p.new_secondary
         notes = [f"primary becomes {S}; new secondary: {new_sec or 'NONE'}"]
         if new_sec:
             notes.append(f"this `pulumi up` also re-protects: it builds the new secondary {new_sec} (network, cluster, replicas, vault copies)")
@@ -369,19 +394,25 @@ class _Writer:
             notes.append(f"resources of {L} have deletion protection: Pulumi cannot delete them while {L} is down; `pulumi state delete` them, "
                          f"and clean them up in {L} once it is back (failback.md)")
         if c.cloud == "aws" and L == "us-east-1" and self.new is not None:
-            pinned = sorted({r.name for r in self.new.resources if r.region == "us-east-1" and r.type.startswith("aws:")})
+            pinned = sorted({r.name for r in self.new.resources if r.region == "us-east-1" and r.type.startswith(aws.PACKAGE_PREFIX)})
             if pinned:
                 notes.append("Route 53 health-check metrics exist only in us-east-1, so their alarms stay there "
                              f"({', '.join(pinned[:4])}{', ...' if len(pinned) > 4 else ''}): while us-east-1 is down, run "
                              "`pulumi up --exclude '<urn>' --exclude-dependents` for them, and a plain `pulumi up` once it is back")
         if backup_restore := [w.name for w in c.workloads if effective_strategy(w) is Strategy.BACKUP_RESTORE and w.database and p.lost_role == "primary"]:
             notes.append(f"then run the restore steps of {', '.join(backup_restore)} (below)")
-        self.add(f"Promote the stack: {S} primary, {new_sec or 'no'} secondary; `pulumi up`", self.rebuild_s,
-                 f"critical path of the promoted plan in {new_sec or S} (blueprint.analysis.rebuild_estimate)", cmds, notes)
+        return notes
+
+    def _restore_backups(self) -> None:
+        """AWS backup-restore workloads: their databases come back from the vault after the promoted `pulumi up`."""
+        c, p = self.c, self.p
         if p.lost_role == "primary" and c.cloud == "aws":
             for w in c.workloads:
                 if effective_strategy(w) is Strategy.BACKUP_RESTORE and w.database:
                     self.aws_database(w, Strategy.BACKUP_RESTORE, _breakdown(self.report, w.name))
+
+    def _verify(self) -> None:
+        c, S, stack = self.c, self.S, self.p.stack
         verify = []
         for w in c.workloads:
             if w.service and c.dns_zone:
@@ -399,13 +430,15 @@ class _Writer:
             verify.append(f"blueprint audit --stack {stack}   # the live account matches the promoted plan (exit 0)")
         self.add("Verify: service answers through DNS, databases have a writer in the new primary", 120.0,
                  f"planning figure pod_start: {DEFAULT_FIGURES.pod_start.source}", verify)
+
+    def _reprotect(self) -> None:
+        L, stack, new_sec = self.L, self.p.stack, self.p.new_secondary
         self.add("Re-protection and fail-back", None, "after the incident",
                  [f"blueprint resilience --stack {stack} --format json | jq '.workloads[] | {{name, meets}}'"],
                  [f"re-protection: the `pulumi up` above built the secondary in {new_sec}" if new_sec else
                   f"re-protection needs a second region: once {L} is back, `blueprint rebuild --lost-region {L} --new-secondary {L}`",
                   "fail back to the original primary later, in daylight, as a planned switchover: docs/runbooks/failback.md",
                   "write the post-incident review with the measured time of each step (docs/runbooks/dr-drill.md)"])
-        return self.steps
 
 
 def render_runbook(promo: Promotion, plan: Plan, promoted_plan: Optional[Plan], report: Optional[Mapping[str, Any]],

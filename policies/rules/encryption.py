@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Optional
 
+from blueprint.types import aws, encryption_property, gcp
 from policies.rules.exemptions import SSE_S3_ALLOWED_PARENTS
 from policies.rules.model import MANDATORY, S3_BUCKET_TYPES, Context, Resource, Rule, is_unknown, number, truthy
 
@@ -36,7 +37,7 @@ def _need_true(r: Resource, prop: str, what: str) -> Iterable[str]:
 
 def _rds_cluster(r: Resource) -> Iterable[str]:
     yield from _need_true(r, "storageEncrypted", "storage encryption is off")
-    yield from _need_cmk(r, "kmsKeyId", "storage")
+    yield from _need_cmk(r, encryption_property(aws.RDS_CLUSTER), "storage")
 
 
 def _global_cluster(r: Resource) -> Iterable[str]:
@@ -93,7 +94,7 @@ def _eks_cluster(r: Resource) -> Iterable[str]:
 
 
 def _sqs(r: Resource) -> Iterable[str]:
-    yield from _need_cmk(r, "kmsMasterKeyId", "the queue (SSE-SQS is AWS-managed)")
+    yield from _need_cmk(r, encryption_property(aws.SQS_QUEUE), "the queue (SSE-SQS is AWS-managed)")
 
 
 def _s3_sse(r: Resource) -> Iterable[str]:
@@ -185,33 +186,33 @@ def _simple(prop: str, what: str) -> Callable[[Resource], Iterable[str]]:
 
 
 AT_REST: dict[str, Callable[[Resource], Iterable[str]]] = {
-    "aws:rds/cluster:Cluster": _rds_cluster,
-    "aws:rds/globalCluster:GlobalCluster": _global_cluster,
-    "aws:rds/instance:Instance": _rds_instance,
-    "aws:rds/clusterInstance:ClusterInstance": _cluster_instance,
-    "aws:ec2/launchTemplate:LaunchTemplate": _launch_template,
-    "aws:ebs/volume:Volume": _ebs_volume,
-    "aws:eks/cluster:Cluster": _eks_cluster,
-    "aws:sqs/queue:Queue": _sqs,
-    "aws:sns/topic:Topic": lambda r: _need_cmk(r, "kmsMasterKeyId", "the topic"),
-    "aws:backup/vault:Vault": lambda r: _need_cmk(r, "kmsKeyArn", "the backup vault"),
-    "aws:secretsmanager/secret:Secret": lambda r: _need_cmk(r, "kmsKeyId", "the secret"),
-    "aws:cloudwatch/logGroup:LogGroup": lambda r: _need_cmk(r, "kmsKeyId", "the log group"),
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": _s3_sse,
-    "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": _s3_sse,
-    "aws:efs/fileSystem:FileSystem": lambda r: [*_need_true(r, "encrypted", "encryption is off"), *_need_cmk(r, "kmsKeyId", "the file system")],
-    "aws:dynamodb/table:Table": lambda r: [*_need_true(r, "serverSideEncryption.enabled", "customer-managed encryption is off"),
+    aws.RDS_CLUSTER: _rds_cluster,
+    aws.RDS_GLOBAL_CLUSTER: _global_cluster,
+    aws.RDS_INSTANCE: _rds_instance,
+    aws.RDS_CLUSTER_INSTANCE: _cluster_instance,
+    aws.EC2_LAUNCH_TEMPLATE: _launch_template,
+    aws.EBS_VOLUME: _ebs_volume,
+    aws.EKS_CLUSTER: _eks_cluster,
+    aws.SQS_QUEUE: _sqs,
+    aws.SNS_TOPIC: lambda r: _need_cmk(r, encryption_property(aws.SNS_TOPIC), "the topic"),
+    aws.BACKUP_VAULT: lambda r: _need_cmk(r, encryption_property(aws.BACKUP_VAULT), "the backup vault"),
+    aws.SECRETSMANAGER_SECRET: lambda r: _need_cmk(r, encryption_property(aws.SECRETSMANAGER_SECRET), "the secret"),
+    aws.CLOUDWATCH_LOG_GROUP: lambda r: _need_cmk(r, encryption_property(aws.CLOUDWATCH_LOG_GROUP), "the log group"),
+    aws.S3_BUCKET_SSE_CONFIGURATION: _s3_sse,
+    aws.S3_BUCKET_SSE_CONFIGURATION_V2: _s3_sse,
+    aws.EFS_FILE_SYSTEM: lambda r: [*_need_true(r, "encrypted", "encryption is off"), *_need_cmk(r, "kmsKeyId", "the file system")],
+    aws.DYNAMODB_TABLE: lambda r: [*_need_true(r, "serverSideEncryption.enabled", "customer-managed encryption is off"),
                                            *_need_cmk(r, "serverSideEncryption.kmsKeyArn", "the table")],
-    "gcp:storage/bucket:Bucket": _simple("encryption.defaultKmsKeyName", "the bucket"),
-    "gcp:sql/databaseInstance:DatabaseInstance": _simple("encryptionKeyName", "the Cloud SQL instance"),
-    "gcp:container/cluster:Cluster": _gke_cluster,
-    "gcp:container/nodePool:NodePool": _gke_node_pool,
-    "gcp:compute/instance:Instance": _gcp_instance,
-    "gcp:compute/instanceTemplate:InstanceTemplate": _gcp_template,
-    "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate": _gcp_template,
-    "gcp:compute/disk:Disk": _gcp_disk,
-    "gcp:compute/regionDisk:RegionDisk": _gcp_disk,
-    "gcp:pubsub/topic:Topic": _simple("kmsKeyName", "the topic"),
+    gcp.STORAGE_BUCKET: _simple(encryption_property(gcp.STORAGE_BUCKET), "the bucket"),
+    gcp.SQL_DATABASE_INSTANCE: _simple(encryption_property(gcp.SQL_DATABASE_INSTANCE), "the Cloud SQL instance"),
+    gcp.CONTAINER_CLUSTER: _gke_cluster,
+    gcp.CONTAINER_NODE_POOL: _gke_node_pool,
+    gcp.COMPUTE_INSTANCE: _gcp_instance,
+    gcp.COMPUTE_INSTANCE_TEMPLATE: _gcp_template,
+    gcp.COMPUTE_REGION_INSTANCE_TEMPLATE: _gcp_template,
+    gcp.COMPUTE_DISK: _gcp_disk,
+    gcp.COMPUTE_REGION_DISK: _gcp_disk,
+    gcp.PUBSUB_TOPIC: _simple(encryption_property(gcp.PUBSUB_TOPIC), "the topic"),
 }
 
 
@@ -220,7 +221,7 @@ def check_at_rest(r: Resource, ctx: Context) -> Iterable[str]:
 
 
 def check_rotation(r: Resource, ctx: Context) -> Iterable[str]:
-    return _kms_key(r) if r.type == "aws:kms/key:Key" else _gcp_kms_key(r)
+    return _kms_key(r) if r.type == aws.KMS_KEY else _gcp_kms_key(r)
 
 
 def check_bucket_encryption(ctx: Context) -> Iterable[tuple[Optional[str], str]]:
@@ -231,8 +232,8 @@ def check_bucket_encryption(ctx: Context) -> Iterable[tuple[Optional[str], str]]
             if inline.get("sseAlgorithm") not in ("aws:kms", "aws:kms:dsse") and bucket.parent_type not in SSE_S3_ALLOWED_PARENTS:
                 yield bucket.urn, f"bucket {bucket.name!r}: inline default encryption {inline.get('sseAlgorithm')!r} is not SSE-KMS"
             continue
-        configs = ctx.for_bucket(bucket, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-                                 "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2")
+        configs = ctx.for_bucket(bucket, aws.S3_BUCKET_SSE_CONFIGURATION,
+                                 aws.S3_BUCKET_SSE_CONFIGURATION_V2)
         if not configs:
             yield bucket.urn, (f"bucket {bucket.name!r} has no BucketServerSideEncryptionConfiguration: S3 would encrypt "
                                "it with SSE-S3, not a customer-managed key")
@@ -264,6 +265,6 @@ RULES = (
         enforcement=MANDATORY,
         remediation="AWS: enable_key_rotation=True (rotation_period_in_days 90..2560); GCP: rotation_period such as '7776000s'.",
         category="encryption-at-rest", scope="resource", check=check_rotation,
-        types=("aws:kms/key:Key", "gcp:kms/cryptoKey:CryptoKey"),
+        types=(aws.KMS_KEY, gcp.KMS_CRYPTO_KEY),
     ),
 )

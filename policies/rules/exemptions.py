@@ -7,29 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from blueprint.types import aws, gcp
+
 # ---- residency: global services ----------------------------------------------------------------
 # Resource types that have no region: their configuration is held by a global control plane and
 # they store no customer data (identities, DNS records, health checks, edge proxies of GCP's
 # global load balancer). Only these may be planned in "global". CloudFront, Global Accelerator and
 # S3 Multi-Region Access Points are deliberately absent: they cache or route data outside any
 # one jurisdiction.
-GLOBAL_SERVICE_PREFIXES: tuple[str, ...] = (
-    "aws:iam/",  # IAM roles, policies, attachments, OIDC providers
-    "aws:route53/record:", "aws:route53/healthCheck:", "aws:route53/zone:",
-    "aws:route53/zoneAssociation:", "aws:route53/keySigningKey:", "aws:route53/hostedZoneDnsSec:",
-    "gcp:serviceaccount/", "gcp:projects/iAM", "gcp:projects/service:", "gcp:dns/",
-    "gcp:compute/globalAddress:", "gcp:compute/globalForwardingRule:", "gcp:compute/uRLMap:",
-    "gcp:compute/targetHttpsProxy:", "gcp:compute/targetHttpProxy:", "gcp:compute/sSLPolicy:",
-    "gcp:compute/managedSslCertificate:", "gcp:compute/network:", "gcp:compute/healthCheck:",
-    "gcp:compute/backendService:", "gcp:compute/firewall:", "gcp:compute/securityPolicy:",
-    # A project's service agent identity (e.g. Cloud SQL's, which CMEK keys are granted to) and the
-    # VPC peering to Google's service producer network (private IP for Cloud SQL): project/network
-    # configuration, no data.
-    "gcp:projects/serviceIdentity:", "gcp:servicenetworking/connection:",
-    # The global load balancer's service load balancing policy (location "global"): how the edge
-    # proxies spread requests over the backends, no data.
-    "gcp:networkservices/serviceLbPolicies:",
-)
+GLOBAL_SERVICE_PREFIXES: tuple[str, ...] = aws.GLOBAL_SERVICE_PREFIXES + gcp.GLOBAL_SERVICE_PREFIXES
 
 
 def is_global_service(type_: str) -> bool:
@@ -52,8 +38,8 @@ class RegionalExemption:
 ROUTE53_HEALTH_CHECK_METRICS = RegionalExemption(
     id="route53-health-check-metrics",
     regions=("us-east-1",),
-    tagged_types=("aws:kms/key:Key", "aws:sns/topic:Topic"),
-    attached_types=("aws:kms/alias:Alias", "aws:sns/topicPolicy:TopicPolicy"),
+    tagged_types=(aws.KMS_KEY, aws.SNS_TOPIC),
+    attached_types=(aws.KMS_ALIAS, aws.SNS_TOPIC_POLICY),
     alarm_namespace="AWS/Route53",
     reason=("Route 53 publishes health-check metrics (AWS/Route53 HealthCheckStatus) in us-east-1 only, so "
             "the alarms on them, the SNS topic they notify and that topic's KMS key must live there; they "

@@ -18,10 +18,12 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from blueprint.catalogs.kubernetes import MAX_DEPLOYER_CIDRS, PLACEHOLDER_WARNING, deployer_cidr_problem, placeholder_cidrs
+from blueprint.analysis.endpoints import api_endpoint_cidrs
+from blueprint.types import aws, gcp
 from policies.rules.model import ADVISORY, MANDATORY, Context, Resource, Rule, is_unknown, truthy
 
-EKS_CLUSTER = "aws:eks/cluster:Cluster"
-GKE_CLUSTER = "gcp:container/cluster:Cluster"
+EKS_CLUSTER = aws.EKS_CLUSTER
+GKE_CLUSTER = gcp.CONTAINER_CLUSTER
 
 
 def _cidr_messages(r: Resource, where: str, cidrs: Any) -> Iterable[str]:
@@ -88,12 +90,7 @@ def check_endpoint(r: Resource, ctx: Context) -> Iterable[str]:
 
 
 def _endpoint_cidrs(r: Resource) -> tuple[str, Any]:
-    if r.type == EKS_CLUSTER:
-        return "vpcConfig.publicAccessCidrs", r.get("vpcConfig", "publicAccessCidrs")
-    blocks = r.get("masterAuthorizedNetworksConfig", "cidrBlocks")
-    if is_unknown(blocks):
-        return "masterAuthorizedNetworksConfig.cidrBlocks", blocks
-    return "masterAuthorizedNetworksConfig.cidrBlocks", [b.get("cidrBlock") if isinstance(b, dict) else b for b in blocks or []]
+    return api_endpoint_cidrs(r.type, r.props, is_unknown)
 
 
 def check_placeholders(r: Resource, ctx: Context) -> Iterable[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Optional
 
 from blueprint.catalogs.tiers import TIERS, LockMode, Tier, TierSpec
+from blueprint.types import aws, gcp
 
 from policies.rules.model import (
     MANDATORY, S3_BUCKET_TYPES, TIER_TAG, Context, Resource, Rule, is_unknown, number, truthy,
@@ -42,13 +43,13 @@ def _s3_vault(bucket: Resource, ctx: Context) -> Iterable[tuple[Optional[str], s
     enabled = bucket.props.get("objectLockEnabled")
     if not is_unknown(enabled) and truthy(enabled) is not True:
         yield bucket.urn, f"vault bucket {bucket.name!r} is created without Object Lock (objectLockEnabled must be true)"
-    versioning = ctx.for_bucket(bucket, "aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketVersioningV2:BucketVersioningV2")
+    versioning = ctx.for_bucket(bucket, aws.S3_BUCKET_VERSIONING, aws.S3_BUCKET_VERSIONING_V2)
     status = [v.get("versioningConfiguration", "status") for v in versioning]
     if not any(is_unknown(s) or s == "Enabled" for s in status):
         target = versioning[0].urn if versioning else bucket.urn
         yield target, f"vault bucket {bucket.name!r} is not versioned (BucketVersioning status {status[0] if status else 'missing'!r}, must be Enabled)"
-    locks = ctx.for_bucket(bucket, "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
-                           "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2")
+    locks = ctx.for_bucket(bucket, aws.S3_BUCKET_OBJECT_LOCK_CONFIGURATION,
+                           aws.S3_BUCKET_OBJECT_LOCK_CONFIGURATION_V2)
     if not locks:
         yield bucket.urn, f"vault bucket {bucket.name!r} has no Object Lock configuration (default retention)"
         return
@@ -100,14 +101,14 @@ def check_vault_buckets(ctx: Context) -> Iterable[tuple[Optional[str], str]]:
     for bucket in ctx.of_type(*S3_BUCKET_TYPES):
         if is_vault_bucket(bucket):
             yield from _s3_vault(bucket, ctx)
-    for bucket in ctx.of_type("gcp:storage/bucket:Bucket"):
+    for bucket in ctx.of_type(gcp.STORAGE_BUCKET):
         if is_vault_bucket(bucket):
             yield from _gcs_vault(bucket, ctx)
 
 
 def check_backup_vaults(ctx: Context) -> Iterable[tuple[Optional[str], str]]:
-    locks = ctx.of_type("aws:backup/vaultLockConfiguration:VaultLockConfiguration")
-    for vault in ctx.of_type("aws:backup/vault:Vault"):
+    locks = ctx.of_type(aws.BACKUP_VAULT_LOCK_CONFIGURATION)
+    for vault in ctx.of_type(aws.BACKUP_VAULT):
         spec = tier_of(vault, ctx)
         name = vault.ident("name")
         if is_unknown(name):
@@ -127,7 +128,7 @@ def check_backup_vaults(ctx: Context) -> Iterable[tuple[Optional[str], str]]:
             if spec.lock_mode is LockMode.COMPLIANCE and changeable is None:
                 yield lock.urn, (f"Vault Lock of {name!r} is in governance mode (no changeableForDays); tier "
                                  f"{spec.tier.value} requires compliance mode")
-    for plan in ctx.of_type("aws:backup/plan:Plan"):
+    for plan in ctx.of_type(aws.BACKUP_PLAN):
         spec = tier_of(plan, ctx)
         if spec is None:
             continue

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Mapping, Optional
 
+from blueprint.types import aws
+
 MANDATORY = "mandatory"
 ADVISORY = "advisory"
 ENFORCEMENT_LEVELS = (MANDATORY, ADVISORY)
@@ -269,7 +271,7 @@ class Context:
         return {}
 
 
-S3_BUCKET_TYPES = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
+S3_BUCKET_TYPES = aws.S3_BUCKET_TYPES
 
 
 ResourceCheck = Callable[[Resource, Context], Iterable[str]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Optional
 
 from blueprint.catalogs.residency import JURISDICTIONS
+from blueprint.types import aws, gcp
 
 from policies.rules.exemptions import REGIONAL_EXEMPTIONS, RegionalExemption, is_global_service
 from policies.rules.model import (
@@ -47,7 +48,7 @@ def _exemption(resource: Resource, ctx: Context, region: str) -> Optional[Region
             continue
         if resource.type in exemption.tagged_types and resource.tags.get(RESIDENCY_EXEMPTION_TAG) == exemption.id:
             return exemption
-        if resource.type == "aws:cloudwatch/metricAlarm:MetricAlarm" and resource.props.get("namespace") == exemption.alarm_namespace:
+        if resource.type == aws.CLOUDWATCH_METRIC_ALARM and resource.props.get("namespace") == exemption.alarm_namespace:
             return exemption
         if resource.type in exemption.attached_types:
             for urn in resource.dependencies:
@@ -112,7 +113,7 @@ def check_data_copies(ctx: Context) -> Iterable[tuple[Optional[str], str]]:
         return  # residency-region reports it once
     # S3 replication: the destination bucket (resolved in the plan: S3 ARNs carry no region) and
     # the key replicas are encrypted with.
-    for r in ctx.of_type("aws:s3/bucketReplicationConfig:BucketReplicationConfig"):
+    for r in ctx.of_type(aws.S3_BUCKET_REPLICATION_CONFIG):
         for rule in r.get("rules", default=[]) or []:
             if not isinstance(rule, dict):
                 continue
@@ -131,7 +132,7 @@ def check_data_copies(ctx: Context) -> Iterable[tuple[Optional[str], str]]:
             if key_region and not in_jurisdiction(ctx, "aws", key_region):
                 yield r.urn, f"replication {r.name!r} encrypts replicas with a KMS key in {key_region}, outside jurisdiction {ctx.jurisdiction!r}"
     # AWS Backup copy actions.
-    for r in ctx.of_type("aws:backup/plan:Plan"):
+    for r in ctx.of_type(aws.BACKUP_PLAN):
         for rule in r.get("rules", default=[]) or []:
             for copy in (rule or {}).get("copyActions") or []:
                 region = arn_region((copy or {}).get("destinationVaultArn"))
@@ -139,14 +140,14 @@ def check_data_copies(ctx: Context) -> Iterable[tuple[Optional[str], str]]:
                     yield r.urn, f"backup plan {r.name!r} copies recovery points to a vault in {region}, outside jurisdiction {ctx.jurisdiction!r}"
     # Aurora / RDS: global-cluster members, cross-region replicas and their sources.
     members: dict[str, list[Resource]] = {}
-    for c in ctx.of_type("aws:rds/cluster:Cluster"):
+    for c in ctx.of_type(aws.RDS_CLUSTER):
         gid = c.props.get("globalClusterIdentifier")
         if isinstance(gid, str) and gid:
             members.setdefault(gid, []).append(c)
         source_region = arn_region(c.props.get("replicationSourceIdentifier"))
         if source_region and not in_jurisdiction(ctx, "aws", source_region):
             yield c.urn, f"cluster {c.name!r} replicates from a source in {source_region}, outside jurisdiction {ctx.jurisdiction!r}"
-    for g in ctx.of_type("aws:rds/globalCluster:GlobalCluster"):
+    for g in ctx.of_type(aws.RDS_GLOBAL_CLUSTER):
         gid = g.props.get("globalClusterIdentifier")
         for c in members.get(gid, []) if isinstance(gid, str) else []:
             if not in_jurisdiction(ctx, "aws", c.region):
@@ -154,27 +155,27 @@ def check_data_copies(ctx: Context) -> Iterable[tuple[Optional[str], str]]:
         source_region = arn_region(g.props.get("sourceDbClusterIdentifier"))
         if source_region and not in_jurisdiction(ctx, "aws", source_region):
             yield g.urn, f"global cluster {g.name!r} is seeded from a cluster in {source_region}, outside jurisdiction {ctx.jurisdiction!r}"
-    for r in ctx.of_type("aws:rds/instance:Instance"):
+    for r in ctx.of_type(aws.RDS_INSTANCE):
         source_region = arn_region(r.props.get("replicateSourceDb"))
         if source_region and not in_jurisdiction(ctx, "aws", source_region):
             yield r.urn, f"instance {r.name!r} replicates from {source_region}, outside jurisdiction {ctx.jurisdiction!r}"
     # Secrets Manager and DynamoDB replicas.
-    for r in ctx.of_type("aws:secretsmanager/secret:Secret"):
+    for r in ctx.of_type(aws.SECRETSMANAGER_SECRET):
         for replica in r.get("replicas", default=[]) or []:
             region = (replica or {}).get("region")
             if isinstance(region, str) and not in_jurisdiction(ctx, "aws", region):
                 yield r.urn, f"secret {r.name!r} is replicated to {region}, outside jurisdiction {ctx.jurisdiction!r}"
-    for r in ctx.of_type("aws:dynamodb/table:Table"):
+    for r in ctx.of_type(aws.DYNAMODB_TABLE):
         for replica in r.get("replicas", default=[]) or []:
             region = (replica or {}).get("regionName")
             if isinstance(region, str) and not in_jurisdiction(ctx, "aws", region):
                 yield r.urn, f"table {r.name!r} is replicated to {region}, outside jurisdiction {ctx.jurisdiction!r}"
     # GCP: bucket locations, Pub/Sub message storage, Cloud SQL replicas (own region).
-    for r in ctx.of_type("gcp:storage/bucket:Bucket"):
+    for r in ctx.of_type(gcp.STORAGE_BUCKET):
         problem = _gcs_location_problem(ctx, r)
         if problem:
             yield r.urn, problem
-    for r in ctx.of_type("gcp:pubsub/topic:Topic"):
+    for r in ctx.of_type(gcp.PUBSUB_TOPIC):
         regions = r.get("messageStoragePolicy", "allowedPersistenceRegions", default=None)
         if isinstance(regions, list):
             outside = [x for x in regions if isinstance(x, str) and not in_jurisdiction(ctx, "gcp", x)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable, Optional
 
+from blueprint.types import aws, gcp
 from policies.rules.model import MANDATORY, S3_BUCKET_TYPES, Context, Resource, Rule, is_unknown, truthy
 
 # Elastic Load Balancing security policies that negotiate TLS 1.2 or later only (ALB/NLB user
@@ -31,7 +32,7 @@ ELB_TLS12_POLICIES: frozenset[str] = frozenset({
     "ELBSecurityPolicy-FS-1-2-2019-08", "ELBSecurityPolicy-FS-1-2-Res-2019-08", "ELBSecurityPolicy-FS-1-2-Res-2020-10",
 })
 
-LISTENER_TYPES = ("aws:lb/listener:Listener", "aws:alb/listener:Listener")
+LISTENER_TYPES = aws.LISTENER_TYPES
 
 
 def check_listener(r: Resource, ctx: Context) -> Iterable[str]:
@@ -87,7 +88,7 @@ def denies_insecure_transport(policy: Any) -> bool:
 
 def check_bucket_tls(ctx: Context) -> Iterable[tuple[Optional[str], str]]:
     for bucket in ctx.of_type(*S3_BUCKET_TYPES):
-        policies = ctx.for_bucket(bucket, "aws:s3/bucketPolicy:BucketPolicy")
+        policies = ctx.for_bucket(bucket, aws.S3_BUCKET_POLICY)
         if any(is_unknown(p.props.get("policy")) for p in policies):
             continue
         if not any(denies_insecure_transport(p.props.get("policy")) for p in policies):
@@ -116,8 +117,8 @@ def _parameter_value(group: Resource, name: str) -> Any:
 
 
 def check_database_tls(ctx: Context) -> Iterable[tuple[Optional[str], str]]:
-    for kind, group_type, group_prop in (("aws:rds/cluster:Cluster", "aws:rds/clusterParameterGroup:ClusterParameterGroup", "dbClusterParameterGroupName"),
-                                         ("aws:rds/instance:Instance", "aws:rds/parameterGroup:ParameterGroup", "parameterGroupName")):
+    for kind, group_type, group_prop in ((aws.RDS_CLUSTER, aws.RDS_CLUSTER_PARAMETER_GROUP, "dbClusterParameterGroupName"),
+                                         (aws.RDS_INSTANCE, aws.RDS_PARAMETER_GROUP, "parameterGroupName")):
         for db in ctx.of_type(kind):
             engine = str(db.props.get("engine") or "")
             if is_unknown(db.props.get("engine")) or engine not in TLS_PARAMETERS:
@@ -153,7 +154,7 @@ def check_cloudsql_tls(r: Resource, ctx: Context) -> Iterable[str]:
 
 
 def check_gcp_ssl_policy(r: Resource, ctx: Context) -> Iterable[str]:
-    if r.type == "gcp:compute/sSLPolicy:SSLPolicy":
+    if r.type == gcp.COMPUTE_SSL_POLICY:
         profile, minimum = r.props.get("profile") or "COMPATIBLE", r.props.get("minTlsVersion") or "TLS_1_0"
         if is_unknown(profile) or is_unknown(minimum):
             return
@@ -198,7 +199,7 @@ RULES = (
         enforcement=MANDATORY,
         remediation="settings.ip_configuration.ssl_mode = ENCRYPTED_ONLY (or TRUSTED_CLIENT_CERTIFICATE_REQUIRED).",
         category="encryption-in-transit", scope="resource", check=check_cloudsql_tls,
-        types=("gcp:sql/databaseInstance:DatabaseInstance",),
+        types=(gcp.SQL_DATABASE_INSTANCE,),
     ),
     Rule(
         id="tls-gcp-ssl-policy",
@@ -206,6 +207,6 @@ RULES = (
         enforcement=MANDATORY,
         remediation="Create a gcp.compute.SSLPolicy(profile='MODERN', min_tls_version='TLS_1_2') and set it on the target HTTPS proxy.",
         category="encryption-in-transit", scope="resource", check=check_gcp_ssl_policy,
-        types=("gcp:compute/sSLPolicy:SSLPolicy", "gcp:compute/targetHttpsProxy:TargetHttpsProxy"),
+        types=(gcp.COMPUTE_SSL_POLICY, gcp.COMPUTE_TARGET_HTTPS_PROXY),
     ),
 )
