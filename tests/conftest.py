@@ -69,6 +69,29 @@ def baseline() -> dict[str, Any]:
     return copy.deepcopy(BASELINE)
 
 
+def gcp_tier_workload(tier: str, engine: str) -> dict[str, Any]:
+    """A GPU-serving workload of ``tier`` with a database of ``engine``, named ``<tier>-app``."""
+    return {
+        "name": f"{tier}-app", "tier": tier,
+        "gpu": {"accelerator": "nvidia-t4", "gpusPerNode": 1, "minNodesPerZone": 2, "maxNodesPerZone": 6,
+                "capacity": "on-demand"},
+        "service": {"image": f"us-docker.pkg.dev/acme/serving/{tier}:1.0.0", "port": 8080, "readinessPath": "/ready",
+                    "livenessPath": "/healthz"},
+        "database": {"engine": engine, "size": "medium"},
+    }
+
+
+# An unseen GCP stack (no shipped stack file is like it): US residency, one workload per tier, both
+# Cloud SQL engines. Raw keys as BASELINE; write it with write_stack (a deep copy if you mutate it).
+GCP_US_STACK: dict[str, Any] = {
+    "gcp:project": "acme-ml-staging", "gcp:region": "us-central1", "cloud": "gcp", "environment": "staging",
+    "residency": "us", "primaryRegion": "us-central1", "secondaryRegion": "us-east4", "zonesPerRegion": 3,
+    "dnsZone": "ml.example.us", "deployerCidrs": ["203.0.113.10/32"],
+    "workloads": [gcp_tier_workload(t, e) for t, e in (("mission-critical", "postgres"), ("business-critical", "mysql"),
+                                                       ("standard", "postgres"), ("best-effort", "mysql"))],
+}
+
+
 def to_stack_config(raw: dict[str, Any]) -> dict[str, Any]:
     """Raw validator keys -> stack-file keys (`blueprint:` prefix unless namespaced already)."""
     return {(k if ":" in k else f"blueprint:{k}"): v for k, v in raw.items()}

@@ -13,26 +13,10 @@ from blueprint.analysis import analyse, extract_facts, failed, with_overrides
 from blueprint.analysis.figures import DEFAULT_FIGURES
 from blueprint.cli import app
 from resilience_plans import ROOT, plan_file, targets_of, write_stack
+from tests.conftest import GCP_US_STACK
 
 TIER_ORDER = ["mission-critical", "business-critical", "standard", "best-effort"]
 
-
-def _workload(tier: str, engine: str) -> dict:
-    return {
-        "name": f"{tier}-app", "tier": tier,
-        "gpu": {"accelerator": "nvidia-t4", "gpusPerNode": 1, "minNodesPerZone": 2, "maxNodesPerZone": 6, "capacity": "on-demand"},
-        "service": {"image": f"us-docker.pkg.dev/acme/serving/{tier}:1.0.0", "port": 8080, "readinessPath": "/ready", "livenessPath": "/healthz"},
-        "database": {"engine": engine, "size": "medium"},
-    }
-
-
-US_STACK = {
-    "gcp:project": "acme-ml-staging", "gcp:region": "us-central1", "cloud": "gcp", "environment": "staging",
-    "residency": "us", "primaryRegion": "us-central1", "secondaryRegion": "us-east4", "zonesPerRegion": 3,
-    "dnsZone": "ml.example.us", "deployerCidrs": ["203.0.113.10/32"],
-    "workloads": [_workload(t, e) for t, e in (("mission-critical", "postgres"), ("business-critical", "mysql"),
-                                                ("standard", "postgres"), ("best-effort", "mysql"))],
-}
 GCP_PROD = ROOT / "stacks" / "Pulumi.gcp-prod.yaml"
 # A replica failover measured slower in a DR drill than the 60 s planning value.
 SLOW_DRILL = with_overrides({"cloudsql_dr_replica_failover": 110})
@@ -40,7 +24,7 @@ SLOW_DRILL = with_overrides({"cloudsql_dr_replica_failover": 110})
 
 @pytest.fixture(scope="module")
 def us_file(tmp_path_factory):
-    return write_stack(tmp_path_factory.mktemp("gcp-us"), copy.deepcopy(US_STACK), "staging")
+    return write_stack(tmp_path_factory.mktemp("gcp-us"), copy.deepcopy(GCP_US_STACK), "staging")
 
 
 @pytest.fixture(scope="module")

@@ -98,3 +98,11 @@ def test_node_labels_are_the_same_on_both_clouds():
     assert _aws().labels() == {"k8s.amazonaws.com/accelerator": "nvidia-l4", **expected}
     assert rules.node_labels("nvidia-l4", "fraud-scoring", "business-critical", "spot") == {
         **expected, "blueprint.dev/capacity": "spot"}
+
+
+def test_every_shared_pool_case_runs_on_both_clouds():
+    # Each cloud's test_gpu_node_pool.py star-imports tests/components/_gpu_pool_cases.py, which
+    # brings only the names in its __all__: a case missing there would silently run nowhere.
+    from tests.components import _gpu_pool_cases as cases
+
+    assert sorted(cases.__all__) == sorted(n for n in vars(cases) if n.startswith("test_"))

@@ -3,8 +3,6 @@ this account only (service principal everywhere, regional ELB account in pre-202
 
 from __future__ import annotations
 
-import json
-
 import pulumi
 import pulumi_aws as aws
 import pytest
@@ -17,6 +15,7 @@ from components.aws.access_log_bucket import (
     AccessLogBucket,
     AccessLogBucketArgs,
 )
+from tests.components._helpers import assert_private_s3_bucket, capture_opts, child_names, statements_by_sid
 
 ACCOUNT = "123456789012"  # the mocks' caller identity
 TAGS = {"blueprint:environment": "prod"}
@@ -42,7 +41,7 @@ def plan():
 
 
 def _statements(plan) -> dict:
-    return {s["Sid"]: s for s in json.loads(plan.named("logs-policy").inputs["policy"])["Statement"]}
+    return statements_by_sid(plan, "logs-policy")
 
 
 def test_bucket_defaults_and_region(plan):
@@ -56,22 +55,14 @@ def test_bucket_defaults_and_region(plan):
 
 
 def test_bucket_is_retained_on_delete(monkeypatch):
-    seen = {}
-
-    class SpyBucket(aws.s3.Bucket):
-        def __init__(self, resource_name, *args, opts=None, **kwargs):
-            seen[resource_name] = opts
-            super().__init__(resource_name, *args, opts=opts, **kwargs)
-
-    monkeypatch.setattr(aws.s3, "Bucket", SpyBucket)
+    seen = capture_opts(monkeypatch, aws.s3, "Bucket")
     _plan()
     assert seen["logs-bucket"].retain_on_delete is True
 
 
 def test_all_children_are_parented_to_the_component(plan):
     component = plan.of_type("blueprint:aws:AccessLogBucket")[0]
-    names = {r.name for r in plan.resources if r.parent == component.urn}
-    assert names == {
+    assert child_names(plan, "blueprint:aws:AccessLogBucket") == {
         "logs-bucket", "logs-ownership", "logs-public-access-block", "logs-versioning",
         "logs-encryption", "logs-policy", "logs-lifecycle",
     }
@@ -79,10 +70,7 @@ def test_all_children_are_parented_to_the_component(plan):
 
 
 def test_public_access_blocked_and_acls_disabled(plan):
-    pab = plan.named("logs-public-access-block")
-    for flag in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"):
-        assert pab.inputs[flag] is True, flag
-    assert plan.named("logs-ownership").inputs["rule"] == {"objectOwnership": "BucketOwnerEnforced"}
+    assert_private_s3_bucket(plan, "logs")
 
 
 def test_versioning_enabled(plan):

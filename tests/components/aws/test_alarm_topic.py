@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from blueprint.plan.engine import plan_program
 from components.aws.alarm_topic import AlarmTopic, AlarmTopicArgs, email_digest
 from components.aws.kms_key import KmsKey, KmsKeyArgs
+from tests.components._helpers import statements_by_sid
 
 CMK = "arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 TAGS = {"blueprint:environment": "prod"}
@@ -45,7 +46,7 @@ def with_emails():
 
 
 def _statements(plan) -> dict:
-    return {s["Sid"]: s for s in json.loads(plan.named("alarms-policy").inputs["policy"])["Statement"]}
+    return statements_by_sid(plan, "alarms-policy")
 
 
 def test_topic_is_encrypted_with_the_cmk_and_signs_with_sha256(plan):

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from blueprint.catalogs.databases import aurora_engine, aws_instance_class
 from blueprint.plan.engine import plan_program
 from components.aws.aurora_database import AuroraDatabase, AuroraDatabaseArgs
+from tests.components._helpers import capture_opts
 
 CMK = "arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 CMK2 = "arn:aws:kms:eu-south-2:123456789012:key/abcd1234-12ab-34cd-56ef-1234567890ab"
@@ -155,14 +156,7 @@ def test_mysql_exports_audit_error_and_slow_query_logs(standalone):
 
 
 def test_cluster_is_retained_on_delete_and_ignores_drift(monkeypatch):
-    seen = {}
-
-    class SpyCluster(aws.rds.Cluster):
-        def __init__(self, resource_name, *args, opts=None, **kwargs):
-            seen[resource_name] = opts
-            super().__init__(resource_name, *args, opts=opts, **kwargs)
-
-    monkeypatch.setattr(aws.rds, "Cluster", SpyCluster)
+    seen = capture_opts(monkeypatch, aws.rds, "Cluster")
     _plan(_args(identifier="solo"), name="solo")
     _plan(_secondary_args(instance_count=0), region="eu-south-2", name="dr")
     assert seen["solo-cluster"].retain_on_delete is True

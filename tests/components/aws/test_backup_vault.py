@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
 from components.aws.backup_vault import BackupVault, BackupVaultArgs, bucket_prefix
+from tests.components._helpers import assert_private_s3_bucket, capture_opts, child_names, statements_by_sid
 
 CMK = "arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 TAGS = {"blueprint:workload": "fraud-scoring", "blueprint:tier": "mission-critical"}
@@ -29,7 +28,7 @@ def plan():
 
 
 def _statements(plan) -> dict:
-    return {s["Sid"]: s for s in json.loads(plan.named("vault-policy").inputs["policy"])["Statement"]}
+    return statements_by_sid(plan, "vault-policy")
 
 
 def test_bucket_has_object_lock_and_is_never_force_destroyed(plan):
@@ -47,32 +46,20 @@ def test_bucket_has_object_lock_and_is_never_force_destroyed(plan):
 def test_bucket_is_retained_on_delete(monkeypatch):
     import pulumi_aws as aws
 
-    seen = {}
-
-    class SpyBucket(aws.s3.Bucket):
-        def __init__(self, resource_name, *args, opts=None, **kwargs):
-            seen[resource_name] = opts
-            super().__init__(resource_name, *args, opts=opts, **kwargs)
-
-    monkeypatch.setattr(aws.s3, "Bucket", SpyBucket)
+    seen = capture_opts(monkeypatch, aws.s3, "Bucket")
     plan_program(lambda: BackupVault("vault", _args()), stack="test", config={"aws:region": "eu-central-1"})
     assert seen["vault-bucket"].retain_on_delete is True
 
 
 def test_all_children_are_parented_to_the_component(plan):
-    component = plan.of_type("blueprint:aws:BackupVault")[0]
-    names = {r.name for r in plan.resources if r.parent == component.urn}
-    assert names == {
+    assert child_names(plan, "blueprint:aws:BackupVault") == {
         "vault-bucket", "vault-ownership", "vault-public-access-block", "vault-versioning",
         "vault-object-lock", "vault-encryption", "vault-policy", "vault-lifecycle",
     }
 
 
 def test_public_access_fully_blocked_and_acls_disabled(plan):
-    pab = plan.named("vault-public-access-block")
-    for flag in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"):
-        assert pab.inputs[flag] is True, flag
-    assert plan.named("vault-ownership").inputs["rule"] == {"objectOwnership": "BucketOwnerEnforced"}
+    assert_private_s3_bucket(plan, "vault")
 
 
 def test_versioning_enabled(plan):

@@ -18,6 +18,7 @@ from components.aws.cluster_autoscaler import (
     autoscaler_policy,
 )
 from components.k8s import cluster_provider
+from tests.components._helpers import assert_pod_identity_role
 
 
 @pytest.fixture(scope="module")
@@ -34,14 +35,7 @@ def _actions(statement: dict) -> set[str]:
 
 
 def test_role_trusts_pod_identity_for_the_autoscaler_only(plan):
-    (stmt,) = json.loads(plan.named("ca-role").inputs["assumeRolePolicy"])["Statement"]
-    assert stmt["Principal"] == {"Service": "pods.eks.amazonaws.com"} and stmt["Action"] == ["sts:AssumeRole", "sts:TagSession"]
-    condition = stmt["Condition"]["StringEquals"]
-    assert condition["aws:RequestTag/kubernetes-service-account"] == "cluster-autoscaler"
-    assert condition["aws:RequestTag/kubernetes-namespace"] == "kube-system"
-    assert condition["aws:RequestTag/eks-cluster-name"] == "prod"
-    assoc = plan.named("ca-pod-identity").inputs
-    assert (assoc["namespace"], assoc["serviceAccount"], assoc["clusterName"]) == ("kube-system", "cluster-autoscaler", "prod")
+    assert_pod_identity_role(plan, "ca", "kube-system", "cluster-autoscaler", "prod")
 
 
 def test_policy_is_the_documented_one_and_resizes_only_this_clusters_groups(plan):

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from blueprint.catalogs.tiers import probe_spec
 from blueprint.plan.engine import plan_program
 from components.aws.dns_failover import HEALTH_CHECKER_REGIONS, DnsEndpoint, DnsFailover, DnsFailoverArgs
+from tests.components._helpers import child_names
 
 ZONE = "ml.example.com"
 NAME = f"fraud-scoring.{ZONE}"
@@ -240,8 +241,7 @@ def test_no_topics_means_alarms_without_actions():
 
 def test_children_are_parented(latency):
     component = latency.of_type("blueprint:aws:DnsFailover")[0]
-    names = {r.name for r in latency.resources if r.parent == component.urn}
-    assert names == {
+    assert child_names(latency, "blueprint:aws:DnsFailover") == {
         "fraud-dns-us-east-1",
         *(f"fraud-dns-{r}-{role}" for r in (PRIMARY, SECONDARY) for role in ("health-check", "record", "alarm")),
     }

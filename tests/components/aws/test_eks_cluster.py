@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
 from components.aws.eks_cluster import EksCluster, EksClusterArgs
+from tests.components._helpers import capture_opts
 
 REGION = "eu-central-1"
 CMK = "arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -275,14 +276,7 @@ def test_system_node_group_spans_every_zone(plan, public_plan):
 
 
 def test_desired_size_left_to_the_autoscaler(monkeypatch):
-    seen = {}
-
-    class SpyNodeGroup(aws.eks.NodeGroup):
-        def __init__(self, resource_name, *args, opts=None, **kwargs):
-            seen[resource_name] = opts
-            super().__init__(resource_name, *args, opts=opts, **kwargs)
-
-    monkeypatch.setattr(aws.eks, "NodeGroup", SpyNodeGroup)
+    seen = capture_opts(monkeypatch, aws.eks, "NodeGroup")
     _plan(_args())
     assert seen["eks-system-nodes"].ignore_changes == ["scalingConfig.desiredSize"]
 

@@ -12,6 +12,10 @@ from blueprint.catalogs import accelerators
 from blueprint.plan.engine import plan_program
 from components.aws import gpu_node_pool
 from components.aws.gpu_node_pool import GpuNodePool, GpuNodePoolArgs
+from tests.components._helpers import capture_opts, child_names, planned_component_fixtures
+# The capacity and workload rules both clouds' pools share: the cases of _gpu_pool_cases.py (its
+# __all__), collected under this module's ids and run with this cloud's Args (the pool_args fixture).
+from tests.components._gpu_pool_cases import *  # noqa: F401, F403
 
 CMK = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 NODE_ROLE = "arn:aws:iam::123456789012:role/eks-node-role"
@@ -63,16 +67,7 @@ def _plan(region: str = "us-east-1", zones: tuple[str, ...] = ZONES, outputs: di
     return plan_program(program, stack="test", config={"aws:region": region})
 
 
-@pytest.fixture(scope="module")
-def built() -> dict:
-    out: dict = {}
-    out["plan"] = _plan(outputs=out)
-    return out
-
-
-@pytest.fixture(scope="module")
-def plan(built):
-    return built["plan"]
+built, plan = planned_component_fixtures(_plan)
 
 
 @pytest.fixture(scope="module")
@@ -199,23 +194,16 @@ def test_autoscaling_role_granted_the_cmk_before_the_nodes(plan):
 
 
 def test_desired_size_left_to_the_autoscaler(monkeypatch):
-    seen = {}
-
-    class SpyNodeGroup(aws.eks.NodeGroup):
-        def __init__(self, resource_name, *args, opts=None, **kwargs):
-            seen[resource_name] = opts
-            super().__init__(resource_name, *args, opts=opts, **kwargs)
-
-    monkeypatch.setattr(aws.eks, "NodeGroup", SpyNodeGroup)
+    seen = capture_opts(monkeypatch, aws.eks, "NodeGroup")
     _plan()
     assert seen and all(o.ignore_changes == ["scalingConfig.desiredSize"] for o in seen.values())
 
 
 def test_all_children_parented_to_the_component(plan):
     component = plan.of_type("blueprint:aws:GpuNodePool")[0]
-    names = {r.name for r in plan.resources if r.parent == component.urn}
-    assert names == {"gpu-node-ebs-grant", "gpu-launch-template", "gpu-us-east-1a-on-demand", "gpu-us-east-1b-on-demand",
-                     "gpu-us-east-1a-on-demand-metrics", "gpu-us-east-1b-on-demand-metrics"}
+    assert child_names(plan, "blueprint:aws:GpuNodePool") == {
+        "gpu-node-ebs-grant", "gpu-launch-template", "gpu-us-east-1a-on-demand", "gpu-us-east-1b-on-demand",
+        "gpu-us-east-1a-on-demand-metrics", "gpu-us-east-1b-on-demand-metrics"}
     assert component.workload == "fraud-scoring"
 
 
@@ -344,15 +332,10 @@ def test_mission_critical_on_demand_labels():
 # --- validation ------------------------------------------------------------------------------
 
 
-def test_fails_spot_only_with_guaranteed_capacity():
-    with pytest.raises(ValidationError, match="capacity: 'spot' leaves a pool with guaranteed_capacity=True"):
-        _args(capacity="spot", guaranteed_capacity=True)
-
-
-def test_mixed_allowed_with_guaranteed_capacity_and_spot_by_default():
-    assert _args(capacity="mixed", guaranteed_capacity=True).capacity == "mixed"
-    # Secure default is on-demand capacity; spot-only is the caller's explicit choice (no guarantee asked).
-    assert _args().guaranteed_capacity is False and _args(capacity="spot").capacity == "spot"
+@pytest.fixture
+def pool_args():
+    """This cloud's builder of a valid GpuNodePoolArgs, for the cases imported from _gpu_pool_cases."""
+    return _args
 
 
 def test_fails_instance_type_of_another_accelerator():
@@ -368,32 +351,6 @@ def test_fails_gpu_count_that_does_not_match_the_shape():
 def test_fails_unknown_accelerator():
     with pytest.raises(ValidationError, match="accelerator: 'nvidia-b200' is not catalogued"):
         _args(accelerator="nvidia-b200")
-
-
-def test_fails_max_below_min():
-    with pytest.raises(ValidationError, match="max_nodes_per_zone: 2 is below min_nodes_per_zone"):
-        _args(min_nodes_per_zone=3, max_nodes_per_zone=2)
-
-
-def test_fails_zero_max():
-    with pytest.raises(ValidationError, match="max_nodes_per_zone: 0 must be at least 1"):
-        _args(min_nodes_per_zone=0, max_nodes_per_zone=0)
-
-
-def test_fails_negative_min():
-    with pytest.raises(ValidationError, match="min_nodes_per_zone: -1 is negative"):
-        _args(min_nodes_per_zone=-1)
-
-
-def test_fails_mixed_without_room_to_burst():
-    with pytest.raises(ValidationError, match=r"capacity: 'mixed' needs max_nodes_per_zone \(2\) above"):
-        _args(capacity="mixed", min_nodes_per_zone=2, max_nodes_per_zone=2)
-
-
-@pytest.mark.parametrize("workload", ["Fraud", "f", "9lives", "fraud_scoring"])
-def test_fails_invalid_workload(workload):
-    with pytest.raises(ValidationError, match="workload: .* must match"):
-        _args(workload=workload)
 
 
 def test_fails_tier_label_that_is_no_label_value():
@@ -435,11 +392,6 @@ def test_fails_kms_key_that_is_not_a_key_arn():
 def test_fails_unknown_capacity():
     with pytest.raises(ValidationError, match="capacity"):
         _args(capacity="reserved")
-
-
-def test_fails_unknown_field():
-    with pytest.raises(ValidationError, match="desired_nodes_per_zone"):
-        _args(desired_nodes_per_zone=2)
 
 
 # --- mixed capacity: on-demand base above the region's own minimum (standby regions) ----------

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from blueprint.plan.engine import plan_program
 from components.aws.load_balancer_controller import CHART_VERSION, LoadBalancerController, LoadBalancerControllerArgs, controller_policy
 from components.k8s import cluster_provider
+from tests.components._helpers import assert_pod_identity_role
 
 
 @pytest.fixture(scope="module")
@@ -23,12 +24,7 @@ def plan():
 
 
 def test_role_trusts_pod_identity_for_the_controller_only(plan):
-    (stmt,) = json.loads(plan.named("lbc-role").inputs["assumeRolePolicy"])["Statement"]
-    assert stmt["Principal"] == {"Service": "pods.eks.amazonaws.com"} and stmt["Action"] == ["sts:AssumeRole", "sts:TagSession"]
-    assert stmt["Condition"]["StringEquals"]["aws:RequestTag/kubernetes-service-account"] == "aws-load-balancer-controller"
-    assert stmt["Condition"]["StringEquals"]["aws:RequestTag/eks-cluster-name"] == "prod"
-    assoc = plan.named("lbc-pod-identity").inputs
-    assert (assoc["namespace"], assoc["serviceAccount"], assoc["clusterName"]) == ("kube-system", "aws-load-balancer-controller", "prod")
+    assert_pod_identity_role(plan, "lbc", "kube-system", "aws-load-balancer-controller", "prod")
 
 
 def test_policy_is_the_documented_one(plan):

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
 from components.aws.queue import WorkQueue, WorkQueueArgs
+from tests.components._helpers import child_names
 
 CMK = "arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
@@ -25,8 +26,7 @@ def plan():
 
 
 def test_children(plan):
-    parent = plan.of_type("blueprint:aws:WorkQueue")[0].urn
-    assert {r.name for r in plan.resources if r.parent == parent} == {
+    assert child_names(plan, "blueprint:aws:WorkQueue") == {
         "q-dlq", "q-queue", "q-dlq-redrive-allow", "q-queue-policy", "q-dlq-policy"}
 
 

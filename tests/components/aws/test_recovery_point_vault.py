@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
 from components.aws.recovery_point_vault import RecoveryPointVault, RecoveryPointVaultArgs, vault_name_for
+from tests.components._helpers import capture_opts
 
 CMK = "arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 TAGS = {"blueprint:workload": "batch-embeddings", "blueprint:tier": "best-effort"}
@@ -47,14 +48,7 @@ def test_vault_is_encrypted_with_the_cmk_and_never_force_destroyed(plan):
 
 
 def test_vault_is_retained_on_delete(monkeypatch):
-    seen = {}
-
-    class SpyVault(aws.backup.Vault):
-        def __init__(self, resource_name, *args, opts=None, **kwargs):
-            seen[resource_name] = opts
-            super().__init__(resource_name, *args, opts=opts, **kwargs)
-
-    monkeypatch.setattr(aws.backup, "Vault", SpyVault)
+    seen = capture_opts(monkeypatch, aws.backup, "Vault")
     _plan()
     assert seen["vault-vault"].retain_on_delete is True
 

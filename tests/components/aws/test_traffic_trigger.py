@@ -19,6 +19,7 @@ from components.aws.traffic_trigger import (
     keda_cloudwatch_policy,
     requests_per_period,
 )
+from tests.components._helpers import assert_pod_identity_role
 
 LB = "app/fraud-us-east-1/50dc6c495c0c9188"
 TG = "targetgroup/fraud-us-east-1/943f017f100becff"
@@ -65,14 +66,7 @@ def test_collection_window_is_a_multiple_of_the_period_keda_accepts(plan):
 
 
 def test_role_trusts_the_keda_operator_of_this_cluster_only(plan):
-    (stmt,) = json.loads(plan.named("keda-identity-role").inputs["assumeRolePolicy"])["Statement"]
-    assert stmt["Principal"] == {"Service": "pods.eks.amazonaws.com"}
-    condition = stmt["Condition"]["StringEquals"]
-    assert condition["aws:RequestTag/kubernetes-namespace"] == "keda"
-    assert condition["aws:RequestTag/kubernetes-service-account"] == "keda-operator"
-    assert condition["aws:RequestTag/eks-cluster-name"] == "prod-us-east-1"
-    assoc = plan.named("keda-identity-pod-identity").inputs
-    assert (assoc["namespace"], assoc["serviceAccount"], assoc["clusterName"]) == ("keda", "keda-operator", "prod-us-east-1")
+    assert_pod_identity_role(plan, "keda-identity", "keda", "keda-operator", "prod-us-east-1")
 
 
 def test_policy_allows_get_metric_data_only(plan):

@@ -14,6 +14,7 @@ from blueprint.plan.engine import plan_program
 from components.aws.backup_vault import BackupVault, BackupVaultArgs
 from components.aws.kms_key import KmsKey, KmsKeyArgs
 from components.aws.vault_replication import STORAGE_CLASSES, VaultReplication, VaultReplicationArgs
+from tests.components._helpers import statements_by_sid
 
 SRC, DST = "eu-central-1", "eu-south-2"
 SRC_CMK = "arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -86,7 +87,7 @@ def _rule(plan) -> dict:
 
 
 def _statements(plan) -> dict:
-    return {s["Sid"]: s for s in json.loads(plan.named("repl-role-policy").inputs["policy"])["Statement"]}
+    return statements_by_sid(plan, "repl-role-policy")
 
 
 def test_children_are_parented_and_named_deterministically(plan):

@@ -7,6 +7,7 @@ from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
 from components.gcp.backup_bucket import BackupBucket, BackupBucketArgs, dual_region_location
+from tests.components._helpers import capture_opts
 
 CONFIG = {"gcp:project": "acme-ml-prod", "gcp:region": "europe-west4"}
 KEY_EW4 = "projects/acme-ml-prod/locations/europe-west4/keyRings/blueprint/cryptoKeys/vault"
@@ -63,14 +64,7 @@ def test_lifecycle_only_aborts_uploads(planned):
 def test_bucket_is_retained_on_delete(monkeypatch):
     import pulumi_gcp as gcp
 
-    seen = {}
-
-    class Spy(gcp.storage.Bucket):
-        def __init__(self, resource_name, *args, opts=None, **kwargs):
-            seen[resource_name] = opts
-            super().__init__(resource_name, *args, opts=opts, **kwargs)
-
-    monkeypatch.setattr(gcp.storage, "Bucket", Spy)
+    seen = capture_opts(monkeypatch, gcp.storage, "Bucket")
     plan_program(lambda: BackupBucket("vault", _args()), stack="test", config=CONFIG)
     assert seen["vault-bucket"].retain_on_delete is True
 

@@ -9,6 +9,7 @@ from blueprint.catalogs.tiers import database_backup_retention_days
 from blueprint.plan.engine import plan_program
 from components.gcp.cloud_sql import CloudSqlDatabase, CloudSqlDatabaseArgs
 from components.gcp.private_service_access import PrivateServiceAccess, PrivateServiceAccessArgs
+from tests.components._helpers import capture_opts
 
 CONFIG = {"gcp:project": "acme-ml-prod", "gcp:region": "europe-west4"}
 NET = "projects/acme-ml-prod/global/networks/main"
@@ -102,14 +103,7 @@ def test_deletion_protection_everywhere_and_retained(monkeypatch, planned):
     assert inst["settings"]["retainBackupsOnDelete"] is True
     import pulumi_gcp as gcp
 
-    seen = {}
-
-    class Spy(gcp.sql.DatabaseInstance):
-        def __init__(self, resource_name, *args, opts=None, **kwargs):
-            seen[resource_name] = opts
-            super().__init__(resource_name, *args, opts=opts, **kwargs)
-
-    monkeypatch.setattr(gcp.sql, "DatabaseInstance", Spy)
+    seen = capture_opts(monkeypatch, gcp.sql, "DatabaseInstance")
     plan_program(lambda: CloudSqlDatabase("db", _args()), stack="test", config=CONFIG)
     assert seen["db-instance"].retain_on_delete is True
     # disk autoresize, and the DR designation DrReplicaDesignation makes after the replica exists

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
 from components.gcp.gke_cluster import GkeCluster, GkeClusterArgs, node_service_account_id
+from tests.components._helpers import capture_opts, child_names, planned_component_fixtures
 
 CONFIG = {"gcp:project": "acme-ml-prod", "gcp:region": "europe-west4"}
 CMK = "projects/acme-ml-prod/locations/europe-west4/keyRings/blueprint-prod/cryptoKeys/data"
@@ -39,16 +40,7 @@ def _plan(outputs: dict | None = None, **overrides):
     return plan_program(program, stack="test", config=CONFIG)
 
 
-@pytest.fixture(scope="module")
-def built() -> dict:
-    out: dict = {}
-    out["plan"] = _plan(outputs=out)
-    return out
-
-
-@pytest.fixture(scope="module")
-def plan(built):
-    return built["plan"]
+built, plan = planned_component_fixtures(_plan)
 
 
 @pytest.fixture(scope="module")
@@ -176,26 +168,14 @@ def test_system_pool_in_every_zone_hardened_and_autoscaled(plan):
 
 
 def test_ignore_changes(monkeypatch):
-    seen = {}
-    for module, cls_name in ((gcp.container, "Cluster"), (gcp.container, "NodePool")):
-        base = getattr(module, cls_name)
-
-        def make(base=base):
-            class Spy(base):
-                def __init__(self, resource_name, *args, opts=None, **kwargs):
-                    seen[resource_name] = opts
-                    super().__init__(resource_name, *args, opts=opts, **kwargs)
-            return Spy
-
-        monkeypatch.setattr(module, cls_name, make())
+    seen = capture_opts(monkeypatch, gcp.container, "Cluster", "NodePool")
     _plan()
     assert seen["gke-cluster"].ignore_changes == ["nodeConfig"]
     assert seen["gke-system"].ignore_changes == ["initialNodeCount"]
 
 
 def test_children_parented(plan):
-    component = plan.of_type("blueprint:gcp:GkeCluster")[0]
-    assert {r.name for r in plan.resources if r.parent == component.urn} == {
+    assert child_names(plan, "blueprint:gcp:GkeCluster") == {
         "gke-node-sa", "gke-cluster", "gke-system", "gke-node-sa-log-writer", "gke-node-sa-metric-writer",
         "gke-node-sa-monitoring-viewer", "gke-node-sa-metadata-writer", "gke-node-sa-artifact-reader"}
 

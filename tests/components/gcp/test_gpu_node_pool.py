@@ -10,6 +10,10 @@ from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
 from components.gcp.gpu_node_pool import GpuNodePool, GpuNodePoolArgs, boot_disk_type
+from tests.components._helpers import capture_opts, child_names, planned_component_fixtures
+# The capacity and workload rules both clouds' pools share: the cases of _gpu_pool_cases.py (its
+# __all__), collected under this module's ids and run with this cloud's Args (the pool_args fixture).
+from tests.components._gpu_pool_cases import *  # noqa: F401, F403
 
 CONFIG = {"gcp:project": "acme-ml-prod", "gcp:region": "europe-west4"}
 CMK = "projects/acme-ml-prod/locations/europe-west1/keyRings/blueprint-prod/cryptoKeys/data"
@@ -41,16 +45,7 @@ def _plan(outputs: dict | None = None, **overrides):
     return plan_program(program, stack="test", config=CONFIG)
 
 
-@pytest.fixture(scope="module")
-def built() -> dict:
-    out: dict = {}
-    out["plan"] = _plan(outputs=out)
-    return out
-
-
-@pytest.fixture(scope="module")
-def plan(built):
-    return built["plan"]
+built, plan = planned_component_fixtures(_plan)
 
 
 @pytest.fixture(scope="module")
@@ -130,14 +125,7 @@ def test_autoscaling_per_zone_management_and_upgrades(plan):
 
 
 def test_node_count_left_to_the_autoscaler(monkeypatch):
-    seen = {}
-
-    class Spy(gcp.container.NodePool):
-        def __init__(self, resource_name, *args, opts=None, **kwargs):
-            seen[resource_name] = opts
-            super().__init__(resource_name, *args, opts=opts, **kwargs)
-
-    monkeypatch.setattr(gcp.container, "NodePool", Spy)
+    seen = capture_opts(monkeypatch, gcp.container, "NodePool")
     _plan(capacity="mixed")
     assert set(seen) == {"gpu-on-demand", "gpu-spot"}
     assert all(o.ignore_changes == ["initialNodeCount"] for o in seen.values())
@@ -145,8 +133,7 @@ def test_node_count_left_to_the_autoscaler(monkeypatch):
 
 def test_children_parented_and_outputs(built):
     plan = built["plan"]
-    component = plan.of_type("blueprint:gcp:GpuNodePool")[0]
-    assert {r.name for r in plan.resources if r.parent == component.urn} == {"gpu-on-demand"}
+    assert child_names(plan, "blueprint:gcp:GpuNodePool") == {"gpu-on-demand"}
     assert plan.outputs["node_pool_name"] == "fraud-scoring-gpu"
     assert plan.outputs.get("spot_node_pool_name") is None
 
@@ -210,15 +197,10 @@ def test_h200_boots_from_hyperdisk_with_eight_gpus():
 # --- validation ----------------------------------------------------------------------------
 
 
-def test_fails_spot_only_with_guaranteed_capacity():
-    with pytest.raises(ValidationError, match="capacity: 'spot' leaves a pool with guaranteed_capacity=True"):
-        _args(capacity="spot", guaranteed_capacity=True)
-
-
-def test_mixed_allowed_with_guaranteed_capacity_and_spot_by_default():
-    assert _args(capacity="mixed", guaranteed_capacity=True).capacity == "mixed"
-    # Secure default is on-demand capacity; spot-only is the caller's explicit choice (no guarantee asked).
-    assert _args().guaranteed_capacity is False and _args(capacity="spot").capacity == "spot"
+@pytest.fixture
+def pool_args():
+    """This cloud's builder of a valid GpuNodePoolArgs, for the cases imported from _gpu_pool_cases."""
+    return _args
 
 
 def test_fails_machine_type_of_another_accelerator():
@@ -239,32 +221,6 @@ def test_fails_gpu_count_that_does_not_match_the_shape():
 def test_fails_accelerator_without_gcp_shapes():
     with pytest.raises(ValidationError, match="accelerator: 'nvidia-a10g' has no GCP machine type"):
         _args(accelerator="nvidia-a10g")
-
-
-def test_fails_max_below_min():
-    with pytest.raises(ValidationError, match="max_nodes_per_zone: 2 is below min_nodes_per_zone"):
-        _args(min_nodes_per_zone=3, max_nodes_per_zone=2)
-
-
-def test_fails_zero_max():
-    with pytest.raises(ValidationError, match="max_nodes_per_zone: 0 must be at least 1"):
-        _args(min_nodes_per_zone=0, max_nodes_per_zone=0)
-
-
-def test_fails_negative_min():
-    with pytest.raises(ValidationError, match="min_nodes_per_zone: -1 is negative"):
-        _args(min_nodes_per_zone=-1)
-
-
-def test_fails_mixed_without_room_to_burst():
-    with pytest.raises(ValidationError, match=r"capacity: 'mixed' needs max_nodes_per_zone \(2\) above"):
-        _args(capacity="mixed", min_nodes_per_zone=2, max_nodes_per_zone=2)
-
-
-@pytest.mark.parametrize("workload", ["Fraud", "f", "9lives", "fraud_scoring"])
-def test_fails_invalid_workload(workload):
-    with pytest.raises(ValidationError, match="workload: .* must match"):
-        _args(workload=workload)
 
 
 def test_fails_zone_of_another_region():
@@ -293,6 +249,3 @@ def test_fails_disk_out_of_range(size):
         _args(disk_size_gb=size)
 
 
-def test_fails_unknown_field():
-    with pytest.raises(ValidationError, match="desired_nodes_per_zone"):
-        _args(desired_nodes_per_zone=2)

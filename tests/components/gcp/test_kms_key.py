@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
 from components.gcp.kms_key import KmsKey, KmsKeyArgs
+from tests.components._helpers import capture_opts, child_names, planned_component_fixtures
 
 CONFIG = {"gcp:project": "acme-ml-prod", "gcp:region": "europe-west4"}
 # Agent emails as a hand-composed program may pass them (the composer passes lookups' Outputs).
@@ -39,16 +40,7 @@ def _plan(outputs: dict | None = None, region: str = "europe-west4", **overrides
     return plan_program(program, stack="test", config=CONFIG)
 
 
-@pytest.fixture(scope="module")
-def built() -> dict:
-    out: dict = {}
-    out["plan"] = _plan(outputs=out)
-    return out
-
-
-@pytest.fixture(scope="module")
-def plan(built):
-    return built["plan"]
+built, plan = planned_component_fixtures(_plan)
 
 
 def test_key_ring_in_the_region(plan):
@@ -83,18 +75,7 @@ def test_service_agents_granted_encrypter_decrypter(plan):
 
 
 def test_key_and_ring_retained_on_delete(monkeypatch):
-    seen = {}
-    for cls_name in ("KeyRing", "CryptoKey"):
-        base = getattr(gcp.kms, cls_name)
-
-        def make(base=base):
-            class Spy(base):
-                def __init__(self, resource_name, *args, opts=None, **kwargs):
-                    seen[resource_name] = opts
-                    super().__init__(resource_name, *args, opts=opts, **kwargs)
-            return Spy
-
-        monkeypatch.setattr(gcp.kms, cls_name, make())
+    seen = capture_opts(monkeypatch, gcp.kms, "KeyRing", "CryptoKey")
     _plan()
     assert seen["kms-key-ring"].retain_on_delete is True
     assert seen["kms-key"].retain_on_delete is True
@@ -106,8 +87,7 @@ def test_outputs_and_children(built):
     assert out["id"] == key_id and out["crypto_key_id"] == key_id
     assert out["key_ring_id"] == "projects/acme-ml-prod/locations/europe-west4/keyRings/blueprint-prod-europe-west4"
     plan = built["plan"]
-    component = plan.of_type("blueprint:gcp:KmsKey")[0]
-    assert {r.name for r in plan.resources if r.parent == component.urn} == {
+    assert child_names(plan, "blueprint:gcp:KmsKey") == {
         "kms-key-ring", "kms-key", "kms-encrypter-gke", "kms-encrypter-compute"}
 
 

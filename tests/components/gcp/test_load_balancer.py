@@ -13,6 +13,7 @@ from blueprint.catalogs.tiers import probe_spec
 from blueprint.plan.engine import plan_program
 from components.gcp.load_balancer import GlobalLoadBalancer, GlobalLoadBalancerArgs, NegBackend
 from components.gcp.zonal_negs import GkeNegOwner, ZonalNegs, ZonalNegsArgs, neg_annotation
+from tests.components._helpers import child_names
 
 CONFIG = {"gcp:project": "acme-ml-prod", "gcp:region": "europe-west4"}
 LABELS = {"blueprint-workload": "fraud-scoring", "blueprint-tier": "business-critical"}
@@ -54,12 +55,10 @@ def planned():
 
 def test_children_are_named_and_parented(planned):
     plan, _ = planned
-    lb = plan.of_type("blueprint:gcp:GlobalLoadBalancer")[0]
-    names = {r.name for r in plan.resources if r.parent == lb.urn}
-    assert names == {"fs-ip", "fs-cert", "fs-ssl-policy", "fs-hc", "fs-lb-policy", "fs-backend", "fs-url-map",
-                     "fs-https-proxy", "fs-https", "fs-redirect-map", "fs-http-proxy", "fs-http", "fs-record"}
-    negs = plan.of_type("blueprint:gcp:ZonalNegs")[0]
-    assert {r.name for r in plan.resources if r.parent == negs.urn} == {f"fs-europe-west4-{z}-neg" for z in PRIMARY_ZONES}
+    assert child_names(plan, "blueprint:gcp:GlobalLoadBalancer") == {
+        "fs-ip", "fs-cert", "fs-ssl-policy", "fs-hc", "fs-lb-policy", "fs-backend", "fs-url-map",
+        "fs-https-proxy", "fs-https", "fs-redirect-map", "fs-http-proxy", "fs-http", "fs-record"}
+    assert child_names(plan, "blueprint:gcp:ZonalNegs") == {f"fs-europe-west4-{z}-neg" for z in PRIMARY_ZONES}
 
 
 def test_lb_pieces_are_global_and_labelled(planned):

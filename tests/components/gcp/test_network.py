@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from blueprint.plan.engine import plan_program
 from components.gcp.network import Network, NetworkArgs
 from components.gcp.regional_subnet import RegionalSubnet, RegionalSubnetArgs, region_cidrs
+from tests.components._helpers import child_names
 
 CONFIG = {"gcp:project": "acme-ml-prod", "gcp:region": "europe-west4"}
 REGIONS = ("europe-west4", "europe-west1")
@@ -145,12 +146,11 @@ def test_router_and_nat_per_region(plan):
 
 
 def test_children_parented(plan):
-    component = next(r for r in plan.of_type("blueprint:gcp:RegionalSubnet") if r.name == "net-europe-west4")
-    assert {r.name for r in plan.resources if r.parent == component.urn} == {
+    assert child_names(plan, "blueprint:gcp:RegionalSubnet", "net-europe-west4") == {
         "net-europe-west4-subnet", "net-europe-west4-router", "net-europe-west4-nat"}
-    assert component.region == "europe-west4"
-    net = plan.of_type("blueprint:gcp:Network")[0]
-    assert {r.name for r in plan.resources if r.parent == net.urn} == {
+    assert plan.named("net-europe-west4").type == "blueprint:gcp:RegionalSubnet"
+    assert plan.named("net-europe-west4").region == "europe-west4"
+    assert child_names(plan, "blueprint:gcp:Network") == {
         "net-vpc", "net-deny-all-ingress", "net-allow-health-checks"}
 
 

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
 from components.gcp.pubsub_queue import PubSubQueue, PubSubQueueArgs, ack_deadline_for
+from tests.components._helpers import child_names
 
 CONFIG = {"gcp:project": "acme-ml-prod", "gcp:region": "europe-west4"}
 KEY = "projects/acme-ml-prod/locations/europe-west4/keyRings/blueprint-prod-europe-west4/cryptoKeys/data"
@@ -36,8 +37,7 @@ def plan():
 
 
 def test_children(plan):
-    parent = plan.of_type("blueprint:gcp:PubSubQueue")[0].urn
-    assert {r.name for r in plan.resources if r.parent == parent} == {
+    assert child_names(plan, "blueprint:gcp:PubSubQueue") == {
         "q-topic", "q-subscription", "q-dead-letter-topic", "q-dead-letter-subscription",
         "q-dead-letter-publisher", "q-subscription-subscriber"}
 

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
 from components.gcp.workload_alerts import WorkloadAlerts, WorkloadAlertsArgs
+from tests.components._helpers import child_names
 
 CONFIG = {"gcp:project": "acme-ml-prod", "gcp:region": "europe-west4"}
 POLICY = "gcp:monitoring/alertPolicy:AlertPolicy"
@@ -47,8 +48,7 @@ def _condition(plan, name):
 
 
 def test_children(plan):
-    parent = plan.of_type("blueprint:gcp:WorkloadAlerts")[0].urn
-    assert {r.name for r in plan.resources if r.parent == parent} == {
+    assert child_names(plan, "blueprint:gcp:WorkloadAlerts") == {
         "a-europe-west4-queue-age", "a-europe-west4-dead-letters", "a-europe-west1-replica-lag", "a-lb-5xx"}
 
 
