@@ -85,6 +85,14 @@ class WorkloadIntent:
     database_backup_retention_days: int
     dns_routing: str
     database_write_forwarding: bool
+    # Who starts a failover to the second region: "automatic", "manual" (an approval step first), or
+    # None (no orchestration: the strategy has no second region to fail over to).
+    failover_approval: Optional[str] = None
+    # Zonal autoshift (with practice runs) on the workload's load balancers (AWS ARC).
+    zonal_autoshift: bool = False
+    # "active-active" (the orchestration takes the impaired region out) or "active-passive" (it
+    # activates the standby); None with failover_approval None.
+    failover_approach: Optional[str] = None
 
     def queue_age_threshold_s(self, redelivery_s: int) -> int:
         """Queue-age alert threshold for a queue redelivering every ``redelivery_s`` seconds."""
@@ -114,7 +122,18 @@ def workload_intent(workload: Workload, strategy: Strategy) -> WorkloadIntent:
         database_backup_retention_days=database_backup_retention_days(workload.tier),
         dns_routing=operations.ROUTING[strategy],
         database_write_forwarding=operations.WRITE_FORWARDING[strategy],
+        failover_approval=failover_approval(workload, strategy),
+        zonal_autoshift=ops.zonal_autoshift,
+        failover_approach=operations.FAILOVER_APPROACH[strategy],
     )
+
+
+def failover_approval(workload: Workload, strategy: Strategy) -> Optional[str]:
+    """The workload's own failoverApproval, else its strategy's; None without a second region."""
+    default = operations.FAILOVER_APPROVAL[strategy]
+    if default is None:
+        return None
+    return workload.failover_approval or default
 
 
 @dataclass(frozen=True)

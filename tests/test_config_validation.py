@@ -827,3 +827,35 @@ def test_plan_prints_the_cpu_only_warning_on_stderr(stack_writer, baseline, caps
     err = capsys.readouterr().err
     assert "'batch-embeddings' scales on CPU only: set service.requestsPerSecondPerPod" in err
     assert "'fraud-scoring'" not in err
+
+
+# ------------------------------------------------------------------------------ failoverApproval
+
+
+def test_failover_approval_defaults_to_unset_and_accepts_both_values(baseline):
+    assert validate_config(baseline).workloads[0].failover_approval is None
+    for value in ("automatic", "manual"):
+        baseline["workloads"][0]["failoverApproval"] = value
+        assert validate_config(baseline).workloads[0].failover_approval == value
+
+
+def test_fails_failover_approval_unknown_value(baseline):
+    baseline["workloads"][0]["failoverApproval"] = "sometimes"
+    problem = only_problem_at(baseline, "blueprint:workloads[0].failoverApproval")
+    assert problem.value == "sometimes"
+    assert "automatic" in problem.message and "manual" in problem.message
+
+
+def test_fails_failover_approval_without_a_second_region_to_fail_over_to():
+    raw = minimal(secondaryRegion="us-west-2", workloads=[{"name": "scratch", "tier": "best-effort", "failoverApproval": "manual"}])
+    problem = only_problem_at(raw, "blueprint:workloads[0].failoverApproval")
+    assert problem.value == "manual"
+    assert "backup-restore" in problem.message and "no second region" in problem.message
+
+
+def test_fails_failover_approval_on_backup_restore_exits_2_naming_the_key(stack_writer):
+    from tests.test_cli import assert_invalid, invoke
+
+    raw = minimal(secondaryRegion="us-west-2", workloads=[{"name": "scratch", "tier": "best-effort", "failoverApproval": "automatic"}])
+    result = invoke("plan", "--config", str(stack_writer(raw)))
+    assert_invalid(result, "blueprint:workloads[0].failoverApproval", "no second region")

@@ -27,10 +27,15 @@ API_FOR_TYPE: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("gcp:container/cluster:", ("container.googleapis.com", "binaryauthorization.googleapis.com", "logging.googleapis.com")),
     ("gcp:container/", ("container.googleapis.com",)),
     ("gcp:dns/", ("dns.googleapis.com",)),
+    # FailoverWorkflow's trigger. "Route Pub/Sub events to Workflows" enables Eventarc, Eventarc
+    # Publishing, Workflows and Workflow Executions (https://cloud.google.com/eventarc/docs/workflows/route-trigger-cloud-pubsub).
+    ("gcp:eventarc/", ("eventarc.googleapis.com", "eventarcpublishing.googleapis.com")),
     ("gcp:kms/", ("cloudkms.googleapis.com",)),
     ("gcp:monitoring/", ("monitoring.googleapis.com",)),
     ("gcp:networkservices/", ("networkservices.googleapis.com",)),
     ("gcp:projects/serviceIdentity:", ("serviceusage.googleapis.com",)),
+    # Custom roles are IAM's (projects.roles.create), not Resource Manager's.
+    ("gcp:projects/iAMCustomRole:", ("iam.googleapis.com",)),
     ("gcp:projects/", ("cloudresourcemanager.googleapis.com",)),
     ("gcp:pubsub/", ("pubsub.googleapis.com",)),
     # A service account's IAM binding is planned only for Workload Identity (roles/iam.workloadIdentityUser
@@ -41,6 +46,8 @@ API_FOR_TYPE: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("gcp:sql/", ("sqladmin.googleapis.com",)),
     ("gcp:storage/transferJob:", ("storagetransfer.googleapis.com",)),
     ("gcp:storage/", ("storage.googleapis.com",)),
+    # FailoverWorkflow: the workflow, and the executions its trigger starts.
+    ("gcp:workflows/", ("workflows.googleapis.com", "workflowexecutions.googleapis.com")),
 )
 # Called without a resource of their own: the project-number lookup (organizations.getProject) and
 # the DR designation's `gcloud sql instances patch` (command:local:Command).

@@ -116,3 +116,14 @@ def test_no_request_rate_without_the_key_or_where_only_backups_land():
 def test_traffic_scaling_defaults_off_for_regions_without_served_workloads():
     fp = build_footprint(_config({"name": "batch", "tier": "standard", "gpu": _gpu(0, 4)}))
     assert not any(r.traffic_scaling for r in fp.regions)
+
+
+def test_every_placement_of_a_workload_carries_its_failover_approval():
+    fp = build_footprint(_config(
+        {"name": "aa", "tier": "mission-critical"}, {"name": "bb", "tier": "business-critical", "failoverApproval": "automatic"},
+        {"name": "cc", "tier": "best-effort"},
+    ))
+    got = {(p.name, p.region_role): (p.intent.failover_approval, p.intent.zonal_autoshift) for p in fp.placements}
+    assert got[("aa", RegionRole.PRIMARY)] == got[("aa", RegionRole.SECONDARY)] == ("automatic", True)
+    assert got[("bb", RegionRole.PRIMARY)] == got[("bb", RegionRole.SECONDARY)] == ("automatic", True)
+    assert got[("cc", RegionRole.PRIMARY)] == (None, False)

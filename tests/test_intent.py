@@ -101,6 +101,37 @@ def test_routing_and_write_forwarding_follow_the_strategy(tier, strategy, routin
     assert (intent.dns_routing, intent.database_write_forwarding) == (routing, forwarding)
 
 
+@pytest.mark.parametrize("tier, approval, autoshift", [
+    ("mission-critical", "automatic", True),
+    ("business-critical", "manual", True),
+    ("standard", "manual", True),
+    ("best-effort", None, False),
+])
+def test_failover_approval_and_zonal_autoshift_follow_the_catalog(tier, approval, autoshift):
+    intent = _intent(tier)
+    assert (intent.failover_approval, intent.zonal_autoshift) == (approval, autoshift)
+    assert operations.FAILOVER_APPROVAL[tier_spec(tier).default_strategy] == approval
+    assert operations_spec(tier).zonal_autoshift is autoshift
+
+
+@pytest.mark.parametrize("tier, configured", [("mission-critical", "manual"), ("business-critical", "automatic")])
+def test_configured_failover_approval_overrides_the_strategy(tier, configured):
+    assert _intent(tier, failoverApproval=configured).failover_approval == configured
+
+
+@pytest.mark.parametrize("tier, approach", [
+    ("mission-critical", "active-active"), ("business-critical", "active-passive"),
+    ("standard", "active-passive"), ("best-effort", None),
+])
+def test_failover_approach_follows_the_strategy(tier, approach):
+    assert _intent(tier).failover_approach == approach
+
+
+def test_a_stronger_strategy_brings_its_own_failover_approval():
+    # best-effort raised to warm standby gets a second region, so a manual approval by default.
+    assert _intent("best-effort", strategy="warm-standby").failover_approval == "manual"
+
+
 @pytest.mark.parametrize("tier, primary, secondary", [
     ("mission-critical", 3, 3), ("business-critical", 2, 1), ("standard", 2, 0),
 ])

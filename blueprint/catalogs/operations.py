@@ -11,7 +11,7 @@ resolved plain values and never see a tier table, so changing a tier rule is a c
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Optional
 
 from blueprint.catalogs.tiers import Strategy, Tier
 
@@ -34,6 +34,10 @@ class OperationsSpec:
     database_instance_per_zone: bool
     # One NAT gateway per zone (HA egress) in regions where the workload runs; else one is enough.
     nat_per_zone: bool
+    # Zonal autoshift on the workload's load balancers (AWS ARC; practice runs weekly): traffic
+    # leaves an impaired zone without a human. True above best-effort (a best-effort workload
+    # accepts a zone's outage; its recovery is a restore).
+    zonal_autoshift: bool = False
 
 
 OPERATIONS: dict[Tier, OperationsSpec] = {
@@ -52,6 +56,7 @@ OPERATIONS: dict[Tier, OperationsSpec] = {
         serving_gpu_minimum=True,
         database_instance_per_zone=True,
         nat_per_zone=True,
+        zonal_autoshift=True,
     ),
     Tier.BUSINESS_CRITICAL: OperationsSpec(
         disruption_budget={"minAvailable": "50%"},
@@ -62,6 +67,7 @@ OPERATIONS: dict[Tier, OperationsSpec] = {
         serving_gpu_minimum=True,
         database_instance_per_zone=False,
         nat_per_zone=True,
+        zonal_autoshift=True,
     ),
     Tier.STANDARD: OperationsSpec(
         disruption_budget={"maxUnavailable": 1},
@@ -72,6 +78,7 @@ OPERATIONS: dict[Tier, OperationsSpec] = {
         serving_gpu_minimum=False,
         database_instance_per_zone=False,
         nat_per_zone=True,
+        zonal_autoshift=True,
     ),
     Tier.BEST_EFFORT: OperationsSpec(
         disruption_budget={"maxUnavailable": 1},
@@ -82,6 +89,7 @@ OPERATIONS: dict[Tier, OperationsSpec] = {
         serving_gpu_minimum=False,
         database_instance_per_zone=False,
         nat_per_zone=False,
+        zonal_autoshift=False,
     ),
 }
 
@@ -103,6 +111,29 @@ WRITE_FORWARDING: dict[Strategy, bool] = {
     Strategy.WARM_STANDBY: False,
     Strategy.PILOT_LIGHT: False,
     Strategy.BACKUP_RESTORE: False,
+}
+
+
+# Who starts a failover to the second region, by strategy: "automatic" for active-active (its RTO
+# of 120 s leaves no time for a human to decide); "manual" for warm standby and pilot light (a
+# human declares the disaster: failing over to a scaled-down standby is a business decision, and a
+# flapping health check must not move a region); None for backup-restore (nothing runs in a second
+# region to fail over to; recovery is a restore). A workload may override it (failoverApproval).
+FAILOVER_APPROVAL: dict[Strategy, Optional[str]] = {
+    Strategy.ACTIVE_ACTIVE: "automatic",
+    Strategy.WARM_STANDBY: "manual",
+    Strategy.PILOT_LIGHT: "manual",
+    Strategy.BACKUP_RESTORE: None,
+}
+
+
+# How both regions take part in a failover, by strategy: both serve (the orchestration takes the
+# impaired region out) or one stands by (the orchestration activates it); None without a second region.
+FAILOVER_APPROACH: dict[Strategy, Optional[str]] = {
+    Strategy.ACTIVE_ACTIVE: "active-active",
+    Strategy.WARM_STANDBY: "active-passive",
+    Strategy.PILOT_LIGHT: "active-passive",
+    Strategy.BACKUP_RESTORE: None,
 }
 
 

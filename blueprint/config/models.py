@@ -136,6 +136,11 @@ class Workload(_Model):
     database: Optional[DatabaseSpec] = None
     backup: Optional[BackupSpec] = None
     queue: Optional[QueueSpec] = None
+    # Who starts a failover to the second region: "automatic" (the orchestration runs on the
+    # workload's alarm) or "manual" (it waits for a human's approval). Default (unset): the
+    # strategy's (blueprint.catalogs.operations.FAILOVER_APPROVAL). Refused on a strategy with no
+    # second region to fail over to (rules.py).
+    failover_approval: Optional[Literal["automatic", "manual"]] = None
 
 
 DNS_NAME = r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"

@@ -144,6 +144,9 @@ def _workload_problems(c: Any, i: int, w: Any) -> Iterator[Problem]:
                 f"below tier {w.tier.value}'s minimum immutable retention; allowed: {spec.min_retention_days}..36500",
                 w.backup.retention_days,
             )
+    if w.failover_approval is not None and strategy is not None and not strategy.deploys_second_region:
+        yield Problem(f"{p}.failoverApproval", f"strategy {strategy.value} has no second region to fail over to (recovery is a "
+                      "restore); remove it, or choose a strategy of pilot-light or stronger", w.failover_approval)
     yield from _gpu_problems(c, w, p, strategy)
 
 

@@ -62,6 +62,13 @@ AWS_NAME_RULES: dict[str, NameRule] = {
         "name", 512, r"[.\-_/#A-Za-z0-9]+", "1..512 of letters, digits and '._-/#'",
         f"{_API}/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html (logGroupName)", autoname=AUTONAME,
         prefix_prop="namePrefix"),
+    # Region switch plans: 1..32, [a-zA-Z0-9](?:[a-zA-Z0-9-]{0,30}[a-zA-Z0-9])? (components set it).
+    "aws:arcregionswitch/plan:Plan": NameRule(
+        "name", 32, r"[a-zA-Z0-9]([a-zA-Z0-9-]{0,30}[a-zA-Z0-9])?", "1..32 letters, digits or '-', not starting or ending with '-'",
+        f"{_API}/arc-region-switch/latest/api/API_Plan.html (name)", autoname=AUTONAME),
+    "aws:cloudwatch/compositeAlarm:CompositeAlarm": NameRule(
+        "alarmName", 255, r"[\x20-\x7e]+", "1..255 ASCII characters",
+        f"{_API}/AmazonCloudWatch/latest/APIReference/API_PutCompositeAlarm.html (AlarmName)"),
     "aws:cloudwatch/metricAlarm:MetricAlarm": NameRule(
         "name", 255, r"[\x20-\x7e]+", "1..255 ASCII characters",
         f"{_API}/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html (AlarmName)", autoname=AUTONAME),
@@ -157,6 +164,10 @@ AWS_NO_NAME: frozenset[str] = frozenset({
     "aws:ec2/subnet:Subnet",
     "aws:ec2/vpc:Vpc",
     "aws:ec2/vpcEndpoint:VpcEndpoint",
+    "aws:eks/accessEntry:AccessEntry",  # identified by cluster + principal ARN (API_CreateAccessEntry)
+    "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",  # cluster + principal + policy ARN
+    "aws:arczonalshift/zonalAutoshiftConfiguration:ZonalAutoshiftConfiguration",  # identified by its resource's ARN
+    "aws:fis/experimentTemplate:ExperimentTemplate",  # FIS assigns the template's id; its name is a Name tag
     "aws:eks/addon:Addon",
     "aws:eks/podIdentityAssociation:PodIdentityAssociation",
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment",

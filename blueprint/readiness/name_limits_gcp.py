@@ -107,6 +107,20 @@ GCP_NAME_RULES: dict[str, NameRule] = {
         "'transferJobs/' then letters, digits or '-._~' (not starting with 'OPI', ending with a letter or digit), 128 in all",
         "https://cloud.google.com/storage-transfer/docs/reference/rest/v1/transferJobs#TransferJob (name)",
         autoname=AUTONAME),
+    # FailoverWorkflow (components/gcp/failover_workflow.py): the workflow, its trigger, its custom role.
+    "gcp:workflows/workflow:Workflow": NameRule(
+        "name", 64, r"[A-Za-z]([-A-Za-z0-9_]*[A-Za-z0-9])?",
+        "1..64 letters, digits, '_' or '-', starting with a letter, ending with a letter or digit",
+        "https://cloud.google.com/workflows/docs/reference/rest/v1/projects.locations.workflows/create (workflowId)",
+        autoname=AUTONAME),
+    # Eventarc documents no trigger-id pattern on its REST page; the Compute-style rule (RFC 1035 label,
+    # 63) is the stricter reading of Google resource ids, and the shipped names fit it.
+    "gcp:eventarc/trigger:Trigger": _compute(
+        AUTONAME, "https://cloud.google.com/eventarc/docs/reference/rest/v1/projects.locations.triggers/create (triggerId); "
+        "Compute naming as the stricter bound: https://cloud.google.com/compute/docs/naming-resources#resource-name-format"),
+    "gcp:projects/iAMCustomRole:IAMCustomRole": NameRule(
+        "roleId", 64, r"[A-Za-z0-9_.]+", "3..64 letters, digits, '_' or '.'",
+        "https://cloud.google.com/iam/docs/reference/rest/v1/projects.roles/create (roleId)", min_length=3),
     "gcp:dns/recordSet:RecordSet": NameRule(
         "name", 255, FQDN, "a DNS name of at most 255 characters, labels of at most 63",
         "https://cloud.google.com/dns/docs/reference/rest/v1/resourceRecordSets (name; RFC 1035 section 2.3.4)"),

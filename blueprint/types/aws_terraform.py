@@ -35,8 +35,16 @@ PLUGIN_FRAMEWORK_TYPES = frozenset({
     "aws:route53/cidrLocation:CidrLocation",
 })
 
+# Terraform types newer than the checkov release the project pins: checkov's resource-type list
+# (checkov.common.checks_infra.resources_types) does not name them yet, so it has no checks for
+# them and passes them through. They are real resources of terraform-provider-aws 6
+# (website/docs/r/arcregionswitch_plan.html.markdown, arczonalshift_zonal_autoshift_configuration.html.markdown).
+NEWER_THAN_CHECKOV = frozenset({"aws_arcregionswitch_plan", "aws_arczonalshift_zonal_autoshift_configuration"})
+
 TERRAFORM: dict[str, str] = {
     "aws:acm/certificate:Certificate": "aws_acm_certificate",
+    "aws:arcregionswitch/plan:Plan": "aws_arcregionswitch_plan",
+    "aws:arczonalshift/zonalAutoshiftConfiguration:ZonalAutoshiftConfiguration": "aws_arczonalshift_zonal_autoshift_configuration",
     "aws:acm/certificateValidation:CertificateValidation": "aws_acm_certificate_validation",
     "aws:alb/listener:Listener": "aws_alb_listener",
     "aws:alb/listenerCertificate:ListenerCertificate": "aws_alb_listener_certificate",
@@ -56,6 +64,7 @@ TERRAFORM: dict[str, str] = {
     "aws:backup/globalSettings:GlobalSettings": "aws_backup_global_settings",
     "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault": "aws_backup_logically_air_gapped_vault",
     "aws:backup/plan:Plan": "aws_backup_plan",
+    "aws:fis/experimentTemplate:ExperimentTemplate": "aws_fis_experiment_template",
     "aws:backup/regionSettings:RegionSettings": "aws_backup_region_settings",
     "aws:backup/reportPlan:ReportPlan": "aws_backup_report_plan",
     "aws:backup/restoreTestingPlan:RestoreTestingPlan": "aws_backup_restore_testing_plan",

@@ -163,6 +163,7 @@ TERRAFORM: dict[str, str] = {
     "gcp:dns/recordSet:RecordSet": "google_dns_record_set",
     "gcp:dns/responsePolicy:ResponsePolicy": "google_dns_response_policy",
     "gcp:dns/responsePolicyRule:ResponsePolicyRule": "google_dns_response_policy_rule",
+    "gcp:eventarc/trigger:Trigger": "google_eventarc_trigger",
     "gcp:kms/cryptoKey:CryptoKey": "google_kms_crypto_key",
     "gcp:kms/cryptoKeyIAMBinding:CryptoKeyIAMBinding": "google_kms_crypto_key_iam_binding",
     "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember": "google_kms_crypto_key_iam_member",
@@ -278,4 +279,5 @@ TERRAFORM: dict[str, str] = {
     "gcp:storage/objectAccessControl:ObjectAccessControl": "google_storage_object_access_control",
     "gcp:storage/transferAgentPool:TransferAgentPool": "google_storage_transfer_agent_pool",
     "gcp:storage/transferJob:TransferJob": "google_storage_transfer_job",
+    "gcp:workflows/workflow:Workflow": "google_workflows_workflow",
 }

@@ -8,6 +8,7 @@ from components.aws.backup_vault import BackupVault, BackupVaultArgs
 from components.aws.database_backup_plan import DatabaseBackupPlan, DatabaseBackupPlanArgs
 from components.aws.dns_failover import DnsEndpoint, DnsFailover, DnsFailoverArgs
 from components.aws.eks_cluster import EksCluster, EksClusterArgs
+from components.aws.fis_experiments import FisExperiments, FisExperimentsArgs
 from components.aws.gpu_node_pool import GpuNodePool, GpuNodePoolArgs
 from components.aws.kms_key import KmsKey, KmsKeyArgs
 from components.aws.load_balancer import LoadBalancer, LoadBalancerArgs
@@ -17,10 +18,12 @@ from components.aws.queue import WorkQueue, WorkQueueArgs
 from components.aws.workload_alarms import WorkloadAlarms, WorkloadAlarmsArgs
 from components.aws.network import Network, NetworkArgs
 from components.aws.recovery_point_vault import RecoveryPointVault, RecoveryPointVaultArgs
+from components.aws.region_switch_plan import RegionSwitchPlan, RegionSwitchPlanArgs
 from components.aws.regional_platform import RegionalPlatform, RegionalPlatformArgs
 from components.aws.vault_replication import VaultReplication, VaultReplicationArgs
 from components.aws.web_acl import WebAcl, WebAclArgs
 from components.aws.workload_region import WorkloadRegion, WorkloadRegionArgs
+from components.aws.zonal_autoshift import ZonalAutoshift, ZonalAutoshiftArgs
 
 __all__ = [
     "AccessLogBucket", "AccessLogBucketArgs", "DnsEndpoint", "DnsFailover", "DnsFailoverArgs",
@@ -34,4 +37,5 @@ __all__ = [
     "BackupVault", "BackupVaultArgs", "KmsKey", "KmsKeyArgs", "Network", "NetworkArgs",
     "RegionalPlatform", "RegionalPlatformArgs", "WorkloadRegion", "WorkloadRegionArgs",
     "WebAcl", "WebAclArgs",
+    "RegionSwitchPlan", "RegionSwitchPlanArgs", "ZonalAutoshift", "ZonalAutoshiftArgs", "FisExperiments", "FisExperimentsArgs",
 ]

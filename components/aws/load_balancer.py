@@ -421,6 +421,10 @@ class LoadBalancer(pulumi.ComponentResource):
             desync_mitigation_mode=DESYNC_MITIGATION_MODE,
             enable_http2=True,
             enable_deletion_protection=args.deletion_protection,
+            # ARC zonal shift integration: lets an operator (or zonal autoshift, where configured:
+            # components/aws/zonal_autoshift.py) move traffic away from an impaired zone. Off by
+            # default on ALBs (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-zonal-shift.html).
+            enable_zonal_shift=True,
             idle_timeout=args.idle_timeout_s,
             access_logs=aws.lb.LoadBalancerAccessLogsArgs(
                 bucket=args.access_logs_bucket, prefix=args.access_logs_prefix, enabled=True

@@ -8,7 +8,9 @@ Order of construction, per stack:
    workload in each region (primary first, so the secondary cluster can follow the primary), then
    the cross-region links: vault replication, AWS Backup plans of every Aurora cluster with copies
    to the other region, DNS failover (which owns the served name's ACM validation record; the
-   load balancers built before it get that record's FQDN through a deferred output).
+   load balancers built before it get that record's FQDN through a deferred output), then its
+   failover orchestration: the ARC Region switch plan and zonal autoshift (components.aws.orchestration);
+3. last, per region, the FIS drills over every workload there (components.aws.orchestration).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from components.aws.alarm_topic import AlarmTopic, AlarmTopicArgs
 from components.aws.database_backup_plan import DatabaseBackupPlan, DatabaseBackupPlanArgs
 from components.aws.dns_failover import DnsEndpoint, DnsFailover, DnsFailoverArgs
 from components.aws.kms_key import KmsKey, KmsKeyArgs
+from components.aws.orchestration import DrillTargets, fis_experiments, region_switch_plan, zonal_autoshifts
 from components.aws.regional_platform import RegionalPlatform, RegionalPlatformArgs
 from components.aws.vault_replication import VaultReplication, VaultReplicationArgs
 from components.aws.workload_region import WorkloadRegion, WorkloadRegionArgs
@@ -78,6 +81,10 @@ class AwsSteps:
         self._outputs: dict[str, Any] = {}
         # Per workload: the deferred FQDN of its shared ACM validation record and its resolver.
         self._validation: dict[str, tuple[Any, Any]] = {}
+        # Per workload: its Aurora global cluster (the failover orchestration promotes it).
+        self._global_dbs: dict[str, AuroraGlobalCluster] = {}
+        # Per region: what its drills target and stop on (components.aws.orchestration).
+        self._drills = DrillTargets()
 
     def regional_platform(self, region: RegionPlan) -> RegionalPlatform:
         return _platform(self.env, region, self.footprint, self.providers[region.name])
@@ -96,7 +103,7 @@ class AwsSteps:
         validation_fqdn, resolve_validation = pulumi.deferred_output() if shared_validation else (None, None)
         self._validation[workload.name] = (validation_fqdn, resolve_validation)
         built = _workload_regions(self.env, placements, self.platforms, self.providers, self.config.dns_zone,
-                                  self.hosted_zone_id, self.footprint, validation_fqdn)
+                                  self.hosted_zone_id, self.footprint, validation_fqdn, self._global_dbs)
         for placement, region in zip(placements, built):
             self._outputs["vaults"][f"{workload.name}/{placement.region}"] = region.vault.bucket
             if region.load_balancer is not None:
@@ -113,13 +120,25 @@ class AwsSteps:
     def global_entry(self, placements: list[WorkloadPlacement], built: list[WorkloadRegion]) -> None:
         name = placements[0].name
         validation_fqdn, resolve_validation = self._validation[name]
-        if resolve_validation is None:
-            return
-        dns = _dns(name, placements, built, self.config.dns_zone, self.alarm_region, self.providers[self.primary])
-        resolve_validation(dns.validation_record_fqdn)
-        self._outputs["failover_records"][name] = dns.fqdn
+        dns = None
+        if resolve_validation is not None:
+            dns = _dns(name, placements, built, self.config.dns_zone, self.alarm_region, self.providers[self.primary])
+            resolve_validation(dns.validation_record_fqdn)
+            self._outputs["failover_records"][name] = dns.fqdn
+        # The failover orchestration needs the workload's regions, database and records built.
+        plan = region_switch_plan(self.env, placements, built, self.platforms, self.providers[self.primary], _tags(placements[0]),
+                                  global_db=self._global_dbs.get(name), dns=dns, hosted_zone_id=self.hosted_zone_id,
+                                  dns_zone=self.config.dns_zone, alarms=self.alarm_region)
+        if plan is not None:
+            self._outputs.setdefault("region_switch_plans", {})[name] = plan.plan_arn
+        zonal_autoshifts(placements, built, self.providers, _tags)
+        self._drills.add(placements, built)
 
     def outputs(self) -> dict[str, Any]:
+        # The last step of compose(): every workload is built, so each region's drills see them all.
+        drills = fis_experiments(self.env, self.footprint, self.platforms, self.providers, self._drills)
+        if drills:
+            self._outputs["fis_experiment_templates"] = {r: d.template_ids for r, d in drills.items()}
         return self._outputs
 
 
@@ -212,6 +231,7 @@ def _workload_regions(
     hosted_zone_id: Any,
     footprint: Footprint,
     validation_fqdn: Any = None,
+    global_dbs: Optional[dict[str, AuroraGlobalCluster]] = None,
 ) -> list[WorkloadRegion]:
     first = placements[0]
     workload, strategy = first.workload, first.strategy
@@ -223,6 +243,8 @@ def _workload_regions(
             AuroraGlobalClusterArgs(global_cluster_identifier=f"{env}-{workload.name}", engine=workload.database.engine.value, tags=_tags(first)),
             pulumi.ResourceOptions(providers=[providers[first.region]]),
         )
+        if global_dbs is not None:
+            global_dbs[workload.name] = global_db
 
     built: list[WorkloadRegion] = []
     for placement in placements:

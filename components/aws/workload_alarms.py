@@ -101,12 +101,17 @@ class WorkloadAlarms(pulumi.ComponentResource):
     """Queue backlog, dead letters, replication lag, ALB health and 5xx, GPU capacity."""
 
     alarm_names: list[pulumi.Output[str]]
+    # By role ("unhealthy-hosts", "target-5xx", "elb-5xx", "<zone>-gpu-nodes", ...): the failover
+    # orchestration picks its blocking and outcome alarms by what they measure.
+    alarm_names_by_role: dict[str, pulumi.Output[str]]
+    alarm_arns_by_role: dict[str, pulumi.Output[str]]
 
     def __init__(self, name: str, args: WorkloadAlarmsArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__("blueprint:aws:WorkloadAlarms", name, None, opts)
         # The alarms' name prefix and settings, for _alarm (not _name: pulumi.Resource keeps its own there).
         self._prefix, self._settings = name, args
         self.alarm_names = []
+        self.alarm_names_by_role, self.alarm_arns_by_role = {}, {}
         self._queue_alarms(args)
         if args.db_cluster_identifier is not None:
             lag = args.replication_lag_threshold_ms
@@ -154,6 +159,7 @@ class WorkloadAlarms(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.alarm_names.append(resource.name)
+        self.alarm_names_by_role[role], self.alarm_arns_by_role[role] = resource.name, resource.arn
 
     def _queue_alarms(self, args: WorkloadAlarmsArgs) -> None:
         """Backlog age of the work queue, any message in the dead-letter queue."""

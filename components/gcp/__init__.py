@@ -48,3 +48,9 @@ __all__ += ["AlertChannel", "AlertChannelArgs"]
 from components.gcp.dr_replica_designation import DrReplicaDesignation, DrReplicaDesignationArgs  # noqa: E402
 
 __all__ += ["DrReplicaDesignation", "DrReplicaDesignationArgs"]
+
+# Failover orchestration generated from the footprint (issue 17).
+from components.gcp.failover_workflow import (  # noqa: E402
+    DatabaseFailover, FailoverWorkflow, FailoverWorkflowArgs, GpuFloor, TrafficFailover)
+
+__all__ += ["DatabaseFailover", "FailoverWorkflow", "FailoverWorkflowArgs", "GpuFloor", "TrafficFailover"]

@@ -14,6 +14,13 @@ In-cluster (issue 5): each cluster's Kubernetes provider and serving PriorityCla
 (RegionalPlatform), the InferenceService bound to the NEGs and a Pub/Sub queue per serving region
 (WorkloadRegion); per workload, Cloud Monitoring alert policies (WorkloadAlerts: queue age and dead
 letters, Cloud SQL replica lag above the RPO, load balancer 5xx).
+
+Failover orchestration (issue 17, components/gcp/_failover_wiring.py): per workload with a second
+region whose ``intent.failover_approval`` is set and something to act on there, a FailoverWorkflow in
+the standby region (Cloud SQL failover, standby backend capacity, GPU pool floors; a manual approval
+first where the strategy asks for one), started through the failover alerts' channel (its topic in
+the standby region) by the workload's ``primary-down`` alert (and, for manual approval, its other
+primary-region signals).
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ from components.gcp.vault_replication import VaultReplication, VaultReplicationA
 from components.gcp.pubsub_queue import ack_deadline_for
 from components.gcp.workload_alerts import WorkloadAlerts, WorkloadAlertsArgs
 from components.gcp.workload_region import WorkloadRegion, WorkloadRegionArgs
+from components.gcp import _failover_wiring as failover
 from components.composition import compose, placement_labels
 
 # The load balancer's view of each region (components.gcp.load_balancer) is the placement's
@@ -116,6 +124,7 @@ class GcpSteps:
                              monitoring_agent=self.agents["monitoring"]),
             pulumi.ResourceOptions(providers=[self.providers[primary]]),
         )
+        self.failover_channel, self.workflows_agent = self._failover_channel(platforms)
         self.dual = dual_region_location(primary, secondary) if secondary else None
         self.multi_region_key = None
         if self.dual is not None:
@@ -133,6 +142,23 @@ class GcpSteps:
             "kubeconfigs": {name: p.cluster.kubeconfig for name, p in platforms.items() if p.cluster},
             "vaults": {}, "databases": {}, "endpoints": {}, "alert_topic": self.alerts.topic_id,
         }
+
+    def _failover_channel(self, platforms: dict[str, RegionalPlatform]) -> tuple[Optional[AlertChannel], Any]:
+        """With an orchestrated workload (FailoverWorkflow): the failover alerts' channel, its topic in
+        the *standby* region (the stack's alert topic stores messages in the primary only, which a lost
+        primary could not take), and the Workflows service agent (the workflows' CMEK key)."""
+        secondary = self.secondary
+        if secondary is None or not any(p.intent.failover_approval for p in self.footprint.placements):
+            return None, None
+        channel = AlertChannel(
+            f"{self.env}-failover-alerts",
+            AlertChannelArgs(topic_name=f"{self.env}-failover-alerts", region=secondary, kms_key_id=platforms[secondary].key.id,
+                             monitoring_agent=self.agents["monitoring"]),
+            pulumi.ResourceOptions(providers=[self.providers[secondary]]),
+        )
+        agent = gcp.projects.ServiceIdentity(f"{self.env}-workflows-agent", project=self.project, service="workflows.googleapis.com",
+                                             opts=self.on_primary)
+        return channel, agent.email
 
     def workload_regions(self, placements: list[WorkloadPlacement]) -> list[WorkloadRegion]:
         first = placements[0]
@@ -177,7 +203,17 @@ class GcpSteps:
         if workload.service is not None and self.served and config.dns_zone:
             lb = _load_balancer(self.env, workload.name, placements, built, config.dns_zone, self.network, self.on_primary)
             self._outputs["endpoints"][workload.name] = {"ip": lb.ip_address, "domain": lb.domain_name}
-        _alerts(workload.name, placements, built, lb, self.project, self.alerts.channel_id, self.on_primary)
+        actions = failover.failover_actions(self.project, placements, built, lb, lambda r: self.platforms[r],
+                                            config.dr_replicas_designated) if self.failover_channel else None
+        alerts, roles = _alerts(workload.name, placements, built, lb, self.project, self.alerts.channel_id, self.on_primary,
+                                actions, self.failover_channel)
+        if actions is not None and alerts is not None and roles:
+            standby = actions.placement
+            flow = failover.failover_workflow(
+                self.env, self.project, actions, [alerts.display_names[r] for r in roles], self.failover_channel,
+                self.platforms[standby.region].key.id, self.workflows_agent, _labels(standby),
+                pulumi.ResourceOptions(providers=[self.providers[standby.region]]))
+            self._outputs.setdefault("failover_workflows", {})[workload.name] = flow.workflow_id
 
     def outputs(self) -> dict[str, Any]:
         return self._outputs
@@ -263,8 +299,10 @@ def _load_balancer(env: str, name: str, placements: list[WorkloadPlacement], bui
 
 
 def _alerts(name: str, placements: list[WorkloadPlacement], built: list[WorkloadRegion], lb: Optional[GlobalLoadBalancer],
-            project: str, channel_id: Any, opts: pulumi.ResourceOptions) -> Optional[WorkloadAlerts]:
-    """The workload's alert policies (Cloud Monitoring is project-wide: one component per workload)."""
+            project: str, channel_id: Any, opts: pulumi.ResourceOptions, actions: Optional[failover.FailoverActions] = None,
+            failover_channel: Optional[AlertChannel] = None) -> tuple[Optional[WorkloadAlerts], list[str]]:
+    """The workload's alert policies (Cloud Monitoring is project-wide: one component per workload),
+    and the roles of those that start its failover (they also notify ``failover_channel``)."""
     first = placements[0]
     workload, intent = first.workload, first.intent
     kwargs: dict[str, Any] = {}
@@ -284,14 +322,18 @@ def _alerts(name: str, placements: list[WorkloadPlacement], built: list[Workload
         )
     if lb is not None:
         kwargs["url_map_name"] = lb.url_map_id.apply(lambda i: i.rsplit("/", 1)[-1])
+    if actions is not None and actions.primary_database is not None:
+        kwargs["primary_database_id"] = pulumi.Output.concat(project, ":", actions.primary_database.name)
     if not kwargs:
-        return None
-    return WorkloadAlerts(
-        f"{name}-alerts",
-        WorkloadAlertsArgs(workload=name, tier=intent.tier_label, evaluation_minutes=intent.alert_evaluation_minutes,
-                           severity=intent.alert_severity, notification_channels=[channel_id], labels=_labels(first), **kwargs),
-        opts,
-    )
+        return None, []
+    common = dict(workload=name, tier=intent.tier_label, evaluation_minutes=intent.alert_evaluation_minutes,
+                  severity=intent.alert_severity, notification_channels=[channel_id], labels=_labels(first), **kwargs)
+    roles: list[str] = []
+    if actions is not None and failover_channel is not None:
+        roles = failover.trigger_roles(actions.placement.intent.failover_approval, WorkloadAlertsArgs(**common).roles(), first.region)
+    if roles:
+        common.update(failover_channels=[failover_channel.channel_id], failover_roles=roles)
+    return WorkloadAlerts(f"{name}-alerts", WorkloadAlertsArgs(**common), opts), roles
 
 
 def _labels(placement: WorkloadPlacement) -> dict[str, str]:

@@ -11,6 +11,15 @@ Children (component named ``n``; each only when its input is given):
                                 the RPO target
     ``n-lb-5xx``                loadbalancing.googleapis.com/https/request_count (https_lb_rule, url_map_name) with
                                 response_code_class = 500, summed per minute, above ``http_5xx_threshold``
+    ``n-primary-down``          cloudsql.googleapis.com/database/up (cloudsql_database, database_id =
+                                "<project>:<instance>" of the primary) below 1; missing data breaches (a lost region
+                                publishes nothing). "database/up: Indicates if the server is up or not", Cloud SQL
+                                metrics, https://cloud.google.com/sql/docs/postgres/admin-api/metrics
+
+Failover triggers: the policies named in ``failover_roles`` (e.g. ``primary-down``) also notify
+``failover_channels``: the channel whose Pub/Sub topic starts the workload's FailoverWorkflow
+(components/gcp/failover_workflow.py). ``display_names`` maps each role to its policy's display name,
+the ``policy_name`` of the incidents it publishes (the workflow acts only on those).
 
 Metric types, resource types and labels: Cloud Monitoring "Google Cloud metrics" (pubsub, cloudsql,
 loadbalancing) and Cloud SQL "Replication lag" (replica_lag: seconds the replica is behind).
@@ -35,7 +44,7 @@ from typing import Any, Literal, Optional
 
 import pulumi
 import pulumi_gcp as gcp
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from components._intent_values import TierLabel
 from components._validation import AtLeastOne
@@ -68,16 +77,34 @@ class WorkloadAlertsArgs(BaseModel):
     url_map_name: Any = Field(default=None, description="The global load balancer's URL map name: the 5xx alert.")
     # A burst of 5xx inside a minute above this pages; single errors do not (as on AWS).
     http_5xx_threshold: AtLeastOne = Field(default=5, description="5xx responses per minute that alert; default 5.")
+    primary_database_id: Any = Field(default=None, description="'<project>:<instance>' of the primary Cloud SQL instance: the primary-down alert. Default None: no such alert.")
+    failover_channels: list[Any] = Field(default_factory=list, description="Channel ids the failover_roles policies also notify (the failover workflow's channel); default none.")
+    failover_roles: list[str] = Field(default_factory=list, description="Roles (child name suffixes, e.g. 'primary-down', 'lb-5xx') whose policies notify failover_channels; default none.")
     labels: Labels = Field(default_factory=dict, description="User labels on every policy.")
 
-    @field_validator("notification_channels")
+    @field_validator("notification_channels", "failover_channels")
     @classmethod
-    def _channels(cls, v: list[Any]) -> list[Any]:
+    def _channels(cls, v: list[Any], info) -> list[Any]:
         for channel in v:
             if not isinstance(channel, pulumi.Output) and (not isinstance(channel, str) or not _CHANNEL.match(channel)):
-                raise ValueError(f"notification_channels: {channel!r} is not a notification channel id; "
+                raise ValueError(f"{info.field_name}: {channel!r} is not a notification channel id; "
                                  "use 'projects/<project>/notificationChannels/<id>'")
         return v
+
+    def roles(self) -> list[str]:
+        """The child-name suffix of every policy these settings create."""
+        return ([f"{r}-queue-age" for r in sorted(self.queue_subscriptions)] + [f"{r}-dead-letters" for r in sorted(self.dead_letter_subscriptions)]
+                + [f"{r}-replica-lag" for r in sorted(self.replica_database_ids)]
+                + (["lb-5xx"] if self.url_map_name is not None else []) + (["primary-down"] if self.primary_database_id is not None else []))
+
+    @model_validator(mode="after")
+    def _failover(self) -> "WorkloadAlertsArgs":
+        unknown = sorted(set(self.failover_roles) - set(self.roles()))
+        if unknown:
+            raise ValueError(f"failover_roles: {unknown} name no policy of these settings; use some of {self.roles()}")
+        if self.failover_roles and not self.failover_channels:
+            raise ValueError(f"failover_roles: {self.failover_roles} given without failover_channels; pass the failover channel id")
+        return self
 
     @field_validator("queue_subscriptions", "dead_letter_subscriptions", "replica_database_ids")
     @classmethod
@@ -96,25 +123,29 @@ class WorkloadAlerts(pulumi.ComponentResource):
         super().__init__("blueprint:gcp:WorkloadAlerts", name, None, opts)
         duration = f"{args.evaluation_minutes * 60}s"
         self.policy_names = []
+        self.display_names: dict[str, str] = {}
 
         def policy(role: str, description: str, filter_: Any, threshold: float, aligner: str,
-                   missing: str = "EVALUATION_MISSING_DATA_INACTIVE", reducer: Optional[str] = None) -> None:
+                   missing: str = "EVALUATION_MISSING_DATA_INACTIVE", reducer: Optional[str] = None,
+                   comparison: str = "COMPARISON_GT") -> None:
             child_name = f"{name}-{role}"
+            self.display_names[role] = f"{args.workload} ({args.tier}): {description}"
+            channels = list(args.notification_channels) + (list(args.failover_channels) if role in args.failover_roles else [])
             aggregation = gcp.monitoring.AlertPolicyConditionConditionThresholdAggregationArgs(
                 alignment_period="60s", per_series_aligner=aligner, cross_series_reducer=reducer)
             resource = gcp.monitoring.AlertPolicy(
                 child_name,
-                display_name=f"{args.workload} ({args.tier}): {description}",
+                display_name=self.display_names[role],
                 combiner="OR",
                 severity=args.severity,
                 conditions=[gcp.monitoring.AlertPolicyConditionArgs(
                     display_name=description,
                     condition_threshold=gcp.monitoring.AlertPolicyConditionConditionThresholdArgs(
-                        filter=filter_, comparison="COMPARISON_GT", threshold_value=threshold, duration=duration,
+                        filter=filter_, comparison=comparison, threshold_value=threshold, duration=duration,
                         aggregations=[aggregation], evaluation_missing_data=missing,
                     ),
                 )],
-                notification_channels=args.notification_channels,
+                notification_channels=channels,
                 alert_strategy=gcp.monitoring.AlertPolicyAlertStrategyArgs(
                     auto_close=AUTO_CLOSE, notification_prompts=["OPENED", "CLOSED"]),
                 documentation=gcp.monitoring.AlertPolicyDocumentationArgs(
@@ -149,5 +180,13 @@ class WorkloadAlerts(pulumi.ComponentResource):
                        '" AND metric.type = "loadbalancing.googleapis.com/https/request_count"'
                        " AND metric.labels.response_code_class = 500"),
                    args.http_5xx_threshold, "ALIGN_SUM", reducer="REDUCE_SUM")
+
+        if args.primary_database_id is not None:
+            # Below 1 (down) or silent: a lost region publishes no data, so missing data opens the incident.
+            policy("primary-down", "Cloud SQL primary down or silent",
+                   pulumi.Output.concat(
+                       'resource.type = "cloudsql_database" AND resource.labels.database_id = "', args.primary_database_id,
+                       '" AND metric.type = "cloudsql.googleapis.com/database/up"'),
+                   1, "ALIGN_MIN", missing="EVALUATION_MISSING_DATA_ACTIVE", comparison="COMPARISON_LT")
 
         self.register_outputs({"policy_names": self.policy_names})

@@ -149,9 +149,10 @@ def test_gcp_service_agents_come_from_the_provider_lookups(gcp_prod):
     grant to an agent depends on the lookup that creates it."""
     identities = {r.inputs["service"]: r.urn for r in gcp_prod.of_type("gcp:projects/serviceIdentity:ServiceIdentity")}
     assert set(identities) == {"container.googleapis.com", "sqladmin.googleapis.com", "pubsub.googleapis.com",
-                               "monitoring.googleapis.com"}
+                               "monitoring.googleapis.com", "workflows.googleapis.com"}
     by_domain = {"container-engine-robot": "container.googleapis.com", "gcp-sa-cloud-sql": "sqladmin.googleapis.com",
-                 "gcp-sa-pubsub": "pubsub.googleapis.com", "gcp-sa-monitoring-notification": "monitoring.googleapis.com"}
+                 "gcp-sa-pubsub": "pubsub.googleapis.com", "gcp-sa-monitoring-notification": "monitoring.googleapis.com",
+                 "gcp-sa-workflows": "workflows.googleapis.com"}
     grants = [r for r in gcp_prod.resources if r.type.endswith("IAMMember") and "@" in str(r.inputs.get("member"))]
     checked = 0
     for grant in grants:
@@ -159,7 +160,9 @@ def test_gcp_service_agents_come_from_the_provider_lookups(gcp_prod):
         if domain in by_domain:
             assert identities[by_domain[domain]] in grant.dependencies, grant.name
             checked += 1
-    assert checked == 9  # gke, cloudsql, pubsub on each region's key; the alert publisher; two dead-letter grants
+    # gke, cloudsql, pubsub on each region's key; the alert and failover-alert publishers; two dead-letter
+    # grants; the Workflows agent on the failover workflow's key.
+    assert checked == 11
     source = "\n".join(p.read_text() for p in (ROOT / "components" / "gcp").glob("*.py") if p.name != "service_agents.py")
     assert not re.search(r"service-\{|gcp-sa-[a-z-]+\.iam|gs-project-accounts\.iam|container-engine-robot\.iam", source)
 
@@ -309,8 +312,10 @@ def test_gcp_queue_in_each_serving_region_with_dead_letters(gcp_prod):
     assert sub.inputs["deadLetterPolicy"]["maxDeliveryAttempts"] == 5
     assert sub.inputs["ackDeadlineSeconds"] == 600
     for t in gcp_prod.of_type(TOPIC):
-        assert t.inputs["kmsKeyName"].startswith("projects/acme-ml-prod/locations/europe-west4/keyRings/")
-        assert t.inputs["messageStoragePolicy"]["allowedPersistenceRegions"] == ["europe-west4"]
+        # The failover alerts' topic lives in the standby region, which survives the primary's loss.
+        region = "europe-west1" if t.name.startswith("prod-failover-alerts") else "europe-west4"
+        assert t.inputs["kmsKeyName"].startswith(f"projects/acme-ml-prod/locations/{region}/keyRings/")
+        assert t.inputs["messageStoragePolicy"]["allowedPersistenceRegions"] == [region]
 
 
 def test_gcp_alerts_queue_age_dead_letters_replica_lag_and_5xx(gcp_prod):
@@ -347,8 +352,12 @@ def test_gcp_queue_fails_outside_pubsub_delivery_attempts(tmp_path):
 
 def test_gcp_alert_policies_notify_the_stacks_channel(gcp_prod):
     channel = gcp_prod.named("prod-alerts-channel")
+    failover = gcp_prod.named("prod-failover-alerts-channel").outputs["name"]
     policies = gcp_prod.of_type("gcp:monitoring/alertPolicy:AlertPolicy")
-    assert policies and all(p.inputs["notificationChannels"] == [channel.outputs["name"]] for p in policies)
+    assert policies and all(p.inputs["notificationChannels"][0] == channel.outputs["name"] for p in policies)
+    # Only the failover trigger (fraud-scoring's primary down: active-active acts on region loss only)
+    # also notifies the failover channel, whose topic starts the workflow.
+    assert {p.name for p in policies if failover in p.inputs["notificationChannels"]} == {"fraud-scoring-alerts-primary-down"}
 
 
 # --- review of issue 13: create order and NEG replacement ------------------------------------

@@ -1,0 +1,84 @@
+"""The AWS composer's failover orchestration and drills (components/aws/orchestration.py), planned
+through the real __main__.py: a Region switch plan per workload with a second region (approach,
+RTO and approval by tier), zonal autoshift above best-effort, FIS templates per region and zone."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from blueprint.plan.run import plan_stack
+from blueprint.project import StackRef
+from tests.components.aws.test_platform import EU_STACK
+from tests.conftest import ROOT, write_stack
+
+PLAN = "aws:arcregionswitch/plan:Plan"
+AUTOSHIFT = "aws:arczonalshift/zonalAutoshiftConfiguration:ZonalAutoshiftConfiguration"
+TEMPLATE = "aws:fis/experimentTemplate:ExperimentTemplate"
+PRIMARY, SECONDARY = "eu-west-1", "eu-west-3"
+
+
+def _plan(tmp_path_factory, stack: dict):
+    path = write_stack(tmp_path_factory.mktemp("orchestration"), stack, name="staging")
+    return plan_stack(ROOT, StackRef("staging", path))
+
+
+@pytest.fixture(scope="module")
+def eu(tmp_path_factory):
+    return _plan(tmp_path_factory, EU_STACK)
+
+
+def _plans(plan) -> dict:
+    return {r.workload: r.inputs for r in plan.of_type(PLAN)}
+
+
+@pytest.mark.parametrize("workload, approach, rto_minutes, first_step", [
+    ("mission-critical-app", "activeActive", 2, "shift-traffic"),
+    ("business-critical-app", "activePassive", 15, "approve-failover"),
+    ("standard-app", "activePassive", 60, "approve-failover"),
+])
+def test_every_workload_with_a_second_region_gets_its_plan_by_tier(eu, workload, approach, rto_minutes, first_step):
+    inputs = _plans(eu)[workload]
+    assert inputs["recoveryApproach"] == approach and inputs["recoveryTimeObjectiveMinutes"] == rto_minutes
+    assert inputs["regions"] == [PRIMARY, SECONDARY]
+    assert inputs["workflows"][0]["steps"][0]["name"] == first_step
+    assert ("triggers" in inputs) is (approach == "activeActive")
+
+
+def test_best_effort_has_nothing_to_fail_over_to(eu):
+    assert "best-effort-app" not in _plans(eu)
+
+
+def test_zonal_autoshift_on_every_load_balancer_above_best_effort(eu):
+    found = {(r.workload, r.region) for r in eu.of_type(AUTOSHIFT)}
+    expected = {(f"{t}-app", region) for t in ("mission-critical", "business-critical", "standard") for region in (PRIMARY, SECONDARY)}
+    assert found == expected
+    assert all(r.inputs["zonalAutoshiftStatus"] == "ENABLED" for r in eu.of_type(AUTOSHIFT))
+    albs = [r for r in eu.of_type("aws:lb/loadBalancer:LoadBalancer")]
+    assert albs and all(r.inputs["enableZonalShift"] is True for r in albs)
+
+
+def test_drills_per_region_one_per_zone_and_one_cross_region(eu):
+    by_region: dict = {}
+    for r in eu.of_type(TEMPLATE):
+        by_region.setdefault(r.region, set()).add(r.name.rsplit("-drills-", 1)[1])
+    zones = {PRIMARY: ("eu-west-1a", "eu-west-1b", "eu-west-1c"), SECONDARY: ("eu-west-3a", "eu-west-3b", "eu-west-3c")}
+    for region, other in ((PRIMARY, SECONDARY), (SECONDARY, PRIMARY)):
+        assert by_region[region] == {*(f"az-power-{z}" for z in zones[region]), f"cross-region-{other}"}
+
+
+def test_orchestration_resources_carry_the_workload_tag(eu):
+    resources = [*eu.of_type(PLAN), *eu.of_type("aws:cloudwatch/compositeAlarm:CompositeAlarm"),
+                 *eu.of_type("aws:iam/role:Role")]
+    orchestration = [r for r in resources if "-region-switch-" in r.name or "-autoshift-" in r.name]
+    assert orchestration and all(r.workload is not None for r in orchestration)
+
+
+def test_configured_automatic_approval_replaces_the_approval_step_with_a_trigger(tmp_path_factory):
+    stack = copy.deepcopy(EU_STACK)
+    stack["workloads"] = [dict(stack["workloads"][1], failoverApproval="automatic")]
+    inputs = _plans(_plan(tmp_path_factory, stack))["business-critical-app"]
+    assert inputs["workflows"][0]["steps"][0]["name"] != "approve-failover"
+    (trigger,) = inputs["triggers"]
+    assert (trigger["action"], trigger["targetRegion"]) == ("activate", SECONDARY)

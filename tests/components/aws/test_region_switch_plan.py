@@ -1,0 +1,217 @@
+"""RegionSwitchPlan: one workload's ARC Region switch plan with its least-privilege execution role,
+the steps in order (approval, database + capacity in parallel, traffic), the RTO and the approach."""
+
+from __future__ import annotations
+
+import json
+
+import pulumi
+import pulumi_aws as aws
+import pytest
+from pydantic import ValidationError
+
+from blueprint.plan.engine import plan_program
+from components.aws.region_switch_plan import EKS_SCALING_ACCESS_POLICY, RegionSwitchPlan, RegionSwitchPlanArgs
+
+PRIMARY, SECONDARY = "us-east-1", "us-west-2"
+ACCOUNT = "123456789012"
+TAGS = {"blueprint:workload": "fraud-scoring", "blueprint:tier": "mission-critical"}
+DB = {r: f"arn:aws:rds:{r}:{ACCOUNT}:cluster:prod-fraud-scoring" for r in (PRIMARY, SECONDARY)}
+EKS = {r: f"arn:aws:eks:{r}:{ACCOUNT}:cluster/prod-{r}" for r in (PRIMARY, SECONDARY)}
+CHECKS = {PRIMARY: "hc-primary", SECONDARY: "hc-secondary"}
+
+
+def _args(**overrides) -> RegionSwitchPlanArgs:
+    values = dict(
+        plan_name="prod-fraud-scoring", workload="fraud-scoring", recovery_approach="activePassive",
+        primary_region=PRIMARY, secondary_region=SECONDARY, recovery_time_objective_minutes=15, approval="manual",
+        global_cluster_identifier="prod-fraud-scoring", global_cluster_arn=f"arn:aws:rds::{ACCOUNT}:global-cluster:prod-fraud-scoring",
+        database_cluster_arns=DB, eks_cluster_arns=EKS, eks_cluster_names={r: f"prod-{r}" for r in EKS},
+        namespace="fraud-scoring", deployment="fraud-scoring", hpa_names={PRIMARY: "fraud-scoring"},
+        hosted_zone_id="Z123", record_name="fraud-scoring.ml.example.com", tags=TAGS,
+    )
+    values.update(overrides)
+    return RegionSwitchPlanArgs(**values)
+
+
+def _plan(**overrides):
+    def program():
+        provider = aws.Provider("aws-primary", region=PRIMARY)
+        extra = {}
+        if overrides.get("approval") == "automatic":
+            extra = {"health_check_ids": CHECKS, "alarm_provider": aws.Provider("aws-alarms", region="us-east-1")}
+        RegionSwitchPlan("fraud-region-switch", _args(**{**extra, **overrides}), pulumi.ResourceOptions(providers=[provider]))
+
+    return plan_program(program, stack="test", config={"aws:region": PRIMARY})
+
+
+@pytest.fixture(scope="module")
+def warm():
+    return _plan()
+
+
+@pytest.fixture(scope="module")
+def active():
+    return _plan(recovery_approach="activeActive", approval="automatic", recovery_time_objective_minutes=2)
+
+
+def _inputs(plan):
+    return plan.named("fraud-region-switch-plan").inputs
+
+
+def _steps(workflow):
+    return [s["name"] for s in workflow["steps"]]
+
+
+def _policy(plan):
+    return {s["Sid"]: s for s in json.loads(plan.named("fraud-region-switch-execution-policy").inputs["policy"])["Statement"]}
+
+
+# --- plan settings ------------------------------------------------------------------------------
+
+
+def test_plan_carries_regions_rto_and_approach(warm):
+    inputs = _inputs(warm)
+    assert inputs["regions"] == [PRIMARY, SECONDARY] and inputs["primaryRegion"] == PRIMARY
+    assert inputs["recoveryTimeObjectiveMinutes"] == 15
+    assert inputs["recoveryApproach"] == "activePassive"
+    assert inputs["tags"]["blueprint:workload"] == "fraud-scoring"
+
+
+def test_active_passive_activates_the_standby_approval_first_then_database_and_capacity_then_traffic(warm):
+    (workflow,) = _inputs(warm)["workflows"]
+    assert (workflow["workflowTargetAction"], workflow["workflowTargetRegion"]) == ("activate", SECONDARY)
+    assert _steps(workflow) == ["approve-failover", "database-and-capacity", "shift-traffic"]
+    parallel = workflow["steps"][1]
+    assert parallel["executionBlockType"] == "Parallel"
+    inner = {s["name"]: s for s in parallel["parallelConfigs"][0]["steps"]}
+    assert set(inner) == {"promote-database", "scale-capacity"}
+    aurora = inner["promote-database"]["globalAuroraConfigs"][0]
+    assert aurora["behavior"] == "failover" and aurora["ungracefuls"] == [{"ungraceful": "failover"}]
+    assert aurora["databaseClusterArns"] == [DB[PRIMARY], DB[SECONDARY]]
+    traffic = workflow["steps"][2]["route53HealthCheckConfigs"][0]
+    assert traffic["recordName"] == "fraud-scoring.ml.example.com"
+    assert {r["recordSetIdentifier"] for r in traffic["recordSets"]} == {PRIMARY, SECONDARY}
+
+
+def test_capacity_step_scales_the_deployment_with_its_hpa_where_one_exists(warm):
+    (workflow,) = _inputs(warm)["workflows"]
+    step = next(s for s in workflow["steps"][1]["parallelConfigs"][0]["steps"] if s["name"] == "scale-capacity")
+    config = step["eksResourceScalingConfigs"][0]
+    assert config["capacityMonitoringApproach"] == "sampledMaxInLast24Hours" and config["targetPercent"] == 100
+    assert config["kubernetesResourceTypes"] == [{"apiVersion": "apps/v1", "kind": "Deployment"}]
+    resources = {r["resourceName"]: r for r in config["scalingResources"][0]["resources"]}
+    assert resources[PRIMARY]["hpaName"] == "fraud-scoring" and "hpaName" not in resources[SECONDARY]
+
+
+def test_manual_approval_has_an_approver_role_allowed_only_on_this_plan(warm):
+    (workflow,) = _inputs(warm)["workflows"]
+    approval = workflow["steps"][0]["executionApprovalConfigs"][0]
+    assert approval["approvalRole"] == warm.named("fraud-region-switch-approver-role").outputs["arn"]
+    assert approval["timeoutMinutes"] == 60
+    (statement,) = json.loads(warm.named("fraud-region-switch-approver-policy").inputs["policy"])["Statement"]
+    assert statement["Action"] == "arc-region-switch:ApprovePlanExecutionStep"
+    assert statement["Resource"] == warm.named("fraud-region-switch-plan").outputs["arn"]
+    assert "triggers" not in _inputs(warm)
+
+
+def test_execution_role_trusts_region_switch_only(warm):
+    trust = json.loads(warm.named("fraud-region-switch-execution-role").inputs["assumeRolePolicy"])
+    (statement,) = trust["Statement"]
+    assert statement["Principal"] == {"Service": "arc-region-switch.amazonaws.com"}
+
+
+def test_execution_policy_is_scoped_to_the_workloads_resources(warm):
+    policy = _policy(warm)
+    assert set(policy) == {"AuroraGlobalFailover", "EksDescribe", "EksAccessEntries", "Route53Records"}
+    for statement in policy.values():
+        resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        assert "*" not in resources
+    assert set(policy["AuroraGlobalFailover"]["Resource"]) == {*DB.values(), f"arn:aws:rds::{ACCOUNT}:global-cluster:prod-fraud-scoring"}
+    assert policy["EksAccessEntries"]["Resource"] == [f"arn:aws:eks:{r}:{ACCOUNT}:access-entry/prod-{r}/*" for r in sorted(EKS)]
+    assert policy["Route53Records"]["Resource"] == ["arn:aws:route53:::hostedzone/Z123"]
+
+
+def test_eks_access_is_scoped_to_the_workloads_namespace_in_both_clusters(warm):
+    for region in (PRIMARY, SECONDARY):
+        association = warm.named(f"fraud-region-switch-eks-scaling-{region}").inputs
+        assert association["policyArn"] == EKS_SCALING_ACCESS_POLICY
+        assert association["accessScope"] == {"type": "namespace", "namespaces": ["fraud-scoring"]}
+        assert warm.named(f"fraud-region-switch-eks-access-{region}").region == region
+
+
+# --- tier differences ------------------------------------------------------------------------------
+
+
+def test_active_active_deactivates_the_impaired_region_traffic_first_and_returns_it(active):
+    inputs = _inputs(active)
+    assert inputs["recoveryApproach"] == "activeActive" and inputs["recoveryTimeObjectiveMinutes"] == 2
+    deactivate, activate = inputs["workflows"]
+    assert deactivate["workflowTargetAction"] == "deactivate" and "workflowTargetRegion" not in deactivate
+    assert _steps(deactivate) == ["shift-traffic", "database-and-capacity"]
+    assert activate["workflowTargetAction"] == "activate" and _steps(activate) == ["scale-capacity", "shift-traffic"]
+
+
+def test_automatic_approval_triggers_on_each_regions_health_check_alarm(active):
+    inputs = _inputs(active)
+    assert {a["mapBlockKey"]: a["alarmType"] for a in inputs["associatedAlarms"]} == {f"trigger-{PRIMARY}": "trigger",
+                                                                                      f"trigger-{SECONDARY}": "trigger"}
+    triggers = {t["targetRegion"]: t for t in inputs["triggers"]}
+    assert set(triggers) == {PRIMARY, SECONDARY}
+    for region, trigger in triggers.items():
+        assert trigger["action"] == "deactivate" and trigger["minDelayMinutesBetweenExecutions"] == 60
+        assert trigger["conditions"] == [{"associatedAlarmName": f"trigger-{region}", "condition": "red"}]
+        alarm = active.named(f"fraud-region-switch-trigger-{region}")
+        assert alarm.inputs["dimensions"] == {"HealthCheckId": CHECKS[region]} and alarm.region == "us-east-1"
+        assert alarm.inputs["treatMissingData"] == "notBreaching"
+    assert not [r for r in active.resources if r.name == "fraud-region-switch-approver-role"]
+    assert "TriggerAlarms" in _policy(active)
+
+
+def test_automatic_active_passive_activates_the_standby_when_the_primary_fails():
+    plan = _plan(approval="automatic")
+    (trigger,) = _inputs(plan)["triggers"]
+    assert (trigger["action"], trigger["targetRegion"]) == ("activate", SECONDARY)
+    assert trigger["conditions"][0]["associatedAlarmName"] == f"trigger-{PRIMARY}"
+    assert _steps(_inputs(plan)["workflows"][0]) == ["database-and-capacity", "shift-traffic"]
+
+
+def test_without_a_database_the_capacity_step_stands_alone():
+    plan = _plan(global_cluster_identifier=None, global_cluster_arn=None, database_cluster_arns={})
+    (workflow,) = _inputs(plan)["workflows"]
+    assert _steps(workflow) == ["approve-failover", "scale-capacity", "shift-traffic"]
+    assert "AuroraGlobalFailover" not in _policy(plan)
+
+
+# --- failures ------------------------------------------------------------------------------------
+
+
+def test_fails_plan_name_longer_than_32():
+    with pytest.raises(ValidationError, match="plan_name: 'x{33}' must be 1..32"):
+        _args(plan_name="x" * 33)
+
+
+def test_fails_same_region_twice():
+    with pytest.raises(ValidationError, match="secondary_region: 'us-east-1' equals primary_region"):
+        _args(secondary_region=PRIMARY)
+
+
+def test_fails_automatic_without_health_checks():
+    with pytest.raises(ValidationError, match="approval: 'automatic' starts the plan on the Route 53 health checks"):
+        _args(approval="automatic")
+
+
+def test_fails_database_arns_for_one_region_only():
+    with pytest.raises(ValidationError, match=r"database_cluster_arns: regions \['us-east-1'\]"):
+        _args(database_cluster_arns={PRIMARY: DB[PRIMARY]})
+
+
+def test_fails_with_nothing_to_orchestrate():
+    with pytest.raises(ValidationError, match="no database, capacity or traffic step"):
+        _args(global_cluster_identifier=None, global_cluster_arn=None, database_cluster_arns={}, eks_cluster_arns={},
+              eks_cluster_names={}, namespace=None, deployment=None, hosted_zone_id=None, record_name=None)
+
+
+def test_fails_unknown_recovery_approach():
+    with pytest.raises(ValidationError, match="recovery_approach"):
+        _args(recovery_approach="pilotLight")
