@@ -35,8 +35,11 @@ plan: $(STAMP)
 test: $(STAMP) $(CHECKOV_STAMP)
 	$(VENV)/bin/python -m pytest
 
+# The speed table (benchmarks/README.md): in process at 1/5/20/40 workloads against the SDK's floor,
+# then whole processes (plan, resilience, check, checkov alone) of the shipped stacks. Several
+# minutes on 2 cores; BENCH_ARGS=--quick for a fast smoke run.
 bench: $(STAMP)
-	$(VENV)/bin/python benchmarks/plan_speed.py
+	$(VENV)/bin/python benchmarks/plan_speed.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache

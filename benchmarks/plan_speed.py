@@ -1,6 +1,6 @@
 """How fast is `blueprint plan`, and how close to the Pulumi SDK's own floor?
 
-For 1, 5 and 20 workloads (by default) this benchmark:
+For 1, 5, 20 and 40 workloads (by default) this benchmark, in process:
 
 1. generates a valid AWS stack file with that many workloads (``Pulumi.bench-N.yaml`` in a
    temporary folder);
@@ -10,18 +10,24 @@ For 1, 5 and 20 workloads (by default) this benchmark:
    dependencies, in the recorded order) under the SDK's plain mocks with no project code --
    "floor", the least any program declaring those resources can cost;
 4. reports seconds per resource for both, the ratio blueprint / floor, and whether the cost per
-   resource stays flat as the number of workloads grows.
+   resource stays flat as the number of workloads grows;
+5. plans each generated stack once more as a whole process (``blueprint plan --config``) for its
+   wall time and peak memory.
 
-Goals (from the issue): ratio <= 1.5 now (1.2 later); cost per resource flat from 1 to 20
-workloads. This is a benchmark, not a test: it prints figures and always exits 0.
+Then the whole-process table of the shipped stacks (benchmarks/process_speed.py): plan, floor,
+resilience, check, checkov alone and checkov inside check, side by side in the same run.
 
-    python benchmarks/plan_speed.py [--workloads 1 5 20] [--repeat 3] [--json]
+Goals (issue 15): plan / floor <= 1.2 (in process at every N, and the whole `plan` process of
+prod); ms per resource max/min <= 1.1 across 1..40 workloads; `check --stack prod` <= 15 s; peak
+memory of a 40-workload plan < 1 GB. A benchmark, not a test: it prints figures and exits 0.
+
+    python benchmarks/plan_speed.py [--workloads 1 5 20 40] [--repeat 3] [--stacks prod dev] [--json]
+    python benchmarks/plan_speed.py --quick     # 1 workload, stack dev, no check: the smoke test
 """
 
 from __future__ import annotations
 
 import argparse
-import contextvars
 import gc
 import json
 import os
@@ -38,16 +44,24 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import pulumi  # noqa: E402
-
-from blueprint.plan.engine import run_under_mocks  # noqa: E402
-from blueprint.plan.model import Plan, PlannedResource  # noqa: E402
+from blueprint.plan.engine import _collector_for_a_plan  # noqa: E402
+from blueprint.plan.model import Plan  # noqa: E402
 from blueprint.plan.run import plan_stack  # noqa: E402
 from blueprint.project import StackRef  # noqa: E402
 
-DEFAULT_WORKLOADS = (1, 5, 20)
-FLAT_LIMIT = 1.25  # max/min of ms per resource across N still counted as "flat"
-RATIO_GOAL = 1.5
+BENCH = Path(__file__).resolve().parent
+if str(BENCH) not in sys.path:
+    sys.path.insert(0, str(BENCH))
+
+import floor  # noqa: E402
+import process_speed  # noqa: E402
+
+DEFAULT_WORKLOADS = (1, 5, 20, 40)
+DEFAULT_STACKS = ("prod", "dev", "prod-eu", "gcp-prod")
+FLAT_LIMIT = 1.1  # max/min of ms per resource across N still counted as "flat" (issue 15)
+RATIO_GOAL = 1.2
+MEMORY_GOAL_MB = 1024  # peak RSS of the largest plan
+CHECK_GOAL_S = 15.0  # `blueprint check --stack prod`
 TIERS = ("mission-critical", "business-critical", "standard", "best-effort")
 _MIN_RETENTION = {"mission-critical": 35, "business-critical": 30, "standard": 14, "best-effort": 7}
 
@@ -125,59 +139,10 @@ def run_blueprint(stack: StackRef) -> Plan:
     return plan_stack(ROOT, stack)
 
 
-class _FloorMocks(pulumi.runtime.Mocks):
-    """The SDK's plainest mocks: echo the inputs, answer every invoke with nothing."""
-
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs):
-        return args.name + "-id", args.inputs
-
-    def call(self, args: pulumi.runtime.MockCallArgs):
-        return {}
-
-
-def _register_all(resources: list[PlannedResource], stack_urn: str) -> Callable[[], None]:
-    def program() -> None:
-        made: dict[str, pulumi.Resource] = {}
-        for r in resources:
-            parent = made.get(r.parent) if r.parent and r.parent != stack_urn else None
-            provider = made.get(r.provider) if r.provider else None
-            depends_on = [made[d] for d in r.dependencies if d in made]
-            opts = pulumi.ResourceOptions(parent=parent, provider=provider, depends_on=depends_on or None)
-            if r.type.startswith("pulumi:providers:"):
-                res: pulumi.Resource = pulumi.ProviderResource(r.type[len("pulumi:providers:"):], r.name, dict(r.inputs), opts)
-            elif r.custom:
-                res = pulumi.CustomResource(r.type, r.name, dict(r.inputs), opts)
-            else:
-                res = pulumi.ComponentResource(r.type, r.name, None, opts)
-                res.register_outputs({})
-            made[r.urn] = res
-
-    return program
-
-
-class _CountingMonitor(pulumi.runtime.mocks.MockMonitor):
-    def __init__(self, mocks: pulumi.runtime.Mocks):
-        super().__init__(mocks)
-        self.registered = 0
-
-    def RegisterResource(self, request):  # noqa: N802
-        if request.type != "pulumi:pulumi:Stack":
-            self.registered += 1
-        return super().RegisterResource(request)
-
-
 def run_floor(plan: Plan, config: dict[str, str], secrets: list[str]) -> int:
-    """Register the plan's resources again under the SDK's plain mocks; return how many were
-    registered (excluding the root stack)."""
-    program = _register_all(plan.resources, plan.stack_urn)
-
-    def run() -> int:
-        mocks = _FloorMocks()
-        monitor = _CountingMonitor(mocks)
-        run_under_mocks(program, mocks, monitor, stack=plan.stack, project="blueprint", config=config, secret_keys=secrets)
-        return monitor.registered
-
-    return contextvars.copy_context().run(run)
+    """Register the plan's resources again under the SDK's plain mocks (benchmarks/floor.py);
+    return how many were registered (excluding the root stack)."""
+    return floor.replay(plan.resources, plan.stack_urn, plan.stack, config, secrets)
 
 
 class _GcClock:
@@ -216,10 +181,37 @@ def _best(fn: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
 
 
 # -- the benchmark -------------------------------------------------------------------------------
-def measure(counts: tuple[int, ...] = DEFAULT_WORKLOADS, repeat: int = 3, gc_freeze: bool = False) -> dict[str, Any]:
+def _row(n: int, stack: StackRef, repeat: int, same_gc: bool, processes: bool) -> dict[str, Any]:
+    """One workload count: blueprint and floor in process, and (``processes``) the whole process."""
     from blueprint.config.loader import pulumi_config_map
 
-    rows: list[dict[str, Any]] = []
+    values, secrets = pulumi_config_map(stack.file, ROOT / "Pulumi.yaml")
+    bp_s, bp_gc, plan = _best(lambda: run_blueprint(stack), repeat)
+
+    def replay() -> int:
+        if not same_gc:
+            return run_floor(plan, values, secrets)
+        with _collector_for_a_plan():  # the floor under the plan's collector policy
+            return run_floor(plan, values, secrets)
+
+    floor_s, floor_gc, registered = _best(replay, repeat)
+    resources = len(plan.resources)
+    row = {
+        "workloads": n, "resources": resources, "floor_resources": registered, "counts_match": registered == resources,
+        "blueprint_s": bp_s, "floor_s": floor_s, "blueprint_gc_s": bp_gc, "floor_gc_s": floor_gc,
+        "ratio": bp_s / floor_s if floor_s else None,
+        "blueprint_ms_per_resource": 1000 * bp_s / resources, "floor_ms_per_resource": 1000 * floor_s / resources,
+    }
+    if processes:
+        row["process"] = process_speed.bench_plan_process(stack.file, 1)
+    return row
+
+
+def measure(counts: tuple[int, ...] = DEFAULT_WORKLOADS, repeat: int = 3, gc_freeze: bool = False,
+            processes: bool = True) -> dict[str, Any]:
+    """``gc_freeze``: run the floor under the plan's collector policy too (engine._collector_for_a_plan)."""
+    from blueprint.config.loader import pulumi_config_map
+
     with tempfile.TemporaryDirectory(prefix="blueprint-bench-") as tmp:
         folder = Path(tmp)
         stacks = {n: write_stack(folder, n) for n in counts}
@@ -227,35 +219,13 @@ def measure(counts: tuple[int, ...] = DEFAULT_WORKLOADS, repeat: int = 3, gc_fre
         warm = run_blueprint(stacks[counts[0]])
         values, secrets = pulumi_config_map(stacks[counts[0]].file, ROOT / "Pulumi.yaml")
         run_floor(warm, values, secrets)
-        if gc_freeze:  # what a CLI calling gc.freeze() after its imports would see
-            gc.collect()
-            gc.freeze()
-        for n in counts:
-            stack = stacks[n]
-            values, secrets = pulumi_config_map(stack.file, ROOT / "Pulumi.yaml")
-            bp_s, bp_gc, plan = _best(lambda: run_blueprint(stack), repeat)
-            floor_s, floor_gc, registered = _best(lambda: run_floor(plan, values, secrets), repeat)
-            resources = len(plan.resources)
-            rows.append({
-                "workloads": n,
-                "resources": resources,
-                "floor_resources": registered,
-                "counts_match": registered == resources,
-                "blueprint_s": bp_s,
-                "floor_s": floor_s,
-                "blueprint_gc_s": bp_gc,
-                "floor_gc_s": floor_gc,
-                "ratio": bp_s / floor_s if floor_s else None,
-                "blueprint_ms_per_resource": 1000 * bp_s / resources,
-                "floor_ms_per_resource": 1000 * floor_s / resources,
-            })
+        rows = [_row(n, stacks[n], repeat, gc_freeze, processes) for n in counts]
     bp_per = [r["blueprint_ms_per_resource"] for r in rows]
     floor_per = [r["floor_ms_per_resource"] for r in rows]
     bp_spread = max(bp_per) / min(bp_per)
     floor_spread = max(floor_per) / min(floor_per)
     worst_ratio = max(r["ratio"] for r in rows if r["ratio"] is not None)
-    if gc_freeze:
-        gc.unfreeze()
+    peak = max((r["process"]["max_rss_mb"] for r in rows if "process" in r), default=None)
     return {
         "gc_freeze": gc_freeze,
         "machine": {
@@ -275,6 +245,8 @@ def measure(counts: tuple[int, ...] = DEFAULT_WORKLOADS, repeat: int = 3, gc_fre
             "floor_per_resource_spread": floor_spread,
             "flat_limit": FLAT_LIMIT,
             "blueprint_per_resource_flat": bp_spread <= FLAT_LIMIT,
+            "largest_plan_peak_mb": peak,
+            "memory_goal_mb": MEMORY_GOAL_MB,
         },
     }
 
@@ -293,17 +265,20 @@ def render(result: dict[str, Any]) -> str:
     lines = [
         f"Python {m['python']} ({m['implementation']}), {m['cpu_count']} CPU(s), pulumi {m['pulumi']}, "
         f"{m['platform']}; best of {result['repeat']}"
-        + ("; gc.freeze() after warm-up" if result["gc_freeze"] else ""),
+        + ("; floor under the plan's collector policy" if result["gc_freeze"] else ""),
         "",
+        "In process (plan_stack vs the floor replay):",
         f"{'workloads':>9} {'resources':>9} {'blueprint s':>11} {'floor s':>8} {'ratio':>6} "
-        f"{'bp ms/res':>9} {'floor ms/res':>12} {'bp gc s':>8} {'floor gc s':>10}",
+        f"{'bp ms/res':>9} {'floor ms/res':>12} {'bp gc s':>8} {'floor gc s':>10} {'process s':>9} {'peak MB':>7}",
     ]
     for r in result["rows"]:
         mark = "" if r["counts_match"] else f"  (floor registered {r['floor_resources']}!)"
+        proc = r.get("process") or {}
         lines.append(
             f"{r['workloads']:>9} {r['resources']:>9} {r['blueprint_s']:>11.3f} {r['floor_s']:>8.3f} "
             f"{r['ratio']:>6.2f} {r['blueprint_ms_per_resource']:>9.3f} {r['floor_ms_per_resource']:>12.3f} "
-            f"{r['blueprint_gc_s']:>8.3f} {r['floor_gc_s']:>10.3f}{mark}"
+            f"{r['blueprint_gc_s']:>8.3f} {r['floor_gc_s']:>10.3f} "
+            f"{proc.get('seconds', float('nan')):>9.2f} {proc.get('max_rss_mb', float('nan')):>7.0f}{mark}"
         )
     lines += [
         "",
@@ -312,20 +287,37 @@ def render(result: dict[str, Any]) -> str:
         f"floor {s['floor_per_resource_spread']:.2f} "
         f"(flat if <= {s['flat_limit']}: {'yes' if s['blueprint_per_resource_flat'] else 'no'})",
     ]
+    if s.get("largest_plan_peak_mb") is not None:
+        lines.append(f"peak memory of the largest plan's process: {s['largest_plan_peak_mb']:.0f} MB "
+                     f"(goal < {s['memory_goal_mb']} MB)")
+    if result.get("stacks"):
+        lines += ["", *process_speed.render_stacks(result["stacks"])]
+        prod = next((r for r in result["stacks"]["rows"] if r["stack"] == "prod" and "check" in r), None)
+        if prod:
+            lines.append(f"check --stack prod: {prod['check']['seconds']:.1f} s (goal <= {CHECK_GOAL_S:.0f} s)")
     return "\n".join(lines)
 
 
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--workloads", type=int, nargs="+", default=list(DEFAULT_WORKLOADS),
-                        help="workload counts to plan (default: 1 5 20)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the best is kept (default 3)")
+                        help="workload counts to plan (default: 1 5 20 40)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per in-process measurement; the best is kept (default 3)")
+    parser.add_argument("--stacks", nargs="*", default=list(DEFAULT_STACKS),
+                        help="shipped stacks for the whole-process table (default: all four; none: skip it)")
+    parser.add_argument("--skip-check", action="store_true", help="whole-process table without check and checkov")
+    parser.add_argument("--quick", action="store_true",
+                        help="1 workload, best of 1, stack dev without check: a fast smoke run")
     parser.add_argument("--gc-freeze", action="store_true",
-                        help="freeze the objects alive after the warm-up (imports) out of the garbage collector's scans")
+                        help="run the floor under the plan's collector policy too (both sides, same collector settings)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.workloads, args.repeat, args.stacks, args.skip_check = [1], 1, ["dev"], True
     try:
-        result = measure(tuple(args.workloads), max(1, args.repeat), args.gc_freeze)
+        result = measure(tuple(args.workloads), max(1, args.repeat), args.gc_freeze, processes=not args.quick)
+        if args.stacks:
+            result["stacks"] = process_speed.measure_stacks(args.stacks, 1, with_check=not args.skip_check)
     except Exception as exc:  # noqa: BLE001 - a benchmark reports, it does not fail the build
         print(f"benchmark failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 0

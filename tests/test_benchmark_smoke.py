@@ -32,3 +32,32 @@ def test_generated_stack_file_round_trips(tmp_path):
     bench = _load_benchmark()
     stack = bench.write_stack(tmp_path, 1)
     assert stack.name == "bench-1" and stack.file.is_file()
+
+
+def test_quick_run_reports_every_column_without_timing_assertions(capsys):
+    """`plan_speed.py --quick --json`: one in-process row and the dev stack's whole-process row."""
+    import json
+
+    bench = _load_benchmark()
+    assert bench.main(["--quick", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    (row,) = result["rows"]
+    assert row["workloads"] == 1 and row["counts_match"] is True
+    assert {"blueprint_s", "floor_s", "ratio", "blueprint_ms_per_resource", "blueprint_gc_s"} <= set(row)
+    (stack,) = result["stacks"]["rows"]
+    assert stack["stack"] == "dev" and stack["plan"]["exit"] == 0 and stack["floor"]["exit"] == 0
+    assert stack["resources"] > 0 and stack["plan"]["max_rss_mb"] > 0 and "plan_over_floor" in stack
+    assert "check" not in stack  # --quick skips check and checkov
+
+
+def test_floor_imports_the_provider_modules_of_the_plans_types():
+    import sys
+
+    sys.path.insert(0, str(BENCHMARK.parent))
+    try:
+        import floor
+    finally:
+        sys.path.remove(str(BENCHMARK.parent))
+    modules = floor.provider_modules(["aws:ec2/vpc:Vpc", "pulumi:providers:aws", "blueprint:aws:Network",
+                                      "kubernetes:core/v1:Namespace"])
+    assert modules == ["pulumi_aws", "pulumi_aws.ec2", "pulumi_kubernetes", "pulumi_kubernetes.core.v1"]

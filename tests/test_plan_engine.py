@@ -121,3 +121,51 @@ def test_fails_on_an_invoke_without_a_realistic_answer():
 
     with pytest.raises(Exception, match="no realistic answer for invoke aws:ec2/getVpc:getVpc"):
         plan_program(program, config={"aws:region": "us-east-1"})
+
+
+def test_no_full_collection_starts_during_a_plan_and_the_collector_is_restored_after():
+    """Speed (issue 15): a full collection mid-plan rescans a graph that only grows (benchmarks/README.md)."""
+    import gc
+
+    seen = {}
+
+    def program():
+        seen["threshold"] = gc.get_threshold()
+        seen["frozen"] = gc.get_freeze_count()
+        _program()
+
+    before = gc.get_threshold()
+    plan = plan_program(program, stack="gc", config={"aws:region": "us-east-1"})
+    assert seen["threshold"][:2] == before[:2]  # young collections as usual
+    assert seen["threshold"][2] >= 1_000_000  # no full collection can start
+    assert seen["frozen"] > 0  # what was alive at the start is out of the collector's way
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+    assert plan.named("pair-vpc")
+
+
+def test_the_collector_is_restored_when_the_program_fails():
+    import gc
+
+    def failing():
+        raise ValueError("program failed")
+
+    before = gc.get_threshold()
+    with pytest.raises(Exception, match="program failed"):
+        plan_program(failing, stack="gc-fail", config={"aws:region": "us-east-1"})
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def test_the_blueprint_command_keeps_a_plan_frozen_after_it(monkeypatch):
+    """blueprint.cli.run sets blueprint.plan.freeze_after_plans: the process exits soon after, so no
+    full collection should rescan what the plan built; in-process callers get it back as usual."""
+    import gc
+
+    import blueprint.plan
+
+    monkeypatch.setattr(blueprint.plan, "freeze_after_plans", True)
+    before = gc.get_threshold()
+    try:
+        plan_program(_program, stack="frozen", config={"aws:region": "us-east-1"})
+        assert gc.get_freeze_count() > 0 and gc.get_threshold() == before
+    finally:
+        gc.unfreeze()

@@ -175,31 +175,62 @@ def run_check(
 ) -> CheckReport:
     """The rules on ``plan`` and (unless ``checkov`` is False) checkov on its export. A checkov
     that cannot run is reported in ``checkov_error`` (the check then fails); an invalid
-    suppressions file raises ConfigError."""
-    # policies is installed with the project (pyproject.toml packages policies*): no path patch.
-    from policies.rules import RULES, Context, run_rules
+    suppressions file raises ConfigError.
 
-    ctx = Context.from_plan(plan, jurisdiction)
+    Speed (issue 15): checkov is the longest part and runs in its own process, so the plan is
+    exported once, checkov is started on that export, and the rules run while it scans; its
+    result is then collected. Still one real checkov scan of the exported plan per check."""
     report = CheckReport(stack=plan.stack, cloud=plan.cloud, jurisdiction=jurisdiction, plan_file=plan_file,
-                         resources=len(plan.resources), rules=list(RULES) + readiness_rules(),
-                         violations=run_rules(ctx) + readiness_violations(plan))
+                         resources=len(plan.resources), rules=[], violations=[])
     if not checkov:
+        _run_rules(report, plan, jurisdiction)
         report.notes.append("checkov was not run (--skip-checkov)")
         return report
-    from blueprint.checkov import CheckovError, SuppressionError, load_suppressions, scan_export
-    from blueprint.checkov.suppressions import DEFAULT_FILE
-    from blueprint.export import export_plan
+    from blueprint.checkov import CheckovError, apply_suppressions
+    from blueprint.checkov.runner import start_checkov
+    from blueprint.export import K8S_DIR, TFPLAN_FILE, export_plan
 
-    path = suppressions if suppressions is not None else project_dir / DEFAULT_FILE
-    try:
-        entries = load_suppressions(path) if (suppressions is not None or path.is_file()) else []
-    except SuppressionError as error:
-        raise ConfigError([Problem("--suppressions", p, str(error.path)) for p in error.problems], source="checkov suppressions file") from None
+    entries = _suppression_entries(project_dir, suppressions)
     with tempfile.TemporaryDirectory(prefix="blueprint-check-") as tmp:
+        running = None
         try:
             exported = export_plan(plan, Path(tmp))
             report.notes += [f"export: {line}" for line in exported.summary_lines()[2:]]
-            report.checkov = scan_export(tmp, suppressions=entries, checkov_bin=checkov_bin)
+            k8s = Path(tmp) / K8S_DIR
+            running = start_checkov(Path(tmp) / TFPLAN_FILE, k8s if k8s.is_dir() else None, checkov_bin=checkov_bin)
         except CheckovError as error:
             report.checkov_error = str(error)
+        try:
+            _run_rules(report, plan, jurisdiction)
+        except BaseException:
+            if running is not None:
+                running.kill()
+            raise
+        if running is not None:
+            try:
+                report.checkov = apply_suppressions(running.wait(), entries)
+            except CheckovError as error:
+                report.checkov_error = str(error)
     return report
+
+
+def _run_rules(report: CheckReport, plan: Plan, jurisdiction: str) -> None:
+    """The policy rules and the deploy-readiness checks, into ``report``."""
+    # policies is installed with the project (pyproject.toml packages policies*): no path patch.
+    from policies.rules import RULES, Context, run_rules
+
+    report.rules = list(RULES) + readiness_rules()
+    report.violations = run_rules(Context.from_plan(plan, jurisdiction)) + readiness_violations(plan)
+
+
+def _suppression_entries(project_dir: Path, suppressions: Optional[Path]) -> list[Any]:
+    """The checkov suppressions: the given file, else the project's default one if present."""
+    from blueprint.checkov import SuppressionError, load_suppressions
+    from blueprint.checkov.suppressions import DEFAULT_FILE
+
+    path = suppressions if suppressions is not None else project_dir / DEFAULT_FILE
+    try:
+        return load_suppressions(path) if (suppressions is not None or path.is_file()) else []
+    except SuppressionError as error:
+        raise ConfigError([Problem("--suppressions", p, str(error.path)) for p in error.problems],
+                          source="checkov suppressions file") from None

@@ -18,6 +18,8 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Optional
@@ -151,6 +153,23 @@ def run_checkov(
     URNs; by default it is read from the ``export.json`` beside ``tfplan_path``. checkov is
     found by :func:`find_checkov` (``project_dir``: where ``.venv-checkov`` is; default the
     checkout found from the working directory)."""
+    return start_checkov(tfplan_path, k8s_dir, checkov_bin=checkov_bin, urn_map=urn_map, project_dir=project_dir,
+                         timeout=timeout).wait()
+
+
+def start_checkov(
+    tfplan_path: os.PathLike | str,
+    k8s_dir: Optional[os.PathLike | str] = None,
+    *,
+    checkov_bin: Optional[os.PathLike | str] = None,
+    urn_map: Optional[Mapping[str, str]] = None,
+    project_dir: Optional[os.PathLike | str] = None,
+    timeout: float = 900,
+) -> "RunningCheckov":
+    """Start the scan :func:`run_checkov` describes and return at once, so the caller can do other
+    work (``blueprint check`` runs the policy rules) while checkov runs in its own process;
+    :meth:`RunningCheckov.wait` returns its result. Problems found before the start (no plan file,
+    no checkov) raise here."""
     tfplan = Path(tfplan_path)
     if not tfplan.is_file():
         raise CheckovError(f"no Terraform plan to scan at {tfplan}: run `blueprint export --out DIR` first")
@@ -160,22 +179,67 @@ def run_checkov(
     checkov = find_checkov(checkov_bin, Path(project_dir) if project_dir is not None else None)
     if urn_map is None:
         urn_map = _urn_map(tfplan.parent / "export.json")
-    command = checkov_command(checkov, tfplan, k8s)
-    env = {k: v for k, v in os.environ.items() if k not in _PLATFORM_VARIABLES}
-    env.update(_OFFLINE)
-    try:
-        completed = subprocess.run(command, capture_output=True, text=True, env=env, timeout=timeout, check=False)
-    except subprocess.TimeoutExpired as error:
-        raise CheckovError(f"checkov did not finish within {timeout:.0f} s: {' '.join(command)}") from error
-    if completed.returncode != 0:
-        raise CheckovError(f"checkov failed (exit {completed.returncode}): {' '.join(command)}\n{_tail(completed.stderr or completed.stdout)}")
-    try:
-        report = json.loads(completed.stdout)
-    except json.JSONDecodeError as error:
-        raise CheckovError(f"checkov printed no JSON report: {' '.join(command)}\n{_tail(completed.stdout + completed.stderr)}") from error
-    result = parse_report(report, urn_map)
-    result.command = command
-    return result
+    return RunningCheckov(checkov_command(checkov, tfplan, k8s), dict(urn_map), timeout)
+
+
+class RunningCheckov:
+    """A checkov process started by :func:`start_checkov`. Its report goes to an anonymous temporary
+    file, not a pipe: a report of several MB never blocks checkov while the caller is busy."""
+
+    def __init__(self, command: list[str], urn_map: Mapping[str, str], timeout: float):
+        self.command = command
+        self._urn_map = urn_map
+        self._timeout = timeout
+        self._deadline = time.monotonic() + timeout
+        self._stdout = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
+        self._stderr = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
+        env = {k: v for k, v in os.environ.items() if k not in _PLATFORM_VARIABLES}
+        env.update(_OFFLINE)
+        try:
+            self._process = subprocess.Popen(command, stdout=self._stdout, stderr=self._stderr, text=True, env=env)
+        except OSError as error:
+            self._close()
+            raise CheckovError(f"checkov could not be started: {' '.join(command)}: {error}") from error
+
+    def wait(self) -> CheckovResult:
+        """Wait for checkov (within the timeout counted from the start) and parse its report.
+        CheckovError when it fails, times out or prints no JSON report."""
+        try:
+            try:
+                code = self._process.wait(timeout=max(0.0, self._deadline - time.monotonic()))
+            except subprocess.TimeoutExpired as error:
+                self._process.kill()
+                self._process.wait()
+                raise CheckovError(f"checkov did not finish within {self._timeout:.0f} s: {' '.join(self.command)}") from error
+            stdout, stderr = self._read(self._stdout), self._read(self._stderr)
+        finally:
+            self._close()
+        if code != 0:
+            raise CheckovError(f"checkov failed (exit {code}): {' '.join(self.command)}\n{_tail(stderr or stdout)}")
+        try:
+            report = json.loads(stdout)
+        except json.JSONDecodeError as error:
+            raise CheckovError(f"checkov printed no JSON report: {' '.join(self.command)}\n{_tail(stdout + stderr)}") from error
+        result = parse_report(report, self._urn_map)
+        result.command = self.command
+        return result
+
+    def kill(self) -> None:
+        """Stop checkov (the caller failed before it needed the result)."""
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        self._close()
+
+    @staticmethod
+    def _read(handle: Any) -> str:
+        handle.seek(0)
+        return handle.read()
+
+    def _close(self) -> None:
+        for handle in (self._stdout, self._stderr):
+            if not handle.closed:
+                handle.close()
 
 
 def parse_report(report: Any, urn_map: Optional[Mapping[str, str]] = None) -> CheckovResult:

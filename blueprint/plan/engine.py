@@ -16,9 +16,10 @@ import contextvars
 import gc
 import runpy
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping, Optional
+from typing import Any, Callable, Iterator, Mapping, Optional
 
 import pulumi
 from pulumi.runtime import mocks as sdk_mocks
@@ -136,60 +137,12 @@ def _place(monitor: _RecordingMonitor, config: Mapping[str, str], cloud: Optiona
         if parent in records:
             records[parent].children.append(urn)
 
-    def descendants(urn: str) -> list[_Registration]:
-        out: list[_Registration] = []
-        for child in records[urn].children:
-            out.append(records[child])
-            out.extend(descendants(child))
-        return out
-
     default_region = config.get(f"{cloud}:region") if cloud else (config.get("aws:region") or config.get("gcp:region"))
     region: dict[str, Optional[str]] = {}
     zone: dict[str, Optional[str]] = {}
     workload: dict[str, Optional[str]] = {}
-
-    # Physical ID -> zone of every zonal resource, as the mocks answered (subnets, mostly).
-    zone_by_id = {
-        reg.id: reg.state.get("availabilityZone") or reg.state.get("zone")
-        for reg in monitor.resources.values()
-        if reg.id and (reg.state.get("availabilityZone") or reg.state.get("zone"))
-    }
-
-    # Custom resources (and providers) first, in registration order: placement references
-    # (subnetId, provider) always point to earlier registrations.
-    for urn in monitor.order:
-        r = records[urn]
-        if not r.custom:
-            continue
-        z = placement.own_zone(r.type, r.inputs)
-        if z is None:
-            z = _zone_from_subnets(r, zone_by_id)
-        zone[urn] = z
-        reg = placement.own_region(r.type, r.inputs)
-        if reg is None and r.provider in records:
-            reg = region.get(r.provider)
-        if reg is None and r.type.startswith("pulumi:providers:"):
-            deps, _ = placement.consensus((region.get(d) for d in r.dependencies), ignore=(None, placement.GLOBAL))
-            reg = deps
-        if reg is None and z is not None and r.type.startswith("aws:"):
-            reg = z[:-1]
-        region[urn] = reg
-        workload[urn] = placement.own_workload(r.inputs)
-
-    # Components take the consensus of their descendants.
-    for urn in monitor.order:
-        r = records[urn]
-        if r.custom:
-            continue
-        below = [d for d in descendants(urn) if d.custom]
-        reg, several = placement.consensus((region.get(d.urn) for d in below), ignore=(None, placement.GLOBAL))
-        if reg is None:
-            reg = placement.GLOBAL if several or any(region.get(d.urn) == placement.GLOBAL for d in below) else None
-        region[urn] = reg
-        zones = [zone.get(d.urn) for d in below if region.get(d.urn) not in (None, placement.GLOBAL)]
-        z, _ = placement.consensus(zones)
-        zone[urn] = z if zones and all(v == z for v in zones) else None
-        workload[urn], _ = placement.consensus(workload.get(d.urn) for d in below)
+    _place_custom(monitor, region, zone, workload)
+    _place_components(monitor, region, zone, workload)
 
     # Whatever is still unplaced inherits from its ancestors, then the stack's default region.
     def inherited(table: dict[str, Optional[str]], urn: str) -> Optional[str]:
@@ -214,6 +167,64 @@ def _place(monitor: _RecordingMonitor, config: Mapping[str, str], cloud: Optiona
             )
         )
     return planned
+
+
+def _place_custom(monitor: _RecordingMonitor, region: dict[str, Optional[str]], zone: dict[str, Optional[str]],
+                  workload: dict[str, Optional[str]]) -> None:
+    """Custom resources (and providers), in registration order: placement references (subnetId,
+    provider) always point to earlier registrations."""
+    records = monitor.records
+    # Physical ID -> zone of every zonal resource, as the mocks answered (subnets, mostly).
+    zone_by_id = {
+        reg.id: reg.state.get("availabilityZone") or reg.state.get("zone")
+        for reg in monitor.resources.values()
+        if reg.id and (reg.state.get("availabilityZone") or reg.state.get("zone"))
+    }
+    for urn in monitor.order:
+        r = records[urn]
+        if not r.custom:
+            continue
+        z = placement.own_zone(r.type, r.inputs)
+        if z is None:
+            z = _zone_from_subnets(r, zone_by_id)
+        zone[urn] = z
+        reg = placement.own_region(r.type, r.inputs)
+        if reg is None and r.provider in records:
+            reg = region.get(r.provider)
+        if reg is None and r.type.startswith("pulumi:providers:"):
+            deps, _ = placement.consensus((region.get(d) for d in r.dependencies), ignore=(None, placement.GLOBAL))
+            reg = deps
+        if reg is None and z is not None and r.type.startswith("aws:"):
+            reg = z[:-1]
+        region[urn] = reg
+        workload[urn] = placement.own_workload(r.inputs)
+
+
+def _place_components(monitor: _RecordingMonitor, region: dict[str, Optional[str]], zone: dict[str, Optional[str]],
+                      workload: dict[str, Optional[str]]) -> None:
+    """Components take the consensus of their custom descendants."""
+    records = monitor.records
+
+    def descendants(urn: str) -> list[_Registration]:
+        out: list[_Registration] = []
+        for child in records[urn].children:
+            out.append(records[child])
+            out.extend(descendants(child))
+        return out
+
+    for urn in monitor.order:
+        r = records[urn]
+        if r.custom:
+            continue
+        below = [d for d in descendants(urn) if d.custom]
+        reg, several = placement.consensus((region.get(d.urn) for d in below), ignore=(None, placement.GLOBAL))
+        if reg is None:
+            reg = placement.GLOBAL if several or any(region.get(d.urn) == placement.GLOBAL for d in below) else None
+        region[urn] = reg
+        zones = [zone.get(d.urn) for d in below if region.get(d.urn) not in (None, placement.GLOBAL)]
+        z, _ = placement.consensus(zones)
+        zone[urn] = z if zones and all(v == z for v in zones) else None
+        workload[urn], _ = placement.consensus(workload.get(d.urn) for d in below)
 
 
 def _zone_from_subnets(r: _Registration, zone_by_id: dict[str, str]) -> Optional[str]:
@@ -293,15 +304,45 @@ def plan_program(
     if cloud is None:
         cloud = config.get("blueprint:cloud") or ("aws" if "aws:region" in config else "gcp" if "gcp:region" in config else None)
     context = contextvars.copy_context()
-    # Speed: importing the provider SDKs leaves ~200k long-lived objects that every full garbage
-    # collection during the plan would scan again (35-45% of a plan's time, benchmarks/README.md).
-    # Freezing them moves them out of the collector's way for the run; nothing of the plan's own
-    # is frozen, so its garbage is still collected.
-    gc.freeze()
-    try:
+    with _collector_for_a_plan():
         return context.run(_run, program, stack, project, config, list(secret_keys or []), cloud)
+
+
+# Generation-2 threshold while a plan runs: "one full collection per this many generation-1
+# collections". Far above any plan's count (prod's plan makes ~150), so a full collection cannot
+# start mid-plan; young collections still free the plan's short-lived cycles (peak memory of a
+# 40-workload plan: ~430 MB, benchmarks/README.md). See _collector_for_a_plan.
+_PLAN_FULL_COLLECTION_THRESHOLD = 1_000_000
+
+
+@contextmanager
+def _collector_for_a_plan() -> Iterator[None]:
+    """Speed, without changing what is planned (benchmarks/README.md, "Where the time went").
+
+    Everything a plan creates stays reachable until it ends (the program's resources hold their
+    Outputs, futures and the recorded inputs), and the provider modules the program imports
+    lazily (pulumi_aws.ec2, .wafv2, ...: ~1M objects) live for the process. Full collections mid-
+    plan therefore rescan a graph that only grows and find almost nothing (measured: 70 full
+    collections of ~0.15 s each in a 20-workload plan, each freeing under 1 % of what it scanned):
+    that was half the plan's time and the whole of its super-linear growth. So during a plan
+    the objects alive at its start are frozen (gc.freeze) and no full collection starts; young
+    collections still run at their usual thresholds, so short-lived cycles are freed as before.
+    Afterwards the thresholds are restored and the frozen objects unfrozen: the plan's garbage is
+    collected by the next full collection, as usual -- except in the `blueprint` command
+    (``blueprint.plan.freeze_after_plans``), which exits soon after and keeps everything frozen."""
+    import blueprint.plan
+
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(thresholds[0], thresholds[1], max(thresholds[2], _PLAN_FULL_COLLECTION_THRESHOLD))
+    try:
+        yield
     finally:
-        gc.unfreeze()
+        gc.set_threshold(*thresholds)
+        if blueprint.plan.freeze_after_plans:
+            gc.freeze()
+        else:
+            gc.unfreeze()
 
 
 def plan_project(project_dir: Path, stack: str, config: Mapping[str, str], secret_keys: Optional[list[str]] = None) -> Plan:
