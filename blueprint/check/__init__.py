@@ -18,6 +18,7 @@ from typing import Any, Optional
 
 import yaml
 
+from blueprint.check.pack import Finding, RuleInfo, load_policy_pack
 from blueprint.config.errors import ConfigError, Problem
 from blueprint.plan.model import Plan
 
@@ -29,8 +30,8 @@ class CheckReport:
     jurisdiction: Optional[str]
     plan_file: Optional[str]
     resources: int
-    rules: list[Any]  # policies.rules.Rule
-    violations: list[Any]  # policies.rules.Violation
+    rules: list[Any]  # the pack's rules and RuleInfo (blueprint.check.pack)
+    violations: list[Any]  # the pack's violations and Finding
     checkov: Optional[Any] = None  # blueprint.checkov.CheckovResult; None when not run
     checkov_error: Optional[str] = None
     notes: list[str] = field(default_factory=list)
@@ -138,27 +139,22 @@ READINESS_CATEGORY = "deploy-readiness"
 def readiness_rules() -> list[Any]:
     """One mandatory rule per deploy-readiness check (blueprint.readiness.registry), so every report
     format lists them beside the policies (SARIF rules, JUnit test cases)."""
-    from policies.rules.model import Rule
-
     from blueprint.readiness import registry
 
     rules = []
     for check_id, check in registry.CHECKS:
         doc = (sys.modules[check.__module__].__doc__ or check_id).strip().splitlines()[0]
-        rules.append(Rule(id=check_id, description=doc, enforcement="mandatory", category=READINESS_CATEGORY, scope="stack",
-                          remediation="Change the value the message names so the rule it quotes holds (docs/plan.md, "
-                                      "\"Deploy readiness\").",
-                          check=lambda *_: ()))
+        rules.append(RuleInfo(id=check_id, description=doc, enforcement="mandatory", category=READINESS_CATEGORY, scope="stack",
+                              remediation="Change the value the message names so the rule it quotes holds (docs/plan.md, "
+                                          "\"Deploy readiness\")."))
     return rules
 
 
 def readiness_violations(plan: Plan) -> list[Any]:
     """Each deploy-readiness problem of ``plan`` as a mandatory violation: policy = the check's id."""
-    from policies.rules.model import Violation
-
     from blueprint.readiness import readiness_problems
 
-    return [Violation(policy=p.check, enforcement="mandatory", urn=p.urn, message=p.message,
+    return [Finding(policy=p.check, enforcement="mandatory", urn=p.urn, message=p.message,
                       remediation=f"satisfy: {p.rule}", resource_type=p.type, resource_name=p.name)
             for p in readiness_problems(plan)]
 
@@ -216,11 +212,10 @@ def run_check(
 
 def _run_rules(report: CheckReport, plan: Plan, jurisdiction: str) -> None:
     """The policy rules and the deploy-readiness checks, into ``report``."""
-    # policies is installed with the project (pyproject.toml packages policies*): no path patch.
-    from policies.rules import RULES, Context, run_rules
-
-    report.rules = list(RULES) + readiness_rules()
-    report.violations = run_rules(Context.from_plan(plan, jurisdiction)) + readiness_violations(plan)
+    # The policy pack is found by its entry point (blueprint.check.pack): the core never imports it.
+    pack = load_policy_pack()
+    report.rules = list(pack.rules) + readiness_rules()
+    report.violations = list(pack.evaluate(plan, jurisdiction)) + readiness_violations(plan)
 
 
 def _suppression_entries(project_dir: Path, suppressions: Optional[Path]) -> list[Any]:
