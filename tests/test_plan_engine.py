@@ -169,3 +169,20 @@ def test_the_blueprint_command_keeps_a_plan_frozen_after_it(monkeypatch):
         assert gc.get_freeze_count() > 0 and gc.get_threshold() == before
     finally:
         gc.unfreeze()
+
+
+def test_aws_computed_state_dispatches_per_registered_type():
+    from blueprint import types as registry
+    from blueprint.plan.mocks import _AWS_COMPUTED, _aws_computed_state
+    from blueprint.types import aws as t
+
+    assert _AWS_COMPUTED and all(registry.known(typ) for typ in _AWS_COMPUTED)
+    group = _aws_computed_state(t.RDS_SUBNET_GROUP, "db-subnets", "db-subnets", "eu-west-1", "aws", {})
+    assert group == {"arn": f"arn:aws:rds:eu-west-1:{ACCOUNT_ID}:subgrp:db-subnets", "_id": "db-subnets"}
+    queue = _aws_computed_state(t.SQS_QUEUE, "q", "q-1", "eu-west-1", "aws", {"name": "jobs"})
+    assert queue["_id"] == queue["url"] == f"https://sqs.eu-west-1.amazonaws.com/{ACCOUNT_ID}/jobs"
+    assert _aws_computed_state(t.EC2_VPC, "v", "v", "eu-west-1", "aws", {}) == {}
+
+
+def test_ec2_ids_take_the_registrys_prefix(plan):
+    assert plan.named("pair-vpc").id.startswith("vpc-") and plan.named("pair-subnet").id.startswith("subnet-")

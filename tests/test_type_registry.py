@@ -21,7 +21,7 @@ LONG_NAMES = sorted((ROOT / "tests" / "data" / "long-names").glob("Pulumi.*.yaml
 REGISTERED_PACKAGES = ("aws", "gcp", "kubernetes", "command")
 # The readers: every .py under these, except the registry's own tables.
 READERS = ("policies/rules", "blueprint/analysis", "blueprint/rebuild", "blueprint/audit", "blueprint/readiness",
-           "blueprint/check", "blueprint/export")
+           "blueprint/check", "blueprint/export", "blueprint/plan")
 # The name-limit tables are the registry's name-rule column (blueprint.types.name_rule reads them);
 # blueprint/export/types.py is a view of the registry's Terraform column.
 REGISTRY_TABLES = ("blueprint/readiness/name_limits_aws.py", "blueprint/readiness/name_limits_gcp.py",
@@ -94,7 +94,8 @@ def test_values_that_are_not_type_tokens_pass(line):
 def test_every_constant_is_registered_and_well_formed():
     for module in (aws, gcp, k8s, command):
         for name, value in vars(module).items():
-            if name.isupper() and isinstance(value, str) and value.count(":") == 2:
+            # INVOKE_* name functions (data sources), not resource types: tested below.
+            if name.isupper() and not name.startswith("INVOKE_") and isinstance(value, str) and value.count(":") == 2:
                 assert registry.known(value), f"{module.__name__}.{name} = {value!r} is not in the registry"
                 assert registry.info(value).cloud == registry.cloud_of(value)
 
@@ -161,3 +162,61 @@ def test_zone_keys_are_inputs_the_planned_resources_set(planned):
 
 def test_every_role_is_a_named_role():
     assert {i.role for i in registry.REGISTRY.values() if i.role} <= registry.ROLES
+
+
+def _invoke_constants() -> set[str]:
+    return {v for m in (aws, gcp) for n, v in vars(m).items() if n.startswith("INVOKE_")}
+
+
+def test_the_mocks_answer_exactly_the_registered_invokes_and_no_invoke_is_a_type():
+    from blueprint.plan.mocks import PlanMocks
+
+    answered = set(PlanMocks({}, lambda _: None)._invokes)
+    assert answered == _invoke_constants()
+    assert not any(registry.known(t) for t in answered)
+    assert all(t.startswith(registry.cloud_of(t) + ":") and t.count(":") == 2 for t in answered)
+
+
+def test_every_residency_global_service_has_no_region_in_the_plan():
+    """The residency exemption (no region AND no customer data) is narrower than placement's
+    "region = global" table, never wider: an exempt type planned in a region would be checked as regional."""
+    from blueprint.plan.placement import is_global_type
+
+    for prefix in aws.GLOBAL_SERVICE_PREFIXES + gcp.GLOBAL_SERVICE_PREFIXES:
+        assert is_global_type(prefix + "x"), prefix
+    # ...and really narrower: CloudFront has no region but caches data outside any jurisdiction.
+    cloudfront = "aws:cloudfront/distribution:Distribution"
+    assert is_global_type(cloudfront) and not cloudfront.startswith(aws.GLOBAL_SERVICE_PREFIXES)
+
+
+def test_fails_when_placement_and_residency_disagree(monkeypatch):
+    from blueprint.plan import placement
+
+    monkeypatch.setattr(placement, "_GLOBAL_PREFIXES", tuple(p for p in placement._GLOBAL_PREFIXES if p != "aws:iam/"))
+    assert not placement.is_global_type(aws.IAM_ROLE)
+    assert aws.IAM_ROLE.startswith(aws.GLOBAL_SERVICE_PREFIXES)
+
+
+def test_route53_resolver_stays_regional_while_route53_is_global():
+    from blueprint.plan.placement import is_global_type
+
+    assert is_global_type(aws.ROUTE53_RECORD) and not is_global_type(aws.REGIONAL_EXCEPTIONS[0] + "Endpoint:ResolverEndpoint")
+
+
+def test_placement_reads_every_registered_single_zone_key():
+    """Placement's generic zone rule and the registry's zone keys agree where a type names one zone
+    at the top level of its inputs (nested and multi-zone keys are the facts' business)."""
+    from blueprint.plan.placement import own_zone
+
+    zone = {"aws": "eu-west-1b", "gcp": "europe-west4-b"}
+    checked = 0
+    for token, entry in registry.REGISTRY.items():
+        for key in entry.zone_keys:
+            if key in ("availabilityZone", "zone", "location"):
+                assert own_zone(token, {key: zone[entry.cloud]}) == zone[entry.cloud], (token, key)
+                checked += 1
+    assert checked >= 6
+
+
+def test_mock_id_prefixes_are_registered_types():
+    assert aws.MOCK_ID_PREFIX[aws.EC2_VPC] == "vpc" and all(registry.known(t) for t in aws.MOCK_ID_PREFIX)

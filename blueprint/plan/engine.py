@@ -32,6 +32,7 @@ from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 from blueprint.plan import placement
 from blueprint.plan.mocks import PlanMocks
 from blueprint.plan.model import Plan, PlannedResource
+from blueprint.types import aws
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 _SECRET = "[secret]"
@@ -194,7 +195,7 @@ def _place_custom(monitor: _RecordingMonitor, region: dict[str, Optional[str]], 
         if reg is None and r.type.startswith("pulumi:providers:"):
             deps, _ = placement.consensus((region.get(d) for d in r.dependencies), ignore=(None, placement.GLOBAL))
             reg = deps
-        if reg is None and z is not None and r.type.startswith("aws:"):
+        if reg is None and z is not None and r.type.startswith(aws.PACKAGE_PREFIX):
             reg = z[:-1]
         region[urn] = reg
         workload[urn] = placement.own_workload(r.inputs)

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Optional
 
 import pulumi
 
 from blueprint.catalogs import accelerators, residency
+from blueprint.types import aws, gcp, k8s
 
 ACCOUNT_ID = "123456789012"  # the documentation account of AWS's own examples
 GCP_PROJECT_NUMBER = "123456789012"
@@ -43,130 +45,193 @@ def aws_partition(region: str) -> tuple[str, str]:
     return "aws", "amazonaws.com"
 
 
-# Resource types whose physical ID has an AWS prefix (the rest use their name).
-_AWS_ID_PREFIX = {
-    "aws:ec2/vpc:Vpc": "vpc", "aws:ec2/subnet:Subnet": "subnet", "aws:ec2/natGateway:NatGateway": "nat",
-    "aws:ec2/internetGateway:InternetGateway": "igw", "aws:ec2/routeTable:RouteTable": "rtb",
-    "aws:ec2/securityGroup:SecurityGroup": "sg", "aws:ec2/eip:Eip": "eipalloc",
-    "aws:ec2/vpcEndpoint:VpcEndpoint": "vpce", "aws:ec2/flowLog:FlowLog": "fl",
-    "aws:ec2/launchTemplate:LaunchTemplate": "lt", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "sg",
-    "aws:ec2/routeTableAssociation:RouteTableAssociation": "rtbassoc",
+@dataclass(frozen=True)
+class _AwsAsk:
+    """One AWS resource registration as the per-type computed-state functions read it; ``h`` is the
+    registration's digest the realistic IDs are cut from."""
+
+    typ: str
+    logical: str
+    name: str
+    region: str
+    partition: str
+    inputs: dict
+
+    @property
+    def h(self) -> str:
+        return _digest(self.typ, self.logical, length=12)
+
+    def arn(self, service: str, rest: str) -> str:
+        """arn:<partition>:<service>:<region>:<account>:<rest>"""
+        return f"arn:{self.partition}:{service}:{self.region}:{ACCOUNT_ID}:{rest}"
+
+
+def _eks_cluster(a: _AwsAsk) -> dict:
+    h, vpc_config = a.h, a.inputs.get("vpcConfig") or {}
+    return {"endpoint": f"https://{h.upper()}.gr7.{a.region}.eks.amazonaws.com",
+            "certificateAuthority": {"data": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg=="},
+            "identities": [{"oidcs": [{"issuer": f"https://oidc.eks.{a.region}.amazonaws.com/id/{h.upper()}"}]}],
+            "vpcConfig": {**vpc_config, "clusterSecurityGroupId": f"sg-{_digest(a.logical, 'eks')}",
+                          "vpcId": vpc_config.get("vpcId", "")},
+            "arn": a.arn("eks", f"cluster/{a.name}"), "status": "ACTIVE"}
+
+
+def _eks_node_group(a: _AwsAsk) -> dict:
+    # nodeGroupNamePrefix: the provider appends a 26-character unique ID (id.PrefixedUniqueId).
+    prefix = a.inputs.get("nodeGroupNamePrefix")
+    node_group = a.inputs.get("nodeGroupName") or (f"{prefix}{_digest(a.logical, 'ng', length=26)}" if prefix else a.name)
+    return {"nodeGroupName": node_group,
+            "arn": a.arn("eks", f"nodegroup/{a.inputs.get('clusterName', '')}/{node_group}/{a.h}"),
+            "resources": [{"autoscalingGroups": [{"name": f"eks-{node_group}-{a.h}"}], "remoteAccessSecurityGroupId": ""}],
+            "status": "ACTIVE"}
+
+
+def _launch_template(a: _AwsAsk) -> dict:
+    # A new template has version 1, which is both its latest and (update_default_version) default.
+    return {"latestVersion": 1, "defaultVersion": 1}
+
+
+def _load_balancer(a: _AwsAsk) -> dict:
+    lb_name = a.inputs.get("name") or a.logical[:32]
+    suffix = f"app/{lb_name}/{a.h[:16]}"
+    arn = a.arn("elasticloadbalancing", f"loadbalancer/{suffix}")
+    return {"arn": arn, "arnSuffix": suffix, "dnsName": f"{lb_name}-{int(a.h[:8], 16)}.{a.region}.elb.amazonaws.com",
+            "zoneId": "Z" + _digest("elb", a.region, length=13).upper(), "_id": arn}
+
+
+def _target_group(a: _AwsAsk) -> dict:
+    suffix = f"targetgroup/{a.inputs.get('name') or a.logical[:32]}/{a.h[:16]}"
+    arn = a.arn("elasticloadbalancing", suffix)
+    return {"arn": arn, "arnSuffix": suffix, "_id": arn}
+
+
+def _listener(a: _AwsAsk) -> dict:
+    arn = a.arn("elasticloadbalancing", f"listener/app/{a.logical[:32]}/{a.h[:16]}/{a.h[-8:]}")
+    return {"arn": arn, "_id": arn}
+
+
+def _certificate(a: _AwsAsk) -> dict:
+    domains = [a.inputs.get("domainName", "")] + list(a.inputs.get("subjectAlternativeNames") or [])
+    options = [{"domainName": d, "resourceRecordName": f"_{_digest(d, length=32)}.{d}.",
+                "resourceRecordType": "CNAME",
+                "resourceRecordValue": f"_{_digest(d, 'v', length=32)}.xlfgrmvvlj.acm-validations.aws."} for d in domains if d]
+    return {"arn": a.arn("acm", f"certificate/{_uuid(a.h)}"), "domainValidationOptions": options,
+            "status": "PENDING_VALIDATION"}
+
+
+def _rds_cluster(a: _AwsAsk) -> dict:
+    ident, h = a.inputs.get("clusterIdentifier") or a.name, a.h
+    host = f"{ident}.cluster-{h}.{a.region}.rds.amazonaws.com"
+    state = {"clusterIdentifier": ident, "endpoint": host, "readerEndpoint": host.replace(".cluster-", ".cluster-ro-"),
+             "arn": a.arn("rds", f"cluster:{ident}"), "clusterResourceId": f"cluster-{h.upper()}",
+             "port": 5432 if "postgres" in str(a.inputs.get("engine")) else 3306, "_id": ident}
+    if a.inputs.get("manageMasterUserPassword"):
+        state["masterUserSecrets"] = [{"secretArn": a.arn("secretsmanager", f"secret:rds!cluster-{_uuid(h)}-{h[:6]}"),
+                                       "kmsKeyId": a.inputs.get("masterUserSecretKmsKeyId", ""), "secretStatus": "active"}]
+    return state
+
+
+def _rds_cluster_instance(a: _AwsAsk) -> dict:
+    ident = a.inputs.get("identifier") or a.name
+    return {"identifier": ident, "endpoint": f"{ident}.{a.h}.{a.region}.rds.amazonaws.com",
+            "arn": a.arn("rds", f"db:{ident}"), "_id": ident}
+
+
+def _rds_global_cluster(a: _AwsAsk) -> dict:
+    ident = a.inputs.get("globalClusterIdentifier") or a.name
+    return {"globalClusterIdentifier": ident, "arn": f"arn:{a.partition}:rds::{ACCOUNT_ID}:global-cluster:{ident}",
+            "globalClusterResourceId": f"cluster-{a.h}", "_id": ident}
+
+
+# The ARN resource kind of RDS's named groups (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Tagging.ARN.Constructing.html).
+_RDS_GROUP_KIND = {aws.RDS_SUBNET_GROUP: "subgrp", aws.RDS_CLUSTER_PARAMETER_GROUP: "cluster-pg", aws.RDS_PARAMETER_GROUP: "pg"}
+
+
+def _rds_group(a: _AwsAsk) -> dict:
+    return {"arn": a.arn("rds", f"{_RDS_GROUP_KIND[a.typ]}:{a.name}"), "_id": a.name}
+
+
+def _health_check(a: _AwsAsk) -> dict:
+    hc = _uuid(a.h)
+    return {"arn": f"arn:{a.partition}:route53:::healthcheck/{hc}", "_id": hc}
+
+
+def _record(a: _AwsAsk) -> dict:
+    fqdn = str(a.inputs.get("name", "")).rstrip(".")
+    inputs = a.inputs
+    return {"fqdn": fqdn, "_id": f"{inputs.get('zoneId', '')}_{fqdn}_{inputs.get('type', '')}_{inputs.get('setIdentifier', '')}".rstrip("_")}
+
+
+def _queue(a: _AwsAsk) -> dict:
+    queue = a.inputs.get("name") or a.name
+    url = f"https://sqs.{a.region}.amazonaws.com/{ACCOUNT_ID}/{queue}"
+    return {"arn": a.arn("sqs", queue), "url": url, "_id": url}
+
+
+def _topic(a: _AwsAsk) -> dict:
+    arn = a.arn("sns", a.inputs.get("name") or a.name)
+    return {"arn": arn, "_id": arn}
+
+
+def _backup_vault(a: _AwsAsk) -> dict:
+    return {"arn": a.arn("backup", f"backup-vault:{a.name}"), "_id": a.name}
+
+
+def _backup_plan(a: _AwsAsk) -> dict:
+    plan_id = _uuid(a.h)
+    return {"arn": a.arn("backup", f"backup-plan:{plan_id}"), "_id": plan_id, "version": a.h}
+
+
+def _metric_alarm(a: _AwsAsk) -> dict:
+    alarm = a.inputs.get("name") or a.name
+    return {"arn": a.arn("cloudwatch", f"alarm:{alarm}"), "_id": alarm}
+
+
+def _web_acl(a: _AwsAsk) -> dict:
+    scope = "global" if a.inputs.get("scope") == "CLOUDFRONT" else "regional"
+    acl_id = _uuid(a.h)
+    return {"arn": a.arn("wafv2", f"{scope}/webacl/{a.name}/{acl_id}"), "_id": acl_id,
+            "capacity": 0, "lockToken": _uuid(a.h[::-1])}
+
+
+def _secret(a: _AwsAsk) -> dict:
+    return {"arn": a.arn("secretsmanager", f"secret:{a.name}-{a.h[:6]}")}
+
+
+# Attributes AWS computes for the resource types blueprint reads back (endpoints, DNS names,
+# validation records), shaped as AWS returns them, one small function per type. ``_id`` overrides
+# the physical ID.
+_AWS_COMPUTED: dict[str, Callable[[_AwsAsk], dict]] = {
+    aws.EKS_CLUSTER: _eks_cluster, aws.EKS_NODE_GROUP: _eks_node_group, aws.EC2_LAUNCH_TEMPLATE: _launch_template,
+    aws.LB_LOAD_BALANCER: _load_balancer, aws.LB_TARGET_GROUP: _target_group, aws.LB_LISTENER: _listener,
+    aws.ACM_CERTIFICATE: _certificate, aws.RDS_CLUSTER: _rds_cluster, aws.RDS_CLUSTER_INSTANCE: _rds_cluster_instance,
+    aws.RDS_GLOBAL_CLUSTER: _rds_global_cluster, **{t: _rds_group for t in _RDS_GROUP_KIND},
+    aws.ROUTE53_HEALTH_CHECK: _health_check, aws.ROUTE53_RECORD: _record, aws.SQS_QUEUE: _queue,
+    aws.SNS_TOPIC: _topic, aws.BACKUP_VAULT: _backup_vault, aws.BACKUP_PLAN: _backup_plan,
+    aws.CLOUDWATCH_METRIC_ALARM: _metric_alarm, aws.WAFV2_WEB_ACL: _web_acl, aws.SECRETSMANAGER_SECRET: _secret,
 }
 
 
-def _aws_computed_state(typ: str, logical: str, name: str, physical_id: str, region: str, partition: str,
-                        inputs: dict) -> dict:
-    """Attributes AWS computes for the resource types blueprint reads back (endpoints, DNS names,
-    validation records), shaped as AWS returns them. ``_id`` overrides the physical ID."""
-    h = _digest(typ, logical, length=12)
-    if typ == "aws:eks/cluster:Cluster":
-        return {"endpoint": f"https://{h.upper()}.gr7.{region}.eks.amazonaws.com",
-                "certificateAuthority": {"data": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg=="},
-                "identities": [{"oidcs": [{"issuer": f"https://oidc.eks.{region}.amazonaws.com/id/{h.upper()}"}]}],
-                "vpcConfig": {**(inputs.get("vpcConfig") or {}), "clusterSecurityGroupId": f"sg-{_digest(logical, 'eks')}",
-                              "vpcId": (inputs.get("vpcConfig") or {}).get("vpcId", "")},
-                "arn": f"arn:{partition}:eks:{region}:{ACCOUNT_ID}:cluster/{name}", "status": "ACTIVE"}
-    if typ == "aws:eks/nodeGroup:NodeGroup":
-        # nodeGroupNamePrefix: the provider appends a 26-character unique ID (id.PrefixedUniqueId).
-        prefix = inputs.get("nodeGroupNamePrefix")
-        node_group = inputs.get("nodeGroupName") or (f"{prefix}{_digest(logical, 'ng', length=26)}" if prefix else name)
-        return {"nodeGroupName": node_group,
-                "arn": f"arn:{partition}:eks:{region}:{ACCOUNT_ID}:nodegroup/{inputs.get('clusterName', '')}/{node_group}/{h}",
-                "resources": [{"autoscalingGroups": [{"name": f"eks-{node_group}-{h}"}], "remoteAccessSecurityGroupId": ""}],
-                "status": "ACTIVE"}
-    if typ == "aws:ec2/launchTemplate:LaunchTemplate":
-        # A new template has version 1, which is both its latest and (update_default_version) default.
-        return {"latestVersion": 1, "defaultVersion": 1}
-    if typ == "aws:lb/loadBalancer:LoadBalancer":
-        lb_name = inputs.get("name") or logical[:32]
-        suffix = f"app/{lb_name}/{h[:16]}"
-        return {"arn": f"arn:{partition}:elasticloadbalancing:{region}:{ACCOUNT_ID}:loadbalancer/{suffix}",
-                "arnSuffix": suffix, "dnsName": f"{lb_name}-{int(h[:8], 16)}.{region}.elb.amazonaws.com",
-                "zoneId": "Z" + _digest("elb", region, length=13).upper(), "_id": f"arn:{partition}:elasticloadbalancing:{region}:{ACCOUNT_ID}:loadbalancer/{suffix}"}
-    if typ == "aws:lb/targetGroup:TargetGroup":
-        tg_name = inputs.get("name") or logical[:32]
-        suffix = f"targetgroup/{tg_name}/{h[:16]}"
-        arn = f"arn:{partition}:elasticloadbalancing:{region}:{ACCOUNT_ID}:{suffix}"
-        return {"arn": arn, "arnSuffix": suffix, "_id": arn}
-    if typ == "aws:lb/listener:Listener":
-        arn = f"arn:{partition}:elasticloadbalancing:{region}:{ACCOUNT_ID}:listener/app/{logical[:32]}/{h[:16]}/{h[-8:]}"
-        return {"arn": arn, "_id": arn}
-    if typ == "aws:acm/certificate:Certificate":
-        domains = [inputs.get("domainName", "")] + list(inputs.get("subjectAlternativeNames") or [])
-        options = [{"domainName": d, "resourceRecordName": f"_{_digest(d, length=32)}.{d}.",
-                    "resourceRecordType": "CNAME",
-                    "resourceRecordValue": f"_{_digest(d, 'v', length=32)}.xlfgrmvvlj.acm-validations.aws."} for d in domains if d]
-        return {"arn": f"arn:{partition}:acm:{region}:{ACCOUNT_ID}:certificate/{_uuid(h)}", "domainValidationOptions": options,
-                "status": "PENDING_VALIDATION"}
-    if typ == "aws:rds/cluster:Cluster":
-        ident = inputs.get("clusterIdentifier") or name
-        host = f"{ident}.cluster-{h}.{region}.rds.amazonaws.com"
-        state = {"clusterIdentifier": ident, "endpoint": host, "readerEndpoint": host.replace(".cluster-", ".cluster-ro-"),
-                 "arn": f"arn:{partition}:rds:{region}:{ACCOUNT_ID}:cluster:{ident}",
-                 "clusterResourceId": f"cluster-{h.upper()}", "port": 5432 if "postgres" in str(inputs.get("engine")) else 3306,
-                 "_id": ident}
-        if inputs.get("manageMasterUserPassword"):
-            state["masterUserSecrets"] = [{"secretArn": f"arn:{partition}:secretsmanager:{region}:{ACCOUNT_ID}:secret:rds!cluster-{_uuid(h)}-{h[:6]}",
-                                           "kmsKeyId": inputs.get("masterUserSecretKmsKeyId", ""), "secretStatus": "active"}]
-        return state
-    if typ == "aws:rds/clusterInstance:ClusterInstance":
-        ident = inputs.get("identifier") or name
-        return {"identifier": ident, "endpoint": f"{ident}.{h}.{region}.rds.amazonaws.com",
-                "arn": f"arn:{partition}:rds:{region}:{ACCOUNT_ID}:db:{ident}", "_id": ident}
-    if typ == "aws:rds/globalCluster:GlobalCluster":
-        ident = inputs.get("globalClusterIdentifier") or name
-        return {"globalClusterIdentifier": ident, "arn": f"arn:{partition}:rds::{ACCOUNT_ID}:global-cluster:{ident}",
-                "globalClusterResourceId": f"cluster-{h}", "_id": ident}
-    if typ in ("aws:rds/subnetGroup:SubnetGroup", "aws:rds/clusterParameterGroup:ClusterParameterGroup", "aws:rds/parameterGroup:ParameterGroup"):
-        kind = {"aws:rds/subnetGroup:SubnetGroup": "subgrp", "aws:rds/clusterParameterGroup:ClusterParameterGroup": "cluster-pg",
-                "aws:rds/parameterGroup:ParameterGroup": "pg"}[typ]
-        return {"arn": f"arn:{partition}:rds:{region}:{ACCOUNT_ID}:{kind}:{name}", "_id": name}
-    if typ == "aws:route53/healthCheck:HealthCheck":
-        hc = _uuid(h)
-        return {"arn": f"arn:{partition}:route53:::healthcheck/{hc}", "_id": hc}
-    if typ == "aws:route53/record:Record":
-        fqdn = str(inputs.get("name", "")).rstrip(".")
-        return {"fqdn": fqdn, "_id": f"{inputs.get('zoneId', '')}_{fqdn}_{inputs.get('type', '')}_{inputs.get('setIdentifier', '')}".rstrip("_")}
-    if typ == "aws:sqs/queue:Queue":
-        queue = inputs.get("name") or name
-        return {"arn": f"arn:{partition}:sqs:{region}:{ACCOUNT_ID}:{queue}", "url": f"https://sqs.{region}.amazonaws.com/{ACCOUNT_ID}/{queue}",
-                "_id": f"https://sqs.{region}.amazonaws.com/{ACCOUNT_ID}/{queue}"}
-    if typ == "aws:sns/topic:Topic":
-        topic = inputs.get("name") or name
-        arn = f"arn:{partition}:sns:{region}:{ACCOUNT_ID}:{topic}"
-        return {"arn": arn, "_id": arn}
-    if typ == "aws:backup/vault:Vault":
-        return {"arn": f"arn:{partition}:backup:{region}:{ACCOUNT_ID}:backup-vault:{name}", "_id": name}
-    if typ == "aws:backup/plan:Plan":
-        plan_id = _uuid(h)
-        return {"arn": f"arn:{partition}:backup:{region}:{ACCOUNT_ID}:backup-plan:{plan_id}", "_id": plan_id, "version": h}
-    if typ == "aws:cloudwatch/metricAlarm:MetricAlarm":
-        alarm = inputs.get("name") or name
-        return {"arn": f"arn:{partition}:cloudwatch:{region}:{ACCOUNT_ID}:alarm:{alarm}", "_id": alarm}
-    if typ == "aws:wafv2/webAcl:WebAcl":
-        scope = "global" if inputs.get("scope") == "CLOUDFRONT" else "regional"
-        acl_id = _uuid(h)
-        return {"arn": f"arn:{partition}:wafv2:{region}:{ACCOUNT_ID}:{scope}/webacl/{name}/{acl_id}", "_id": acl_id,
-                "capacity": 0, "lockToken": _uuid(h[::-1])}
-    if typ == "aws:secretsmanager/secret:Secret":
-        return {"arn": f"arn:{partition}:secretsmanager:{region}:{ACCOUNT_ID}:secret:{name}-{h[:6]}"}
-    return {}
+def _aws_computed_state(typ: str, logical: str, name: str, region: str, partition: str, inputs: dict) -> dict:
+    """The computed attributes of one AWS registration ({} for a type AWS computes nothing we read)."""
+    compute = _AWS_COMPUTED.get(typ)
+    return compute(_AwsAsk(typ, logical, name, region, partition, inputs)) if compute else {}
 
 
 def _gcp_computed_state(typ: str, logical: str, name: str, inputs: dict, config: Mapping[str, str]) -> dict:
     """Attributes GCP computes for the types blueprint reads back, shaped as the APIs return them."""
     project = config.get("gcp:project") or "project"
     h = _digest(typ, logical, length=12)
-    if typ == "gcp:compute/globalAddress:GlobalAddress":
+    if typ == gcp.COMPUTE_GLOBAL_ADDRESS:
         if inputs.get("purpose") == "VPC_PEERING":
             return {"address": inputs.get("address") or f"10.{int(h[:2], 16) % 200 + 20}.0.0",
                     "selfLink": f"https://www.googleapis.com/compute/v1/projects/{project}/global/addresses/{name}"}
         return {"address": f"34.{int(h[:2], 16) % 100 + 100}.{int(h[2:4], 16)}.{int(h[4:6], 16) % 250 + 1}",
                 "selfLink": f"https://www.googleapis.com/compute/v1/projects/{project}/global/addresses/{name}"}
-    if typ == "gcp:compute/networkEndpointGroup:NetworkEndpointGroup":
+    if typ == gcp.COMPUTE_NETWORK_ENDPOINT_GROUP:
         return {"selfLink": f"https://www.googleapis.com/compute/v1/projects/{project}/zones/{inputs.get('zone', '')}/networkEndpointGroups/{name}",
                 "size": 0}
-    if typ == "gcp:sql/databaseInstance:DatabaseInstance":
+    if typ == gcp.SQL_DATABASE_INSTANCE:
         region = inputs.get("region") or config.get("gcp:region") or ""
         settings = inputs.get("settings") or {}
         state: dict = {}
@@ -180,9 +245,9 @@ def _gcp_computed_state(typ: str, logical: str, name: str, inputs: dict, config:
                 "privateIpAddress": f"10.{int(h[:2], 16) % 200 + 20}.{int(h[2:4], 16)}.{int(h[4:6], 16) % 250 + 2}",
                 "selfLink": f"https://sqladmin.googleapis.com/sql/v1beta4/projects/{project}/instances/{name}",
                 "serviceAccountEmailAddress": f"p{_digest(project, length=12)}-{h[:6]}@gcp-sa-cloud-sql.iam.gserviceaccount.com"}
-    if typ == "gcp:storage/bucket:Bucket":
+    if typ == gcp.STORAGE_BUCKET:
         return {"url": f"gs://{name}", "selfLink": f"https://www.googleapis.com/storage/v1/b/{name}"}
-    if typ == "gcp:networkservices/serviceLbPolicies:ServiceLbPolicies":
+    if typ == gcp.NETWORKSERVICES_SERVICE_LB_POLICIES:
         # The provider's id is the policy's full resource path.
         return {"_id": f"projects/{project}/locations/{inputs.get('location') or 'global'}/serviceLbPolicies/{name}"}
     return {}
@@ -210,29 +275,29 @@ def _gcp_platform_state(typ: str, logical: str, name: str, inputs: dict, config:
     compute = f"https://www.googleapis.com/compute/v1/projects/{project}"
     region = inputs.get("region") or config.get("gcp:region") or ""
     location = inputs.get("location") or region
-    if typ == "gcp:kms/keyRing:KeyRing":
+    if typ == gcp.KMS_KEY_RING:
         return {"_id": f"projects/{project}/locations/{location}/keyRings/{name}"}
-    if typ == "gcp:kms/cryptoKey:CryptoKey":
+    if typ == gcp.KMS_CRYPTO_KEY:
         return {"_id": f"{inputs.get('keyRing') or f'projects/{project}/locations/{region}/keyRings/ring'}/cryptoKeys/{name}"}
-    if typ == "gcp:serviceaccount/account:Account":
+    if typ == gcp.SERVICEACCOUNT_ACCOUNT:
         email = f"{inputs.get('accountId', name)}@{inputs.get('project') or project}.iam.gserviceaccount.com"
         resource = f"projects/{inputs.get('project') or project}/serviceAccounts/{email}"
         return {"_id": resource, "name": resource, "email": email, "member": f"serviceAccount:{email}",
                 "uniqueId": "1" + str(int(_digest(logical, length=16), 16)).rjust(20, "0")[:20]}
-    if typ == "gcp:projects/serviceIdentity:ServiceIdentity":
+    if typ == gcp.PROJECTS_SERVICE_IDENTITY:
         service = inputs.get("service", "")
         domain = _GCP_SERVICE_AGENT_DOMAINS.get(service, "gcp-sa-" + service.split(".")[0])
         email = f"service-{GCP_PROJECT_NUMBER}@{domain}.iam.gserviceaccount.com"
         return {"_id": f"projects/{project}/services/{service}", "email": email, "member": f"serviceAccount:{email}"}
-    if typ == "gcp:compute/network:Network":
+    if typ == gcp.COMPUTE_NETWORK:
         return {"selfLink": f"{compute}/global/networks/{name}", "_id": f"projects/{project}/global/networks/{name}"}
-    if typ == "gcp:compute/subnetwork:Subnetwork":
+    if typ == gcp.COMPUTE_SUBNETWORK:
         return {"selfLink": f"{compute}/regions/{region}/subnetworks/{name}",
                 "_id": f"projects/{project}/regions/{region}/subnetworks/{name}"}
-    if typ == "gcp:compute/router:Router":
+    if typ == gcp.COMPUTE_ROUTER:
         return {"selfLink": f"{compute}/regions/{region}/routers/{name}",
                 "_id": f"projects/{project}/regions/{region}/routers/{name}"}
-    if typ == "gcp:container/cluster:Cluster":
+    if typ == gcp.CONTAINER_CLUSTER:
         private = inputs.get("privateClusterConfig") or {}
         block = private.get("masterIpv4CidrBlock") or "172.16.0.0/28"
         endpoint = str(ipaddress.ip_network(block, strict=False)[2])
@@ -241,14 +306,14 @@ def _gcp_platform_state(typ: str, logical: str, name: str, inputs: dict, config:
                                "clusterCaCertificate": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg=="},
                 "privateClusterConfig": {**private, "privateEndpoint": endpoint},
                 "selfLink": f"https://container.googleapis.com/v1/projects/{project}/locations/{location}/clusters/{name}"}
-    if typ == "gcp:pubsub/topic:Topic":
+    if typ == gcp.PUBSUB_TOPIC:
         return {"_id": f"projects/{project}/topics/{name}"}
-    if typ == "gcp:pubsub/subscription:Subscription":
+    if typ == gcp.PUBSUB_SUBSCRIPTION:
         return {"_id": f"projects/{project}/subscriptions/{name}"}
-    if typ == "gcp:monitoring/alertPolicy:AlertPolicy":
+    if typ == gcp.MONITORING_ALERT_POLICY:
         return {"_id": f"projects/{project}/alertPolicies/{int(_digest(logical, length=12), 16)}",
                 "name": f"projects/{project}/alertPolicies/{int(_digest(logical, length=12), 16)}"}
-    if typ == "gcp:container/nodePool:NodePool":
+    if typ == gcp.CONTAINER_NODE_POOL:
         cluster = str(inputs.get("cluster", "")).rsplit("/", 1)[-1]
         return {"_id": f"{project}/{location}/{cluster}/{name}",
                 "instanceGroupUrls": [f"{compute}/zones/{z}/instanceGroupManagers/gke-{cluster[:15]}-{name[:15]}-"
@@ -267,23 +332,26 @@ class PlanMocks(pulumi.runtime.Mocks):
     def __init__(self, config: Mapping[str, str], region_of_provider: Callable[[Optional[str]], Optional[str]]):
         self._config = config
         self._region_of_provider = region_of_provider
+        # Region switch plan ARN -> its inputs: what ListRoute53HealthChecks answers from.
+        self._region_switch_plans: dict[str, dict] = {}
         self._invokes: dict[str, Callable[[dict, str], dict]] = {
-            "aws:index/getRegion:getRegion": self._aws_region,
-            "aws:index/getCallerIdentity:getCallerIdentity": self._aws_caller,
-            "aws:index/getPartition:getPartition": self._aws_partition,
-            "aws:index/getAvailabilityZones:getAvailabilityZones": self._aws_zones,
-            "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings": self._aws_offerings,
-            "aws:ssm/getParameter:getParameter": self._aws_ssm_parameter,
-            "aws:route53/getZone:getZone": self._aws_route53_zone,
-            "aws:elb/getServiceAccount:getServiceAccount": self._aws_elb_service_account,
-            "aws:eks/getNodeGroup:getNodeGroup": self._aws_eks_node_group,
-            "aws:secretsmanager/getRandomPassword:getRandomPassword": self._aws_random_password,
-            "gcp:compute/getZones:getZones": self._gcp_zones,
-            "gcp:organizations/getProject:getProject": self._gcp_project,
-            "gcp:compute/getRegions:getRegions": self._gcp_regions,
-            "gcp:dns/getManagedZone:getManagedZone": self._gcp_dns_managed_zone,
-            "gcp:storage/getTransferProjectServiceAccount:getTransferProjectServiceAccount": self._gcp_transfer_agent,
-            "gcp:storage/getProjectServiceAccount:getProjectServiceAccount": self._gcp_storage_agent,
+            aws.INVOKE_GET_REGION: self._aws_region,
+            aws.INVOKE_GET_CALLER_IDENTITY: self._aws_caller,
+            aws.INVOKE_GET_PARTITION: self._aws_partition,
+            aws.INVOKE_GET_AVAILABILITY_ZONES: self._aws_zones,
+            aws.INVOKE_EC2_GET_INSTANCE_TYPE_OFFERINGS: self._aws_offerings,
+            aws.INVOKE_SSM_GET_PARAMETER: self._aws_ssm_parameter,
+            aws.INVOKE_ROUTE53_GET_ZONE: self._aws_route53_zone,
+            aws.INVOKE_ARCREGIONSWITCH_GET_ROUTE53_HEALTH_CHECKS: self._aws_region_switch_health_checks,
+            aws.INVOKE_ELB_GET_SERVICE_ACCOUNT: self._aws_elb_service_account,
+            aws.INVOKE_EKS_GET_NODE_GROUP: self._aws_eks_node_group,
+            aws.INVOKE_SECRETSMANAGER_GET_RANDOM_PASSWORD: self._aws_random_password,
+            gcp.INVOKE_COMPUTE_GET_ZONES: self._gcp_zones,
+            gcp.INVOKE_ORGANIZATIONS_GET_PROJECT: self._gcp_project,
+            gcp.INVOKE_COMPUTE_GET_REGIONS: self._gcp_regions,
+            gcp.INVOKE_DNS_GET_MANAGED_ZONE: self._gcp_dns_managed_zone,
+            gcp.INVOKE_STORAGE_GET_TRANSFER_PROJECT_SERVICE_ACCOUNT: self._gcp_transfer_agent,
+            gcp.INVOKE_STORAGE_GET_PROJECT_SERVICE_ACCOUNT: self._gcp_storage_agent,
         }
 
     # -- regions -------------------------------------------------------------------------------
@@ -297,7 +365,7 @@ class PlanMocks(pulumi.runtime.Mocks):
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[Optional[str], dict]:
         inputs = dict(args.inputs)
         # Reads (Resource.get) arrive without ``custom`` (the SDK's MockMonitor.ReadResource omits it).
-        if args.typ == "kubernetes:core/v1:Namespace" and args.resource_id:
+        if args.typ == k8s.NAMESPACE and args.resource_id:
             # A read of an existing namespace (Namespace.get, e.g. kube-system): the API server's object,
             # with the UID it assigned (one per cluster: the cluster's provider picks it).
             uid = _uuid(_digest(args.resource_id, str(args.provider or ""), length=32))
@@ -323,16 +391,16 @@ class PlanMocks(pulumi.runtime.Mocks):
         auto_name = f"{args.name}-{_digest(args.typ, args.name, length=7)}"
         name = inputs.get("name") or auto_name
         state: dict[str, Any] = {"name": name, **inputs}
-        prefix = _AWS_ID_PREFIX.get(args.typ)
+        prefix = aws.MOCK_ID_PREFIX.get(args.typ)
         physical_id = f"{prefix}-{_digest(region, args.typ, args.name)}" if prefix else name
-        if args.typ == "aws:s3/bucket:Bucket":
+        if args.typ == aws.S3_BUCKET:
             bucket = inputs.get("bucket") or (inputs.get("bucketPrefix") or "") + _digest(args.name, length=26)
             state.update(bucket=bucket, arn=f"arn:{partition}:s3:::{bucket}", bucketRegionalDomainName=f"{bucket}.s3.{region}.amazonaws.com", region=region)
             physical_id = bucket
-        elif args.typ == "aws:kms/key:Key":
+        elif args.typ == aws.KMS_KEY:
             physical_id = f"{_digest(args.name, length=8)}-{_digest(args.name, 'b', length=4)}-{_digest(args.name, 'c', length=4)}-{_digest(args.name, 'd', length=4)}-{_digest(args.name, 'e', length=12)}"
             state.update(keyId=physical_id, arn=f"arn:{partition}:kms:{region}:{ACCOUNT_ID}:key/{physical_id}")
-        elif args.typ == "aws:cloudwatch/logGroup:LogGroup":
+        elif args.typ == aws.CLOUDWATCH_LOG_GROUP:
             state["arn"] = f"arn:{partition}:logs:{region}:{ACCOUNT_ID}:log-group:{name}"
         elif module == "iam":
             kind = args.typ.split(":")[-1].lower()
@@ -340,13 +408,15 @@ class PlanMocks(pulumi.runtime.Mocks):
         else:
             resource = args.typ.split(":")[-1][:1].lower() + args.typ.split(":")[-1][1:]
             state.setdefault("arn", f"arn:{partition}:{module}:{region}:{ACCOUNT_ID}:{resource}/{physical_id}")
-        state.update(_aws_computed_state(args.typ, args.name, name, physical_id, region, partition, inputs))
+        state.update(_aws_computed_state(args.typ, args.name, name, region, partition, inputs))
         physical_id = state.pop("_id", physical_id)
-        if args.typ == "aws:ec2/eip:Eip":
+        if args.typ == aws.EC2_EIP:
             state.update(allocationId=physical_id, publicIp=f"198.51.100.{int(_digest(args.name, length=2), 16) % 250 + 1}")
-        if args.typ == "aws:ec2/vpc:Vpc":
+        if args.typ == aws.EC2_VPC:
             state.update(defaultSecurityGroupId=f"sg-{_digest(args.name, 'default')}", mainRouteTableId=f"rtb-{_digest(args.name, 'main')}", defaultNetworkAclId=f"acl-{_digest(args.name)}")
         state["id"] = physical_id
+        if args.typ == aws.ARCREGIONSWITCH_PLAN:
+            self._region_switch_plans[state["arn"]] = inputs
         return physical_id, state
 
     # -- invokes -------------------------------------------------------------------------------
@@ -415,11 +485,30 @@ class PlanMocks(pulumi.runtime.Mocks):
                 "primaryNameServer": servers[0], "resourceRecordSetCount": 2, "callerReference": name,
                 "comment": "", "tags": {}}
 
+    def _aws_region_switch_health_checks(self, args: dict, region: str) -> dict:
+        """ListRoute53HealthChecks: one health check per region of each record a Route53HealthCheck
+        step names, created by Region switch with the plan ("Amazon Route 53 health check execution
+        block": blocks over the same records share them); states as the block starts them
+        (active/passive: the standby's unhealthy)."""
+        plan = self._region_switch_plans.get(args.get("planArn") or "")
+        if plan is None:
+            raise ValueError(f"no Region switch plan {args.get('planArn')!r} in the offline plan")
+        found: dict[tuple, dict] = {}
+        for workflow in plan.get("workflows") or []:
+            for step in workflow.get("steps") or []:
+                for config in step.get("route53HealthCheckConfigs") or []:
+                    for r in plan.get("regions") or []:
+                        key = (config["hostedZoneId"], config["recordName"], r)
+                        standby = plan.get("recoveryApproach") == "activePassive" and r != plan.get("primaryRegion")
+                        found[key] = {"healthCheckId": _uuid(_digest(*map(str, key))), "hostedZoneId": key[0],
+                                      "recordName": key[1], "region": r, "status": "unhealthy" if standby else "healthy"}
+        return {"id": args["planArn"], "planArn": args["planArn"], "region": region, "healthChecks": list(found.values())}
+
     def _aws_eks_node_group(self, args: dict, region: str) -> dict:
         # DescribeNodegroup: the managed node group's Auto Scaling group is named eks-<group>-<uuid>.
         cluster, group = args.get("clusterName", ""), args.get("nodeGroupName", "")
         partition, _ = aws_partition(region)
-        h = _digest("aws:eks/nodeGroup:NodeGroup", cluster, group, length=12)
+        h = _digest(aws.EKS_NODE_GROUP, cluster, group, length=12)
         return {"id": f"{cluster}:{group}", "clusterName": cluster, "nodeGroupName": group, "status": "ACTIVE",
                 "arn": f"arn:{partition}:eks:{region}:{ACCOUNT_ID}:nodegroup/{cluster}/{group}/{h}",
                 "resources": [{"autoscalingGroups": [{"name": f"eks-{group}-{h}"}], "remoteAccessSecurityGroupId": ""}]}

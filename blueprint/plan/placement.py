@@ -20,19 +20,14 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable, Optional
 
+from blueprint.types import aws, gcp
+
 GLOBAL = "global"
 
-_GLOBAL_PREFIXES = (
-    "aws:iam/", "aws:route53/", "aws:cloudfront/", "aws:organizations/", "aws:globalaccelerator/",
-    "aws:shield/", "aws:budgets/", "gcp:dns/", "gcp:projects/", "gcp:serviceaccount/",
-    "gcp:organizations/", "gcp:compute/globalAddress:", "gcp:compute/globalForwardingRule:",
-    "gcp:compute/uRLMap:", "gcp:compute/targetHttpsProxy:", "gcp:compute/targetHttpProxy:",
-    "gcp:compute/sSLPolicy:", "gcp:compute/managedSslCertificate:", "gcp:compute/network:",
-    "gcp:compute/healthCheck:", "gcp:compute/backendService:", "gcp:compute/firewall:",
-    "gcp:compute/securityPolicy:", "gcp:compute/globalNetworkEndpointGroup:",
-    "gcp:servicenetworking/", "gcp:networkservices/serviceLbPolicies:",
-)
-_REGIONAL_EXCEPTIONS = ("aws:route53/resolver",)
+# Types whose API has no region (the registry's NO_REGION_PREFIXES; distinct from the residency
+# policy's narrower GLOBAL_SERVICE_PREFIXES, which also requires that they hold no customer data).
+_GLOBAL_PREFIXES = aws.NO_REGION_PREFIXES + gcp.NO_REGION_PREFIXES
+_REGIONAL_EXCEPTIONS = aws.REGIONAL_EXCEPTIONS
 
 WORKLOAD_TAG = "blueprint:workload"
 WORKLOAD_LABEL = "blueprint-workload"
@@ -51,20 +46,24 @@ def own_region(type_: str, inputs: dict[str, Any]) -> Optional[str]:
     if isinstance(inputs.get("region"), str) and inputs["region"]:
         return inputs["region"]
     zone = own_zone(type_, inputs)
-    if zone and type_.startswith("gcp:"):
+    if zone and type_.startswith(gcp.PACKAGE_PREFIX):
         return zone.rsplit("-", 1)[0]
     location = inputs.get("location")
-    if type_.startswith("gcp:") and isinstance(location, str) and _GCP_REGION.match(location.lower()):
+    if type_.startswith(gcp.PACKAGE_PREFIX) and isinstance(location, str) and _GCP_REGION.match(location.lower()):
         return location.lower()
     return None
 
 
 def own_zone(type_: str, inputs: dict[str, Any]) -> Optional[str]:
+    # A generic rule on purpose, not the registry's per-type zone_keys: it places ANY type that names
+    # one zone (types the registry does not list too), while zone_keys also lists the multi-zone and
+    # subnet inputs the facts read (nodeLocations, subnetIds: the engine's subnet rule covers those).
+    # tests/test_type_registry.py checks the two agree on every registered top-level zone key.
     for key in ("availabilityZone", "zone"):
         if isinstance(inputs.get(key), str) and inputs[key]:
             return inputs[key]
     location = inputs.get("location")
-    if type_.startswith("gcp:") and isinstance(location, str) and _GCP_ZONE.match(location):
+    if type_.startswith(gcp.PACKAGE_PREFIX) and isinstance(location, str) and _GCP_ZONE.match(location):
         return location
     return None
 

@@ -18,6 +18,10 @@ ACM_CERTIFICATE = "aws:acm/certificate:Certificate"
 ACM_CERTIFICATE_VALIDATION = "aws:acm/certificateValidation:CertificateValidation"
 ALB_LISTENER = "aws:alb/listener:Listener"
 AUTOSCALING_GROUP = "aws:autoscaling/group:Group"
+# Failover orchestration and drills (issue 17): https://www.pulumi.com/registry/packages/aws/api-docs/arcregionswitch/plan/,
+# .../fis/experimenttemplate/.
+ARCREGIONSWITCH_PLAN = "aws:arcregionswitch/plan:Plan"
+FIS_EXPERIMENT_TEMPLATE = "aws:fis/experimentTemplate:ExperimentTemplate"
 BACKUP_PLAN = "aws:backup/plan:Plan"
 BACKUP_SELECTION = "aws:backup/selection:Selection"
 BACKUP_VAULT = "aws:backup/vault:Vault"
@@ -132,3 +136,41 @@ GLOBAL_SERVICE_PREFIXES: tuple[str, ...] = (
     "aws:route53/record:", "aws:route53/healthCheck:", "aws:route53/zone:",
     "aws:route53/zoneAssociation:", "aws:route53/keySigningKey:", "aws:route53/hostedZoneDnsSec:",
 )
+
+# Placement (blueprint/plan/placement.py): types whose API has no region, planned in region "global".
+# Broader than GLOBAL_SERVICE_PREFIXES on purpose: that table is the residency policy's exemption
+# (no region AND no customer data), this one says only where a resource lives. CloudFront and Global
+# Accelerator have no region yet are not exempt (they cache or route data outside any jurisdiction),
+# so one table cannot serve both; tests/test_type_registry.py checks the exemption is a subset of this.
+NO_REGION_PREFIXES: tuple[str, ...] = (
+    "aws:iam/", "aws:route53/", "aws:cloudfront/", "aws:organizations/", "aws:globalaccelerator/",
+    "aws:shield/", "aws:budgets/",
+)
+# ...except Route 53 Resolver, which lives in a VPC of one region
+# (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver.html: "Resolver ... in a Region").
+REGIONAL_EXCEPTIONS: tuple[str, ...] = ("aws:route53/resolver",)
+
+# The offline plan's mocks (blueprint/plan/mocks.py): types whose physical ID is a prefixed EC2
+# resource ID, "<prefix>-<hex>" (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html);
+# every other type's ID is its name (or what the mocks' computed state says).
+MOCK_ID_PREFIX: dict[str, str] = {
+    EC2_VPC: "vpc", EC2_SUBNET: "subnet", EC2_NAT_GATEWAY: "nat", EC2_INTERNET_GATEWAY: "igw",
+    EC2_ROUTE_TABLE: "rtb", EC2_SECURITY_GROUP: "sg", EC2_EIP: "eipalloc", EC2_VPC_ENDPOINT: "vpce",
+    EC2_FLOW_LOG: "fl", EC2_LAUNCH_TEMPLATE: "lt", EC2_DEFAULT_SECURITY_GROUP: "sg",
+    EC2_ROUTE_TABLE_ASSOCIATION: "rtbassoc",
+}
+
+# Invoke (data source) tokens the offline plan answers: functions, not resource types, so they are no
+# registry entries (INVOKE_* are skipped by the registry's well-formedness test). Tokens as each
+# function's page of https://www.pulumi.com/registry/packages/aws/api-docs/ names them.
+INVOKE_GET_REGION = "aws:index/getRegion:getRegion"
+INVOKE_GET_CALLER_IDENTITY = "aws:index/getCallerIdentity:getCallerIdentity"
+INVOKE_GET_PARTITION = "aws:index/getPartition:getPartition"
+INVOKE_GET_AVAILABILITY_ZONES = "aws:index/getAvailabilityZones:getAvailabilityZones"
+INVOKE_EC2_GET_INSTANCE_TYPE_OFFERINGS = "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings"
+INVOKE_SSM_GET_PARAMETER = "aws:ssm/getParameter:getParameter"
+INVOKE_ROUTE53_GET_ZONE = "aws:route53/getZone:getZone"
+INVOKE_ARCREGIONSWITCH_GET_ROUTE53_HEALTH_CHECKS = "aws:arcregionswitch/getRoute53HealthChecks:getRoute53HealthChecks"
+INVOKE_ELB_GET_SERVICE_ACCOUNT = "aws:elb/getServiceAccount:getServiceAccount"
+INVOKE_EKS_GET_NODE_GROUP = "aws:eks/getNodeGroup:getNodeGroup"
+INVOKE_SECRETSMANAGER_GET_RANDOM_PASSWORD = "aws:secretsmanager/getRandomPassword:getRandomPassword"

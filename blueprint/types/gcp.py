@@ -28,6 +28,10 @@ COMPUTE_NETWORK_ENDPOINT_GROUP = "gcp:compute/networkEndpointGroup:NetworkEndpoi
 COMPUTE_REGION_DISK = "gcp:compute/regionDisk:RegionDisk"
 COMPUTE_REGION_INSTANCE_TEMPLATE = "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate"
 COMPUTE_ROUTER = "gcp:compute/router:Router"
+# The failover orchestration (issue 17): https://www.pulumi.com/registry/packages/gcp/api-docs/workflows/workflow/.
+WORKFLOWS_WORKFLOW = "gcp:workflows/workflow:Workflow"
+# Alert policies start the failover workflow (blueprint/analysis/gcp_orchestration.py).
+MONITORING_ALERT_POLICY = "gcp:monitoring/alertPolicy:AlertPolicy"
 COMPUTE_ROUTER_NAT = "gcp:compute/routerNat:RouterNat"
 COMPUTE_SSL_POLICY = "gcp:compute/sSLPolicy:SSLPolicy"
 COMPUTE_SUBNETWORK = "gcp:compute/subnetwork:Subnetwork"
@@ -98,3 +102,26 @@ GLOBAL_SERVICE_PREFIXES: tuple[str, ...] = (
     # The global load balancer's service load balancing policy (location "global").
     "gcp:networkservices/serviceLbPolicies:",
 )
+
+# Placement (blueprint/plan/placement.py): types whose API has no region, planned in region "global".
+# Broader than GLOBAL_SERVICE_PREFIXES (the residency exemption: no region AND no customer data; see
+# blueprint/types/aws.py NO_REGION_PREFIXES): e.g. all of gcp:projects/ and gcp:organizations/ are
+# project- or organization-level, and a global NEG has no region.
+NO_REGION_PREFIXES: tuple[str, ...] = (
+    "gcp:dns/", "gcp:projects/", "gcp:serviceaccount/", "gcp:organizations/", "gcp:compute/globalAddress:",
+    "gcp:compute/globalForwardingRule:", "gcp:compute/uRLMap:", "gcp:compute/targetHttpsProxy:",
+    "gcp:compute/targetHttpProxy:", "gcp:compute/sSLPolicy:", "gcp:compute/managedSslCertificate:",
+    "gcp:compute/network:", "gcp:compute/healthCheck:", "gcp:compute/backendService:", "gcp:compute/firewall:",
+    "gcp:compute/securityPolicy:", "gcp:compute/globalNetworkEndpointGroup:", "gcp:servicenetworking/",
+    "gcp:networkservices/serviceLbPolicies:",
+)
+
+# Invoke (data source) tokens the offline plan answers (blueprint/plan/mocks.py): functions, not
+# resource types (INVOKE_* are no registry entries). Tokens as each function's page of
+# https://www.pulumi.com/registry/packages/gcp/api-docs/ names them.
+INVOKE_COMPUTE_GET_ZONES = "gcp:compute/getZones:getZones"
+INVOKE_COMPUTE_GET_REGIONS = "gcp:compute/getRegions:getRegions"
+INVOKE_ORGANIZATIONS_GET_PROJECT = "gcp:organizations/getProject:getProject"
+INVOKE_DNS_GET_MANAGED_ZONE = "gcp:dns/getManagedZone:getManagedZone"
+INVOKE_STORAGE_GET_TRANSFER_PROJECT_SERVICE_ACCOUNT = "gcp:storage/getTransferProjectServiceAccount:getTransferProjectServiceAccount"
+INVOKE_STORAGE_GET_PROJECT_SERVICE_ACCOUNT = "gcp:storage/getProjectServiceAccount:getProjectServiceAccount"
