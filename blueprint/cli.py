@@ -15,16 +15,10 @@ from typing import Optional
 import typer
 from rich.console import Console
 
+from blueprint.cli_support import EXIT_INVALID, EXIT_PROBLEMS, fail_invalid, fail_program, load_plan, saved_or_planned, err
 from blueprint.config.errors import ConfigError, Problem
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Resilient AI platform infrastructure, by tier.")
-# Plain text on stderr: no markup, no emoji codes (":cloud:" is a config key here), no wrapping.
-err = Console(stderr=True, highlight=False, emoji=False, markup=False, soft_wrap=True)
-
-EXIT_PROBLEMS = 1
-EXIT_INVALID = 2
-
-
 class PlanFormat(str, Enum):
     table = "table"
     json = "json"
@@ -33,19 +27,6 @@ class PlanFormat(str, Enum):
 StackOption = typer.Option(None, "--stack", "-s", help="Stack name: reads stacks/Pulumi.NAME.yaml.")
 ConfigOption = typer.Option(None, "--config", "-c", help="Any stack file, anywhere on disk.", dir_okay=False)
 ProjectOption = typer.Option(None, "--project-dir", help="Folder of Pulumi.yaml (default: found from the working directory).", file_okay=False)
-
-
-def _fail_invalid(error: ConfigError) -> "typer.Exit":
-    err.print(str(error), markup=False)
-    return typer.Exit(EXIT_INVALID)
-
-
-def _fail_program(error: BaseException) -> "typer.Exit":
-    if os.environ.get("BLUEPRINT_DEBUG"):
-        raise error
-    err.print(f"error: the program failed while planning: {error}", markup=False)
-    err.print("(set BLUEPRINT_DEBUG=1 for the traceback)", markup=False)
-    return typer.Exit(EXIT_PROBLEMS)
 
 
 @app.command()
@@ -66,9 +47,9 @@ def plan(
         ref = resolve_stack(root, stack, config)
         planned = plan_stack(root, ref)
     except ConfigError as error:
-        raise _fail_invalid(error) from None
+        raise fail_invalid(error) from None
     except Exception as error:  # noqa: BLE001 - reported without a traceback
-        raise _fail_program(error) from None
+        raise fail_program(error) from None
     if format is PlanFormat.json:
         from blueprint.plan.render import plan_json
 
@@ -116,7 +97,7 @@ def _report_readiness(planned) -> None:
     try:
         problems = readiness_problems(planned)
     except Exception as error:  # noqa: BLE001 - reported without a traceback
-        raise _fail_program(error) from None
+        raise fail_program(error) from None
     for problem in problems:
         err.print(f"deploy readiness [{problem.check}]: {problem.message}", markup=False)
         err.print(f"    resource: {problem.urn}", markup=False)
@@ -137,44 +118,13 @@ def export(
     """Export the plan as Terraform-plan JSON (tfplan.json, for checkov) and Kubernetes manifests (k8s/)."""
     from blueprint.export import export_plan
 
-    planned = _saved_or_planned(plan_file, stack, config, project_dir)
+    planned = saved_or_planned(plan_file, stack, config, project_dir)
     try:
         result = export_plan(planned, out)
     except OSError as error:
-        raise _fail_invalid(ConfigError([Problem("--out", f"cannot write the export: {error}", str(out))], source="arguments")) from None
+        raise fail_invalid(ConfigError([Problem("--out", f"cannot write the export: {error}", str(out))], source="arguments")) from None
     for line in result.summary_lines():
         err.print(line, markup=False)
-
-
-def _load_plan(path: Path):
-    """A plan JSON saved earlier; a file that is not one is invalid input (exit 2)."""
-    from blueprint.plan.model import Plan
-
-    if not path.is_file():
-        raise ConfigError([Problem("--plan", "file not found", str(path))], source="arguments")
-    try:
-        return Plan.from_json(json.loads(path.read_text(encoding="utf-8")))
-    except (json.JSONDecodeError, ValueError, TypeError) as error:
-        raise ConfigError([Problem("--plan", f"not a plan saved by `blueprint plan --format json`: {error}", str(path))], source="arguments") from None
-
-
-def _saved_or_planned(plan_file: Optional[Path], stack: Optional[str], config: Optional[Path], project_dir: Optional[Path]):
-    """The plan a command works on: a saved plan JSON (--plan), or the stack planned now. Invalid
-    input exits 2, a failing program 1, both without a traceback."""
-    from blueprint.plan.run import plan_stack
-    from blueprint.project import find_project_dir, resolve_stack
-
-    try:
-        if plan_file is not None:
-            if stack is not None or config is not None:
-                raise ConfigError([Problem("--plan", "give either --plan FILE or --stack/--config, not both")], source="arguments")
-            return _load_plan(plan_file)
-        root = project_dir.resolve() if project_dir else find_project_dir()
-        return plan_stack(root, resolve_stack(root, stack, config))
-    except ConfigError as error:
-        raise _fail_invalid(error) from None
-    except Exception as error:  # noqa: BLE001 - reported without a traceback
-        raise _fail_program(error) from None
 
 
 class ResilienceFormat(str, Enum):
@@ -190,18 +140,21 @@ def resilience(
     format: ResilienceFormat = typer.Option(ResilienceFormat.text, "--format", "-f", help="text or json."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the report to this file instead of stdout.", dir_okay=False),
     project_dir: Optional[Path] = ProjectOption,
+    drills: Optional[Path] = typer.Option(None, "--drills", help="Measured figures written by `blueprint drill record` (default: drills/<stack>.yaml at the project root, when it exists).", dir_okay=False),
+    no_drills: bool = typer.Option(False, "--no-drills", help="Ignore recorded drills: the modeled figures only."),
 ) -> None:
     """Modeled RTO/RPO per workload from the planned settings, zone and region loss, single points of failure.
 
     Exit 1 when a workload misses its tier's target or has a single point of failure its tier forbids."""
     from blueprint.analysis import analyse, failed, render_text, targets_from_config
+    from blueprint.drill.record import drills_file, read_recorded
     from blueprint.plan.engine import plan_project
     from blueprint.plan.run import load_stack
     from blueprint.project import find_project_dir, resolve_stack
 
     try:
         targets = None
-        planned = _load_plan(plan_file) if plan_file is not None else None
+        planned = load_plan(plan_file) if plan_file is not None else None
         if planned is None or stack is not None or config is not None:
             root = project_dir.resolve() if project_dir else find_project_dir()
             ref = resolve_stack(root, stack, config)
@@ -209,14 +162,17 @@ def resilience(
             targets = targets_from_config(stack_config)
             if planned is None:
                 planned = plan_project(root, ref.name, values, secrets)
+            if drills is None and not no_drills:
+                drills = drills_file(root, ref.name)
+        recorded = None if no_drills else read_recorded(drills)
     except ConfigError as error:
-        raise _fail_invalid(error) from None
+        raise fail_invalid(error) from None
     except Exception as error:  # noqa: BLE001 - reported without a traceback
-        raise _fail_program(error) from None
+        raise fail_program(error) from None
     try:
-        report = analyse(planned, targets)
+        report = analyse(planned, targets, drill=recorded)
     except ValueError as error:
-        raise _fail_invalid(ConfigError([Problem("--plan", str(error))], source="arguments")) from None
+        raise fail_invalid(ConfigError([Problem("--plan", str(error))], source="arguments")) from None
     if format is ResilienceFormat.json:
         text = json.dumps(report, indent=2) + "\n"
         if out:
@@ -274,9 +230,9 @@ def check(
         report = run_check(planned, jurisdiction, project_dir=root, plan_file=str(plan_file) if plan_file else None,
                            checkov=not skip_checkov, suppressions=suppressions, checkov_bin=checkov_bin)
     except ConfigError as error:
-        raise _fail_invalid(error) from None
+        raise fail_invalid(error) from None
     except Exception as error:  # noqa: BLE001 - reported without a traceback
-        raise _fail_program(error) from None
+        raise fail_program(error) from None
     stack_file = None
     if ref is not None:
         try:
@@ -316,9 +272,9 @@ def rebuild(
         ref = resolve_stack(root, stack, config)
         result = run_rebuild(root, ref, lost_region, out, new_secondary)
     except ConfigError as error:
-        raise _fail_invalid(error) from None
+        raise fail_invalid(error) from None
     except Exception as error:  # noqa: BLE001 - reported without a traceback
-        raise _fail_program(error) from None
+        raise fail_program(error) from None
     p = result.promotion
     print(f"stack {p.stack}: lost {p.lost} ({p.lost_role}); primary after rebuild: {p.survivor or 'none'}; "
           f"new secondary: {p.new_secondary or 'NONE'}")
@@ -351,7 +307,7 @@ def audit(
     from blueprint.audit import AccessError, failed, render_json, render_text
     from blueprint.audit import audit as run_audit
 
-    planned = _saved_or_planned(plan_file, stack, config, project_dir)
+    planned = saved_or_planned(plan_file, stack, config, project_dir)
     try:
         findings = run_audit(planned, endpoint_url, recent_hours)
     except (AccessError, ValueError) as error:
@@ -362,6 +318,15 @@ def audit(
         raise typer.Exit(EXIT_PROBLEMS)
 
 
+def _register_drill() -> None:
+    from blueprint.drill.cli import drill_app
+
+    app.add_typer(drill_app, name="drill")
+
+
+_register_drill()
+
+
 @app.callback()
 def main() -> None:
     """blueprint: a typed description of AI workloads -> resilient infrastructure on AWS and GCP."""
@@ -369,7 +334,19 @@ def main() -> None:
 
 def run() -> None:
     """Console-script entry point: usage errors exit 2 (click), never with a traceback."""
-    app()
+    import blueprint.plan
+
+    blueprint.plan.freeze_after_plans = True  # a short-lived process: see blueprint/plan/__init__.py
+    try:
+        app()
+    finally:
+        # Speed (issue 15, benchmarks/README.md): the process is about to exit, and the interpreter's
+        # shutdown collection would scan the whole heap a plan leaves (~1M objects, 1.5-2 s for
+        # prod) to free memory the OS reclaims anyway. Frozen objects are skipped by it; output
+        # streams are still flushed and atexit handlers still run.
+        import gc
+
+        gc.freeze()
 
 
 if __name__ == "__main__":

@@ -271,3 +271,21 @@ def test_unknown_residency_exits_2(stack_writer, baseline):
     baseline["residency"] = "mars"
     result = invoke("plan", "--config", str(stack_writer(baseline)))
     assert_invalid(result, "blueprint:residency", "'mars'")
+
+
+def test_drill_is_a_command_group_with_record():
+    # Issue 17: `blueprint drill` (print a drill) and `blueprint drill record FILE` (measured figures).
+    top = CliRunner().invoke(app, ["--help"])
+    assert top.exit_code == 0 and "drill" in top.output
+    group = CliRunner().invoke(app, ["drill", "--help"])
+    assert group.exit_code == 0 and "record" in group.output and "--scenario" in group.output
+
+
+def test_resilience_takes_recorded_drills():
+    result = CliRunner().invoke(app, ["resilience", "--help"])
+    assert result.exit_code == 0 and "--drills" in result.output and "--no-drills" in result.output
+
+
+def test_drill_record_of_a_missing_file_exits_2_without_traceback(tmp_path):
+    result = CliRunner().invoke(app, ["drill", "record", str(tmp_path / "none.yaml"), "--stack", "prod"])
+    assert result.exit_code == 2 and "Traceback" not in result.output

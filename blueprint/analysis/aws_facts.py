@@ -13,6 +13,7 @@ from typing import Any, Iterable, Optional
 from blueprint.analysis.facts import (
     Balancer, Cluster, Copy, Database, DbInstance, Egress, HealthProbe, PlanFacts, Pool, Routing, Vault, workloads_of,
 )
+from blueprint.analysis import aws_orchestration
 from blueprint.analysis.figures import DEFAULT_FIGURES, Figures
 from blueprint.analysis.graph import region_roles
 from blueprint.analysis.schedule import schedule_interval_s
@@ -39,6 +40,8 @@ T_HELM = k8s.HELM_RELEASE
 T_SCALED_OBJECT = k8s.KEDA_SCALED_OBJECT
 T_EKS = aws.EKS_CLUSTER
 T_VAULT_LOCK = aws.BACKUP_VAULT_LOCK_CONFIGURATION
+T_PLAN = aws.ARCREGIONSWITCH_PLAN
+T_ALARM = aws.CLOUDWATCH_METRIC_ALARM
 # GPU node groups hand their size to cluster-autoscaler (components.aws.cluster_autoscaler).
 AUTOSCALER_CHART = "cluster-autoscaler"
 AUTOSCALER_TAG = "k8s.io/cluster-autoscaler/enabled"
@@ -131,6 +134,8 @@ def extract(plan: Plan, figures: Figures = DEFAULT_FIGURES) -> PlanFacts:
             w.balancers.append(Balancer(lb.urn, lb.region or "", zones_of(lb.inputs.get("subnets"))))
 
     _routing(workloads, by_type[T_RECORD], lb_by_dns, health_by_id, figures)
+    # After routing: the trigger alarms are read against the health checks the routing probes.
+    aws_orchestration.read(workloads, by_type[T_PLAN], by_type[T_ALARM], health_by_id, figures)
     _databases(workloads, by_type, zones_of)
     _vaults(workloads, by_type, bucket_by_name, locked_buckets, figures)
 
@@ -160,7 +165,7 @@ def _routing(workloads, records: Iterable[PlannedResource], lb_by_dns, health_by
             continue
         policy = "failover" if any(r.inputs.get("failoverRoutingPolicies") for r in recs) else (
             "latency" if any(r.inputs.get("latencyRoutingPolicies") for r in recs) else "weighted")
-        regions, probes, shift, source = [], [], 0.0, ""
+        regions, probes, shift, source, controlled = [], [], 0.0, "", False
         for rec in recs:
             region = None
             for alias in rec.inputs.get("aliases") or []:
@@ -175,12 +180,27 @@ def _routing(workloads, records: Iterable[PlannedResource], lb_by_dns, health_by
                 if ttl > shift:
                     shift, source = ttl, "record TTL in the plan"
             regions.append(region)
-            hc = health_by_id.get(rec.inputs.get("healthCheckId"))
+            hc, control = _endpoint_check(health_by_id.get(rec.inputs.get("healthCheckId")), health_by_id)
+            controlled = controlled or control
             if hc is not None:
                 target = lb_by_dns.get(str(hc.inputs.get("fqdn", "")).rstrip(".").lower())
                 probes.append(HealthProbe(hc.urn, target.region if target is not None else region,
                                           float(hc.inputs.get("requestInterval") or 30), _int(hc.inputs.get("failureThreshold"), 3)))
-        w.routing = Routing(policy, tuple(r for r in regions if r), tuple(probes), shift, source, tuple(r.urn for r in recs))
+        w.routing = Routing(policy, tuple(r for r in regions if r), tuple(probes), shift, source, tuple(r.urn for r in recs),
+                            controlled=controlled)
+
+
+def _endpoint_check(hc: Optional[PlannedResource], health_by_id) -> tuple[Optional[PlannedResource], bool]:
+    """The endpoint (HTTPS) check behind a record's check, and whether a check the plan does not create is ANDed
+    with it: a CALCULATED check with ``childHealthThreshold`` = all its children (components/aws/dns_failover.py)
+    whose other child is a failover orchestration's control check (created by the Region switch plan itself)."""
+    if hc is None or str(hc.inputs.get("type", "")).upper() != "CALCULATED":
+        return hc, False
+    children = [c for c in hc.inputs.get("childHealthchecks") or []]
+    planned = [health_by_id[c] for c in children if c in health_by_id]
+    threshold = _int(hc.inputs.get("childHealthThreshold"), 1)
+    controlled = len(planned) < len(children) and threshold >= len(children)
+    return (planned[0] if planned else None), controlled
 
 
 def _databases(workloads, by_type, zones_of) -> None:

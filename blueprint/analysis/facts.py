@@ -62,6 +62,10 @@ class Routing:
     # after an operator promotes them, so failing over to them starts with declaring a disaster.
     standby_regions: tuple[str, ...] = ()
     standby_source: str = ""
+    # The records also answer only while a failover orchestration's own health check of their region is healthy
+    # (AWS: a calculated check ANDs the endpoint check with the Region switch plan's): with failover routing, the
+    # standby takes traffic only once the orchestration's traffic step activates it.
+    controlled: bool = False
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,28 @@ class Copy:
     dest_urn: Optional[str] = None
 
 
+# Recovery steps an orchestration can automate (the estimate's parallel steps it replaces).
+STEP_DATABASE, STEP_GPU, STEP_TRAFFIC = "database", "gpu", "traffic"
+
+
+@dataclass(frozen=True)
+class Orchestration:
+    """A planned resource that executes the workload's failover (AWS ARC Region switch plan, GCP Cloud
+    Workflows workflow), read from the plan: who approves, which recovery steps it runs, and when an
+    automatic one starts."""
+
+    urn: str
+    kind: str  # how the report names it, e.g. "Region switch plan", "Cloud Workflows workflow"
+    approval: str  # "automatic" (its trigger starts it) | "manual" (a human declares the disaster first)
+    # Recovery step (STEP_*) -> the orchestration's own step name that runs it (e.g. "promote-database").
+    steps: Mapping[str, str]
+    # Seconds from the failure until its trigger starts it (automatic), and why; None: no trigger in the plan.
+    trigger_s: Optional[float] = None
+    trigger_source: str = ""
+    # Why a step may wait for another step of the same workflow (e.g. AWS activeActive runs the traffic step first).
+    ordering: str = ""
+
+
 @dataclass
 class WorkloadFacts:
     name: str
@@ -151,6 +177,8 @@ class WorkloadFacts:
     vaults: list[Vault] = field(default_factory=list)
     copies: list[Copy] = field(default_factory=list)
     resources: list[str] = field(default_factory=list)  # URNs of the workload's custom resources
+    # The planned failover orchestration of the workload (None: nothing in the plan executes its failover).
+    orchestration: Optional[Orchestration] = None
 
     def pools_in(self, region: str, gpu_only: bool = False) -> list[Pool]:
         return [p for p in self.pools if p.region == region and (p.gpu or not gpu_only)]

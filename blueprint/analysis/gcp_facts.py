@@ -44,6 +44,7 @@ from typing import Any, Iterable, Optional
 from blueprint.analysis.facts import (
     Balancer, Cluster, Copy, Database, DbInstance, Egress, HealthProbe, PlanFacts, Pool, Routing, Vault, workloads_of,
 )
+from blueprint.analysis import gcp_orchestration
 from blueprint.analysis.figures import DEFAULT_FIGURES, Figures
 from blueprint.analysis.graph import region_roles
 from blueprint.plan.model import Plan, PlannedResource
@@ -149,6 +150,7 @@ def extract(plan: Plan, figures: Figures = DEFAULT_FIGURES) -> PlanFacts:
     _pools(workloads, by_type[T_NODE_POOL], cluster_zones, zones, figures)
     _load_balancers(workloads, by_type, zones, secondary, figures)
     _databases(workloads, by_type[T_SQL], figures, designated_dr_replicas(custom), cluster_networks)
+    gcp_orchestration.read(workloads, by_type[gcp.WORKFLOWS_WORKFLOW], by_type[gcp.MONITORING_ALERT_POLICY])
     _buckets(workloads, by_type[T_BUCKET], figures)
     _bucket_replication(workloads, by_type[T_BUCKET], by_type[T_TRANSFER_JOB], figures)
 

@@ -9,7 +9,8 @@ from rich.console import Console
 from rich.table import Table
 
 from blueprint.analysis.facts import PlanFacts
-from blueprint.analysis.figures import DEFAULT_FIGURES, Figures
+from blueprint.analysis.figures import DEFAULT_FIGURES, Figures, with_overrides
+from blueprint.analysis.measured import apply_steps
 from blueprint.analysis.graph import rebuild_estimate
 from blueprint.analysis.resilience import estimate, scenarios, single_points_of_failure, write_path_problems, write_paths
 from blueprint.catalogs.tiers import Strategy, tier_spec
@@ -37,8 +38,15 @@ def targets_from_config(config: Any) -> dict[str, tuple[Optional[int], Optional[
     return {w.name: (w.rto_seconds, w.rpo_seconds) for w in config.workloads}
 
 
-def analyse(plan: Plan, targets: Optional[Targets] = None, figures: Figures = DEFAULT_FIGURES) -> dict[str, Any]:
+def analyse(plan: Plan, targets: Optional[Targets] = None, figures: Figures = DEFAULT_FIGURES,
+            drill: Optional[Mapping[str, Any]] = None) -> dict[str, Any]:
+    """The report. ``drill``: a recorded drill (blueprint/drill/record.py, ``figures`` and ``steps`` it measured):
+    the estimates use the measured values, and each step shows the modeled one next to it."""
+    modeled_figures = figures
+    if drill:
+        figures = with_overrides(drill.get("figures") or {}, figures)
     facts = extract_facts(plan, figures)
+    modeled_facts = extract_facts(plan, modeled_figures) if drill else facts
     spofs = single_points_of_failure(facts)
     rebuild = rebuild_estimate(plan, figures, facts.secondary_region or facts.primary_region)
     workloads = []
@@ -50,6 +58,11 @@ def analyse(plan: Plan, targets: Optional[Targets] = None, figures: Figures = DE
             rto_target = override[0] if override[0] is not None else rto_target
             rpo_target = override[1] if override[1] is not None else rpo_target
         est = estimate(w, facts, plan, figures)
+        measured_misses: list[str] = []
+        if drill:
+            apply_steps(est, drill.get("steps") or {})
+            modeled = estimate(next(m for m in modeled_facts.workloads if m.name == w.name), modeled_facts, plan, modeled_figures)
+            measured_misses = _compare(w.name, est, modeled, rto_target)
         own = [s for s in spofs if s.workload == w.name or (s.workload is None and s.forbidden and _runs_in(w, s.urn, plan))]
         forbidden = [s for s in own if s.forbidden]
         meets_rto = est.rto_s <= rto_target
@@ -74,6 +87,8 @@ def analyse(plan: Plan, targets: Optional[Targets] = None, figures: Figures = DE
             "write_path_problems": write_problems,
             "single_points_of_failure": [s.to_json() for s in own],
             "rebuild_estimate_s": _num(est.rebuild_s) if est.rebuild_s else None,
+            "orchestration": _orchestration(w),
+            **({"rto_modeled_s": _num(modeled.rto_s), "measured_misses": measured_misses} if drill else {}),
         })
     order = {s.value: s.rank for s in Strategy}
     workloads.sort(key=lambda x: (-order.get(x["strategy"], 0), x["name"]))
@@ -87,7 +102,44 @@ def analyse(plan: Plan, targets: Optional[Targets] = None, figures: Figures = DE
         "rebuild_estimate_s": _num(rebuild.seconds),
         "rebuild_region": facts.secondary_region or facts.primary_region,
         "figures": {name: {"seconds": f.seconds, "source": f.source} for name, f in vars(figures).items()},
+        "drill": _drill_summary(drill),
     }
+
+
+def _compare(name: str, est, modeled, rto_target: float) -> list[str]:
+    """Put each modeled value next to the measured one; name every measured step that ends after the target."""
+    misses = []
+    for step, before in zip(est.breakdown, modeled.breakdown):
+        if step.step != before.step:
+            continue
+        if step.seconds != before.seconds or step.measured_s is not None:
+            step.measured_s, step.modeled_s = step.seconds, before.seconds
+            end = (step.starts_at_s or 0.0) + step.seconds if step.parallel else step.seconds
+            # Named when the measurement is slower than the model and the step then ends beyond the target:
+            # a faster measurement never causes a miss the plan already had.
+            if end > rto_target and step.seconds > before.seconds:
+                misses.append(f"{name}: the measured step '{step.step}' ({step.seconds:g} s, modeled {before.seconds:g} s) ends "
+                              f"{end:g} s after the failure, beyond the RTO target of {rto_target:g} s")
+    return misses
+
+
+def _drill_summary(drill: Optional[Mapping[str, Any]]) -> Optional[dict[str, Any]]:
+    if not drill:
+        return None
+    keys = ("scenario", "region", "zone", "date", "workload", "durations_s", "figures", "steps", "recorded_from")
+    return {k: (str(drill[k]) if k == "date" else drill[k]) for k in keys if k in drill}
+
+
+def _orchestration(w) -> dict[str, Any]:
+    """The planned failover orchestration, or why there is none (a second region with nothing that runs its failover)."""
+    o = w.orchestration
+    if o is None:
+        missing = bool(w.secondary_region) and bool(w.databases or w.pools or w.balancers)
+        return {"present": False, "missing": missing,
+                "message": (f"NO ORCHESTRATION: {w.name} has a second region ({w.secondary_region}) but nothing in the plan "
+                            "executes its failover; every recovery step waits for a human") if missing else "no second region to fail over to"}
+    return {"present": True, "missing": False, "urn": o.urn, "kind": o.kind, "approval": o.approval, "steps": dict(o.steps),
+            "trigger_s": o.trigger_s, "trigger_source": o.trigger_source}
 
 
 def failed(report: Mapping[str, Any]) -> bool:
@@ -130,17 +182,31 @@ def render_text(report: Mapping[str, Any], console: Console) -> None:
         table.add_row(w["name"], w["tier"], w["strategy"], f"{_dur(w['rto_estimate_s'])} / {_dur(w['rto_target_s'])}",
                       f"{_dur(w['rpo_estimate_s'])} / {_dur(w['rpo_target_s'])}", "yes" if w["meets"] else "NO")
     console.print(table)
+    drill = report.get("drill")
+    if drill:
+        console.print(f"measured figures from the {drill.get('scenario')} drill of {drill.get('zone') or drill.get('region')} on "
+                      f"{drill.get('date')}: {drill.get('figures') or {}} {drill.get('steps') or {}}", soft_wrap=True)
     for w in report["workloads"]:
         steps = Table(title=f"{w['name']}: region-loss breakdown (parallel steps run side by side after detection)")
-        for col in ("step", "seconds", "parallel", "source"):
+        for col in ("step", "seconds", "starts at", "automated by", "source"):
             steps.add_column(col, overflow="fold")
         for s in w["breakdown"]:
-            steps.add_row(s["step"], f"{s['seconds']:g}", "yes" if s["parallel"] else "", s["source"])
+            starts = "" if not s["parallel"] else f"{s['starts_at_s']:g}"
+            measured = f" (measured; modeled {s['modeled_s']:g})" if s.get("modeled_s") is not None else ""
+            steps.add_row(s["step"], f"{s['seconds']:g}{measured}", starts, s.get("automated_by") or "nobody: a human acts", s["source"])
         steps.add_row("RPO", str(w["rpo_estimate_s"]), "", w["rpo_source"])
         console.print(steps)
+        orch = w.get("orchestration") or {}
+        if orch.get("missing"):
+            console.print(orch["message"], soft_wrap=True)
+        elif orch.get("present"):
+            console.print(f"orchestration: {orch['kind']} {orch['urn']} ({orch['approval']} approval; automates "
+                          f"{', '.join(sorted(orch['steps'])) or 'nothing'})", soft_wrap=True)
         for p in w.get("write_paths", []):
             to = f" to {p['to_region']}" if p["path"] in ("forwarded", "remote") else ""
             console.print(f"writes in {p['region']}: {p['path']}{to} ({p['detail']})", soft_wrap=True)
+        for miss in w.get("measured_misses", []):
+            console.print(f"MEASURED MISS: {miss}", soft_wrap=True)
         for problem in w.get("write_path_problems", []):
             console.print(f"WRITE PATH MISSING: {problem}", soft_wrap=True)
         sc = Table(title=f"{w['name']}: failure scenarios")

@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from blueprint.analysis.facts import Database, PlanFacts, WorkloadFacts
+from blueprint.analysis.facts import STEP_DATABASE, STEP_GPU, STEP_TRAFFIC, Database, Orchestration, PlanFacts, WorkloadFacts
 from blueprint.analysis.figures import DEFAULT_FIGURES, RESTORE_FIGURE, Figures, provisioning_seconds
 from blueprint.analysis.graph import critical_path
 from blueprint.catalogs.tiers import tier_spec
@@ -27,9 +27,22 @@ class Step:
     seconds: float
     source: str
     parallel: bool = False  # one of the recovery steps that run side by side after detection
+    # Seconds from the failure until this parallel step starts (None: at detection).
+    starts_at_s: Optional[float] = None
+    # What makes the step happen: "<urn> (<kind> step <name>)", a mechanism of the plan (health check,
+    # cluster autoscaler), or None: nothing in the plan, a human must act.
+    automated_by: Optional[str] = None
+    # The figure a drill measured for this step (seconds), shown next to the modeled one.
+    measured_s: Optional[float] = None
+    modeled_s: Optional[float] = None  # with a measured value: what the model assumed
 
     def to_json(self) -> dict[str, Any]:
-        return {"step": self.step, "seconds": round(self.seconds, 1), "source": self.source, "parallel": self.parallel}
+        out = {"step": self.step, "seconds": round(self.seconds, 1), "source": self.source, "parallel": self.parallel,
+               "starts_at_s": None if self.starts_at_s is None else round(self.starts_at_s, 1),
+               "automated": self.automated_by is not None, "automated_by": self.automated_by}
+        if self.measured_s is not None:
+            out.update(measured_s=round(self.measured_s, 1), modeled_s=None if self.modeled_s is None else round(self.modeled_s, 1))
+        return out
 
 
 @dataclass
@@ -93,77 +106,154 @@ class Spof:
 
 
 def estimate(w: WorkloadFacts, facts: PlanFacts, plan: Plan, figures: Figures = DEFAULT_FIGURES) -> Estimate:
-    primary, secondary = w.primary_region, w.secondary_region
-    steps: list[Step] = []
-
-    # detection
-    probes = [p for p in (w.routing.probes if w.routing else ()) if p.region == primary]
-    if w.routing and secondary and secondary in w.routing.standby_regions:
-        steps.append(Step("detection", figures.declare_disaster.seconds,
-                          f"{w.routing.standby_source}: {figures.declare_disaster.source}"))
-    elif probes and secondary and w.routing and secondary in w.routing.regions:
-        p = max(probes, key=lambda p: p.interval_s * p.failure_threshold)
-        latency, latency_source = ((p.latency_s, p.latency_source) if p.latency_s is not None
-                                   else (figures.dns_checker_latency.seconds, figures.dns_checker_latency.source))
-        steps.append(Step("detection", p.interval_s * p.failure_threshold + latency,
-                          f"health check {p.urn}: {p.interval_s:g} s x {p.failure_threshold} failures + "
-                          f"{latency:g} s ({latency_source})"))
-    else:
-        steps.append(Step("detection", figures.declare_disaster.seconds,
-                          f"no DNS health check fails over this workload: {figures.declare_disaster.source}"))
-
-    parallel: list[Step] = []
+    """RTO = the latest end of the parallel recovery steps, each from its start: at detection for what the
+    plan's mechanisms do by themselves (health checks, autoscaler), at the orchestration's start for what it
+    automates (its trigger, or the time to declare a disaster when it waits for a human's approval), and after
+    the time to declare a disaster for a step nothing automates (docs/resilience.md)."""
+    secondary = w.secondary_region
+    detection = _detection(w, figures)
+    starts = _Starts(detection.seconds, w.orchestration, figures)
     sec_db = w.database_in(secondary) if secondary else None
-    # Neither cloud fails a regional database over by itself, and the footprint makes no failover call:
-    # every database step says so, next to the figure it assumes (docs/resilience.md).
-    trigger = ("; NOT AUTOMATED: nothing in the footprint makes this call: the estimate assumes your automation or "
-               "on-call (the command in `blueprint rebuild`'s runbook) starts it at detection")
-    pri_db = w.database_in(primary)
-    sec_gpu = w.pools_in(secondary, gpu_only=True) if secondary else []
-    pri_gpu = w.pools_in(primary, gpu_only=True)
+    pri_db = w.database_in(w.primary_region)
     in_secondary = bool(sec_db or w.pools_in(secondary or "") or any(b.region == secondary for b in w.balancers))
     needs_rebuild = secondary is not None and not in_secondary and bool(pri_db or w.pools or w.balancers)
 
+    parallel: list[Step] = []
     if w.routing and secondary in w.routing.regions:
-        parallel.append(Step("traffic shift", w.routing.shift_s, f"{w.routing.policy} routing; {w.routing.shift_source}", True))
+        traffic = Step("traffic shift", w.routing.shift_s, f"{w.routing.policy} routing; {w.routing.shift_source}", True,
+                       detection.seconds, _traffic_mechanism(w, starts))
+        if w.routing.controlled and w.routing.policy == "failover":
+            # The standby's records stay unhealthy until the orchestration activates the region.
+            traffic = starts.place(Step(traffic.step, traffic.seconds, traffic.source + "; the records also need the "
+                                        "orchestration's health check of the region, which its traffic step turns healthy", True),
+                                   STEP_TRAFFIC)
+        parallel.append(traffic)
     if pri_db is not None and sec_db is not None and sec_db.role == "secondary":
-        if sec_db.headless:
-            parallel.append(Step("database: add an instance to the headless secondary, then fail over",
-                                 figures.aurora_add_instance.seconds + figures.aurora_global_failover.seconds,
-                                 f"{sec_db.urn} has no instance; {figures.aurora_add_instance.source}; "
-                                 f"{figures.aurora_global_failover.source}{trigger}", True))
-        elif sec_db.promote_s is not None:
-            parallel.append(Step(f"database: {sec_db.promote_step}", sec_db.promote_s,
-                                 f"{sec_db.urn}; {sec_db.promote_source}{trigger}", True))
-        else:
-            parallel.append(Step("database: global failover to the secondary", figures.aurora_global_failover.seconds,
-                                 f"{sec_db.urn} ({len(sec_db.instances)} instance(s)); {figures.aurora_global_failover.source}{trigger}",
-                                 True))
-    need = sum(p.min_nodes for p in pri_gpu)
-    if sec_gpu and need:
-        have = sum(p.min_nodes for p in sec_gpu)
-        if have < need:
-            ceiling = sum(p.max_nodes for p in sec_gpu)
-            note = "" if ceiling >= need else f"; the secondary's maximum ({ceiling}) is below it"
-            start_s, start_source = _node_start(sec_gpu, figures)
-            parallel.append(Step(f"GPU capacity: scale up from {have} to {need} nodes",
-                                 start_s + figures.pod_start.seconds,
-                                 f"{start_source}; {figures.pod_start.source}{note}", True))
-        else:
-            parallel.append(Step("GPU capacity: already at the primary's minimum", 0.0, f"{have} >= {need} nodes (active-active)", True))
-
+        parallel.append(starts.place(_database_step(sec_db, figures), STEP_DATABASE))
+    gpu = _gpu_step(w, figures)
+    if gpu is not None:
+        gated = next((s for s in parallel if s.step == "traffic shift" and (s.starts_at_s or 0) > detection.seconds), None)
+        if gpu.automated_by and gated is not None and gpu.seconds:
+            # The autoscaler reacts to the secondary's load, which arrives only once the orchestration moves traffic.
+            gpu.starts_at_s = gated.starts_at_s
+            gpu.source += (f"; it starts when traffic reaches the secondary ({gated.starts_at_s:g} s): before that "
+                           "the region gets no requests to scale on")
+        parallel.append(gpu if gpu.automated_by else starts.place(gpu, STEP_GPU))
     rebuild_s = 0.0
     if needs_rebuild:
         rebuild_s, rebuild_step = _rebuild(w, facts, plan, figures)
-        parallel.append(rebuild_step)
+        parallel.append(starts.human(rebuild_step) if w.orchestration is None else starts.place(rebuild_step, "rebuild"))
     if not parallel:
         parallel.append(Step("nothing to recover in the second region", 0.0, "no state or capacity to move", True))
-    steps.extend(parallel)
-    rto = steps[0].seconds + max(s.seconds for s in parallel)
-
+    for step in parallel:
+        if step.starts_at_s is None:
+            step.starts_at_s = detection.seconds
+    rto = max([detection.seconds] + [s.starts_at_s + s.seconds for s in parallel])
     rpo, rpo_source = _rpo(w, pri_db, sec_db, figures)
-    steps.append(Step("data loss window (RPO)", rpo if rpo is not None else math.inf, rpo_source))
+    steps = [detection, *parallel, Step("data loss window (RPO)", rpo if rpo is not None else math.inf, rpo_source)]
     return Estimate(rto, rpo, steps, rpo_source, rebuild_s)
+
+
+def _detection(w: WorkloadFacts, figures: Figures) -> Step:
+    primary, secondary = w.primary_region, w.secondary_region
+    probes = [p for p in (w.routing.probes if w.routing else ()) if p.region == primary]
+    orch = w.orchestration
+    if w.routing and secondary and secondary in w.routing.standby_regions:
+        if orch is not None and orch.approval == "automatic" and STEP_TRAFFIC in orch.steps and orch.trigger_s is not None:
+            return Step("detection", orch.trigger_s, f"{orch.trigger_source}; it promotes the standby backends "
+                        f"({orch.kind} step {orch.steps[STEP_TRAFFIC]})", automated_by=orch.urn)
+        return Step("detection", figures.declare_disaster.seconds, f"{w.routing.standby_source}: {figures.declare_disaster.source}")
+    if probes and secondary and w.routing and secondary in w.routing.regions:
+        p = max(probes, key=lambda p: p.interval_s * p.failure_threshold)
+        latency, latency_source = ((p.latency_s, p.latency_source) if p.latency_s is not None
+                                   else (figures.dns_checker_latency.seconds, figures.dns_checker_latency.source))
+        return Step("detection", p.interval_s * p.failure_threshold + latency,
+                    f"health check {p.urn}: {p.interval_s:g} s x {p.failure_threshold} failures + {latency:g} s ({latency_source})",
+                    automated_by=p.urn)
+    return Step("detection", figures.declare_disaster.seconds,
+                f"no DNS health check fails over this workload: {figures.declare_disaster.source}")
+
+
+def _traffic_mechanism(w: WorkloadFacts, starts: "_Starts") -> Optional[str]:
+    """Who moves traffic: the routing's health checks (they act by themselves), else nobody."""
+    probes = [p.urn for p in (w.routing.probes if w.routing else ())]
+    if probes and not (w.routing and w.secondary_region in w.routing.standby_regions):
+        return f"health checks of the routing ({probes[0]}{' and others' if len(probes) > 1 else ''})"
+    orch = w.orchestration
+    if orch is not None and STEP_TRAFFIC in orch.steps:
+        return f"{orch.urn} ({orch.kind} step {orch.steps[STEP_TRAFFIC]})"
+    return None
+
+
+class _Starts:
+    """When a recovery step can start: what the orchestration automates starts when it does; the rest
+    waits for a human (the time to declare a disaster)."""
+
+    def __init__(self, detection_s: float, orch: Optional[Orchestration], figures: Figures) -> None:
+        self.detection_s, self.orch, self.figures = detection_s, orch, figures
+        declare = figures.declare_disaster
+        self.human_s = max(detection_s, declare.seconds)
+        self.human_note = (f"NOT AUTOMATED: nothing in the plan runs this step, so a human must act first "
+                           f"(the command in `blueprint rebuild`'s runbook); it starts after the time to declare a disaster, "
+                           f"{declare.seconds:g} s ({declare.source})")
+        if orch is None:
+            self.auto_s, self.auto_note = self.human_s, ""
+        elif orch.approval == "manual":
+            self.auto_s = self.human_s
+            self.auto_note = (f"starts after its manual approval: the time to declare a disaster, {declare.seconds:g} s "
+                              f"({declare.source})")
+        elif orch.trigger_s is not None:
+            self.auto_s = max(detection_s, orch.trigger_s)
+            self.auto_note = f"starts when its trigger fires, {self.auto_s:g} s after the failure ({orch.trigger_source})"
+        else:
+            self.auto_s, self.auto_note = self.human_s, f"automatic, but {orch.trigger_source}: counted from declaring a disaster"
+
+    def place(self, step: Step, kind: str) -> Step:
+        orch = self.orch
+        if orch is None or kind not in orch.steps:
+            return self.human(step)
+        step.starts_at_s = self.auto_s
+        step.automated_by = f"{orch.urn} ({orch.kind} step {orch.steps[kind]})"
+        order = f"; {orch.ordering}" if orch.ordering and kind != STEP_TRAFFIC else ""
+        step.source = f"{step.source}; automated by {step.automated_by}: {self.auto_note}{order}"
+        return step
+
+    def human(self, step: Step) -> Step:
+        step.starts_at_s = self.human_s
+        step.source = f"{step.source}; {self.human_note}"
+        return step
+
+
+def _database_step(sec_db: Database, figures: Figures) -> Step:
+    if sec_db.headless:
+        return Step("database: add an instance to the headless secondary, then fail over",
+                    figures.aurora_add_instance.seconds + figures.aurora_global_failover.seconds,
+                    f"{sec_db.urn} has no instance; {figures.aurora_add_instance.source}; {figures.aurora_global_failover.source}", True)
+    if sec_db.promote_s is not None:
+        return Step(f"database: {sec_db.promote_step}", sec_db.promote_s, f"{sec_db.urn}; {sec_db.promote_source}", True)
+    return Step("database: global failover to the secondary", figures.aurora_global_failover.seconds,
+                f"{sec_db.urn} ({len(sec_db.instances)} instance(s)); {figures.aurora_global_failover.source}", True)
+
+
+def _gpu_step(w: WorkloadFacts, figures: Figures) -> Optional[Step]:
+    """The secondary's GPU floor against the primary's. Automatic where the pools scale by themselves (a
+    cloud module's start figure: cluster autoscaler / GKE autoscaling up to a maximum that covers the need)."""
+    secondary = w.secondary_region
+    sec_gpu = w.pools_in(secondary, gpu_only=True) if secondary else []
+    need = sum(p.min_nodes for p in w.pools_in(w.primary_region, gpu_only=True))
+    if not (sec_gpu and need):
+        return None
+    have = sum(p.min_nodes for p in sec_gpu)
+    if have >= need:
+        return Step("GPU capacity: already at the primary's minimum", 0.0, f"{have} >= {need} nodes (active-active)", True,
+                    automated_by="nothing to do: the secondary runs the primary's minimum")
+    ceiling = sum(p.max_nodes for p in sec_gpu)
+    note = "" if ceiling >= need else f"; the secondary's maximum ({ceiling}) is below it"
+    start_s, start_source = _node_start(sec_gpu, figures)
+    by_itself = ceiling >= need and any(p.start_s is not None for p in sec_gpu)
+    return Step(f"GPU capacity: scale up from {have} to {need} nodes", start_s + figures.pod_start.seconds,
+                f"{start_source}; {figures.pod_start.source}{note}", True,
+                automated_by=f"the node autoscaler of {sec_gpu[0].urn} (up to {ceiling} nodes)" if by_itself else None)
 
 
 def _node_start(pools, figures: Figures) -> tuple[float, str]:

@@ -126,6 +126,8 @@ def expected_from_plan(plan: Plan) -> Expected:
         out.global_dbs.append(GlobalDb(gid, g.workload, g.region or "", tuple(sorted({c.region or "" for c in members})), writer))
     for h in plan.of_type(HEALTH_CHECK):
         i = h.inputs
+        if str(i.get("type", "")).upper() == "CALCULATED":
+            continue  # no interval, threshold or path: it ANDs an endpoint check with an orchestration's (dns_failover.py)
         out.health_checks.append(HealthCheck(_name(h), h.workload, _int(i.get("requestInterval")), _int(i.get("failureThreshold")),
                                              i.get("resourcePath"), i.get("type")))
     zones: dict[str, set[str]] = {}

@@ -25,7 +25,7 @@ from typing import Any, Iterable, Iterator
 
 from blueprint.plan.model import Plan, PlannedResource
 from blueprint.readiness import ReadinessProblem, graph
-from blueprint.types import k8s
+from blueprint.types import aws, k8s
 
 CHECK_ID = "deploy-create-order"
 SOURCE = ("https://www.pulumi.com/docs/iac/concepts/inputs-outputs/ (dependencies follow Outputs, not values); "
@@ -43,6 +43,16 @@ IGNORED_KEYS = frozenset({"tags", "tagsAll", "labels", "userLabels", "resourceLa
                           "terraformLabels", "defaultLabels", "description", "annotations"})
 
 
+# Inputs a service resolves after the resource exists, not when it is created: names there are not
+# create-order references. An ARC Region switch plan's Route 53 traffic step names the record it
+# moves; Region switch finds the record sets at plan evaluation ("Amazon Route 53 health check
+# execution block": record set identifiers may be added "after you have created the plan" when
+# evaluation cannot map them; terraform-provider-aws creates plans over records that do not exist,
+# internal/service/arcregionswitch route53_health_checks_data_source_test.go), and the records use
+# the health checks the plan creates (components/aws/dns_failover.py), so they come after it.
+LATE_BOUND_KEYS: dict[str, frozenset[str]] = {aws.ARCREGIONSWITCH_PLAN: frozenset({"recordName"})}
+
+
 def _identifiers(r: PlannedResource) -> set[str]:
     if r.type.startswith(NOT_TARGETS):
         return set()
@@ -55,17 +65,17 @@ def _identifiers(r: PlannedResource) -> set[str]:
     return {v for v in found if len(v) >= MIN_REFERENCE_LENGTH}
 
 
-def _strings(value: Any) -> Iterator[str]:
-    """Every string value in an input tree, skipping metadata keys."""
+def _strings(value: Any, ignored: frozenset[str] = IGNORED_KEYS) -> Iterator[str]:
+    """Every string value in an input tree, skipping metadata (and late-bound) keys."""
     if isinstance(value, str):
         yield value
     elif isinstance(value, dict):
         for key, item in value.items():
-            if key not in IGNORED_KEYS:
-                yield from _strings(item)
+            if key not in ignored:
+                yield from _strings(item, ignored)
     elif isinstance(value, list):
         for item in value:
-            yield from _strings(item)
+            yield from _strings(item, ignored)
 
 
 def _forms(value: str) -> set[str]:
@@ -94,7 +104,7 @@ def check(plan: Plan) -> Iterable[ReadinessProblem]:
         # a replica cluster named like its primary), not a reference.
         own = _identifiers(referrer) | {referrer.inputs.get("name")}
         reported: set[str] = set()
-        for value in _strings(referrer.inputs):
+        for value in _strings(referrer.inputs, IGNORED_KEYS | LATE_BOUND_KEYS.get(referrer.type, frozenset())):
             for form in (_forms(value) - own) & owners.keys():
                 # Names repeat across regions; when the referrer already waits for one owner of the
                 # identifier (an Output reference), that owner is the one it means.

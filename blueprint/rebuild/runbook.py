@@ -18,6 +18,7 @@ from blueprint.analysis.gcp_facts import designated_dr_replicas
 from blueprint.catalogs.tiers import Strategy
 from blueprint.config.models import StackConfig, Workload, effective_strategy
 from blueprint.plan.model import Plan, PlannedResource
+from blueprint.rebuild.orchestration import aws_plan_step, aws_ungate_commands, gcp_workflow_step
 from blueprint.rebuild.promote import Promotion
 from blueprint.types import aws, gcp, k8s
 
@@ -168,6 +169,9 @@ class _Writer:
             ]
         notes = ["the health checks shift traffic on their own (Route 53 data plane); the record change uses the "
                  "Route 53 control plane (us-east-1): prefer the automatic shift when us-east-1 is the lost region"]
+        ungate, ungate_notes = aws_ungate_commands(self.plan, w.name, fqdn, S)
+        cmds += ungate
+        notes += ungate_notes
         self.add(f"{w.name}: confirm (or force) the DNS shift of {fqdn} to {S}", secs, step or "model", cmds, notes)
 
     def aws_gpu(self, w: Workload, b: dict) -> None:
@@ -306,7 +310,8 @@ class _Writer:
     def build(self) -> list[Step]:
         """The runbook's steps, in order: declare, fail over, promote the stack, restore, verify, re-protect."""
         self._declare()
-        self._fail_over()
+        orchestrated = self._orchestrate()
+        self._fail_over(orchestrated)
         self._promote()
         self._restore_backups()
         self._verify()
@@ -332,12 +337,28 @@ class _Writer:
                  [f"freeze deployments to stack {stack}; one person runs this runbook, one keeps the incident log (times of each step)",
                   "if the Pulumi state bucket lived in the lost region, log in to its replica first (docs/state-backend.md)"])
 
-    def _fail_over(self) -> None:
-        """Per workload, strongest strategy first: promote the databases, shift DNS, scale the GPU pools."""
+    def _orchestrate(self) -> set[str]:
+        """Per workload with a failover orchestration in the plan: start it (blueprint/rebuild/orchestration.py).
+        Returns the workloads it covers: their manual steps below become the fallback."""
+        covered: set[str] = set()
+        for w in sorted(self.c.workloads, key=lambda w: -effective_strategy(w).rank):
+            found = (aws_plan_step(self.plan, w.name, self.L, self.S) if self.c.cloud == "aws"
+                     else gcp_workflow_step(self.plan, w.name, self.L, self.c.gcp_project))
+            if found is not None:
+                title, cmds, notes = found
+                self.add(title, None, "its steps are the modeled steps of this workload below; the plan runs them for you",
+                         cmds, notes)
+                covered.add(w.name)
+        return covered
+
+    def _fail_over(self, orchestrated: frozenset[str] | set[str] = frozenset()) -> None:
+        """Per workload, strongest strategy first: promote the databases, shift DNS, scale the GPU pools.
+        For an orchestrated workload these are the fallback (the orchestration is missing or failed)."""
         c, p, S = self.c, self.p, self.S
         if p.lost_role == "primary":
             order = sorted(c.workloads, key=lambda w: -effective_strategy(w).rank)
             for w in order:
+                first = len(self.steps)
                 b = _breakdown(self.report, w.name)
                 strategy = effective_strategy(w)
                 if c.cloud == "aws":
@@ -349,6 +370,10 @@ class _Writer:
                     self.gcp_database(w, b)
                     self.gcp_lb(w, b)
                     self.gcp_gpu(w, b)
+                if w.name in orchestrated:
+                    for step in self.steps[first:]:
+                        step.notes.insert(0, f"FALLBACK: only if {w.name}'s failover orchestration (above) is missing, failed "
+                                             "or did not finish this step; otherwise only check its result")
         else:
             self.add(f"Confirm the primary {S} serves everything (nothing to promote: the secondary was lost)", 0.0,
                      "no failover: the primary's databases, DNS and capacity are unaffected",

@@ -5,12 +5,31 @@ Children (component named ``n``, endpoint region ``r``):
     ``n-r-health-check``  aws.route53.HealthCheck (HTTPS to the region's ALB, readiness path)
     ``n-r-record``        aws.route53.Record (alias A record to the region's ALB)
     ``n-r-alarm``         aws.cloudwatch.MetricAlarm on the health check, in us-east-1
+    ``n-r-serving-check`` (only with ``traffic_control_health_check_ids``) aws.route53.HealthCheck of
+                          type CALCULATED: healthy only while both the endpoint check and the
+                          orchestration's check of region r are healthy; the record uses it
     ``n-cert-validation-record``  the name's ACM DNS validation CNAME, one for every region's
                           certificate (only with ``validation_option``)
     ``n-us-east-1``       aws.Provider for the alarms, only when no ``alarm_provider`` is given
 
 Records are alias records: they have no TTL of their own; Route 53 answers with the load
 balancer's record TTL (60 s), which bounds how long resolvers keep a failed region's address.
+
+A failover orchestration moves traffic through health checks it controls: an ARC Region switch
+plan's Route 53 health check execution block creates one health check per region of the record and
+flips their states when it runs (active/passive: the primary's starts healthy and the standby's
+unhealthy, and a failover swaps them; active/active: all start healthy and a deactivate workflow
+sets the impaired region's unhealthy), but only records that use them move ("Amazon Route 53
+health check execution block", https://docs.aws.amazon.com/r53recovery/latest/dg/route53-health-check-block.html).
+``traffic_control_health_check_ids`` hands them over: each record then uses a calculated check whose
+children are its endpoint check and the region's control check with ``childHealthThreshold`` 2
+(Route 53 CreateHealthCheck: a CALCULATED check is healthy when at least that many children are),
+so a region gets traffic only while its load balancer answers *and* the orchestration has it
+active. Consequence for failover routing: the standby's control check is unhealthy until the plan
+activates it, and Route 53 answers with the primary whenever the secondary is unhealthy (Route 53
+API, ResourceRecordSet ``Failover``), so an endpoint failure alone no longer moves an active/passive
+name: the plan does (a human approves it, or its trigger starts it). Latency routing keeps moving
+traffic away from a failed endpoint at once. The alarms stay on the endpoint checks (detection).
 
 Route 53 publishes health-check metrics (AWS/Route53 HealthCheckStatus) in us-east-1 only, so the
 alarms live there whatever the stack's jurisdiction. This is a documented residency exemption:
@@ -103,6 +122,12 @@ class DnsFailoverArgs(BaseModel):
         "CNAME (child n-cert-validation-record; validation_record_fqdn) for every region's load balancer. "
         "Default None: no validation record here.",
     )
+    traffic_control_health_check_ids: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Region -> pulumi.Input[str] id of a Route 53 health check a failover orchestration controls "
+        "(RegionSwitchPlan.traffic_health_check_ids). Given: that region's record answers only while both its endpoint "
+        "check and this one are healthy (child n-r-serving-check). Default empty: the endpoint checks alone.",
+    )
     tags: Tags = Field(default_factory=dict, description="Tags merged onto every taggable child.")
 
     @field_validator("zone_name")
@@ -168,6 +193,13 @@ class DnsFailoverArgs(BaseModel):
                 f"endpoints: routing 'simple' takes exactly 1 endpoint, got {len(self.endpoints)} ({regions}); "
                 "pass one endpoint or use routing 'latency' / 'failover'"
             )
+        controlled = sorted(self.traffic_control_health_check_ids)
+        if controlled and (self.routing == "simple" or set(controlled) != set(regions)):
+            raise ValueError(
+                f"traffic_control_health_check_ids: regions {controlled} with routing {self.routing!r} and endpoints in "
+                f"{sorted(regions)}; pass one check for every endpoint region of a 'latency' or 'failover' name "
+                "(Route 53 ignores health checks on simple records)"
+            )
         return self
 
 
@@ -198,7 +230,8 @@ class DnsFailover(pulumi.ComponentResource):
         for endpoint in args.endpoints:
             prefix = f"{name}-{endpoint.region}"
             check = self._health_check(prefix, args, endpoint)
-            record = self._record(prefix, args, endpoint, zone_id, check)
+            serving = self._serving_check(prefix, args, endpoint, check)
+            record = self._record(prefix, args, endpoint, zone_id, serving)
             self._alarm(prefix, args, endpoint, check, in_metrics_region)
             self.health_check_ids[endpoint.region] = check.id
             self.record_names[endpoint.region] = record.name
@@ -227,6 +260,23 @@ class DnsFailover(pulumi.ComponentResource):
             enable_sni=True,
             regions=list(HEALTH_CHECKER_REGIONS),
             tags=merge_tags(args.tags, f"{prefix}-health-check"),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _serving_check(self, prefix: str, args: DnsFailoverArgs, endpoint: DnsEndpoint,
+                       check: aws.route53.HealthCheck) -> aws.route53.HealthCheck:
+        """The check the record uses: the endpoint check, or (under an orchestration) the calculated
+        AND of the endpoint check and the orchestration's check of the region (module doc)."""
+        control = args.traffic_control_health_check_ids.get(endpoint.region)
+        if control is None:
+            return check
+        return aws.route53.HealthCheck(
+            f"{prefix}-serving-check",
+            type="CALCULATED",
+            child_healthchecks=[check.id, control],
+            # Both children: the endpoint answers AND the orchestration has the region active.
+            child_health_threshold=2,
+            tags=merge_tags(args.tags, f"{prefix}-serving-check"),
             opts=pulumi.ResourceOptions(parent=self),
         )
 

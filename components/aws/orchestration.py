@@ -107,6 +107,18 @@ def zonal_autoshifts(placements: list[WorkloadPlacement], built: list[WorkloadRe
     return found
 
 
+def traffic_step_regions(placements: list[WorkloadPlacement], built: list[WorkloadRegion], with_dns: bool) -> list[str]:
+    """The regions whose records the workload's Region switch plan will move (its traffic step), or
+    [] when it has none: the same conditions as region_switch_plan's (a second region that runs, a
+    failover to orchestrate, a DnsFailover with an endpoint in both regions). The composer asks
+    before it builds the records, which must use the plan's health checks (components/aws/dns_failover.py)."""
+    if not with_dns or placements[0].intent.failover_approval is None or len(placements) < 2 or not placements[1].runs_here:
+        return []
+    if any(b.load_balancer is None for b in built[:2]):
+        return []
+    return [placements[0].region, placements[1].region]
+
+
 def region_switch_plan(
     env: str,
     placements: list[WorkloadPlacement],

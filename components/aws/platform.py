@@ -26,7 +26,7 @@ from components.aws.alarm_topic import AlarmTopic, AlarmTopicArgs
 from components.aws.database_backup_plan import DatabaseBackupPlan, DatabaseBackupPlanArgs
 from components.aws.dns_failover import DnsEndpoint, DnsFailover, DnsFailoverArgs
 from components.aws.kms_key import KmsKey, KmsKeyArgs
-from components.aws.orchestration import DrillTargets, fis_experiments, region_switch_plan, zonal_autoshifts
+from components.aws.orchestration import DrillTargets, fis_experiments, region_switch_plan, traffic_step_regions, zonal_autoshifts
 from components.aws.regional_platform import RegionalPlatform, RegionalPlatformArgs
 from components.aws.vault_replication import VaultReplication, VaultReplicationArgs
 from components.aws.workload_region import WorkloadRegion, WorkloadRegionArgs
@@ -120,15 +120,26 @@ class AwsSteps:
     def global_entry(self, placements: list[WorkloadPlacement], built: list[WorkloadRegion]) -> None:
         name = placements[0].name
         validation_fqdn, resolve_validation = self._validation[name]
+        # The records use the Region switch plan's health checks, which exist only once the plan
+        # does, and the plan needs the records' endpoint checks: deferred ids break the Python-side
+        # circle (no resource cycle: plan -> look-up -> calculated checks -> records).
+        control = {r: pulumi.deferred_output() for r in traffic_step_regions(placements, built, resolve_validation is not None)}
         dns = None
         if resolve_validation is not None:
-            dns = _dns(name, placements, built, self.config.dns_zone, self.alarm_region, self.providers[self.primary])
+            dns = _dns(name, placements, built, self.config.dns_zone, self.alarm_region, self.providers[self.primary],
+                       {r: ids for r, (ids, _) in control.items()})
             resolve_validation(dns.validation_record_fqdn)
             self._outputs["failover_records"][name] = dns.fqdn
         # The failover orchestration needs the workload's regions, database and records built.
         plan = region_switch_plan(self.env, placements, built, self.platforms, self.providers[self.primary], _tags(placements[0]),
                                   global_db=self._global_dbs.get(name), dns=dns, hosted_zone_id=self.hosted_zone_id,
                                   dns_zone=self.config.dns_zone, alarms=self.alarm_region)
+        checks = plan.traffic_health_check_ids if plan is not None else {}
+        if set(checks) != set(control):
+            raise AssertionError(f"{name}: the Region switch plan's traffic regions {sorted(checks)} differ from the "
+                                 f"records' {sorted(control)} (components.aws.orchestration.traffic_step_regions)")
+        for region, (_, resolve) in control.items():
+            resolve(checks[region])
         if plan is not None:
             self._outputs.setdefault("region_switch_plans", {})[name] = plan.plan_arn
         zonal_autoshifts(placements, built, self.providers, _tags)
@@ -336,7 +347,8 @@ def _database_backups(
 
 
 def _dns(
-    name: str, placements: list[WorkloadPlacement], built: list[WorkloadRegion], dns_zone: Optional[str], alarms: _AlarmTarget, provider: aws.Provider
+    name: str, placements: list[WorkloadPlacement], built: list[WorkloadRegion], dns_zone: Optional[str], alarms: _AlarmTarget, provider: aws.Provider,
+    traffic_control: Optional[dict[str, Any]] = None,
 ) -> DnsFailover:
     """Route 53 is global; its resources go through the primary region's provider."""
     first = placements[0]
@@ -368,6 +380,7 @@ def _dns(
             # first load balancer's is used; its name and value stay the same when a region is added,
             # removed or promoted, so the record is never replaced.
             validation_option=next(r.load_balancer for r in built if r.load_balancer is not None).domain_validation_option,
+            traffic_control_health_check_ids=dict(traffic_control or {}),
             tags=_tags(first),
         ),
         pulumi.ResourceOptions(providers=[provider]),

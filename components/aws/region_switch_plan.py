@@ -29,10 +29,15 @@ Steps of the failover workflow (activate the second region; active-active: deact
    active/passive, so users arrive once the database writes and pods run; first for active/active,
    where the surviving region already serves and only the impaired one must stop receiving users.
 
-The Route53HealthCheck block creates health checks of its own that move traffic only once they
-are attached to the records (Region switch docs, "Amazon Route 53 health check execution block");
-the records' own HTTPS health checks (components/aws/dns_failover.py) keep moving traffic on an
-endpoint failure meanwhile.
+The Route53HealthCheck block creates one health check per region of the record, which moves
+traffic only once the records use it (Region switch docs, "Amazon Route 53 health check execution
+block", https://docs.aws.amazon.com/r53recovery/latest/dg/route53-health-check-block.html). The
+component reads them back after the plan exists (``aws.arcregionswitch.get_route53_health_checks``,
+ListRoute53HealthChecks: health check id, hosted zone, record name and region per check) and hands
+them out as ``traffic_health_check_ids`` (region -> id), for DnsFailover's
+``traffic_control_health_check_ids``: each record then answers only while its endpoint check and
+the plan's check of its region are both healthy (components/aws/dns_failover.py). Create order:
+plan -> look-up -> the records' calculated checks -> records; the plan never reads the records.
 """
 
 from __future__ import annotations
@@ -138,6 +143,8 @@ class RegionSwitchPlan(pulumi.ComponentResource):
     plan_arn: pulumi.Output[str]
     execution_role_arn: pulumi.Output[str]
     approver_role_arn: Optional[pulumi.Output[str]]
+    # Region -> the Route 53 health check the plan's traffic step controls (empty: no traffic step).
+    traffic_health_check_ids: dict[str, pulumi.Output[str]]
 
     def __init__(self, name: str, args: RegionSwitchPlanArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__("blueprint:aws:RegionSwitchPlan", name, None, opts)
@@ -176,8 +183,17 @@ class RegionSwitchPlan(pulumi.ComponentResource):
         self.plan_arn = plan.arn
         self.execution_role_arn = role.arn
         self.approver_role_arn = approver.arn if approver is not None else None
+        self.traffic_health_check_ids = self._traffic_checks(args, plan) if args.record_name is not None else {}
         self.register_outputs({"plan_arn": self.plan_arn, "execution_role_arn": self.execution_role_arn,
-                               "approver_role_arn": self.approver_role_arn})
+                               "approver_role_arn": self.approver_role_arn,
+                               "traffic_health_check_ids": self.traffic_health_check_ids})
+
+    def _traffic_checks(self, args: RegionSwitchPlanArgs, plan: aws.arcregionswitch.Plan) -> dict[str, pulumi.Output[str]]:
+        """Region -> the health check Region switch created for the traffic step's record there."""
+        found = aws.arcregionswitch.get_route53_health_checks_output(
+            plan_arn=plan.arn, opts=pulumi.InvokeOutputOptions(parent=self))
+        return {region: found.apply(lambda res, r=region: traffic_check_id(res.health_checks, args.record_name, r, args.plan_name))
+                for region in (args.primary_region, args.secondary_region)}
 
     def _approver_role(self, name: str, args: RegionSwitchPlanArgs) -> aws.iam.Role:
         """Principals of the account that are allowed to assume it (by their own policies) approve."""
@@ -227,6 +243,18 @@ class RegionSwitchPlan(pulumi.ComponentResource):
         return created
 
 
+def traffic_check_id(checks: Any, record_name: str, region: str, plan_name: str) -> str:
+    """The id of the plan's health check for ``record_name`` in ``region`` (ListRoute53HealthChecks
+    items: healthCheckId, hostedZoneId, recordName, region, status)."""
+    for check in checks or ():
+        if check.region == region and check.record_name.rstrip(".") == record_name.rstrip("."):
+            return check.health_check_id
+    seen = sorted(f"{c.record_name}@{c.region}" for c in checks or ())
+    raise ValueError(f"Region switch plan {plan_name!r} has no Route 53 health check for {record_name} in {region} "
+                     f"(it has {seen or 'none yet'}); its traffic step creates one per region of the record: run "
+                     "`pulumi up` again once the plan's Health checks tab lists them")
+
+
 def _approver_policy(plan_arn: str) -> str:
     # r53recovery dg, security_iam_region_switch_manual_approval: ApprovePlanExecutionStep on the plan.
     return json.dumps({"Version": "2012-10-17", "Statement": [
@@ -267,13 +295,18 @@ def _statements(db: list[str], eks: list[str], zone: list[str], alarms: list[str
     return {"Version": "2012-10-17", "Statement": statements}
 
 
-def _database_step(args: RegionSwitchPlanArgs) -> Optional[dict]:
+def _database_step(args: RegionSwitchPlanArgs, behavior: str = "failover") -> Optional[dict]:
+    """``failover`` when a region is lost (an impaired primary cannot take a switchover);
+    ``switchoverOnly`` for a planned return (no data loss). Both are the AuroraGlobalDatabase
+    block's behaviors (pulumi-aws arcregionswitch Plan: ``switchoverOnly``, ``failover``); an
+    ungraceful execution fails over either way."""
     if args.global_cluster_identifier is None:
         return None
     regions = (args.primary_region, args.secondary_region)
+    verb = "failover" if behavior == "failover" else "switchover"
     return {"name": "promote-database", "execution_block_type": "AuroraGlobalDatabase",
-            "description": f"Aurora global failover of {args.workload}'s database to the activated region",
-            "global_aurora_configs": [{"behavior": "failover", "global_cluster_identifier": args.global_cluster_identifier,
+            "description": f"Aurora global {verb} of {args.workload}'s database to the activated region",
+            "global_aurora_configs": [{"behavior": behavior, "global_cluster_identifier": args.global_cluster_identifier,
                                        "database_cluster_arns": [args.database_cluster_arns[r] for r in regions],
                                        "ungracefuls": [{"ungraceful": "failover"}]}]}
 
@@ -313,8 +346,8 @@ def _together(steps: list[dict]) -> list[dict]:
 
 
 def workflows(args: RegionSwitchPlanArgs, approver_arn: Any) -> list[dict]:
-    """activePassive: activate the second region (approval, database + capacity, traffic).
-    activeActive: deactivate the impaired region (approval, traffic, database + capacity) and
+    """activePassive: activate the second region (approval, database + capacity, traffic), and
+    activate the primary again (switchover + capacity, traffic). activeActive: deactivate the impaired region (approval, traffic, database + capacity) and
     activate it again when it is back (capacity, traffic)."""
     approval = [{"name": "approve-failover", "execution_block_type": "ManualApproval",
                  "description": f"A human declares the disaster for {args.workload}",
@@ -323,9 +356,16 @@ def workflows(args: RegionSwitchPlanArgs, approver_arn: Any) -> list[dict]:
     database, capacity, traffic = _database_step(args), _capacity_step(args), _traffic_step(args)
     middle = _together([s for s in (database, capacity) if s is not None])
     if args.recovery_approach == "activePassive":
+        # The return (failback, or the end of a drill) is a planned move a human starts: no approval
+        # step, a switchover. Without it the primary's Region switch health check, which the records
+        # use (components/aws/dns_failover.py), would stay unhealthy after a failover.
+        back = _together([s for s in (_database_step(args, "switchoverOnly"), capacity) if s is not None])
         return [{"workflow_target_action": "activate", "workflow_target_region": args.secondary_region,
                  "workflow_description": f"Fail {args.workload} over to {args.secondary_region}",
-                 "steps": approval + middle + ([traffic] if traffic else [])}]
+                 "steps": approval + middle + ([traffic] if traffic else [])},
+                {"workflow_target_action": "activate", "workflow_target_region": args.primary_region,
+                 "workflow_description": f"Bring {args.workload} back to {args.primary_region} (planned)",
+                 "steps": back + ([traffic] if traffic else [])}]
     returning = [s for s in (capacity, traffic) if s is not None] or middle
     return [
         {"workflow_target_action": "deactivate", "workflow_description": f"Take the impaired region out of {args.workload}",

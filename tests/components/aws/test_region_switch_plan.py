@@ -79,7 +79,7 @@ def test_plan_carries_regions_rto_and_approach(warm):
 
 
 def test_active_passive_activates_the_standby_approval_first_then_database_and_capacity_then_traffic(warm):
-    (workflow,) = _inputs(warm)["workflows"]
+    workflow = _inputs(warm)["workflows"][0]
     assert (workflow["workflowTargetAction"], workflow["workflowTargetRegion"]) == ("activate", SECONDARY)
     assert _steps(workflow) == ["approve-failover", "database-and-capacity", "shift-traffic"]
     parallel = workflow["steps"][1]
@@ -95,7 +95,7 @@ def test_active_passive_activates_the_standby_approval_first_then_database_and_c
 
 
 def test_capacity_step_scales_the_deployment_with_its_hpa_where_one_exists(warm):
-    (workflow,) = _inputs(warm)["workflows"]
+    workflow = _inputs(warm)["workflows"][0]
     step = next(s for s in workflow["steps"][1]["parallelConfigs"][0]["steps"] if s["name"] == "scale-capacity")
     config = step["eksResourceScalingConfigs"][0]
     assert config["capacityMonitoringApproach"] == "sampledMaxInLast24Hours" and config["targetPercent"] == 100
@@ -105,7 +105,7 @@ def test_capacity_step_scales_the_deployment_with_its_hpa_where_one_exists(warm)
 
 
 def test_manual_approval_has_an_approver_role_allowed_only_on_this_plan(warm):
-    (workflow,) = _inputs(warm)["workflows"]
+    workflow = _inputs(warm)["workflows"][0]
     approval = workflow["steps"][0]["executionApprovalConfigs"][0]
     assert approval["approvalRole"] == warm.named("fraud-region-switch-approver-role").outputs["arn"]
     assert approval["timeoutMinutes"] == 60
@@ -178,7 +178,7 @@ def test_automatic_active_passive_activates_the_standby_when_the_primary_fails()
 
 def test_without_a_database_the_capacity_step_stands_alone():
     plan = _plan(global_cluster_identifier=None, global_cluster_arn=None, database_cluster_arns={})
-    (workflow,) = _inputs(plan)["workflows"]
+    workflow = _inputs(plan)["workflows"][0]
     assert _steps(workflow) == ["approve-failover", "scale-capacity", "shift-traffic"]
     assert "AuroraGlobalFailover" not in _policy(plan)
 
@@ -215,3 +215,57 @@ def test_fails_with_nothing_to_orchestrate():
 def test_fails_unknown_recovery_approach():
     with pytest.raises(ValidationError, match="recovery_approach"):
         _args(recovery_approach="pilotLight")
+
+
+# --- the traffic step's health checks (issue 17) -------------------------------------------------
+
+def test_traffic_health_checks_are_read_back_per_region_after_the_plan():
+    def program():
+        provider = aws.Provider("aws-primary", region=PRIMARY)
+        plan = RegionSwitchPlan("fraud-region-switch", _args(), pulumi.ResourceOptions(providers=[provider]))
+        assert set(plan.traffic_health_check_ids) == {PRIMARY, SECONDARY}
+        for region, check in plan.traffic_health_check_ids.items():
+            # a resource that uses the id waits for the plan (create order: plan -> look-up -> user)
+            aws.route53.HealthCheck(f"user-{region}", type="CALCULATED", child_healthchecks=[check], child_health_threshold=1)
+
+    planned = plan_program(program, stack="test", config={"aws:region": PRIMARY})
+    plan_urn = planned.named("fraud-region-switch-plan").urn
+    ids = {r: planned.named(f"user-{r}").inputs["childHealthchecks"][0] for r in (PRIMARY, SECONDARY)}
+    assert len(set(ids.values())) == 2 and all(len(i) == 36 for i in ids.values())  # Route 53 health check ids
+    assert all(plan_urn in planned.named(f"user-{r}").dependencies for r in (PRIMARY, SECONDARY))
+
+
+def test_no_traffic_step_means_no_traffic_health_checks():
+    captured = {}
+
+    def program():
+        provider = aws.Provider("aws-primary", region=PRIMARY)
+        plan = RegionSwitchPlan("fraud-region-switch", _args(hosted_zone_id=None, record_name=None),
+                                pulumi.ResourceOptions(providers=[provider]))
+        captured["ids"] = plan.traffic_health_check_ids
+
+    plan_program(program, stack="test", config={"aws:region": PRIMARY})
+    assert captured["ids"] == {}
+
+
+def test_fails_when_region_switch_lists_no_check_for_the_record():
+    from types import SimpleNamespace
+
+    from components.aws.region_switch_plan import traffic_check_id
+
+    other = SimpleNamespace(region=PRIMARY, record_name="other.ml.example.com.", health_check_id="x")
+    mine = SimpleNamespace(region=SECONDARY, record_name="fraud-scoring.ml.example.com.", health_check_id="hc-2")
+    assert traffic_check_id([other, mine], "fraud-scoring.ml.example.com", SECONDARY, "prod-fraud-scoring") == "hc-2"
+    with pytest.raises(ValueError, match=r"no Route 53 health check for fraud-scoring.ml.example.com in us-east-1"):
+        traffic_check_id([other, mine], "fraud-scoring.ml.example.com", PRIMARY, "prod-fraud-scoring")
+
+
+def test_active_passive_returns_to_the_primary_by_a_planned_switchover(warm):
+    """Failback (or the end of a drill) through the plan: the records use the plan's health checks,
+    so only the plan can make the primary's healthy again."""
+    failover, back = _inputs(warm)["workflows"]
+    assert (back["workflowTargetAction"], back["workflowTargetRegion"]) == ("activate", PRIMARY)
+    assert _steps(back) == ["database-and-capacity", "shift-traffic"]  # a human starts it: no approval step
+    inner = {s["name"]: s for s in back["steps"][0]["parallelConfigs"][0]["steps"]}
+    assert inner["promote-database"]["globalAuroraConfigs"][0]["behavior"] == "switchoverOnly"
+    assert back["steps"][1] == failover["steps"][2]  # the same traffic block over the same records

@@ -1,0 +1,132 @@
+"""The resilience model reads the failover orchestration from the plan (issue 17): the Region switch plan (AWS)
+and the Cloud Workflows workflow (GCP) as an Orchestration fact; automated steps start when the orchestration
+does (its trigger, or a declared disaster with a manual approval); a step nothing automates waits for a human;
+a second region without an orchestration is reported."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from blueprint.analysis import analyse, extract_facts, failed
+from blueprint.analysis.facts import STEP_DATABASE, STEP_GPU, STEP_TRAFFIC
+from blueprint.analysis.figures import DEFAULT_FIGURES
+from blueprint.cli import app
+from blueprint.plan.render import plan_json
+from blueprint.types import aws, gcp
+from resilience_plans import ROOT, plan_file, targets_of
+
+PROD = ROOT / "stacks" / "Pulumi.prod.yaml"
+GCP_PROD = ROOT / "stacks" / "Pulumi.gcp-prod.yaml"
+DECLARE = DEFAULT_FIGURES.declare_disaster.seconds
+
+
+@pytest.fixture(scope="module")
+def prod_plan():
+    return plan_file(PROD)
+
+
+@pytest.fixture(scope="module")
+def gcp_plan():
+    return plan_file(GCP_PROD)
+
+
+def _w(report, name):
+    return next(w for w in report["workloads"] if w["name"] == name)
+
+
+def _db(w):
+    return next(s for s in w["breakdown"] if s["step"].startswith("database"))
+
+
+def _without(plan, type_):
+    import copy
+
+    out = copy.deepcopy(plan)
+    out.resources = [r for r in out.resources if r.type != type_]
+    return out
+
+
+def test_aws_facts_read_the_region_switch_plans(prod_plan):
+    facts = {w.name: w for w in extract_facts(prod_plan).workloads}
+    fraud, recs = facts["fraud-scoring"].orchestration, facts["recommendations"].orchestration
+    assert fraud.kind == "Region switch plan" and fraud.urn.endswith("::fraud-scoring-region-switch-plan")
+    assert fraud.approval == "automatic" and recs.approval == "manual"
+    assert fraud.steps == {STEP_DATABASE: "promote-database", STEP_GPU: "scale-capacity", STEP_TRAFFIC: "shift-traffic"}
+    # The trigger alarm on the primary's health check: 10 s x 2 failures + 10 s checkers + 1 x 60 s period.
+    assert fraud.trigger_s == 10 * 2 + 10 + 60 and "fraud-scoring-region-switch-trigger-us-east-1" in fraud.trigger_source
+    assert recs.trigger_s is None
+    assert facts["batch-embeddings"].orchestration is None
+
+
+def test_gcp_facts_read_the_failover_workflow(gcp_plan):
+    facts = {w.name: w for w in extract_facts(gcp_plan).workloads}
+    flow = facts["fraud-scoring"].orchestration
+    assert flow.kind == "Cloud Workflows workflow" and flow.urn.endswith("::fraud-scoring-failover-workflow")
+    assert flow.approval == "automatic" and flow.steps == {STEP_DATABASE: "db-failover"}
+    # The primary-down alert policy: duration 60 s + alignment period 60 s.
+    assert flow.trigger_s == 120 and "primary-down" in flow.trigger_source
+    assert facts["batch-embeddings"].orchestration is None
+
+
+def test_automatic_orchestration_starts_the_database_step_at_its_trigger(prod_plan):
+    w = _w(analyse(prod_plan, targets_of(PROD)), "fraud-scoring")
+    db = _db(w)
+    assert db["automated"] and db["automated_by"].endswith("(Region switch plan step promote-database)")
+    assert db["starts_at_s"] == 90 and w["rto_estimate_s"] == 90 + 60
+    assert w["orchestration"]["present"] and w["orchestration"]["approval"] == "automatic"
+
+
+def test_manual_approval_starts_the_automated_steps_after_declaring_a_disaster(prod_plan):
+    w = _w(analyse(prod_plan, targets_of(PROD)), "recommendations")
+    db = _db(w)
+    assert db["automated_by"].endswith("(Region switch plan step promote-database)")
+    assert db["starts_at_s"] == DECLARE and "manual approval" in db["source"]
+    traffic = next(s for s in w["breakdown"] if s["step"] == "traffic shift")
+    assert traffic["starts_at_s"] == DECLARE and "shift-traffic" in traffic["automated_by"]
+
+
+def test_fails_prod_mission_critical_without_its_region_switch_plan(tmp_path, prod_plan):
+    """The saved plan with the Region switch plans deleted: the database failover waits for a human, the
+    mission-critical estimate rises, and `blueprint resilience` exits 1 naming the missing orchestration."""
+    before = _w(analyse(prod_plan, targets_of(PROD)), "fraud-scoring")
+    bare = _without(prod_plan, aws.ARCREGIONSWITCH_PLAN)
+    saved = tmp_path / "no-orchestration.json"
+    saved.write_text(json.dumps(plan_json(bare)), encoding="utf-8")
+    result = CliRunner().invoke(app, ["resilience", "--plan", str(saved), "--format", "json"])
+    assert result.exit_code == 1, result.stdout
+    after = _w(json.loads(result.stdout), "fraud-scoring")
+    assert after["rto_estimate_s"] == DECLARE + 60 > before["rto_estimate_s"] and not after["meets_rto"]
+    db = _db(after)
+    assert not db["automated"] and "NOT AUTOMATED" in db["source"] and db["starts_at_s"] == DECLARE
+    assert after["orchestration"]["missing"] and "NO ORCHESTRATION" in after["orchestration"]["message"]
+    text = CliRunner().invoke(app, ["resilience", "--plan", str(saved)])
+    assert text.exit_code == 1 and "NO ORCHESTRATION: fraud-scoring has a second region" in text.stdout
+
+
+def test_fails_gcp_mission_critical_without_its_workflow(gcp_plan):
+    before = _w(analyse(gcp_plan, targets_of(GCP_PROD)), "fraud-scoring")
+    report = analyse(_without(gcp_plan, gcp.WORKFLOWS_WORKFLOW), targets_of(GCP_PROD))
+    after = _w(report, "fraud-scoring")
+    assert after["rto_estimate_s"] == DECLARE + 60 > before["rto_estimate_s"] and failed(report)
+    assert not _db(after)["automated"] and after["orchestration"]["missing"]
+
+
+def test_steps_show_whether_automated_and_by_what(prod_plan):
+    report = analyse(prod_plan, targets_of(PROD))
+    for w in report["workloads"]:
+        for s in w["breakdown"]:
+            assert {"automated", "automated_by", "starts_at_s"} <= set(s)
+            assert s["automated"] == (s["automated_by"] is not None)
+    fraud = _w(report, "fraud-scoring")
+    assert "health-check" in fraud["breakdown"][0]["automated_by"]  # detection: the Route 53 health check
+
+
+def test_second_region_without_orchestration_is_reported(prod_plan):
+    w = _w(analyse(prod_plan, targets_of(PROD)), "research-notebooks")
+    assert w["orchestration"]["missing"] and "us-west-2" in w["orchestration"]["message"]
+    # The rebuild is a human's: it starts after declaring a disaster (as it did before the orchestration).
+    rebuild = next(s for s in w["breakdown"] if s["step"].startswith("rebuild"))
+    assert rebuild["starts_at_s"] == DECLARE and not rebuild["automated"]
