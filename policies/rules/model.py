@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Mapping, Optional
 
+from blueprint.check.pack import Finding
 from blueprint.types import aws
 
 MANDATORY = "mandatory"
@@ -174,19 +175,9 @@ class Resource:
         )
 
 
-@dataclass(frozen=True)
-class Violation:
-    policy: str
-    enforcement: str
-    urn: Optional[str]
-    message: str
-    remediation: str = ""
-    resource_type: Optional[str] = None
-    resource_name: Optional[str] = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {"policy": self.policy, "enforcement": self.enforcement, "urn": self.urn, "message": self.message,
-                "remediation": self.remediation, "type": self.resource_type, "name": self.resource_name}
+# A rule's finding is the core's report shape (blueprint.check.pack.Finding): one type for the pack's
+# violations and the core's readiness problems, so every report format reads both alike.
+Violation = Finding
 
 
 class Context:
