@@ -1,5 +1,5 @@
-"""Cloud-neutral facts the resilience analysis and the tier policies (policies/rules/read_model.py)
-read, extracted from a plan by a cloud module
+"""Cloud-neutral facts the resilience analysis, the tier policies (policies/rules/read_model.py)
+and the audit (blueprint/audit/expected.py, via ``PlanFacts.inventory``) read, extracted from a plan by a cloud module
 (``aws_facts.py``; a ``gcp_facts.py`` fills the same model for GCP plans).
 
 Only what the plan says: node-pool sizes, load-balancer zones, routing policy, health-check
@@ -243,7 +243,79 @@ class PlanFacts:
     egress: list[Egress]
     platform: dict[str, list[str]]  # region -> URNs of shared platform resources
     clusters: list[Cluster] = field(default_factory=list)
+    # What a live account must hold, for the audit (Inventory, below); empty unless the cloud module fills it.
+    inventory: "Inventory" = field(default_factory=lambda: Inventory())
 
     @property
     def regions(self) -> list[str]:
         return [r for r in (self.primary_region, self.secondary_region) if r]
+
+
+# What a live account must hold, keyed by what it shares with the plan (the audit, blueprint/audit):
+# physical names in a plan are the mocks' auto-names, so these carry the Name tag (the logical name every
+# taggable child carries, components/aws/_tags.py) and the identifiers the components set explicitly.
+@dataclass(frozen=True)
+class VaultRecord:
+    """A locked object vault (object-lock enabled bucket): its lock as planned, and where it replicates."""
+
+    name_tag: str
+    region: str
+    workload: Optional[str]
+    lock_mode: Optional[str]
+    lock_days: Optional[int]
+    replicate_to: Optional[tuple[str, str]] = None  # (Name tag, region) of the destination vault
+
+
+@dataclass(frozen=True)
+class GlobalDatabase:
+    """A global database (Aurora global cluster) by its identifier, and its regional member clusters."""
+
+    identifier: str
+    workload: Optional[str]
+    region: str
+    member_regions: tuple[str, ...]
+    writer_region: Optional[str]
+
+
+@dataclass(frozen=True)
+class ProbeRecord:
+    """An endpoint health check (calculated checks left out: they have no interval, threshold or path)."""
+
+    name_tag: str
+    workload: Optional[str]
+    interval: Optional[int]
+    threshold: Optional[int]
+    path: Optional[str]
+    type: Optional[str]
+
+
+@dataclass(frozen=True)
+class BalancerRecord:
+    """A load balancer by Name tag, with the zones of its subnets."""
+
+    name_tag: str
+    region: str
+    workload: Optional[str]
+    zones: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BackupSchedule:
+    """One rule of a backup plan: the vault it writes to and the vaults it copies into."""
+
+    name: str
+    region: str
+    workload: Optional[str]
+    vault: str
+    copy_to: tuple[tuple[str, str], ...] = ()  # (region, vault name)
+
+
+@dataclass
+class Inventory:
+    """Every record in plan order; empty for a cloud whose module does not fill it (GCP: the audit is AWS only)."""
+
+    vaults: list[VaultRecord] = field(default_factory=list)
+    global_databases: list[GlobalDatabase] = field(default_factory=list)
+    probes: list[ProbeRecord] = field(default_factory=list)
+    balancers: list[BalancerRecord] = field(default_factory=list)
+    backup_schedules: list[BackupSchedule] = field(default_factory=list)
