@@ -103,7 +103,7 @@ def test_routing_and_write_forwarding_follow_the_strategy(tier, strategy, routin
 
 @pytest.mark.parametrize("tier, approval, autoshift", [
     ("mission-critical", "automatic", True),
-    ("business-critical", "manual", True),
+    ("business-critical", "automatic", True),
     ("standard", "manual", True),
     ("best-effort", None, False),
 ])
@@ -114,7 +114,9 @@ def test_failover_approval_and_zonal_autoshift_follow_the_catalog(tier, approval
     assert operations_spec(tier).zonal_autoshift is autoshift
 
 
-@pytest.mark.parametrize("tier, configured", [("mission-critical", "manual"), ("business-critical", "automatic")])
+@pytest.mark.parametrize("tier, configured", [
+    ("mission-critical", "manual"), ("business-critical", "manual"), ("standard", "automatic"),
+])
 def test_configured_failover_approval_overrides_the_strategy(tier, configured):
     assert _intent(tier, failoverApproval=configured).failover_approval == configured
 
@@ -128,8 +130,10 @@ def test_failover_approach_follows_the_strategy(tier, approach):
 
 
 def test_a_stronger_strategy_brings_its_own_failover_approval():
-    # best-effort raised to warm standby gets a second region, so a manual approval by default.
-    assert _intent("best-effort", strategy="warm-standby").failover_approval == "manual"
+    # best-effort raised to a strategy with a second region gets that strategy's approval: automatic
+    # for warm standby (its 15-minute RTO leaves no time to declare), manual for pilot light.
+    assert _intent("best-effort", strategy="warm-standby").failover_approval == "automatic"
+    assert _intent("best-effort", strategy="pilot-light").failover_approval == "manual"
 
 
 @pytest.mark.parametrize("tier, primary, secondary", [

@@ -114,14 +114,29 @@ WRITE_FORWARDING: dict[Strategy, bool] = {
 }
 
 
-# Who starts a failover to the second region, by strategy: "automatic" for active-active (its RTO
-# of 120 s leaves no time for a human to decide); "manual" for warm standby and pilot light (a
-# human declares the disaster: failing over to a scaled-down standby is a business decision, and a
-# flapping health check must not move a region); None for backup-restore (nothing runs in a second
-# region to fail over to; recovery is a restore). A workload may override it (failoverApproval).
+# Who starts a failover to the second region, by strategy. "automatic" for active-active and warm
+# standby: their RTO targets (120 s, 15 min) leave no time for a human to declare a disaster, which
+# the resilience model prices at figures.declare_disaster (15 min), so a warm standby waiting for an
+# approval misses its 15-minute target by construction. "manual" for pilot light: its 1 h target
+# leaves time to declare, and scaling a standby up from zero GPU nodes is a cost decision. None for
+# backup-restore (nothing runs in a second region to fail over to; recovery is a restore).
+# What stands between a flapping health check and an automatic failover, and nothing more:
+# - AWS (components/aws/region_switch_plan.py): the region's Route 53 health check turns unhealthy
+#   only after the tier's consecutive failures (tiers.PROBES dns_failure_threshold); the trigger
+#   alarm needs HealthCheckStatus below 1 in every one of the tier's evaluation minutes
+#   (OperationsSpec.alert_evaluation_minutes; missing data does not breach); the plan's trigger
+#   fires on that alarm's red state and at most once per minDelayMinutesBetweenExecutions (60 min)
+#   (https://docs.aws.amazon.com/arc-region-switch/latest/api/API_Trigger.html, API_TriggerCondition.html).
+#   Without served records (no health checks to alarm on) the plan keeps its approval step
+#   (components/aws/orchestration.py).
+# - GCP (components/gcp/_failover_source.py, _failover_wiring.py): the workflow acts only on an
+#   *open* incident of its trigger policies; with automatic approval that is primary-down alone
+#   (Cloud SQL database/up below 1, or silent, for the tier's evaluation minutes) where the workload has a
+#   database, else the primary region's queue-age and the load balancer's 5xx policies.
+# A workload may override it (failoverApproval: manual, and the model then shows the wait).
 FAILOVER_APPROVAL: dict[Strategy, Optional[str]] = {
     Strategy.ACTIVE_ACTIVE: "automatic",
-    Strategy.WARM_STANDBY: "manual",
+    Strategy.WARM_STANDBY: "automatic",
     Strategy.PILOT_LIGHT: "manual",
     Strategy.BACKUP_RESTORE: None,
 }

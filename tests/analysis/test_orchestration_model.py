@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from blueprint.analysis import analyse, extract_facts, failed
@@ -53,11 +54,13 @@ def test_aws_facts_read_the_region_switch_plans(prod_plan):
     facts = {w.name: w for w in extract_facts(prod_plan).workloads}
     fraud, recs = facts["fraud-scoring"].orchestration, facts["recommendations"].orchestration
     assert fraud.kind == "Region switch plan" and fraud.urn.endswith("::fraud-scoring-region-switch-plan")
-    assert fraud.approval == "automatic" and recs.approval == "manual"
+    # Both start automatically: active-active, and warm standby by default (blueprint/catalogs/operations.py).
+    assert fraud.approval == "automatic" and recs.approval == "automatic"
     assert fraud.steps == {STEP_DATABASE: "promote-database", STEP_GPU: "scale-capacity", STEP_TRAFFIC: "shift-traffic"}
     # The trigger alarm on the primary's health check: 10 s x 2 failures + 10 s checkers + 1 x 60 s period.
     assert fraud.trigger_s == 10 * 2 + 10 + 60 and "fraud-scoring-region-switch-trigger-us-east-1" in fraud.trigger_source
-    assert recs.trigger_s is None
+    # Business-critical: 10 s x 3 failures + 10 s checkers + 2 x 60 s periods.
+    assert recs.trigger_s == 10 * 3 + 10 + 2 * 60 and "recommendations-region-switch-trigger-us-east-1" in recs.trigger_source
     assert facts["batch-embeddings"].orchestration is None
 
 
@@ -79,13 +82,30 @@ def test_automatic_orchestration_starts_the_database_step_at_its_trigger(prod_pl
     assert w["orchestration"]["present"] and w["orchestration"]["approval"] == "automatic"
 
 
-def test_manual_approval_starts_the_automated_steps_after_declaring_a_disaster(prod_plan):
+def test_warm_standby_starts_its_steps_at_its_trigger_and_meets_its_target(prod_plan):
     w = _w(analyse(prod_plan, targets_of(PROD)), "recommendations")
+    db = _db(w)
+    assert db["automated_by"].endswith("(Region switch plan step promote-database)")
+    assert db["starts_at_s"] == 160 and "starts when its trigger fires" in db["source"]
+    traffic = next(s for s in w["breakdown"] if s["step"] == "traffic shift")
+    assert traffic["starts_at_s"] == 160 and "shift-traffic" in traffic["automated_by"]
+    assert w["orchestration"]["approval"] == "automatic" and w["meets_rto"] and w["rto_estimate_s"] < w["rto_target_s"]
+
+
+def test_manual_approval_starts_the_automated_steps_after_declaring_a_disaster(tmp_path):
+    """failoverApproval: manual on the warm standby: its steps wait for the declared disaster, and
+    the 15-minute target is missed (the model shows the wait)."""
+    raw = yaml.safe_load(PROD.read_text())
+    next(w for w in raw["config"]["blueprint:workloads"] if w["name"] == "recommendations")["failoverApproval"] = "manual"
+    path = tmp_path / "Pulumi.prod.yaml"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    w = _w(analyse(plan_file(path), targets_of(path)), "recommendations")
     db = _db(w)
     assert db["automated_by"].endswith("(Region switch plan step promote-database)")
     assert db["starts_at_s"] == DECLARE and "manual approval" in db["source"]
     traffic = next(s for s in w["breakdown"] if s["step"] == "traffic shift")
     assert traffic["starts_at_s"] == DECLARE and "shift-traffic" in traffic["automated_by"]
+    assert w["orchestration"]["approval"] == "manual" and not w["meets_rto"]
 
 
 def test_fails_prod_mission_critical_without_its_region_switch_plan(tmp_path, prod_plan):

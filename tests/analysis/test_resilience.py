@@ -135,9 +135,10 @@ def test_estimates_rise_from_tier_to_tier(reports, stack):
     by_tier = {w["tier"]: w for w in reports[stack]["workloads"]}
     rtos = [by_tier[t]["rto_estimate_s"] for t in TIER_ORDER]
     rpos = [by_tier[t]["rpo_estimate_s"] for t in TIER_ORDER]
-    # Mission-critical recovers first and backup-restore last. Business-critical's manual approval (the time
-    # to declare a disaster, 900 s, before its database and traffic steps) now puts it after pilot light.
-    assert rtos[0] == min(rtos) and rtos[-1] == max(rtos), rtos
+    # Mission-critical recovers first and backup-restore last. Warm standby fails over automatically by
+    # default (its trigger, not a declared disaster), so it recovers before pilot light, whose manual
+    # approval waits for the time to declare a disaster (900 s).
+    assert rtos == sorted(rtos), rtos
     assert rpos == sorted(rpos), rpos
 
 
@@ -186,8 +187,9 @@ def test_figures_are_configurable(stack_files):
     slower = analyse(plan, figures=with_overrides({"gpu_node_start": 900}))
     recs = next(w for w in slower["workloads"] if w["name"] == "recommendations")
     # The automatic scale-up (request-rate reaction 175 + node start 900 + pod start 120) starts when its requests
-    # arrive: once the Region switch plan moves traffic, after the manual approval (declare a disaster, 900 s).
-    assert recs["rto_estimate_s"] == 900 + 175 + 900 + 120
+    # arrive: once the Region switch plan moves traffic, when its trigger fires (warm standby starts
+    # automatically: health check 10 s x 3 + checkers 10 s, then 2 x 60 s alarm periods = 160 s).
+    assert recs["rto_estimate_s"] == 160 + 175 + 900 + 120
     with pytest.raises(KeyError, match="unknown figures"):
         with_overrides({"warp_drive": 1})
 

@@ -8,6 +8,7 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+import yaml
 
 from blueprint.plan.run import plan_stack
 from blueprint.project import StackRef
@@ -49,14 +50,27 @@ def test_aws_runbook_starts_each_plan_before_the_manual_steps(prod):
     assert start.format(var="RECOMMENDATIONS", target="us-west-2", action="activate") in text
     assert ("PLAN_RECOMMENDATIONS=$(aws arc-region-switch list-plans-in-region --region us-west-2 "
             "--query \"plans[?name=='prod-recommendations'].arn | [0]\" --output text)") in text
-    # manual (warm standby): the approval command; automatic (mission-critical): none
-    assert ("aws arc-region-switch approve-plan-execution-step --region us-west-2 --plan-arn \"$PLAN_RECOMMENDATIONS\" "
-            "--execution-id \"$EXEC_RECOMMENDATIONS\" --step-name approve-failover --approval approve") in text
-    assert "--plan-arn \"$PLAN_FRAUD_SCORING\" --execution-id \"$EXEC_FRAUD_SCORING\" --step-name" not in text
+    # automatic (mission-critical, and warm standby by default): no approval command
+    for var in ("FRAUD_SCORING", "RECOMMENDATIONS"):
+        assert f"--plan-arn \"$PLAN_{var}\" --execution-id \"$EXEC_{var}\" --step-name" not in text
     assert text.index("start its failover orchestration") < text.index("aws rds failover-global-cluster")
     # the manual commands stay, marked as the fallback
     assert "aws rds failover-global-cluster --region us-west-2" in text
     assert "FALLBACK: only if fraud-scoring's failover orchestration" in text
+
+
+def test_aws_runbook_gives_the_approval_command_of_a_manual_plan(tmp_path):
+    """failoverApproval: manual on the warm standby: its plan waits for the approval the runbook gives."""
+    raw = yaml.safe_load((STACKS / "Pulumi.prod.yaml").read_text())
+    workloads = raw["config"]["blueprint:workloads"]
+    next(w for w in workloads if w["name"] == "recommendations")["failoverApproval"] = "manual"
+    path = tmp_path / "Pulumi.prod.yaml"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    ref = StackRef("prod", path)
+    text = _runbook(ref, plan_stack(ROOT, ref), "us-east-1")
+    assert ("aws arc-region-switch approve-plan-execution-step --region us-west-2 --plan-arn \"$PLAN_RECOMMENDATIONS\" "
+            "--execution-id \"$EXEC_RECOMMENDATIONS\" --step-name approve-failover --approval approve") in text
+    assert "--plan-arn \"$PLAN_FRAUD_SCORING\" --execution-id \"$EXEC_FRAUD_SCORING\" --step-name" not in text
 
 
 def test_aws_lost_secondary_deactivates_it_only_for_active_active(prod):

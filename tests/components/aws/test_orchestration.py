@@ -33,17 +33,19 @@ def _plans(plan) -> dict:
     return {r.workload: r.inputs for r in plan.of_type(PLAN)}
 
 
-@pytest.mark.parametrize("workload, approach, rto_minutes, first_step", [
-    ("mission-critical-app", "activeActive", 2, "shift-traffic"),
-    ("business-critical-app", "activePassive", 15, "approve-failover"),
-    ("standard-app", "activePassive", 60, "approve-failover"),
+# Warm standby starts automatically (its 15-minute RTO leaves no time to declare a disaster: its
+# trigger activates the standby); pilot light waits for a human (blueprint/catalogs/operations.py).
+@pytest.mark.parametrize("workload, approach, rto_minutes, first_step, triggered", [
+    ("mission-critical-app", "activeActive", 2, "shift-traffic", True),
+    ("business-critical-app", "activePassive", 15, "database-and-capacity", True),
+    ("standard-app", "activePassive", 60, "approve-failover", False),
 ])
-def test_every_workload_with_a_second_region_gets_its_plan_by_tier(eu, workload, approach, rto_minutes, first_step):
+def test_every_workload_with_a_second_region_gets_its_plan_by_tier(eu, workload, approach, rto_minutes, first_step, triggered):
     inputs = _plans(eu)[workload]
     assert inputs["recoveryApproach"] == approach and inputs["recoveryTimeObjectiveMinutes"] == rto_minutes
     assert inputs["regions"] == [PRIMARY, SECONDARY]
     assert inputs["workflows"][0]["steps"][0]["name"] == first_step
-    assert ("triggers" in inputs) is (approach == "activeActive")
+    assert ("triggers" in inputs) is triggered
 
 
 def test_best_effort_has_nothing_to_fail_over_to(eu):
@@ -75,13 +77,17 @@ def test_orchestration_resources_carry_the_workload_tag(eu):
     assert orchestration and all(r.workload is not None for r in orchestration)
 
 
-def test_configured_automatic_approval_replaces_the_approval_step_with_a_trigger(tmp_path_factory):
-    stack = copy.deepcopy(EU_STACK)
-    stack["workloads"] = [dict(stack["workloads"][1], failoverApproval="automatic")]
-    inputs = _plans(_plan(tmp_path_factory, stack))["business-critical-app"]
-    assert inputs["workflows"][0]["steps"][0]["name"] != "approve-failover"
-    (trigger,) = inputs["triggers"]
+def test_warm_standby_trigger_activates_the_standby_region(eu):
+    (trigger,) = _plans(eu)["business-critical-app"]["triggers"]
     assert (trigger["action"], trigger["targetRegion"]) == ("activate", SECONDARY)
+
+
+def test_configured_manual_approval_replaces_the_trigger_with_an_approval_step(tmp_path_factory):
+    stack = copy.deepcopy(EU_STACK)
+    stack["workloads"] = [dict(stack["workloads"][1], failoverApproval="manual")]
+    inputs = _plans(_plan(tmp_path_factory, stack))["business-critical-app"]
+    assert inputs["workflows"][0]["steps"][0]["name"] == "approve-failover"
+    assert "triggers" not in inputs
 
 
 def test_records_answer_only_while_the_plan_keeps_their_region_active(eu):

@@ -1,6 +1,6 @@
 """The GCP composer's failover orchestration (issue 17): gcp-prod plans fraud-scoring's workflow,
-started by its primary-down alert; strategies differ (active-active automatic on region loss only,
-warm standby and pilot light manual with their standby's actions, backup-restore none); a config
+started by its primary-down alert; strategies differ (active-active and warm standby automatic on
+region loss only, pilot light manual, each with its standby's actions, backup-restore none); a config
 override of the approval is honoured."""
 
 from __future__ import annotations
@@ -68,11 +68,12 @@ def test_gcp_strategies_orchestrate_differently(us):
     assert set(flows) == {"mission-critical-app", "business-critical-app", "standard-app"}
     steps = {w: f.inputs["labels"]["blueprint-failover-steps"] for w, f in flows.items()}
     approval = {w: f.inputs["labels"]["blueprint-failover-approval"] for w, f in flows.items()}
-    assert approval == {"mission-critical-app": "automatic", "business-critical-app": "manual", "standard-app": "manual"}
+    assert approval == {"mission-critical-app": "automatic", "business-critical-app": "automatic", "standard-app": "manual"}
     # Active-active serves from both regions at full GPU capacity: only the database moves.
     assert steps["mission-critical-app"] == "db-failover"
-    # Warm standby: already takes traffic (DEFAULT backends at capacity 1); its GPU floor is a quarter.
-    assert steps["business-critical-app"] == "approve_db-failover_gpu-on-demand"
+    # Warm standby: already takes traffic (DEFAULT backends at capacity 1); its GPU floor is a quarter;
+    # no approval step (its 15-minute RTO leaves no time to declare a disaster).
+    assert steps["business-critical-app"] == "db-failover_gpu-on-demand"
     # Pilot light: drained NEGs (capacity 0) and no GPU nodes.
     assert steps["standard-app"] == "approve_db-failover_traffic_gpu-on-demand"
     assert "minNodeCount: 2" in flows["standard-app"].inputs["sourceContents"]
@@ -92,14 +93,22 @@ def test_gcp_manual_failovers_ask_on_every_primary_region_signal(us):
     assert f"backendService: {backend.outputs['name']}" in flow.inputs["sourceContents"]
 
 
+def test_gcp_warm_standby_fails_over_automatically_on_primary_loss_only(us):
+    flow = _workflows(us)["business-critical-app"]
+    policies = _source(flow)["main"]["steps"][0]["read_event"]["assign"][0]["trigger_policies"]
+    assert policies == ["business-critical-app (business-critical): Cloud SQL primary down or silent"]
+    assert "approve_failover" not in flow.inputs["sourceContents"]
+
+
 def test_gcp_failover_approval_override(tmp_path):
     stack = copy.deepcopy(US_STACK)
     stack["workloads"] = [w for w in stack["workloads"] if w["tier"] == "business-critical"]
-    stack["workloads"][0]["failoverApproval"] = "automatic"
+    stack["workloads"][0]["failoverApproval"] = "manual"
     plan = plan_stack(ROOT, StackRef("staging", write_stack(tmp_path, stack, name="staging")))
     flow = _workflows(plan)["business-critical-app"]
-    assert flow.inputs["labels"]["blueprint-failover-approval"] == "automatic"
-    assert "approve_failover" not in flow.inputs["sourceContents"]
+    assert flow.inputs["labels"]["blueprint-failover-approval"] == "manual"
+    assert flow.inputs["labels"]["blueprint-failover-steps"].startswith("approve_")
+    assert "approve_failover" in flow.inputs["sourceContents"]
 
 
 def test_trigger_roles_by_approval():
