@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
 from blueprint.analysis.facts import Inventory, PlanFacts
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,11 +32,14 @@ def test_the_audit_imports_the_read_model():
     assert READ_MODEL.search(text), "blueprint/audit/expected.py must build Expected from the read model"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14, not done yet: blueprint/rebuild/runbook.py and orchestration.py still "
-                                       "scan plan.resources (node groups, autoscalers, databases, Region switch plans, "
-                                       "workflows, health checks)")
 def test_the_rebuild_reads_no_raw_plan_resources():
     assert _raw_reads("rebuild") == []
+
+
+def test_the_rebuild_imports_the_read_model():
+    for name in ("runbook.py", "orchestration.py"):
+        text = (ROOT / "blueprint" / "rebuild" / name).read_text(encoding="utf-8")
+        assert READ_MODEL.search(text), f"blueprint/rebuild/{name} must read the plan through the read model"
 
 
 def test_the_guard_catches_raw_reads():

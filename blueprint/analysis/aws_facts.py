@@ -13,7 +13,7 @@ from typing import Any, Iterable, Optional
 from blueprint.analysis.facts import (
     Balancer, Cluster, Copy, Database, DbInstance, Egress, HealthProbe, PlanFacts, Pool, Routing, Vault, workloads_of,
 )
-from blueprint.analysis import aws_inventory, aws_orchestration
+from blueprint.analysis import aws_inventory, aws_orchestration, rebuild_records
 from blueprint.analysis.figures import DEFAULT_FIGURES, Figures
 from blueprint.analysis.graph import region_roles
 from blueprint.analysis.schedule import schedule_interval_s
@@ -148,7 +148,7 @@ def extract(plan: Plan, figures: Figures = DEFAULT_FIGURES) -> PlanFacts:
         cloud=plan.cloud or "aws", stack=plan.stack, primary_region=primary, secondary_region=secondary,
         zones={k: tuple(sorted(v)) for k, v in zones.items()}, workloads=list(workloads.values()),
         egress=egress, platform=dict(platform), clusters=_clusters(by_type[T_EKS], zones_of),
-        inventory=aws_inventory.read(by_type),
+        inventory=aws_inventory.read(by_type), rebuild=rebuild_records.read_aws(by_type, custom),
     )
 
 

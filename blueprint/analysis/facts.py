@@ -1,5 +1,6 @@
 """Cloud-neutral facts the resilience analysis, the tier policies (policies/rules/read_model.py)
-and the audit (blueprint/audit/expected.py, via ``PlanFacts.inventory``) read, extracted from a plan by a cloud module
+the audit (blueprint/audit/expected.py, via ``PlanFacts.inventory``) and the region-rebuild runbook
+(blueprint/rebuild, via ``PlanFacts.rebuild``: rebuild_records.py) read, extracted from a plan by a cloud module
 (``aws_facts.py``; a ``gcp_facts.py`` fills the same model for GCP plans).
 
 Only what the plan says: node-pool sizes, load-balancer zones, routing policy, health-check
@@ -245,6 +246,8 @@ class PlanFacts:
     clusters: list[Cluster] = field(default_factory=list)
     # What a live account must hold, for the audit (Inventory, below); empty unless the cloud module fills it.
     inventory: "Inventory" = field(default_factory=lambda: Inventory())
+    # What the region-rebuild runbook names (RebuildRecords, below); empty unless the cloud module fills it.
+    rebuild: "RebuildRecords" = field(default_factory=lambda: RebuildRecords())
 
     @property
     def regions(self) -> list[str]:
@@ -319,3 +322,99 @@ class Inventory:
     probes: list[ProbeRecord] = field(default_factory=list)
     balancers: list[BalancerRecord] = field(default_factory=list)
     backup_schedules: list[BackupSchedule] = field(default_factory=list)
+
+
+# What the region-rebuild runbook (blueprint/rebuild) names in its commands: identifiers the components
+# set (or the logical names the runbook looks physical names up by), per workload and region, in plan order.
+@dataclass(frozen=True)
+class Named:
+    """A resource the runbook names: its logical name and, when the component sets one, its physical name
+    (``name``/identifier input; node groups: ``nodeGroupName`` or ``nodeGroupNamePrefix``)."""
+
+    kind: str  # REBUILD_* below
+    logical: str
+    physical: Optional[str]
+    region: str
+    workload: Optional[str]
+    # One more value the runbook's command needs: a DB cluster's engine, a DB instance's class, a Cloud SQL
+    # replica's primary (masterInstanceName), a GKE node pool's cluster name.
+    detail: Optional[str] = None
+
+
+# Kinds of Named records.
+(REBUILD_DB_CLUSTER, REBUILD_DB_INSTANCE, REBUILD_RECOVERY_VAULT, REBUILD_HEALTH_CHECK, REBUILD_NODE_GROUP,
+ REBUILD_K8S_CLUSTER, REBUILD_SQL_INSTANCE, REBUILD_NODE_POOL) = (
+    "db-cluster", "db-instance", "recovery-vault", "health-check", "node-group", "k8s-cluster", "sql-instance", "node-pool")
+
+
+@dataclass(frozen=True)
+class DnsRecordEntry:
+    """A DNS record of a workload's public name: its name and routing set identifier."""
+
+    name: Optional[str]
+    set_identifier: Optional[str]
+    region: str
+    workload: Optional[str]
+
+
+@dataclass(frozen=True)
+class ReplicaScaler:
+    """A workload's pod autoscaler in a region: "scaledobject" (KEDA) or "hpa", its metadata name and
+    namespace, and its replica floor (minReplicaCount / minReplicas; None when unset)."""
+
+    kind: str
+    name: Optional[str]
+    namespace: Optional[str]
+    floor: Optional[float]
+    region: str
+    workload: Optional[str]
+
+
+@dataclass(frozen=True)
+class SwitchPlanEntry:
+    """A failover orchestration's resource (AWS Region switch plan, GCP workflow) as the runbook starts it."""
+
+    workload: Optional[str]
+    name: Optional[str]
+    region: str
+    approach: Optional[str] = None  # AWS recoveryApproach
+    primary_region: Optional[str] = None
+    triggered: bool = False
+    step_names: tuple[str, ...] = ()
+    labels: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BackendEntry:
+    """A global backend service's backend: its group (NEG URL) and capacity scaler (1.0 when unset)."""
+
+    group: str
+    capacity: Optional[float]
+
+
+@dataclass(frozen=True)
+class BackendServiceEntry:
+    logical: str
+    workload: Optional[str]
+    backends: tuple[BackendEntry, ...]
+
+
+@dataclass
+class RebuildRecords:
+    """Everything the rebuild runbook reads from a plan; empty unless the cloud module fills it."""
+
+    named: list[Named] = field(default_factory=list)
+    dns_records: list[DnsRecordEntry] = field(default_factory=list)
+    scalers: list[ReplicaScaler] = field(default_factory=list)
+    orchestrations: list[SwitchPlanEntry] = field(default_factory=list)
+    backend_services: list[BackendServiceEntry] = field(default_factory=list)
+    # Workload -> the name prefix of its Region switch plan's approver role (IAM adds a suffix).
+    approver_prefixes: dict[str, str] = field(default_factory=dict)
+    # Cloud SQL replica names designated as their primary's DR replica (gcp_facts.designated_dr_replicas).
+    dr_replicas: tuple[str, ...] = ()
+    # Region -> logical names of the cloud provider's resources planned there (AWS: us-east-1-pinned ones).
+    names_by_region: dict[str, list[str]] = field(default_factory=dict)
+
+    def of(self, kind: str, workload: Optional[str] = None, region: Optional[str] = None) -> list[Named]:
+        return [n for n in self.named if n.kind == kind and (workload is None or n.workload == workload)
+                and (region is None or n.region == region)]

@@ -44,7 +44,7 @@ from typing import Any, Iterable, Optional
 from blueprint.analysis.facts import (
     Balancer, Cluster, Copy, Database, DbInstance, Egress, HealthProbe, PlanFacts, Pool, Routing, Vault, workloads_of,
 )
-from blueprint.analysis import gcp_orchestration
+from blueprint.analysis import gcp_orchestration, rebuild_records
 from blueprint.analysis.figures import DEFAULT_FIGURES, Figures
 from blueprint.analysis.graph import region_roles
 from blueprint.plan.model import Plan, PlannedResource
@@ -165,6 +165,7 @@ def extract(plan: Plan, figures: Figures = DEFAULT_FIGURES) -> PlanFacts:
         cloud=plan.cloud or "gcp", stack=plan.stack, primary_region=primary, secondary_region=secondary,
         zones={k: tuple(sorted(v)) for k, v in zones.items() if v}, workloads=list(workloads.values()),
         egress=egress, platform=dict(platform), clusters=_clusters(by_type[T_CLUSTER]),
+        rebuild=rebuild_records.read_gcp(by_type, designated_dr_replicas(custom)),
     )
 
 

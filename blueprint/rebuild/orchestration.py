@@ -20,10 +20,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Mapping, Optional
 
-from blueprint.plan.model import Plan, PlannedResource
-from blueprint.types import aws, gcp
+from blueprint.analysis.facts import REBUILD_HEALTH_CHECK, PlanFacts, SwitchPlanEntry
 
 # The approval step's name in every generated plan (components/aws/region_switch_plan.py workflows()).
 APPROVAL_STEP = "approve-failover"
@@ -32,47 +31,44 @@ APPROVAL_STEP = "approve-failover"
 FAILED_STATES = ("failed", "pausedByFailedStep", "planExecutionTimedOut", "canceled")
 
 
-def _one(plan: Plan, type_: str, workload: str) -> Optional[PlannedResource]:
-    return next((r for r in plan.resources if r.type == type_ and r.workload == workload), None)
+def _one(facts: PlanFacts, workload: str) -> Optional[SwitchPlanEntry]:
+    """The workload's failover orchestration resource (the read model's RebuildRecords, in plan order)."""
+    return next((o for o in facts.rebuild.orchestrations if o.workload == workload), None)
 
 
-def _has_approval(plan_resource: PlannedResource) -> bool:
-    workflows = plan_resource.inputs.get("workflows") or []
-    return any(step.get("name") == APPROVAL_STEP for w in workflows for step in (w.get("steps") or []))
+def _has_approval(found: SwitchPlanEntry) -> bool:
+    return APPROVAL_STEP in found.step_names
 
 
-def _approver_prefix(plan: Plan, workload: str) -> str:
+def _approver_prefix(facts: PlanFacts, workload: str) -> str:
     """The name prefix of the plan's approver role (IAM adds a unique suffix to it)."""
-    role = next((r for r in plan.resources if r.type == aws.IAM_ROLE and r.workload == workload
-                 and r.name.endswith("-approver-role")), None)
-    return str(role.inputs.get("namePrefix") or role.name) if role is not None else f"{workload}-region-switch-approver-role"
+    return facts.rebuild.approver_prefixes.get(workload) or f"{workload}-region-switch-approver-role"
 
 
-def aws_action(plan_resource: PlannedResource, lost: str, survivor: str) -> Optional[tuple[str, str]]:
+def aws_action(found: SwitchPlanEntry, lost: str, survivor: str) -> Optional[tuple[str, str]]:
     """(action, target region) that fails the workload over after losing ``lost``, or None (the lost
     region was an active/passive plan's standby: nothing served there)."""
-    approach = plan_resource.inputs.get("recoveryApproach")
-    if approach == "activeActive":
+    if found.approach == "activeActive":
         return "deactivate", lost  # the survivor already serves: take the impaired region out
-    if plan_resource.inputs.get("primaryRegion") == lost:
+    if found.primary_region == lost:
         return "activate", survivor
     return None
 
 
-def aws_plan_step(plan: Plan, workload: str, lost: str, survivor: str) -> Optional[tuple[str, list[str], list[str]]]:
+def aws_plan_step(facts: PlanFacts, workload: str, lost: str, survivor: str) -> Optional[tuple[str, list[str], list[str]]]:
     """(title, commands, notes) that start the workload's Region switch plan, or None (no plan)."""
-    found = _one(plan, aws.ARCREGIONSWITCH_PLAN, workload)
+    found = _one(facts, workload)
     action = aws_action(found, lost, survivor) if found is not None else None
     if found is None or action is None:
         return None
-    name, (verb, target) = found.inputs.get("name"), action
+    name, (verb, target) = found.name, action
     var = "PLAN_" + workload.upper().replace("-", "_")
     run = "EXEC_" + workload.upper().replace("-", "_")
     cmds = [f"{var}=$(aws arc-region-switch list-plans-in-region --region {survivor} "
             f"--query \"plans[?name=='{name}'].arn | [0]\" --output text)"]
-    notes = [f"Region switch plan `{name}` ({found.inputs.get('recoveryApproach')}): {verb} {target}; it runs the "
+    notes = [f"Region switch plan `{name}` ({found.approach}): {verb} {target}; it runs the "
              "workload's database, capacity and traffic steps below in order, in parallel where safe"]
-    if found.inputs.get("triggers"):
+    if found.triggered:
         cmds += ["# automatic plan: the health-check alarm has probably started it already; its execution id, if so:",
                  f"aws arc-region-switch list-plans-in-region --region {survivor} "
                  f"--query \"plans[?name=='{name}'].activePlanExecution | [0]\" --output text"]
@@ -82,7 +78,7 @@ def aws_plan_step(plan: Plan, workload: str, lost: str, survivor: str) -> Option
                 f"--target-region {target} --action {verb} --mode ungraceful "
                 f"--comment \"region loss of {lost} declared\" --query executionId --output text)")
     if _has_approval(found):
-        approver = _approver_prefix(plan, workload)
+        approver = _approver_prefix(facts, workload)
         cmds += ["# a human declares the disaster: approve the plan's approval step with the plan's approver role "
                  f"(IAM role named {approver}*; arc-region-switch:ApprovePlanExecutionStep on this plan only)",
                  f"aws arc-region-switch approve-plan-execution-step --region {survivor} --plan-arn \"${var}\" "
@@ -94,13 +90,13 @@ def aws_plan_step(plan: Plan, workload: str, lost: str, survivor: str) -> Option
     return f"{workload}: start its failover orchestration (Region switch plan {name})", cmds, notes
 
 
-def gcp_workflow_step(plan: Plan, workload: str, lost: str, project: Optional[str]) -> Optional[tuple[str, list[str], list[str]]]:
+def gcp_workflow_step(facts: PlanFacts, workload: str, lost: str, project: Optional[str]) -> Optional[tuple[str, list[str], list[str]]]:
     """(title, commands, notes) that run the workload's failover workflow, or None (no workflow, or
     it lived in the lost region: the lost region was the standby)."""
-    found = _one(plan, gcp.WORKFLOWS_WORKFLOW, workload)
+    found = _one(facts, workload)
     if found is None or found.region == lost:
         return None
-    name, region = found.inputs.get("name"), found.region
+    name, region = found.name, found.region
     where = f"--location={region} --project={project}"
     cmds = [
         "# the alert may have started it already and wait for an approval: the exact approval command, if so",
@@ -110,24 +106,22 @@ def gcp_workflow_step(plan: Plan, workload: str, lost: str, project: Optional[st
         f"gcloud workflows run {name} {where} --data='{{\"declared_by\": \"'\"$USER\"'\"}}'",
         f"gcloud workflows executions list {name} {where} --limit=3   # the latest must be SUCCEEDED",
     ]
-    labels: dict[str, Any] = found.inputs.get("labels") or {}
+    labels: Mapping[str, Any] = found.labels
     notes = [f"failover workflow `{name}` in {region} ({labels.get('blueprint-failover-approval', '?')} approval; steps: "
              f"{labels.get('blueprint-failover-steps', '?')}); it raises an error naming the failed branch",
              f"FAILED or a branch error: run the manual steps below for {workload}"]
     return f"{workload}: start its failover orchestration (workflow {name})", cmds, notes
 
 
-def aws_ungate_commands(plan: Plan, workload: str, fqdn: str, survivor: str) -> tuple[list[str], list[str]]:
+def aws_ungate_commands(facts: PlanFacts, workload: str, fqdn: str, survivor: str) -> tuple[list[str], list[str]]:
     """(commands, notes) for the manual DNS fallback when the survivor's record answers only while the
     Region switch plan's health check of its region is healthy (a ``-serving-check``:
     components/aws/dns_failover.py) and the plan's traffic step did not run: point the record at its
     endpoint check alone. Nothing when the record has no such check."""
-    gated = any(r.type == aws.ROUTE53_HEALTH_CHECK and r.workload == workload and r.name.endswith(f"-{survivor}-serving-check")
-                for r in plan.resources)
-    if not gated:
+    checks = [c.logical for c in facts.rebuild.of(REBUILD_HEALTH_CHECK, workload)]
+    if not any(n.endswith(f"-{survivor}-serving-check") for n in checks):
         return [], []
-    endpoint = next((r.name for r in plan.resources if r.type == aws.ROUTE53_HEALTH_CHECK and r.workload == workload
-                     and r.name.endswith(f"-{survivor}-health-check")), None)
+    endpoint = next((n for n in checks if n.endswith(f"-{survivor}-health-check")), None)
     if endpoint is None:
         return [], []
     rr, change = f"rr-{workload}-{survivor}.json", f"ungate-{workload}.json"

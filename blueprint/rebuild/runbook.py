@@ -3,7 +3,8 @@
 Durations come from the resilience model (:func:`blueprint.analysis.analyse` on the stack's plan,
 and :func:`blueprint.analysis.rebuild_estimate` on the promoted plan); each is labelled "modeled".
 Identifiers come from the plans (Aurora global cluster and cluster identifiers, EKS cluster and node
-group names, Route 53 record names and set identifiers, vault names), never guessed. Physical names
+group names, Route 53 record names and set identifiers, vault names), never guessed, read only through the read
+model (``PlanFacts.rebuild`` and ``.inventory``, blueprint/analysis/rebuild_records.py; issue 14). Physical names
 that AWS or Pulumi auto-name (node groups, health checks) are looked up at run time by their
 deterministic prefix or Name tag, so every command runs as written.
 """
@@ -13,18 +14,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
+from blueprint.analysis.facts import (
+    REBUILD_DB_CLUSTER, REBUILD_DB_INSTANCE, REBUILD_HEALTH_CHECK, REBUILD_K8S_CLUSTER, REBUILD_NODE_GROUP, REBUILD_NODE_POOL,
+    REBUILD_RECOVERY_VAULT, REBUILD_SQL_INSTANCE, Named, PlanFacts,
+)
 from blueprint.analysis.figures import DEFAULT_FIGURES
-from blueprint.analysis.gcp_facts import designated_dr_replicas
+from blueprint.analysis.report import extract_facts
 from blueprint.catalogs.tiers import Strategy
 from blueprint.config.models import StackConfig, Workload, effective_strategy
-from blueprint.plan.model import Plan, PlannedResource
+from blueprint.plan.model import Plan
 from blueprint.rebuild.orchestration import aws_plan_step, aws_ungate_commands, gcp_workflow_step
 from blueprint.rebuild.promote import Promotion
-from blueprint.types import aws, gcp, k8s
-
-
-HPA = k8s.HORIZONTAL_POD_AUTOSCALER
-SCALED_OBJECT = k8s.KEDA_SCALED_OBJECT
 
 
 @dataclass
@@ -46,15 +46,10 @@ def _dur(seconds: Optional[float]) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
-def _node_group_prefix(group: PlannedResource) -> str:
+def _node_group_prefix(group: Named) -> str:
     """What a managed node group's physical name starts with: its planned name or name prefix (the
     provider appends a unique suffix to the prefix), else its logical name (Pulumi's autoname)."""
-    return group.inputs.get("nodeGroupName") or group.inputs.get("nodeGroupNamePrefix") or group.name
-
-
-def _find(plan: Plan, type_: str, workload: Optional[str] = None, region: Optional[str] = None) -> list[PlannedResource]:
-    return [r for r in plan.resources if r.type == type_ and (workload is None or r.workload == workload)
-            and (region is None or r.region == region)]
+    return group.physical or group.logical
 
 
 def _breakdown(report: Optional[Mapping[str, Any]], workload: str) -> dict[str, tuple[float, str]]:
@@ -76,7 +71,11 @@ class _Writer:
     def __init__(self, promo: Promotion, plan: Plan, promoted_plan: Optional[Plan], report: Optional[Mapping[str, Any]],
                  rebuild_s: Optional[float], out_dir: str = "<out-dir>"):
         self.out_dir = out_dir
-        self.p, self.plan, self.new, self.report, self.rebuild_s = promo, plan, promoted_plan, report, rebuild_s
+        self.p, self.report, self.rebuild_s = promo, report, rebuild_s
+        # Issue 14: the plans are read only through the read model (blueprint.analysis.facts), built once per plan.
+        self.facts: PlanFacts = extract_facts(plan)
+        self._promoted_plan = promoted_plan
+        self.rec = self.facts.rebuild
         self.c: StackConfig = promo.original
         self.S, self.L = promo.survivor, promo.lost
         self.steps: list[Step] = []
@@ -84,20 +83,20 @@ class _Writer:
     # ----------------------------------------------------------------------------- AWS
     def aws_database(self, w: Workload, strategy: Strategy, b: dict) -> None:
         S, L = self.S, self.L
-        gc = _find(self.plan, aws.RDS_GLOBAL_CLUSTER, w.name)
-        here = _find(self.plan, aws.RDS_CLUSTER, w.name, S)
-        instances_here = _find(self.plan, aws.RDS_CLUSTER_INSTANCE, w.name, S)
-        instances_lost = _find(self.plan, aws.RDS_CLUSTER_INSTANCE, w.name, L)
+        gc = [g for g in self.facts.inventory.global_databases if g.workload == w.name]
+        here = self.rec.of(REBUILD_DB_CLUSTER, w.name, S)
+        instances_here = self.rec.of(REBUILD_DB_INSTANCE, w.name, S)
+        instances_lost = self.rec.of(REBUILD_DB_INSTANCE, w.name, L)
         secs, step = b.get("db", (None, ""))
         if gc and here:
-            gid = gc[0].inputs.get("globalClusterIdentifier")
-            cid = here[0].inputs.get("clusterIdentifier")
+            gid = gc[0].identifier
+            cid = here[0].physical
             arn = f"arn:aws:rds:{S}:$ACCOUNT:cluster:{cid}"
             cmds = []
             notes = []
             if not instances_here:
-                cls = (instances_lost[0].inputs.get("instanceClass") if instances_lost else None) or "db.r7g.large"
-                engine = here[0].inputs.get("engine")
+                cls = (instances_lost[0].detail if instances_lost else None) or "db.r7g.large"
+                engine = here[0].detail
                 cmds += [
                     "# headless (pilot-light) secondary: give it a writer instance first",
                     f"aws rds create-db-instance --region {S} --db-instance-identifier {cid}-{S}-0 "
@@ -118,8 +117,8 @@ class _Writer:
             ]
             self.add(f"{w.name}: promote the database in {S} (Aurora global cluster {gid})", secs, step or "model", cmds, notes)
         elif strategy is Strategy.BACKUP_RESTORE:
-            vaults = _find(self.plan, aws.BACKUP_VAULT, w.name, S)
-            vault = vaults[0].inputs.get("name") if vaults else f"{w.name}-{S}-recovery-vault"
+            vaults = self.rec.of(REBUILD_RECOVERY_VAULT, w.name, S)
+            vault = vaults[0].physical if vaults else f"{w.name}-{S}-recovery-vault"
             cid = f"{self.c.environment}-{w.name}"
             cmds = [
                 f"RP=$(aws backup list-recovery-points-by-backup-vault --region {S} --backup-vault-name {vault} "
@@ -146,10 +145,10 @@ class _Writer:
             return
         S, L = self.S, self.L
         fqdn = f"{w.name}.{self.c.dns_zone}"
-        records = {r.region if r.region != "global" else (r.inputs.get("setIdentifier") or ""): r
-                   for r in _find(self.plan, aws.ROUTE53_RECORD, w.name) if r.inputs.get("name") == fqdn}
-        lost_rec = next((r for r in records.values() if r.inputs.get("setIdentifier") == L), None)
-        hc = {r.name: r for r in _find(self.plan, aws.ROUTE53_HEALTH_CHECK, w.name)}
+        records = {r.region if r.region != "global" else (r.set_identifier or ""): r
+                   for r in self.rec.dns_records if r.workload == w.name and r.name == fqdn}
+        lost_rec = next((r for r in records.values() if r.set_identifier == L), None)
+        hc = {r.logical: r for r in self.rec.of(REBUILD_HEALTH_CHECK, w.name)}
         hc_lost = next((n for n in hc if n.endswith(f"-{L}-health-check")), None)
         hc_surv = next((n for n in hc if n.endswith(f"-{S}-health-check")), None)
         secs, step = b.get("dns", (None, ""))
@@ -169,7 +168,7 @@ class _Writer:
             ]
         notes = ["the health checks shift traffic on their own (Route 53 data plane); the record change uses the "
                  "Route 53 control plane (us-east-1): prefer the automatic shift when us-east-1 is the lost region"]
-        ungate, ungate_notes = aws_ungate_commands(self.plan, w.name, fqdn, S)
+        ungate, ungate_notes = aws_ungate_commands(self.facts, w.name, fqdn, S)
         cmds += ungate
         notes += ungate_notes
         self.add(f"{w.name}: confirm (or force) the DNS shift of {fqdn} to {S}", secs, step or "model", cmds, notes)
@@ -178,16 +177,16 @@ class _Writer:
         if w.gpu is None:
             return
         S = self.S
-        groups = sorted(_find(self.plan, aws.EKS_NODE_GROUP, w.name, S), key=lambda r: r.name)
-        clusters = _find(self.plan, aws.EKS_CLUSTER, None, S)
+        groups = sorted(self.rec.of(REBUILD_NODE_GROUP, w.name, S), key=lambda r: r.logical)
+        clusters = self.rec.of(REBUILD_K8S_CLUSTER, None, S)
         if not groups or not clusters:
             return
-        cluster = clusters[0].inputs.get("name")
+        cluster = clusters[0].physical
         lo, hi = w.gpu.min_nodes_per_zone, w.gpu.max_nodes_per_zone
         secs, step = b.get("gpu", (0.0 if lo == 0 else None, "no GPU step in the model: nothing runs at the minimum of 0"))
         # The guaranteed capacity is the on-demand groups'; spot burst groups stay as planned (the
         # autoscaler grows them). Spot-only pools have nothing else.
-        base = [g for g in groups if g.name.endswith("-on-demand")] or groups
+        base = [g for g in groups if g.logical.endswith("-on-demand")] or groups
         cmds = [f"aws eks update-nodegroup-config --region {S} --cluster-name {cluster} "
                 f"--nodegroup-name \"$(ng {cluster} {_node_group_prefix(g)})\" --scaling-config minSize={lo},maxSize={hi},desiredSize={lo}"
                 for g in base]
@@ -225,33 +224,33 @@ class _Writer:
             return []
         kind, meta = mine
         field = "minReplicaCount" if kind == "scaledobject" else "minReplicas"
-        return [f"aws eks update-kubeconfig --region {self.S} --name {_find(self.plan, aws.EKS_CLUSTER, None, self.S)[0].inputs.get('name')}",
+        return [f"aws eks update-kubeconfig --region {self.S} --name {self.rec.of(REBUILD_K8S_CLUSTER, None, self.S)[0].physical}",
                 f"kubectl -n {meta.get('namespace')} patch {kind} {meta['name']} --type merge -p "
                 f"'{{\"spec\":{{\"{field}\":{int(floor)}}}}}'"]
 
     def _autoscaler(self, workload: str, region: str) -> Optional[tuple[str, dict]]:
         """("scaledobject" | "hpa", metadata) of the workload's autoscaler in ``region``; the ScaledObject wins."""
-        for type_, kind in ((SCALED_OBJECT, "scaledobject"), (HPA, "hpa")):
-            found = _find(self.plan, type_, workload, region)
-            if found and found[0].inputs.get("metadata", {}).get("name"):
-                return kind, found[0].inputs["metadata"]
+        for kind in ("scaledobject", "hpa"):
+            found = [s for s in self.rec.scalers if s.kind == kind and s.workload == workload and s.region == region]
+            if found and found[0].name:
+                return kind, {"name": found[0].name, "namespace": found[0].namespace}
         return None
 
     def _floor(self, workload: str, region: str) -> Optional[float]:
-        for type_, field in ((SCALED_OBJECT, "minReplicaCount"), (HPA, "minReplicas")):
-            found = _find(self.plan, type_, workload, region)
-            if found and found[0].inputs.get("spec", {}).get(field) is not None:
-                return found[0].inputs["spec"][field]
+        for kind in ("scaledobject", "hpa"):  # their floors: minReplicaCount, minReplicas
+            found = [s for s in self.rec.scalers if s.kind == kind and s.workload == workload and s.region == region]
+            if found and found[0].floor is not None:
+                return found[0].floor
         return None
 
     # ----------------------------------------------------------------------------- GCP
     def gcp_database(self, w: Workload, b: dict) -> None:
         S = self.S
-        inst = _find(self.plan, gcp.SQL_DATABASE_INSTANCE, w.name, S)
-        if not inst or not inst[0].inputs.get("masterInstanceName"):
+        inst = self.rec.of(REBUILD_SQL_INSTANCE, w.name, S)
+        if not inst or not inst[0].detail:
             return
-        name = inst[0].inputs.get("name")
-        designated = name in designated_dr_replicas(self.plan.resources)
+        name = inst[0].physical
+        designated = name in self.rec.dr_replicas
         # A designated DR replica takes over by replica failover: the write endpoint follows it and
         # Cloud SQL re-adds the old primary as its replica once the lost region is back.
         flag = " --failover" if designated else ""
@@ -267,19 +266,19 @@ class _Writer:
 
     def gcp_lb(self, w: Workload, b: dict) -> None:
         S = self.S
-        svc = _find(self.plan, gcp.COMPUTE_BACKEND_SERVICE, w.name)
+        svc = [b for b in self.rec.backend_services if b.workload == w.name]
         if not svc or w.service is None:
             return
-        backends = [be for be in (svc[0].inputs.get("backends") or []) if f"/zones/{S}-" in str(be.get("group"))]
+        backends = [be for be in svc[0].backends if f"/zones/{S}-" in be.group]
         cmds = [f"BS=$(gcloud compute backend-services list --global --project {self.c.gcp_project} "
-                f"--filter='name~^{svc[0].name}' --format='value(name)')"]
+                f"--filter='name~^{svc[0].logical}' --format='value(name)')"]
         for be in backends:
-            group = str(be["group"]).rstrip("/").split("/")
+            group = be.group.rstrip("/").split("/")
             cmds.append(f"gcloud compute backend-services update-backend \"$BS\" --global --project {self.c.gcp_project} "
                         f"--network-endpoint-group={group[-1]} --network-endpoint-group-zone={group[-3]} --capacity-scaler=1")
         cmds.append(f"gcloud compute backend-services get-health \"$BS\" --global --project {self.c.gcp_project}")
         secs, step = b.get("dns", (None, "the resilience model has no figure for this step"))
-        drained = any(float(be.get("capacityScaler", 1.0)) == 0.0 for be in backends)
+        drained = any(be.capacity == 0.0 for be in backends)
         notes = ([f"{S}'s backends are drained (pilot light): this sets them to capacity 1; then make the stack agree "
                   "(the `pulumi up` of the promotion below)"] if drained else
                  [f"{S}'s backends already have capacity (warm standby or active-active): the load balancer moved the traffic "
@@ -288,14 +287,14 @@ class _Writer:
 
     def gcp_gpu(self, w: Workload, b: dict) -> None:
         S = self.S
-        pools = _find(self.plan, gcp.CONTAINER_NODE_POOL, w.name, S)
+        pools = self.rec.of(REBUILD_NODE_POOL, w.name, S)
         if not pools or w.gpu is None:
             return
-        cluster = str(pools[0].inputs.get("cluster", "")).split("/")[-1]
+        cluster = pools[0].detail
         lo, hi = w.gpu.min_nodes_per_zone, w.gpu.max_nodes_per_zone
         cmds = []
         for p in pools:
-            n = p.inputs.get("name")
+            n = p.physical
             cmds += [f"gcloud container node-pools update {n} --cluster {cluster} --region {S} --project {self.c.gcp_project} "
                      f"--enable-autoscaling --min-nodes {lo} --max-nodes {hi}",
                      f"gcloud container clusters resize {cluster} --node-pool {n} --num-nodes {lo} --region {S} --project {self.c.gcp_project} --quiet"]
@@ -342,8 +341,8 @@ class _Writer:
         Returns the workloads it covers: their manual steps below become the fallback."""
         covered: set[str] = set()
         for w in sorted(self.c.workloads, key=lambda w: -effective_strategy(w).rank):
-            found = (aws_plan_step(self.plan, w.name, self.L, self.S) if self.c.cloud == "aws"
-                     else gcp_workflow_step(self.plan, w.name, self.L, self.c.gcp_project))
+            found = (aws_plan_step(self.facts, w.name, self.L, self.S) if self.c.cloud == "aws"
+                     else gcp_workflow_step(self.facts, w.name, self.L, self.c.gcp_project))
             if found is not None:
                 title, cmds, notes = found
                 self.add(title, None, "its steps are the modeled steps of this workload below; the plan runs them for you",
@@ -418,8 +417,8 @@ class _Writer:
         if p.lost_role == "primary":
             notes.append(f"resources of {L} have deletion protection: Pulumi cannot delete them while {L} is down; `pulumi state delete` them, "
                          f"and clean them up in {L} once it is back (failback.md)")
-        if c.cloud == "aws" and L == "us-east-1" and self.new is not None:
-            pinned = sorted({r.name for r in self.new.resources if r.region == "us-east-1" and r.type.startswith(aws.PACKAGE_PREFIX)})
+        if c.cloud == "aws" and L == "us-east-1" and self._promoted_plan is not None:
+            pinned = sorted(set(extract_facts(self._promoted_plan).rebuild.names_by_region.get("us-east-1", [])))
             if pinned:
                 notes.append("Route 53 health-check metrics exist only in us-east-1, so their alarms stay there "
                              f"({', '.join(pinned[:4])}{', ...' if len(pinned) > 4 else ''}): while us-east-1 is down, run "

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from blueprint.analysis import extract_facts
 from blueprint.plan.run import plan_stack
 from blueprint.project import StackRef
 from blueprint.rebuild import promote
@@ -75,9 +76,9 @@ def test_aws_runbook_gives_the_approval_command_of_a_manual_plan(tmp_path):
 
 def test_aws_lost_secondary_deactivates_it_only_for_active_active(prod):
     ref, plan = prod
-    title, cmds, _ = aws_plan_step(plan, "fraud-scoring", "us-west-2", "us-east-1")
+    title, cmds, _ = aws_plan_step(extract_facts(plan), "fraud-scoring", "us-west-2", "us-east-1")
     assert any("--target-region us-west-2 --action deactivate" in c and "--region us-east-1" in c for c in cmds)
-    assert aws_plan_step(plan, "recommendations", "us-west-2", "us-east-1") is None  # its standby was lost
+    assert aws_plan_step(extract_facts(plan), "recommendations", "us-west-2", "us-east-1") is None  # its standby was lost
 
 
 def test_aws_without_plans_the_manual_steps_are_the_runbook(prod):
@@ -98,7 +99,7 @@ def test_gcp_runbook_runs_the_workflow_and_gives_the_approval_command(gcp_prod):
 
 def test_gcp_workflow_in_the_lost_region_is_not_started(gcp_prod):
     ref, plan = gcp_prod
-    assert gcp_workflow_step(plan, "fraud-scoring", "europe-west1", "acme-ml-prod") is None
+    assert gcp_workflow_step(extract_facts(plan), "fraud-scoring", "europe-west1", "acme-ml-prod") is None
     text = _runbook(ref, _without(plan, gcp.WORKFLOWS_WORKFLOW), "europe-west4")
     assert "gcloud workflows run" not in text and "FALLBACK" not in text
 
