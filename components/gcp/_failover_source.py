@@ -44,6 +44,9 @@ import yaml
 SQL_ADMIN = "https://sqladmin.googleapis.com/v1/projects"
 # Seconds between two reads of the Cloud SQL promotion's operation.
 POLL_INTERVAL_S = 10
+# The longest the database step follows a promotion before it reports it as still running: a Cloud SQL
+# promotion is an operation that runs to its end on its own; the step's outcome must be the operation's.
+DB_OPERATION_CEILING_S = 3600
 # The human's approval: an authenticated POST to the execution's callback URL (the caller needs
 # workflows.callbacks.send, in roles/workflows.invoker; "Wait using callbacks",
 # https://cloud.google.com/workflows/docs/creating-callback-endpoints). Not approving: cancel the
@@ -120,15 +123,26 @@ def _database(project: str, instance: str, failover: bool, rto_s: int) -> dict[s
         {f"{name}_start": {"call": "http.post", "args": {
             "url": f"{base}/instances/{instance}/promoteReplica", "auth": {"type": "OAuth2"},
             "query": {"failover": failover}}, "result": "db_operation"}},
-        {f"{name}_since": {"assign": [{"db_started": "${sys.now()}"}]}},
+        {f"{name}_since": {"assign": [{"db_started": "${sys.now()}"}, {"db_late": False}], "next": f"{name}_wait"}},
+        # Reached only from _done, once, when the RTO has passed (flat steps: every jump stays in this block).
+        {f"{name}_late": {"call": "sys.log", "args": {"severity": "WARNING", "json": {
+            "message": f"promotion of {instance} still running past the {rto_s} s recovery time objective; still waiting for it"}}}},
+        {f"{name}_late_mark": {"assign": [{"db_late": True}]}},
         {f"{name}_wait": {"call": "sys.sleep", "args": {"seconds": POLL_INTERVAL_S}}},
         {f"{name}_read": {"call": "http.get", "args": {
             "url": f'${{"{base}/operations/" + db_operation.body.name}}', "auth": {"type": "OAuth2"}}, "result": "db_status"}},
         {f"{name}_done": {"switch": [
             {"condition": '${"error" in db_status.body}', "raise": "${db_status.body.error}"},
-            {"condition": f'${{db_status.body.status != "DONE" and sys.now() - db_started < {rto_s}}}', "next": f"{name}_wait"},
+            # Past the RTO the promotion keeps running in Cloud SQL (the operation is not cancelled by
+            # the workflow giving up): say so once, keep waiting up to DB_OPERATION_CEILING_S, so the
+            # execution reports the promotion's real outcome and nobody re-sends promoteReplica.
+            {"condition": f'${{db_status.body.status != "DONE" and sys.now() - db_started >= {rto_s} and not db_late}}',
+             "next": f"{name}_late"},
+            {"condition": f'${{db_status.body.status != "DONE" and sys.now() - db_started < {DB_OPERATION_CEILING_S}}}',
+             "next": f"{name}_wait"},
             {"condition": '${db_status.body.status != "DONE"}',
-             "raise": f"promotion of {instance} still running after the {rto_s} s recovery time objective"},
+             "raise": f"promotion of {instance} still running after {DB_OPERATION_CEILING_S} s: follow the operation "
+                      "(gcloud sql operations list) before any retry; do not send promoteReplica again"},
         ]}},
     ])
 

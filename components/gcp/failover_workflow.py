@@ -155,7 +155,7 @@ class FailoverWorkflowArgs(BaseModel):
     region: Region = Field(description="The standby region: the workflow and its trigger live here (they survive the primary's loss).")
     primary_region: Region = Field(description="The region failed away from.")
     approval: Literal["automatic", "manual"] = Field(description="'manual': a human approves (callback) before any action; 'automatic': act at once.")
-    rto_s: AtLeastOne = Field(description="Recovery time objective, seconds: description, label and every action's timeout.")
+    rto_s: AtLeastOne = Field(description="Recovery time objective, seconds: description, label, the traffic and GPU actions' timeout, and when the database step warns that the promotion is late.")
     trigger_policies: list[str] = Field(description="Display names of the alert policies whose open incidents start the failover; at least one.")
     alert_topic: Any = Field(description="pulumi.Input[str]: 'projects/<p>/topics/<t>', the Pub/Sub topic those policies notify.")
     kms_key_id: KmsKeyId = Field(description="pulumi.Input[str]: CMEK key in ``region`` for the workflow's data.")

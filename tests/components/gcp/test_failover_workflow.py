@@ -164,6 +164,35 @@ def test_automatic_acts_at_once_without_parallel_for_one_action(automatic):
                                               "report", "done"]
 
 
+def _flat_steps(steps: list) -> dict:
+    """Every step by name, nested ones included."""
+    found: dict = {}
+    for step in steps:
+        for name, body in step.items():
+            found[name] = body
+            if isinstance(body, dict):
+                for inner in (body.get("steps"), (body.get("try") or {}).get("steps")):
+                    found.update(_flat_steps(inner or []))
+    return found
+
+
+def test_a_slow_promotion_is_followed_to_its_end_not_reported_failed_at_the_rto(automatic):
+    # Cloud SQL keeps promoting after the RTO: the step warns once and keeps reading the operation up to
+    # DB_OPERATION_CEILING_S, so the execution reports the promotion's real outcome (no second promoteReplica).
+    from components.gcp._failover_source import DB_OPERATION_CEILING_S
+
+    steps = _flat_steps(_source(automatic)["main"]["steps"])
+    name = "db_failover_to_dr_replica"
+    conditions = [case["condition"] for case in steps[f"{name}_done"]["switch"]]
+    late = next(case for case in steps[f"{name}_done"]["switch"] if case.get("next") == f"{name}_late")
+    assert ">= 120" in late["condition"] and "not db_late" in late["condition"]
+    assert any(f"< {DB_OPERATION_CEILING_S}" in c for c in conditions) and DB_OPERATION_CEILING_S > 120
+    assert steps[f"{name}_late"]["args"]["severity"] == "WARNING"
+    assert steps[f"{name}_since"]["next"] == f"{name}_wait"
+    raised = [case["raise"] for case in steps[f"{name}_done"]["switch"] if isinstance(case.get("raise"), str) and "still running" in case["raise"]]
+    assert raised and str(DB_OPERATION_CEILING_S) in raised[0] and "120 s" not in raised[0]
+
+
 def test_labels_tell_a_plan_reader_what_is_automated(manual, automatic):
     labels = manual.named("fw-workflow").inputs["labels"]
     assert labels["blueprint-failover-approval"] == "manual" and labels["blueprint-rto-s"] == "900"
