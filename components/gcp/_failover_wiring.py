@@ -95,7 +95,7 @@ def failover_actions(project: str, placements: list[WorkloadPlacement], built: l
 
 
 def failover_workflow(env: str, project: str, actions: FailoverActions, trigger_policies: list[str], channel: Any, key_id: Any,
-                      workflows_agent: Any, labels: dict[str, str], opts: pulumi.ResourceOptions) -> FailoverWorkflow:
+                      workflows_agent: Any, key_grant: Any, labels: dict[str, str], opts: pulumi.ResourceOptions) -> FailoverWorkflow:
     """The workload's FailoverWorkflow in its standby region."""
     placement = actions.placement
     name, intent = placement.name, placement.intent
@@ -105,7 +105,7 @@ def failover_workflow(env: str, project: str, actions: FailoverActions, trigger_
             workload=name, tier=intent.tier_label, project=project, region=placement.region,
             primary_region=actions.primary_region,
             approval=intent.failover_approval, rto_s=intent.rto_s, trigger_policies=trigger_policies,
-            alert_topic=channel.topic_id, kms_key_id=key_id, workflows_agent=workflows_agent,
+            alert_topic=channel.topic_id, kms_key_id=key_id, workflows_agent=workflows_agent, key_grant=key_grant,
             database=actions.database, traffic=actions.traffic, gpu_floors=actions.floors,
             # Project-unique: stacks of several environments may share a project (env <= 20, name <= 31).
             workflow_name=f"{env}-{name}-failover", role_id=f"{env}_{name}_failover".replace("-", "_"), labels=labels),

@@ -55,7 +55,7 @@ Children (component named ``n``):
     ``n-role``                   projects.IAMCustomRole (``role_id``)
     ``n-role-member``            projects.IAMMember: the custom role for ``n-sa``
     ``n-invoker``                projects.IAMMember: roles/workflows.invoker for ``n-trigger-sa``
-    ``n-key-user``               kms.CryptoKeyIAMMember: the Workflows service agent on ``kms_key_id``
+    ``n-key-user``               kms.CryptoKeyIAMMember: the Workflows service agent on ``kms_key_id`` (unless ``key_grant``)
     ``n-workflow``               workflows.Workflow (``workflow_name``, ``region``)
     ``n-trigger``                eventarc.Trigger (``region``)
 """
@@ -160,6 +160,10 @@ class FailoverWorkflowArgs(BaseModel):
     alert_topic: Any = Field(description="pulumi.Input[str]: 'projects/<p>/topics/<t>', the Pub/Sub topic those policies notify.")
     kms_key_id: KmsKeyId = Field(description="pulumi.Input[str]: CMEK key in ``region`` for the workflow's data.")
     workflows_agent: Any = Field(description="pulumi.Input[str]: email of the Workflows service agent (ServiceIdentity workflows.googleapis.com).")
+    key_grant: Any = Field(default=None, description="An existing grant of ``kms_key_id`` to the Workflows agent to wait for. "
+                           "Default None: this component grants it (``n-key-user``). Pass the grant when several workflows "
+                           "share one key: identical non-authoritative members are one binding member, and destroying one "
+                           "workflow's copy would take the key from the others.")
     database: Optional[DatabaseFailover] = Field(default=None, description="Cloud SQL step; default None: none.")
     traffic: Optional[TrafficFailover] = Field(default=None, description="Backend capacity step; default None: none.")
     gpu_floors: list[GpuFloor] = Field(default_factory=list, description="GPU pool floor steps; default none.")
@@ -264,6 +268,8 @@ class FailoverWorkflow(pulumi.ComponentResource):
             f"{name}-role-member", project=args.project, role=f"projects/{args.project}/roles/{role_id}",
             member=pulumi.Output.concat("serviceAccount:", account.email),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[role]))
+        if args.key_grant is not None:
+            return [member, args.key_grant]
         key_user = gcp.kms.CryptoKeyIAMMember(
             f"{name}-key-user", crypto_key_id=args.kms_key_id, role=KEY_ROLE,
             member=pulumi.Output.concat("serviceAccount:", args.workflows_agent), opts=child)

@@ -46,6 +46,7 @@ from components.gcp.pubsub_queue import ack_deadline_for
 from components.gcp.workload_alerts import WorkloadAlerts, WorkloadAlertsArgs
 from components.gcp.workload_region import WorkloadRegion, WorkloadRegionArgs
 from components.gcp import _failover_wiring as failover
+from components.gcp.failover_workflow import KEY_ROLE as WORKFLOWS_KEY_ROLE
 from components.composition import compose, placement_labels
 
 # The load balancer's view of each region (components.gcp.load_balancer) is the placement's
@@ -74,6 +75,7 @@ class GcpSteps:
         self.primary = footprint.regions[0].name
         self.secondary = footprint.regions[1].name if len(footprint.regions) > 1 else None
         self.on_primary = pulumi.ResourceOptions(providers=[self.providers[self.primary]])
+        self._key_grants: dict[str, gcp.kms.CryptoKeyIAMMember] = {}  # _workflows_key_grant, by region
         number = gcp.organizations.get_project_output(
             project_id=self.project, opts=pulumi.InvokeOutputOptions(provider=self.providers[self.primary])).number
         # Service agents from the provider's lookups, which also create an agent that does not exist yet
@@ -211,9 +213,20 @@ class GcpSteps:
             standby = actions.placement
             flow = failover.failover_workflow(
                 self.env, self.project, actions, [alerts.display_names[r] for r in roles], self.failover_channel,
-                self.platforms[standby.region].key.id, self.workflows_agent, _labels(standby),
-                pulumi.ResourceOptions(providers=[self.providers[standby.region]]))
+                self.platforms[standby.region].key.id, self.workflows_agent, self._workflows_key_grant(standby.region),
+                _labels(standby), pulumi.ResourceOptions(providers=[self.providers[standby.region]]))
             self._outputs.setdefault("failover_workflows", {})[workload.name] = flow.workflow_id
+
+    def _workflows_key_grant(self, region: str) -> gcp.kms.CryptoKeyIAMMember:
+        """The Workflows agent's use of ``region``'s key, once per region for every workflow there (a
+        per-workflow copy is the same binding member: destroying one would take the key from the rest)."""
+        grants = self._key_grants
+        if region not in grants:
+            grants[region] = gcp.kms.CryptoKeyIAMMember(
+                f"{self.env}-{region}-workflows-key-user", crypto_key_id=self.platforms[region].key.id, role=WORKFLOWS_KEY_ROLE,
+                member=pulumi.Output.concat("serviceAccount:", self.workflows_agent),
+                opts=pulumi.ResourceOptions(providers=[self.providers[region]]))
+        return grants[region]
 
     def outputs(self) -> dict[str, Any]:
         return self._outputs

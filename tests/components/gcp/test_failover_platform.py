@@ -50,7 +50,7 @@ def test_gcp_prod_fails_over_fraud_scoring_automatically_on_primary_loss(gcp_pro
     assert "instances/prod-fraud-scoring-europe-west1/promoteReplica" in text and "failover: true" in text
     assert _source(flow)["main"]["steps"][0]["read_event"]["assign"][0] == {
         "trigger_policies": ["fraud-scoring (mission-critical): Cloud SQL primary down or silent"]}
-    key = gcp_prod.named("fraud-scoring-failover-key-user").inputs["cryptoKeyId"]
+    key = gcp_prod.named("prod-europe-west1-workflows-key-user").inputs["cryptoKeyId"]  # one grant per standby region
     assert flow.inputs["cryptoKeyName"] == key and "/locations/europe-west1/" in key
 
 
@@ -121,3 +121,11 @@ def test_trigger_roles_by_approval():
     # Without a database (an automatic override on a queued workload): the primary's backlog and the 5xx.
     assert trigger_roles("automatic", roles[:-1], "europe-west4") == ["europe-west4-queue-age", "lb-5xx"]
     assert trigger_roles("manual", ["europe-west4-dead-letters"], "europe-west4") == []
+
+
+def test_gcp_workflows_of_one_standby_region_share_one_key_grant(us):
+    workflows = us.of_type("gcp:workflows/workflow:Workflow")
+    grants = [g for g in us.of_type("gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember") if "workflows" in str(g.inputs.get("member"))]
+    assert len(workflows) >= 2 and len(grants) == len({w.region for w in workflows})
+    for workflow in workflows:
+        assert [g.urn for g in grants if g.region == workflow.region][0] in workflow.dependencies

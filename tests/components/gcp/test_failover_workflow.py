@@ -248,3 +248,20 @@ def test_fails_a_gpu_floor_above_its_maximum_or_a_bad_pool_name():
         GpuFloor(capacity="spot", node_pool_id=POOL, min_nodes_per_zone=5, max_nodes_per_zone=4, location_policy="ANY")
     with pytest.raises(ValidationError, match="node_pool_id: 'pool' is not a node pool resource name"):
         GpuFloor(capacity="spot", node_pool_id="pool", min_nodes_per_zone=1, max_nodes_per_zone=4, location_policy="ANY")
+
+
+def test_a_shared_key_grant_is_waited_for_instead_of_a_second_copy():
+    # Several workflows on one key: one grant, passed in; a per-workflow copy is the same binding member,
+    # so destroying one workflow's copy would take the key from the others.
+    def program() -> None:
+        provider = gcp.Provider("gcp-europe-west1", project="acme-ml-prod", region="europe-west1")
+        grant = gcp.kms.CryptoKeyIAMMember("shared-key-user", crypto_key_id=KEY, role="roles/cloudkms.cryptoKeyEncrypterDecrypter",
+                                           member="serviceAccount:service-123@gcp-sa-workflows.iam.gserviceaccount.com",
+                                           opts=pulumi.ResourceOptions(provider=provider))
+        FailoverWorkflow("fw", _args(key_grant=grant), pulumi.ResourceOptions(provider=provider))
+
+    plan = plan_program(program, stack="test", config=CONFIG)
+    grants = [r.name for r in plan.of_type("gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember")]
+    assert grants == ["shared-key-user"]
+    assert plan.named("shared-key-user").urn in plan.named("fw-workflow").dependencies
+
