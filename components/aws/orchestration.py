@@ -166,6 +166,11 @@ def region_switch_plan(
             primary_region=primary,
             secondary_region=secondary,
             recovery_time_objective_minutes=max(1, math.ceil(intent.rto_s / 60)),
+            # Region switch scales the activated region to a percentage of the *deactivated* region's
+            # replicas (eks-resource-scaling-block, "How it works"). Active-passive: the standby takes
+            # what the primary ran (100). Active-active: the survivor already runs its own share and must
+            # also take the lost region's (200); at 100 it would find itself already "scaled".
+            capacity_target_percent=200 if intent.failover_approach == "active-active" else 100,
             approval=approval,
             trigger_evaluation_minutes=intent.alert_evaluation_minutes,
             tags=tags,
@@ -181,9 +186,13 @@ def _capacity(placements: list[WorkloadPlacement], built: list[WorkloadRegion],
     components/k8s/inference_service.py) in both regions' clusters."""
     workload = placements[0].workload
     hpa_names = {}
+    # With a KEDA ScaledObject the HPA is KEDA's (keda-hpa-<name>), and KEDA reverts any change to its
+    # spec and behavior (kedacore/keda controllers/keda/hpa.go updateHPAIfNeeded), so Region switch's
+    # scale-down freeze of a named HPA would not hold: name none, and let it scale the Deployment only.
+    keda = workload.service.requests_per_second_per_pod is not None
     for placement, region in zip(placements, built):
         zones = len(platforms[placement.region].network.zones) if platforms[placement.region].network else 0
-        if replicas_for(placement.service_role, workload.service.replicas_per_zone, zones) > 0:
+        if not keda and replicas_for(placement.service_role, workload.service.replicas_per_zone, zones) > 0:
             hpa_names[placement.region] = workload.name
     return {
         "eks_cluster_arns": {p.region: platforms[p.region].cluster.arn for p in placements},

@@ -167,7 +167,10 @@ class RegionSwitchPlan(pulumi.ComponentResource):
             description=f"{args.workload}: failover from {args.primary_region} to {args.secondary_region}",
             execution_role=role.arn,
             recovery_approach=args.recovery_approach,
-            regions=[args.primary_region, args.secondary_region],
+            # Sorted: `regions` forces a replacement (terraform-provider-aws arcregionswitch plan.go,
+            # RequiresReplace), and `blueprint rebuild` swaps primary and secondary; the order says nothing
+            # (primary_region does).
+            regions=sorted([args.primary_region, args.secondary_region]),
             primary_region=args.primary_region,
             recovery_time_objective_minutes=args.recovery_time_objective_minutes,
             workflows=workflows(args, approver.arn if approver is not None else None),
@@ -175,8 +178,10 @@ class RegionSwitchPlan(pulumi.ComponentResource):
                                for r, arn in sorted(triggers.items())] or None,
             triggers=plan_triggers(args) or None,
             tags=merge_tags(args.tags, f"{name}-plan"),
-            # The role must hold its permissions before the plan's first evaluation runs.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[policy, *access]),
+            # The role must hold its permissions before the plan's first evaluation runs. A replaced plan
+            # (name, regions or approach changed) keeps its account-unique name: delete the old one first,
+            # or the create of the new one fails on the name.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[policy, *access], delete_before_replace=True),
         )
         if approver is not None:
             aws.iam.RolePolicy(f"{name}-approver-policy", role=approver.id, policy=plan.arn.apply(_approver_policy), opts=child)

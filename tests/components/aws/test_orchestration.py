@@ -107,3 +107,54 @@ def test_records_answer_only_while_the_plan_keeps_their_region_active(eu):
             serving = next(checks[u] for u in record.dependencies if u in checks)
             assert serving.name.endswith("-serving-check") and serving.inputs["childHealthThreshold"] == 2
             assert plans[workload].urn in serving.dependencies
+
+
+def _scaling(plan_inputs: dict) -> list[dict]:
+    """Every EKS resource scaling config of a plan's workflows (steps nested in parallel blocks included)."""
+    found: list[dict] = []
+
+    def walk(steps):
+        for step in steps or []:
+            found.extend(step.get("eksResourceScalingConfigs") or [])
+            for config in step.get("parallelConfigs") or []:
+                walk(config.get("steps"))
+
+    for workflow in plan_inputs.get("workflows") or []:
+        walk(workflow.get("steps"))
+    return found
+
+
+def test_capacity_matches_the_lost_regions_share_by_approach(eu):
+    # Region switch scales to a percentage of the deactivated region's replicas: a standby takes all of
+    # it (100), an active-active survivor its own plus the lost region's (200).
+    for workload, inputs in _plans(eu).items():
+        configs = _scaling(inputs)
+        if not configs:
+            continue
+        expected = 200 if inputs["recoveryApproach"] == "activeActive" else 100
+        assert {c["targetPercent"] for c in configs} == {expected}, workload
+
+
+def test_plan_regions_are_sorted_so_a_promotion_does_not_replace_the_plan(eu, tmp_path_factory):
+    # `regions` forces a replacement; `blueprint rebuild` swaps primary and secondary: the promoted stack
+    # (primary eu-west-3) must plan the same `regions` as the original (primary eu-west-1).
+    swapped = copy.deepcopy(EU_STACK)
+    swapped.update({"aws:region": SECONDARY, "primaryRegion": SECONDARY, "secondaryRegion": PRIMARY})
+    promoted = _plan(tmp_path_factory, swapped)
+    before, after = _plans(eu), _plans(promoted)
+    assert before and set(before) == set(after)
+    for workload in before:
+        assert after[workload]["regions"] == before[workload]["regions"] == sorted([PRIMARY, SECONDARY])
+        assert after[workload]["primaryRegion"] == SECONDARY
+
+
+def test_no_hpa_is_named_where_keda_owns_it(tmp_path_factory):
+    # KEDA reverts any patch of its own HPA, so Region switch's scale-down freeze would not hold there.
+    stack = copy.deepcopy(EU_STACK)
+    served = [w for w in stack["workloads"] if w.get("service")]
+    for w in served:
+        w["service"]["requestsPerSecondPerPod"] = 10
+    plan = _plan(tmp_path_factory, stack)
+    resources = [r for inputs in _plans(plan).values() for c in _scaling(inputs)
+                 for s in c["scalingResources"] for r in s["resources"]]
+    assert resources and not [r for r in resources if "hpaName" in r]
