@@ -57,11 +57,17 @@ def _trigger(plan: PlannedResource, alarms: dict[str, PlannedResource], health_b
     """Seconds from the primary's failure until the plan's trigger alarm on the primary's health check is red."""
     by_key = {a.get("mapBlockKey"): a.get("resourceIdentifier") for a in plan.inputs.get("associatedAlarms") or []
               if isinstance(a, dict) and a.get("alarmType") == "trigger"}
+    in_lost_region = None
     for trigger in plan.inputs.get("triggers") or []:
         for cond in (trigger or {}).get("conditions") or []:
             alarm = alarms.get(by_key.get(cond.get("associatedAlarmName")))
             check = health_by_id.get((alarm.inputs.get("dimensions") or {}).get("HealthCheckId")) if alarm else None
             if check is None or cond.get("condition") != "red" or probed.get(check.urn) != primary:
+                continue
+            if alarm.region == primary:
+                # Route 53 health-check metrics exist only in us-east-1, so the alarm is evaluated there: with
+                # us-east-1 the primary, the region whose loss it should detect is the one that evaluates it.
+                in_lost_region = alarm
                 continue
             verdict = float(check.inputs.get("requestInterval") or 30) * float(check.inputs.get("failureThreshold") or 3)
             periods = float(alarm.inputs.get("evaluationPeriods") or 1)
@@ -71,6 +77,10 @@ def _trigger(plan: PlannedResource, alarms: dict[str, PlannedResource], health_b
                     f"{figures.dns_checker_latency.seconds:g} s, then {window:g} s ({periods:g} x period) of HealthCheckStatus "
                     "below 1 (CloudWatch UG, 'Using Amazon CloudWatch alarms': ALARM once datapointsToAlarm of "
                     "evaluationPeriods periods breach)")
+    if in_lost_region is not None:
+        return None, (f"its only trigger alarm ({in_lost_region.urn}) is evaluated in {primary}, the region it should "
+                      "detect the loss of (Route 53 health-check metrics are published in us-east-1 only), so in that "
+                      "loss nothing starts the plan")
     return None, "no trigger alarm on the primary region's health check in the plan"
 
 

@@ -43,9 +43,25 @@ def targets_of(path: Path):
     return targets_from_config(config)
 
 
+def moved_primary(folder: Path, source: Path, primary: str, name: str) -> Path:
+    """``folder/Pulumi.<name>.yaml``: the stack file ``source`` with its primary region (and provider region)
+    moved to ``primary``, the rest unchanged. prod moved off us-east-1 keeps its workloads while its Region
+    switch plans' trigger alarms (evaluated in us-east-1, where Route 53 health-check metrics are) survive
+    the primary's loss, so the automatic trigger can be tested on prod's shape."""
+    import yaml
+
+    raw = yaml.safe_load(source.read_text(encoding="utf-8"))
+    raw["config"]["aws:region"] = raw["config"]["blueprint:primaryRegion"] = primary
+    path = folder / f"Pulumi.{name}.yaml"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    return path
+
+
 # The sources of the parallel steps that wait for the failover orchestration (its trigger, its manual
-# approval) or for the traffic it moves (blueprint/analysis/resilience.py, issue 17).
+# approval, or, when its only trigger alarm is evaluated in the lost region, the declared disaster that
+# starts it instead) or for the traffic it moves (blueprint/analysis/resilience.py, issue 17).
 ORCHESTRATION_START = ("starts when its trigger fires", "starts after its manual approval",
+                       "so in that loss nothing starts the plan: counted from declaring a disaster",
                        "it starts when traffic reaches the secondary")
 
 

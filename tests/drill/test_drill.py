@@ -15,8 +15,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "analysis"))
 
 from blueprint.cli import app  # noqa: E402
 from blueprint.plan.render import plan_json  # noqa: E402
+from blueprint.analysis.figures import DEFAULT_FIGURES  # noqa: E402
 from resilience_plans import ROOT, plan_file  # noqa: E402
 
+DECLARE = DEFAULT_FIGURES.declare_disaster.seconds
 SAMPLE = ROOT / "docs" / "examples" / "drills" / "prod-region-drill.yaml"
 
 
@@ -31,7 +33,7 @@ def invoke(*args: str):
 def saved(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("plans")
     out = {}
-    for stack in ("prod", "gcp-prod"):
+    for stack in ("prod", "prod-eu", "gcp-prod"):
         out[stack] = folder / f"{stack}.json"
         out[stack].write_text(json.dumps(plan_json(plan_file(ROOT / "stacks" / f"Pulumi.{stack}.yaml"))), encoding="utf-8")
     return out
@@ -83,12 +85,31 @@ def test_record_the_sample_changes_the_estimates(tmp_path, saved):
     measured = json.loads(invoke("resilience", "--plan", str(saved["prod"]), "--drills", str(out), "--format", "json").stdout)
     fraud_before = next(w for w in modeled["workloads"] if w["name"] == "fraud-scoring")
     fraud = next(w for w in measured["workloads"] if w["name"] == "fraud-scoring")
-    # trigger: 20 s verdict + 15 s measured checkers + 60 s alarm period, then the measured 48 s failover
-    assert fraud["rto_estimate_s"] == 20 + 15 + 60 + 48 != fraud_before["rto_estimate_s"]
+    # prod's trigger alarm is evaluated in the lost us-east-1, so nothing triggers the plan: the declared
+    # disaster (900 s), then the measured 48 s failover (the measured detection does not move it).
+    assert fraud["rto_estimate_s"] == DECLARE + 48 != fraud_before["rto_estimate_s"] == DECLARE + 60
     assert fraud["rto_modeled_s"] == fraud_before["rto_estimate_s"]
     db = next(s for s in fraud["breakdown"] if s["step"].startswith("database"))
     assert db["measured_s"] == 48 and db["modeled_s"] == 60
     assert measured["drill"]["date"] == "2026-11-20"
+
+
+def test_recorded_detection_moves_the_trigger_of_a_primary_outside_us_east_1(tmp_path, saved):
+    """prod-eu (primary eu-central-1): its plans' trigger alarm in us-east-1 survives the primary's loss and
+    waits for the health check's verdict, so the measured detection moves it (docs/resilience.md)."""
+    drill = tmp_path / "eu-drill.yaml"
+    sample = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
+    drill.write_text(yaml.safe_dump({**sample, "region": "eu-central-1"}), encoding="utf-8")
+    out = tmp_path / "drills" / "prod-eu.yaml"
+    result = invoke("drill", "record", str(drill), "--plan", str(saved["prod-eu"]), "--out", str(out))
+    assert result.exit_code == 0, result.stdout
+    modeled = json.loads(invoke("resilience", "--plan", str(saved["prod-eu"]), "--format", "json").stdout)
+    measured = json.loads(invoke("resilience", "--plan", str(saved["prod-eu"]), "--drills", str(out), "--format", "json").stdout)
+    fraud_before = next(w for w in modeled["workloads"] if w["name"] == "fraud-scoring")
+    fraud = next(w for w in measured["workloads"] if w["name"] == "fraud-scoring")
+    # trigger: 20 s verdict + 15 s measured checkers + 60 s alarm period, then the measured 48 s failover
+    assert fraud["rto_estimate_s"] == 20 + 15 + 60 + 48 != fraud_before["rto_estimate_s"] == 20 + 10 + 60 + 60
+    assert fraud["orchestration"]["trigger_s"] == 20 + 15 + 60
 
 
 def _drill_file(tmp_path: Path, **durations) -> Path:
