@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import Any, Mapping, Optional
 
 from blueprint.analysis.facts import REBUILD_HEALTH_CHECK, PlanFacts, SwitchPlanEntry
+from blueprint.types import aws
 
 # The approval step's name in every generated plan (components/aws/region_switch_plan.py workflows()).
 APPROVAL_STEP = "approve-failover"
@@ -68,7 +69,10 @@ def aws_plan_step(facts: PlanFacts, workload: str, lost: str, survivor: str) -> 
             f"--query \"plans[?name=='{name}'].arn | [0]\" --output text)"]
     notes = [f"Region switch plan `{name}` ({found.approach}): {verb} {target}; it runs the "
              "workload's database, capacity and traffic steps below in order, in parallel where safe"]
-    if found.triggered:
+    if found.triggered and lost == aws.ROUTE53_METRICS_REGION:
+        notes.append(f"its trigger alarm was evaluated in {lost} (Route 53 health-check metrics live there only) and was "
+                     "lost with it: nothing started the plan, start it with the command below")
+    elif found.triggered:
         cmds += ["# automatic plan: the health-check alarm has probably started it already; its execution id, if so:",
                  f"aws arc-region-switch list-plans-in-region --region {survivor} "
                  f"--query \"plans[?name=='{name}'].activePlanExecution | [0]\" --output text"]

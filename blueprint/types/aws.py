@@ -174,3 +174,8 @@ INVOKE_ARCREGIONSWITCH_GET_ROUTE53_HEALTH_CHECKS = "aws:arcregionswitch/getRoute
 INVOKE_ELB_GET_SERVICE_ACCOUNT = "aws:elb/getServiceAccount:getServiceAccount"
 INVOKE_EKS_GET_NODE_GROUP = "aws:eks/getNodeGroup:getNodeGroup"
 INVOKE_SECRETSMANAGER_GET_RANDOM_PASSWORD = "aws:secretsmanager/getRandomPassword:getRandomPassword"
+
+# Route 53 publishes health-check metrics in us-east-1 only, so every alarm on a health check (DNS
+# failover alarms, Region switch plan triggers) is evaluated there (Route 53 Developer Guide,
+# "Monitoring health checks using CloudWatch").
+ROUTE53_METRICS_REGION = "us-east-1"

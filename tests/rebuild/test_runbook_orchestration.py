@@ -111,3 +111,11 @@ def test_aws_dns_fallback_can_ungate_the_survivors_record(prod):
     assert ("jq --arg hc \"$(hc_id recommendations-dns-us-west-2-health-check)\" "
             "'{Changes: [{Action: \"UPSERT\", ResourceRecordSet: (. + {HealthCheckId: $hc})}]}'") in text
     assert "SetIdentifier=='us-west-2'] | [0]\" > rr-recommendations-us-west-2.json" in text
+
+
+def test_aws_lost_us_east_1_says_nothing_started_the_plan_elsewhere_it_may_be_running(prod):
+    # The trigger alarms live in us-east-1 (Route 53 health-check metrics): lost with it, they start nothing.
+    east, west = _runbook(*prod, "us-east-1"), _runbook(*prod, "us-west-2")
+    assert "was lost with it: nothing started the plan" in east
+    assert "health-check alarm has probably started it already" not in east
+    assert "nothing started the plan" not in west
