@@ -36,6 +36,10 @@ from ._types import KmsKeyArn, Tags
 
 # Key prefix of S3 server access logs in the access-log bucket (AccessLogBucket grants delivery there).
 S3_ACCESS_LOG_PREFIX = "s3-access-logs/"
+# Tag every vault bucket carries, and nothing else: the AWS FIS action aws:s3:bucket-pause-replication
+# "only supports targeting by tags" (https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html#bucket-pause-replication),
+# and no other tag tells a vault from the region's other buckets (components.aws.fis_experiments targets it).
+VAULT_TAG_KEY, VAULT_TAG_VALUE = "blueprint:backup-vault", "true"
 # S3 allows bucket_prefix up to 37 characters; the provider appends a unique suffix.
 _MAX_PREFIX = 37
 _RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
@@ -134,7 +138,7 @@ class BackupVault(pulumi.ComponentResource):
             bucket_prefix=bucket_prefix(name),
             object_lock_enabled=True,
             force_destroy=args.force_destroy,
-            tags=merge_tags(args.tags, f"{name}-bucket"),
+            tags={**merge_tags(args.tags, f"{name}-bucket"), VAULT_TAG_KEY: VAULT_TAG_VALUE},
             # Stateful: deleting the stack (or a replace) never deletes the backups.
             opts=pulumi.ResourceOptions(parent=self, retain_on_delete=True),
         )

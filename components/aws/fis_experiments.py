@@ -9,18 +9,29 @@ Children (component named ``n``):
     ``n-role``                  IAM role FIS assumes (trust: fis.amazonaws.com)
     ``n-role-<ec2|network|rds>`` the FIS-maintained managed policies of the actions used (their writes are
                                 conditioned on FIS's own ``managedByFIS`` tags, and kept up to date by AWS)
-    ``n-role-policy``           inline: experiment logging, and pausing replication of the stack's vaults only
+    ``n-role-policy``           inline: experiment logging, insufficient-capacity errors on the region's Auto Scaling
+                                groups (not in AWSFaultInjectionSimulatorEC2Access), and pausing replication of
+                                the stack's vaults only
     ``n-logs``                  CloudWatch log group of the experiments, encrypted with the region's CMK
     ``n-stop``                  composite alarm: ALARM while any of the given impact alarms is (the stop condition)
     ``n-az-power-<zone>``       per zone: stop the cluster's nodes in the zone (restarted after the outage),
                                 insufficient capacity for its node groups there, the zone's private subnet cut
                                 off for the first minutes, Aurora failover of clusters whose writer is there
     ``n-cross-region-<peer>``   block the private subnets' traffic to the peer region, pause the vaults' replication
+                                (the vault buckets of the region, selected by their ``blueprint:backup-vault`` tag:
+                                that action only supports targeting by tags)
 
 Every experiment stops on the stop alarm (the workloads' customer-impact alarms: load balancer 5xx,
 queue age): an experiment without a stop condition is refused. Targets the scenario cannot find
 are skipped (``emptyTargetResolutionMode: skip``, as the scenario library does), so a zone without
 a database writer still runs the rest.
+
+Precondition of the cross-region drill (not something the stack can set): FIS isolates the region by
+creating route tables holding every route of the peer region, so the account's Amazon VPC quota
+"Routes per route table" must first be raised to 250 (350 when the peer region is us-east-1) plus the
+routes of the existing route tables (FIS actions reference, aws:network:route-table-disrupt-cross-region-connectivity:
+https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html#route-table-disrupt-cross-region-connectivity);
+docs/deploying.md lists it for the deployer.
 """
 
 from __future__ import annotations
@@ -36,14 +47,21 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from ._names import fit_name, iam_role_name_prefix
 from ._tags import merge_tags
 from ._types import KmsKeyArn, Tags
+from .backup_vault import VAULT_TAG_KEY, VAULT_TAG_VALUE
 
 SERVICE_PRINCIPAL = "fis.amazonaws.com"
 # FIS-maintained policies for the actions used (https://docs.aws.amazon.com/fis/latest/userguide/security-iam-awsmanpol.html).
 MANAGED_POLICIES = {
-    "ec2": "AWSFaultInjectionSimulatorEC2Access",  # stop-instances, asg-insufficient-instance-capacity-error
+    # stop-instances only: its v10 grants instance actions, kms:CreateGrant, SSM, DescribeInstances and DescribeSubnets,
+    # not ec2:InjectApiError nor autoscaling:DescribeAutoScalingGroups, which asg-insufficient-instance-capacity-error
+    # needs (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSFaultInjectionSimulatorEC2Access.html):
+    # inline_policy grants those.
+    "ec2": "AWSFaultInjectionSimulatorEC2Access",
     "network": "AWSFaultInjectionSimulatorNetworkAccess",  # disrupt-connectivity, route-table-disrupt-cross-region-connectivity
     "rds": "AWSFaultInjectionSimulatorRDSAccess",  # failover-db-cluster
 }
+# The zone outage's "no new capacity" action (FIS actions reference, Amazon EC2 actions).
+CAPACITY_ERROR_ACTION = "aws:ec2:asg-insufficient-instance-capacity-error"
 # ISO 8601 durations as FIS takes them ("PT30M"), whole minutes or hours.
 DURATION = re.compile(r"^PT([1-9]\d*)(M|H)$")
 # PutCompositeAlarm AlarmName: 1..255 characters.
@@ -62,7 +80,11 @@ class FisExperimentsArgs(BaseModel):
     database_cluster_arns: list[Any] = Field(default_factory=list,
                                              description="Aurora clusters of the region (failed over when their writer is in the zone).")
     peer_region: Optional[str] = Field(default=None, description="The stack's other region (None: no cross-region template).")
-    vault_bucket_arns: list[Any] = Field(default_factory=list, description="Vault buckets replicating to the peer region.")
+    vault_bucket_arns: list[Any] = Field(
+        default_factory=list,
+        description="Vault buckets (BackupVault) of the region replicating to the peer region: the role may pause only "
+        "their replication. The experiment selects the region's buckets tagged blueprint:backup-vault=true, so pass "
+        "every vault of the region (the composer's all replicate when the stack has a second region).")
     stop_alarm_names: list[Any] = Field(description="Names of the customer-impact alarms that stop every experiment (at least one).")
     kms_key_arn: KmsKeyArn = Field(description="The region's customer-managed key: encrypts the experiment log group.")
     # The scenario library's defaults: 30 minutes of power interruption, the subnet cut for the
@@ -147,28 +169,64 @@ class FisExperiments(pulumi.ComponentResource):
             aws.iam.RolePolicyAttachment(f"{name}-role-{key}", role=role.name,
                                          policy_arn=partition.apply(lambda p, n=policy: f"arn:{p}:iam::aws:policy/service-role/{n}"),
                                          opts=child)
-        aws.iam.RolePolicy(f"{name}-role-policy", role=role.id,
-                           policy=pulumi.Output.all(*args.vault_bucket_arns).apply(lambda b: json.dumps(inline_policy(list(b)))),
-                           opts=child)
+        groups: Any = None
+        if args.cluster_name is not None:  # the capacity-error action targets the region's Auto Scaling groups
+            account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+            groups = pulumi.Output.all(partition, account).apply(lambda a: auto_scaling_group_arns(a[0], args.region, a[1]))
+        policy = pulumi.Output.all(groups, *args.vault_bucket_arns).apply(
+            lambda v: json.dumps(inline_policy(list(v[1:]), peer_region=args.peer_region, auto_scaling_group_arns=v[0])))
+        aws.iam.RolePolicy(f"{name}-role-policy", role=role.id, policy=policy, opts=child)
         return role
 
 
-def inline_policy(bucket_arns: list[str]) -> dict:
+def auto_scaling_group_arns(partition: str, region: str, account: str) -> str:
+    """Every Auto Scaling group of the account in the region, as an ARN pattern (arn:<p>:autoscaling:<region>:
+    <account>:autoScalingGroup:<uuid>:autoScalingGroupName/<name>, the form of the FIS example policy for
+    ec2:FisTargetArns): the node groups' names are only known once EKS has created them."""
+    return f"arn:{partition}:autoscaling:{region}:{account}:autoScalingGroup:*:autoScalingGroupName/*"
+
+
+def inline_policy(bucket_arns: list[str], *, peer_region: Optional[str] = None,
+                  auto_scaling_group_arns: Optional[str] = None) -> dict:
     """Experiment logging (FIS "Experiment logging permissions": log delivery has no resource-level
-    permissions) and pausing the vaults' replication, scoped to the vault buckets (the S3 statements
-    of AWS Resilience Hub's "Multi-Region: isolation" policy, narrowed from arn:aws:s3:::* to them)."""
+    permissions); insufficient-capacity errors on the Auto Scaling groups; pausing the vaults' replication,
+    scoped to the vault buckets (the S3 statements of AWS Resilience Hub's "Multi-Region: isolation"
+    policy, narrowed from arn:aws:s3:::* to them). Permissions per action: FIS actions reference
+    (https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html); conditions: FIS example
+    policies "Use condition keys for ec2:InjectApiError" and "... for aws:s3:bucket-pause-replication"
+    (https://docs.aws.amazon.com/fis/latest/userguide/security_iam_id-based-policy-examples.html)."""
     statements: list[dict] = [{"Sid": "ExperimentLogDelivery", "Effect": "Allow", "Resource": "*", "Action": [
         "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
         "logs:ListLogDeliveries", "logs:DescribeResourcePolicies", "logs:PutResourcePolicy", "logs:DescribeLogGroups"]}]
+    if auto_scaling_group_arns:
+        statements += _capacity_error_statements(auto_scaling_group_arns)
     if bucket_arns:
+        pause: dict = {"Sid": "PauseVaultReplication", "Effect": "Allow", "Action": "s3:PauseReplication", "Resource": bucket_arns}
+        if peer_region is not None:  # only replication towards the peer region
+            pause["Condition"] = {"StringEquals": {"s3:DestinationRegion": peer_region}}
         statements += [
-            {"Sid": "PauseVaultReplication", "Effect": "Allow", "Action": "s3:PauseReplication", "Resource": bucket_arns},
+            pause,
             {"Sid": "VaultReplicationConfiguration", "Effect": "Allow", "Resource": bucket_arns,
              "Action": ["s3:GetReplicationConfiguration", "s3:PutReplicationConfiguration"],
              "Condition": {"BoolIfExists": {"s3:IsReplicationPauseRequest": "true"}}},
             {"Sid": "ListBucketsForTargets", "Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"},
+            # The vaults are found by tag (the action only supports targeting by tags); tag:GetResources
+            # has no resource-level permissions.
+            {"Sid": "FindVaultsByTag", "Effect": "Allow", "Action": "tag:GetResources", "Resource": "*"},
         ]
     return {"Version": "2012-10-17", "Statement": statements}
+
+
+def _capacity_error_statements(auto_scaling_group_arns: str) -> list[dict]:
+    """ec2:InjectApiError only for aws:ec2:asg-insufficient-instance-capacity-error AND only on Auto
+    Scaling groups (both condition keys in one statement: the actions reference asks for both), and
+    autoscaling:DescribeAutoScalingGroups (no resource-level permissions) to resolve the targets."""
+    return [
+        {"Sid": "InjectCapacityErrorsIntoAutoScalingGroups", "Effect": "Allow", "Action": "ec2:InjectApiError", "Resource": "*",
+         "Condition": {"StringEquals": {"ec2:FisActionId": CAPACITY_ERROR_ACTION},
+                       "ForAllValues:ArnLike": {"ec2:FisTargetArns": [auto_scaling_group_arns]}}},
+        {"Sid": "DescribeAutoScalingGroups", "Effect": "Allow", "Action": "autoscaling:DescribeAutoScalingGroups", "Resource": "*"},
+    ]
 
 
 def _action(name: str, action_id: str, target_key: str, target: str, description: str, **parameters: Any) -> dict:
@@ -195,7 +253,7 @@ def az_power_interruption(args: FisExperimentsArgs, zone: str) -> tuple[list[dic
         actions.append(_action("stop-nodes", "aws:ec2:stop-instances", "Instances", "nodes",
                                f"The cluster's nodes in {zone} lose power; restarted after the outage",
                                startInstancesAfterDuration=args.outage_duration, completeIfInstancesTerminated="true"))
-        actions.append(_action("no-capacity-in-zone", "aws:ec2:asg-insufficient-instance-capacity-error", "AutoScalingGroups",
+        actions.append(_action("no-capacity-in-zone", CAPACITY_ERROR_ACTION, "AutoScalingGroups",
                                "node-groups", f"No new nodes in {zone} during the outage",
                                availabilityZoneIdentifiers=zone, duration=args.outage_duration, percentage="100"))
     if zone in args.subnet_arns_by_zone:
@@ -222,8 +280,11 @@ def cross_region_connectivity(args: FisExperimentsArgs) -> tuple[list[dict], lis
                                f"Private subnets lose their routes to {args.peer_region}",
                                region=args.peer_region, duration=args.cross_region_duration))
     if args.vault_bucket_arns:
+        # By tag, not ARN: "This action only supports targeting by tags" (actions reference,
+        # aws:s3:bucket-pause-replication). FIS resolves tags in the experiment's region, so the
+        # target is the vault buckets of this region; the role may act on vault_bucket_arns only.
         targets.append({"name": "vaults", "resource_type": "aws:s3:bucket", "selection_mode": "ALL",
-                        "resource_arns": list(args.vault_bucket_arns)})
+                        "resource_tags": [{"key": VAULT_TAG_KEY, "value": VAULT_TAG_VALUE}]})
         actions.append(_action("pause-vault-replication", "aws:s3:bucket-pause-replication", "Buckets", "vaults",
                                f"Vault replication to {args.peer_region} pauses", region=args.peer_region,
                                duration=args.cross_region_duration))

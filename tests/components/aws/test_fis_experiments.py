@@ -4,6 +4,7 @@ stopped by the customer-impact alarms, logged to an encrypted log group, run by 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pulumi
 import pulumi_aws as aws
@@ -11,7 +12,11 @@ import pytest
 from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
+from components.aws import fis_experiments
+from components.aws.backup_vault import BackupVault, BackupVaultArgs
 from components.aws.fis_experiments import FisExperiments, FisExperimentsArgs
+
+ROOT = Path(__file__).resolve().parents[3]
 
 REGION, PEER = "us-east-1", "us-west-2"
 ZONES = ["us-east-1a", "us-east-1b", "us-east-1c"]
@@ -78,7 +83,51 @@ def test_cross_region_isolates_the_subnets_and_pauses_the_vault_replication(plan
         assert {p["key"]: p["value"] for p in action["parameters"]} == {"region": PEER, "duration": "PT3H"}
     targets = {t["name"]: t for t in template["targets"]}
     assert targets["subnets"]["resourceArns"] == [SUBNETS[z] for z in ZONES]
-    assert targets["vaults"]["resourceArns"] == [VAULT]
+
+
+def test_vault_replication_pause_targets_the_vaults_by_tag_not_by_arn(plan):
+    # aws:s3:bucket-pause-replication "only supports targeting by tags" (FIS actions reference).
+    vaults = {t["name"]: t for t in _template(plan, f"cross-region-{PEER}")["targets"]}["vaults"]
+    assert "resourceArns" not in vaults
+    assert vaults["resourceTags"] == [{"key": "blueprint:backup-vault", "value": "true"}]
+    statements = {s["Sid"]: s for s in json.loads(plan.named("prod-drills-role-policy").inputs["policy"])["Statement"]}
+    assert statements["FindVaultsByTag"] == {"Sid": "FindVaultsByTag", "Effect": "Allow", "Action": "tag:GetResources", "Resource": "*"}
+    assert statements["PauseVaultReplication"]["Condition"] == {"StringEquals": {"s3:DestinationRegion": PEER}}
+
+
+def test_the_vault_bucket_carries_the_tag_the_drill_selects():
+    def program():
+        BackupVault("fraud-vault", BackupVaultArgs(kms_key_arn=CMK, lock_mode="COMPLIANCE", retention_days=30,
+                                                   tags={"blueprint:workload": "fraud-scoring"}))
+
+    bucket = plan_program(program, stack="test", config={"aws:region": REGION}).named("fraud-vault-bucket")
+    assert bucket.inputs["tags"] == {"blueprint:workload": "fraud-scoring", "Name": "fraud-vault-bucket",
+                                     "blueprint:backup-vault": "true"}
+
+
+def test_role_may_inject_capacity_errors_only_for_that_action_on_the_regions_auto_scaling_groups(plan):
+    # AWSFaultInjectionSimulatorEC2Access grants neither ec2:InjectApiError nor autoscaling:DescribeAutoScalingGroups.
+    statements = {s["Sid"]: s for s in json.loads(plan.named("prod-drills-role-policy").inputs["policy"])["Statement"]}
+    inject = statements["InjectCapacityErrorsIntoAutoScalingGroups"]
+    assert inject["Action"] == "ec2:InjectApiError"
+    assert inject["Condition"] == {
+        "StringEquals": {"ec2:FisActionId": "aws:ec2:asg-insufficient-instance-capacity-error"},
+        "ForAllValues:ArnLike": {"ec2:FisTargetArns": [
+            f"arn:aws:autoscaling:{REGION}:123456789012:autoScalingGroup:*:autoScalingGroupName/*"]}}
+    assert statements["DescribeAutoScalingGroups"]["Action"] == "autoscaling:DescribeAutoScalingGroups"
+
+
+def test_without_a_cluster_the_role_gets_no_capacity_error_rights():
+    plan = _plan(cluster_name=None)
+    statements = {s["Sid"] for s in json.loads(plan.named("prod-drills-role-policy").inputs["policy"])["Statement"]}
+    assert "InjectCapacityErrorsIntoAutoScalingGroups" not in statements and "DescribeAutoScalingGroups" not in statements
+
+
+def test_the_route_quota_precondition_of_the_cross_region_drill_is_documented():
+    # FIS needs the VPC quota "Routes per route table" at 250 (350 isolating us-east-1) plus existing routes.
+    for text in (fis_experiments.__doc__, (ROOT / "docs" / "deploying.md").read_text()):
+        assert "Routes per route table" in text
+        assert "250" in text and "350" in text and "us-east-1" in text
 
 
 def test_every_template_stops_on_the_impact_alarms_and_logs_encrypted(plan):
@@ -108,7 +157,7 @@ def test_a_single_region_stack_has_no_cross_region_template_and_no_replication_r
     assert names == {f"prod-drills-az-power-{z}" for z in ZONES}
     assert "failover-database" not in {a["name"] for a in _template(plan, "az-power-us-east-1a")["actions"]}
     statements = {s["Sid"] for s in json.loads(plan.named("prod-drills-role-policy").inputs["policy"])["Statement"]}
-    assert statements == {"ExperimentLogDelivery"}
+    assert statements == {"ExperimentLogDelivery", "InjectCapacityErrorsIntoAutoScalingGroups", "DescribeAutoScalingGroups"}
 
 
 def test_fails_without_a_stop_alarm():
