@@ -47,6 +47,10 @@ def _vaults(by_type: Mapping[str, list[PlannedResource]]) -> list[VaultRecord]:
         b = buckets_by_parent.get(r.parent)
         if b is not None and r.inputs.get("bucket"):
             physical[str(r.inputs["bucket"])] = b
+    # Each bucket's first physical name, found once (the lookup per bucket was a scan of ``physical``).
+    physical_of: dict[str, str] = {}
+    for p, res in physical.items():
+        physical_of.setdefault(res.urn, p)
     locks = {r.parent: r for r in locks_list}
     replications = {str(r.inputs.get("bucket")): r for r in by_type.get(aws.S3_BUCKET_REPLICATION_CONFIG, [])}
     out = []
@@ -55,7 +59,7 @@ def _vaults(by_type: Mapping[str, list[PlannedResource]]) -> list[VaultRecord]:
             continue
         lock = locks.get(b.parent)
         retention = ((lock.inputs.get("rule") if lock is not None else None) or {}).get("defaultRetention") or {}
-        source_physical = next((p for p, res in physical.items() if res is b), None)
+        source_physical = physical_of.get(b.urn)
         dest = _replica_of(replications.get(source_physical or ""), physical)
         out.append(VaultRecord(_name(b), b.region or "", b.workload, retention.get("mode"), _int(retention.get("days")), dest))
     return out
