@@ -35,6 +35,8 @@ import pulumi
 import pulumi_aws as aws
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from components._validation import InputMatching
+
 from ._names import iam_role_name_prefix
 from ._tags import merge_tags
 from ._types import KmsKeyArn, Tags
@@ -45,6 +47,10 @@ _KMS_REGION = re.compile(r"^arn:aws[a-z-]*:kms:([a-z0-9-]+):")
 # arn:<partition>:s3:::<bucket> (bucket names: 3..63 of lower case, digits, '.', '-').
 _BUCKET_ARN = re.compile(r"^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_BucketName = InputMatching(_BUCKET_NAME, "is not an S3 bucket name; pass the source vault's bucket name "
+                                          "(BackupVault(...).bucket), not its ARN")
+_BucketArn = InputMatching(_BUCKET_ARN, "is not an S3 bucket ARN; pass the vault's ARN "
+                                        "(BackupVault(...).arn or 'arn:aws:s3:::<bucket>')")
 
 # Storage classes a replication rule may write replicas in (S3 API `Destination.StorageClass`, the
 # values of S3 Control's ReplicationStorageClass), minus those that do not fit a disaster-recovery
@@ -64,12 +70,12 @@ class VaultReplicationArgs(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
-    source_bucket: Any = Field(description="pulumi.Input[str]: name of the source vault's bucket (BackupVault.bucket).")
-    source_bucket_arn: Any = Field(description="pulumi.Input[str]: ARN of the source vault's bucket (BackupVault.arn).")
+    source_bucket: _BucketName = Field(description="pulumi.Input[str]: name of the source vault's bucket (BackupVault.bucket).")
+    source_bucket_arn: _BucketArn = Field(description="pulumi.Input[str]: ARN of the source vault's bucket (BackupVault.arn).")
     source_kms_key_arn: KmsKeyArn = Field(
         description="pulumi.Input[str]: ARN of the CMK that encrypts the source vault (the role may decrypt with it, via S3 only).",
     )
-    destination_bucket_arn: Any = Field(
+    destination_bucket_arn: _BucketArn = Field(
         description="pulumi.Input[str]: ARN of the second region's vault bucket; it must have versioning and Object Lock on.",
     )
     destination_kms_key_arn: KmsKeyArn = Field(
@@ -93,30 +99,6 @@ class VaultReplicationArgs(BaseModel):
         "rebuild reads the replicas at once, without a restore.",
     )
     tags: Tags = Field(default_factory=dict, description="Tags merged onto every taggable child.")
-
-    @field_validator("source_bucket")
-    @classmethod
-    def _bucket_name(cls, v: Any) -> Any:
-        if isinstance(v, pulumi.Output):
-            return v
-        if not isinstance(v, str) or not _BUCKET_NAME.match(v):
-            raise ValueError(
-                f"source_bucket: {v!r} is not an S3 bucket name; pass the source vault's bucket name "
-                "(BackupVault(...).bucket), not its ARN"
-            )
-        return v
-
-    @field_validator("source_bucket_arn", "destination_bucket_arn")
-    @classmethod
-    def _bucket_arn(cls, v: Any, info) -> Any:
-        if isinstance(v, pulumi.Output):
-            return v
-        if not isinstance(v, str) or not _BUCKET_ARN.match(v):
-            raise ValueError(
-                f"{info.field_name}: {v!r} is not an S3 bucket ARN; pass the vault's ARN "
-                "(BackupVault(...).arn or 'arn:aws:s3:::<bucket>')"
-            )
-        return v
 
     @field_validator("destination_region")
     @classmethod
