@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
 
-import pulumi
+from components._validation import check_input
 
 # AWS tag limits: key 1..128 characters, value 0..256 characters; the `aws:` prefix is reserved.
 _MAX_KEY = 128
@@ -39,13 +38,7 @@ def check_tags(field: str, tags: Mapping[str, str]) -> dict[str, str]:
     return dict(tags)
 
 
-def check_kms_key_arn(field: str, value: Any) -> Any:
-    """Accept a pulumi Output (checked by AWS at deploy time) or a literal KMS key ARN."""
-    if isinstance(value, pulumi.Output):
-        return value
-    if not isinstance(value, str) or not _KMS_KEY_ARN.match(value):
-        raise ValueError(
-            f"{field}: {value!r} is not a KMS key ARN; pass the customer-managed key's ARN "
-            "(e.g. KmsKey(...).arn or 'arn:aws:kms:<region>:<account>:key/<key-id>'), not a key id or alias"
-        )
-    return value
+# Accept a pulumi Output (checked by AWS at deploy time) or a literal KMS key ARN.
+check_kms_key_arn = check_input(
+    _KMS_KEY_ARN, "is not a KMS key ARN; pass the customer-managed key's ARN "
+    "(e.g. KmsKey(...).arn or 'arn:aws:kms:<region>:<account>:key/<key-id>'), not a key id or alias")

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
 
-import pulumi
+from components._validation import check_input
 
 MAX_LABELS = 64
 _KEY = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
@@ -63,16 +62,10 @@ def check_labels(field: str, labels: Mapping[str, str], *, adds_name: bool = Tru
     return dict(labels)
 
 
-def check_kms_key_id(field: str, value: Any) -> Any:
-    """Accept a pulumi Output (checked by GCP at deploy time) or a literal Cloud KMS CryptoKey id."""
-    if isinstance(value, pulumi.Output):
-        return value
-    if not isinstance(value, str) or not _KMS_KEY_ID.match(value):
-        raise ValueError(
-            f"{field}: {value!r} is not a Cloud KMS key id; pass the CryptoKey's id (e.g. KmsKey(...).id or "
-            "'projects/<project>/locations/<region>/keyRings/<ring>/cryptoKeys/<key>'), not a key version"
-        )
-    return value
+# Accept a pulumi Output (checked by GCP at deploy time) or a literal Cloud KMS CryptoKey id.
+check_kms_key_id = check_input(
+    _KMS_KEY_ID, "is not a Cloud KMS key id; pass the CryptoKey's id (e.g. KmsKey(...).id or "
+    "'projects/<project>/locations/<region>/keyRings/<ring>/cryptoKeys/<key>'), not a key version")
 
 
 def check_region(field: str, value: str) -> str:

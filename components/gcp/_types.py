@@ -9,9 +9,7 @@ import re
 from functools import partial
 from typing import Annotated, Any
 
-import pulumi
-
-from components._validation import checked
+from components._validation import check_input, checked
 
 from ._labels import check_kms_key_id, check_labels, check_name, check_region
 
@@ -35,16 +33,10 @@ def GcpName(max_length: int = 63) -> Any:  # noqa: N802 (a type factory)
 _CRYPTO_KEY = re.compile(r"^projects/[^/]+/locations/([a-z0-9-]+)/keyRings/[^/]+/cryptoKeys/[^/]+$")
 
 
-def check_crypto_key_id(field: str, value: Any) -> Any:
-    """A pulumi Output passes (GCP checks it at deploy time); a literal must be a CryptoKey id."""
-    if isinstance(value, pulumi.Output):
-        return value
-    if not isinstance(value, str) or not _CRYPTO_KEY.match(value):
-        raise ValueError(
-            f"{field}: {value!r} is not a Cloud KMS crypto key id; pass "
-            "'projects/<project>/locations/<location>/keyRings/<ring>/cryptoKeys/<key>' (e.g. KmsKey(...).id)"
-        )
-    return value
+# A pulumi Output passes (GCP checks it at deploy time); a literal must be a CryptoKey id.
+check_crypto_key_id = check_input(
+    _CRYPTO_KEY, "is not a Cloud KMS crypto key id; pass "
+    "'projects/<project>/locations/<location>/keyRings/<ring>/cryptoKeys/<key>' (e.g. KmsKey(...).id)")
 
 
 def kms_key_location(key_id: str) -> str:

@@ -47,11 +47,13 @@ Attributes: ``primary_instance``, ``dr_replica`` ('<project>:<replica>').
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import Optional
 
 import pulumi
 import pulumi_command as command
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from components._validation import InputMatching
 
 # Structured inputs of the designation command (read by blueprint.analysis.gcp_facts).
 ENV_PROJECT = "BLUEPRINT_PROJECT"
@@ -118,6 +120,8 @@ INTERPRETER = ["/bin/sh", "-c"]
 # domain-scoped ids ('example.com:my-project') keep their prefix.
 _PROJECT = re.compile(r"^([a-z][-a-z0-9.]*[a-z0-9]:)?[a-z][-a-z0-9]{4,28}[a-z0-9]$")
 _INSTANCE = re.compile(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")
+_InstanceName = InputMatching(_INSTANCE, "is not a Cloud SQL instance name; use 1..63 lower-case letters, digits "
+                                         "and inner '-', starting with a letter")
 
 
 class DrReplicaDesignationArgs(BaseModel):
@@ -126,8 +130,8 @@ class DrReplicaDesignationArgs(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
     project: str = Field(description="Project id of both instances, e.g. 'acme-ml-prod'.")
-    primary_instance: Any = Field(description="pulumi.Input[str]: the primary's instance name (CloudSqlDatabase(...).name).")
-    replica_instance: Any = Field(
+    primary_instance: _InstanceName = Field(description="pulumi.Input[str]: the primary's instance name (CloudSqlDatabase(...).name).")
+    replica_instance: _InstanceName = Field(
         description="pulumi.Input[str]: the cross-region replica's instance name (CloudSqlDatabase(...).name of the replica). "
         "Passing the replica's Output makes the command wait for the replica."
     )
@@ -137,16 +141,6 @@ class DrReplicaDesignationArgs(BaseModel):
     def _project(cls, v: str) -> str:
         if not _PROJECT.match(v):
             raise ValueError(f"project: {v!r} is not a GCP project id; use 6..30 lower-case letters, digits and '-', e.g. 'acme-ml-prod'")
-        return v
-
-    @field_validator("primary_instance", "replica_instance")
-    @classmethod
-    def _instance(cls, v: Any, info) -> Any:
-        if isinstance(v, pulumi.Output):
-            return v
-        if not isinstance(v, str) or not _INSTANCE.match(v):
-            raise ValueError(f"{info.field_name}: {v!r} is not a Cloud SQL instance name; use 1..63 lower-case letters, digits "
-                             "and inner '-', starting with a letter")
         return v
 
     @model_validator(mode="after")
