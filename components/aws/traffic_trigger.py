@@ -43,6 +43,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from components.aws._pod_identity import PodIdentityRole
 from components.k8s.keda import KEDA_NAMESPACE, KEDA_OPERATOR_SERVICE_ACCOUNT
+from components.k8s.traffic_scaling import metadata_number
 
 NAMESPACE = "AWS/ApplicationELB"
 METRIC = "RequestCount"
@@ -65,11 +66,6 @@ def requests_per_period(requests_per_second_per_pod: float, period_s: int = PERI
         raise ValueError(f"requests_per_second_per_pod: {requests_per_second_per_pod!r} must be > 0 "
                          "(service.requestsPerSecondPerPod, the sustained requests/s one pod serves)")
     return requests_per_second_per_pod * period_s
-
-
-def _number(value: float) -> str:
-    """KEDA reads metadata as strings: '1200' rather than '1200.0', decimals kept when they matter."""
-    return f"{value:.6f}".rstrip("0").rstrip(".")
 
 
 class AlbRequestRateTriggerArgs(BaseModel):
@@ -96,7 +92,7 @@ def alb_request_rate_trigger(args: AlbRequestRateTriggerArgs) -> dict[str, Any]:
             "metricStatPeriod": str(PERIOD_S),
             "metricCollectionTime": str(COLLECTION_TIME_S),
             "metricEndTimeOffset": str(END_TIME_OFFSET_S),
-            "targetMetricValue": _number(requests_per_period(args.requests_per_second_per_pod)),
+            "targetMetricValue": metadata_number(requests_per_period(args.requests_per_second_per_pod)),
             "minMetricValue": "0",
             "awsRegion": args.region,
         },

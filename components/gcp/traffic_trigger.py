@@ -49,6 +49,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from components.gcp._names import fit_name
 from components.k8s.keda import KEDA_NAMESPACE, KEDA_OPERATOR_SERVICE_ACCOUNT
+from components.k8s.traffic_scaling import metadata_number
 
 METRIC = "loadbalancing.googleapis.com/https/backend_request_count"
 MONITORED_RESOURCE = "https_lb_rule"
@@ -71,10 +72,6 @@ def request_rate_query(neg_name: str) -> str:
     return f"sum(rate({{{selector}}}[{RATE_WINDOW}]))"
 
 
-def _number(value: float) -> str:
-    return f"{value:.6f}".rstrip("0").rstrip(".")
-
-
 class NegRequestRateTriggerArgs(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
@@ -90,7 +87,7 @@ def neg_request_rate_trigger(args: NegRequestRateTriggerArgs) -> dict[str, Any]:
         "metadata": {
             "serverAddress": pulumi.Output.from_input(args.project).apply(lambda p: PROMQL_ENDPOINT.format(project=p)),
             "query": pulumi.Output.from_input(args.neg_name).apply(request_rate_query),
-            "threshold": _number(args.requests_per_second_per_pod),
+            "threshold": metadata_number(args.requests_per_second_per_pod),
         },
     }
 

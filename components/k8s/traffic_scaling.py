@@ -19,6 +19,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ._labels import DNS_LABEL
 
+
+def metadata_number(value: float) -> str:
+    """A number as KEDA trigger metadata, which KEDA reads as strings: '1200' rather than '1200.0',
+    decimals kept when they matter."""
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
 # The trigger keys KEDA reads (ScaleTriggers in scaledobject_types.go); authenticationRef is the component's.
 TRIGGER_KEYS = frozenset({"type", "name", "metadata", "metricType", "useCachedMetrics"})
 # cpu and memory triggers are resource metrics, not traffic; the InferenceService adds its own cpu trigger.
