@@ -18,11 +18,11 @@ except ConfigError as error:
 footprint = build_footprint(config)
 
 if config.cloud == "aws":
-    from components.aws.platform import build_aws
+    from blueprint.components.aws.platform import build_aws
 
     outputs = build_aws(footprint)
 else:
-    from components.gcp.platform import build_gcp
+    from blueprint.components.gcp.platform import build_gcp
 
     outputs = build_gcp(footprint)
 

@@ -20,7 +20,7 @@ LONG_NAMES = sorted((ROOT / "tests" / "data" / "long-names").glob("Pulumi.*.yaml
 # Packages whose types the registry must know; components (blueprint:*) and providers are not resources of a cloud.
 REGISTERED_PACKAGES = ("aws", "gcp", "kubernetes", "command")
 # The readers: every .py under these, except the registry's own tables.
-READERS = ("policies/rules", "blueprint/analysis", "blueprint/rebuild", "blueprint/audit", "blueprint/readiness",
+READERS = ("blueprint/policies", "blueprint/analysis", "blueprint/rebuild", "blueprint/audit", "blueprint/readiness",
            "blueprint/check", "blueprint/export", "blueprint/plan")
 # The name-limit tables are the registry's name-rule column (blueprint.types.name_rule reads them);
 # blueprint/export/types.py is a view of the registry's Terraform column.
@@ -133,8 +133,8 @@ def test_export_reads_the_registry():
 
 def test_every_type_a_policy_rule_names_is_registered():
     """A misspelt token in a rule's ``types`` would make the rule check nothing, silently."""
-    from policies.rules.encryption import AT_REST
-    from policies.rules.registry import RULES
+    from blueprint.policies.encryption import AT_REST
+    from blueprint.policies.registry import RULES
 
     named = {t for r in RULES for t in r.types} | set(AT_REST)
     assert named and not sorted(t for t in named if not registry.known(t))

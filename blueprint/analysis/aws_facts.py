@@ -42,7 +42,7 @@ T_EKS = aws.EKS_CLUSTER
 T_VAULT_LOCK = aws.BACKUP_VAULT_LOCK_CONFIGURATION
 T_PLAN = aws.ARCREGIONSWITCH_PLAN
 T_ALARM = aws.CLOUDWATCH_METRIC_ALARM
-# GPU node groups hand their size to cluster-autoscaler (components.aws.cluster_autoscaler).
+# GPU node groups hand their size to cluster-autoscaler (blueprint.components.aws.cluster_autoscaler).
 AUTOSCALER_CHART = "cluster-autoscaler"
 AUTOSCALER_TAG = "k8s.io/cluster-autoscaler/enabled"
 
@@ -193,7 +193,7 @@ def _routing(workloads, records: Iterable[PlannedResource], lb_by_dns, health_by
 
 def _endpoint_check(hc: Optional[PlannedResource], health_by_id) -> tuple[Optional[PlannedResource], bool]:
     """The endpoint (HTTPS) check behind a record's check, and whether a check the plan does not create is ANDed
-    with it: a CALCULATED check with ``childHealthThreshold`` = all its children (components/aws/dns_failover.py)
+    with it: a CALCULATED check with ``childHealthThreshold`` = all its children (blueprint/components/aws/dns_failover.py)
     whose other child is a failover orchestration's control check (created by the Region switch plan itself)."""
     if hc is None or str(hc.inputs.get("type", "")).upper() != "CALCULATED":
         return hc, False

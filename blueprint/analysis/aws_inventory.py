@@ -1,7 +1,7 @@
 """AWS plan -> the read model's Inventory (blueprint.analysis.facts): what a live account must hold.
 
 Keyed by what a real account shares with the plan: the ``Name`` tag every taggable child carries
-(components/aws/_tags.py), the workload tag, and the identifiers the components set explicitly
+(blueprint/components/aws/_tags.py), the workload tag, and the identifiers the components set explicitly
 (Aurora global cluster identifiers, AWS Backup vault names). The mocks' physical bucket names are
 only used inside the plan, to join a replication rule to its destination bucket.
 """

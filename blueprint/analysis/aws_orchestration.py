@@ -1,5 +1,5 @@
 """AWS plan -> each workload's failover orchestration (facts.Orchestration): its ARC Region switch plan
-(components/aws/region_switch_plan.py), read from the plan's inputs only.
+(blueprint/components/aws/region_switch_plan.py), read from the plan's inputs only.
 
 - Steps: ``workflows[].steps[]`` (``executionBlockType``, and the members of ``Parallel`` steps'
   ``parallelConfigs[].steps``): ``AuroraGlobalDatabase`` runs the database failover,
@@ -9,7 +9,7 @@
 - Approval: a ``ManualApproval`` step means a human declares the disaster; otherwise the plan's
   ``triggers`` start it when their ``associatedAlarms`` go red (API_Trigger, API_AssociatedAlarm).
 - When an automatic plan starts: its trigger alarm (the primary's, ``HealthCheckStatus`` of the
-  Route 53 health check, components/aws/region_switch_plan.py) reaches ALARM once
+  Route 53 health check, blueprint/components/aws/region_switch_plan.py) reaches ALARM once
   ``datapointsToAlarm`` of its ``evaluationPeriods`` periods breach (CloudWatch User Guide, "Using
   Amazon CloudWatch alarms", evaluating an alarm,
   https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html). The model counts the health check's verdict

@@ -3,7 +3,7 @@
 `pulumi up` reaches a cluster's API from the deployer's networks (``blueprint:deployerCidrs``),
 which the components put in the endpoint's allow-list. Three readers judge that list: the
 readiness check (blueprint/readiness/reach.py: can the deployer reach the API), the placeholder
-warning (blueprint/check/placeholders.py) and the exposure policies (policies/rules/exposure.py);
+warning (blueprint/check/placeholders.py) and the exposure policies (blueprint/policies/exposure.py);
 they read it here.
 
 * EKS: ``vpcConfig.publicAccessCidrs``

@@ -1,4 +1,4 @@
-"""Cloud-neutral facts the resilience analysis, the tier policies (policies/rules/read_model.py)
+"""Cloud-neutral facts the resilience analysis, the tier policies (blueprint/policies/read_model.py)
 the audit (blueprint/audit/expected.py, via ``PlanFacts.inventory``) and the region-rebuild runbook
 (blueprint/rebuild, via ``PlanFacts.rebuild``: rebuild_records.py) read, extracted from a plan by a cloud module
 (``aws_facts.py``; a ``gcp_facts.py`` fills the same model for GCP plans).
@@ -120,7 +120,7 @@ class Vault:
     region: str
     kind: str  # "objects" | "recovery-points"
     name: str
-    # How the vault's content is locked against deletion, for the tier rules (policies/rules/tiers.py):
+    # How the vault's content is locked against deletion, for the tier rules (blueprint/policies/tiers.py):
     # "COMPLIANCE" (nobody can shorten or lift it), "GOVERNANCE" (privileged principals can),
     # "NONE"; None when the cloud module does not say (e.g. Cloud SQL automated backups).
     lock: Optional[str] = None
@@ -256,7 +256,7 @@ class PlanFacts:
 
 # What a live account must hold, keyed by what it shares with the plan (the audit, blueprint/audit):
 # physical names in a plan are the mocks' auto-names, so these carry the Name tag (the logical name every
-# taggable child carries, components/aws/_tags.py) and the identifiers the components set explicitly.
+# taggable child carries, blueprint/components/aws/_tags.py) and the identifiers the components set explicitly.
 @dataclass(frozen=True)
 class VaultRecord:
     """A locked object vault (object-lock enabled bucket): its lock as planned, and where it replicates."""

@@ -77,7 +77,7 @@ class Figures:
         "--horizontal-pod-autoscaler-sync-period default) + cluster-autoscaler scan 10 s (kubernetes/autoscaler FAQ, "
         "--scan-interval default)")
     # The same scale-up for a service that scales on its ALB target group's request rate (KEDA ScaledObject,
-    # components.aws.traffic_trigger): the failed-over requests themselves are the signal, so it is
+    # blueprint.components.aws.traffic_trigger): the failed-over requests themselves are the signal, so it is
     # automatic, but slower to see than CPU: the ALB publishes RequestCount per 60 s, the trigger skips
     # the newest minute (metricEndTimeOffset 60), KEDA polls every 30 s, the HPA syncs every 15 s, and
     # the cluster-autoscaler scans every 10 s.
@@ -85,7 +85,7 @@ class Figures:
         175, "automatic: the failed-over requests are the signal (KEDA aws-cloudwatch trigger on the target group's "
         "RequestCount). Reaction: ALB metric period 60 s (Elastic Load Balancing, 'CloudWatch metrics for your "
         "Application Load Balancer': metrics sent in 60-second intervals) + the trigger's metricEndTimeOffset 60 s "
-        "(components.aws.traffic_trigger) + KEDA pollingInterval 30 s (components.k8s.inference_service) + HPA sync "
+        "(blueprint.components.aws.traffic_trigger) + KEDA pollingInterval 30 s (blueprint.components.k8s.inference_service) + HPA sync "
         "15 s (kube-controller-manager --horizontal-pod-autoscaler-sync-period default) + cluster-autoscaler scan "
         "10 s (kubernetes/autoscaler FAQ, --scan-interval default)")
     default_provisioning: Figure = Figure(

@@ -21,7 +21,7 @@ How the GCP mechanisms map onto the model (docs/resilience.md, "GCP"):
   asynchronous replica, promoted by hand (``gcloud sql instances promote-replica``); a replica the
   primary designates as its DR replica (Enterprise Plus advanced DR) takes over by replica failover,
   and the write endpoint follows it. The designation is made after the replica exists by a
-  ``command:local:Command`` (components.gcp.dr_replica_designation) whose ``environment`` names the
+  ``command:local:Command`` (blueprint.components.gcp.dr_replica_designation) whose ``environment`` names the
   primary and the replica; the primary's own inputs never name the replica (that would be a
   create-order cycle, which Cloud SQL refuses). A primary on private IP
   (``settings.ipConfiguration.privateNetwork``) is reachable from every region of that VPC network
@@ -62,7 +62,7 @@ T_BUCKET = gcp.STORAGE_BUCKET
 T_TRANSFER_JOB = gcp.STORAGE_TRANSFER_JOB
 T_NAT = gcp.COMPUTE_ROUTER_NAT
 T_COMMAND = command.LOCAL_COMMAND
-# The structured inputs of a DR replica designation (components/gcp/dr_replica_designation.py).
+# The structured inputs of a DR replica designation (blueprint/components/gcp/dr_replica_designation.py).
 ENV_PRIMARY = "BLUEPRINT_PRIMARY_INSTANCE"
 ENV_DR_REPLICA = "BLUEPRINT_DR_REPLICA"
 

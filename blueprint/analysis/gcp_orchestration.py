@@ -1,8 +1,8 @@
 """GCP plan -> each workload's failover orchestration (facts.Orchestration): its Cloud Workflows workflow
-(components/gcp/failover_workflow.py), read from the plan's labels and source only.
+(blueprint/components/gcp/failover_workflow.py), read from the plan's labels and source only.
 
 - Approval: label ``blueprint-failover-approval`` (automatic | manual).
-- Steps: label ``blueprint-failover-steps``, '_'-joined short names (components/gcp/failover_workflow.py
+- Steps: label ``blueprint-failover-steps``, '_'-joined short names (blueprint/components/gcp/failover_workflow.py
   STEP_LABELS): ``db-failover`` / ``db-promote`` run the database step, ``traffic`` the standby backend
   capacity, ``gpu-<capacity>`` the standby GPU pool floors; ``approve`` is the approval.
 - When an automatic workflow starts: its Eventarc trigger fires on the alert notification of one of the
@@ -25,7 +25,7 @@ from blueprint.plan.model import PlannedResource
 KIND = "Cloud Workflows workflow"
 LABEL_APPROVAL = "blueprint-failover-approval"
 LABEL_STEPS = "blueprint-failover-steps"
-# The source assigns the trigger policies' display names (components/gcp/_failover_source.py).
+# The source assigns the trigger policies' display names (blueprint/components/gcp/_failover_source.py).
 _POLICIES = re.compile(r"trigger_policies:\s*\n((?:\s*-\s*.+\n)+)")
 
 

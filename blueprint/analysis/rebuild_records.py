@@ -16,7 +16,7 @@ from blueprint.plan.model import PlannedResource
 from blueprint.types import aws, gcp, k8s
 
 ByType = Mapping[str, list[PlannedResource]]
-# The Region switch plan's IAM approver role ends with this (components/aws/region_switch_plan.py).
+# The Region switch plan's IAM approver role ends with this (blueprint/components/aws/region_switch_plan.py).
 _APPROVER_SUFFIX = "-approver-role"
 
 

@@ -2,7 +2,7 @@
 
 Physical names in a plan are the mocks' auto-names (random-looking suffixes a real account will not
 have), so everything here is keyed by what a real account shares with the plan: the ``Name`` tag
-that every taggable child carries (its logical name, see components/aws/_tags.py) and the
+that every taggable child carries (its logical name, see blueprint/components/aws/_tags.py) and the
 ``blueprint:workload`` tag, plus the identifiers the components set explicitly (Aurora global
 cluster identifiers, AWS Backup vault names). Mock physical names are only used *inside* the plan
 to connect resources (a replication rule to its destination bucket).

@@ -8,7 +8,7 @@ The deployer CIDRs (``blueprint:deployerCidrs``) are the networks ``pulumi up`` 
 program talks to each cluster's API (Helm releases, Deployments, TargetGroupBindings, NEG
 Services), so the clusters' public endpoints answer exactly these networks and nothing else
 (docs/deploying.md). The same checks serve the configuration rules (blueprint/config/rules.py) and
-the ``api-endpoint-deployer-cidrs`` policy (policies/rules/exposure.py).
+the ``api-endpoint-deployer-cidrs`` policy (blueprint/policies/exposure.py).
 """
 
 from __future__ import annotations

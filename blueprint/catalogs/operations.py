@@ -121,15 +121,15 @@ WRITE_FORWARDING: dict[Strategy, bool] = {
 # leaves time to declare, and scaling a standby up from zero GPU nodes is a cost decision. None for
 # backup-restore (nothing runs in a second region to fail over to; recovery is a restore).
 # What stands between a flapping health check and an automatic failover, and nothing more:
-# - AWS (components/aws/region_switch_plan.py): the region's Route 53 health check turns unhealthy
+# - AWS (blueprint/components/aws/region_switch_plan.py): the region's Route 53 health check turns unhealthy
 #   only after the tier's consecutive failures (tiers.PROBES dns_failure_threshold); the trigger
 #   alarm needs HealthCheckStatus below 1 in every one of the tier's evaluation minutes
 #   (OperationsSpec.alert_evaluation_minutes; missing data does not breach); the plan's trigger
 #   fires on that alarm's red state and at most once per minDelayMinutesBetweenExecutions (60 min)
 #   (https://docs.aws.amazon.com/arc-region-switch/latest/api/API_Trigger.html, API_TriggerCondition.html).
 #   Without served records (no health checks to alarm on) the plan keeps its approval step
-#   (components/aws/orchestration.py).
-# - GCP (components/gcp/_failover_source.py, _failover_wiring.py): the workflow acts only on an
+#   (blueprint/components/aws/orchestration.py).
+# - GCP (blueprint/components/gcp/_failover_source.py, _failover_wiring.py): the workflow acts only on an
 #   *open* incident of its trigger policies; with automatic approval that is primary-down alone
 #   (Cloud SQL database/up below 1, or silent, for the tier's evaluation minutes) where the workload has a
 #   database, else the primary region's queue-age and the load balancer's 5xx policies.

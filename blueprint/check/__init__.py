@@ -2,7 +2,7 @@
 
 * :func:`load_plan_file` reads a plan saved by ``blueprint plan --format json``;
 * :func:`resolve_jurisdiction` finds the stack's jurisdiction (option, plan, stack file);
-* :func:`run_check` runs the rules (``policies/rules``) and checkov (``blueprint.checkov``, from
+* :func:`run_check` runs the rules (``blueprint/policies``) and checkov (``blueprint.checkov``, from
   its isolated environment, on ``blueprint.export``'s files, with the checked-in suppressions);
 * :mod:`blueprint.check.formats` prints the :class:`CheckReport` as text, JSON, SARIF or JUnit.
 """

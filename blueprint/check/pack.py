@@ -3,7 +3,7 @@
 The core (``blueprint``) does not import the policy pack (``policies``): the pack depends on the core
 (its read model, catalogs and type registry), never the reverse. A pack registers itself in its
 distribution's metadata, in the entry-point group ``blueprint.policy_packs`` (this project's
-pyproject.toml: ``blueprint = "policies.rules.pack:PACK"``), and ``blueprint check`` loads it by name.
+pyproject.toml: ``blueprint = "blueprint.policies.pack:PACK"``), and ``blueprint check`` loads it by name.
 A pack is any object with:
 
 * ``rules``: the rules it runs (each with ``id``, ``description``, ``enforcement``, ``category``,

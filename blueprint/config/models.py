@@ -161,7 +161,7 @@ class StackConfig(_Model):
     # GCP only. Cloud SQL advanced disaster recovery: the primary's cross-region replica is designated
     # as its DR replica, which enables `replica failover` and the write endpoint that follows the
     # primary. Cloud SQL accepts the designation only once the replica exists, so the same `pulumi up`
-    # designates it after creating it (components/gcp/dr_replica_designation.py, a gcloud step that
+    # designates it after creating it (blueprint/components/gcp/dr_replica_designation.py, a gcloud step that
     # needs gcloud authenticated where `pulumi up` runs). Default (unset) or `true`: designated.
     # `false` opts out: no designation at all (plain promote-replica, a slower modeled RTO).
     designate_dr_replicas: Optional[bool] = None

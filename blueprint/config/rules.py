@@ -216,7 +216,7 @@ def _deployer_cidr_problems(c: Any, workloads: list[tuple[int, Any]]) -> Iterato
 
 # ACM: a certificate's first domain name (its common name) is at most 64 characters, dots included
 # (https://docs.aws.amazon.com/acm/latest/APIReference/API_RequestCertificate.html, DomainName). Each
-# AWS workload with a service gets a certificate for <workload>.<dnsZone> (components/aws/load_balancer.py).
+# AWS workload with a service gets a certificate for <workload>.<dnsZone> (blueprint/components/aws/load_balancer.py).
 ACM_DOMAIN_NAME_MAX = 64
 
 

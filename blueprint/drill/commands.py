@@ -1,9 +1,9 @@
 """`blueprint drill`: the exact commands that start a drill of a scenario, read from the plan, and what to measure.
 
-AWS: the stack's FIS experiment templates (components/aws/fis_experiments.py: ``<env>-<region>-drills-az-power-<zone>``
+AWS: the stack's FIS experiment templates (blueprint/components/aws/fis_experiments.py: ``<env>-<region>-drills-az-power-<zone>``
 and ``<env>-<region>-drills-cross-region-<peer>``, each tagged ``Name`` with its logical name). A template's id
 exists only after ``pulumi up``: read it from the stack output ``fis_experiment_templates`` (region -> key -> id,
-components/aws/platform.py) or look it up by its ``Name`` tag (``aws fis list-experiment-templates``), then
+blueprint/components/aws/platform.py) or look it up by its ``Name`` tag (``aws fis list-experiment-templates``), then
 ``aws fis start-experiment --experiment-template-id`` (AWS CLI reference, fis start-experiment,
 https://docs.aws.amazon.com/cli/latest/reference/fis/start-experiment.html).
 
@@ -11,7 +11,7 @@ GCP has no fault-injection service: the drill is a procedure of commands over th
 zone's (region's) NEG backends with ``gcloud compute backend-services update-backend ... --capacity-scaler=0``
 (gcloud reference, compute backend-services update-backend), cordon and drain the zone's GPU nodes (kubectl),
 fail a REGIONAL Cloud SQL instance over to its standby zone (``gcloud sql instances failover``), and for a region
-start the failover workflow (``gcloud workflows run``, components/gcp/failover_workflow.py) after draining.
+start the failover workflow (``gcloud workflows run``, blueprint/components/gcp/failover_workflow.py) after draining.
 """
 
 from __future__ import annotations

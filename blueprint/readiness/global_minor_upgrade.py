@@ -8,7 +8,7 @@ Global Database", and Aurora MySQL "Enabling automatic upgrades between minor ve
 member cluster (``aws:rds/cluster:Cluster`` with ``globalClusterIdentifier``) or one of its
 instances (``aws:rds/clusterInstance:ClusterInstance`` whose ``clusterIdentifier`` names it, in the
 same region) with ``autoMinorVersionUpgrade: true`` promises upgrades that never happen; the
-global cluster's ``engineVersion`` is the upgrade path (components/aws/aurora_database.py).
+global cluster's ``engineVersion`` is the upgrade path (blueprint/components/aws/aurora_database.py).
 Only an explicit ``true`` is reported (the setting a program states).
 """
 

@@ -125,7 +125,7 @@ def check_scaled_objects(plan: Plan) -> Iterable[ReadinessProblem]:
         if not releases:
             yield _keda_problem(so, cluster, (
                 f"is a KEDA ScaledObject, but cluster {cluster.name!r} has no Helm release of chart 'keda' with its CRDs and "
-                "metrics API server: the object is refused and nothing scales the Deployment; add components.k8s.Keda"))
+                "metrics API server: the object is refused and nothing scales the Deployment; add blueprint.components.k8s.Keda"))
         elif not any(r.urn in waits_for(plan, so) for r in releases):
             yield _keda_problem(so, cluster, (
                 f"does not wait for the KEDA release in cluster {cluster.name!r}: Pulumi may apply it before the ScaledObject CRD "

@@ -107,7 +107,7 @@ GCP_NAME_RULES: dict[str, NameRule] = {
         "'transferJobs/' then letters, digits or '-._~' (not starting with 'OPI', ending with a letter or digit), 128 in all",
         "https://cloud.google.com/storage-transfer/docs/reference/rest/v1/transferJobs#TransferJob (name)",
         autoname=AUTONAME),
-    # FailoverWorkflow (components/gcp/failover_workflow.py): the workflow, its trigger, its custom role.
+    # FailoverWorkflow (blueprint/components/gcp/failover_workflow.py): the workflow, its trigger, its custom role.
     "gcp:workflows/workflow:Workflow": NameRule(
         "name", 64, r"[A-Za-z]([-A-Za-z0-9_]*[A-Za-z0-9])?",
         "1..64 letters, digits, '_' or '-', starting with a letter, ending with a letter or digit",

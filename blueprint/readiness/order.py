@@ -49,7 +49,7 @@ IGNORED_KEYS = frozenset({"tags", "tagsAll", "labels", "userLabels", "resourceLa
 # execution block": record set identifiers may be added "after you have created the plan" when
 # evaluation cannot map them; terraform-provider-aws creates plans over records that do not exist,
 # internal/service/arcregionswitch route53_health_checks_data_source_test.go), and the records use
-# the health checks the plan creates (components/aws/dns_failover.py), so they come after it.
+# the health checks the plan creates (blueprint/components/aws/dns_failover.py), so they come after it.
 LATE_BOUND_KEYS: dict[str, frozenset[str]] = {aws.ARCREGIONSWITCH_PLAN: frozenset({"recordName"})}
 
 

@@ -16,7 +16,7 @@ deploy from empty that cluster's API endpoint must accept the deployer, and only
   ``masterAuthorizedNetworksConfig.cidrBlocks`` listing specific CIDRs: with authorized networks
   enabled and no blocks, external clients are refused; without authorized networks the external
   endpoint is open to any address. Only the IP endpoint counts: the program's kubeconfig
-  (components/gcp/gke_cluster.py ``kubeconfig``) points at ``cluster.endpoint``, never at the
+  (blueprint/components/gcp/gke_cluster.py ``kubeconfig``) points at ``cluster.endpoint``, never at the
   DNS-based endpoint, so ``dnsEndpointConfig.allowExternalTraffic`` does not make it reachable.
   Google, "About network isolation in GKE" https://cloud.google.com/kubernetes-engine/docs/concepts/network-isolation
   and "Add authorized networks for control plane access"

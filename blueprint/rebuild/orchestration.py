@@ -1,7 +1,7 @@
 """The runbook's first failover step per workload: start the failover orchestration the plan holds
 (issue 17), with the manual steps after it as the fallback.
 
-- AWS: the workload's ARC Region switch plan (components/aws/region_switch_plan.py). Commands of
+- AWS: the workload's ARC Region switch plan (blueprint/components/aws/region_switch_plan.py). Commands of
   the ``aws arc-region-switch`` CLI (https://docs.aws.amazon.com/cli/latest/reference/arc-region-switch/):
   ``list-plans-in-region``, ``start-plan-execution --plan-arn --target-region --action
   activate|deactivate --mode graceful|ungraceful``, ``approve-plan-execution-step --plan-arn
@@ -12,10 +12,10 @@
   ``GetPlan`` are control plane only), so the runbook calls them in the surviving Region.
   ``ungraceful`` is the mode for a lost Region: it "changes the behavior of the execution blocks or
   skips specific execution blocks" that need the impaired Region (API_StartPlanExecution).
-- GCP: the workload's Cloud Workflows failover workflow (components/gcp/failover_workflow.py):
+- GCP: the workload's Cloud Workflows failover workflow (blueprint/components/gcp/failover_workflow.py):
   ``gcloud workflows run`` with ``declared_by`` (a declared disaster: no incident check, no
   approval), or the approval callback of an execution the alert already started (its log entry holds
-  the exact ``curl`` command: components/gcp/_failover_source.py).
+  the exact ``curl`` command: blueprint/components/gcp/_failover_source.py).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from typing import Any, Mapping, Optional
 from blueprint.analysis.facts import REBUILD_HEALTH_CHECK, PlanFacts, SwitchPlanEntry
 from blueprint.types import aws
 
-# The approval step's name in every generated plan (components/aws/region_switch_plan.py workflows()).
+# The approval step's name in every generated plan (blueprint/components/aws/region_switch_plan.py workflows()).
 APPROVAL_STEP = "approve-failover"
 # GetPlanExecution executionState values that mean the plan did not do its job (boto3
 # ARCRegionswitch ListPlanExecutions ``state``): then the manual steps below take over.
@@ -120,7 +120,7 @@ def gcp_workflow_step(facts: PlanFacts, workload: str, lost: str, project: Optio
 def aws_ungate_commands(facts: PlanFacts, workload: str, fqdn: str, survivor: str) -> tuple[list[str], list[str]]:
     """(commands, notes) for the manual DNS fallback when the survivor's record answers only while the
     Region switch plan's health check of its region is healthy (a ``-serving-check``:
-    components/aws/dns_failover.py) and the plan's traffic step did not run: point the record at its
+    blueprint/components/aws/dns_failover.py) and the plan's traffic step did not run: point the record at its
     endpoint check alone. Nothing when the record has no such check."""
     checks = [c.logical for c in facts.rebuild.of(REBUILD_HEALTH_CHECK, workload)]
     if not any(n.endswith(f"-{survivor}-serving-check") for n in checks):

@@ -8,13 +8,13 @@ type, the knowledge the readers share:
   the Terraform-plan export (blueprint/export/types.py is a view of it);
 * ``role``: what the type is to a reader (a compute pool, a database, a vault, a load balancer, a
   DNS record, a key, a queue, ...; the ``ROLE_*`` names below);
-* ``encryption``: the input that names its customer-managed key (policies/rules/encryption.py);
+* ``encryption``: the input that names its customer-managed key (blueprint/policies/encryption.py);
 * ``zone_keys``: the inputs through which it says its zone(s) or subnets (the facts modules in
   blueprint/analysis and blueprint/plan/placement.py read these);
 * its name rule: :func:`name_rule` looks it up in the name-limit tables
   (blueprint/readiness/name_limits_{aws,gcp,k8s}.py, which stay where they are).
 
-Plan readers (policies/rules, blueprint/analysis, rebuild, audit, readiness) import the constants
+Plan readers (blueprint/policies, blueprint/analysis, rebuild, audit, readiness) import the constants
 from here and hold no type-token literal of their own; tests/test_type_registry.py fails when a
 type a stack plans is missing here, or when a reader spells a token itself.
 """

@@ -104,7 +104,7 @@ ROLES: dict[str, str] = {
     CLOUDWATCH_METRIC_ALARM: "alarm", ACM_CERTIFICATE: "certificate",
 }
 
-# The input naming the type's customer-managed KMS key (policies/rules/encryption.py checks it);
+# The input naming the type's customer-managed KMS key (blueprint/policies/encryption.py checks it);
 # input names from each type's page of https://www.pulumi.com/registry/packages/aws/api-docs/.
 ENCRYPTION: dict[str, str] = {
     RDS_CLUSTER: "kmsKeyId", RDS_INSTANCE: "kmsKeyId", RDS_CLUSTER_INSTANCE: "performanceInsightsKmsKeyId",
@@ -130,7 +130,7 @@ ZONE_KEYS: dict[str, tuple[str, ...]] = {
 
 OTHER: frozenset[str] = frozenset()  # every AWS type above is a Terraform resource (TERRAFORM)
 
-# Residency: types that have no region (policies/rules/exemptions.py says why each may be "global").
+# Residency: types that have no region (blueprint/policies/exemptions.py says why each may be "global").
 GLOBAL_SERVICE_PREFIXES: tuple[str, ...] = (
     "aws:iam/",  # IAM roles, policies, attachments, OIDC providers
     "aws:route53/record:", "aws:route53/healthCheck:", "aws:route53/zone:",

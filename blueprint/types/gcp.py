@@ -69,7 +69,7 @@ ROLES: dict[str, str] = {
     COMPUTE_MANAGED_SSL_CERTIFICATE: "certificate",
 }
 
-# The input naming the type's customer-managed Cloud KMS key (policies/rules/encryption.py).
+# The input naming the type's customer-managed Cloud KMS key (blueprint/policies/encryption.py).
 ENCRYPTION: dict[str, str] = {
     STORAGE_BUCKET: "encryption.defaultKmsKeyName", SQL_DATABASE_INSTANCE: "encryptionKeyName",
     CONTAINER_CLUSTER: "databaseEncryption.keyName", CONTAINER_NODE_POOL: "nodeConfig.bootDiskKmsKey",
@@ -90,7 +90,7 @@ ZONE_KEYS: dict[str, tuple[str, ...]] = {
 
 OTHER: frozenset[str] = frozenset()
 
-# Residency: types that have no region (policies/rules/exemptions.py says why each may be "global").
+# Residency: types that have no region (blueprint/policies/exemptions.py says why each may be "global").
 GLOBAL_SERVICE_PREFIXES: tuple[str, ...] = (
     "gcp:serviceaccount/", "gcp:projects/iAM", "gcp:projects/service:", "gcp:dns/",
     "gcp:compute/globalAddress:", "gcp:compute/globalForwardingRule:", "gcp:compute/uRLMap:",

@@ -9,7 +9,7 @@ config={'aws:region': 'eu-central-1'}).resources))"
 import pulumi
 import pulumi_aws as aws
 
-from components.aws import BackupVault, BackupVaultArgs, KmsKey, KmsKeyArgs, Network, NetworkArgs
+from blueprint.components.aws import BackupVault, BackupVaultArgs, KmsKey, KmsKeyArgs, Network, NetworkArgs
 
 # One explicit provider per region: every resource knows where it lives.
 frankfurt = aws.Provider("frankfurt", region="eu-central-1")

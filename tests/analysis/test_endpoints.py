@@ -40,7 +40,7 @@ def test_the_three_readers_use_it():
     """The readiness check, the placeholder warning and the exposure rules read the one function."""
     import blueprint.check.placeholders as placeholders
     import blueprint.readiness.reach as reach
-    import policies.rules.exposure as exposure
+    import blueprint.policies.exposure as exposure
 
     assert reach.deployer_cidrs is deployer_cidrs
     assert placeholders.deployer_cidrs is deployer_cidrs

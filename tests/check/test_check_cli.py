@@ -132,7 +132,7 @@ def test_sarif_is_2_1_0_shaped(dev_plan: dict, tmp_path: Path, fake_checkov: Pat
     rule_ids = [r["id"] for r in policies["tool"]["driver"]["rules"]]
     # The policy rules, then one rule per deploy-readiness check (blueprint.readiness.registry).
     from blueprint.readiness.registry import CHECKS
-    from policies.rules import RULES
+    from blueprint.policies import RULES
 
     assert "tls-listener" in rule_ids and "deploy-name-limit" in rule_ids and len(rule_ids) == len(RULES) + len(CHECKS)
     for run in sarif["runs"]:

@@ -20,7 +20,7 @@ def test_the_core_never_imports_the_policy_pack():
 
 
 def test_the_project_registers_its_pack_and_check_loads_every_rule():
-    from policies.rules import RULES
+    from blueprint.policies import RULES
 
     assert "blueprint" in installed_packs()
     pack = load_policy_pack()

@@ -1,5 +1,5 @@
 """Validation cases both clouds' GpuNodePoolArgs must pass alike (the capacity and workload rules of
-components.gpu_pool_rules), written once. Each cloud's test_gpu_node_pool.py imports them (pytest
+blueprint.components.gpu_pool_rules), written once. Each cloud's test_gpu_node_pool.py imports them (pytest
 then collects them under that module's ids) and provides the ``pool_args`` fixture: its own
 ``_args(**overrides)`` builder of a valid Args. This file is no test module itself (its name does
 not start with ``test_``), so each case runs once per cloud and never on its own."""

@@ -1,4 +1,4 @@
-"""components.gpu_pool_rules: the GPU pool rules both clouds' GpuNodePoolArgs share (workload name,
+"""blueprint.components.gpu_pool_rules: the GPU pool rules both clouds' GpuNodePoolArgs share (workload name,
 accelerator, shape, capacity, the mixed split, node labels), written once."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ import pytest
 from pydantic import ValidationError
 
 from blueprint.catalogs.accelerators import accelerator
-from components import gpu_pool_rules as rules
-from components.aws.gpu_node_pool import GpuNodePoolArgs as AwsArgs
-from components.gcp.gpu_node_pool import GpuNodePoolArgs as GcpArgs
+from blueprint.components import gpu_pool_rules as rules
+from blueprint.components.aws.gpu_node_pool import GpuNodePoolArgs as AwsArgs
+from blueprint.components.gcp.gpu_node_pool import GpuNodePoolArgs as GcpArgs
 
 AWS_CMK = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 GCP_CMK = "projects/acme/locations/europe-west1/keyRings/ring/cryptoKeys/key"

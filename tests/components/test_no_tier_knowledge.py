@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-COMPONENTS = Path(__file__).resolve().parents[2] / "components"
+COMPONENTS = Path(__file__).resolve().parents[2] / "blueprint" / "components"
 FILES = sorted(COMPONENTS.rglob("*.py"))
 
 FORBIDDEN = {

@@ -1,4 +1,4 @@
-"""components._validation and the clouds' alias modules: one check, attached to a type, guards any
+"""blueprint.components._validation and the clouds' alias modules: one check, attached to a type, guards any
 field and names the field it guards; inclusive ranges; pulumi Inputs pass unchecked."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pulumi
 import pytest
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from components._validation import (
+from blueprint.components._validation import (
     AtLeastOne,
     HttpPath,
     InputMatching,
@@ -19,8 +19,8 @@ from components._validation import (
     MinNodes,
     TcpPort,
 )
-from components.aws._types import KmsKeyArn, Tags
-from components.gcp._types import CryptoKeyId, GcpName, KmsKeyId, Labels, LabelsAsGiven, Region, kms_key_location
+from blueprint.components.aws._types import KmsKeyArn, Tags
+from blueprint.components.gcp._types import CryptoKeyId, GcpName, KmsKeyId, Labels, LabelsAsGiven, Region, kms_key_location
 
 CMK = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 Retention = IntBetween(1, 35, scope="Aurora's ", note=" days")

@@ -29,7 +29,7 @@ def named(data: dict[str, Any], name: str) -> dict[str, Any]:
 
 def violations_of(data: dict[str, Any], jurisdiction: Optional[str] = None, rule_id: Optional[str] = None) -> list[Any]:
     from blueprint.plan.model import Plan
-    from policies.rules import RULES_BY_ID, Context, run_rules
+    from blueprint.policies import RULES_BY_ID, Context, run_rules
 
     ctx = Context.from_plan(Plan.from_json(data), jurisdiction)
     return run_rules(ctx, [RULES_BY_ID[rule_id]] if rule_id else None)

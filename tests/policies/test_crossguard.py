@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 from policy_helpers import ROOT
-from policies.rules import RULES, RULES_BY_ID
-from policies.rules import crossguard as cg
-from policies.rules.model import UNKNOWN
+from blueprint.policies import RULES, RULES_BY_ID
+from blueprint.policies import crossguard as cg
+from blueprint.policies.model import UNKNOWN
 
 UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # pulumi's sentinel for an unknown string
 

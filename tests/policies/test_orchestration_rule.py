@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from blueprint.types import aws, gcp
-from policies.rules import ADVISORY, MANDATORY, RULES_BY_ID
+from blueprint.policies import ADVISORY, MANDATORY, RULES_BY_ID
 
 from policy_helpers import violations_of
 

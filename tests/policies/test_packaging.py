@@ -30,10 +30,18 @@ def _run(code: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_policies_imports_from_another_directory(tmp_path: Path) -> None:
-    result = _run("import sys, policies, policies.rules; print(policies.__file__); "
+    result = _run("import sys, blueprint.policies; print(blueprint.policies.__file__); "
                   f"assert not any(p.rstrip('/') == {str(ROOT)!r} for p in sys.path), sys.path", tmp_path)
     assert result.returncode == 0, result.stderr
-    assert Path(result.stdout.strip()).resolve() == ROOT / "policies" / "__init__.py"
+    assert Path(result.stdout.strip()).resolve() == ROOT / "blueprint" / "policies" / "__init__.py"
+
+
+def test_fails_to_import_generic_top_level_names(tmp_path: Path) -> None:
+    """The distribution installs one top-level package: the generic names ``components`` and
+    ``policies`` would collide with other packages in a user's environment."""
+    for name in ("components", "policies"):
+        result = _run(f"import {name}", tmp_path)
+        assert result.returncode != 0 and "ModuleNotFoundError" in result.stderr, name
 
 
 def test_check_has_no_path_patch() -> None:
@@ -62,8 +70,8 @@ for name in list(sys.modules):
     if name.split('.')[0] in MISSING:
         del sys.modules[name]
 from blueprint.plan.model import Plan
-from policies.rules import Context, run_rules
-import policies.rules.crossguard
+from blueprint.policies import Context, run_rules
+import blueprint.policies.crossguard
 for stack in ('prod', 'gcp-prod'):
     plan = Plan.from_json(json.load(open(stack + '.json')))
     run_rules(Context.from_plan(plan))
@@ -98,7 +106,7 @@ def test_crossguard_entry_point_builds_every_rule(tmp_path: Path) -> None:
     import json
     import os
 
-    from policies.rules import RULES
+    from blueprint.policies import RULES
 
     (tmp_path / "pulumi_policy.py").write_text(_FAKE_PULUMI_POLICY, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}

@@ -1,4 +1,4 @@
-"""The tier rules' read model (policies/rules/read_model.py): built once per context, the same from
+"""The tier rules' read model (blueprint/policies/read_model.py): built once per context, the same from
 a plan (blueprint check) and from proposed resources (CrossGuard), silent on values not known yet;
 and the facts it adds for them (vault locks, copy ends, clusters) on both clouds."""
 
@@ -11,8 +11,8 @@ import pytest
 from blueprint.analysis.facts import Cluster
 from blueprint.plan.model import Plan
 from blueprint.plan.placement import own_workload
-from policies.rules import RULES_BY_ID, UNKNOWN, Context, Resource, run_rules
-from policies.rules.read_model import facts_of, plan_of
+from blueprint.policies import RULES_BY_ID, UNKNOWN, Context, Resource, run_rules
+from blueprint.policies.read_model import facts_of, plan_of
 
 from policy_helpers import named
 
@@ -20,7 +20,7 @@ TIER_RULES = [RULES_BY_ID[i] for i in ("tier-zones", "tier-second-region", "tier
 
 
 def _crossguard_context(data: dict[str, Any]) -> Context:
-    """As policies/rules/crossguard.py builds one: resources only, no plan, each resource's workload
+    """As blueprint/policies/crossguard.py builds one: resources only, no plan, each resource's workload
     from its own tags or labels (a replication config, a node pool's children carry none)."""
     resources = [Resource.from_planned(r) for r in data["resources"]]
     for r in resources:

@@ -8,8 +8,8 @@ import sys
 import pytest
 
 from policy_helpers import ROOT
-from policies.rules import RULES, RULES_BY_ID, Rule
-from policies.rules.model import UNKNOWN, Resource, Context
+from blueprint.policies import RULES, RULES_BY_ID, Rule
+from blueprint.policies.model import UNKNOWN, Resource, Context
 
 EXPECTED = {
     "residency-region", "residency-data-copies", "encryption-at-rest-cmk", "encryption-s3-default", "kms-key-rotation",
@@ -38,7 +38,7 @@ def test_fails_invalid_rule_definition() -> None:
 
 
 def test_import_needs_no_pulumi_policy() -> None:
-    code = "import sys, policies.rules, policies.rules.crossguard; print('pulumi_policy' in sys.modules, 'pulumi' in sys.modules)"
+    code = "import sys, blueprint.policies, blueprint.policies.crossguard; print('pulumi_policy' in sys.modules, 'pulumi' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
 

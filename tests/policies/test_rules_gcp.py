@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from policies.rules import RULES_BY_ID, Context, Resource, run_rules
+from blueprint.policies import RULES_BY_ID, Context, Resource, run_rules
 
 
 def gcp(type_: str, name: str, region: str = "europe-west4", **props: Any) -> Resource:

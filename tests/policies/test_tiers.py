@@ -26,7 +26,7 @@ def test_tier_rule_passes_on_the_shipped_stack(request: pytest.FixtureRequest, p
 def test_tier_rules_name_no_resource_type() -> None:
     """The type knowledge lives in the per-cloud fact builders (blueprint/analysis/*_facts.py) only."""
     for module in ("tiers.py", "read_model.py"):
-        text = (ROOT / "policies" / "rules" / module).read_text(encoding="utf-8")
+        text = (ROOT / "blueprint" / "policies" / module).read_text(encoding="utf-8")
         assert not re.search(r"\"(aws|gcp|kubernetes):[a-zA-Z0-9]+/", text), module
 
 

@@ -60,7 +60,7 @@ def test_passes_for_a_gke_external_endpoint_with_authorized_networks():
 
 
 def test_fails_for_a_private_gke_ip_endpoint_even_with_an_external_dns_endpoint():
-    """The kubeconfig (components/gcp/gke_cluster.py) uses the IP endpoint, not the DNS-based one."""
+    """The kubeconfig (blueprint/components/gcp/gke_cluster.py) uses the IP endpoint, not the DNS-based one."""
     cluster = resource("gke", GKE, {"privateClusterConfig": {"enablePrivateEndpoint": True},
                                     "controlPlaneEndpointsConfig": {"dnsEndpointConfig": {"allowExternalTraffic": True}}})
     plan, _, ns = _cluster_plan(cluster)

@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
-from components.aws.access_log_bucket import (
+from blueprint.components.aws.access_log_bucket import (
     ELB_ACCOUNT_REGIONS,
     ELB_LOG_DELIVERY_PRINCIPAL,
     AccessLogBucket,

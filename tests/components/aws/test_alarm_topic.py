@@ -11,8 +11,8 @@ import pytest
 from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
-from components.aws.alarm_topic import AlarmTopic, AlarmTopicArgs, email_digest
-from components.aws.kms_key import KmsKey, KmsKeyArgs
+from blueprint.components.aws.alarm_topic import AlarmTopic, AlarmTopicArgs, email_digest
+from blueprint.components.aws.kms_key import KmsKey, KmsKeyArgs
 from tests.components._helpers import statements_by_sid
 
 CMK = "arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"

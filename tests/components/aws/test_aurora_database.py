@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from blueprint.catalogs.databases import aurora_engine, aws_instance_class
 from blueprint.plan.engine import plan_program
-from components.aws.aurora_database import AuroraDatabase, AuroraDatabaseArgs
+from blueprint.components.aws.aurora_database import AuroraDatabase, AuroraDatabaseArgs
 from tests.components._helpers import capture_opts
 
 CMK = "arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -539,7 +539,7 @@ REPLICA_CMK = "arn:aws:kms:eu-south-2:123456789012:key/abcd1234-12ab-34cd-56ef-1
 
 def test_global_primary_replicates_its_master_secret_to_the_second_region():
     from blueprint.plan.engine import plan_program
-    from components.aws.aurora_database import AuroraDatabase, AuroraDatabaseArgs
+    from blueprint.components.aws.aurora_database import AuroraDatabase, AuroraDatabaseArgs
 
     args = AuroraDatabaseArgs(
         identifier="prod-fraud", engine="postgres", size="medium", instance_count=2,
@@ -557,7 +557,7 @@ def test_fails_with_a_secret_replica_region_but_no_key():
     import pytest
     from pydantic import ValidationError
 
-    from components.aws.aurora_database import AuroraDatabaseArgs
+    from blueprint.components.aws.aurora_database import AuroraDatabaseArgs
 
     with pytest.raises(ValidationError, match="master_secret_replica_region / master_secret_replica_kms_key_arn"):
         AuroraDatabaseArgs(

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from blueprint.catalogs.databases import aurora_engine
 from blueprint.plan.engine import plan_program
-from components.aws.aurora_global_cluster import AuroraGlobalCluster, AuroraGlobalClusterArgs
+from blueprint.components.aws.aurora_global_cluster import AuroraGlobalCluster, AuroraGlobalClusterArgs
 
 TAGS = {"blueprint:workload": "fraud-scoring", "blueprint:tier": "mission-critical"}
 

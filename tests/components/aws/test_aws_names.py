@@ -1,4 +1,4 @@
-"""components/aws/_names.py: names that fit AWS's limits, readable, stable and collision-free."""
+"""blueprint/components/aws/_names.py: names that fit AWS's limits, readable, stable and collision-free."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from components.aws._names import (
+from blueprint.components.aws._names import (
     EKS_NODE_GROUP_NAME_PREFIX_MAX,
     HASH_LENGTH,
     IAM_ROLE_NAME_PREFIX_MAX,

@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
-from components.aws.backup_vault import BackupVault, BackupVaultArgs, bucket_prefix
+from blueprint.components.aws.backup_vault import BackupVault, BackupVaultArgs, bucket_prefix
 from tests.components._helpers import assert_private_s3_bucket, capture_opts, child_names, statements_by_sid
 
 CMK = "arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"

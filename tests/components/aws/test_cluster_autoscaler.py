@@ -11,13 +11,13 @@ from pydantic import ValidationError
 from blueprint.catalogs.kubernetes import KUBERNETES_VERSION
 from blueprint.plan.engine import plan_program
 from blueprint.plan.mocks import ACCOUNT_ID
-from components.aws.cluster_autoscaler import (
+from blueprint.components.aws.cluster_autoscaler import (
     CHART_BY_KUBERNETES_MINOR,
     ClusterAutoscaler,
     ClusterAutoscalerArgs,
     autoscaler_policy,
 )
-from components.k8s import cluster_provider
+from blueprint.components.k8s import cluster_provider
 from tests.components._helpers import assert_pod_identity_role
 
 
@@ -108,6 +108,6 @@ def test_defaults_are_documented_values():
 
 
 def test_every_regional_platform_with_a_cluster_installs_it_by_default():
-    from components.aws.regional_platform import RegionalPlatformArgs
+    from blueprint.components.aws.regional_platform import RegionalPlatformArgs
 
     assert RegionalPlatformArgs(environment="prod", zones=("us-east-1a", "us-east-1b")).cluster_autoscaler is True

@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
-from components.aws.database_backup_plan import DatabaseBackupPlan, DatabaseBackupPlanArgs, plan_name_for
+from blueprint.components.aws.database_backup_plan import DatabaseBackupPlan, DatabaseBackupPlanArgs, plan_name_for
 
 CLUSTER_ARN = "arn:aws:rds:eu-central-1:123456789012:cluster:batch-euc1"
 DEST = "arn:aws:backup:eu-south-2:123456789012:backup-vault:batch-embeddings-dr"

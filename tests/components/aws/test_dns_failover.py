@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from blueprint.catalogs.tiers import probe_spec
 from blueprint.plan.engine import plan_program
-from components.aws.dns_failover import HEALTH_CHECKER_REGIONS, DnsEndpoint, DnsFailover, DnsFailoverArgs
+from blueprint.components.aws.dns_failover import HEALTH_CHECKER_REGIONS, DnsEndpoint, DnsFailover, DnsFailoverArgs
 from tests.components._helpers import child_names
 
 ZONE = "ml.example.com"
@@ -258,7 +258,7 @@ def test_outputs(latency):
 
 def test_with_real_load_balancers_in_two_regions():
     """End to end: two regional LoadBalancers feed the endpoints (their computed DNS names)."""
-    from components.aws.load_balancer import LoadBalancer, LoadBalancerArgs
+    from blueprint.components.aws.load_balancer import LoadBalancer, LoadBalancerArgs
 
     def program():
         lbs = {}
@@ -297,7 +297,7 @@ def test_no_validation_record_by_default(latency):
 def test_owns_the_one_validation_record_both_regions_certificates_use():
     """The global name's ACM CNAME has one owner, the DnsFailover; both regions' certificate
     validations reference it (hand-composed the way the composer does it: a deferred output)."""
-    from components.aws.load_balancer import LoadBalancer, LoadBalancerArgs
+    from blueprint.components.aws.load_balancer import LoadBalancer, LoadBalancerArgs
 
     def program():
         shared_fqdn, resolve = pulumi.deferred_output()

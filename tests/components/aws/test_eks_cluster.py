@@ -11,7 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
-from components.aws.eks_cluster import EksCluster, EksClusterArgs
+from blueprint.components.aws.eks_cluster import EksCluster, EksClusterArgs
 from tests.components._helpers import capture_opts
 
 REGION = "eu-central-1"

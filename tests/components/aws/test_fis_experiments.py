@@ -12,9 +12,9 @@ import pytest
 from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
-from components.aws import fis_experiments
-from components.aws.backup_vault import BackupVault, BackupVaultArgs
-from components.aws.fis_experiments import FisExperiments, FisExperimentsArgs
+from blueprint.components.aws import fis_experiments
+from blueprint.components.aws.backup_vault import BackupVault, BackupVaultArgs
+from blueprint.components.aws.fis_experiments import FisExperiments, FisExperimentsArgs
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -10,8 +10,8 @@ from pydantic import ValidationError
 
 from blueprint.catalogs import accelerators
 from blueprint.plan.engine import plan_program
-from components.aws import gpu_node_pool
-from components.aws.gpu_node_pool import GpuNodePool, GpuNodePoolArgs
+from blueprint.components.aws import gpu_node_pool
+from blueprint.components.aws.gpu_node_pool import GpuNodePool, GpuNodePoolArgs
 from tests.components._helpers import capture_opts, child_names, planned_component_fixtures
 # The capacity and workload rules both clouds' pools share: the cases of _gpu_pool_cases.py (its
 # __all__), collected under this module's ids and run with this cloud's Args (the pool_args fixture).
@@ -399,7 +399,7 @@ def test_fails_unknown_capacity():
 
 def test_mixed_standby_pool_can_grow_its_on_demand_base_back_to_the_primary_minimum():
     from blueprint.plan.engine import plan_program
-    from components.aws.gpu_node_pool import GpuNodePool, GpuNodePoolArgs
+    from blueprint.components.aws.gpu_node_pool import GpuNodePool, GpuNodePoolArgs
 
     args = GpuNodePoolArgs(
         cluster_name="prod-us-west-2", node_role_arn="arn:aws:iam::123456789012:role/nodes",
@@ -420,7 +420,7 @@ def test_fails_with_an_on_demand_base_for_a_pool_that_is_not_mixed():
     import pytest
     from pydantic import ValidationError
 
-    from components.aws.gpu_node_pool import GpuNodePoolArgs
+    from blueprint.components.aws.gpu_node_pool import GpuNodePoolArgs
 
     with pytest.raises(ValidationError, match="on_demand_base_per_zone: 2 applies only to capacity 'mixed'"):
         GpuNodePoolArgs(

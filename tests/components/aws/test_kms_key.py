@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
-from components.aws.kms_key import KmsKey, KmsKeyArgs
+from blueprint.components.aws.kms_key import KmsKey, KmsKeyArgs
 
 TAGS = {"blueprint:workload": "fraud-scoring", "blueprint:tier": "mission-critical"}
 

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from blueprint.catalogs.tiers import probe_spec
 from blueprint.plan.engine import plan_program
-from components.aws.load_balancer import (
+from blueprint.components.aws.load_balancer import (
     DEFAULT_SSL_POLICY,
     TLS12_PLUS_SSL_POLICIES,
     LoadBalancer,

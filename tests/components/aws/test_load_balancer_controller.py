@@ -9,8 +9,8 @@ import pytest
 from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
-from components.aws.load_balancer_controller import CHART_VERSION, LoadBalancerController, LoadBalancerControllerArgs, controller_policy
-from components.k8s import cluster_provider
+from blueprint.components.aws.load_balancer_controller import CHART_VERSION, LoadBalancerController, LoadBalancerControllerArgs, controller_policy
+from blueprint.components.k8s import cluster_provider
 from tests.components._helpers import assert_pod_identity_role
 
 

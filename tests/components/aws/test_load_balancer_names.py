@@ -13,7 +13,7 @@ from blueprint.plan.engine import plan_program
 from blueprint.readiness.names import check
 from blueprint.readiness.name_limits_aws import AWS_NAME_RULES
 from blueprint.readiness.names import violations
-from components.aws.load_balancer import ELBV2_NAME_MAX, LoadBalancer, LoadBalancerArgs, elbv2_name
+from blueprint.components.aws.load_balancer import ELBV2_NAME_MAX, LoadBalancer, LoadBalancerArgs, elbv2_name
 
 REGION = "us-east-1"
 COMPONENT = "recommendations-us-east-1-lb"

@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
-from components.aws.network import Network, NetworkArgs, subnet_cidrs
+from blueprint.components.aws.network import Network, NetworkArgs, subnet_cidrs
 
 CMK = "arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 TAGS = {"blueprint:workload": "fraud-scoring", "blueprint:tier": "mission-critical"}

@@ -1,4 +1,4 @@
-"""The AWS composer's failover orchestration and drills (components/aws/orchestration.py), planned
+"""The AWS composer's failover orchestration and drills (blueprint/components/aws/orchestration.py), planned
 through the real __main__.py: a Region switch plan per workload with a second region (approach,
 RTO and approval by tier), zonal autoshift above best-effort, FIS templates per region and zone."""
 

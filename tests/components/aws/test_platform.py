@@ -11,7 +11,7 @@ import pytest
 from blueprint.catalogs import residency
 from blueprint.plan.run import plan_stack
 from blueprint.project import StackRef
-from components.aws.platform import RESIDENCY_EXEMPTION_TAG, is_production
+from blueprint.components.aws.platform import RESIDENCY_EXEMPTION_TAG, is_production
 from tests.conftest import ROOT, write_stack
 
 NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"

@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
-from components.aws.queue import WorkQueue, WorkQueueArgs
+from blueprint.components.aws.queue import WorkQueue, WorkQueueArgs
 from tests.components._helpers import child_names
 
 CMK = "arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"

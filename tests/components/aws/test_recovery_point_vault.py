@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
-from components.aws.recovery_point_vault import RecoveryPointVault, RecoveryPointVaultArgs, vault_name_for
+from blueprint.components.aws.recovery_point_vault import RecoveryPointVault, RecoveryPointVaultArgs, vault_name_for
 from tests.components._helpers import capture_opts
 
 CMK = "arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"

@@ -11,7 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
-from components.aws.region_switch_plan import EKS_SCALING_ACCESS_POLICY, RegionSwitchPlan, RegionSwitchPlanArgs
+from blueprint.components.aws.region_switch_plan import EKS_SCALING_ACCESS_POLICY, RegionSwitchPlan, RegionSwitchPlanArgs
 
 PRIMARY, SECONDARY = "us-east-1", "us-west-2"
 ACCOUNT = "123456789012"
@@ -251,7 +251,7 @@ def test_no_traffic_step_means_no_traffic_health_checks():
 def test_fails_when_region_switch_lists_no_check_for_the_record():
     from types import SimpleNamespace
 
-    from components.aws.region_switch_plan import traffic_check_id
+    from blueprint.components.aws.region_switch_plan import traffic_check_id
 
     other = SimpleNamespace(region=PRIMARY, record_name="other.ml.example.com.", health_check_id="x")
     mine = SimpleNamespace(region=SECONDARY, record_name="fraud-scoring.ml.example.com.", health_check_id="hc-2")

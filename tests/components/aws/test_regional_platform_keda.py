@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
-from components.aws.regional_platform import RegionalPlatform, RegionalPlatformArgs
+from blueprint.components.aws.regional_platform import RegionalPlatform, RegionalPlatformArgs
 
 REGION = "us-east-1"
 ZONES = ("us-east-1a", "us-east-1b")

@@ -11,8 +11,8 @@ from pydantic import ValidationError
 
 from blueprint.catalogs.kubernetes import KUBERNETES_VERSION
 from blueprint.plan.engine import plan_program
-from components.aws.cluster_autoscaler import CHART_BY_KUBERNETES_MINOR
-from components.aws.regional_platform import RegionalPlatform, RegionalPlatformArgs
+from blueprint.components.aws.cluster_autoscaler import CHART_BY_KUBERNETES_MINOR
+from blueprint.components.aws.regional_platform import RegionalPlatform, RegionalPlatformArgs
 
 REGION = "us-east-1"
 ZONES = ("us-east-1a", "us-east-1b")

@@ -1,4 +1,4 @@
-"""components.aws.traffic_trigger: the KEDA aws-cloudwatch trigger on the ALB target group's request
+"""blueprint.components.aws.traffic_trigger: the KEDA aws-cloudwatch trigger on the ALB target group's request
 count (metadata values, requests/s per pod -> requests per minute) and the KEDA operator's Pod Identity
 role (trusted by keda/keda-operator of this cluster only, cloudwatch:GetMetricData only)."""
 
@@ -11,7 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
-from components.aws.traffic_trigger import (
+from blueprint.components.aws.traffic_trigger import (
     AlbRequestRateTriggerArgs,
     KedaCloudWatchReader,
     KedaCloudWatchReaderArgs,

@@ -11,9 +11,9 @@ import pytest
 from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
-from components.aws.backup_vault import BackupVault, BackupVaultArgs
-from components.aws.kms_key import KmsKey, KmsKeyArgs
-from components.aws.vault_replication import STORAGE_CLASSES, VaultReplication, VaultReplicationArgs
+from blueprint.components.aws.backup_vault import BackupVault, BackupVaultArgs
+from blueprint.components.aws.kms_key import KmsKey, KmsKeyArgs
+from blueprint.components.aws.vault_replication import STORAGE_CLASSES, VaultReplication, VaultReplicationArgs
 from tests.components._helpers import statements_by_sid
 
 SRC, DST = "eu-central-1", "eu-south-2"

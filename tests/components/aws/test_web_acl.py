@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
-from components.aws.web_acl import WebAcl, WebAclArgs
+from blueprint.components.aws.web_acl import WebAcl, WebAclArgs
 
 CMK = "arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 

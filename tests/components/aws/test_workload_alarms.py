@@ -7,7 +7,7 @@ import pytest
 from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
-from components.aws.workload_alarms import GPU_CAPACITY_TREAT_MISSING_DATA, WorkloadAlarms, WorkloadAlarmsArgs
+from blueprint.components.aws.workload_alarms import GPU_CAPACITY_TREAT_MISSING_DATA, WorkloadAlarms, WorkloadAlarmsArgs
 
 TOPIC = "arn:aws:sns:us-east-1:123456789012:prod-alarms"
 

@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
-from components.aws.zonal_autoshift import ZonalAutoshift, ZonalAutoshiftArgs, alarm_rule
+from blueprint.components.aws.zonal_autoshift import ZonalAutoshift, ZonalAutoshiftArgs, alarm_rule
 
 REGION = "eu-central-1"
 ALB = f"arn:aws:elasticloadbalancing:{REGION}:123456789012:loadbalancer/app/fraud/abc"

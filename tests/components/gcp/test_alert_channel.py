@@ -7,7 +7,7 @@ import pytest
 from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
-from components.gcp.alert_channel import AlertChannel, AlertChannelArgs
+from blueprint.components.gcp.alert_channel import AlertChannel, AlertChannelArgs
 
 KEY = "projects/acme-ml-prod/locations/europe-west4/keyRings/blueprint-prod-europe-west4/cryptoKeys/data"
 CONFIG = {"gcp:project": "acme-ml-prod", "gcp:region": "europe-west4"}

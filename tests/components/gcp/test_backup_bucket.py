@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
-from components.gcp.backup_bucket import BackupBucket, BackupBucketArgs, dual_region_location
+from blueprint.components.gcp.backup_bucket import BackupBucket, BackupBucketArgs, dual_region_location
 from tests.components._helpers import capture_opts
 
 CONFIG = {"gcp:project": "acme-ml-prod", "gcp:region": "europe-west4"}

@@ -7,8 +7,8 @@ from pydantic import ValidationError
 
 from blueprint.catalogs.tiers import database_backup_retention_days
 from blueprint.plan.engine import plan_program
-from components.gcp.cloud_sql import CloudSqlDatabase, CloudSqlDatabaseArgs
-from components.gcp.private_service_access import PrivateServiceAccess, PrivateServiceAccessArgs
+from blueprint.components.gcp.cloud_sql import CloudSqlDatabase, CloudSqlDatabaseArgs
+from blueprint.components.gcp.private_service_access import PrivateServiceAccess, PrivateServiceAccessArgs
 from tests.components._helpers import capture_opts
 
 CONFIG = {"gcp:project": "acme-ml-prod", "gcp:region": "europe-west4"}

@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
-from components.gcp.data_access_audit_logs import DEFAULT_SERVICES, DataAccessAuditLogs, DataAccessAuditLogsArgs
+from blueprint.components.gcp.data_access_audit_logs import DEFAULT_SERVICES, DataAccessAuditLogs, DataAccessAuditLogsArgs
 
 CONFIG = {"gcp:project": "acme-ml-prod", "gcp:region": "europe-west4"}
 TYPE = "gcp:projects/iAMAuditConfig:IAMAuditConfig"

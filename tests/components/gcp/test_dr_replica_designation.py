@@ -8,9 +8,9 @@ from pydantic import ValidationError
 
 from blueprint.analysis.gcp_facts import ENV_DR_REPLICA, ENV_PRIMARY, designated_dr_replicas
 from blueprint.plan.engine import plan_program
-from components.gcp import dr_replica_designation as d
-from components.gcp.cloud_sql import CloudSqlDatabase, CloudSqlDatabaseArgs
-from components.gcp.dr_replica_designation import DrReplicaDesignation, DrReplicaDesignationArgs
+from blueprint.components.gcp import dr_replica_designation as d
+from blueprint.components.gcp.cloud_sql import CloudSqlDatabase, CloudSqlDatabaseArgs
+from blueprint.components.gcp.dr_replica_designation import DrReplicaDesignation, DrReplicaDesignationArgs
 
 CONFIG = {"gcp:project": "acme-ml-prod", "gcp:region": "europe-west4"}
 NET = "projects/acme-ml-prod/global/networks/main"

@@ -112,7 +112,7 @@ def test_gcp_failover_approval_override(tmp_path):
 
 
 def test_trigger_roles_by_approval():
-    from components.gcp._failover_wiring import trigger_roles
+    from blueprint.components.gcp._failover_wiring import trigger_roles
 
     roles = ["europe-west4-queue-age", "europe-west4-dead-letters", "europe-west1-queue-age", "lb-5xx", "primary-down"]
     # Automatic acts on region loss only; a human is asked on every primary-region signal.

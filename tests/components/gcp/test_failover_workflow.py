@@ -11,8 +11,8 @@ import yaml
 from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
-from components.gcp._failover_source import APPROVE_COMMAND, failover_source
-from components.gcp.failover_workflow import (
+from blueprint.components.gcp._failover_source import APPROVE_COMMAND, failover_source
+from blueprint.components.gcp.failover_workflow import (
     DatabaseFailover, FailoverWorkflow, FailoverWorkflowArgs, GpuFloor, TrafficFailover, permissions_for)
 
 CONFIG = {"gcp:project": "acme-ml-prod", "gcp:region": "europe-west1"}
@@ -179,7 +179,7 @@ def _flat_steps(steps: list) -> dict:
 def test_a_slow_promotion_is_followed_to_its_end_not_reported_failed_at_the_rto(automatic):
     # Cloud SQL keeps promoting after the RTO: the step warns once and keeps reading the operation up to
     # DB_OPERATION_CEILING_S, so the execution reports the promotion's real outcome (no second promoteReplica).
-    from components.gcp._failover_source import DB_OPERATION_CEILING_S
+    from blueprint.components.gcp._failover_source import DB_OPERATION_CEILING_S
 
     steps = _flat_steps(_source(automatic)["main"]["steps"])
     name = "db_failover_to_dr_replica"

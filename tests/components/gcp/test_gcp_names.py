@@ -1,4 +1,4 @@
-"""components/gcp/_names.py: names that fit Google Cloud's limits (GKE 40, Compute 63, Cloud SQL)."""
+"""blueprint/components/gcp/_names.py: names that fit Google Cloud's limits (GKE 40, Compute 63, Cloud SQL)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,14 @@ import re
 
 import pytest
 
-from components.gcp._names import (
+from blueprint.components.gcp._names import (
     CLOUD_SQL_INSTANCE_NAME_MAX,
     COMPUTE_NAME_MAX,
     GCP_NAME_PATTERN,
     GKE_CLUSTER_NAME_MAX,
     fit_name,
 )
-from components.gcp.workload_region import database_instance_name
+from blueprint.components.gcp.workload_region import database_instance_name
 
 
 def test_limits() -> None:
@@ -44,7 +44,7 @@ def test_fails_name_starting_with_a_digit() -> None:
 def test_vault_bucket_keeps_the_autoname_while_it_fits() -> None:
     """Short names keep Pulumi's globally unique autoname (no change for existing stacks); the
     explicit, project-hashed name is only for names whose autoname would pass 63."""
-    from components.gcp.backup_bucket import BUCKET_NAME_MAX, bucket_name
+    from blueprint.components.gcp.backup_bucket import BUCKET_NAME_MAX, bucket_name
 
     assert BUCKET_NAME_MAX == 63
     assert bucket_name("fraud-scoring-europe-west4-vault-bucket") is None

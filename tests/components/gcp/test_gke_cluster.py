@@ -11,7 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
-from components.gcp.gke_cluster import GkeCluster, GkeClusterArgs, node_service_account_id
+from blueprint.components.gcp.gke_cluster import GkeCluster, GkeClusterArgs, node_service_account_id
 from tests.components._helpers import capture_opts, child_names, planned_component_fixtures
 
 CONFIG = {"gcp:project": "acme-ml-prod", "gcp:region": "europe-west4"}
@@ -191,7 +191,7 @@ def test_outputs_and_kubeconfig(built):
 
 
 def test_kubeconfig_uses_gke_gcloud_auth_plugin():
-    from components.gcp.gke_cluster import kubeconfig
+    from blueprint.components.gcp.gke_cluster import kubeconfig
 
     config = json.loads(kubeconfig("c", "172.16.0.2", "Q0E=", "europe-west4", "acme"))
     assert config["clusters"][0]["cluster"] == {"server": "https://172.16.0.2", "certificate-authority-data": "Q0E="}

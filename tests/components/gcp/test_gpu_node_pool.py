@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
-from components.gcp.gpu_node_pool import GpuNodePool, GpuNodePoolArgs, boot_disk_type
+from blueprint.components.gcp.gpu_node_pool import GpuNodePool, GpuNodePoolArgs, boot_disk_type
 from tests.components._helpers import capture_opts, child_names, planned_component_fixtures
 # The capacity and workload rules both clouds' pools share: the cases of _gpu_pool_cases.py (its
 # __all__), collected under this module's ids and run with this cloud's Args (the pool_args fixture).

@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
-from components.gcp.kms_key import KmsKey, KmsKeyArgs
+from blueprint.components.gcp.kms_key import KmsKey, KmsKeyArgs
 from tests.components._helpers import capture_opts, child_names, planned_component_fixtures
 
 CONFIG = {"gcp:project": "acme-ml-prod", "gcp:region": "europe-west4"}

@@ -11,8 +11,8 @@ from pydantic import ValidationError
 
 from blueprint.catalogs.tiers import probe_spec
 from blueprint.plan.engine import plan_program
-from components.gcp.load_balancer import GlobalLoadBalancer, GlobalLoadBalancerArgs, NegBackend
-from components.gcp.zonal_negs import GkeNegOwner, ZonalNegs, ZonalNegsArgs, neg_annotation
+from blueprint.components.gcp.load_balancer import GlobalLoadBalancer, GlobalLoadBalancerArgs, NegBackend
+from blueprint.components.gcp.zonal_negs import GkeNegOwner, ZonalNegs, ZonalNegsArgs, neg_annotation
 from tests.components._helpers import child_names
 
 CONFIG = {"gcp:project": "acme-ml-prod", "gcp:region": "europe-west4"}

@@ -9,8 +9,8 @@ import pytest
 from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
-from components.gcp.network import Network, NetworkArgs
-from components.gcp.regional_subnet import RegionalSubnet, RegionalSubnetArgs, region_cidrs
+from blueprint.components.gcp.network import Network, NetworkArgs
+from blueprint.components.gcp.regional_subnet import RegionalSubnet, RegionalSubnetArgs, region_cidrs
 from tests.components._helpers import child_names
 
 CONFIG = {"gcp:project": "acme-ml-prod", "gcp:region": "europe-west4"}

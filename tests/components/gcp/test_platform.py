@@ -163,7 +163,7 @@ def test_gcp_service_agents_come_from_the_provider_lookups(gcp_prod):
     # gke, cloudsql, pubsub on each region's key; the alert and failover-alert publishers; two dead-letter
     # grants; the Workflows agent on the failover workflow's key.
     assert checked == 11
-    source = "\n".join(p.read_text() for p in (ROOT / "components" / "gcp").glob("*.py") if p.name != "service_agents.py")
+    source = "\n".join(p.read_text() for p in (ROOT / "blueprint" / "components" / "gcp").glob("*.py") if p.name != "service_agents.py")
     assert not re.search(r"service-\{|gcp-sa-[a-z-]+\.iam|gs-project-accounts\.iam|container-engine-robot\.iam", source)
 
 
@@ -263,7 +263,7 @@ def test_gcp_vault_without_a_dual_region_is_replicated_to_the_second_region(jp):
 def test_fails_with_a_replication_key_that_is_not_a_crypto_key():
     from pydantic import ValidationError
 
-    from components.gcp.vault_replication import VaultReplicationArgs
+    from blueprint.components.gcp.vault_replication import VaultReplicationArgs
 
     with pytest.raises(ValidationError, match="destination_kms_key_id"):
         VaultReplicationArgs(
@@ -376,7 +376,7 @@ def test_in_cluster_objects_wait_for_the_system_node_pool(gcp_prod):
 def test_neg_names_are_salted_with_the_cluster_uid(gcp_prod):
     """A new cluster (new kube-system UID) means new NEG names, so a replacement creates the new NEGs
     before it deletes the old ones the backend service still uses (GCE: resourceInUseByAnotherResource)."""
-    from components.gcp._names import COMPUTE_NAME_MAX, fit_name
+    from blueprint.components.gcp._names import COMPUTE_NAME_MAX, fit_name
 
     negs = gcp_prod.of_type("gcp:compute/networkEndpointGroup:NetworkEndpointGroup")
     assert {n.region for n in negs} == {"europe-west4", "europe-west1"}

@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
-from components.gcp.pubsub_queue import PubSubQueue, PubSubQueueArgs, ack_deadline_for
+from blueprint.components.gcp.pubsub_queue import PubSubQueue, PubSubQueueArgs, ack_deadline_for
 from tests.components._helpers import child_names
 
 CONFIG = {"gcp:project": "acme-ml-prod", "gcp:region": "europe-west4"}

@@ -1,4 +1,4 @@
-"""components.gcp.traffic_trigger: the KEDA prometheus trigger on Cloud Monitoring's PromQL API for the
+"""blueprint.components.gcp.traffic_trigger: the KEDA prometheus trigger on Cloud Monitoring's PromQL API for the
 region's NEG backend request rate (query, threshold = requests/s per pod) and the KEDA operator's
 Workload Identity (service account, roles/monitoring.viewer, workloadIdentityUser for keda/keda-operator)."""
 
@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
-from components.gcp.traffic_trigger import (
+from blueprint.components.gcp.traffic_trigger import (
     KedaMonitoringReader,
     KedaMonitoringReaderArgs,
     NegRequestRateTriggerArgs,
@@ -90,7 +90,7 @@ def test_fails_a_service_account_id_google_refuses():
 
 
 def test_regional_platform_runs_keda_only_when_asked():
-    from components.gcp.regional_platform import RegionalPlatformArgs
+    from blueprint.components.gcp.regional_platform import RegionalPlatformArgs
 
     args = RegionalPlatformArgs(environment="prod", region="europe-west4", region_index=0, zones=("europe-west4-a",),
                                 network_id="net", key_users=())

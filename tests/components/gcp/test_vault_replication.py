@@ -10,7 +10,7 @@ import pulumi_gcp as gcp
 
 from blueprint.plan.engine import plan_program
 from blueprint.readiness import readiness_problems
-from components.gcp.vault_replication import (
+from blueprint.components.gcp.vault_replication import (
     JOB_ID_PATTERN, JOB_NAME_MAX, JOB_NAME_PREFIX, VaultReplication, VaultReplicationArgs, job_name,
 )
 

@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
-from components.gcp.workload_alerts import WorkloadAlerts, WorkloadAlertsArgs
+from blueprint.components.gcp.workload_alerts import WorkloadAlerts, WorkloadAlertsArgs
 from tests.components._helpers import child_names
 
 CONFIG = {"gcp:project": "acme-ml-prod", "gcp:region": "europe-west4"}

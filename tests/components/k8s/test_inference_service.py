@@ -10,9 +10,9 @@ import pulumi
 from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
-from components.k8s import GpuEnablement, GpuEnablementArgs, InferenceService, InferenceServiceArgs, cluster_provider, pod_resources, replicas_for
-from components.k8s.gpu_enablement import DEVICE_PLUGIN_IMAGE
-from components.k8s.inference_service import GOOGLE_LB_SOURCE_RANGES, PRIVATE_NETWORK_CIDRS
+from blueprint.components.k8s import GpuEnablement, GpuEnablementArgs, InferenceService, InferenceServiceArgs, cluster_provider, pod_resources, replicas_for
+from blueprint.components.k8s.gpu_enablement import DEVICE_PLUGIN_IMAGE
+from blueprint.components.k8s.inference_service import GOOGLE_LB_SOURCE_RANGES, PRIVATE_NETWORK_CIDRS
 
 TG = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/fraud/0123456789abcdef"
 
@@ -132,7 +132,7 @@ def test_service_and_target_group_binding(plan):
 def test_a_new_target_group_gets_a_new_binding_not_a_refused_patch(plan):
     """The controller's webhook refuses changing spec.targetGroupARN: the binding's name follows the ARN,
     so a replaced target group is a new binding created beside the old one."""
-    from components.k8s.inference_service import binding_name
+    from blueprint.components.k8s.inference_service import binding_name
 
     name = plan.named("svc-target-group-binding").inputs["metadata"]["name"]
     assert name == binding_name("fraud", TG) and re.fullmatch(r"fraud-[0-9a-f]{8}", name)
@@ -336,7 +336,7 @@ def test_fails_gpu_enablement_inputs():
 
 
 def test_service_sizing_is_one_rule_for_every_cloud():
-    from components.k8s.inference_service import CPU_ONLY_POD, service_sizing
+    from blueprint.components.k8s.inference_service import CPU_ONLY_POD, service_sizing
 
     # GPU: one pod per GPU, bounded by the pools' maximum; a warm standby keeps one pod per zone.
     replicas, max_replicas, cpu, memory = service_sizing("warm", 2, 3, 1, 4, (4, 16))
@@ -367,7 +367,7 @@ def test_service_waits_only_for_its_namespace_by_default(plan) -> None:
 
 
 def test_gke_neg_name_may_be_an_output():
-    # The NEG name is salted with the cluster's kube-system UID (components.gcp.zonal_negs), known only
+    # The NEG name is salted with the cluster's kube-system UID (blueprint.components.gcp.zonal_negs), known only
     # once the cluster exists: the annotation is rendered from the Output.
     plan = _plan(load_balancer_binding="gke-neg", target_group_arn=None,
                  neg_name=pulumi.Output.from_input("uid").apply(lambda uid: f"prod-fraud-europe-west4-{uid}"))
@@ -384,7 +384,7 @@ TRAFFIC = {"type": "aws-cloudwatch", "metadata": {"namespace": "AWS/ApplicationE
 
 
 def _traffic(**over):
-    from components.k8s import TrafficScaling
+    from blueprint.components.k8s import TrafficScaling
 
     return TrafficScaling(**{"trigger": TRAFFIC, "authentication": "aws", **over})
 

@@ -9,8 +9,8 @@ from pydantic import ValidationError
 
 from blueprint.catalogs.kubernetes import KUBERNETES_VERSION
 from blueprint.plan.engine import plan_program
-from components.k8s import Keda, KedaArgs, cluster_provider
-from components.k8s.keda import (
+from blueprint.components.k8s import Keda, KedaArgs, cluster_provider
+from blueprint.components.k8s.keda import (
     KEDA_CHART_VERSION, KEDA_NAMESPACE, KEDA_OPERATOR_SERVICE_ACCOUNT, KEDA_POD_SELECTORS, keda_values,
 )
 

@@ -1,0 +1,203 @@
+"""The AWS composer's orchestration steps (blueprint.components.aws.platform.AwsSteps.global_entry): per
+workload, once its regions, database and DNS exist,
+
+- its ARC Region switch plan (blueprint.components.aws.region_switch_plan) where the footprint gives it a
+  failover (``intent.failover_approval``: None for backup-restore, which has nothing to fail over to);
+- zonal autoshift with practice runs (blueprint.components.aws.zonal_autoshift) on its load balancer in each
+  region where the footprint asks for it (``intent.zonal_autoshift``);
+
+and per region of the stack, once every workload is built, its drills (blueprint.components.aws.fis_experiments):
+a zone power interruption per zone and a cross-region isolation towards the other region, stopped
+by the workloads' customer-impact alarms there.
+
+Each resource carries the workload's tags (``blueprint:workload`` ...), so a plan reader can tell
+which workload a step automates and by which resource.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Optional
+
+import pulumi
+import pulumi_aws as aws
+
+from blueprint.footprint import WorkloadPlacement
+from blueprint.components.aws._names import fit_name
+from blueprint.components.aws.fis_experiments import FisExperiments, FisExperimentsArgs
+from blueprint.components.aws.region_switch_plan import RegionSwitchPlan, RegionSwitchPlanArgs
+from blueprint.components.aws.regional_platform import RegionalPlatform
+from blueprint.components.aws.workload_region import WorkloadRegion
+from blueprint.components.aws.zonal_autoshift import ZonalAutoshift, ZonalAutoshiftArgs
+from blueprint.components.k8s.inference_service import replicas_for
+
+# The footprint's cloud-neutral approach -> Region switch's recoveryApproach (API_Plan).
+RECOVERY_APPROACH = {"active-active": "activeActive", "active-passive": "activePassive"}
+# API_Plan name: at most 32 characters.
+PLAN_NAME_MAX = 32
+# WorkloadAlarms roles that mean customers see errors: a practice run's outcome, an experiment's stop.
+IMPACT_ALARM_ROLES = ("target-5xx", "elb-5xx")
+# ... and, for the experiments, a backlog that stops draining.
+STOP_ALARM_ROLES = (*IMPACT_ALARM_ROLES, "queue-age")
+
+
+class DrillTargets:
+    """What the composer collects per region while it builds the workloads, for FisExperiments."""
+
+    def __init__(self) -> None:
+        self.stop_alarm_names: dict[str, list[Any]] = {}
+        self.database_arns: dict[str, list[Any]] = {}
+        self.replicating_vaults: dict[str, list[Any]] = {}
+
+    def add(self, placements: list[WorkloadPlacement], built: list[WorkloadRegion]) -> None:
+        for placement, region in zip(placements, built):
+            names = region.alarms.alarm_names_by_role if region.alarms is not None else {}
+            self.stop_alarm_names.setdefault(placement.region, []).extend(names[r] for r in STOP_ALARM_ROLES if r in names)
+            if region.database is not None:
+                self.database_arns.setdefault(placement.region, []).append(region.database.arn)
+        if len(built) > 1:  # the primary's vault replicates to the second region (blueprint.components.aws.vault_replication)
+            self.replicating_vaults.setdefault(placements[0].region, []).append(built[0].vault.arn)
+
+
+def fis_experiments(env: str, footprint: Any, platforms: dict[str, RegionalPlatform], providers: dict[str, aws.Provider],
+                    drills: DrillTargets) -> dict[str, FisExperiments]:
+    """Region -> its FisExperiments, for every region with a network and an alarm to stop on."""
+    found: dict[str, FisExperiments] = {}
+    names = [r.name for r in footprint.regions]
+    for region in footprint.regions:
+        platform, stops = platforms[region.name], drills.stop_alarm_names.get(region.name, [])
+        if platform.network is None or not stops:
+            continue
+        invoke = pulumi.InvokeOutputOptions(provider=providers[region.name])
+        where = pulumi.Output.all(aws.get_partition_output(opts=invoke).partition, aws.get_caller_identity_output(opts=invoke).account_id)
+        subnets = {z: pulumi.Output.all(where, sid).apply(lambda a, r=region.name: f"arn:{a[0][0]}:ec2:{r}:{a[0][1]}:subnet/{a[1]}")
+                   for z, sid in platform.network.private_subnet_ids_by_zone.items()}
+        peer = next((n for n in names if n != region.name), None)
+        found[region.name] = FisExperiments(
+            f"{env}-{region.name}-drills",
+            FisExperimentsArgs(
+                region=region.name, zones=list(region.zones),
+                cluster_name=platform.cluster.cluster_name if platform.cluster is not None else None,
+                subnet_arns_by_zone=subnets, database_cluster_arns=drills.database_arns.get(region.name, []),
+                peer_region=peer if peer is not None and platforms[peer].network is not None else None,
+                vault_bucket_arns=drills.replicating_vaults.get(region.name, []),
+                stop_alarm_names=stops, kms_key_arn=platform.key.arn,
+                tags={"blueprint:region-role": region.role.value},
+            ),
+            pulumi.ResourceOptions(providers=[providers[region.name]]),
+        )
+    return found
+
+
+def zonal_autoshifts(placements: list[WorkloadPlacement], built: list[WorkloadRegion], providers: dict[str, aws.Provider],
+                     tags_of: Any) -> dict[str, ZonalAutoshift]:
+    """Region -> the workload's ZonalAutoshift, where it asks for one and runs a load balancer with alarms."""
+    found: dict[str, ZonalAutoshift] = {}
+    for placement, region in zip(placements, built):
+        alarms, lb = region.alarms, region.load_balancer
+        if not placement.intent.zonal_autoshift or lb is None or alarms is None:
+            continue
+        outcome = [alarms.alarm_names_by_role[r] for r in IMPACT_ALARM_ROLES if r in alarms.alarm_names_by_role]
+        found[placement.region] = ZonalAutoshift(
+            f"{placement.name}-{placement.region}-autoshift",
+            ZonalAutoshiftArgs(workload=placement.name, region=placement.region, load_balancer_arn=lb.arn,
+                               blocking_alarm_names=list(alarms.alarm_names), outcome_alarm_names=outcome, tags=tags_of(placement)),
+            pulumi.ResourceOptions(providers=[providers[placement.region]]),
+        )
+    return found
+
+
+def traffic_step_regions(placements: list[WorkloadPlacement], built: list[WorkloadRegion], with_dns: bool) -> list[str]:
+    """The regions whose records the workload's Region switch plan will move (its traffic step), or
+    [] when it has none: the same conditions as region_switch_plan's (a second region that runs, a
+    failover to orchestrate, a DnsFailover with an endpoint in both regions). The composer asks
+    before it builds the records, which must use the plan's health checks (blueprint/components/aws/dns_failover.py)."""
+    if not with_dns or placements[0].intent.failover_approval is None or len(placements) < 2 or not placements[1].runs_here:
+        return []
+    if any(b.load_balancer is None for b in built[:2]):
+        return []
+    return [placements[0].region, placements[1].region]
+
+
+def region_switch_plan(
+    env: str,
+    placements: list[WorkloadPlacement],
+    built: list[WorkloadRegion],
+    platforms: dict[str, RegionalPlatform],
+    provider: aws.Provider,
+    tags: dict[str, str],
+    *,
+    global_db: Any = None,
+    dns: Any = None,
+    hosted_zone_id: Any = None,
+    dns_zone: Optional[str] = None,
+    alarms: Any = None,
+) -> Optional[RegionSwitchPlan]:
+    """The workload's Region switch plan, or None (no second region to fail over to, or nothing in
+    it to orchestrate: no database, no service)."""
+    first = placements[0]
+    intent, workload = first.intent, first.workload
+    if intent.failover_approval is None or len(placements) < 2 or not placements[1].runs_here:
+        return None
+    primary, secondary = placements[0].region, placements[1].region
+    kwargs: dict[str, Any] = {}
+    if global_db is not None and all(b.database is not None for b in built):
+        kwargs.update(global_cluster_identifier=global_db.id, global_cluster_arn=global_db.arn,
+                      database_cluster_arns={p.region: b.database.arn for p, b in zip(placements, built)})
+    if workload.service is not None and all(platforms[p.region].cluster is not None for p in placements):
+        kwargs.update(_capacity(placements, built, platforms))
+    health_checks = dict(getattr(dns, "health_check_ids", None) or {})
+    if dns is not None and set(health_checks) == {primary, secondary}:
+        kwargs.update(hosted_zone_id=hosted_zone_id, record_name=f"{workload.name}.{dns_zone}")
+    if not kwargs:
+        return None
+    approval = intent.failover_approval
+    if approval == "automatic" and set(health_checks) == {primary, secondary} and alarms is not None:
+        kwargs.update(health_check_ids=health_checks, alarm_provider=alarms.provider, alarm_topic_arns=[alarms.topic_arn])
+    else:
+        # Nothing measures the regions' endpoints from outside (no served records): a human starts it.
+        approval = "manual"
+    return RegionSwitchPlan(
+        f"{workload.name}-region-switch",
+        RegionSwitchPlanArgs(
+            plan_name=fit_name(env, workload.name, max_length=PLAN_NAME_MAX),
+            workload=workload.name,
+            recovery_approach=RECOVERY_APPROACH[intent.failover_approach],
+            primary_region=primary,
+            secondary_region=secondary,
+            recovery_time_objective_minutes=max(1, math.ceil(intent.rto_s / 60)),
+            # Region switch scales the activated region to a percentage of the *deactivated* region's
+            # replicas (eks-resource-scaling-block, "How it works"). Active-passive: the standby takes
+            # what the primary ran (100). Active-active: the survivor already runs its own share and must
+            # also take the lost region's (200); at 100 it would find itself already "scaled".
+            capacity_target_percent=200 if intent.failover_approach == "active-active" else 100,
+            approval=approval,
+            trigger_evaluation_minutes=intent.alert_evaluation_minutes,
+            tags=tags,
+            **kwargs,
+        ),
+        pulumi.ResourceOptions(providers=[provider]),
+    )
+
+
+def _capacity(placements: list[WorkloadPlacement], built: list[WorkloadRegion],
+              platforms: dict[str, RegionalPlatform]) -> dict[str, Any]:
+    """The workload's Deployment (named after the workload in its own namespace, like its HPA:
+    blueprint/components/k8s/inference_service.py) in both regions' clusters."""
+    workload = placements[0].workload
+    hpa_names = {}
+    # With a KEDA ScaledObject the HPA is KEDA's (keda-hpa-<name>), and KEDA reverts any change to its
+    # spec and behavior (kedacore/keda controllers/keda/hpa.go updateHPAIfNeeded), so Region switch's
+    # scale-down freeze of a named HPA would not hold: name none, and let it scale the Deployment only.
+    keda = workload.service.requests_per_second_per_pod is not None
+    for placement, region in zip(placements, built):
+        zones = len(platforms[placement.region].network.zones) if platforms[placement.region].network else 0
+        if not keda and replicas_for(placement.service_role, workload.service.replicas_per_zone, zones) > 0:
+            hpa_names[placement.region] = workload.name
+    return {
+        "eks_cluster_arns": {p.region: platforms[p.region].cluster.arn for p in placements},
+        "eks_cluster_names": {p.region: platforms[p.region].cluster.cluster_name for p in placements},
+        "namespace": workload.name,
+        "deployment": workload.name,
+        "hpa_names": hpa_names,
+    }

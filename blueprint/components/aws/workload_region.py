@@ -1,0 +1,321 @@
+"""One workload's footprint in one region, as its placement (blueprint.footprint) decides.
+
+- every region: the workload's immutable backup vault;
+- regions that run it (the primary; the second region unless it only holds backup copies):
+  GPU node groups (minimums scaled by the region's role), the load balancer of a served workload,
+  and its Aurora cluster (primary writer + readers; or the global secondary: readers for
+  active-active and warm standby, headless for pilot light; the composer's
+  ``database_write_forwarding`` makes an active-active secondary forward writes to the primary);
+- workloads with a database: a locked AWS Backup vault (``recovery_vault``) in every region where
+  the composer asks for one - every region of such a workload (recovery points of each region's
+  cluster are kept there and copied across; ``blueprint.components.aws.platform``);
+- served workloads where they run: the ``InferenceService`` in the region's cluster (replicas by the
+  region's role: ``blueprint.components.k8s.inference_service.replicas_for``), bound to the load balancer's
+  target group; with service.requestsPerSecondPerPod (and the platform's ``Keda``) it scales on the
+  target group's request count (``blueprint.components.aws.traffic_trigger``), CPU second, else on CPU only; queued workloads in each serving region: a ``WorkQueue``;
+- where anything runs: ``WorkloadAlarms`` to the region's alarm topic (queue age and dead letters,
+  replication lag of a global secondary, ALB unhealthy hosts and 5xx, GPU nodes below the minimum).
+
+Cross-region links (vault replication, the global database, backup copies, DNS) are wired by the
+composer (``blueprint.components.aws.platform``), which sees both regions.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import pulumi
+from pydantic import BaseModel, ConfigDict, Field
+
+from blueprint.catalogs.accelerators import aws_instance_for
+from blueprint.footprint import RegionRole, WorkloadPlacement
+from blueprint.components.aws.aurora_database import AuroraDatabase, AuroraDatabaseArgs
+from blueprint.components.aws.backup_vault import BackupVault, BackupVaultArgs
+from blueprint.components.aws.gpu_node_pool import GpuNodePool, GpuNodePoolArgs
+from blueprint.components.aws.load_balancer import LoadBalancer, LoadBalancerArgs
+from blueprint.components.aws.queue import WorkQueue, WorkQueueArgs
+from blueprint.components.aws.recovery_point_vault import RecoveryPointVault, RecoveryPointVaultArgs
+from blueprint.components.aws.regional_platform import RegionalPlatform
+from blueprint.components.aws.traffic_trigger import AlbRequestRateTriggerArgs, alb_request_rate_trigger
+from blueprint.components.aws.workload_alarms import WorkloadAlarms, WorkloadAlarmsArgs
+from blueprint.components.composition import inference_service_args
+from blueprint.components.k8s.inference_service import InferenceService
+from blueprint.components.k8s.traffic_scaling import TrafficScaling
+
+
+class WorkloadRegionArgs(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    environment: str = Field(pattern=r"^[a-z0-9-]{1,20}$", description="Stack environment, used in names.")
+    placement: WorkloadPlacement = Field(description="The workload in this region (blueprint.footprint).")
+    platform: RegionalPlatform = Field(description="The region's shared platform (key, network, cluster, log bucket).")
+    vpc_cidr_block: str = Field(description="The region's VPC range: the database and load balancer talk only inside it.")
+    dns_zone: Optional[str] = Field(default=None, description="Public zone the service names live in (needed with a service).")
+    hosted_zone_id: Any = Field(default=None, description="Route 53 zone ID of dns_zone, for certificate validation.")
+    domain_validation_record_fqdn: Any = Field(
+        default=None,
+        description="pulumi.Input[str]: the shared ACM validation record of the workload's global name, owned by the "
+        "caller (LoadBalancerArgs.domain_validation_record_fqdn). Default None: the load balancer owns its own.",
+    )
+    global_cluster_identifier: Any = Field(default=None, description="Aurora global cluster this region's cluster joins.")
+    database_secret_replica_region: Optional[str] = Field(default=None, description="Second region the global primary's master secret is replicated to.")
+    database_secret_replica_kms_key_arn: Any = Field(default=None, description="That region's customer-managed key.")
+    database_depends_on: list[Any] = Field(default_factory=list, description="Resources the database must follow (the primary cluster, for a secondary).")
+    # The composer decides by strategy (active-active writes in both regions); off by default.
+    database_write_forwarding: bool = Field(
+        default=False,
+        description="Default False. True: this region's global secondary forwards writes to the primary's writer "
+        "(AuroraDatabaseArgs.global_write_forwarding); ignored in the primary region.",
+    )
+    # Every database is in an AWS Backup plan (protection against logical corruption, which a global
+    # database replicates at once): the composer asks for a locked recovery-point vault in every
+    # region of a workload with a database.
+    recovery_vault: bool = Field(default=False, description="Create a locked AWS Backup vault for the database's recovery points.")
+    # Secure default: load balancers refuse deletion unless the environment is explicitly non-production.
+    deletion_protection: bool = Field(default=True, description="Load balancer deletion protection.")
+    tags: dict[str, str] = Field(default_factory=dict)
+
+
+class WorkloadRegion(pulumi.ComponentResource):
+    vault: BackupVault
+    gpu_pool: Optional[GpuNodePool]
+    load_balancer: Optional[LoadBalancer]
+    database: Optional[AuroraDatabase]
+    recovery_vault: Optional[RecoveryPointVault]
+    inference: Optional[InferenceService]
+    queue: Optional[WorkQueue]
+    alarms: Optional[WorkloadAlarms]
+
+    def __init__(self, name: str, args: WorkloadRegionArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__("blueprint:aws:WorkloadRegion", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        placement, platform = args.placement, args.platform
+        self.vault = self._vault(name, args, child)
+        self.gpu_pool = self._gpu_pool(name, args, child)
+        self.load_balancer = self._load_balancer(name, args, child)
+        self.database = self._database(name, args)
+        self.recovery_vault = self._recovery_vault(name, args, child)
+        self.inference = None
+        if placement.runs_here and placement.workload.service is not None and platform.cluster is not None and platform.kubernetes is not None:
+            self.inference = self._inference(name, placement, platform)
+        self.queue = self._queue(name, args, child)
+        self.alarms = None
+        if placement.runs_here and platform.alarm_topic is not None:
+            self.alarms = self._alarms(name, placement, platform, args.tags)
+
+        outputs: dict[str, Any] = {"vault_bucket": self.vault.bucket}
+        if self.queue is not None:
+            outputs["queue_url"] = self.queue.url
+        if self.load_balancer is not None:
+            outputs["load_balancer_dns_name"] = self.load_balancer.dns_name
+        if self.database is not None:
+            outputs["database_endpoint"] = self.database.endpoint
+        self.register_outputs(outputs)
+
+    def _vault(self, name: str, args: WorkloadRegionArgs, child: pulumi.ResourceOptions) -> BackupVault:
+        platform, vault = args.platform, args.placement.vault
+        return BackupVault(
+            f"{name}-vault",
+            BackupVaultArgs(
+                kms_key_arn=platform.key.arn,
+                lock_mode=vault.lock_mode.value,
+                retention_days=vault.retention_days,
+                # S3 server access logs of the vault into the region's access-log bucket (SSE-S3).
+                access_log_bucket=platform.access_logs.bucket if platform.access_logs is not None else None,
+                tags=args.tags,
+            ),
+            child,
+        )
+
+    def _gpu_pool(self, name: str, args: WorkloadRegionArgs, child: pulumi.ResourceOptions) -> Optional[GpuNodePool]:
+        placement, platform, workload = args.placement, args.platform, args.placement.workload
+        network, cluster, gpu = platform.network, platform.cluster, workload.gpu
+        if not placement.runs_here or placement.gpu is None or gpu is None or cluster is None or network is None:
+            return None
+        option = aws_instance_for(gpu.accelerator.value, gpu.gpus_per_node)
+        if option is None:  # config validation refuses this first; a hand-made placement may not
+            raise ValueError(f"gpu: no AWS instance type has {gpu.gpus_per_node} x {gpu.accelerator.value}")
+        return GpuNodePool(
+            f"{name}-gpu",
+            GpuNodePoolArgs(
+                cluster_name=cluster.cluster_name,
+                kubernetes_version=cluster.version,
+                node_role_arn=cluster.node_role_arn,
+                subnet_ids_by_zone=network.private_subnet_ids_by_zone,
+                workload=workload.name,
+                tier=placement.intent.tier_label,
+                guaranteed_capacity=placement.intent.guaranteed_gpu_capacity,
+                accelerator=gpu.accelerator.value,
+                instance_type=option.instance_type,
+                gpus_per_node=gpu.gpus_per_node,
+                capacity=gpu.capacity.value,
+                min_nodes_per_zone=placement.gpu.min_nodes_per_zone,
+                max_nodes_per_zone=placement.gpu.max_nodes_per_zone,
+                # Mixed capacity: every region may grow its on-demand base back to the
+                # configured minimum, so a standby keeps the primary's guarantee after failover.
+                on_demand_base_per_zone=(
+                    max(gpu.min_nodes_per_zone, placement.gpu.min_nodes_per_zone, 1) if gpu.capacity.value == "mixed" else None
+                ),
+                kms_key_arn=platform.key.arn,
+                tags=args.tags,
+            ),
+            child,
+        )
+
+    def _load_balancer(self, name: str, args: WorkloadRegionArgs, child: pulumi.ResourceOptions) -> Optional[LoadBalancer]:
+        placement, platform, workload = args.placement, args.platform, args.placement.workload
+        network = platform.network
+        if not placement.runs_here or workload.service is None or network is None:
+            return None
+        if not args.dns_zone or args.hosted_zone_id is None:
+            raise ValueError(f"{workload.name}: a served workload needs dns_zone and hosted_zone_id for its certificate")
+        if platform.access_logs is None:
+            raise ValueError(f"{workload.name}: the region's platform has no access-log bucket; create it with access_logs=True")
+        probe = placement.intent.probe
+        return LoadBalancer(
+            f"{name}-lb",
+            LoadBalancerArgs(
+                vpc_id=network.vpc_id,
+                vpc_cidr_block=args.vpc_cidr_block,
+                public_subnet_ids=network.public_subnet_ids,
+                domain_name=f"{workload.name}.{args.dns_zone}",
+                regional_domain_name=f"{workload.name}.{placement.region}.{args.dns_zone}",
+                hosted_zone_id=args.hosted_zone_id,
+                domain_validation_record_fqdn=args.domain_validation_record_fqdn,
+                service_port=workload.service.port,
+                readiness_path=workload.service.readiness_path,
+                health_check_interval_s=probe.lb_interval_s,
+                health_check_timeout_s=probe.lb_timeout_s,
+                healthy_threshold=probe.lb_healthy_threshold,
+                unhealthy_threshold=probe.lb_unhealthy_threshold,
+                deletion_protection=args.deletion_protection,
+                access_logs_bucket=platform.access_logs.bucket,
+                access_logs_prefix=workload.name,
+                web_acl_arn=platform.web_acl.arn if platform.web_acl is not None else None,
+                tags=args.tags,
+            ),
+            child,
+        )
+
+    def _database(self, name: str, args: WorkloadRegionArgs) -> Optional[AuroraDatabase]:
+        placement, platform, workload = args.placement, args.platform, args.placement.workload
+        network = platform.network
+        if not placement.runs_here or workload.database is None or network is None:
+            return None
+        primary = placement.region_role is RegionRole.PRIMARY
+        replicates_secret = primary and args.global_cluster_identifier is not None
+        return AuroraDatabase(
+            f"{name}-db",
+            AuroraDatabaseArgs(
+                identifier=f"{args.environment}-{workload.name}",
+                engine=workload.database.engine.value,
+                size=workload.database.size.value,
+                role="primary" if primary else "secondary",
+                global_cluster_identifier=args.global_cluster_identifier,
+                global_write_forwarding=args.database_write_forwarding and not primary,
+                instance_count=placement.database_instances,
+                zones=network.zones,
+                subnet_ids=network.private_subnet_ids,
+                vpc_id=network.vpc_id,
+                allowed_cidr_blocks=[args.vpc_cidr_block],
+                kms_key_arn=platform.key.arn,
+                backup_retention_days=placement.intent.database_backup_retention_days,
+                master_secret_replica_region=args.database_secret_replica_region if replicates_secret else None,
+                master_secret_replica_kms_key_arn=args.database_secret_replica_kms_key_arn if replicates_secret else None,
+                tags=args.tags,
+            ),
+            pulumi.ResourceOptions(parent=self, depends_on=args.database_depends_on),
+        )
+
+    def _recovery_vault(self, name: str, args: WorkloadRegionArgs, child: pulumi.ResourceOptions) -> Optional[RecoveryPointVault]:
+        if not args.recovery_vault or args.placement.workload.database is None:
+            return None
+        return RecoveryPointVault(
+            f"{name}-recovery-vault",
+            RecoveryPointVaultArgs(
+                kms_key_arn=args.platform.key.arn,
+                lock_mode=args.placement.vault.lock_mode.value,
+                min_retention_days=args.placement.vault.retention_days,
+                tags=args.tags,
+            ),
+            child,
+        )
+
+    def _queue(self, name: str, args: WorkloadRegionArgs, child: pulumi.ResourceOptions) -> Optional[WorkQueue]:
+        queue = args.placement.workload.queue
+        if not args.placement.serving or queue is None:
+            return None
+        return WorkQueue(
+            f"{name}-queue",
+            WorkQueueArgs(
+                kms_key_arn=args.platform.key.arn,
+                max_receive_count=queue.max_receive_count,
+                visibility_timeout_seconds=queue.visibility_timeout_seconds,
+                tags=args.tags,
+            ),
+            child,
+        )
+
+    def _inference(self, name: str, placement: WorkloadPlacement, platform: RegionalPlatform) -> InferenceService:
+        workload = placement.workload
+        network = platform.network
+        pool = self.gpu_pool
+        zones = len(pool.zones) if pool is not None else len(network.zones if network is not None else ())
+        gpus = workload.gpu.gpus_per_node if pool is not None and workload.gpu is not None else 0
+        option = aws_instance_for(workload.gpu.accelerator.value, gpus) if gpus else None
+        lb = self.load_balancer
+        controller = platform.lb_controller
+        return InferenceService(
+            f"{name}-inference",
+            inference_service_args(
+                placement, zones=zones, gpus=gpus,
+                shape=(option.vcpus, option.memory_gib) if option is not None else None,
+                node_affinity=pool is not None,
+                priority_class_name=platform.gpu_enablement.priority_class_name,
+                # Only the VPC reaches the pods: the ALB (IP targets) and the nodes' kubelet probes.
+                ingress_cidrs=[network.cidr_block],
+                traffic_scaling=self._traffic_scaling(placement, platform),
+                load_balancer_binding="aws-target-group" if lb is not None and controller is not None else "none",
+                target_group_arn=lb.target_group_arn if lb is not None else None,
+                load_balancer_security_group_id=lb.security_group_id if lb is not None else None,
+                binding_depends_on=[controller.release] if controller is not None else [],
+            ),
+            pulumi.ResourceOptions(parent=self, providers=[platform.kubernetes]),
+        )
+
+    def _traffic_scaling(self, placement: WorkloadPlacement, platform: RegionalPlatform) -> Optional[TrafficScaling]:
+        """The target group's request rate per pod, where the workload states it and KEDA runs; else None (CPU only)."""
+        rps, lb, keda = placement.requests_per_second_per_pod, self.load_balancer, platform.keda
+        if rps is None or lb is None or keda is None:
+            return None
+        trigger = alb_request_rate_trigger(AlbRequestRateTriggerArgs(
+            region=placement.region, load_balancer_arn_suffix=lb.arn_suffix,
+            target_group_arn_suffix=lb.target_group_arn_suffix, requests_per_second_per_pod=rps,
+        ))
+        return TrafficScaling(trigger=trigger, authentication=keda.trigger_authentication_name, depends_on=[keda.release])
+
+    def _alarms(self, name: str, placement: WorkloadPlacement, platform: RegionalPlatform, tags: dict[str, str]) -> Optional[WorkloadAlarms]:
+        workload, intent = placement.workload, placement.intent
+        kwargs: dict[str, Any] = {}
+        if self.queue is not None:
+            # The workload's RTO (config may only tighten the tier's), never below two visibility timeouts.
+            kwargs.update(queue_name=self.queue.name, dlq_name=self.queue.dlq_name,
+                          queue_age_threshold_s=intent.queue_age_threshold_s(workload.queue.visibility_timeout_seconds))
+        if self.database is not None and self.database.role == "secondary":
+            kwargs.update(db_cluster_identifier=self.database.cluster_identifier,
+                          replication_lag_threshold_ms=intent.replication_lag_threshold_ms)
+        if self.load_balancer is not None:
+            kwargs.update(load_balancer_arn_suffix=self.load_balancer.arn_suffix, target_group_arn_suffix=self.load_balancer.target_group_arn_suffix)
+        pool = self.gpu_pool
+        if pool is not None and placement.gpu is not None and placement.gpu.min_nodes_per_zone > 0:
+            # The node groups' own Auto Scaling groups (resources.autoScalingGroups[0].name), resolved
+            # once GpuNodePool has enabled their group metrics collection (the alarms need the metric).
+            kwargs.update(gpu_min_nodes_per_zone=placement.gpu.min_nodes_per_zone, gpu_asg_names=dict(pool.asg_names))
+        if not kwargs:
+            return None
+        return WorkloadAlarms(
+            f"{name}-alarms",
+            WorkloadAlarmsArgs(workload=workload.name, tier=intent.tier_label, evaluation_minutes=intent.alert_evaluation_minutes,
+                               alarm_topic_arn=platform.alarm_topic.arn, tags=tags, **kwargs),
+            pulumi.ResourceOptions(parent=self),
+        )
