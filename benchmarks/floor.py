@@ -8,7 +8,9 @@ invoke with nothing), with no project code.
 Run as a script it is the whole-process floor of ``blueprint plan``: a bare process that imports
 ``pulumi`` and the provider SDK modules a real program declaring the same resource types must
 import (each type's module as the provider package registers it: ``aws:ec2/vpc:Vpc`` ->
-``pulumi_aws.ec2``), then replays the plan saved by ``benchmarks/plan_speed.py``:
+``pulumi_aws.ec2``) and loads each type's resource class from it (``pulumi_aws.ec2.Vpc``: the
+packages load classes lazily, so importing the module alone skips what a real program pays),
+then replays the plan saved by ``benchmarks/plan_speed.py``:
 
     python benchmarks/floor.py PLAN.json      # {"stack", "stack_urn", "config", "secrets", "resources"}
 
@@ -123,6 +125,26 @@ def provider_modules(types: Iterable[str]) -> list[str]:
     return sorted(set(modules))
 
 
+def load_provider_classes(types: Iterable[str]) -> list[str]:
+    """Import the provider modules of ``types`` (provider_modules) and load each type's resource
+    class from its module, as a program declaring it does (``aws.ec2.Vpc(...)``); returns the
+    classes' qualified names. The provider packages load their resource classes lazily
+    (pulumi_aws/_utilities.py lazy_import, Module.construct): importing ``pulumi_aws.ec2`` alone
+    loads neither ``ec2/vpc.py`` nor the ``ec2/_inputs.py`` it imports, which a real program pays for."""
+    for module in provider_modules(types):
+        importlib.import_module(module)
+    loaded: list[str] = []
+    for type_ in sorted(set(types)):
+        package, middle, _ = (type_.split(":") + ["", ""])[:3]
+        for module in pulumi.runtime.rpc._RESOURCE_MODULES.get(f"{package}:{middle}", []):  # noqa: SLF001
+            info = getattr(module, "mod_info", {})
+            class_name = info.get("classes", {}).get(type_)
+            if class_name and info.get("fqn"):
+                getattr(importlib.import_module(info["fqn"]), class_name)
+                loaded.append(f"{info['fqn']}.{class_name}")
+    return loaded
+
+
 def stack_urn_of(resources: list[dict]) -> str:
     """The root stack's URN: the parent of the top-level resources (a saved plan omits it)."""
     urns = {r["urn"] for r in resources}
@@ -135,8 +157,7 @@ def main(argv: list[str]) -> int:
     with open(argv[0], encoding="utf-8") as handle:
         saved = json.load(handle)
     resources = saved["resources"]
-    for module in provider_modules(r["type"] for r in resources):
-        importlib.import_module(module)
+    load_provider_classes([r["type"] for r in resources])
     registered = replay(resources, saved.get("stack_urn") or stack_urn_of(resources), saved["stack"],
                         saved.get("config") or {}, saved.get("secrets") or [])
     print(json.dumps({"registered": registered, "resources": len(resources)}))

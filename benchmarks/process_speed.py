@@ -11,7 +11,9 @@ For each stack:
 * **checkov alone**: the checkov command ``check`` runs, on the same export written beforehand;
 * **checkov in check**: from checkov's start to its result inside an in-process ``run_check``.
 
-Each process's wall time and peak resident memory (``ru_maxrss`` of that child, from ``wait4``).
+Each process's wall time, CPU time (user + system, ``ru_utime + ru_stime``) and peak resident memory
+(``ru_maxrss``), all of that child, from ``wait4``. On a machine shared with other work the CPU
+seconds move far less than the wall seconds (a process waiting for a core is not charged).
 """
 
 from __future__ import annotations
@@ -39,8 +41,8 @@ start = time.perf_counter()
 process = subprocess.Popen(sys.argv[2:], stdout=subprocess.DEVNULL)
 _, status, usage = os.wait4(process.pid, 0)
 seconds = time.perf_counter() - start
-json.dump({"seconds": seconds, "max_rss_mb": usage.ru_maxrss / 1024, "exit": os.waitstatus_to_exitcode(status)},
-          open(sys.argv[1], "w"))
+json.dump({"seconds": seconds, "cpu_seconds": usage.ru_utime + usage.ru_stime, "max_rss_mb": usage.ru_maxrss / 1024,
+           "exit": os.waitstatus_to_exitcode(status)}, open(sys.argv[1], "w"))
 """
 
 
@@ -128,6 +130,7 @@ def stack_row(stack: str, repeat: int, with_check: bool, folder: Path) -> dict[s
     row["resources"] = len(json.loads(plan_file.read_text(encoding="utf-8"))["resources"])
     row["floor"] = timed([sys.executable, str(BENCH / "floor.py"), str(plan_file)], repeat)
     row["plan_over_floor"] = row["plan"]["seconds"] / row["floor"]["seconds"]
+    row["plan_over_floor_cpu"] = row["plan"]["cpu_seconds"] / row["floor"]["cpu_seconds"]
     row["resilience"] = timed(CLI + ["resilience", "--stack", stack, "--format", "json"], repeat)
     if with_check:
         row["check"] = timed(CLI + ["check", "--stack", stack, "--format", "json"], repeat)
@@ -154,8 +157,9 @@ def _s(cell: Optional[dict[str, Any]], key: str = "seconds") -> str:
 
 
 def render_stacks(result: dict[str, Any]) -> list[str]:
-    lines = ["Whole process (wall s / peak MB), same run:",
-             f"{'stack':>9} {'res':>5} {'plan s':>7} {'floor s':>7} {'ratio':>6} {'plan MB':>7} {'floor MB':>8} "
+    lines = ["Whole process (wall s, CPU s / peak MB), same run:",
+             f"{'stack':>9} {'res':>5} {'plan s':>7} {'floor s':>7} {'ratio':>6} {'plan cpu':>8} {'floor cpu':>9} "
+             f"{'cpu ratio':>9} {'plan MB':>7} {'floor MB':>8} "
              f"{'resil s':>7} {'check s':>7} {'check MB':>8} {'ckv alone s':>11} {'ckv in check s':>14}"]
     for r in result["rows"]:
         if "error" in r:
@@ -163,6 +167,7 @@ def render_stacks(result: dict[str, Any]) -> list[str]:
             continue
         lines.append(
             f"{r['stack']:>9} {r['resources']:>5} {_s(r['plan']):>7} {_s(r['floor']):>7} {r['plan_over_floor']:>6.2f} "
+            f"{_s(r['plan'], 'cpu_seconds'):>8} {_s(r['floor'], 'cpu_seconds'):>9} {r['plan_over_floor_cpu']:>9.2f} "
             f"{r['plan']['max_rss_mb']:>7.0f} {r['floor']['max_rss_mb']:>8.0f} {_s(r['resilience']):>7} "
             f"{_s(r.get('check')):>7} {_s(r.get('check'), 'max_rss_mb'):>8} {_s(r.get('checkov_alone')):>11} "
             f"{_s(r.get('check_in_process'), 'checkov_seconds'):>14}")

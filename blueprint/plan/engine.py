@@ -12,10 +12,13 @@ other's config or root stack.
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import gc
-import runpy
+import hashlib
 import sys
+import threading
+import types
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +32,7 @@ from pulumi.runtime.settings import set_root_resource
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
+from blueprint import progress
 from blueprint.plan import placement
 from blueprint.plan.mocks import PlanMocks
 from blueprint.plan.model import Plan, PlannedResource
@@ -65,7 +69,24 @@ def _plain(value: Any) -> Any:
         return value
     if isinstance(value, pulumi.Resource):
         return f"[resource {type(value).__name__}]"
+    if isinstance(value, (pulumi.Asset, pulumi.Archive)):
+        return _plain_asset(value)
     return str(value)
+
+
+def _plain_asset(value: Any) -> dict[str, Any]:
+    """An asset or archive as its content, not its repr (which holds a memory address, so the same
+    plan would differ run to run): a string asset by the sha256 of its text, file and remote ones
+    by their path or URI, an asset archive by its members."""
+    if isinstance(value, pulumi.AssetArchive):
+        return {"archive": {name: _plain_asset(member) for name, member in sorted(value.assets.items())}}
+    kind = "archive" if isinstance(value, pulumi.Archive) else "asset"
+    if isinstance(value, pulumi.StringAsset):
+        return {kind: "string", "sha256": hashlib.sha256(value.text.encode()).hexdigest()}
+    for attribute in ("path", "uri"):
+        if isinstance(getattr(value, attribute, None), str):
+            return {kind: attribute, attribute: getattr(value, attribute)}
+    return {kind: type(value).__name__}
 
 
 class _RecordingMonitor(sdk_mocks.MockMonitor):
@@ -78,6 +99,8 @@ class _RecordingMonitor(sdk_mocks.MockMonitor):
         self.order: list[str] = []
         self.stack_urn = ""
         self._qualified: dict[str, str] = {}
+        # The CLI's live resource count (blueprint/progress.py); None when nobody listens.
+        self.on_resource = progress.resource_hook()
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         qualified = type_
@@ -116,6 +139,9 @@ class _RecordingMonitor(sdk_mocks.MockMonitor):
             inputs=_plain(inputs),
         )
         self.order.append(urn)
+        _young_collection_if_due()
+        if self.on_resource is not None:
+            self.on_resource(urn)
         id_, state = self.mocks.new_resource(
             sdk_mocks.MockResourceArgs(
                 typ=request.type, name=request.name, inputs=inputs, provider=request.provider,
@@ -264,7 +290,9 @@ def _run(program: Callable[[], Any], stack: str, project: str, config: Mapping[s
     mocks = PlanMocks(config, lambda ref: monitor_ref["m"].region_of_provider(ref))
     monitor = _RecordingMonitor(mocks)
     monitor_ref["m"] = monitor
+    progress.phase("run the program")
     run_under_mocks(program, mocks, monitor, stack=stack, project=project, config=config, secret_keys=secret_keys)
+    progress.phase("place resources")
     resources = _place(monitor, config, cloud)
     return Plan(stack=stack, cloud=cloud, resources=resources, stack_urn=monitor.stack_urn, outputs=_stack_outputs(),
                 residency=config.get("blueprint:residency"))
@@ -306,14 +334,52 @@ def plan_program(
         cloud = config.get("blueprint:cloud") or ("aws" if "aws:region" in config else "gcp" if "gcp:region" in config else None)
     context = contextvars.copy_context()
     with _collector_for_a_plan():
-        return context.run(_run, program, stack, project, config, list(secret_keys or []), cloud)
+        return _on_a_fresh_stack(context.run, _run, program, stack, project, config, list(secret_keys or []), cloud)
 
 
-# Generation-2 threshold while a plan runs: "one full collection per this many generation-1
-# collections". Far above any plan's count (prod's plan makes ~150), so a full collection cannot
-# start mid-plan; young collections still free the plan's short-lived cycles (peak memory of a
-# 40-workload plan: ~430 MB, benchmarks/README.md). See _collector_for_a_plan.
-_PLAN_FULL_COLLECTION_THRESHOLD = 1_000_000
+def _on_a_fresh_stack(fn: Callable[..., Any], *args: Any) -> Any:
+    """``fn(*args)`` on a new thread, on the caller's event loop; its result, or its exception raised here.
+
+    Speed (benchmarks/README.md): the SDK captures the Python stack at every registration and turns
+    each frame below the resource's constructor into a source position (pulumi/runtime/resource.py
+    _get_stack_trace: traceback.extract_stack, then Path.as_uri per frame). Run where it is called,
+    a plan paid that for its caller's frames too: the CLI's typer/click frames (~12) or a test
+    runner's, on every resource. On a fresh thread the stack starts at the program, as under
+    ``pulumi up``, where the language host calls the program from a shallow stack. The event loop
+    stays the caller's (the thread waits, so only one thread runs it): Outputs a caller made before
+    the plan (Args built outside the program) belong to that loop and still resolve in it."""
+    outcome: dict[str, Any] = {}
+    loop = _ensure_event_loop()
+
+    def target() -> None:
+        asyncio.set_event_loop(loop)
+        try:
+            outcome["result"] = fn(*args)
+        except BaseException as error:  # noqa: BLE001 - re-raised in the calling thread
+            outcome["error"] = error
+        finally:
+            asyncio.set_event_loop(None)
+
+    # A daemon thread: Ctrl-C in the caller (waiting in join) ends the process as before.
+    worker = threading.Thread(target=target, name="blueprint-plan", daemon=True)
+    worker.start()
+    worker.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
+
+
+# The collector is off during a plan (_collector_for_a_plan), but most young objects a plan makes
+# are the SDK's short-lived cycles (~80 % of them: discarded Outputs' tasks, closures), so memory is
+# bounded: once this many young objects wait (~350 per resource: about 1,400 resources' worth, some
+# 70 MB), the next registration runs one young collection over them. Plans below it need none
+# (prod: ~900 resources); larger ones scan each object once instead of twice.
+_PLAN_YOUNG_LIMIT = 500_000
+
+
+def _young_collection_if_due() -> None:
+    if gc.get_count()[0] > _PLAN_YOUNG_LIMIT:
+        gc.collect(1)
 
 
 @contextmanager
@@ -322,43 +388,70 @@ def _collector_for_a_plan() -> Iterator[None]:
 
     Everything a plan creates stays reachable until it ends (the program's resources hold their
     Outputs, futures and the recorded inputs), and the provider modules the program imports
-    lazily (pulumi_aws.ec2, .wafv2, ...: ~1M objects) live for the process. Full collections mid-
-    plan therefore rescan a graph that only grows and find almost nothing (measured: 70 full
-    collections of ~0.15 s each in a 20-workload plan, each freeing under 1 % of what it scanned):
-    that was half the plan's time and the whole of its super-linear growth. So during a plan
-    the objects alive at its start are frozen (gc.freeze) and no full collection starts; young
-    collections still run at their usual thresholds, so short-lived cycles are freed as before.
-    Afterwards the thresholds are restored and the frozen objects unfrozen: the plan's garbage is
-    collected by the next full collection, as usual -- except in the `blueprint` command
-    (``blueprint.plan.freeze_after_plans``), which exits soon after and keeps everything frozen."""
+    lazily (pulumi_aws.ec2, .wafv2, ...: ~1M objects) live for the process. Collections during a
+    plan therefore scan a graph that only grows: full ones rescanned it all (half of a 20-workload
+    plan's time, the whole of its super-linear growth), young ones (~2,300 per 20 workloads, ~15 %
+    of a plan's CPU time) scanned every new object twice (gen0, gen1) to free the SDK's short-lived
+    cycles. So during a plan the objects alive at its start are frozen (gc.freeze) and the
+    collector is off; the young objects are collected in one pass per _PLAN_YOUNG_LIMIT of them
+    (_young_collection_if_due, from the monitor), which bounds the plan's garbage.
+    Afterwards the collector is on again as it was, and what the plan built gets one
+    young collection (generations 0 and 1: its cyclic garbage freed, the rest counted into the
+    oldest generation, whose full collections then come as usual) -- except in the `blueprint`
+    command (``blueprint.plan.freeze_after_plans``), which exits soon after: there the plan's objects
+    are frozen instead, so no collection ever scans them."""
     import blueprint.plan
 
-    thresholds = gc.get_threshold()
+    enabled = gc.isenabled()
     gc.freeze()
-    gc.set_threshold(thresholds[0], thresholds[1], max(thresholds[2], _PLAN_FULL_COLLECTION_THRESHOLD))
+    gc.disable()
     try:
         yield
     finally:
-        gc.set_threshold(*thresholds)
         if blueprint.plan.freeze_after_plans:
             gc.freeze()
         else:
-            gc.unfreeze()
+            gc.unfreeze()  # what was alive before the plan: back into the oldest generation
+            gc.collect(1)
+        if enabled:
+            gc.enable()
 
 
-def plan_project(project_dir: Path, stack: str, config: Mapping[str, str], secret_keys: Optional[list[str]] = None) -> Plan:
+def _run_main(main: Path) -> None:
+    """What ``runpy.run_path(main, run_name="__main__")`` does (a fresh ``__main__`` module and
+    ``sys.argv[0]`` the file while it runs), without runpy's three frames under every registration
+    (see _on_a_fresh_stack)."""
+    module = types.ModuleType("__main__")
+    module.__dict__.update(__file__=str(main), __cached__=None, __package__="")
+    code = compile(main.read_bytes(), str(main), "exec")
+    saved_main, saved_argv = sys.modules.get("__main__"), list(sys.argv)
+    sys.modules["__main__"] = module
+    sys.argv[:1] = [str(main)]
+    try:
+        exec(code, module.__dict__)  # noqa: S102 - the project's own program, as runpy would run it
+    finally:
+        sys.argv[:] = saved_argv
+        if saved_main is not None:
+            sys.modules["__main__"] = saved_main
+        else:
+            sys.modules.pop("__main__", None)
+
+
+def plan_project(project_dir: Path, stack: str, config: Mapping[str, str], secret_keys: Optional[list[str]] = None,
+                 project: str = "blueprint") -> Plan:
     """Run the project's real ``__main__.py`` as ``pulumi up`` would (cwd and sys.path at the
-    project root) and return its plan."""
+    project root) and return its plan. ``project`` is Pulumi.yaml's ``name``: what
+    ``pulumi.get_project()`` and a namespace-less ``pulumi.Config()`` see in the program."""
     main = project_dir / "__main__.py"
 
     def program() -> None:
-        runpy.run_path(str(main), run_name="__main__")
+        _run_main(main)
 
     added = str(project_dir) not in sys.path
     if added:
         sys.path.insert(0, str(project_dir))
     try:
-        return plan_program(program, stack=stack, config=config, secret_keys=secret_keys)
+        return plan_program(program, stack=stack, project=project, config=config, secret_keys=secret_keys)
     finally:
         if added:
             sys.path.remove(str(project_dir))

@@ -102,6 +102,13 @@ class DatabaseBackupPlanArgs(BaseModel):
         default=None, description="Days a copy is kept in the second region's vault, 1..36500; default retention_days."
     )
     tags: Tags = Field(default_factory=dict, description="Tags on the role, the plan and every recovery point.")
+    # Default None: asked from the provider. The composer knows each plan's region and passes it,
+    # which saves an invoke per plan (benchmarks/README.md).
+    region: Optional[str] = Field(
+        default=None, pattern=r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$",
+        description="This plan's region (its provider's), e.g. 'eu-central-1': the copy must leave it. Default None: "
+        "asked from the provider (aws.get_region).",
+    )
 
     @model_validator(mode="after")
     def _copy(self) -> "DatabaseBackupPlanArgs":
@@ -191,14 +198,16 @@ class DatabaseBackupPlan(pulumi.ComponentResource):
         """The second region's vault ARN, once checked to be outside this region; None: no copy."""
         # The copy must leave this region (the provider's). A literal ARN is checked at once; an
         # Output when it resolves, which still fails the preview/up before anything is created.
-        if args.copy_destination_vault_arn is None:
+        arn, region = args.copy_destination_vault_arn, args.region
+        if arn is None:
             return None  # single-region stack: no copy
-        if isinstance(args.copy_destination_vault_arn, pulumi.Output):
-            return pulumi.Output.all(
-                aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region, args.copy_destination_vault_arn
-            ).apply(lambda a: _check_destination_region(a[0], a[1]))
-        region = aws.get_region(opts=pulumi.InvokeOptions(parent=self)).region
-        return _check_destination_region(region, args.copy_destination_vault_arn)
+        if region is None and isinstance(arn, pulumi.Output):
+            region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
+        elif region is None:
+            region = aws.get_region(opts=pulumi.InvokeOptions(parent=self)).region
+        if isinstance(arn, pulumi.Output) or isinstance(region, pulumi.Output):
+            return pulumi.Output.all(region, arn).apply(lambda a: _check_destination_region(a[0], a[1]))
+        return _check_destination_region(region, arn)
 
     def _service_role(self, name: str, args: DatabaseBackupPlanArgs) -> tuple[aws.iam.Role, list[aws.iam.RolePolicyAttachment]]:
         """The AWS Backup service role with the managed backup and restore policies."""

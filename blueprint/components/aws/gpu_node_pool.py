@@ -95,6 +95,48 @@ _CAPACITY_TYPE = {"on-demand": "ON_DEMAND", "spot": "SPOT"}
 RootVolumeGib = IntBetween(50, 16384, note=" (gp3 allows up to 16384 GiB; GPU images need at least 50); default 200")
 
 
+def candidate_instance_types(accelerator_name: str, instance_type: str, gpus_per_node: int, capacity: str) -> list[str]:
+    """The instance types a pool may use: ``instance_type``; for spot and mixed capacity then the
+    catalog's other shapes of the same accelerator and GPU count (the spot groups' wider choice)."""
+    if capacity == "on-demand":
+        return [instance_type]
+    others = [o.instance_type for o in accelerator(accelerator_name).aws
+              if o.gpus == gpus_per_node and o.instance_type != instance_type]
+    return [instance_type, *others]
+
+
+class InstanceTypeOfferings(BaseModel):
+    """Which of ``instance_types`` each of ``zones`` offers: one answer of EC2
+    DescribeInstanceTypeOfferings (location type availability-zone), from instance_type_offerings()."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    zones: tuple[str, ...] = Field(description="The zones asked about.")
+    instance_types: tuple[str, ...] = Field(description="The instance types asked about.")
+    offered: dict[str, frozenset[str]] = Field(description="Zone -> the asked-about instance types it offers.")
+
+
+def instance_type_offerings(zones: list[str], instance_types: list[str], opts: pulumi.InvokeOptions) -> InstanceTypeOfferings:
+    """One synchronous ``aws.ec2.get_instance_type_offerings`` (the invoke's provider decides the region)
+    for ``zones`` x ``instance_types``. A composer that builds several pools in a region asks once for
+    all of them (GpuNodePoolArgs.offered_instance_types): a synchronous invoke pumps the program's event
+    loop, which costs a plan in proportion to everything declared before it (benchmarks/README.md)."""
+    types = list(dict.fromkeys(instance_types))
+    offerings = aws.ec2.get_instance_type_offerings(
+        location_type="availability-zone",
+        filters=[
+            aws.ec2.GetInstanceTypeOfferingsFilterArgs(name="instance-type", values=types),
+            aws.ec2.GetInstanceTypeOfferingsFilterArgs(name="location", values=sorted(zones)),
+        ],
+        opts=opts,
+    )
+    offered: dict[str, set[str]] = {zone: set() for zone in zones}
+    for instance_type, location in zip(offerings.instance_types, offerings.locations):
+        offered.setdefault(location, set()).add(instance_type)
+    return InstanceTypeOfferings(zones=tuple(sorted(zones)), instance_types=tuple(types),
+                                 offered={zone: frozenset(found) for zone, found in offered.items()})
+
+
 class GpuNodePoolArgs(BaseModel):
     """One workload's GPU node pool in one region."""
 
@@ -146,6 +188,13 @@ class GpuNodePoolArgs(BaseModel):
         "runtimes) are tens of GiB and kubelet evicts pods when the image filesystem fills up.",
     )
     tags: Tags = Field(default_factory=dict, description="Tags merged onto every taggable child.")
+    # Default None: the pool asks EC2 itself, one synchronous invoke per pool; a composer building
+    # several pools in a region passes one lookup for all of them (instance_type_offerings).
+    offered_instance_types: Optional[InstanceTypeOfferings] = Field(
+        default=None,
+        description="The region's instance-type offerings (instance_type_offerings()), covering this pool's zones and "
+        "candidate_instance_types(). Default None: the pool looks them up itself.",
+    )
 
     @field_validator("subnet_ids_by_zone")
     @classmethod
@@ -189,6 +238,32 @@ class GpuNodePoolArgs(BaseModel):
                 )
         return self
 
+    @model_validator(mode="after")
+    def _offerings_cover_the_pool(self) -> GpuNodePoolArgs:
+        """Offerings looked up for other zones or types would silently skip zones: refuse them."""
+        offerings = self.offered_instance_types
+        if offerings is None:
+            return self
+        zones = sorted(set(self.subnet_ids_by_zone) - set(offerings.zones))
+        types = [t for t in self.candidate_instance_types() if t not in offerings.instance_types]
+        if zones or types:
+            raise ValueError(
+                f"offered_instance_types: looked up for zones {list(offerings.zones)!r} and instance types "
+                f"{list(offerings.instance_types)!r}, which miss this pool's zones {zones!r} and types {types!r}; "
+                "look them up over the pool's zones and candidate_instance_types(), or leave it unset"
+            )
+        return self
+
+    @property
+    def region(self) -> str:
+        """The region of the pool's zones (one, validated): an Availability Zone's code is its Region's
+        code followed by a letter (https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-availability-zones.html)."""
+        return next(iter(self.subnet_ids_by_zone))[:-1]
+
+    def candidate_instance_types(self) -> list[str]:
+        """The instance types this pool may use (module function candidate_instance_types)."""
+        return candidate_instance_types(self.accelerator, self.instance_type, self.gpus_per_node, self.capacity)
+
     def groups(self) -> list[tuple[Literal["on-demand", "spot"], int, int]]:
         """(capacity, min per zone, max per zone) of each zone's node groups."""
         return capacity_split(self.capacity, self.min_nodes_per_zone, self.max_nodes_per_zone,
@@ -196,9 +271,7 @@ class GpuNodePoolArgs(BaseModel):
 
     def spot_instance_types(self) -> list[str]:
         """instance_type first, then the catalog's other shapes of the same accelerator and GPU count."""
-        others = [o.instance_type for o in accelerator(self.accelerator).aws
-                  if o.gpus == self.gpus_per_node and o.instance_type != self.instance_type]
-        return [self.instance_type, *others]
+        return candidate_instance_types(self.accelerator, self.instance_type, self.gpus_per_node, "spot")
 
     def labels(self) -> dict[str, str]:
         return {AUTOSCALER_GPU_LABEL: self.accelerator, **node_labels(self.accelerator, self.workload, self.tier)}
@@ -234,10 +307,14 @@ class GpuNodePool(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: GpuNodePoolArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("blueprint:aws:GpuNodePool", name, None, opts)
-        # Synchronous invokes: the number of node groups must be known while the program runs.
-        region = aws.get_region(opts=pulumi.InvokeOptions(parent=self)).region
-        candidates = args.spot_instance_types() if args.capacity != "on-demand" else [args.instance_type]
-        offered = self._offered_types(args, candidates)
+        # The region is a plain value (the zones'), not a get_region invoke: each synchronous invoke pumps
+        # the program's event loop (benchmarks/README.md). The offerings must be known while the program
+        # runs (they decide the number of node groups): the caller's region-wide lookup, else our own.
+        region = args.region
+        candidates = args.candidate_instance_types()
+        offerings = args.offered_instance_types or instance_type_offerings(
+            sorted(args.subnet_ids_by_zone), candidates, pulumi.InvokeOptions(parent=self))
+        offered = offerings.offered
         zones = [z for z in sorted(args.subnet_ids_by_zone) if args.instance_type in offered.get(z, set())]
         if not zones:
             raise ValueError(_no_zone_message(name, args, region))
@@ -259,21 +336,6 @@ class GpuNodePool(pulumi.ComponentResource):
                 # The group holding the minimum: on-demand, or spot for spot-only pools.
                 primary.setdefault(zone, group.node_group_name)
         self._publish(args, zones, primary, asg_names, spot, launch_template)
-
-    def _offered_types(self, args: GpuNodePoolArgs, candidates: list[str]) -> dict[str, set[str]]:
-        """Zone -> the candidate instance types it offers (among the requested zones)."""
-        offerings = aws.ec2.get_instance_type_offerings(
-            location_type="availability-zone",
-            filters=[
-                aws.ec2.GetInstanceTypeOfferingsFilterArgs(name="instance-type", values=candidates),
-                aws.ec2.GetInstanceTypeOfferingsFilterArgs(name="location", values=sorted(args.subnet_ids_by_zone)),
-            ],
-            opts=pulumi.InvokeOptions(parent=self),
-        )
-        offered: dict[str, set[str]] = {}
-        for instance_type, location in zip(offerings.instance_types, offerings.locations):
-            offered.setdefault(location, set()).add(instance_type)
-        return offered
 
     def _ebs_grant(self, name: str, args: GpuNodePoolArgs) -> aws.kms.Grant:
         """EC2 Auto Scaling may use the CMK for the nodes' encrypted root volumes."""

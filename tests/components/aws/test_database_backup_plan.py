@@ -180,3 +180,32 @@ def test_copy_retention_defaults_to_retention_days():
 def test_fails_when_copy_retention_is_set_without_a_destination():
     with pytest.raises(ValidationError, match="copy_retention_days"):
         _args(copy_destination_vault_arn=None, copy_retention_days=14)
+
+
+# --- the region as a plain value (issue 15: an invoke less per plan) --------------------------
+
+
+def test_region_defaults_to_the_providers():
+    assert DatabaseBackupPlanArgs.model_fields["region"].default is None
+
+
+@pytest.mark.parametrize("destination", [DEST, pulumi.Output.from_input(DEST)])
+def test_a_given_region_needs_no_get_region_invoke(monkeypatch, destination):
+    def no_invoke(*args, **kwargs):
+        raise AssertionError("get_region invoked although the region was given")
+
+    monkeypatch.setattr(aws, "get_region", no_invoke)
+    monkeypatch.setattr(aws, "get_region_output", no_invoke)
+    (copy,) = _rule(_plan(region="eu-central-1", copy_destination_vault_arn=destination))["copyActions"]
+    assert copy["destinationVaultArn"] == DEST
+
+
+@pytest.mark.parametrize("destination", [SAME_REGION, pulumi.Output.from_input(SAME_REGION)])
+def test_fails_copy_destination_in_the_given_region(destination):
+    with pytest.raises(Exception, match=r"copy_destination_vault_arn: .* is in eu-central-1, the plan's own region"):
+        _plan(region="eu-central-1", copy_destination_vault_arn=destination)
+
+
+def test_fails_region_that_is_not_a_region_name():
+    with pytest.raises(ValidationError, match=r"region\n.*String should match pattern"):
+        _args(region="eu-central-1a")
