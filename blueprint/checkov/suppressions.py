@@ -22,8 +22,6 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-import yaml
-
 from blueprint.checkov.runner import CheckovResult, CheckResult
 
 DEFAULT_FILE = Path("policies") / "checkov-suppressions.yaml"
@@ -116,10 +114,13 @@ def load_suppressions(path: Optional[Path] = None) -> list[Suppression]:
     path = Path(path)
     if not path.is_file():
         raise SuppressionError(path, [f"file not found: {path}"])
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise SuppressionError(path, [f"not valid YAML: {error}"]) from None
+    from blueprint.config import safe_yaml
+    from blueprint.config.errors import ConfigError
+
+    try:  # under the YAML bounds (size, UTF-8, aliases, duplicate keys): issue 16
+        data = safe_yaml.load_file(path, "checkov suppressions file")
+    except ConfigError as error:
+        raise SuppressionError(path, [p.message for p in error.problems]) from None
     return parse_suppressions(data, path)
 
 

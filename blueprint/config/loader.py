@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any, Optional
 
 import pulumi
-import yaml
 from pulumi.runtime import config as runtime_config
 
+from blueprint.config import safe_yaml
 from blueprint.config.errors import ConfigError, Problem
 from blueprint.config.models import StackConfig
 from blueprint.config.validate import validate_config
@@ -24,7 +24,7 @@ NAMESPACE = "blueprint"
 # Keys of other namespaces the configuration model reads.
 PROVIDER_KEYS = ("aws:region", "gcp:region", "gcp:project")
 # Keys whose values are structured (read with get_object, as JSON).
-STRUCTURED_KEYS = ("workloads", "deployerCidrs")
+STRUCTURED_KEYS = ("workloads", "deployerCidrs", "breakGlassPrincipals")
 
 
 def _set_keys() -> list[str]:
@@ -66,22 +66,35 @@ def _encode(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (dict, list)):
-        return json.dumps(value)
+        # default=str: a YAML timestamp or !!binary inside a structured value becomes text, which
+        # validation then names (instead of a TypeError escaping as "the program failed").
+        return json.dumps(value, default=str)
     return str(value)
 
 
 def load_yaml(path: Path, what: str) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError([Problem(str(path), f"{what} not found")], source=what) from None
-    except yaml.YAMLError as exc:
-        raise ConfigError([Problem(str(path), f"not valid YAML: {exc}")], source=what) from None
+    """A YAML mapping read under the bounds of :mod:`blueprint.config.safe_yaml` (size, UTF-8,
+    nesting, aliases, duplicate keys); anything else is a ConfigError naming the file."""
+    data = safe_yaml.load_file(path, what)
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise ConfigError([Problem(str(path), "must be a YAML mapping", type(data).__name__)], source=what)
     return data
+
+
+# The top-level keys of a Pulumi stack file (pulumi/pulumi sdk/go/common/workspace/project.go,
+# struct ProjectStack: secretsprovider, encryptedkey, encryptionsalt, config, environment).
+STACK_FILE_KEYS = ("config", "encryptedkey", "encryptionsalt", "environment", "secretsprovider")
+
+
+def _check_stack_keys(stack_file: Path, stack: dict[str, Any]) -> None:
+    """A misspelt top-level key (``conifg:``) would leave the configuration empty: name it."""
+    unknown = [key for key in stack if key not in STACK_FILE_KEYS]
+    if unknown:
+        problems = [Problem(f"{stack_file}: {key}", f"unknown top-level key of a stack file; allowed: {', '.join(STACK_FILE_KEYS)}")
+                    for key in unknown]
+        raise ConfigError(problems, source=f"stack file {stack_file}")
 
 
 def pulumi_config_map(stack_file: Path, project_file: Optional[Path]) -> tuple[dict[str, str], list[str]]:
@@ -94,9 +107,13 @@ def pulumi_config_map(stack_file: Path, project_file: Optional[Path]) -> tuple[d
     project: dict[str, Any] = load_yaml(project_file, "project file") if project_file else {}
     project_name = project.get("name", NAMESPACE)
     stack = load_yaml(stack_file, f"stack file {stack_file}")
+    _check_stack_keys(stack_file, stack)
     config = stack.get("config") or {}
     if not isinstance(config, dict):
         raise ConfigError([Problem(f"{stack_file}: config", "must be a mapping of keys to values", config)], source=f"stack file {stack_file}")
+    bad_keys = [Problem(f"{stack_file}: config", "keys must be text such as blueprint:cloud", key) for key in config if not isinstance(key, str)]
+    if bad_keys:
+        raise ConfigError(bad_keys, source=f"stack file {stack_file}")
 
     def full(key: str) -> str:
         return key if ":" in key else f"{project_name}:{key}"

@@ -14,10 +14,15 @@ from typing import Any, Optional
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from blueprint.config.errors import ConfigError, Problem, key_path
-from blueprint.config.models import StackConfig
+from blueprint.config.models import MAX_WORKLOADS, StackConfig
 from blueprint.config.rules import check_rules
 
 _PYDANTIC_PREFIXES = ("Value error, ", "Assertion failed, ")
+# Strict numbers (models.py): say what is refused, since `true` and `1.0` look like numbers to a reader.
+_TYPE_MESSAGES = {
+    "int_type": "must be an integer, a whole number such as 3 (true/false, decimals such as 1.0 and other text are refused)",
+    "float_type": "must be a number such as 2.5 (true/false and quoted text are refused)",
+}
 
 
 def _unwrap(annotation: Any) -> Any:
@@ -57,6 +62,8 @@ def _problem_from_pydantic(err: dict) -> Problem:
             message = message[len(prefix):]
     if err["type"] == "missing":
         return Problem(path, "required key is missing")
+    if err["type"] in _TYPE_MESSAGES:
+        return Problem(path, _TYPE_MESSAGES[err["type"]], err["input"])
     if err["type"] == "extra_forbidden":
         model = _model_at(loc[:-1])
         allowed = ", ".join(sorted(f.alias or n for n, f in model.model_fields.items())) if model else "see DESIGN.md"
@@ -101,8 +108,19 @@ def _lenient(model: type[BaseModel], data: Any) -> Any:
     return types.SimpleNamespace(**view, _invalid=frozenset(invalid))
 
 
+def _check_workload_count(raw: dict[str, Any], source: str) -> None:
+    """Above MAX_WORKLOADS the file is refused before any workload is validated: the cost of
+    validating (and of planning) grows with the count, and the count alone is the problem."""
+    workloads = raw.get("workloads")
+    if isinstance(workloads, list) and len(workloads) > MAX_WORKLOADS:
+        raise ConfigError([Problem("blueprint:workloads", f"at most {MAX_WORKLOADS} workloads per stack (the default AWS quotas of "
+                                   "load balancers per region and Route 53 health checks bind there; docs/configuration.md); "
+                                   "split the workloads over several stacks", len(workloads))], source)
+
+
 def validate_config(raw: dict[str, Any], source: str = "stack configuration") -> StackConfig:
     """Return the validated configuration or raise :class:`ConfigError` listing every problem."""
+    _check_workload_count(raw, source)
     problems: list[Problem] = []
     config: Optional[StackConfig] = None
     try:

@@ -30,7 +30,9 @@ from typing import Any, Optional
 
 import yaml
 
+from blueprint.config import safe_yaml
 from blueprint.config.errors import ConfigError, Problem
+from blueprint.fileio import write_atomic
 
 STEPS = ("detection", "traffic_shift", "database_promotion", "gpu_node_ready", "model_ready")
 REQUIRED = ("scenario", "region", "date", "durations_s")
@@ -43,7 +45,7 @@ def load(path: Path) -> dict[str, Any]:
     """The drill file, validated; every problem at once (ConfigError, exit 2), each naming the key and value."""
     try:
         text = path.read_text(encoding="utf-8")
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+        data = json.loads(text) if path.suffix == ".json" else safe_yaml.loads(text, str(path))  # bounded: issue 16
     except (OSError, ValueError, yaml.YAMLError) as error:
         raise ConfigError([Problem(str(path), f"cannot read the drill file: {error}")], source=str(path)) from None
     problems = validate(data)
@@ -102,8 +104,8 @@ def drills_file(root: Path, stack: str) -> Path:
 
 def write(measured: dict[str, Any], out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text("# Written by `blueprint drill record`; read by `blueprint resilience` (docs/resilience.md).\n"
-                   + yaml.safe_dump(measured, sort_keys=False), encoding="utf-8")
+    write_atomic(out, "# Written by `blueprint drill record`; read by `blueprint resilience` (docs/resilience.md).\n"
+                 + yaml.safe_dump(measured, sort_keys=False))  # whole or not at all (blueprint/fileio.py)
     return out
 
 
@@ -111,7 +113,9 @@ def read_recorded(path: Optional[Path]) -> Optional[dict[str, Any]]:
     """A recorded drill written by ``write`` (None when there is none)."""
     if path is None or not path.is_file():
         return None
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = safe_yaml.load_file(path, "recorded drill") or {}  # bounded YAML (issue 16): ConfigError, exit 2
+    if not isinstance(data, dict):
+        raise ConfigError([Problem(str(path), "must be a YAML mapping", type(data).__name__)], source=str(path))
     problems = validate({k: data[k] for k in REQUIRED + OPTIONAL if k in data})
     if problems:
         raise ConfigError(problems, source=str(path))

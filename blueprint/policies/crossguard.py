@@ -104,12 +104,11 @@ def jurisdiction_for(config: Optional[Any], urn: Optional[str], project_dir: Pat
     if not stack:
         return None
     try:
-        import yaml
-
+        from blueprint.config import safe_yaml
         from blueprint.project import stack_config_dir
 
         path = stack_config_dir(project_dir) / f"Pulumi.{stack}.yaml"
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = safe_yaml.load_file(path) or {}  # bounded YAML (issue 16)
     except Exception:  # noqa: BLE001 - no stack file: the residency rule reports the unknown jurisdiction
         return None
     value = (data.get("config") or {}).get("blueprint:residency") if isinstance(data, dict) else None
