@@ -8,13 +8,19 @@
   https://docs.aws.amazon.com/arc-region-switch/latest/api/API_Step.html).
 - Approval: a ``ManualApproval`` step means a human declares the disaster; otherwise the plan's
   ``triggers`` start it when their ``associatedAlarms`` go red (API_Trigger, API_AssociatedAlarm).
-- When an automatic plan starts: its trigger alarm (the primary's, ``HealthCheckStatus`` of the
-  Route 53 health check, blueprint/components/aws/region_switch_plan.py) reaches ALARM once
-  ``datapointsToAlarm`` of its ``evaluationPeriods`` periods breach (CloudWatch User Guide, "Using
-  Amazon CloudWatch alarms", evaluating an alarm,
-  https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html). The model counts the health check's verdict
-  (``requestInterval`` x ``failureThreshold`` + the checkers' aggregation) plus ``period`` x
-  ``evaluationPeriods``: the one-minute datapoint that holds the failed status.
+- When an automatic plan starts: its trigger alarm on the primary (a FailoverProbe's ``EndpointUp``
+  alarm in the other region, blueprint/components/aws/failover_probe.py; or a Route 53
+  ``HealthCheckStatus`` alarm) reaches ALARM once ``datapointsToAlarm`` of its ``evaluationPeriods``
+  periods breach (CloudWatch User Guide, "Using Amazon CloudWatch alarms",
+  https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html), then Region
+  switch starts the plan (figures.region_switch_trigger). The model counts ``period`` x
+  ``datapointsToAlarm`` + the last slot's verdict (a probe slot's datapoint is published once its
+  attempts answered or their one deadline, ``ATTEMPT_TIMEOUT_S``, passed) + the alarm's evaluation
+  (every 10 s for a 10/20/30 s period) + that delay;
+  for a Route 53 alarm, the health check's verdict first. No credit for an alarm evaluated in the
+  primary region (it is lost with it), nor for a probe alarm with no probe publishing its metric.
+- Order: the failover workflow's top-level steps run in sequence, a Parallel step's members together
+  (``Orchestration.stages``); the resilience model starts each stage when the previous one ends.
 """
 
 from __future__ import annotations
@@ -52,56 +58,116 @@ def _workflow(plan: PlannedResource, primary: str) -> list[dict]:
     return []
 
 
+def _watched(alarm: PlannedResource, health_by_id: dict, probed: dict[str, str]) -> Optional[str]:
+    """The region an alarm watches: a FailoverProbe's ``WatchedRegion`` dimension, or the region of the
+    load balancer a Route 53 health check (``HealthCheckId`` dimension) probes."""
+    dims = alarm.inputs.get("dimensions") or {}
+    if dims.get("WatchedRegion"):
+        return str(dims["WatchedRegion"])
+    check = health_by_id.get(dims.get("HealthCheckId"))
+    return probed.get(check.urn) if check is not None else None
+
+
+def _probe_of(alarm: PlannedResource, functions: Iterable[PlannedResource], watched: str) -> Optional[PlannedResource]:
+    """The Lambda function that publishes the alarm's metric (namespace, workload and watched region), in the
+    alarm's region."""
+    for fn in functions:
+        env = ((fn.inputs.get("environment") or {}).get("variables")) or {}
+        if (fn.region == alarm.region and env.get("NAMESPACE") == alarm.inputs.get("namespace")
+                and env.get("WATCHED_REGION") == watched
+                and env.get("WORKLOAD") == (alarm.inputs.get("dimensions") or {}).get("Workload")):
+            return fn
+    return None
+
+
+def _probe_verdict_s(probe: PlannedResource) -> float:
+    """When a slot's datapoint is published, after the slot's start: its concurrent attempts' one deadline
+    (blueprint/components/aws/failover_probe_handler.py), 3 s when the function does not say."""
+    env = ((probe.inputs.get("environment") or {}).get("variables")) or {}
+    try:
+        return float(env.get("ATTEMPT_TIMEOUT_S") or 3)
+    except (TypeError, ValueError):
+        return 3.0
+
+
+def _alarm_seconds(alarm: PlannedResource, figures: Figures) -> tuple[float, str]:
+    """Failed datapoints the alarm needs x its period, plus when CloudWatch evaluates it."""
+    period = float(alarm.inputs.get("period") or 60)
+    needed = float(alarm.inputs.get("datapointsToAlarm") or alarm.inputs.get("evaluationPeriods") or 1)
+    evaluation = figures.cloudwatch_high_res_evaluation if period < 60 else figures.cloudwatch_evaluation
+    return (period * needed + evaluation.seconds,
+            f"{needed:g} failed datapoints x {period:g} s period + evaluation {evaluation.seconds:g} s ({evaluation.source})")
+
+
 def _trigger(plan: PlannedResource, alarms: dict[str, PlannedResource], health_by_id: dict, probed: dict[str, str],
-             primary: str, figures: Figures) -> tuple[Optional[float], str]:
-    """Seconds from the primary's failure until the plan's trigger alarm on the primary's health check is red."""
+             functions: list[PlannedResource], primary: str, figures: Figures) -> tuple[Optional[float], str]:
+    """Seconds from the primary's failure until the plan starts: its trigger alarm on the primary is red,
+    and Region switch acts on it. Credit only for an alarm (and its probe) outside the primary region."""
     by_key = {a.get("mapBlockKey"): a.get("resourceIdentifier") for a in plan.inputs.get("associatedAlarms") or []
               if isinstance(a, dict) and a.get("alarmType") == "trigger"}
-    in_lost_region = None
+    refused = []
     for trigger in plan.inputs.get("triggers") or []:
         for cond in (trigger or {}).get("conditions") or []:
             alarm = alarms.get(by_key.get(cond.get("associatedAlarmName")))
-            check = health_by_id.get((alarm.inputs.get("dimensions") or {}).get("HealthCheckId")) if alarm else None
-            if check is None or cond.get("condition") != "red" or probed.get(check.urn) != primary:
+            if alarm is None or cond.get("condition") != "red" or _watched(alarm, health_by_id, probed) != primary:
                 continue
             if alarm.region == primary:
-                # Route 53 health-check metrics exist only in us-east-1, so the alarm is evaluated there: with
-                # us-east-1 the primary, the region whose loss it should detect is the one that evaluates it.
-                in_lost_region = alarm
+                refused.append(f"its trigger alarm {alarm.urn} is evaluated in {primary}, the region whose loss it should "
+                               "detect (Route 53 health-check metrics are published in us-east-1 only)")
                 continue
+            window, window_source = _alarm_seconds(alarm, figures)
+            rs = figures.region_switch_trigger
+            dims = alarm.inputs.get("dimensions") or {}
+            if dims.get("WatchedRegion"):
+                probe = _probe_of(alarm, functions, primary)
+                if probe is None:
+                    refused.append(f"no probe in {alarm.region} publishes the metric of its trigger alarm {alarm.urn}")
+                    continue
+                verdict = _probe_verdict_s(probe)
+                return (window + verdict + rs.seconds,
+                        f"trigger alarm {alarm.urn} in {alarm.region}, on the probe {probe.urn}: {window_source}, + the last "
+                        f"slot's verdict {verdict:g} s (its attempts' one deadline, ATTEMPT_TIMEOUT_S); then "
+                        f"Region switch starts the plan, {rs.seconds:g} s ({rs.source})")
+            check = health_by_id.get(dims.get("HealthCheckId"))
             verdict = float(check.inputs.get("requestInterval") or 30) * float(check.inputs.get("failureThreshold") or 3)
-            periods = float(alarm.inputs.get("evaluationPeriods") or 1)
-            window = float(alarm.inputs.get("period") or 60) * periods
-            return (verdict + figures.dns_checker_latency.seconds + window,
+            return (verdict + figures.dns_checker_latency.seconds + window + rs.seconds,
                     f"trigger alarm {alarm.urn}: health check verdict {verdict:g} s + checkers "
-                    f"{figures.dns_checker_latency.seconds:g} s, then {window:g} s ({periods:g} x period) of HealthCheckStatus "
-                    "below 1 (CloudWatch UG, 'Using Amazon CloudWatch alarms': ALARM once datapointsToAlarm of "
-                    "evaluationPeriods periods breach)")
-    if in_lost_region is not None:
-        return None, (f"its only trigger alarm ({in_lost_region.urn}) is evaluated in {primary}, the region it should "
-                      "detect the loss of (Route 53 health-check metrics are published in us-east-1 only), so in that "
-                      "loss nothing starts the plan")
-    return None, "no trigger alarm on the primary region's health check in the plan"
+                    f"{figures.dns_checker_latency.seconds:g} s, then {window_source}; then Region switch starts the plan, "
+                    f"{rs.seconds:g} s ({rs.source})")
+    if refused:
+        return None, "; ".join(refused) + ", so in that loss nothing starts the plan"
+    return None, "no trigger alarm watching the primary region in the plan"
+
+
+def _stages(steps: Iterable[Any]) -> tuple[tuple[str, ...], ...]:
+    """The failover workflow's recovery steps in the plan's order: each top-level step is a stage, a
+    Parallel step's members run together (API_Step: a workflow's steps run in sequence)."""
+    stages = []
+    for step in steps or []:
+        kinds = tuple(BLOCK_STEPS[s["executionBlockType"]] for s in _flat([step]) if s.get("executionBlockType") in BLOCK_STEPS)
+        if kinds:
+            stages.append(kinds)
+    return tuple(stages)
 
 
 def read(workloads: dict, plans: Iterable[PlannedResource], alarms: Iterable[PlannedResource], health_by_id: dict,
-         figures: Figures) -> None:
+         figures: Figures, functions: Iterable[PlannedResource] = ()) -> None:
     """Set ``orchestration`` on each workload that a Region switch plan serves."""
     by_arn = {a.outputs.get("arn"): a for a in alarms if a.outputs.get("arn")}
+    functions = list(functions)
     for plan in plans:
         w = workloads.get(plan.workload or "")
         if w is None:
             continue
-        steps = _flat(_workflow(plan, w.primary_region))
+        workflow = _workflow(plan, w.primary_region)
+        steps = _flat(workflow)
         automated = {BLOCK_STEPS[s["executionBlockType"]]: str(s.get("name"))
                      for s in steps if s.get("executionBlockType") in BLOCK_STEPS}
         manual = any(s.get("executionBlockType") == MANUAL_BLOCK for s in steps)
         probed = {p.urn: p.region for p in (w.routing.probes if w.routing else ())}
         trigger_s, trigger_source = (None, "a human starts it") if manual else _trigger(
-            plan, by_arn, health_by_id, probed, w.primary_region, figures)
-        top = [s.get("executionBlockType") for s in _workflow(plan, w.primary_region)]
-        ordering = ("the plan runs its traffic step before the database and capacity steps (activeActive deactivate "
-                    "workflow); that Route 53 health-check update's own duration is not modelled"
-                    if top and top[0] == "Route53HealthCheck" else "")
+            plan, by_arn, health_by_id, probed, functions, w.primary_region, figures)
+        stages = _stages(workflow)
+        ordering = ("the plan runs its steps in sequence: " + " -> ".join(" + ".join(s) for s in stages)) if len(stages) > 1 else ""
         w.orchestration = Orchestration(plan.urn, KIND, "manual" if manual else "automatic", automated,
-                                        trigger_s, trigger_source, ordering)
+                                        trigger_s, trigger_source, ordering, stages)

@@ -33,6 +33,18 @@ class Figures:
     # declares the disaster and starts the runbook.
     declare_disaster: Figure = Figure(
         900, "blueprint planning value: alarm -> page -> acknowledge -> decision to fail over (15 min)")
+    # When CloudWatch evaluates an alarm after its last needed datapoint (issue 17's failover probe).
+    cloudwatch_high_res_evaluation: Figure = Figure(
+        10, "CloudWatch User Guide, 'Using Amazon CloudWatch alarms': 'If the alarm period is 10 seconds or 30 seconds, "
+        "the alarm is evaluated every 10 seconds'")
+    cloudwatch_evaluation: Figure = Figure(
+        60, "blueprint planning value: an alarm with a period of 60 s or more gets one datapoint per period, so its "
+        "evaluation can trail the failed datapoint by up to a minute (CloudWatch User Guide, 'Using Amazon CloudWatch alarms')")
+    # From a trigger alarm's ALARM state to the plan's execution starting. AWS publishes no figure
+    # (Region switch docs: triggers start a plan on CloudWatch alarms, API_Trigger / API_TriggerCondition).
+    region_switch_trigger: Figure = Figure(
+        30, "ARC Region switch: no published delay from a trigger alarm's ALARM to the plan execution's start "
+        "(API_Trigger, API_TriggerCondition); conservative planning value 30 s: measure it in a drill and override")
     # --- traffic shift ---------------------------------------------------------------------
     alias_ttl_elb: Figure = Figure(
         60, "Route 53 FAQ: alias records to ELB load balancers have a fixed TTL of 60 s")
@@ -133,6 +145,15 @@ class Figures:
     gcs_cross_bucket_replication: Figure = Figure(
         3600, "Storage Transfer Service cross-bucket replication ('Use cross-bucket replication'): asynchronous, "
         "no RPO given, most objects within minutes, objects over 1 GiB can take hours; planning value 1 h")
+    # The GCP failover trigger (blueprint/analysis/gcp_orchestration.py): what comes after the probe's
+    # verdict or the alert's incident, and how late Cloud SQL's metrics reach an alert policy.
+    failover_trigger_delivery: Figure = Figure(
+        10, "failover probe / alert notification -> Pub/Sub failover topic -> Eventarc trigger -> the workflow's execution "
+        "starts: Google documents no end-to-end latency for this path; planning value 10 s (measure it in a drill: the "
+        "probe's 'failover requested' log line against the execution's start time)")
+    cloudsql_metric_visibility: Figure = Figure(
+        165, "Cloud SQL metrics (cloudsql.googleapis.com/database/up and the rest): 'Sampled every 60 seconds. After "
+        "sampling, data is not visible for up to 165 seconds' (https://cloud.google.com/sql/docs/postgres/admin-api/metrics)")
     gke_gpu_node_start: Figure = Figure(
         360, "Compute Engine GPU VM start + COS boot + GKE-installed NVIDIA driver (gpuDriverInstallationConfig) + "
         "kubelet registration: planning value 6 min (measure yours in a DR drill and override)")

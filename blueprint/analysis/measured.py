@@ -4,7 +4,7 @@ Each step a drill measures replaces what the model assumed for it:
 
 | drill step         | AWS                                   | GCP                                                      |
 |--------------------|---------------------------------------|----------------------------------------------------------|
-| detection          | dns_checker_latency = measured - the health check's interval x failures (so the Region switch trigger, which waits for the same verdict, moves with it) | glb_health_latency, likewise |
+| detection          | dns_checker_latency = measured - the health check's interval x failures (a Route 53 trigger alarm, which waits for the same verdict, moves with it; a failover probe's trigger does not: blueprint/analysis/aws_orchestration.py) | glb_health_latency, likewise |
 | traffic_shift      | alias_ttl_elb                         | the "traffic shift" step itself (the plan's connectionDrainingTimeoutSec sets it, no figure) |
 | database_promotion | aurora_global_failover                | cloudsql_dr_replica_failover (designated DR replica) or cloudsql_promote_replica |
 | (zone drill) database_promotion | aurora_multi_az_failover | cloudsql_ha_failover                                   |

@@ -4,7 +4,11 @@ drill templates.
 
 - AWS: an ARC Region switch plan (blueprint.components.aws.region_switch_plan) of the workload whose
   ``regions`` are the workload's two regions, and FIS experiment templates
-  (blueprint.components.aws.fis_experiments) in each region the workload runs in.
+  (blueprint.components.aws.fis_experiments) in each region the workload runs in. Mission-critical
+  only: the plan has a trigger that survives the primary's loss (an alarm evaluated outside the
+  primary region on a probe there, blueprint.components.aws.failover_probe); a manual approval or a
+  trigger evaluated in the primary itself fails, and so does a trigger without a ``green`` condition
+  (the surviving region's self-check: one probe's ``red`` alone is a single signal).
 - GCP: a Cloud Workflows failover workflow of the workload (blueprint.components.gcp.failover_workflow).
   GCP has no managed fault-injection service like FIS: drills are started with ``blueprint drill``
   (docs/runbooks/dr-drill.md), so no drill resource is required there.
@@ -59,11 +63,40 @@ def _aws_findings(ctx: Context, tw: TierWorkload, regions: list[str]) -> Iterabl
         found = f" (plans found for {[sorted(p.inputs.get('regions') or ()) for p in plans]})" if plans else ""
         yield _anchor(tw), (f"{tw.label} runs in {', '.join(regions)} but has no ARC Region switch plan "
                             f"(aws:arcregionswitch/plan) over these regions{found}: its failover is not orchestrated")
+    if covering and tw.spec.tier is Tier.MISSION_CRITICAL:
+        yield from _trigger_findings(tw, covering[0].urn)
+        yield from _single_signal_findings(tw, covering[0])
     templates = {r.region for r in plan_of(ctx).resources if r.type == aws.FIS_EXPERIMENT_TEMPLATE}
     for region in regions:
         if region not in templates:
             yield _anchor(tw), (f"{tw.label} runs in {region}, which has no FIS experiment template "
                                 "(aws:fis/experimentTemplate): no drill rehearses its failure")
+
+
+def _trigger_findings(tw: TierWorkload, plan_urn: str) -> Iterable[Finding]:
+    """Mission-critical: its 120 s RTO leaves no time to declare a disaster, so the plan must start by
+    itself on the primary's loss: a trigger alarm evaluated outside the primary region, fed by a probe
+    there (the resilience model's trigger credit, blueprint/analysis/aws_orchestration.py)."""
+    orch = tw.facts.orchestration
+    if orch is not None and orch.urn == plan_urn and orch.trigger_s is not None:
+        return
+    why = orch.trigger_source if orch is not None else "the plan was not read"
+    yield plan_urn, (f"{tw.label}'s Region switch plan has no trigger that survives the loss of its primary region "
+                     f"{tw.primary} ({why}): a mission-critical failover must start by itself, on an alarm evaluated "
+                     "outside the region it watches (blueprint.components.aws.FailoverProbe)")
+
+
+def _single_signal_findings(tw: TierWorkload, plan: object) -> Iterable[Finding]:
+    """Mission-critical: every trigger of the plan also needs a ``green`` condition (the surviving region's
+    self-check, blueprint.components.aws.FailoverProbe ``self_host``): one probe's ``red`` alone fails the
+    workload over on a fault both regions share (a bad release, a WAF block of the probe, a partition)."""
+    for trigger in getattr(plan, "inputs", {}).get("triggers") or []:
+        conditions = (trigger or {}).get("conditions") or []
+        if not any((c or {}).get("condition") == "green" for c in conditions):
+            names = [(c or {}).get("associatedAlarmName") for c in conditions]
+            yield plan.urn, (f"{tw.label}'s Region switch plan trigger towards {(trigger or {}).get('targetRegion')} fires on "
+                             f"{names} red alone: add the surviving region's self-check alarm as a 'green' condition "
+                             "(API_Trigger: all conditions must be met), so a fault both regions share fails nothing over")
 
 
 def _gcp_findings(ctx: Context, tw: TierWorkload, regions: list[str]) -> Iterable[Finding]:

@@ -23,7 +23,6 @@ from __future__ import annotations
 from typing import Any, Mapping, Optional
 
 from blueprint.analysis.facts import REBUILD_HEALTH_CHECK, PlanFacts, SwitchPlanEntry
-from blueprint.types import aws
 
 # The approval step's name in every generated plan (blueprint/components/aws/region_switch_plan.py workflows()).
 APPROVAL_STEP = "approve-failover"
@@ -56,6 +55,16 @@ def aws_action(found: SwitchPlanEntry, lost: str, survivor: str) -> Optional[tup
     return None
 
 
+def _trigger_survives(facts: PlanFacts, workload: str, lost: str, found: SwitchPlanEntry) -> bool:
+    """Whether the plan's trigger for ``lost`` lives outside it: the resilience model's trigger credit for the
+    primary's loss (blueprint/analysis/aws_orchestration.py); the composer probes a lost secondary from the
+    primary the same way (blueprint/components/aws/orchestration.py)."""
+    if lost != found.primary_region:
+        return True
+    w = next((w for w in facts.workloads if w.name == workload), None)
+    return w is not None and w.orchestration is not None and w.orchestration.trigger_s is not None
+
+
 def aws_plan_step(facts: PlanFacts, workload: str, lost: str, survivor: str) -> Optional[tuple[str, list[str], list[str]]]:
     """(title, commands, notes) that start the workload's Region switch plan, or None (no plan)."""
     found = _one(facts, workload)
@@ -69,11 +78,12 @@ def aws_plan_step(facts: PlanFacts, workload: str, lost: str, survivor: str) -> 
             f"--query \"plans[?name=='{name}'].arn | [0]\" --output text)"]
     notes = [f"Region switch plan `{name}` ({found.approach}): {verb} {target}; it runs the "
              "workload's database, capacity and traffic steps below in order, in parallel where safe"]
-    if found.triggered and lost == aws.ROUTE53_METRICS_REGION:
-        notes.append(f"its trigger alarm was evaluated in {lost} (Route 53 health-check metrics live there only) and was "
+    if found.triggered and not _trigger_survives(facts, workload, lost, found):
+        notes.append(f"its trigger for {lost} was evaluated in {lost} (or no probe outside {lost} feeds it) and was "
                      "lost with it: nothing started the plan, start it with the command below")
     elif found.triggered:
-        cmds += ["# automatic plan: the health-check alarm has probably started it already; its execution id, if so:",
+        cmds += [f"# automatic plan: its trigger (the failover probe's alarm in {survivor}, which probes {lost}) has "
+                 "probably started it already; its execution id, if so:",
                  f"aws arc-region-switch list-plans-in-region --region {survivor} "
                  f"--query \"plans[?name=='{name}'].activePlanExecution | [0]\" --output text"]
         notes.append(f"an execution already running refuses a second one: then set {run} to the id printed above "
@@ -103,7 +113,9 @@ def gcp_workflow_step(facts: PlanFacts, workload: str, lost: str, project: Optio
     name, region = found.name, found.region
     where = f"--location={region} --project={project}"
     cmds = [
-        "# the alert may have started it already and wait for an approval: the exact approval command, if so",
+        "# its failover probe (or, minutes later, the primary-down alert) has probably started it already:",
+        f"gcloud workflows executions list {name} {where} --limit=3   # an ACTIVE or SUCCEEDED one: do not start another",
+        "# an execution may wait for an approval (manual approval): the exact approval command, if so",
         f"gcloud logging read 'resource.type=\"workflows.googleapis.com/Workflow\" AND jsonPayload.callback_url:*' "
         f"--project={project} --limit=1 --format='value(jsonPayload.approve_command)'",
         "# else declare the disaster: runs every action at once (no incident check, no approval)",

@@ -20,7 +20,7 @@ from blueprint.types import aws, gcp
 from resilience_plans import ROOT, plan_file, targets_of
 
 PROD = ROOT / "stacks" / "Pulumi.prod.yaml"
-# Primary eu-central-1: the Region switch plans' trigger alarms (in us-east-1) survive the primary's loss.
+# Primary eu-central-1: the Region switch plans' trigger alarms (probes in eu-south-2) survive the primary's loss.
 PROD_EU = ROOT / "stacks" / "Pulumi.prod-eu.yaml"
 GCP_PROD = ROOT / "stacks" / "Pulumi.gcp-prod.yaml"
 DECLARE = DEFAULT_FIGURES.declare_disaster.seconds
@@ -67,15 +67,21 @@ def test_aws_facts_read_the_region_switch_plans(prod_plan):
     assert facts["batch-embeddings"].orchestration is None
 
 
-def test_aws_facts_read_the_trigger_alarm_on_the_primary_health_check(prod_eu_plan):
+def test_aws_facts_read_the_trigger_alarm_of_the_out_of_region_probe(prod_eu_plan):
     facts = {w.name: w for w in extract_facts(prod_eu_plan).workloads}
     fraud, search = facts["fraud-scoring"].orchestration, facts["document-search"].orchestration
     assert fraud.approval == "automatic" and search.approval == "automatic"
-    # The trigger alarm on the primary's health check: 10 s x 2 failures + 10 s checkers + 1 x 60 s period.
-    assert fraud.trigger_s == 10 * 2 + 10 + 60 and "fraud-scoring-region-switch-trigger-eu-central-1" in fraud.trigger_source
-    # Business-critical: 10 s x 3 failures + 10 s checkers + 2 x 60 s periods.
-    assert search.trigger_s == 10 * 3 + 10 + 2 * 60
-    assert "document-search-region-switch-trigger-eu-central-1" in search.trigger_source
+    # Mission-critical: 2 failed 10 s probes + the last slot's 3 s verdict (its attempts' one deadline) + the
+    # alarm's 10 s evaluation + Region switch's 30 s trigger delay.
+    hi_res, rs = DEFAULT_FIGURES.cloudwatch_high_res_evaluation.seconds, DEFAULT_FIGURES.region_switch_trigger.seconds
+    assert fraud.trigger_s == 2 * 10 + 3 + hi_res + rs == 63
+    assert "fraud-scoring-probe-eu-central-1-alarm" in fraud.trigger_source and "in eu-south-2" in fraud.trigger_source
+    assert "verdict 3 s" in fraud.trigger_source
+    # Business-critical: 4 failed 10 s probes.
+    assert search.trigger_s == 4 * 10 + 3 + hi_res + rs == 83
+    # The failover workflow's order: the database (and capacity) first, then traffic; a KEDA workload's
+    # capacity step comes last (region_switch_plan capacity_after_traffic).
+    assert STEP_TRAFFIC in fraud.stages[1] and set(fraud.stages[0]) <= {STEP_DATABASE, STEP_GPU}
 
 
 def test_gcp_facts_read_the_failover_workflow(gcp_plan):
@@ -83,8 +89,11 @@ def test_gcp_facts_read_the_failover_workflow(gcp_plan):
     flow = facts["fraud-scoring"].orchestration
     assert flow.kind == "Cloud Workflows workflow" and flow.urn.endswith("::fraud-scoring-failover-workflow")
     assert flow.approval == "automatic" and flow.steps == {STEP_DATABASE: "db-failover"}
-    # The primary-down alert policy: duration 60 s + alignment period 60 s.
-    assert flow.trigger_s == 120 and "primary-down" in flow.trigger_source
+    # The failover probe in europe-west1 (issue 17): the load balancer's verdict (5 s x 2) + up to one round
+    # to the next probe + the 20 s window + one round for the last round's deadline + 10 s to start the
+    # workflow; the slower primary-down alert (165 + 180 + 60 s) is not the earliest.
+    assert flow.trigger_s == 10 + 5 + 20 + 5 + 10 == 50 and "failover probe" in flow.trigger_source
+    assert "fraud-scoring-probe-pool in europe-west1" in flow.trigger_source
     assert facts["batch-embeddings"].orchestration is None
 
 
@@ -92,19 +101,24 @@ def test_automatic_orchestration_starts_the_database_step_at_its_trigger(prod_eu
     w = _w(analyse(prod_eu_plan, targets_of(PROD_EU)), "fraud-scoring")
     db = _db(w)
     assert db["automated"] and db["automated_by"].endswith("(Region switch plan step promote-database)")
-    assert db["starts_at_s"] == 90 and w["rto_estimate_s"] == 90 + 60
+    # The honest probe timing (review finding 3) costs 3 s: 123 s misses the 120 s target by 3 s.
+    assert db["starts_at_s"] == 63 and w["rto_estimate_s"] == 63 + 60 == w["rto_target_s"] + 3 and not w["meets_rto"]
     assert w["orchestration"]["present"] and w["orchestration"]["approval"] == "automatic"
 
 
-def test_warm_standby_starts_its_steps_at_its_trigger_and_meets_its_target(prod_eu_plan):
+def test_warm_standby_moves_traffic_only_after_the_database_and_capacity_steps(prod_eu_plan):
+    """The plan sequences shift-traffic after database-and-capacity; the model no longer runs them side by side."""
     w = _w(analyse(prod_eu_plan, targets_of(PROD_EU)), "document-search")
     db = _db(w)
     assert db["automated_by"].endswith("(Region switch plan step promote-database)")
-    assert db["starts_at_s"] == 160 and "starts when its trigger fires" in db["source"]
+    assert db["starts_at_s"] == 83 and "starts when its trigger fires" in db["source"]
+    stage_end = max(s["starts_at_s"] + s["seconds"] for s in w["breakdown"]
+                    if s["automated_by"] and ("promote-database" in s["automated_by"] or "scale-capacity" in s["automated_by"]))
     traffic = next(s for s in w["breakdown"] if s["step"] == "traffic shift")
-    assert traffic["starts_at_s"] == 160 and "shift-traffic" in traffic["automated_by"]
-    assert w["orchestration"]["approval"] == "automatic" and w["meets_rto"] and w["rto_estimate_s"] < w["rto_target_s"]
-    assert w["rto_estimate_s"] == 160 + 60  # the 60 s failover and the 60 s traffic shift, both from 160 s
+    assert traffic["starts_at_s"] == stage_end >= 83 + 60 and "shift-traffic" in traffic["automated_by"]
+    assert "waits for the plan's previous steps" in traffic["source"]
+    assert w["orchestration"]["approval"] == "automatic" and w["meets_rto"]
+    assert w["rto_estimate_s"] == stage_end + 60  # then the 60 s alias TTL
 
 
 def test_manual_approval_starts_the_automated_steps_after_declaring_a_disaster(tmp_path):
@@ -118,9 +132,17 @@ def test_manual_approval_starts_the_automated_steps_after_declaring_a_disaster(t
     db = _db(w)
     assert db["automated_by"].endswith("(Region switch plan step promote-database)")
     assert db["starts_at_s"] == DECLARE and "manual approval" in db["source"]
+    gpu = next(s for s in w["breakdown"] if s["step"].startswith("GPU capacity: scale up"))
     traffic = next(s for s in w["breakdown"] if s["step"] == "traffic shift")
-    assert traffic["starts_at_s"] == DECLARE and "shift-traffic" in traffic["automated_by"]
+    # recommendations scales with KEDA: the plan's capacity step follows its traffic step (capacity_after_traffic).
+    assert traffic["starts_at_s"] == DECLARE + 60 and gpu["starts_at_s"] == traffic["starts_at_s"] + traffic["seconds"]
+    assert "shift-traffic" in traffic["automated_by"]
     assert w["orchestration"]["approval"] == "manual" and not w["meets_rto"]
+    assert not prod_plan_probes(plan_file(path), "recommendations")  # no trigger, no probe
+
+
+def prod_plan_probes(plan, workload):
+    return [r for r in plan.of_type(aws.LAMBDA_FUNCTION) if r.workload == workload]
 
 
 def test_fails_mission_critical_without_its_region_switch_plan(tmp_path, prod_eu_plan):
@@ -167,53 +189,64 @@ def test_second_region_without_orchestration_is_reported(prod_plan):
     assert rebuild["starts_at_s"] == DECLARE and not rebuild["automated"]
 
 
-def test_us_east_1_primary_plans_get_no_trigger_credit(prod_plan):
-    """prod's primary is us-east-1, where Route 53 health-check metrics (and so the plans' trigger alarms)
-    live: losing us-east-1 loses the alarm that should start the plan, so the model credits no trigger and
-    the plans' automated steps start when a human declares the disaster (blueprint/analysis/aws_orchestration.py)."""
+def test_us_east_1_primary_gets_trigger_credit_from_its_probe_in_us_west_2(prod_plan):
+    """prod's primary is us-east-1: the trigger alarm and the probe that feeds it live in us-west-2, so they
+    survive the primary's loss and the plans start at their trigger (issue 17)."""
     facts = {w.name: w for w in extract_facts(prod_plan).workloads}
     for name in ("fraud-scoring", "recommendations"):
         orch = facts[name].orchestration
-        alarm = prod_plan.named(f"{name}-region-switch-trigger-us-east-1")
-        assert alarm.region == "us-east-1" and alarm.inputs["metricName"] == "HealthCheckStatus"
-        assert orch.approval == "automatic" and orch.trigger_s is None
-        assert f"its only trigger alarm ({alarm.urn}) is evaluated in us-east-1" in orch.trigger_source
-        assert "nothing starts the plan" in orch.trigger_source
+        alarm = prod_plan.named(f"{name}-probe-us-east-1-alarm")
+        assert alarm.region == "us-west-2" and alarm.inputs["period"] == 10
+        (probe,) = [f for f in prod_plan_probes(prod_plan, name) if f.region == "us-west-2"]
+        assert probe.inputs["environment"]["variables"]["WATCHED_REGION"] == "us-east-1"
+        assert orch.approval == "automatic" and orch.trigger_s is not None and alarm.urn in orch.trigger_source
     report = analyse(prod_plan, targets_of(PROD))
     fraud, recs = _w(report, "fraud-scoring"), _w(report, "recommendations")
-    db = _db(fraud)
-    assert db["starts_at_s"] == DECLARE and db["automated_by"].endswith("(Region switch plan step promote-database)")
-    assert "counted from declaring a disaster" in db["source"] and "starts when its trigger fires" not in db["source"]
-    # The 60 s Aurora global failover after declaring the disaster; the 120 s target is missed.
-    assert fraud["rto_estimate_s"] == DECLARE + 60 and not fraud["meets_rto"]
-    assert fraud["orchestration"]["trigger_s"] is None and "us-east-1" in fraud["orchestration"]["trigger_source"]
-    for step in ("database: global failover to the secondary", "traffic shift"):
-        s = next(s for s in recs["breakdown"] if s["step"] == step)
-        assert s["starts_at_s"] == DECLARE and "Region switch plan step" in s["automated_by"], s
+    assert _db(fraud)["starts_at_s"] == 63 and fraud["rto_estimate_s"] == 123 and not fraud["meets_rto"]
     gpu = next(s for s in recs["breakdown"] if s["step"].startswith("GPU capacity: scale up"))
-    # The request-driven scale-up (175 s reaction + 300 s node + 120 s pod) waits for the traffic the plan moves.
-    assert gpu["starts_at_s"] == DECLARE and recs["rto_estimate_s"] == DECLARE + 175 + 300 + 120 and not recs["meets_rto"]
+    traffic = next(s for s in recs["breakdown"] if s["step"] == "traffic shift")
+    # The plan's database step at the trigger (83 s), then its traffic step, then its capacity step (recommendations
+    # scales with KEDA, so the capacity step comes last: review finding 10).
+    assert traffic["starts_at_s"] == 83 + 60 and gpu["starts_at_s"] == traffic["starts_at_s"] + traffic["seconds"]
+    assert recs["rto_estimate_s"] == gpu["starts_at_s"] + gpu["seconds"] == 798 and recs["meets_rto"]
 
 
-def test_us_east_1_primary_gains_nothing_from_its_plan_in_that_loss(prod_plan):
-    """Deleting fraud-scoring's Region switch plan from prod leaves its region-loss estimate unchanged: in a
-    us-east-1 loss the plan starts no sooner than a human would (only NO ORCHESTRATION is added)."""
+def test_trigger_credit_needs_the_probe_outside_the_lost_region(prod_plan):
+    """The same saved plan without its probes (Lambda functions) or with the probe alarm moved into us-east-1:
+    no trigger credit, and the mission-critical target fails."""
+    without_probe = _w(analyse(_without(prod_plan, aws.LAMBDA_FUNCTION), targets_of(PROD)), "fraud-scoring")
+    assert without_probe["orchestration"]["trigger_s"] is None and "no probe in us-west-2" in without_probe["orchestration"]["trigger_source"]
+    assert without_probe["rto_estimate_s"] == DECLARE + 60 and not without_probe["meets_rto"]
+    import copy
+
+    moved = copy.deepcopy(prod_plan)
+    moved.named("fraud-scoring-probe-us-east-1-alarm").region = "us-east-1"
+    inside = _w(analyse(moved, targets_of(PROD)), "fraud-scoring")
+    assert inside["orchestration"]["trigger_s"] is None and "is evaluated in us-east-1" in inside["orchestration"]["trigger_source"]
+    assert not inside["meets_rto"]
+
+
+def test_removing_the_orchestration_fails_mission_critical_on_prod(prod_plan):
+    """Deleting fraud-scoring's Region switch plan from prod: the database failover waits for a human and the
+    120 s target, met with the plan, fails (issue 17, "Done when")."""
     with_plan = _w(analyse(prod_plan, targets_of(PROD)), "fraud-scoring")
     without = _w(analyse(_without(prod_plan, aws.ARCREGIONSWITCH_PLAN), targets_of(PROD)), "fraud-scoring")
-    assert without["rto_estimate_s"] == with_plan["rto_estimate_s"] == DECLARE + 60
+    assert with_plan["rto_estimate_s"] == 123 and with_plan["rto_estimate_s"] < without["rto_estimate_s"]
+    assert without["rto_estimate_s"] == DECLARE + 60 and not without["meets_rto"]
     assert without["orchestration"]["missing"] and not with_plan["orchestration"]["missing"]
 
 
-def test_resilience_cli_reports_the_untriggerable_plan_on_prod(tmp_path, prod_plan):
+def test_resilience_cli_on_prod_reports_the_probe_trigger(tmp_path, prod_plan):
     result = CliRunner().invoke(app, ["resilience", "--stack", "prod", "--format", "json"])
+    # fraud-scoring's honest 123 s misses its 120 s target by 3 s (docs/resilience.md): exit 1.
     assert result.exit_code == 1, result.stdout
     fraud = _w(json.loads(result.stdout), "fraud-scoring")
-    assert fraud["orchestration"]["trigger_s"] is None and fraud["rto_estimate_s"] == DECLARE + 60
-    assert "is evaluated in us-east-1, the region it should detect the loss of" in fraud["orchestration"]["trigger_source"]
-    assert _db(fraud)["starts_at_s"] == DECLARE
+    assert fraud["orchestration"]["trigger_s"] == 63 and fraud["rto_estimate_s"] == 123
+    assert "fraud-scoring-probe-us-east-1-alarm" in fraud["orchestration"]["trigger_source"]
     saved = tmp_path / "prod.json"
-    saved.write_text(json.dumps(plan_json(prod_plan)), encoding="utf-8")
+    saved.write_text(json.dumps(plan_json(_without(prod_plan, aws.LAMBDA_FUNCTION))), encoding="utf-8")
     # Wide enough that rich does not wrap the step's source inside its table cell.
     text = CliRunner().invoke(app, ["resilience", "--plan", str(saved)], env={"COLUMNS": "3000"})
-    assert text.exit_code == 1 and "is evaluated in us-east-1, the region it should detect the loss of" in text.stdout
-    assert "so in that loss nothing starts the plan: counted from declaring a disaster" in text.stdout
+    assert text.exit_code == 1 and "no probe in us-west-2 publishes the metric of its trigger alarm" in text.stdout
+
+

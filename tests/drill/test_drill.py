@@ -85,18 +85,19 @@ def test_record_the_sample_changes_the_estimates(tmp_path, saved):
     measured = json.loads(invoke("resilience", "--plan", str(saved["prod"]), "--drills", str(out), "--format", "json").stdout)
     fraud_before = next(w for w in modeled["workloads"] if w["name"] == "fraud-scoring")
     fraud = next(w for w in measured["workloads"] if w["name"] == "fraud-scoring")
-    # prod's trigger alarm is evaluated in the lost us-east-1, so nothing triggers the plan: the declared
-    # disaster (900 s), then the measured 48 s failover (the measured detection does not move it).
-    assert fraud["rto_estimate_s"] == DECLARE + 48 != fraud_before["rto_estimate_s"] == DECLARE + 60
+    # prod's trigger is the failover probe in us-west-2 (63 s: 2 x 10 s probes + the last slot's 3 s deadline +
+    # 10 s evaluation + 30 s Region switch start), then the measured 48 s failover (the measured DNS detection does
+    # not move the probe's trigger).
+    assert fraud["rto_estimate_s"] == 63 + 48 != fraud_before["rto_estimate_s"] == 63 + 60
     assert fraud["rto_modeled_s"] == fraud_before["rto_estimate_s"]
     db = next(s for s in fraud["breakdown"] if s["step"].startswith("database"))
     assert db["measured_s"] == 48 and db["modeled_s"] == 60
     assert measured["drill"]["date"] == "2026-11-20"
 
 
-def test_recorded_detection_moves_the_trigger_of_a_primary_outside_us_east_1(tmp_path, saved):
-    """prod-eu (primary eu-central-1): its plans' trigger alarm in us-east-1 survives the primary's loss and
-    waits for the health check's verdict, so the measured detection moves it (docs/resilience.md)."""
+def test_recorded_detection_does_not_move_the_probe_trigger(tmp_path, saved):
+    """prod-eu (primary eu-central-1): its plans' trigger is the failover probe in eu-south-2, which does not
+    wait for the Route 53 health check's verdict, so the measured DNS detection leaves it (docs/resilience.md)."""
     drill = tmp_path / "eu-drill.yaml"
     sample = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
     drill.write_text(yaml.safe_dump({**sample, "region": "eu-central-1"}), encoding="utf-8")
@@ -107,9 +108,9 @@ def test_recorded_detection_moves_the_trigger_of_a_primary_outside_us_east_1(tmp
     measured = json.loads(invoke("resilience", "--plan", str(saved["prod-eu"]), "--drills", str(out), "--format", "json").stdout)
     fraud_before = next(w for w in modeled["workloads"] if w["name"] == "fraud-scoring")
     fraud = next(w for w in measured["workloads"] if w["name"] == "fraud-scoring")
-    # trigger: 20 s verdict + 15 s measured checkers + 60 s alarm period, then the measured 48 s failover
-    assert fraud["rto_estimate_s"] == 20 + 15 + 60 + 48 != fraud_before["rto_estimate_s"] == 20 + 10 + 60 + 60
-    assert fraud["orchestration"]["trigger_s"] == 20 + 15 + 60
+    # trigger: 2 x 10 s probes + 3 s deadline + 10 s evaluation + 30 s Region switch start, then the measured 48 s failover
+    assert fraud["rto_estimate_s"] == 63 + 48 != fraud_before["rto_estimate_s"] == 63 + 60
+    assert fraud["orchestration"]["trigger_s"] == 63
 
 
 def _drill_file(tmp_path: Path, **durations) -> Path:

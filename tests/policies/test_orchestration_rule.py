@@ -74,3 +74,41 @@ def test_nothing_to_fail_over_is_not_judged(prod_data):
     """batch-embeddings (standard, no database, no service) runs in two regions with no plan: fine."""
     found = _orchestration(_without(prod_data, lambda r: r["type"] != aws.ARCREGIONSWITCH_PLAN))
     assert not any("batch-embeddings" in v.message for v in found)
+
+
+# --- mission-critical: a trigger that survives the primary's loss (issue 17) ------------------------------
+
+
+def test_shipped_prod_mission_critical_plan_has_an_out_of_region_trigger(prod_data):
+    probes = [r for r in prod_data["resources"] if r["type"] == aws.LAMBDA_FUNCTION and r["workload"] == "fraud-scoring"]
+    assert {r["region"] for r in probes} == {"us-east-1", "us-west-2"}
+    assert violations_of(prod_data, rule_id="orchestration-present") == []
+
+
+def test_fails_mission_critical_plan_without_its_probe(prod_data):
+    data = _without(prod_data, lambda r: not (r["type"] == aws.LAMBDA_FUNCTION and r["workload"] == "fraud-scoring"))
+    (found,) = violations_of(data, rule_id="orchestration-present")
+    assert found.urn.endswith("::fraud-scoring-region-switch-plan")
+    assert "no trigger that survives the loss of its primary region us-east-1" in found.message
+    assert "no probe in us-west-2" in found.message
+
+
+def test_fails_mission_critical_trigger_alarm_evaluated_in_the_primary(prod_data):
+    for r in prod_data["resources"]:
+        if r["name"] == "fraud-scoring-probe-us-east-1-alarm":
+            r["region"] = "us-east-1"
+    (found,) = violations_of(prod_data, rule_id="orchestration-present")
+    assert "is evaluated in us-east-1" in found.message
+    # The business-critical plan is not judged by this mandatory check.
+    assert "'recommendations'" not in found.message
+
+
+def test_fails_mission_critical_trigger_on_one_red_alarm_alone(prod_data):
+    """Review finding 2: without the survivor's 'green' self-check a fault both regions share fails over."""
+    for r in prod_data["resources"]:
+        if r["type"] == aws.ARCREGIONSWITCH_PLAN and r["workload"] == "fraud-scoring":
+            for trigger in r["inputs"]["triggers"]:
+                trigger["conditions"] = [c for c in trigger["conditions"] if c["condition"] == "red"]
+    found = violations_of(prod_data, rule_id="orchestration-present")
+    assert len(found) == 2 and all(f.urn.endswith("::fraud-scoring-region-switch-plan") for f in found)
+    assert "red alone: add the surviving region's self-check alarm as a 'green' condition" in found[0].message

@@ -113,9 +113,14 @@ def test_aws_dns_fallback_can_ungate_the_survivors_record(prod):
     assert "SetIdentifier=='us-west-2'] | [0]\" > rr-recommendations-us-west-2.json" in text
 
 
-def test_aws_lost_us_east_1_says_nothing_started_the_plan_elsewhere_it_may_be_running(prod):
-    # The trigger alarms live in us-east-1 (Route 53 health-check metrics): lost with it, they start nothing.
+def test_aws_lost_us_east_1_the_probe_in_us_west_2_has_probably_started_the_plan(prod):
+    # The trigger alarms of a us-east-1 loss live in us-west-2 (the failover probes): they survive it.
     east, west = _runbook(*prod, "us-east-1"), _runbook(*prod, "us-west-2")
-    assert "was lost with it: nothing started the plan" in east
-    assert "health-check alarm has probably started it already" not in east
-    assert "nothing started the plan" not in west
+    assert "the failover probe's alarm in us-west-2, which probes us-east-1) has probably started it already" in east
+    assert "nothing started the plan" not in east and "nothing started the plan" not in west
+
+
+def test_aws_without_its_probe_the_runbook_says_nothing_started_the_plan(prod):
+    ref, plan = prod
+    text = _runbook(ref, _without(plan, aws.LAMBDA_FUNCTION), "us-east-1")
+    assert "(or no probe outside us-east-1 feeds it) and was lost with it: nothing started the plan" in text

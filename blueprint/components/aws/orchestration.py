@@ -2,7 +2,11 @@
 workload, once its regions, database and DNS exist,
 
 - its ARC Region switch plan (blueprint.components.aws.region_switch_plan) where the footprint gives it a
-  failover (``intent.failover_approval``: None for backup-restore, which has nothing to fail over to);
+  failover (``intent.failover_approval``: None for backup-restore, which has nothing to fail over to),
+  and with automatic approval its trigger: a FailoverProbe (blueprint.components.aws.failover_probe) in
+  the other region of each region the plan fails away from (active/passive: the standby probes the
+  primary; active/active: each region probes the other), timed by ``intent.failover_probe``, which
+  also checks its own region's endpoint (the plan's second trigger condition: the survivor answers);
 - zonal autoshift with practice runs (blueprint.components.aws.zonal_autoshift) on its load balancer in each
   region where the footprint asks for it (``intent.zonal_autoshift``);
 
@@ -24,8 +28,9 @@ import pulumi_aws as aws
 
 from blueprint.footprint import WorkloadPlacement
 from blueprint.components.aws._names import fit_name
+from blueprint.components.aws.failover_probe import FailoverProbe, FailoverProbeArgs
 from blueprint.components.aws.fis_experiments import FisExperiments, FisExperimentsArgs
-from blueprint.components.aws.region_switch_plan import RegionSwitchPlan, RegionSwitchPlanArgs
+from blueprint.components.aws.region_switch_plan import RegionSwitchPlan, RegionSwitchPlanArgs, TriggerAlarm
 from blueprint.components.aws.regional_platform import RegionalPlatform
 from blueprint.components.aws.workload_region import WorkloadRegion
 from blueprint.components.aws.zonal_autoshift import ZonalAutoshift, ZonalAutoshiftArgs
@@ -131,7 +136,8 @@ def region_switch_plan(
     dns: Any = None,
     hosted_zone_id: Any = None,
     dns_zone: Optional[str] = None,
-    alarms: Any = None,
+    alarms: Any = None,  # unused since the failover probes (they notify their own region's topic); kept for callers
+    providers: Optional[dict[str, aws.Provider]] = None,
 ) -> Optional[RegionSwitchPlan]:
     """The workload's Region switch plan, or None (no second region to fail over to, or nothing in
     it to orchestrate: no database, no service)."""
@@ -146,16 +152,22 @@ def region_switch_plan(
                       database_cluster_arns={p.region: b.database.arn for p, b in zip(placements, built)})
     if workload.service is not None and all(platforms[p.region].cluster is not None for p in placements):
         kwargs.update(_capacity(placements, built, platforms))
+        # Where KEDA scales the Deployment on its requests, its HPA scales the replicas Region switch set back
+        # down while the survivor has no traffic yet (HPA scale-down after its stabilization window), so a
+        # capacity step waiting for its target ahead of the traffic step could hold that step: run it last.
+        kwargs["capacity_after_traffic"] = workload.service.requests_per_second_per_pod is not None
     health_checks = dict(getattr(dns, "health_check_ids", None) or {})
     if dns is not None and set(health_checks) == {primary, secondary}:
         kwargs.update(hosted_zone_id=hosted_zone_id, record_name=f"{workload.name}.{dns_zone}")
     if not kwargs:
         return None
     approval = intent.failover_approval
-    if approval == "automatic" and set(health_checks) == {primary, secondary} and alarms is not None:
-        kwargs.update(health_check_ids=health_checks, alarm_provider=alarms.provider, alarm_topic_arns=[alarms.topic_arn])
+    watched = [primary] if intent.failover_approach == "active-passive" else [primary, secondary]
+    if approval == "automatic" and "record_name" in kwargs and providers is not None:
+        kwargs["trigger_alarms"] = {r: failover_probe(placements, built, platforms, providers, r, dns_zone, tags)
+                                    for r in watched}
     else:
-        # Nothing measures the regions' endpoints from outside (no served records): a human starts it.
+        # Nothing can probe the regions' endpoints from outside (no served records): a human starts it.
         approval = "manual"
     return RegionSwitchPlan(
         f"{workload.name}-region-switch",
@@ -172,12 +184,35 @@ def region_switch_plan(
             # also take the lost region's (200); at 100 it would find itself already "scaled".
             capacity_target_percent=200 if intent.failover_approach == "active-active" else 100,
             approval=approval,
-            trigger_evaluation_minutes=intent.alert_evaluation_minutes,
             tags=tags,
             **kwargs,
         ),
         pulumi.ResourceOptions(providers=[provider]),
     )
+
+
+def failover_probe(placements: list[WorkloadPlacement], built: list[WorkloadRegion],
+                   platforms: dict[str, RegionalPlatform], providers: dict[str, aws.Provider], watched: str,
+                   dns_zone: Optional[str], tags: dict[str, str]) -> TriggerAlarm:
+    """The probe of ``watched`` from the workload's other region, and its alarm as the plan's trigger."""
+    workload, spec = placements[0].workload, placements[0].intent.failover_probe
+    target = next(b for p, b in zip(placements, built) if p.region == watched)
+    probe_region = next(p.region for p in placements[:2] if p.region != watched)
+    survivor = next(b for p, b in zip(placements, built) if p.region == probe_region)
+    platform = platforms[probe_region]
+    probe = FailoverProbe(
+        f"{workload.name}-probe-{watched}",
+        FailoverProbeArgs(
+            workload=workload.name, probe_region=probe_region, watched_region=watched,
+            target_host=target.load_balancer.dns_name, server_name=f"{workload.name}.{dns_zone}",
+            # The survivor checks itself too: the plan fails over only while its own endpoint answers.
+            self_host=survivor.load_balancer.dns_name,
+            path=workload.service.readiness_path, period_s=spec.period_s, datapoints_to_alarm=spec.datapoints_to_alarm,
+            evaluation_periods=spec.evaluation_periods, attempt_timeout_s=spec.attempt_timeout_s, kms_key_arn=platform.key.arn,
+            alarm_topic_arns=[platform.alarm_topic.arn] if platform.alarm_topic is not None else [], tags=tags),
+        pulumi.ResourceOptions(providers=[providers[probe_region]]),
+    )
+    return TriggerAlarm(alarm_arn=probe.alarm_arn, alarm_region=probe_region, survivor_alarm_arn=probe.survivor_alarm_arn)
 
 
 def _capacity(placements: list[WorkloadPlacement], built: list[WorkloadRegion],

@@ -15,8 +15,24 @@ tell per workload which resource does what):
     ``n-approver-policy``  its inline policy: arc-region-switch:ApprovePlanExecutionStep on this plan only
     ``n-eks-access-<r>``   (capacity step) EKS access entry of the execution role in region r's cluster, and
     ``n-eks-scaling-<r>``  its AmazonARCRegionSwitchScalingPolicy association, scoped to the workload's namespace
-    ``n-trigger-<r>``      (automatic approval) alarm on region r's Route 53 health check (us-east-1) that starts the plan
     ``n-plan``             the plan
+
+Triggers (automatic approval): per watched region, an alarm that lives in *another* region (a
+FailoverProbe's, blueprint/components/aws/failover_probe.py: the surviving region probes the
+watched one), handed in as ``trigger_alarms``. An alarm in the region it watches dies with it, so
+the validator refuses one (Route 53 health-check alarms, evaluated in us-east-1 only, were that
+case for a us-east-1 primary). Each trigger has two conditions, which must all be met (API_Trigger:
+1..10 ``conditions``; API_TriggerCondition: ``red | green``): the watched region's alarm ``red`` AND
+the surviving region's self-check alarm (``survivor_alarm_arn``) ``green``. A fault both regions
+share (a bad release, a database both need, a WAF block of the probe, the probe cut off from both)
+turns both red and fails nothing over; so does a survivor whose self-check is missing (its alarm
+treats silence as breaching).
+
+Edge or level: the API reference does not say whether Region switch starts a plan on an alarm that
+is already red when the trigger is created, or again while the old primary stays red (the trigger's
+``minDelayMinutesBetweenExecutions`` limits how often). The probe publishes no zeros until it saw the
+endpoint up (failover_probe_handler.py), so a new stack's alarm is not red at creation; the first
+drill (docs/runbooks/dr-drill.md) observes the rest.
 
 Steps of the failover workflow (activate the second region; active-active: deactivate the impaired one):
 
@@ -24,10 +40,14 @@ Steps of the failover workflow (activate the second region; active-active: deact
 2. in parallel (neither waits for the other: the writer's promotion and new pods are independent):
    ``promote-database`` (AuroraGlobalDatabase, behavior ``failover``: an impaired primary cannot
    take a switchover) and ``scale-capacity`` (EKSResourceScaling of the workload's Deployment: its
-   pending pods make the cluster autoscaler add GPU nodes);
-3. ``shift-traffic`` (Route53HealthCheck on the workload's failover/latency records) last for
-   active/passive, so users arrive once the database writes and pods run; first for active/active,
-   where the surviving region already serves and only the impaired one must stop receiving users.
+   pending pods make the cluster autoscaler add GPU nodes); with ``capacity_after_traffic`` (a KEDA
+   workload, whose HPA may scale the Deployment back down before traffic arrives) ``scale-capacity``
+   runs after ``shift-traffic`` instead, so it can never hold the traffic step;
+3. ``shift-traffic`` (Route53HealthCheck on the workload's failover/latency records) last, for both
+   approaches: users are moved once the surviving region has a writer. Active/active needs it no
+   sooner: its latency records already leave a failed endpoint by their endpoint health checks
+   (blueprint/components/aws/dns_failover.py), and the plan's step only keeps the impaired region out
+   once it answers again, which must not happen before the writer moved.
 
 The Route53HealthCheck block creates one health check per region of the record, which moves
 traffic only once the records use it (Region switch docs, "Amazon Route 53 health check execution
@@ -65,8 +85,18 @@ EKS_SCALING_ACCESS_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonARCReg
 # The only capacity monitoring approach EKS resource scaling accepts (arc-region-switch API
 # reference, EksResourceScalingConfiguration.capacityMonitoringApproach: sampledMaxInLast24Hours).
 EKS_CAPACITY_MONITORING = "sampledMaxInLast24Hours"
-# Route 53 publishes HealthCheckStatus in us-east-1 only (blueprint/components/aws/dns_failover.py).
-ROUTE53_METRICS_REGION = "us-east-1"
+
+
+class TriggerAlarm(BaseModel):
+    """A CloudWatch alarm that starts the plan when the region it watches fails."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    alarm_arn: Any = Field(description="pulumi.Input[str]: the alarm's ARN.")
+    alarm_region: str = Field(description="The region the alarm is evaluated in (never the region it watches).")
+    # Required with automatic approval (the plan's validator): one probe's single signal must not fail over.
+    survivor_alarm_arn: Any = Field(default=None, description="pulumi.Input[str]: alarm_region's own self-check alarm "
+                                    "(a FailoverProbe's survivor alarm); the trigger fires only while it is green. Default None.")
 
 
 class RegionSwitchPlanArgs(BaseModel):
@@ -84,15 +114,13 @@ class RegionSwitchPlanArgs(BaseModel):
     secondary_region: str = Field(description="The region the plan fails over to.")
     recovery_time_objective_minutes: int = Field(ge=1, description="The workload's RTO, rounded up to minutes.")
     approval: Literal["automatic", "manual"] = Field(
-        description="manual: the workflow starts with an approval step; automatic: an alarm on the impaired "
-        "region's Route 53 health check starts the plan.")
+        description="manual: the workflow starts with an approval step; automatic: the impaired region's "
+        "trigger alarm (trigger_alarms, evaluated outside that region) starts the plan.")
     # Our choice, not an AWS limit: long enough for an on-call engineer to be paged and decide.
     approval_timeout_minutes: int = Field(default=60, ge=1, description="How long the approval step waits. Default 60.")
     # Our choice: one automatic execution per hour at most, so a flapping health check cannot move
     # the workload back and forth.
     min_minutes_between_executions: int = Field(default=60, ge=1, description="Trigger damping. Default 60.")
-    trigger_evaluation_minutes: int = Field(default=1, ge=1, description="Minutes the health check must fail before "
-                                            "the trigger alarm fires. Default 1 (the caller passes the tier's).")
     global_cluster_identifier: Any = Field(default=None, description="Aurora global cluster to fail over (None: no database step).")
     global_cluster_arn: Any = Field(default=None, description="Its ARN (the role may fail over this global cluster only).")
     database_cluster_arns: dict[str, Any] = Field(default_factory=dict, description="Region -> the global cluster's member ARN.")
@@ -101,15 +129,17 @@ class RegionSwitchPlanArgs(BaseModel):
     namespace: Optional[str] = Field(default=None, description="Namespace of the workload's Deployment (capacity step).")
     deployment: Optional[str] = Field(default=None, description="Name of the workload's Deployment (capacity step).")
     hpa_names: dict[str, str] = Field(default_factory=dict, description="Region -> the Deployment's HPA where one exists.")
+    # False: the capacity step starts with the database's promotion (its pending pods start GPU nodes early).
+    capacity_after_traffic: bool = Field(default=False, description="Run the capacity step after the traffic step, "
+                                         "where another scaler (KEDA) may undo it until traffic arrives. Default False.")
     # 100: the activated region runs what the deactivated one ran (Region switch scales "relative to
     # the capacity in the Region that is being deactivated", eks-resource-scaling-block).
     capacity_target_percent: int = Field(default=100, ge=1, description="Capacity to reach, percent of the lost region's. Default 100.")
     hosted_zone_id: Any = Field(default=None, description="Route 53 zone of the workload's records (None: no traffic step).")
     record_name: Optional[str] = Field(default=None, description="The workload's failover/latency record name.")
-    health_check_ids: dict[str, Any] = Field(default_factory=dict, description="Region -> the record's Route 53 health check "
-                                             "(trigger alarms, automatic approval).")
-    alarm_provider: Any = Field(default=None, description="aws.Provider in us-east-1 for the trigger alarms.")
-    alarm_topic_arns: list[Any] = Field(default_factory=list, description="Topics the trigger alarms notify too.")
+    trigger_alarms: dict[str, TriggerAlarm] = Field(
+        default_factory=dict, description="Watched region -> the alarm that starts the plan when that region fails "
+        "(automatic approval; activePassive: the primary's, activeActive: both regions'). Default none.")
     tags: Tags = Field(default_factory=dict, description="Tags on every taggable child (the workload tag among them).")
 
     @model_validator(mode="after")
@@ -131,12 +161,29 @@ class RegionSwitchPlanArgs(BaseModel):
             raise ValueError("deployment: the capacity step needs eks_cluster_arns, eks_cluster_names, namespace and deployment together")
         if (self.hosted_zone_id is None) != (self.record_name is None):
             raise ValueError("record_name: the traffic step needs hosted_zone_id and record_name together")
-        if self.approval == "automatic" and (set(self.health_check_ids) != regions or self.alarm_provider is None):
-            raise ValueError("approval: 'automatic' starts the plan on the Route 53 health checks of both regions; pass "
-                             "health_check_ids for each region and alarm_provider (us-east-1), or use 'manual'")
+        if self.approval == "automatic":
+            self._check_triggers()
+            self._check_survivors()
         if not (self.global_cluster_identifier or self.deployment or self.record_name):
             raise ValueError(f"{self.workload}: no database, capacity or traffic step to orchestrate; build no plan")
         return self
+
+    def _check_survivors(self) -> None:
+        for region, alarm in sorted(self.trigger_alarms.items()):
+            if alarm.survivor_alarm_arn is None:
+                raise ValueError(f"trigger_alarms: the alarm watching {region} has no survivor_alarm_arn; an automatic "
+                                 f"failover needs {alarm.alarm_region}'s own self-check green as a second condition "
+                                 "(a FailoverProbe with self_host), or use approval 'manual'")
+
+    def _check_triggers(self) -> None:
+        watched = {self.primary_region} if self.recovery_approach == "activePassive" else {self.primary_region, self.secondary_region}
+        if not watched <= set(self.trigger_alarms):
+            raise ValueError(f"trigger_alarms: watched regions {sorted(self.trigger_alarms)}; 'automatic' approval needs an "
+                             f"alarm for each of {sorted(watched)} (e.g. a FailoverProbe's), or use approval 'manual'")
+        for region, alarm in self.trigger_alarms.items():
+            if alarm.alarm_region == region:
+                raise ValueError(f"trigger_alarms: the alarm watching {region} is evaluated in {region} itself; it dies with "
+                                 "the region and can never start the failover: evaluate it in the other region of the plan")
 
 
 class RegionSwitchPlan(pulumi.ComponentResource):
@@ -157,10 +204,12 @@ class RegionSwitchPlan(pulumi.ComponentResource):
                 {"Effect": "Allow", "Principal": {"Service": SERVICE_PRINCIPAL}, "Action": "sts:AssumeRole"}]}),
             tags=merge_tags(args.tags, f"{name}-execution-role"), opts=child)
         approver = self._approver_role(name, args) if args.approval == "manual" else None
-        triggers = self._trigger_alarms(name, args) if args.approval == "automatic" else {}
+        triggers = {r: a.alarm_arn for r, a in args.trigger_alarms.items()} if args.approval == "automatic" else {}
+        survivors = {a.alarm_region: a.survivor_alarm_arn for a in args.trigger_alarms.values()} if triggers else {}
         access = self._eks_access(name, args, role)
         policy = aws.iam.RolePolicy(f"{name}-execution-policy", role=role.id,
-                                    policy=execution_policy(args, list(triggers.values())), opts=child)
+                                    policy=execution_policy(args, [triggers[r] for r in sorted(triggers)] +
+                                                            [survivors[r] for r in sorted(survivors)], role.arn), opts=child)
         plan = aws.arcregionswitch.Plan(
             f"{name}-plan",
             name=args.plan_name,
@@ -175,7 +224,9 @@ class RegionSwitchPlan(pulumi.ComponentResource):
             recovery_time_objective_minutes=args.recovery_time_objective_minutes,
             workflows=workflows(args, approver.arn if approver is not None else None),
             associated_alarms=[{"map_block_key": f"trigger-{r}", "alarm_type": "trigger", "resource_identifier": arn}
-                               for r, arn in sorted(triggers.items())] or None,
+                               for r, arn in sorted(triggers.items())] +
+                              [{"map_block_key": f"survivor-{r}", "alarm_type": "trigger", "resource_identifier": arn}
+                               for r, arn in sorted(survivors.items())] or None,
             triggers=plan_triggers(args) or None,
             tags=merge_tags(args.tags, f"{name}-plan"),
             # The role must hold its permissions before the plan's first evaluation runs. A replaced plan
@@ -213,26 +264,6 @@ class RegionSwitchPlan(pulumi.ComponentResource):
             assume_role_policy=trust, tags=merge_tags(args.tags, f"{name}-approver-role"),
             opts=pulumi.ResourceOptions(parent=self))
 
-    def _trigger_alarms(self, name: str, args: RegionSwitchPlanArgs) -> dict[str, pulumi.Output[str]]:
-        """Per region: its Route 53 health check failing for the evaluation minutes (us-east-1)."""
-        alarms = {}
-        for region in (args.primary_region, args.secondary_region):
-            child_name = f"{name}-trigger-{region}"
-            alarms[region] = aws.cloudwatch.MetricAlarm(
-                child_name,
-                alarm_description=f"{args.workload} in {region}: Route 53 health check failing; starts its Region switch plan",
-                namespace="AWS/Route53", metric_name="HealthCheckStatus",
-                dimensions={"HealthCheckId": args.health_check_ids[region]},
-                statistic="Minimum", comparison_operator="LessThanThreshold", threshold=1, period=60,
-                evaluation_periods=args.trigger_evaluation_minutes, datapoints_to_alarm=args.trigger_evaluation_minutes,
-                # No data is no evidence of an outage: a plan run must never start on a missing metric.
-                treat_missing_data="notBreaching",
-                alarm_actions=list(args.alarm_topic_arns), ok_actions=list(args.alarm_topic_arns),
-                tags=merge_tags({**args.tags, "blueprint:residency-exemption": "route53-health-check-metrics"}, child_name),
-                opts=pulumi.ResourceOptions(parent=self, provider=args.alarm_provider),
-            ).arn
-        return alarms
-
     def _eks_access(self, name: str, args: RegionSwitchPlanArgs, role: aws.iam.Role) -> list[pulumi.Resource]:
         """The execution role may scale the workload's namespace only, in each region's cluster."""
         created: list[pulumi.Resource] = []
@@ -266,19 +297,40 @@ def _approver_policy(plan_arn: str) -> str:
         {"Sid": "ApproveThisPlan", "Effect": "Allow", "Action": "arc-region-switch:ApprovePlanExecutionStep", "Resource": plan_arn}]})
 
 
-def execution_policy(args: RegionSwitchPlanArgs, trigger_alarm_arns: list[Any]) -> pulumi.Output[str]:
+def execution_policy(args: RegionSwitchPlanArgs, trigger_alarm_arns: list[Any], role_arn: Any) -> pulumi.Output[str]:
     """The execution role's statements, each scoped to the workload's own resources (the sample
     policies of r53recovery dg "Execution block permissions" and "Plan execution trigger
-    permissions", with their '*' describe statements narrowed to the same ARNs)."""
+    permissions", with their '*' describe statements narrowed to the same ARNs), plus what every plan
+    execution and plan evaluation needs (_plan_statements)."""
     regions = sorted({args.primary_region, args.secondary_region})
     db = [args.global_cluster_arn, *(args.database_cluster_arns[r] for r in regions)] if args.global_cluster_identifier else []
     eks = [args.eks_cluster_arns[r] for r in regions] if args.eks_cluster_arns else []
     zone = [args.hosted_zone_id] if args.hosted_zone_id is not None else []
-    return pulumi.Output.all(db, eks, zone, trigger_alarm_arns).apply(lambda v: json.dumps(_statements(*v)))
+    return pulumi.Output.all(db, eks, zone, trigger_alarm_arns, role_arn).apply(
+        lambda v: json.dumps(_statements(*v[:4], plan=_plan_statements(v[4], args.plan_name))))
 
 
-def _statements(db: list[str], eks: list[str], zone: list[str], alarms: list[str]) -> dict:
-    statements = []
+def _plan_statements(role_arn: str, plan_name: str) -> list[dict]:
+    """The AWS managed policy AmazonApplicationRecoveryControllerRegionSwitchPlanExecutionPolicy (v1,
+    https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonApplicationRecoveryControllerRegionSwitchPlanExecutionPolicy.html:
+    "Grants permissions to ARC Region switch for plan execution and plan evaluation") narrowed: its
+    arc-region-switch reads to this plan, its iam:SimulatePrincipalPolicy (plan evaluation checks the role's
+    permissions) to this role. Its CloudWatch reads are in _statements, on the trigger alarms.
+
+    The plan ARN in both forms AWS documents: ``plan/<name>:<suffix>`` (API_RegionSwitchPlanConfiguration
+    arn pattern ``...:plan/(<name>):([a-z0-9]{6})``) and ``plan/<name>/<suffix>`` (the r53recovery dg sample
+    policy "Region switch plan execution block sample policy": ``plan/child-plan-1/abcde1``)."""
+    _, partition, _, _, account, _ = role_arn.split(":", 5)
+    plan = [f"arn:{partition}:arc-region-switch::{account}:plan/{plan_name}{sep}*" for sep in (":", "/")]
+    return [
+        {"Sid": "GetPlanAndExecutions", "Effect": "Allow", "Resource": plan,
+         "Action": ["arc-region-switch:GetPlan", "arc-region-switch:GetPlanExecution", "arc-region-switch:ListPlanExecutions"]},
+        {"Sid": "PlanEvaluation", "Effect": "Allow", "Action": "iam:SimulatePrincipalPolicy", "Resource": role_arn},
+    ]
+
+
+def _statements(db: list[str], eks: list[str], zone: list[str], alarms: list[str], plan: Optional[list[dict]] = None) -> dict:
+    statements = list(plan or [])
     if db:
         # security_iam_region_switch_aurora.
         statements.append({"Sid": "AuroraGlobalFailover", "Effect": "Allow", "Resource": db, "Action": [
@@ -294,9 +346,12 @@ def _statements(db: list[str], eks: list[str], zone: list[str], alarms: list[str
         statements.append({"Sid": "Route53Records", "Effect": "Allow", "Action": "route53:ListResourceRecordSets",
                            "Resource": [f"arn:{partition}:route53:::hostedzone/{z}" for z in zone]})
     if alarms:
-        # security_iam_region_switch_triggers / _reports: read the trigger alarms.
+        # security_iam_region_switch_triggers / _reports and the managed execution policy's "CloudWatch"
+        # statement: read the trigger alarms, and their metric (GetMetricStatistics has no resource type:
+        # Service Authorization Reference, Amazon CloudWatch, so it takes "*").
         statements.append({"Sid": "TriggerAlarms", "Effect": "Allow", "Resource": alarms,
                            "Action": ["cloudwatch:DescribeAlarms", "cloudwatch:DescribeAlarmHistory"]})
+        statements.append({"Sid": "TriggerMetrics", "Effect": "Allow", "Resource": "*", "Action": "cloudwatch:GetMetricStatistics"})
     return {"Version": "2012-10-17", "Statement": statements}
 
 
@@ -352,29 +407,34 @@ def _together(steps: list[dict]) -> list[dict]:
 
 def workflows(args: RegionSwitchPlanArgs, approver_arn: Any) -> list[dict]:
     """activePassive: activate the second region (approval, database + capacity, traffic), and
-    activate the primary again (switchover + capacity, traffic). activeActive: deactivate the impaired region (approval, traffic, database + capacity) and
-    activate it again when it is back (capacity, traffic)."""
+    activate the primary again (switchover + capacity, traffic). activeActive: deactivate the impaired region (approval, database + capacity, traffic) and
+    activate it again when it is back (capacity, traffic). With ``capacity_after_traffic`` the capacity step
+    comes after the traffic step in every workflow."""
     approval = [{"name": "approve-failover", "execution_block_type": "ManualApproval",
                  "description": f"A human declares the disaster for {args.workload}",
                  "execution_approval_configs": [{"approval_role": approver_arn, "timeout_minutes": args.approval_timeout_minutes}]}]
     approval = approval if approver_arn is not None else []
     database, capacity, traffic = _database_step(args), _capacity_step(args), _traffic_step(args)
-    middle = _together([s for s in (database, capacity) if s is not None])
+    # A capacity step another scaler may undo (capacity_after_traffic) must never hold the traffic step.
+    late = [capacity] if capacity is not None and args.capacity_after_traffic and traffic is not None else []
+    middle = _together([s for s in (database, None if late else capacity) if s is not None])
     if args.recovery_approach == "activePassive":
         # The return (failback, or the end of a drill) is a planned move a human starts: no approval
         # step, a switchover. Without it the primary's Region switch health check, which the records
         # use (blueprint/components/aws/dns_failover.py), would stay unhealthy after a failover.
-        back = _together([s for s in (_database_step(args, "switchoverOnly"), capacity) if s is not None])
+        back = _together([s for s in (_database_step(args, "switchoverOnly"), None if late else capacity) if s is not None])
         return [{"workflow_target_action": "activate", "workflow_target_region": args.secondary_region,
                  "workflow_description": f"Fail {args.workload} over to {args.secondary_region}",
-                 "steps": approval + middle + ([traffic] if traffic else [])},
+                 "steps": approval + middle + ([traffic] if traffic else []) + late},
                 {"workflow_target_action": "activate", "workflow_target_region": args.primary_region,
                  "workflow_description": f"Bring {args.workload} back to {args.primary_region} (planned)",
-                 "steps": back + ([traffic] if traffic else [])}]
-    returning = [s for s in (capacity, traffic) if s is not None] or middle
+                 "steps": back + ([traffic] if traffic else []) + late}]
+    returning = ([traffic] + late if late else [s for s in (capacity, traffic) if s is not None]) or middle
     return [
+        # The writer first: the survivor's sessions forward their writes to the lost writer until the
+        # promotion (Aurora write forwarding), and the plan's traffic step must not settle users there sooner.
         {"workflow_target_action": "deactivate", "workflow_description": f"Take the impaired region out of {args.workload}",
-         "steps": approval + ([traffic] if traffic else []) + middle},
+         "steps": approval + middle + ([traffic] if traffic else []) + late},
         {"workflow_target_action": "activate", "workflow_description": f"Bring a recovered region back into {args.workload}",
          "steps": returning},
     ]
@@ -390,6 +450,9 @@ def plan_triggers(args: RegionSwitchPlanArgs) -> list[dict]:
     else:
         pairs = [(r, "deactivate", r) for r in (args.primary_region, args.secondary_region)]
     return [{"action": action, "target_region": target, "min_delay_minutes_between_executions": args.min_minutes_between_executions,
-             "description": f"{args.workload}: {region} health check failing",
-             "conditions": [{"associated_alarm_name": f"trigger-{region}", "condition": "red"}]}
+             "description": f"{args.workload}: {region} unreachable from {args.trigger_alarms[region].alarm_region}, "
+                            f"which answers itself",
+             # All conditions must be met (API_Trigger): watched red AND the survivor's self-check green.
+             "conditions": [{"associated_alarm_name": f"trigger-{region}", "condition": "red"},
+                            {"associated_alarm_name": f"survivor-{args.trigger_alarms[region].alarm_region}", "condition": "green"}]}
             for region, action, target in pairs]

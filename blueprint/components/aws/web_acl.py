@@ -24,6 +24,14 @@ vendor ``AWS``):
    (bodies above 8 KB) is overridden to *count*: inference requests (feature vectors, documents,
    images) are routinely larger, and blocking them would break the service it protects.
 
+The failover probe (blueprint/components/aws/failover_probe.py) reaches the load balancers through this
+ACL from Lambda's shared egress addresses, with no allow rule of its own (a secret-header allow rule would
+put a shared secret in the function's environment and the ACL; not built). Rule 1's hosting-provider rule
+only counts, and rule 2 counts only this ACL's requests (the probe sends 12 a minute per endpoint, far
+below the default 2000), so the risk is rule 0 listing a Lambda address: every probe of that region then fails. The probe's self-check of its own region passes the same rules from the same address, and the
+Region switch trigger needs that self-check green, so such a block pages (the trigger alarm) rather than
+failing over; the drill runbook (docs/runbooks/dr-drill.md) says how to find the blocked requests.
+
 Requests no rule blocks are allowed (default action). Logs go to a CloudWatch Logs group named
 ``aws-waf-logs-<name>`` (WAF refuses destinations without the ``aws-waf-logs-`` prefix:
 PutLoggingConfiguration), encrypted with the region's customer-managed key (its key policy lets

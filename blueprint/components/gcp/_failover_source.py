@@ -32,7 +32,12 @@ objective, a failure recorded and raised at the end instead of stopping the othe
     ``gpu_floor_<pool>``  connector ``googleapis.container.v1.projects.locations.clusters.nodePools.setAutoscaling``
         (https://cloud.google.com/workflows/docs/reference/googleapis/container/v1/projects.locations.clusters.nodePools/setAutoscaling;
         body ``autoscaling`` = NodePoolAutoscaling ``enabled``, ``minNodeCount``, ``maxNodeCount``,
-        ``locationPolicy``, per zone like the pool's own limits).
+        ``locationPolicy``, per zone like the pool's own limits), then ``...nodePools.setSize`` to that
+        floor (``nodeCount``): a raised minimum alone adds no node until pods are pending (``_gpu``).
+
+A failover probe (blueprint/components/gcp/failover_probe.py) publishes ``{"probe": {"name",
+"verdict": "primary-down", ...}}`` to the same topic: the workflow acts on it when ``name`` is one of
+``trigger_probes``.
 """
 
 from __future__ import annotations
@@ -74,24 +79,31 @@ def _guarded(name: str, steps: list[dict[str, Any]]) -> dict[str, Any]:
     }}
 
 
-def _incident_check(trigger_policies: list[str]) -> list[dict[str, Any]]:
-    ignore = ('${declared_by == null and (map.get(incident, "state") != "open" '
-              'or not (default(map.get(incident, "policy_name"), "") in trigger_policies))}')
+def _incident_check(trigger_policies: list[str], trigger_probes: list[str]) -> list[dict[str, Any]]:
+    # Acts on an open incident of a trigger policy, or on a failover probe's "primary-down" message
+    # (blueprint/components/gcp/_failover_probe_app.py message()), or on a human's declared disaster.
+    alert = 'map.get(incident, "state") == "open" and default(map.get(incident, "policy_name"), "") in trigger_policies'
+    probed = 'map.get(probe, "verdict") == "primary-down" and default(map.get(probe, "name"), "") in trigger_probes'
     return [
         {"read_event": {"assign": [
             {"trigger_policies": list(trigger_policies)},
+            {"trigger_probes": list(trigger_probes)},
             {"declared_by": '${map.get(event, "declared_by")}'},
             {"incident": {}},
+            {"probe": {}},
             {"failures": []},
         ]}},
         {"decode_incident": {"switch": [{"condition": "${declared_by == null}", "steps": [
+            {"decode_message": {"assign": [{"message": "${json.decode(base64.decode(event.data.message.data))}"}]}},
             {"decode_alert": {"assign": [
-                {"incident": '${default(map.get(json.decode(base64.decode(event.data.message.data)), "incident"), {})}'}]}},
+                {"incident": '${default(map.get(message, "incident"), {})}'},
+                {"probe": '${default(map.get(message, "probe"), {})}'}]}},
         ]}]}},
-        {"check_incident": {"switch": [{"condition": ignore, "steps": [
-            _log("log_ignored", "INFO", {"message": "not an open incident of a failover trigger policy: nothing done",
+        {"check_incident": {"switch": [{"condition": f"${{declared_by == null and not ({alert}) and not ({probed})}}", "steps": [
+            _log("log_ignored", "INFO", {"message": "not an open incident of a failover trigger policy nor a probe's primary-down: nothing done",
                                          "policy_name": '${map.get(incident, "policy_name")}',
-                                         "state": '${map.get(incident, "state")}'}),
+                                         "state": '${map.get(incident, "state")}',
+                                         "probe": '${map.get(probe, "name")}'}),
             {"ignored": {"return": "ignored"}},
         ]}]}},
     ]
@@ -168,11 +180,24 @@ def _traffic(project: str, backend_service: str, zones: list[str], rto_s: int) -
 
 
 def _gpu(pool: dict[str, Any], rto_s: int) -> dict[str, Any]:
-    return _guarded(pool["step"], [{f"{pool['step']}_set": {
-        "call": "googleapis.container.v1.projects.locations.clusters.nodePools.setAutoscaling",
-        "args": {"name": pool["name"], "body": {"autoscaling": {
-            "enabled": True, "minNodeCount": pool["min"], "maxNodeCount": pool["max"], "locationPolicy": pool["location_policy"]}},
-            "connector_params": {"timeout": rto_s}}}}])
+    """Raise the pool's autoscaling floor, then resize it to that floor: a raised minimum alone adds no
+    node until pods are pending (cluster-autoscaler only scales a group up to its minimum with
+    ``--enforce-node-group-min-size``, default false: kubernetes/autoscaler cluster-autoscaler/FAQ.md,
+    "What are the parameters to CA?"; GKE's managed autoscaler exposes no such flag). ``setSize``'s
+    ``nodeCount`` applies to every zone of the pool ("The new size will be used for all replicas",
+    https://cloud.google.com/kubernetes-engine/docs/reference/rest/v1/projects.locations.clusters.nodePools/setSize),
+    like the per-zone minimum; the autoscaler then never removes them (they are the minimum)."""
+    step = pool["step"]
+    return _guarded(step, [
+        {f"{step}_set": {
+            "call": "googleapis.container.v1.projects.locations.clusters.nodePools.setAutoscaling",
+            "args": {"name": pool["name"], "body": {"autoscaling": {
+                "enabled": True, "minNodeCount": pool["min"], "maxNodeCount": pool["max"], "locationPolicy": pool["location_policy"]}},
+                "connector_params": {"timeout": rto_s}}}},
+        {f"{step}_resize": {
+            "call": "googleapis.container.v1.projects.locations.clusters.nodePools.setSize",
+            "args": {"name": pool["name"], "body": {"nodeCount": pool["min"]}, "connector_params": {"timeout": rto_s}}}},
+    ])
 
 
 def _actions(spec: dict[str, Any]) -> list[dict[str, Any]]:
@@ -196,9 +221,9 @@ def _actions(spec: dict[str, Any]) -> list[dict[str, Any]]:
 
 def failover_source(spec: dict[str, Any]) -> str:
     """The workflow's YAML source. ``spec``: project, workload, region, approval ("automatic" |
-    "manual"), approval_timeout_s, rto_s, trigger_policies, and the actions: database {instance, failover}, traffic
+    "manual"), approval_timeout_s, rto_s, trigger_policies, trigger_probes (optional), and the actions: database {instance, failover}, traffic
     {backend_service, zones}, gpu_pools [{step, name, min, max, location_policy}]."""
-    steps = _incident_check(spec["trigger_policies"])
+    steps = _incident_check(spec["trigger_policies"], spec.get("trigger_probes") or [])
     if spec["approval"] == "manual":
         steps += _approval(spec["workload"], spec["region"], spec["approval_timeout_s"])
     steps += _actions(spec)

@@ -1,12 +1,13 @@
 """FailoverWorkflow (GCP): one workload's failover to its second region, as a Cloud Workflows workflow
-started by the workload's alert.
+started by the workload's failover probe (blueprint/components/gcp/failover_probe.py) or alert.
 
 What it automates, in order (step names as in the workflow's source and its labels, so a plan
 reader sees per step what runs and by which resource; blueprint/components/gcp/_failover_source.py):
 
 1. ``check_incident``: only an *open* incident of one of ``trigger_policies`` (display names of
-   the workload's alert policies; Cloud Monitoring's Pub/Sub incident JSON) goes on; anything else
-   (a closed incident, another policy) ends the execution doing nothing.
+   the workload's alert policies; Cloud Monitoring's Pub/Sub incident JSON), or a ``primary-down``
+   message of one of ``trigger_probes`` (FailoverProbe), goes on; anything else (a closed incident,
+   another policy or probe) ends the execution doing nothing.
 2. ``approve_failover`` (``approval == "manual"``): the execution logs a callback URL and the exact
    approval command, then waits (``approval_timeout_s``) for a human's authenticated POST:
 
@@ -156,7 +157,10 @@ class FailoverWorkflowArgs(BaseModel):
     primary_region: Region = Field(description="The region failed away from.")
     approval: Literal["automatic", "manual"] = Field(description="'manual': a human approves (callback) before any action; 'automatic': act at once.")
     rto_s: AtLeastOne = Field(description="Recovery time objective, seconds: description, label, the traffic and GPU actions' timeout, and when the database step warns that the promotion is late.")
-    trigger_policies: list[str] = Field(description="Display names of the alert policies whose open incidents start the failover; at least one.")
+    trigger_policies: list[str] = Field(description="Display names of the alert policies whose open incidents start the failover "
+                                        "(at least one policy or probe in all).")
+    trigger_probes: list[str] = Field(default_factory=list, description="Names of the failover probes (FailoverProbe(...).probe_name) "
+                                      "whose 'primary-down' messages on ``alert_topic`` start the failover; default none.")
     alert_topic: Any = Field(description="pulumi.Input[str]: 'projects/<p>/topics/<t>', the Pub/Sub topic those policies notify.")
     kms_key_id: KmsKeyId = Field(description="pulumi.Input[str]: CMEK key in ``region`` for the workflow's data.")
     workflows_agent: Any = Field(description="pulumi.Input[str]: email of the Workflows service agent (ServiceIdentity workflows.googleapis.com).")
@@ -172,17 +176,20 @@ class FailoverWorkflowArgs(BaseModel):
     role_id: Optional[str] = Field(default=None, description="Custom role id (3..64 letters, digits, '_', '.'). Default None: '<workload>_failover'.")
     labels: Labels = Field(default_factory=dict, description="Labels on the workflow and the trigger.")
 
-    @field_validator("trigger_policies")
+    @field_validator("trigger_policies", "trigger_probes")
     @classmethod
-    def _policies(cls, v: list[str]) -> list[str]:
-        if not v or not all(isinstance(p, str) and p for p in v):
-            raise ValueError(f"trigger_policies: {v!r}; pass the display names of the alert policies that start the failover (at least one)")
+    def _policies(cls, v: list[str], info) -> list[str]:
+        if not all(isinstance(p, str) and p for p in v):
+            raise ValueError(f"{info.field_name}: {v!r}; pass non-empty names")
         return v
 
     @model_validator(mode="after")
     def _consistent(self) -> FailoverWorkflowArgs:
         if self.region == self.primary_region:
             raise ValueError(f"region: {self.region!r} is the primary region; the workflow runs in the standby region")
+        if not self.trigger_policies and not self.trigger_probes:
+            raise ValueError("trigger_policies, trigger_probes: both empty; pass the alert policies' display names or the "
+                             "failover probes' names that start the failover (at least one)")
         if self.database is None and self.traffic is None and not self.gpu_floors:
             raise ValueError("database, traffic, gpu_floors: none given; a failover workflow needs at least one action")
         if self.traffic is not None:
@@ -284,6 +291,7 @@ class FailoverWorkflow(pulumi.ComponentResource):
             return failover_source({
                 "project": args.project, "workload": args.workload, "region": args.region, "approval": args.approval,
                 "approval_timeout_s": args.approval_timeout_s, "rto_s": args.rto_s, "trigger_policies": args.trigger_policies,
+                "trigger_probes": args.trigger_probes,
                 "database": {"instance": resolved["instance"], "failover": db.failover} if db else None,
                 "traffic": {"backend_service": resolved["backend"], "zones": list(traffic.zones)} if traffic else None,
                 "gpu_pools": [{"step": f"gpu_floor_{g.capacity.replace('-', '_')}", "name": pool, "min": g.min_nodes_per_zone,

@@ -4,8 +4,12 @@ is project-wide, so one component per workload, each policy naming its region).
 Children (component named ``n``; each only when its input is given):
     ``n-<region>-queue-age``    pubsub.googleapis.com/subscription/oldest_unacked_message_age (pubsub_subscription,
                                 subscription_id = the work subscription) above the threshold (seconds)
+    ``n-<region>-queue-depth``  pubsub.googleapis.com/subscription/num_undelivered_messages of the work subscription
+                                above ``queue_depth_threshold``
     ``n-<region>-dead-letters`` pubsub.googleapis.com/subscription/num_undelivered_messages on the dead-letter
                                 subscription > 0
+    ``n-<region>-dead-letter-age`` pubsub.googleapis.com/subscription/oldest_unacked_message_age of the dead-letter
+                                subscription above ``dead_letter_age_threshold_s`` (dead letters nobody replayed)
     ``n-<region>-replica-lag``  cloudsql.googleapis.com/database/replication/replica_lag (cloudsql_database,
                                 database_id = "<project>:<instance>", seconds) of the cross-region replica above
                                 the RPO target
@@ -13,7 +17,8 @@ Children (component named ``n``; each only when its input is given):
                                 response_code_class = 500, summed per minute, above ``http_5xx_threshold``
     ``n-primary-down``          cloudsql.googleapis.com/database/up (cloudsql_database, database_id =
                                 "<project>:<instance>" of the primary) below 1; missing data breaches (a lost region
-                                publishes nothing). "database/up: Indicates if the server is up or not", Cloud SQL
+                                publishes nothing); its condition holds ``primary_down_minutes`` (outlasting an
+                                in-region HA failover). "database/up: Indicates if the server is up or not", Cloud SQL
                                 metrics, https://cloud.google.com/sql/docs/postgres/admin-api/metrics
 
 Failover triggers: the policies named in ``failover_roles`` (e.g. ``primary-down``) also notify
@@ -72,12 +77,19 @@ class WorkloadAlertsArgs(BaseModel):
     queue_subscriptions: dict[str, Any] = Field(default_factory=dict, description="Region -> work subscription name (PubSubQueue.subscription_name): age alerts.")
     dead_letter_subscriptions: dict[str, Any] = Field(default_factory=dict, description="Region -> dead-letter subscription name: dead-letter alerts.")
     queue_age_threshold_s: AtLeastOne = Field(default=300, description="Oldest unacked message age that alerts (seconds); default 300 (e.g. the RTO, at least two ack deadlines).")
+    # Defaults: the strictest tier's (blueprint.catalogs.operations QUEUE_DEPTH_THRESHOLD, DEAD_LETTER_AGE_THRESHOLD_S).
+    queue_depth_threshold: AtLeastOne = Field(default=1000, description="Undelivered messages of a work subscription that alert; default 1000.")
+    dead_letter_age_threshold_s: AtLeastOne = Field(default=3600, description="Age of the oldest dead letter that alerts (seconds); default 3600.")
     replica_database_ids: dict[str, Any] = Field(default_factory=dict, description="Region -> '<project>:<instance>' of a cross-region Cloud SQL replica: lag alerts.")
     replica_lag_threshold_s: AtLeastOne = Field(default=60, description="Replica lag that alerts (seconds); default 60 (e.g. the RPO).")
     url_map_name: Any = Field(default=None, description="The global load balancer's URL map name: the 5xx alert.")
     # A burst of 5xx inside a minute above this pages; single errors do not (as on AWS).
     http_5xx_threshold: AtLeastOne = Field(default=5, description="5xx responses per minute that alert; default 5.")
     primary_database_id: Any = Field(default=None, description="'<project>:<instance>' of the primary Cloud SQL instance: the primary-down alert. Default None: no such alert.")
+    # An in-region Cloud SQL HA failover misses heartbeats for about 60 s ("About high availability"):
+    # a primary-down condition that must hold longer never fails over on such a blip.
+    primary_down_minutes: Optional[int] = Field(default=None, ge=1, description="Minutes the primary-down condition must hold; "
+                                                "default None: evaluation_minutes. The composer passes 3 (blueprint/catalogs/failover_probe.py).")
     failover_channels: list[Any] = Field(default_factory=list, description="Channel ids the failover_roles policies also notify (the failover workflow's channel); default none.")
     failover_roles: list[str] = Field(default_factory=list, description="Roles (child name suffixes, e.g. 'primary-down', 'lb-5xx') whose policies notify failover_channels; default none.")
     labels: Labels = Field(default_factory=dict, description="User labels on every policy.")
@@ -93,7 +105,9 @@ class WorkloadAlertsArgs(BaseModel):
 
     def roles(self) -> list[str]:
         """The child-name suffix of every policy these settings create."""
-        return ([f"{r}-queue-age" for r in sorted(self.queue_subscriptions)] + [f"{r}-dead-letters" for r in sorted(self.dead_letter_subscriptions)]
+        return ([f"{r}-queue-age" for r in sorted(self.queue_subscriptions)] + [f"{r}-queue-depth" for r in sorted(self.queue_subscriptions)]
+                + [f"{r}-dead-letters" for r in sorted(self.dead_letter_subscriptions)]
+                + [f"{r}-dead-letter-age" for r in sorted(self.dead_letter_subscriptions)]
                 + [f"{r}-replica-lag" for r in sorted(self.replica_database_ids)]
                 + (["lb-5xx"] if self.url_map_name is not None else []) + (["primary-down"] if self.primary_database_id is not None else []))
 
@@ -127,7 +141,7 @@ class WorkloadAlerts(pulumi.ComponentResource):
 
         def policy(role: str, description: str, filter_: Any, threshold: float, aligner: str,
                    missing: str = "EVALUATION_MISSING_DATA_INACTIVE", reducer: Optional[str] = None,
-                   comparison: str = "COMPARISON_GT") -> None:
+                   comparison: str = "COMPARISON_GT", hold: Optional[str] = None) -> None:
             child_name = f"{name}-{role}"
             self.display_names[role] = f"{args.workload} ({args.tier}): {description}"
             channels = list(args.notification_channels) + (list(args.failover_channels) if role in args.failover_roles else [])
@@ -141,7 +155,7 @@ class WorkloadAlerts(pulumi.ComponentResource):
                 conditions=[gcp.monitoring.AlertPolicyConditionArgs(
                     display_name=description,
                     condition_threshold=gcp.monitoring.AlertPolicyConditionConditionThresholdArgs(
-                        filter=filter_, comparison=comparison, threshold_value=threshold, duration=duration,
+                        filter=filter_, comparison=comparison, threshold_value=threshold, duration=hold or duration,
                         aggregations=[aggregation], evaluation_missing_data=missing,
                     ),
                 )],
@@ -164,9 +178,13 @@ class WorkloadAlerts(pulumi.ComponentResource):
         for region, subscription in sorted(args.queue_subscriptions.items()):
             policy(f"{region}-queue-age", f"oldest queued message in {region} older than {args.queue_age_threshold_s} s",
                    subscription_filter("oldest_unacked_message_age", subscription), args.queue_age_threshold_s, "ALIGN_MAX")
+            policy(f"{region}-queue-depth", f"more than {args.queue_depth_threshold} undelivered messages in {region}",
+                   subscription_filter("num_undelivered_messages", subscription), args.queue_depth_threshold, "ALIGN_MAX")
         for region, subscription in sorted(args.dead_letter_subscriptions.items()):
             policy(f"{region}-dead-letters", f"dead-lettered messages in {region}",
                    subscription_filter("num_undelivered_messages", subscription), 0, "ALIGN_MAX")
+            policy(f"{region}-dead-letter-age", f"a dead letter in {region} older than {args.dead_letter_age_threshold_s} s",
+                   subscription_filter("oldest_unacked_message_age", subscription), args.dead_letter_age_threshold_s, "ALIGN_MAX")
         for region, database_id in sorted(args.replica_database_ids.items()):
             policy(f"{region}-replica-lag", f"Cloud SQL replica in {region} lags more than {args.replica_lag_threshold_s} s (RPO)",
                    pulumi.Output.concat(
@@ -187,6 +205,7 @@ class WorkloadAlerts(pulumi.ComponentResource):
                    pulumi.Output.concat(
                        'resource.type = "cloudsql_database" AND resource.labels.database_id = "', args.primary_database_id,
                        '" AND metric.type = "cloudsql.googleapis.com/database/up"'),
-                   1, "ALIGN_MIN", missing="EVALUATION_MISSING_DATA_ACTIVE", comparison="COMPARISON_LT")
+                   1, "ALIGN_MIN", missing="EVALUATION_MISSING_DATA_ACTIVE", comparison="COMPARISON_LT",
+                   hold=f"{args.primary_down_minutes * 60}s" if args.primary_down_minutes else None)
 
         self.register_outputs({"policy_names": self.policy_names})

@@ -36,7 +36,8 @@ def _plans(plan) -> dict:
 # Warm standby starts automatically (its 15-minute RTO leaves no time to declare a disaster: its
 # trigger activates the standby); pilot light waits for a human (blueprint/catalogs/operations.py).
 @pytest.mark.parametrize("workload, approach, rto_minutes, first_step, triggered", [
-    ("mission-critical-app", "activeActive", 2, "shift-traffic", True),
+    # The writer is promoted before the traffic step for both approaches (region_switch_plan.workflows).
+    ("mission-critical-app", "activeActive", 2, "database-and-capacity", True),
     ("business-critical-app", "activePassive", 15, "database-and-capacity", True),
     ("standard-app", "activePassive", 60, "approve-failover", False),
 ])
@@ -148,13 +149,69 @@ def test_plan_regions_are_sorted_so_a_promotion_does_not_replace_the_plan(eu, tm
         assert after[workload]["primaryRegion"] == SECONDARY
 
 
-def test_no_hpa_is_named_where_keda_owns_it(tmp_path_factory):
-    # KEDA reverts any patch of its own HPA, so Region switch's scale-down freeze would not hold there.
+def test_keda_workloads_scale_capacity_after_the_traffic_step(eu, tmp_path_factory):
+    # Review finding 10: KEDA's HPA may scale back down what Region switch set while the survivor has no
+    # traffic yet; a capacity step waiting for its target must not hold the traffic step, so it comes last.
+    # KEDA reverts any patch of its own HPA too, so no HPA is named.
+    first = {name: [s["name"] for s in inputs["workflows"][0]["steps"]] for name, inputs in _plans(eu).items()}
+    assert first["business-critical-app"] == ["database-and-capacity", "shift-traffic"]  # without KEDA: together
     stack = copy.deepcopy(EU_STACK)
     served = [w for w in stack["workloads"] if w.get("service")]
     for w in served:
         w["service"]["requestsPerSecondPerPod"] = 10
     plan = _plan(tmp_path_factory, stack)
-    resources = [r for inputs in _plans(plan).values() for c in _scaling(inputs)
-                 for s in c["scalingResources"] for r in s["resources"]]
+    plans = _plans(plan)
+    assert plans["business-critical-app"]["workflows"][0]["steps"][-2:][0]["name"] == "shift-traffic"
+    assert [s["name"] for s in plans["business-critical-app"]["workflows"][0]["steps"]] == [
+        "promote-database", "shift-traffic", "scale-capacity"]
+    resources = [r for inputs in plans.values() for c in _scaling(inputs) for s in c["scalingResources"] for r in s["resources"]]
     assert resources and not [r for r in resources if "hpaName" in r]
+
+
+# --- the out-of-region failover probes (issue 17) -----------------------------------------------------------
+
+
+def _probe_alarms(plan) -> dict:
+    """(workload, watched region) -> the probe's trigger alarm."""
+    return {(r.workload, r.inputs["dimensions"]["WatchedRegion"]): r for r in plan.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+            if r.name.endswith("-alarm") and "-probe-" in r.name}
+
+
+def test_each_automatic_plan_is_triggered_by_probes_outside_the_region_they_watch(eu):
+    alarms = _probe_alarms(eu)
+    # Active-active: each region probes the other; warm standby: the standby probes the primary; pilot light: none.
+    assert set(alarms) == {("mission-critical-app", PRIMARY), ("mission-critical-app", SECONDARY), ("business-critical-app", PRIMARY)}
+    for (workload, watched), alarm in alarms.items():
+        assert alarm.region != watched
+        plan = _plans(eu)[workload]
+        keys = {a["mapBlockKey"]: a["resourceIdentifier"] for a in plan["associatedAlarms"]}
+        assert keys[f"trigger-{watched}"] == alarm.outputs["arn"]
+
+
+def test_probe_timing_comes_from_the_tier(eu):
+    """blueprint/catalogs/operations.FAILOVER_PROBE: 2 of 3 ten-second probes (mission-critical), 4 of 6 (business-critical)."""
+    alarms = _probe_alarms(eu)
+    mc, bc = alarms[("mission-critical-app", PRIMARY)].inputs, alarms[("business-critical-app", PRIMARY)].inputs
+    assert (mc["period"], mc["datapointsToAlarm"], mc["evaluationPeriods"]) == (10, 2, 3)
+    assert (bc["period"], bc["datapointsToAlarm"], bc["evaluationPeriods"]) == (10, 4, 6)
+    functions = {r.region: r for r in eu.of_type("aws:lambda/function:Function") if r.workload == "business-critical-app"}
+    assert set(functions) == {SECONDARY}
+    env = functions[SECONDARY].inputs["environment"]["variables"]
+    assert env["WATCHED_REGION"] == PRIMARY and env["SERVER_NAME"].startswith("business-critical-app.")
+
+
+def test_each_trigger_also_needs_the_survivor_answering_its_own_probe(eu):
+    """Finding 2: the probe checks its own region's load balancer too; the plan's trigger needs that self-check green."""
+    survivors = {(r.workload, r.region): r for r in eu.of_type("aws:cloudwatch/metricAlarm:MetricAlarm") if r.name.endswith("-survivor")}
+    assert set(survivors) == {("mission-critical-app", PRIMARY), ("mission-critical-app", SECONDARY), ("business-critical-app", SECONDARY)}
+    for (workload, region), alarm in survivors.items():
+        assert alarm.inputs["dimensions"]["WatchedRegion"] == region and alarm.inputs["treatMissingData"] == "breaching"
+        plan = _plans(eu)[workload]
+        keys = {a["mapBlockKey"]: a["resourceIdentifier"] for a in plan["associatedAlarms"]}
+        assert keys[f"survivor-{region}"] == alarm.outputs["arn"]
+        watched = PRIMARY if region == SECONDARY else SECONDARY
+        (trigger,) = [t for t in plan["triggers"] if t["conditions"][0]["associatedAlarmName"] == f"trigger-{watched}"]
+        assert {"associatedAlarmName": f"survivor-{region}", "condition": "green"} in trigger["conditions"]
+    fn = next(r for r in eu.of_type("aws:lambda/function:Function") if r.workload == "business-critical-app")
+    balancers = {r.region: r for r in eu.of_type("aws:lb/loadBalancer:LoadBalancer") if r.workload == "business-critical-app"}
+    assert fn.inputs["environment"]["variables"]["SELF_HOST"] == balancers[SECONDARY].outputs["dnsName"]

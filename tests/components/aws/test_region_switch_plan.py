@@ -11,14 +11,18 @@ import pytest
 from pydantic import ValidationError
 
 from blueprint.plan.engine import plan_program
-from blueprint.components.aws.region_switch_plan import EKS_SCALING_ACCESS_POLICY, RegionSwitchPlan, RegionSwitchPlanArgs
+from blueprint.components.aws.region_switch_plan import EKS_SCALING_ACCESS_POLICY, RegionSwitchPlan, RegionSwitchPlanArgs, TriggerAlarm
 
 PRIMARY, SECONDARY = "us-east-1", "us-west-2"
 ACCOUNT = "123456789012"
 TAGS = {"blueprint:workload": "fraud-scoring", "blueprint:tier": "mission-critical"}
 DB = {r: f"arn:aws:rds:{r}:{ACCOUNT}:cluster:prod-fraud-scoring" for r in (PRIMARY, SECONDARY)}
 EKS = {r: f"arn:aws:eks:{r}:{ACCOUNT}:cluster/prod-{r}" for r in (PRIMARY, SECONDARY)}
-CHECKS = {PRIMARY: "hc-primary", SECONDARY: "hc-secondary"}
+# Watched region -> its probe's alarm, evaluated in the other region (blueprint/components/aws/failover_probe.py).
+OTHER = {PRIMARY: SECONDARY, SECONDARY: PRIMARY}
+TRIGGERS = {r: TriggerAlarm(alarm_arn=f"arn:aws:cloudwatch:{OTHER[r]}:{ACCOUNT}:alarm:probe-{r}", alarm_region=OTHER[r],
+                            survivor_alarm_arn=f"arn:aws:cloudwatch:{OTHER[r]}:{ACCOUNT}:alarm:survivor-{OTHER[r]}")
+            for r in (PRIMARY, SECONDARY)}
 
 
 def _args(**overrides) -> RegionSwitchPlanArgs:
@@ -39,7 +43,7 @@ def _plan(**overrides):
         provider = aws.Provider("aws-primary", region=PRIMARY)
         extra = {}
         if overrides.get("approval") == "automatic":
-            extra = {"health_check_ids": CHECKS, "alarm_provider": aws.Provider("aws-alarms", region="us-east-1")}
+            extra = {"trigger_alarms": TRIGGERS}
         RegionSwitchPlan("fraud-region-switch", _args(**{**extra, **overrides}), pulumi.ResourceOptions(providers=[provider]))
 
     return plan_program(program, stack="test", config={"aws:region": PRIMARY})
@@ -123,13 +127,26 @@ def test_execution_role_trusts_region_switch_only(warm):
 
 def test_execution_policy_is_scoped_to_the_workloads_resources(warm):
     policy = _policy(warm)
-    assert set(policy) == {"AuroraGlobalFailover", "EksDescribe", "EksAccessEntries", "Route53Records"}
+    assert set(policy) == {"AuroraGlobalFailover", "EksDescribe", "EksAccessEntries", "Route53Records",
+                           "GetPlanAndExecutions", "PlanEvaluation"}
     for statement in policy.values():
         resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
         assert "*" not in resources
     assert set(policy["AuroraGlobalFailover"]["Resource"]) == {*DB.values(), f"arn:aws:rds::{ACCOUNT}:global-cluster:prod-fraud-scoring"}
     assert policy["EksAccessEntries"]["Resource"] == [f"arn:aws:eks:{r}:{ACCOUNT}:access-entry/prod-{r}/*" for r in sorted(EKS)]
     assert policy["Route53Records"]["Resource"] == ["arn:aws:route53:::hostedzone/Z123"]
+
+
+def test_execution_policy_allows_plan_execution_and_evaluation_on_this_plan_and_role_only(warm):
+    """What the managed AmazonApplicationRecoveryControllerRegionSwitchPlanExecutionPolicy grants, narrowed."""
+    policy, role = _policy(warm), warm.named("fraud-region-switch-execution-role")
+    assert set(policy["GetPlanAndExecutions"]["Action"]) == {
+        "arc-region-switch:GetPlan", "arc-region-switch:GetPlanExecution", "arc-region-switch:ListPlanExecutions"}
+    # Finding 8: both ARN forms AWS documents (API pattern ':' and the sample policies' '/').
+    assert policy["GetPlanAndExecutions"]["Resource"] == [f"arn:aws:arc-region-switch::{ACCOUNT}:plan/prod-fraud-scoring:*",
+                                                          f"arn:aws:arc-region-switch::{ACCOUNT}:plan/prod-fraud-scoring/*"]
+    assert policy["PlanEvaluation"] == {"Sid": "PlanEvaluation", "Effect": "Allow", "Action": "iam:SimulatePrincipalPolicy",
+                                        "Resource": role.outputs["arn"]}
 
 
 def test_eks_access_is_scoped_to_the_workloads_namespace_in_both_clusters(warm):
@@ -143,36 +160,44 @@ def test_eks_access_is_scoped_to_the_workloads_namespace_in_both_clusters(warm):
 # --- tier differences ------------------------------------------------------------------------------
 
 
-def test_active_active_deactivates_the_impaired_region_traffic_first_and_returns_it(active):
+def test_active_active_deactivates_the_impaired_region_writer_first_then_traffic_and_returns_it(active):
+    """The writer's promotion precedes the traffic step (the survivor forwards writes to the lost writer until then)."""
     inputs = _inputs(active)
     assert inputs["recoveryApproach"] == "activeActive" and inputs["recoveryTimeObjectiveMinutes"] == 2
     deactivate, activate = inputs["workflows"]
     assert deactivate["workflowTargetAction"] == "deactivate" and "workflowTargetRegion" not in deactivate
-    assert _steps(deactivate) == ["shift-traffic", "database-and-capacity"]
+    assert _steps(deactivate) == ["database-and-capacity", "shift-traffic"]
     assert activate["workflowTargetAction"] == "activate" and _steps(activate) == ["scale-capacity", "shift-traffic"]
 
 
-def test_automatic_approval_triggers_on_each_regions_health_check_alarm(active):
+def test_automatic_approval_triggers_on_each_regions_out_of_region_alarm(active):
     inputs = _inputs(active)
-    assert {a["mapBlockKey"]: a["alarmType"] for a in inputs["associatedAlarms"]} == {f"trigger-{PRIMARY}": "trigger",
-                                                                                      f"trigger-{SECONDARY}": "trigger"}
+    assert {a["mapBlockKey"]: a["alarmType"] for a in inputs["associatedAlarms"]} == {
+        f"{kind}-{r}": "trigger" for kind in ("trigger", "survivor") for r in (PRIMARY, SECONDARY)}
     triggers = {t["targetRegion"]: t for t in inputs["triggers"]}
     assert set(triggers) == {PRIMARY, SECONDARY}
     for region, trigger in triggers.items():
         assert trigger["action"] == "deactivate" and trigger["minDelayMinutesBetweenExecutions"] == 60
-        assert trigger["conditions"] == [{"associatedAlarmName": f"trigger-{region}", "condition": "red"}]
-        alarm = active.named(f"fraud-region-switch-trigger-{region}")
-        assert alarm.inputs["dimensions"] == {"HealthCheckId": CHECKS[region]} and alarm.region == "us-east-1"
-        assert alarm.inputs["treatMissingData"] == "notBreaching"
+        # Finding 2: watched red AND the surviving region's own self-check green.
+        assert trigger["conditions"] == [{"associatedAlarmName": f"trigger-{region}", "condition": "red"},
+                                         {"associatedAlarmName": f"survivor-{OTHER[region]}", "condition": "green"}]
+    assert {a["mapBlockKey"]: a["resourceIdentifier"] for a in inputs["associatedAlarms"]} == {
+        **{f"trigger-{r}": TRIGGERS[r].alarm_arn for r in (PRIMARY, SECONDARY)},
+        **{f"survivor-{OTHER[r]}": TRIGGERS[r].survivor_alarm_arn for r in (PRIMARY, SECONDARY)}}
+    assert not [r for r in active.resources if r.type == "aws:cloudwatch/metricAlarm:MetricAlarm"]  # the probes own them
     assert not [r for r in active.resources if r.name == "fraud-region-switch-approver-role"]
-    assert "TriggerAlarms" in _policy(active)
+    policy = _policy(active)
+    assert policy["TriggerAlarms"]["Resource"] == [TRIGGERS[r].alarm_arn for r in sorted(TRIGGERS)] + [
+        TRIGGERS[OTHER[r]].survivor_alarm_arn for r in sorted(TRIGGERS)]
+    assert policy["TriggerMetrics"]["Action"] == "cloudwatch:GetMetricStatistics"
 
 
 def test_automatic_active_passive_activates_the_standby_when_the_primary_fails():
     plan = _plan(approval="automatic")
     (trigger,) = _inputs(plan)["triggers"]
     assert (trigger["action"], trigger["targetRegion"]) == ("activate", SECONDARY)
-    assert trigger["conditions"][0]["associatedAlarmName"] == f"trigger-{PRIMARY}"
+    assert trigger["conditions"] == [{"associatedAlarmName": f"trigger-{PRIMARY}", "condition": "red"},
+                                     {"associatedAlarmName": f"survivor-{SECONDARY}", "condition": "green"}]
     assert _steps(_inputs(plan)["workflows"][0]) == ["database-and-capacity", "shift-traffic"]
 
 
@@ -196,9 +221,27 @@ def test_fails_same_region_twice():
         _args(secondary_region=PRIMARY)
 
 
-def test_fails_automatic_without_health_checks():
-    with pytest.raises(ValidationError, match="approval: 'automatic' starts the plan on the Route 53 health checks"):
+def test_fails_automatic_without_trigger_alarms():
+    with pytest.raises(ValidationError, match=r"trigger_alarms: watched regions \[\]; 'automatic' approval needs an alarm"):
         _args(approval="automatic")
+
+
+def test_fails_active_active_trigger_for_one_region_only():
+    with pytest.raises(ValidationError, match=r"needs an alarm for each of \['us-east-1', 'us-west-2'\]"):
+        _args(approval="automatic", recovery_approach="activeActive", trigger_alarms={PRIMARY: TRIGGERS[PRIMARY]})
+
+
+def test_fails_automatic_trigger_without_a_survivor_check():
+    lone = TriggerAlarm(alarm_arn=TRIGGERS[PRIMARY].alarm_arn, alarm_region=SECONDARY)
+    with pytest.raises(ValidationError, match="the alarm watching us-east-1 has no survivor_alarm_arn"):
+        _args(approval="automatic", trigger_alarms={PRIMARY: lone})
+
+
+def test_fails_trigger_alarm_evaluated_in_the_region_it_watches():
+    """A us-east-1 primary watched by an alarm in us-east-1 (e.g. Route 53 HealthCheckStatus) dies with it."""
+    inside = TriggerAlarm(alarm_arn="arn:aws:cloudwatch:us-east-1:123456789012:alarm:r53", alarm_region=PRIMARY)
+    with pytest.raises(ValidationError, match="the alarm watching us-east-1 is evaluated in us-east-1 itself"):
+        _args(approval="automatic", trigger_alarms={PRIMARY: inside})
 
 
 def test_fails_database_arns_for_one_region_only():
@@ -269,3 +312,14 @@ def test_active_passive_returns_to_the_primary_by_a_planned_switchover(warm):
     inner = {s["name"]: s for s in back["steps"][0]["parallelConfigs"][0]["steps"]}
     assert inner["promote-database"]["globalAuroraConfigs"][0]["behavior"] == "switchoverOnly"
     assert back["steps"][1] == failover["steps"][2]  # the same traffic block over the same records
+
+
+def test_capacity_after_traffic_never_holds_the_traffic_step():
+    """Review finding 10: where KEDA may undo the capacity step until traffic arrives, it runs after shift-traffic."""
+    passive = _inputs(_plan(capacity_after_traffic=True))["workflows"]
+    assert [_steps(w) for w in passive] == [["approve-failover", "promote-database", "shift-traffic", "scale-capacity"],
+                                            ["promote-database", "shift-traffic", "scale-capacity"]]
+    active = _inputs(_plan(capacity_after_traffic=True, recovery_approach="activeActive"))["workflows"]
+    assert [_steps(w) for w in active] == [["approve-failover", "promote-database", "shift-traffic", "scale-capacity"],
+                                           ["shift-traffic", "scale-capacity"]]
+    assert _args().capacity_after_traffic is False

@@ -135,8 +135,10 @@ def test_source_is_valid_yaml_and_acts_on_the_planned_names(manual):
 def test_incident_check_acts_only_on_open_incidents_of_the_trigger_policies(manual):
     steps = _source(manual)["main"]["steps"]
     assert steps[0]["read_event"]["assign"][0] == {"trigger_policies": [POLICY]}
+    assert steps[0]["read_event"]["assign"][1] == {"trigger_probes": []}
     check = steps[2]["check_incident"]["switch"][0]["condition"]
-    assert '"state") != "open"' in check and "in trigger_policies" in check
+    assert '"state") == "open"' in check and "in trigger_policies" in check and "in trigger_probes" in check
+    assert check.startswith("${declared_by == null and not (") and '"verdict") == "primary-down"' in check
     assert "base64.decode(event.data.message.data)" in str(steps[1])
 
 

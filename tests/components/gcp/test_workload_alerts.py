@@ -49,7 +49,18 @@ def _condition(plan, name):
 
 def test_children(plan):
     assert child_names(plan, "blueprint:gcp:WorkloadAlerts") == {
-        "a-europe-west4-queue-age", "a-europe-west4-dead-letters", "a-europe-west1-replica-lag", "a-lb-5xx"}
+        "a-europe-west4-queue-age", "a-europe-west4-queue-depth", "a-europe-west4-dead-letters",
+        "a-europe-west4-dead-letter-age", "a-europe-west1-replica-lag", "a-lb-5xx"}
+
+
+def test_queue_depth_and_dead_letter_age(plan):
+    """Issue 18: depth of the work subscription and age of the oldest dead letter, defaults documented (1000, 3600 s)."""
+    _, depth = _condition(plan, "a-europe-west4-queue-depth")
+    assert 'metric.type = "pubsub.googleapis.com/subscription/num_undelivered_messages"' in depth["filter"]
+    assert 'subscription_id = "prod-fraud-scoring-europe-west4"' in depth["filter"] and depth["thresholdValue"] == 1000
+    _, age = _condition(plan, "a-europe-west4-dead-letter-age")
+    assert 'metric.type = "pubsub.googleapis.com/subscription/oldest_unacked_message_age"' in age["filter"]
+    assert "dead-letter" in age["filter"] and age["thresholdValue"] == 3600
 
 
 def test_queue_age_on_the_work_subscription(plan):
