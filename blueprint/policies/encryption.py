@@ -177,6 +177,34 @@ def _gcp_disk(r: Resource) -> Iterable[str]:
         yield f"{r.type} {r.name!r}: disk has no customer-managed key (diskEncryptionKey.kmsKeySelfLink)"
 
 
+def _ecr_repository(r: Resource) -> Iterable[str]:
+    """ECR: encryptionConfigurations[] KMS with a customer-managed key (AES256, or KMS without kmsKey = aws/ecr, refused)."""
+    configs = r.props.get("encryptionConfigurations")
+    if is_unknown(configs):
+        return
+    kms = [c for c in configs or [] if isinstance(c, dict) and c.get("encryptionType") == "KMS"]
+    if not kms or any(_cmk(c.get("kmsKey")) is False for c in kms):
+        yield f"{r.type} {r.name!r}: images are not encrypted with a customer-managed KMS key (encryptionConfigurations[].kmsKey)"
+
+
+def _gcp_secret(r: Resource) -> Iterable[str]:
+    """Secret Manager: user-managed replicas, each with customerManagedEncryption.kmsKeyName."""
+    replication = r.props.get("replication")
+    if is_unknown(replication):
+        return
+    replicas = ((replication or {}).get("userManaged") or {}).get("replicas") if isinstance(replication, dict) else None
+    if not replicas:
+        auto_key = (((replication or {}).get("auto") or {}).get("customerManagedEncryption") or {}).get("kmsKeyName") \
+            if isinstance(replication, dict) else None
+        if not auto_key:
+            yield f"{r.type} {r.name!r}: the secret has no customer-managed key ({encryption_property(gcp.SECRETMANAGER_SECRET)})"
+        return
+    for i, replica in enumerate(replicas):
+        key = ((replica or {}).get("customerManagedEncryption") or {}).get("kmsKeyName")
+        if not key and not is_unknown(key):
+            yield f"{r.type} {r.name!r}: replica {i} ({(replica or {}).get('location')}) has no customer-managed key"
+
+
 def _simple(prop: str, what: str) -> Callable[[Resource], Iterable[str]]:
     def check(r: Resource) -> Iterable[str]:
         value = r.get(*prop.split("."))
@@ -213,6 +241,12 @@ AT_REST: dict[str, Callable[[Resource], Iterable[str]]] = {
     gcp.COMPUTE_DISK: _gcp_disk,
     gcp.COMPUTE_REGION_DISK: _gcp_disk,
     gcp.PUBSUB_TOPIC: _simple(encryption_property(gcp.PUBSUB_TOPIC), "the topic"),
+    # Recovery data (issue 18).
+    aws.ECR_REPOSITORY: _ecr_repository,
+    gcp.ARTIFACTREGISTRY_REPOSITORY: _simple(encryption_property(gcp.ARTIFACTREGISTRY_REPOSITORY), "the image repository"),
+    gcp.SECRETMANAGER_SECRET: _gcp_secret,
+    # The audit trail (issue 18, part 2): log files SSE-KMS with a customer-managed key.
+    aws.CLOUDTRAIL_TRAIL: lambda r: _need_cmk(r, encryption_property(aws.CLOUDTRAIL_TRAIL), "the trail's log files"),
 }
 
 

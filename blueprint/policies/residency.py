@@ -165,6 +165,7 @@ def check_data_copies(ctx: Context) -> Iterable[tuple[Optional[str], str]]:
             region = (replica or {}).get("region")
             if isinstance(region, str) and not in_jurisdiction(ctx, "aws", region):
                 yield r.urn, f"secret {r.name!r} is replicated to {region}, outside jurisdiction {ctx.jurisdiction!r}"
+    yield from _recovery_data_copies(ctx)
     for r in ctx.of_type(aws.DYNAMODB_TABLE):
         for replica in r.get("replicas", default=[]) or []:
             region = (replica or {}).get("regionName")
@@ -184,6 +185,39 @@ def check_data_copies(ctx: Context) -> Iterable[tuple[Optional[str], str]]:
         elif regions is None and ctx.jurisdiction != "any":
             yield r.urn, (f"topic {r.name!r} has no messageStoragePolicy: Pub/Sub may persist messages in any "
                           f"region; restrict allowedPersistenceRegions to jurisdiction {ctx.jurisdiction!r}")
+
+
+# Artifact Registry multi-regions mapped to the jurisdiction they are taken to lie in. Google's
+# repo-locations page does not list a multi-region's member regions; these follow Cloud Storage's EU
+# and US multi-regions (GCS_MULTI_REGIONS): an assumption to confirm with `gcloud artifacts locations
+# list` for a legally bound residency (docs/policies.md). `asia` spans several jurisdictions: refused.
+AR_MULTI_REGIONS: dict[str, str] = {"europe": "eu", "us": "us"}
+
+
+def _recovery_data_copies(ctx: Context) -> Iterable[tuple[Optional[str], str]]:
+    """Issue 18: ECR registry replication destinations, Secret Manager user-managed replica locations and
+    Artifact Registry multi-region repositories lie in the jurisdiction."""
+    for r in ctx.of_type(aws.ECR_REPLICATION_CONFIGURATION):
+        for rule in r.get("replicationConfiguration", "rules", default=[]) or []:
+            for dest in (rule or {}).get("destinations") or []:
+                region = (dest or {}).get("region")
+                if isinstance(region, str) and not in_jurisdiction(ctx, "aws", region):
+                    yield r.urn, f"registry replication {r.name!r} copies images to {region}, outside jurisdiction {ctx.jurisdiction!r}"
+    for r in ctx.of_type(gcp.SECRETMANAGER_SECRET):
+        replication = r.props.get("replication")
+        if isinstance(replication, dict) and replication.get("auto") is not None and ctx.jurisdiction != "any":
+            yield r.urn, (f"secret {r.name!r} uses automatic replication: Secret Manager may store it in any region; use "
+                          f"user-managed replicas inside jurisdiction {ctx.jurisdiction!r}")
+        for replica in ((replication or {}).get("userManaged") or {}).get("replicas") or [] if isinstance(replication, dict) else []:
+            location = (replica or {}).get("location")
+            if isinstance(location, str) and not in_jurisdiction(ctx, "gcp", location):
+                yield r.urn, f"secret {r.name!r} has a replica in {location}, outside jurisdiction {ctx.jurisdiction!r}"
+    for r in ctx.of_type(gcp.ARTIFACTREGISTRY_REPOSITORY):
+        location = r.props.get("location")
+        if isinstance(location, str) and location in ("us", "europe", "asia") and ctx.jurisdiction != "any" \
+                and AR_MULTI_REGIONS.get(location) != ctx.jurisdiction:
+            yield r.urn, (f"image repository {r.name!r} is in the multi-region {location!r}, which is not known to lie in "
+                          f"jurisdiction {ctx.jurisdiction!r}; use a repository per region of the jurisdiction")
 
 
 RULES = (

@@ -80,6 +80,12 @@ class BackupVaultArgs(BaseModel):
     abort_incomplete_multipart_days: AbortMultipartDays = Field(
         default=7, description="Abort incomplete multipart uploads after this many days (1..365); default 7."
     )
+    prefix_expiration_days: dict[str, int] = Field(
+        default_factory=dict,
+        description="Key prefix -> days after which current objects under it expire (a delete marker; the locked "
+        "version stays until its retention ends, then the noncurrent rule removes it), e.g. {'checkpoints/': 30} for "
+        "training checkpoints. Default {}: nothing expires but noncurrent versions.",
+    )
     # Secure default: a vault is never emptied on delete (and the bucket is retained on delete).
     force_destroy: bool = Field(
         default=False,
@@ -98,6 +104,14 @@ class BackupVaultArgs(BaseModel):
     def _noncurrent(cls, v: int | None) -> int | None:
         if v is not None and v < 1:
             raise ValueError(f"noncurrent_version_expiration_days: {v} must be at least 1 (or omit it for retention_days + 30)")
+        return v
+
+    @field_validator("prefix_expiration_days")
+    @classmethod
+    def _prefix_expiration(cls, v: dict[str, int]) -> dict[str, int]:
+        for prefix, days in v.items():
+            if not prefix or not prefix.endswith("/") or days < 1:
+                raise ValueError(f"prefix_expiration_days: {prefix!r}: {days} needs a prefix ending in '/' and days >= 1")
         return v
 
     @model_validator(mode="after")
@@ -217,6 +231,17 @@ class BackupVault(pulumi.ComponentResource):
                         days_after_initiation=args.abort_incomplete_multipart_days
                     ),
                 )
+            ] + [
+                # Expiration of a current version in a versioned bucket only adds a delete marker ("logical
+                # deletion", https://docs.aws.amazon.com/AmazonS3/latest/dev/lifecycle-and-other-bucket-config.html);
+                # the locked version stays until its retention ends and the noncurrent rule removes it.
+                aws.s3.BucketLifecycleConfigurationRuleArgs(
+                    id=f"expire-{prefix.strip('/').replace('/', '-')}",
+                    status="Enabled",
+                    filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=prefix),
+                    expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=days),
+                )
+                for prefix, days in sorted(args.prefix_expiration_days.items())
             ],
             opts=pulumi.ResourceOptions(parent=self, depends_on=[versioning]),
         )

@@ -97,6 +97,11 @@ class BackupBucketArgs(BaseModel):
     soft_delete_days: int = Field(
         default=7, description="Soft-delete window: deleted objects stay restorable this long (0 = off, or 7..90). Default 7."
     )
+    prefix_expiration_days: dict[str, int] = Field(
+        default_factory=dict,
+        description="Key prefix -> age in days after which objects under it are deleted by a lifecycle rule (never before "
+        "the retention policy allows: a retained object is not deleted), e.g. {'checkpoints/': 30}. Default {}: none.",
+    )
     force_destroy: bool = Field(default=False, description="Default False: never empty a vault on delete. True only for throw-away stacks.")
     labels: LabelsAsGiven = Field(default_factory=dict, description="GCP labels of the bucket.")
 
@@ -105,6 +110,14 @@ class BackupBucketArgs(BaseModel):
     def _soft_delete(cls, v: int) -> int:
         if not (v == 0 or 7 <= v <= 90):
             raise ValueError(f"soft_delete_days: {v} is not allowed; Cloud Storage takes 0 (off) or 7..90 days")
+        return v
+
+    @field_validator("prefix_expiration_days")
+    @classmethod
+    def _prefix_expiration(cls, v: dict[str, int]) -> dict[str, int]:
+        for prefix, days in v.items():
+            if not prefix or not prefix.endswith("/") or days < 1:
+                raise ValueError(f"prefix_expiration_days: {prefix!r}: {days} needs a prefix ending in '/' and days >= 1")
         return v
 
     @model_validator(mode="after")
@@ -182,6 +195,15 @@ class BackupBucket(pulumi.ComponentResource):
                     action=gcp.storage.BucketLifecycleRuleActionArgs(type="AbortIncompleteMultipartUpload"),
                     condition=gcp.storage.BucketLifecycleRuleConditionArgs(age=7),
                 ),
+            ] + [
+                # Lifecycle Delete (condition age + matchesPrefix, https://cloud.google.com/storage/docs/lifecycle) cannot
+                # remove an object its retention policy still protects ("Retention policies and Object Lifecycle
+                # Management", https://cloud.google.com/storage/docs/bucket-lock).
+                gcp.storage.BucketLifecycleRuleArgs(
+                    action=gcp.storage.BucketLifecycleRuleActionArgs(type="Delete"),
+                    condition=gcp.storage.BucketLifecycleRuleConditionArgs(age=days, matches_prefixes=[prefix]),
+                )
+                for prefix, days in sorted(args.prefix_expiration_days.items())
             ],
             force_destroy=args.force_destroy,
             labels=dict(args.labels),

@@ -185,7 +185,8 @@ class InferenceServiceArgs(BaseModel):
         default=15, description="Readiness probe period, seconds (Kubernetes minimum 1); default 15. Match the load balancer's check interval.")
     readiness_timeout_s: AtLeastOne = Field(
         default=5, description="Readiness probe timeout, seconds (Kubernetes minimum 1); default 5.")
-    image: str = Field(description="Container image pinned to a version tag or digest ('latest' refused).")
+    # pulumi.Input[str]: a composer resolves "<image>:<tag>" to the region's own registry URL (an Output).
+    image: Any = Field(description="pulumi.Input[str]: container image pinned to a version tag or digest ('latest' refused).")
     port: int = Field(default=8080, description="Container (and Service) port, 1..65535.")
     readiness_path: str = Field(default="/ready", description="HTTP path of the readiness probe.")
     liveness_path: str = Field(default="/healthz", description="HTTP path of the liveness and startup probes.")
@@ -260,7 +261,9 @@ class InferenceServiceArgs(BaseModel):
 
     @field_validator("image")
     @classmethod
-    def _image(cls, v: str) -> str:
+    def _image(cls, v: Any) -> Any:
+        if not isinstance(v, str):  # an Output: its registry URL and tag were checked where it was composed
+            return v
         if ":" not in v.rsplit("/", 1)[-1] and "@sha256:" not in v or v.endswith(":latest"):
             raise ValueError(f"image: {v!r} must be pinned to a version tag or digest, e.g. registry.example.com/fraud:1.4.2")
         return v
