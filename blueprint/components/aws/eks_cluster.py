@@ -14,6 +14,15 @@ Children (component named ``n``):
     ``n-node-ebs-grant``                 aws.kms.Grant: the Auto Scaling service role may use the CMK for root volumes
     ``n-access-<role|user>-<name>``      aws.eks.AccessEntry per admin principal
     ``n-admin-<role|user>-<name>``       aws.eks.AccessPolicyAssociation (AmazonEKSClusterAdminPolicy, cluster scope)
+    ``n-access-break-glass`` / ``n-admin-break-glass``   the break-glass DR role: cluster admin (with ``break_glass_role_arn``)
+    ``n-access-<role|user>-<name>`` / ``n-<edit|view>-<role|user>-<name>``   per ``namespace_access`` grant: an access
+                                         entry and AmazonEKSEditPolicy / AmazonEKSViewPolicy scoped to its namespaces
+
+Access scoping (issue 18): cluster admin goes only to the deployer (``bootstrap_cluster_creator_admin_permissions``:
+it installs cluster-scoped objects - CRDs, controllers), the break-glass DR role and ``admin_principal_arns``;
+every other principal gets a namespace-scoped access policy. Access policy names and scopes: EKS user guide,
+"Review access policy permissions" (AmazonEKSClusterAdminPolicy, AmazonEKSEditPolicy, AmazonEKSViewPolicy) and
+"Associate access policies with access entries" (``accessScope`` type ``cluster`` or ``namespace``).
     ``n-addon-vpc-cni`` / ``-kube-proxy`` / ``-eks-pod-identity-agent``   add-ons installed before any node
     ``n-system-launch-template``         aws.ec2.LaunchTemplate (IMDSv2, encrypted gp3 root)
     ``n-system-nodes``                   aws.eks.NodeGroup across every private subnet (all zones)
@@ -28,7 +37,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
-from typing import Any
+from typing import Any, Literal
 
 import pulumi
 import pulumi_aws as aws
@@ -176,6 +185,38 @@ def kubeconfig(cluster_name: str, endpoint: str, ca_data: str, region: str) -> s
     )
 
 
+# Access levels -> EKS access policy names (EKS user guide, "Review access policy permissions").
+ACCESS_POLICIES = {"admin": "AmazonEKSClusterAdminPolicy", "edit": "AmazonEKSEditPolicy", "view": "AmazonEKSViewPolicy"}
+# Kubernetes namespace names: RFC 1123 labels.
+_NAMESPACE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+
+
+class NamespaceAccess(BaseModel):
+    """One principal's namespace-scoped access: an access entry plus AmazonEKSEditPolicy or AmazonEKSViewPolicy."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    principal_arn: str = Field(description="IAM role or user ARN.")
+    policy: Literal["edit", "view"] = Field(description="edit (AmazonEKSEditPolicy) or view (AmazonEKSViewPolicy).")
+    namespaces: tuple[str, ...] = Field(min_length=1, description="The namespaces it applies in (at least one).")
+
+    @field_validator("principal_arn")
+    @classmethod
+    def _arn(cls, v: str) -> str:
+        if not _IAM_PRINCIPAL.match(v):
+            raise ValueError(f"namespace_access.principal_arn: {v!r} is not an IAM role or user ARN; use "
+                             "'arn:aws:iam::<account>:role/<name>'")
+        return v
+
+    @field_validator("namespaces")
+    @classmethod
+    def _namespaces(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        for ns in v:
+            if not _NAMESPACE.match(ns):
+                raise ValueError(f"namespace_access.namespaces: {ns!r} is not a Kubernetes namespace name (RFC 1123 label)")
+        return v
+
+
 class EksClusterArgs(BaseModel):
     """Settings of a regional EKS cluster shared by the stack's workloads."""
 
@@ -216,6 +257,10 @@ class EksClusterArgs(BaseModel):
         "The deploying principal already gets admin through bootstrap_cluster_creator_admin_permissions; "
         "do not list it again (EKS would refuse the duplicate access entry).",
     )
+    break_glass_role_arn: Any = Field(
+        default=None, description="pulumi.Input[str]: the break-glass DR role (BreakGlassRole.arn): cluster admin. Default None.")
+    namespace_access: tuple[NamespaceAccess, ...] = Field(
+        default=(), description="Principals given only a namespace-scoped access policy (edit or view). Default none.")
     system_node_instance_type: str = Field(
         default="m7i.large",
         description="x86_64 instance type of the system node group (CoreDNS, controllers). Default m7i.large: "
@@ -417,6 +462,7 @@ class EksCluster(pulumi.ComponentResource):
         node_role, node_policies = self._node_role(name, args)
         ebs_grant = self._node_ebs_grant(name, args, identity)
         self._admin_access(name, args, cluster)
+        self._scoped_access(name, args, cluster)
         before_nodes = [self._addon(name, args, cluster, a) for a in ADDONS_BEFORE_NODES]
         system_nodes = self._system_nodes(name, args, cluster, node_role, [*before_nodes, *node_policies, ebs_grant])
         after_nodes = [self._addon(name, args, cluster, a, system_nodes) for a in ADDONS_AFTER_NODES]
@@ -621,6 +667,26 @@ class EksCluster(pulumi.ComponentResource):
                 policy_arn=admin_policy,
                 access_scope=aws.eks.AccessPolicyAssociationAccessScopeArgs(type="cluster"),
                 opts=pulumi.ResourceOptions(parent=self),
+            )
+
+    def _scoped_access(self, name: str, args: EksClusterArgs, cluster: aws.eks.Cluster) -> None:
+        """The break-glass role's cluster admin; every namespace_access grant scoped to its namespaces."""
+        grants: list[tuple[str, Any, str, Any]] = []
+        if args.break_glass_role_arn is not None:
+            grants.append(("break-glass", args.break_glass_role_arn, "admin", aws.eks.AccessPolicyAssociationAccessScopeArgs(type="cluster")))
+        for grant in args.namespace_access:
+            scope = aws.eks.AccessPolicyAssociationAccessScopeArgs(type="namespace", namespaces=list(grant.namespaces))
+            grants.append((principal_key(grant.principal_arn), grant.principal_arn, grant.policy, scope))
+        for key, arn, level, scope in grants:
+            entry = aws.eks.AccessEntry(
+                f"{name}-access-{key}", cluster_name=cluster.name, principal_arn=arn, type="STANDARD",
+                tags=merge_tags(args.tags, f"{name}-access-{key}"), opts=pulumi.ResourceOptions(parent=self),
+            )
+            policy = ACCESS_POLICIES[level]
+            aws.eks.AccessPolicyAssociation(
+                f"{name}-{level}-{key}", cluster_name=cluster.name, principal_arn=entry.principal_arn,
+                policy_arn=self._partition.partition.apply(lambda p, policy=policy: f"arn:{p}:eks::aws:cluster-access-policy/{policy}"),
+                access_scope=scope, opts=pulumi.ResourceOptions(parent=self),
             )
 
     def _addon(self, name: str, args: EksClusterArgs, cluster: aws.eks.Cluster, addon_name: str,

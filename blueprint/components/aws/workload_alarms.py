@@ -2,7 +2,10 @@
 
 Children (component named ``n``; each only when its input is given):
     ``n-queue-age``          AWS/SQS ApproximateAgeOfOldestMessage (QueueName) above ``queue_age_threshold_s``
+    ``n-queue-depth``        AWS/SQS ApproximateNumberOfMessagesVisible (QueueName) above ``queue_depth_threshold``
     ``n-dlq-depth``          AWS/SQS ApproximateNumberOfMessagesVisible (QueueName = the DLQ) > 0
+    ``n-dlq-age``            AWS/SQS ApproximateAgeOfOldestMessage (QueueName = the DLQ) above ``dlq_age_threshold_s``:
+                             dead letters nobody replayed (``blueprint queue replay``) before they expire
     ``n-db-replication-lag`` AWS/RDS AuroraGlobalDBReplicationLag (DBClusterIdentifier, ms; published for the
                              secondary cluster of a global database) above ``replication_lag_threshold_ms``
     ``n-unhealthy-hosts``    AWS/ApplicationELB UnHealthyHostCount (TargetGroup, LoadBalancer) > 0
@@ -75,6 +78,11 @@ class WorkloadAlarmsArgs(BaseModel):
     queue_age_threshold_s: Optional[AtLeastOne] = Field(
         default=None, description="Oldest-message age alarm threshold, seconds; required with queue_name (the RTO, never below "
                                   "two visibility timeouts: blueprint.catalogs.operations.backlog_age_threshold_s).")
+    # Defaults: the strictest row of blueprint.catalogs.operations QUEUE_DEPTH_THRESHOLD and DEAD_LETTER_AGE_THRESHOLD_S.
+    queue_depth_threshold: AtLeastOne = Field(
+        default=1000, description="Visible messages in the work queue that raise the depth alarm (with queue_name); default 1000.")
+    dlq_age_threshold_s: AtLeastOne = Field(
+        default=3600, description="Age of the oldest dead letter that raises the DLQ age alarm (with dlq_name), seconds; default 3600.")
     db_cluster_identifier: Any = Field(default=None, description="Secondary Aurora cluster of a global database: the replication-lag alarm.")
     replication_lag_threshold_ms: Optional[AtLeastOne] = Field(
         default=None, description="Replication lag alarm threshold, ms; required with db_cluster_identifier (the RPO in ms).")
@@ -168,11 +176,19 @@ class WorkloadAlarms(pulumi.ComponentResource):
             self._alarm("queue-age", f"oldest queued message older than {threshold} s: the backlog is not draining",
                         namespace="AWS/SQS", metric="ApproximateAgeOfOldestMessage", dimensions={"QueueName": args.queue_name},
                         statistic="Maximum", comparison="GreaterThanThreshold", threshold=threshold, missing="notBreaching")
+            self._alarm("queue-depth", f"more than {args.queue_depth_threshold} visible messages: the backlog outgrows its consumers",
+                        namespace="AWS/SQS", metric="ApproximateNumberOfMessagesVisible", dimensions={"QueueName": args.queue_name},
+                        statistic="Maximum", comparison="GreaterThanThreshold", threshold=args.queue_depth_threshold,
+                        missing="notBreaching")
         if args.dlq_name is not None:
             self._alarm("dlq-depth", "messages in the dead-letter queue: requests failed every retry",
                         namespace="AWS/SQS", metric="ApproximateNumberOfMessagesVisible", dimensions={"QueueName": args.dlq_name},
                         statistic="Maximum", comparison="GreaterThanThreshold", threshold=0, missing="notBreaching",
                         evaluation_periods=1)
+            self._alarm("dlq-age", f"a dead letter older than {args.dlq_age_threshold_s} s: replay or triage it before it expires",
+                        namespace="AWS/SQS", metric="ApproximateAgeOfOldestMessage", dimensions={"QueueName": args.dlq_name},
+                        statistic="Maximum", comparison="GreaterThanThreshold", threshold=args.dlq_age_threshold_s,
+                        missing="notBreaching", evaluation_periods=1)
 
     def _load_balancer_alarms(self, args: WorkloadAlarmsArgs) -> None:
         """Unhealthy targets and target 5xx (with a target group), the load balancer's own 5xx."""

@@ -13,6 +13,10 @@ DATA_READ and DATA_WRITE). This component enables them for:
   as Cloud SQL Data Access audit logs, so pgAudit needs this (Cloud SQL "Audit for PostgreSQL using
   pgAudit", view the logs).
 
+The entries are kept in the project's ``_Default`` log bucket for its retention (30 days) unless
+routed on: the composer's ``AuditLogSink`` (blueprint/components/gcp/audit_log_sink.py, issue 18)
+routes every audit log, these Data Access entries included, into a retention-locked CMEK bucket.
+
 ``gcp.projects.IAMAuditConfig`` is authoritative for one service's audit configuration in the
 project: run one DataAccessAuditLogs per project (the platform's), never alongside another tool
 managing the same service's audit config.

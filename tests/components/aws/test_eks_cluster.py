@@ -428,3 +428,48 @@ def test_vpc_cni_enforces_network_policies(plan):
     assert json.loads(cni.inputs["configurationValues"]) == {"enableNetworkPolicy": "true"}
     others = [r for r in plan.of_type("aws:eks/addon:Addon") if r.inputs["addonName"] != "vpc-cni"]
     assert others and all("configurationValues" not in r.inputs for r in others)
+
+
+# --- access scoped per role (issue 18) ----------------------------------------------------------
+
+BREAK_GLASS = "arn:aws:iam::123456789012:role/prod-break-glass-dr"
+DEV = "arn:aws:iam::123456789012:role/ml-developers"
+AUDITOR = "arn:aws:iam::123456789012:role/auditors"
+
+
+def test_defaults_grant_no_scoped_access():
+    args = _args()
+    assert args.break_glass_role_arn is None and args.namespace_access == ()
+
+
+def test_break_glass_is_cluster_admin_others_only_namespace_scoped():
+    from blueprint.components.aws.eks_cluster import NamespaceAccess
+
+    plan = _plan(_args(admin_principal_arns=(), break_glass_role_arn=BREAK_GLASS, namespace_access=(
+        NamespaceAccess(principal_arn=DEV, policy="edit", namespaces=("fraud-scoring", "recommendations")),
+        NamespaceAccess(principal_arn=AUDITOR, policy="view", namespaces=("fraud-scoring",)))))
+    glass = plan.named("eks-admin-break-glass").inputs
+    assert glass["policyArn"].endswith("/AmazonEKSClusterAdminPolicy") and glass["accessScope"] == {"type": "cluster"}
+    assert plan.named("eks-access-break-glass").inputs["principalArn"] == BREAK_GLASS
+    edit = plan.named("eks-edit-role-ml-developers").inputs
+    assert edit["policyArn"] == "arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy"
+    assert edit["accessScope"] == {"type": "namespace", "namespaces": ["fraud-scoring", "recommendations"]}
+    view = plan.named("eks-view-role-auditors").inputs
+    assert view["policyArn"].endswith("/AmazonEKSViewPolicy") and view["accessScope"]["type"] == "namespace"
+    admins = [a for a in plan.of_type("aws:eks/accessPolicyAssociation:AccessPolicyAssociation")
+              if a.inputs["policyArn"].endswith("ClusterAdminPolicy")]
+    assert [a.name for a in admins] == ["eks-admin-break-glass"]
+
+
+@pytest.mark.parametrize("field, value, match", [
+    ("principal_arn", "arn:aws:sts::123456789012:assumed-role/x/y", "principal_arn"),
+    ("namespaces", ("Not_A_Namespace",), "namespaces"),
+    ("namespaces", (), "namespaces"),
+    ("policy", "admin", "policy"),
+])
+def test_fails_invalid_namespace_access(field, value, match):
+    from blueprint.components.aws.eks_cluster import NamespaceAccess
+
+    base = {"principal_arn": DEV, "policy": "edit", "namespaces": ("ns",)}
+    with pytest.raises(ValidationError, match=match):
+        NamespaceAccess(**{**base, field: value})

@@ -37,7 +37,7 @@ def _alarm(plan, role):
 
 def test_all_alarms_notify_the_topic_on_alarm_and_recovery(plan):
     alarms = plan.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
-    assert {a.name for a in alarms} == {"a-queue-age", "a-dlq-depth", "a-db-replication-lag", "a-unhealthy-hosts", "a-target-5xx",
+    assert {a.name for a in alarms} == {"a-queue-age", "a-queue-depth", "a-dlq-depth", "a-dlq-age", "a-db-replication-lag", "a-unhealthy-hosts", "a-target-5xx",
                                         "a-elb-5xx", "a-us-east-1a-gpu-nodes", "a-us-east-1b-gpu-nodes"}
     for a in alarms:
         assert a.inputs["alarmActions"] == [TOPIC] and a.inputs["okActions"] == [TOPIC]
@@ -154,3 +154,23 @@ def test_fails_missing_thresholds_or_bad_labels():
         _args(evaluation_minutes=0)
     with pytest.raises(ValidationError, match=r"tier: 'Mission Critical' is not a label value"):
         _args(tier="Mission Critical")
+
+
+def test_queue_depth_and_dlq_age_alarms_default_thresholds(plan):
+    """Issue 18: the work queue's depth and the DLQ's oldest message age; defaults documented (1000, 3600 s)."""
+    depth, age = _alarm(plan, "queue-depth"), _alarm(plan, "dlq-age")
+    assert (depth["namespace"], depth["metricName"], depth["dimensions"]) == ("AWS/SQS", "ApproximateNumberOfMessagesVisible", {"QueueName": "q"})
+    assert depth["threshold"] == 1000 and depth["comparisonOperator"] == "GreaterThanThreshold"
+    assert (age["metricName"], age["dimensions"]) == ("ApproximateAgeOfOldestMessage", {"QueueName": "q-dlq"})
+    assert age["threshold"] == 3600 and age["evaluationPeriods"] == 1
+
+
+def test_queue_thresholds_passed_through():
+    plan = _plan(queue_depth_threshold=20000, dlq_age_threshold_s=86400)
+    assert plan.named("a-queue-depth").inputs["threshold"] == 20000
+    assert plan.named("a-dlq-age").inputs["threshold"] == 86400
+
+
+def test_fails_zero_queue_depth_threshold():
+    with pytest.raises(ValidationError, match="queue_depth_threshold"):
+        _args(queue_depth_threshold=0)
