@@ -6,7 +6,6 @@ import math
 from typing import Any, Mapping, Optional
 
 from rich.console import Console
-from rich.table import Table
 
 from blueprint.analysis.facts import PlanFacts
 from blueprint.analysis.figures import DEFAULT_FIGURES, Figures, with_overrides
@@ -163,75 +162,9 @@ def _num(value: Optional[float]) -> Optional[float]:
     return int(value) if float(value).is_integer() else round(value, 1)
 
 
-def _dur(seconds: Optional[float]) -> str:
-    if seconds is None:
-        return "unbounded"
-    if seconds < 120:
-        return f"{seconds:g} s"
-    if seconds < 7200:
-        return f"{seconds / 60:.1f} min"
-    return f"{seconds / 3600:.1f} h"
-
-
 def render_text(report: Mapping[str, Any], console: Console) -> None:
-    table = Table(title=f"blueprint resilience: stack {report['stack']} (primary {report['primary_region']}, "
-                        f"secondary {report['secondary_region'] or 'none'})")
-    for col in ("workload", "tier", "strategy", "RTO est. / target", "RPO est. / target", "meets"):
-        table.add_column(col)
-    for w in report["workloads"]:
-        table.add_row(w["name"], w["tier"], w["strategy"], f"{_dur(w['rto_estimate_s'])} / {_dur(w['rto_target_s'])}",
-                      f"{_dur(w['rpo_estimate_s'])} / {_dur(w['rpo_target_s'])}", "yes" if w["meets"] else "NO")
-    console.print(table)
-    drill = report.get("drill")
-    if drill:
-        console.print(f"measured figures from the {drill.get('scenario')} drill of {drill.get('zone') or drill.get('region')} on "
-                      f"{drill.get('date')}: {drill.get('figures') or {}} {drill.get('steps') or {}}", soft_wrap=True)
-    for w in report["workloads"]:
-        steps = Table(title=f"{w['name']}: region-loss breakdown (parallel steps run side by side after detection)")
-        for col in ("step", "seconds", "starts at", "automated by", "source"):
-            steps.add_column(col, overflow="fold")
-        for s in w["breakdown"]:
-            starts = "" if not s["parallel"] else f"{s['starts_at_s']:g}"
-            measured = f" (measured; modeled {s['modeled_s']:g})" if s.get("modeled_s") is not None else ""
-            steps.add_row(s["step"], f"{s['seconds']:g}{measured}", starts, s.get("automated_by") or "nobody: a human acts", s["source"])
-        steps.add_row("RPO", str(w["rpo_estimate_s"]), "", w["rpo_source"])
-        console.print(steps)
-        orch = w.get("orchestration") or {}
-        if orch.get("missing"):
-            console.print(orch["message"], soft_wrap=True)
-        elif orch.get("present"):
-            console.print(f"orchestration: {orch['kind']} {orch['urn']} ({orch['approval']} approval; automates "
-                          f"{', '.join(sorted(orch['steps'])) or 'nothing'})", soft_wrap=True)
-        for p in w.get("write_paths", []):
-            to = f" to {p['to_region']}" if p["path"] in ("forwarded", "remote") else ""
-            console.print(f"writes in {p['region']}: {p['path']}{to} ({p['detail']})", soft_wrap=True)
-        for miss in w.get("measured_misses", []):
-            console.print(f"MEASURED MISS: {miss}", soft_wrap=True)
-        for problem in w.get("write_path_problems", []):
-            console.print(f"WRITE PATH MISSING: {problem}", soft_wrap=True)
-        sc = Table(title=f"{w['name']}: failure scenarios")
-        for col in ("scenario", "serving", "GPU now", "GPU after scale-up", "DB writer", "backups intact", "recovery"):
-            sc.add_column(col)
-        for s in w["scenarios"]:
-            sc.add_row(s["scenario"], "yes" if s["serving"] else "NO", _pct(s["gpu_capacity_pct"]),
-                       _pct(s["gpu_capacity_after_scale_up_pct"]), s["db_writer"] or "-", "yes" if s["backups_intact"] else "no",
-                       s["recovery"])
-        console.print(sc)
-    spofs = report["single_points_of_failure"]
-    if spofs:
-        t = Table(title="single points of failure")
-        for col in ("forbidden", "kind", "workload", "urn", "why"):
-            t.add_column(col, overflow="fold")
-        for s in spofs:
-            t.add_row("YES" if s["forbidden"] else "no (noted)", s["kind"], s["workload"] or "(platform)", s["urn"], s["message"])
-        console.print(t)
-    else:
-        console.print("no single points of failure")
-    console.print(f"rebuild estimate for {report['rebuild_region']} (pulumi up, critical path): {_dur(report['rebuild_estimate_s'])}")
-    verdict = ("FAIL: a workload misses its target, cannot write in a region it serves, or has a forbidden single point of failure"
-               if failed(report) else "OK: every workload meets its tier")
-    console.print(verdict)
+    """The report as text tables that fit ``console``'s width, resources by short name
+    (blueprint/analysis/report_text.py); the JSON report keeps the URNs."""
+    from blueprint.analysis.report_text import render
 
-
-def _pct(value: Optional[float]) -> str:
-    return "-" if value is None else f"{value:g}%"
+    render(report, console)
