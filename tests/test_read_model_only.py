@@ -42,6 +42,15 @@ def test_the_rebuild_imports_the_read_model():
         assert READ_MODEL.search(text), f"blueprint/rebuild/{name} must read the plan through the read model"
 
 
+def test_the_diagram_reads_no_raw_plan_resources():
+    assert _sources("diagram") and _raw_reads("diagram") == []
+
+
+def test_the_diagram_model_imports_the_read_model():
+    text = (ROOT / "blueprint" / "diagram" / "model.py").read_text(encoding="utf-8")
+    assert READ_MODEL.search(text), "blueprint/diagram/model.py must build the picture from the read model"
+
+
 def test_the_guard_catches_raw_reads():
     for line in ("plan.of_type(aws.S3_BUCKET)", "for r in plan.resources:", "self.plan.resources",
                  "promoted_plan.resources", "plan.named('x')"):

@@ -21,7 +21,7 @@ LONG_NAMES = sorted((ROOT / "tests" / "data" / "long-names").glob("Pulumi.*.yaml
 REGISTERED_PACKAGES = ("aws", "gcp", "kubernetes", "command")
 # The readers: every .py under these, except the registry's own tables.
 READERS = ("blueprint/policies", "blueprint/analysis", "blueprint/rebuild", "blueprint/audit", "blueprint/readiness",
-           "blueprint/check", "blueprint/export", "blueprint/plan")
+           "blueprint/check", "blueprint/export", "blueprint/plan", "blueprint/diagram")
 # The name-limit tables are the registry's name-rule column (blueprint.types.name_rule reads them);
 # blueprint/export/types.py is a view of the registry's Terraform column.
 REGISTRY_TABLES = ("blueprint/readiness/name_limits_aws.py", "blueprint/readiness/name_limits_gcp.py",
