@@ -11,7 +11,7 @@ CHECKOV_VERSION := 3.3.30
 CHECKOV_VENV := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 
-.PHONY: setup checkov plan test bench clean
+.PHONY: setup checkov plan test bench wheel clean
 
 setup: $(STAMP) $(CHECKOV_STAMP)
 
@@ -41,5 +41,10 @@ test: $(STAMP) $(CHECKOV_STAMP)
 bench: $(STAMP)
 	$(VENV)/bin/python benchmarks/plan_speed.py $(BENCH_ARGS)
 
+# The distribution a team installs into its own Pulumi project (examples/user-project/README.md):
+# dist/blueprint-<version>-py3-none-any.whl, holding only the `blueprint` package.
+wheel: $(STAMP)
+	$(VENV)/bin/python -m pip wheel --disable-pip-version-check -q --no-deps . -w dist
+
 clean:
-	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache build dist

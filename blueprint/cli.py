@@ -5,6 +5,7 @@ Exit codes: 0 ok; 1 the check found problems (or the program failed); 2 invalid 
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -16,6 +17,9 @@ import typer
 from rich.console import Console
 
 from blueprint.cli_support import EXIT_INVALID, EXIT_PROBLEMS, fail_invalid, fail_program, load_plan, saved_or_planned, err
+from blueprint.cli_support import progress_for, text_console
+from blueprint.cli_support import check_out_dir, check_out_file, write_out
+from blueprint.progress import phase
 from blueprint.config.errors import ConfigError, Problem
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Resilient AI platform infrastructure, by tier.")
@@ -41,11 +45,17 @@ def plan(
     from blueprint.plan.render import render_table
     from blueprint.plan.run import plan_stack
     from blueprint.project import find_project_dir, resolve_stack
+    from blueprint.readiness import readiness_problems
 
+    check_out_file(out)  # before the plan: a bad --out is known now, not after it (exit 2)
     try:
-        root = project_dir.resolve() if project_dir else find_project_dir()
-        ref = resolve_stack(root, stack, config)
-        planned = plan_stack(root, ref)
+        with progress_for(machine_readable=format is PlanFormat.json, out=out):
+            phase("load the stack file")
+            root = project_dir.resolve() if project_dir else find_project_dir()
+            ref = resolve_stack(root, stack, config)
+            planned = plan_stack(root, ref)
+            phase("check deploy readiness")
+            problems = readiness_problems(planned)
     except ConfigError as error:
         raise fail_invalid(error) from None
     except Exception as error:  # noqa: BLE001 - reported without a traceback
@@ -55,26 +65,30 @@ def plan(
 
         text = json.dumps(plan_json(planned), indent=2, sort_keys=False)
         if out:
-            out.write_text(text + "\n", encoding="utf-8")
+            write_out(out, text + "\n")
             err.print(f"wrote {len(planned.resources)} resources to {out}", markup=False)
         else:
             sys.stdout.write(text + "\n")
     elif out:
-        with out.open("w", encoding="utf-8") as handle:
-            render_table(planned, Console(file=handle, width=160, emoji=False, markup=False))
+        buffer = io.StringIO()
+        render_table(planned, Console(file=buffer, width=160, emoji=False, markup=False))
+        write_out(out, buffer.getvalue())
         err.print(f"wrote the plan table to {out}", markup=False)
     else:
-        render_table(planned, Console(width=max(120, Console().width), emoji=False, markup=False))
+        render_table(planned, text_console())
     _warn_placeholders(planned)
     _warn_cpu_only_scaling(root, ref)
-    _report_readiness(planned)
+    _report_readiness(problems)
 
 
 def _warn_cpu_only_scaling(root, ref) -> None:
     """Served workloads without service.requestsPerSecondPerPod (blueprint.config.advice): stderr only."""
     from blueprint.config.advice import cpu_only_scaling_warnings
     from blueprint.plan.run import load_stack
+    from blueprint.project import is_blueprint_project
 
+    if not is_blueprint_project(root):  # a hand-composed project has no workloads to advise on
+        return
     config, _, _ = load_stack(root, ref)  # validated already by plan_stack: cannot raise here
     for line in cpu_only_scaling_warnings(config):
         err.print(line, markup=False)
@@ -89,15 +103,9 @@ def _warn_placeholders(planned) -> None:
         err.print(warning, markup=False)
 
 
-def _report_readiness(planned) -> None:
-    """Deploy readiness (blueprint.readiness): what a real `pulumi up` would reject, on stderr after
-    the plan (which is still written); exit 1 when there is any."""
-    from blueprint.readiness import readiness_problems
-
-    try:
-        problems = readiness_problems(planned)
-    except Exception as error:  # noqa: BLE001 - reported without a traceback
-        raise fail_program(error) from None
+def _report_readiness(problems) -> None:
+    """Deploy readiness (blueprint.readiness, found while planning): what a real `pulumi up` would
+    reject, on stderr after the plan (which is still written); exit 1 when there is any."""
     for problem in problems:
         err.print(f"deploy readiness [{problem.check}]: {problem.message}", markup=False)
         err.print(f"    resource: {problem.urn}", markup=False)
@@ -118,11 +126,14 @@ def export(
     """Export the plan as Terraform-plan JSON (tfplan.json, for checkov) and Kubernetes manifests (k8s/)."""
     from blueprint.export import export_plan
 
-    planned = saved_or_planned(plan_file, stack, config, project_dir)
-    try:
-        result = export_plan(planned, out)
-    except OSError as error:
-        raise fail_invalid(ConfigError([Problem("--out", f"cannot write the export: {error}", str(out))], source="arguments")) from None
+    check_out_dir(out)  # before the plan (exit 2)
+    with progress_for():  # the files go to --out: stdout/stderr carry only the summary
+        planned = saved_or_planned(plan_file, stack, config, project_dir)
+        phase("export tfplan.json and Kubernetes manifests")
+        try:
+            result = export_plan(planned, out)
+        except OSError as error:
+            raise fail_invalid(ConfigError([Problem("--out", f"cannot write the export: {error}", str(out))], source="arguments")) from None
     for line in result.summary_lines():
         err.print(line, markup=False)
 
@@ -152,38 +163,43 @@ def resilience(
     from blueprint.plan.run import load_stack
     from blueprint.project import find_project_dir, resolve_stack
 
-    try:
-        targets = None
-        planned = load_plan(plan_file) if plan_file is not None else None
-        if planned is None or stack is not None or config is not None:
-            root = project_dir.resolve() if project_dir else find_project_dir()
-            ref = resolve_stack(root, stack, config)
-            stack_config, values, secrets = load_stack(root, ref)
-            targets = targets_from_config(stack_config)
-            if planned is None:
-                planned = plan_project(root, ref.name, values, secrets)
-            if drills is None and not no_drills:
-                drills = drills_file(root, ref.name)
-        recorded = None if no_drills else read_recorded(drills)
-    except ConfigError as error:
-        raise fail_invalid(error) from None
-    except Exception as error:  # noqa: BLE001 - reported without a traceback
-        raise fail_program(error) from None
-    try:
-        report = analyse(planned, targets, drill=recorded)
-    except ValueError as error:
-        raise fail_invalid(ConfigError([Problem("--plan", str(error))], source="arguments")) from None
+    check_out_file(out)  # before the plan (exit 2)
+    with progress_for(machine_readable=format is ResilienceFormat.json, out=out):
+        try:
+            targets = None
+            phase("read the saved plan" if plan_file is not None else "load the stack file")
+            planned = load_plan(plan_file) if plan_file is not None else None
+            if planned is None or stack is not None or config is not None:
+                root = project_dir.resolve() if project_dir else find_project_dir()
+                ref = resolve_stack(root, stack, config)
+                stack_config, values, secrets = load_stack(root, ref)
+                targets = targets_from_config(stack_config)
+                if planned is None:
+                    planned = plan_project(root, ref.name, values, secrets)
+                if drills is None and not no_drills:
+                    drills = drills_file(root, ref.name)
+            recorded = None if no_drills else read_recorded(drills)
+        except ConfigError as error:
+            raise fail_invalid(error) from None
+        except Exception as error:  # noqa: BLE001 - reported without a traceback
+            raise fail_program(error) from None
+        try:
+            phase("analyse zone and region loss")
+            report = analyse(planned, targets, drill=recorded)
+        except ValueError as error:
+            raise fail_invalid(ConfigError([Problem("--plan", str(error))], source="arguments")) from None
     if format is ResilienceFormat.json:
         text = json.dumps(report, indent=2) + "\n"
         if out:
-            out.write_text(text, encoding="utf-8")
+            write_out(out, text)
         else:
             sys.stdout.write(text)
     elif out:
-        with out.open("w", encoding="utf-8") as handle:
-            render_text(report, Console(file=handle, width=200, emoji=False, markup=False))
+        buffer = io.StringIO()
+        render_text(report, Console(file=buffer, width=200, emoji=False, markup=False))
+        write_out(out, buffer.getvalue())
     else:
-        render_text(report, Console(width=max(120, Console().width), emoji=False, markup=False))
+        render_text(report, text_console())
     if failed(report):
         raise typer.Exit(EXIT_PROBLEMS)
 
@@ -212,23 +228,26 @@ def check(
     from blueprint.check.formats import render
     from blueprint.project import find_project_dir, resolve_stack
 
+    check_out_file(out)  # before the plan and checkov (exit 2)
     try:
-        root = project_dir.resolve() if project_dir else find_project_dir()
-        ref = resolve_stack(root, stack, config) if (stack is not None or config is not None or plan_file is None) else None
-        if plan_file is not None:
-            planned = load_plan_file(plan_file)
-        else:
-            from blueprint.plan.run import plan_stack
+        with progress_for(machine_readable=format is not CheckFormat.text, out=out):
+            phase("read the saved plan" if plan_file is not None else "load the stack file")
+            root = project_dir.resolve() if project_dir else find_project_dir()
+            ref = resolve_stack(root, stack, config) if (stack is not None or config is not None or plan_file is None) else None
+            if plan_file is not None:
+                planned = load_plan_file(plan_file)
+            else:
+                from blueprint.plan.run import plan_stack
 
-            assert ref is not None
-            planned = plan_stack(root, ref)
-        jurisdiction = resolve_jurisdiction(planned, residency, ref.file if ref else None, root)
-        checkov_bin = None
-        local = root / ".venv-checkov" / "bin" / "checkov"
-        if not os.environ.get("BLUEPRINT_CHECKOV") and local.is_file():
-            checkov_bin = local
-        report = run_check(planned, jurisdiction, project_dir=root, plan_file=str(plan_file) if plan_file else None,
-                           checkov=not skip_checkov, suppressions=suppressions, checkov_bin=checkov_bin)
+                assert ref is not None
+                planned = plan_stack(root, ref)
+            jurisdiction = resolve_jurisdiction(planned, residency, ref.file if ref else None, root)
+            checkov_bin = None
+            local = root / ".venv-checkov" / "bin" / "checkov"
+            if not os.environ.get("BLUEPRINT_CHECKOV") and local.is_file():
+                checkov_bin = local
+            report = run_check(planned, jurisdiction, project_dir=root, plan_file=str(plan_file) if plan_file else None,
+                               checkov=not skip_checkov, suppressions=suppressions, checkov_bin=checkov_bin)
     except ConfigError as error:
         raise fail_invalid(error) from None
     except Exception as error:  # noqa: BLE001 - reported without a traceback
@@ -241,7 +260,7 @@ def check(
             stack_file = str(ref.file)
     text = render(report, format.value, stack_file=stack_file)
     if out:
-        out.write_text(text, encoding="utf-8")
+        write_out(out, text)
         err.print(f"wrote the {format.value} report to {out}: " + ("PASS" if report.ok else "FAIL"), markup=False)
     else:
         sys.stdout.write(text)
@@ -267,10 +286,12 @@ def rebuild(
     from blueprint.project import find_project_dir, resolve_stack
     from blueprint.rebuild import rebuild as run_rebuild
 
+    check_out_dir(out)  # before the plans (exit 2)
     try:
-        root = project_dir.resolve() if project_dir else find_project_dir()
-        ref = resolve_stack(root, stack, config)
-        result = run_rebuild(root, ref, lost_region, out, new_secondary)
+        with progress_for():  # text on stdout: the display may show on stderr
+            root = project_dir.resolve() if project_dir else find_project_dir()
+            ref = resolve_stack(root, stack, config)
+            result = run_rebuild(root, ref, lost_region, out, new_secondary)
     except ConfigError as error:
         raise fail_invalid(error) from None
     except Exception as error:  # noqa: BLE001 - reported without a traceback
@@ -306,7 +327,12 @@ def audit(
     """Compare a live AWS account (credentials from the environment) with the plan; exit 1 on anything missing or drifted."""
     from blueprint.audit import AccessError, failed, render_json, render_text
     from blueprint.audit import audit as run_audit
+    from blueprint.audit.options import check_recent_hours
 
+    try:
+        check_recent_hours(recent_hours)  # before planning or calling AWS
+    except ConfigError as error:
+        raise fail_invalid(error) from None
     planned = saved_or_planned(plan_file, stack, config, project_dir)
     try:
         findings = run_audit(planned, endpoint_url, recent_hours)
@@ -327,8 +353,38 @@ def _register_drill() -> None:
 _register_drill()
 
 
+def _register_queue() -> None:
+    from blueprint.queue.cli import queue_app
+
+    app.add_typer(queue_app, name="queue")
+
+
+_register_queue()
+
+
+def _register_diagram() -> None:
+    from blueprint.diagram.command import diagram
+
+    app.command(name="diagram")(diagram)
+
+
+_register_diagram()
+
+
+def _print_version(value: bool) -> None:
+    """``--version``: the installed distribution's version (blueprint.__version__), then exit 0."""
+    if value:
+        from blueprint import __version__
+
+        sys.stdout.write(f"blueprint {__version__}\n")
+        raise typer.Exit(0)
+
+
 @app.callback()
-def main() -> None:
+def main(
+    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                 help="Print the installed version and exit."),
+) -> None:
     """blueprint: a typed description of AI workloads -> resilient infrastructure on AWS and GCP."""
 
 

@@ -14,6 +14,8 @@ from typing import Optional
 
 from blueprint.catalogs import operations
 from blueprint.catalogs.operations import operations_spec
+from blueprint.catalogs.recovery_data import recovery_data_spec
+from blueprint.catalogs.failover_probe import PRIMARY_DOWN_MINUTES, GcpFailoverProbeSpec, gcp_failover_probe_spec
 from blueprint.catalogs.tiers import (
     SECOND_REGION_GPU_SHARE,
     SECOND_REGION_ROLE,
@@ -64,6 +66,40 @@ class GpuPlan:
 
 
 @dataclass(frozen=True)
+class RecoveryDataIntent:
+    """The workload's recovery data (issue 18) as the stack file declares it and its tier resolves it
+    (blueprint.catalogs.recovery_data): what is planned, whether it is copied to the second region,
+    and the artifact store's lock, retention and checkpoint lifecycle."""
+
+    images: tuple[str, ...] = ()
+    secrets: tuple[str, ...] = ()
+    artifacts: bool = False
+    replicate: bool = True
+    # The catalog row's policy enforcement (mandatory vs advisory); carried as a label value.
+    required: bool = True
+    artifact_lock_mode: str = "COMPLIANCE"
+    artifact_retention_days: int = 35
+    checkpoint_expiration_days: int = 30
+
+    @property
+    def any(self) -> bool:
+        return bool(self.images or self.secrets or self.artifacts)
+
+
+def recovery_data_intent(workload: Workload) -> RecoveryDataIntent:
+    """The tier's row (blueprint.catalogs.recovery_data), the vault lock and the configured retention."""
+    row, spec = recovery_data_spec(workload.tier), tier_spec(workload.tier)
+    artifacts = workload.artifacts
+    return RecoveryDataIntent(
+        images=tuple(workload.images or ()), secrets=tuple(workload.secrets or ()), artifacts=artifacts is not None,
+        replicate=row.replicate, required=row.required, artifact_lock_mode=spec.lock_mode.value,
+        artifact_retention_days=effective_retention_days(workload),
+        checkpoint_expiration_days=(artifacts.checkpoint_expiration_days if artifacts is not None
+                                    and artifacts.checkpoint_expiration_days is not None else row.checkpoint_expiration_days),
+    )
+
+
+@dataclass(frozen=True)
 class WorkloadIntent:
     """Every tier -> number decision of one workload, resolved once (blueprint.catalogs.tiers and
     blueprint.catalogs.operations): the composers pass these plain values to the components, which
@@ -93,6 +129,17 @@ class WorkloadIntent:
     # "active-active" (the orchestration takes the impaired region out) or "active-passive" (it
     # activates the standby); None with failover_approval None.
     failover_approach: Optional[str] = None
+    # Queue depth and dead-letter age alarm thresholds (blueprint.catalogs.operations; issue 18).
+    queue_depth_threshold: int = 1000
+    dead_letter_age_threshold_s: int = 3600
+    # The out-of-region failover probe's timing (blueprint.catalogs.operations.FAILOVER_PROBE; issue 17).
+    failover_probe: Optional[operations.FailoverProbeSpec] = None
+    # GCP's out-of-region failover probe (blueprint.catalogs.failover_probe; issue 17), None without one.
+    gcp_failover_probe: Optional[GcpFailoverProbeSpec] = None
+    # How long the primary-down alert's condition must hold (outlasts an in-region HA failover).
+    primary_down_minutes: int = PRIMARY_DOWN_MINUTES
+    # Images, model artifacts / checkpoints and secrets (blueprint.catalogs.recovery_data; issue 18).
+    recovery: RecoveryDataIntent = RecoveryDataIntent()
 
     def queue_age_threshold_s(self, redelivery_s: int) -> int:
         """Queue-age alert threshold for a queue redelivering every ``redelivery_s`` seconds."""
@@ -125,6 +172,11 @@ def workload_intent(workload: Workload, strategy: Strategy) -> WorkloadIntent:
         failover_approval=failover_approval(workload, strategy),
         zonal_autoshift=ops.zonal_autoshift,
         failover_approach=operations.FAILOVER_APPROACH[strategy],
+        queue_depth_threshold=operations.QUEUE_DEPTH_THRESHOLD[Tier(workload.tier)],
+        dead_letter_age_threshold_s=operations.DEAD_LETTER_AGE_THRESHOLD_S[Tier(workload.tier)],
+        failover_probe=operations.FAILOVER_PROBE[Tier(workload.tier)],
+        gcp_failover_probe=gcp_failover_probe_spec(workload.tier),
+        recovery=recovery_data_intent(workload),
     )
 
 
@@ -176,6 +228,12 @@ class WorkloadPlacement:
         if self.region_role is RegionRole.PRIMARY or self.role is SecondRegionRole.SERVING:
             return "serving"
         return "warm" if self.role is SecondRegionRole.WARM else "pilot"
+
+    @property
+    def has_queue(self) -> bool:
+        """Whether the workload's queue (and DLQ) lives here: a queued workload, in every region that
+        can serve it, standby included (blueprint.catalogs.operations.QUEUE_ROLES)."""
+        return self.workload.queue is not None and operations.queue_here(self.service_role)
 
     @property
     def requests_per_second_per_pod(self) -> Optional[float]:
@@ -258,3 +316,11 @@ def _region_plan(config: StackConfig, name: str, role: RegionRole, placements: l
     traffic_scaling = any(p.requests_per_second_per_pod is not None for p in running)
     return RegionPlan(name, role, chosen_zones(config.cloud, name, config.zones_per_region), runs_platform, nat_per_zone,
                       traffic_scaling)
+
+
+def stack_recovery(config: StackConfig):
+    """The stack's audit trail and break-glass settings (issue 18), from its strictest workload's tier
+    (blueprint.catalogs.recovery_stack); None for a stack without workloads."""
+    from blueprint.catalogs.recovery_stack import recovery_stack_spec
+
+    return recovery_stack_spec(w.tier for w in config.workloads)

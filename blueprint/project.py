@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-import yaml
-
+from blueprint.config import safe_yaml
 from blueprint.config.errors import ConfigError, Problem
 
 PROJECT_FILE = "Pulumi.yaml"
@@ -27,17 +26,48 @@ def find_project_dir(start: Optional[Path] = None) -> Path:
     raise ConfigError([Problem("--project-dir", f"no {PROJECT_FILE} of project 'blueprint' found from {here} upwards; run inside the checkout or pass --project-dir")], source="arguments")
 
 
+def is_blueprint_project(project_dir: Path) -> bool:
+    """Whether ``project_dir`` is blueprint's own program (Pulumi.yaml project ``blueprint``), whose
+    stack files carry the typed ``blueprint:*`` configuration. Any other project is a team's own
+    program composing the components by hand (examples/user-project): its configuration is its own."""
+    return _is_blueprint(project_dir / PROJECT_FILE)
+
+
+def _project_data(project_dir: Path) -> dict:
+    """Pulumi.yaml as a mapping, read under the YAML bounds (blueprint.config.safe_yaml)."""
+    path = project_dir / PROJECT_FILE
+    data = safe_yaml.load_file(path, "project file") or {}
+    if not isinstance(data, dict):
+        raise ConfigError([Problem(str(path), "must be a YAML mapping", type(data).__name__)], source="project file")
+    return data
+
+
+def project_name(project_dir: Path) -> str:
+    """Pulumi.yaml's ``name`` (the namespace of the project's own config keys)."""
+    return str(_project_data(project_dir).get("name", "blueprint"))
+
+
 def _is_blueprint(path: Path) -> bool:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
+        data = safe_yaml.load_file(path, "project file") or {}
+    except ConfigError:
         return False
     return isinstance(data, dict) and data.get("name") == "blueprint"
 
 
 def stack_config_dir(project_dir: Path) -> Path:
-    data = yaml.safe_load((project_dir / PROJECT_FILE).read_text(encoding="utf-8")) or {}
-    return project_dir / data.get("stackConfigDir", ".")
+    folder = _project_data(project_dir).get("stackConfigDir", ".")
+    if not isinstance(folder, str):
+        raise ConfigError([Problem(f"{project_dir / PROJECT_FILE}: stackConfigDir", "must be a folder path", folder)], source="project file")
+    return project_dir / folder
+
+
+def require_project_file(project_dir: Path) -> None:
+    """``--project-dir`` must hold a Pulumi.yaml: without one there is no program to plan (invalid
+    input, exit 2, rather than a program that fails to load)."""
+    if not (project_dir / PROJECT_FILE).is_file():
+        where = "does not exist" if not project_dir.exists() else ("is not a folder" if not project_dir.is_dir() else f"has no {PROJECT_FILE}")
+        raise ConfigError([Problem("--project-dir", f"{where}; give the folder that holds the project's {PROJECT_FILE}", str(project_dir))], source="arguments")
 
 
 @dataclass(frozen=True)
@@ -49,6 +79,7 @@ class StackRef:
 def resolve_stack(project_dir: Path, stack: Optional[str], config_file: Optional[Path]) -> StackRef:
     """``--stack NAME`` -> stacks/Pulumi.NAME.yaml; ``--config FILE`` -> that file (the stack name
     is NAME in Pulumi.NAME.yaml, else the file's stem)."""
+    require_project_file(project_dir)
     if (stack is None) == (config_file is None):
         raise ConfigError([Problem("--stack/--config", "give exactly one: --stack NAME or --config FILE")], source="arguments")
     if stack is not None:

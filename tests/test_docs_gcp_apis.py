@@ -23,6 +23,9 @@ STACKS = {
 # module; GKE clusters also need Binary Authorization, on by default in GkeClusterArgs, and Cloud
 # Logging, their logging config). First match wins, so longer prefixes come first.
 API_FOR_TYPE: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("gcp:artifactregistry/", ("artifactregistry.googleapis.com",)),
+    # FailoverProbe's worker pool (Cloud Run Admin API, run.googleapis.com).
+    ("gcp:cloudrunv2/", ("run.googleapis.com",)),
     ("gcp:compute/", ("compute.googleapis.com",)),
     ("gcp:container/cluster:", ("container.googleapis.com", "binaryauthorization.googleapis.com", "logging.googleapis.com")),
     ("gcp:container/", ("container.googleapis.com",)),
@@ -31,6 +34,9 @@ API_FOR_TYPE: tuple[tuple[str, tuple[str, ...]], ...] = (
     # Publishing, Workflows and Workflow Executions (https://cloud.google.com/eventarc/docs/workflows/route-trigger-cloud-pubsub).
     ("gcp:eventarc/", ("eventarc.googleapis.com", "eventarcpublishing.googleapis.com")),
     ("gcp:kms/", ("cloudkms.googleapis.com",)),
+    # Issue 18: the audit-log sink (Cloud Logging) and the break-glass PAM entitlement.
+    ("gcp:logging/", ("logging.googleapis.com",)),
+    ("gcp:privilegedaccessmanager/", ("privilegedaccessmanager.googleapis.com",)),
     ("gcp:monitoring/", ("monitoring.googleapis.com",)),
     ("gcp:networkservices/", ("networkservices.googleapis.com",)),
     ("gcp:projects/serviceIdentity:", ("serviceusage.googleapis.com",)),
@@ -42,6 +48,7 @@ API_FOR_TYPE: tuple[tuple[str, tuple[str, ...]], ...] = (
     # of KEDA's operator): GKE mints the linked account's tokens through IAM Service Account Credentials.
     ("gcp:serviceaccount/iAMMember:", ("iam.googleapis.com", "iamcredentials.googleapis.com")),
     ("gcp:serviceaccount/", ("iam.googleapis.com",)),
+    ("gcp:secretmanager/", ("secretmanager.googleapis.com",)),
     ("gcp:servicenetworking/", ("servicenetworking.googleapis.com",)),
     ("gcp:sql/", ("sqladmin.googleapis.com",)),
     ("gcp:storage/transferJob:", ("storagetransfer.googleapis.com",)),

@@ -127,3 +127,15 @@ def test_every_placement_of_a_workload_carries_its_failover_approval():
     assert got[("aa", RegionRole.PRIMARY)] == got[("aa", RegionRole.SECONDARY)] == ("automatic", True)
     assert got[("bb", RegionRole.PRIMARY)] == got[("bb", RegionRole.SECONDARY)] == ("automatic", True)
     assert got[("cc", RegionRole.PRIMARY)] == (None, False)
+
+
+@pytest.mark.parametrize("tier, standby_queue", [
+    ("mission-critical", True), ("business-critical", True), ("standard", True), ("best-effort", False)])
+def test_queue_in_every_region_that_can_serve_the_workload(tier, standby_queue):
+    """Issue 18: a queued workload keeps its queue in the standby region too (not where only backups land)."""
+    fp = build_footprint(_config({"name": "wl", "tier": tier, "queue": {"maxReceiveCount": 5}}))
+    by_role = {p.region_role: p for p in fp.placements}
+    assert by_role[RegionRole.PRIMARY].has_queue is True
+    assert by_role[RegionRole.SECONDARY].has_queue is standby_queue
+    unqueued = build_footprint(_config({"name": "wl", "tier": tier}))
+    assert not any(p.has_queue for p in unqueued.placements)

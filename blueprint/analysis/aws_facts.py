@@ -13,9 +13,11 @@ from typing import Any, Iterable, Optional
 from blueprint.analysis.facts import (
     Balancer, Cluster, Copy, Database, DbInstance, Egress, HealthProbe, PlanFacts, Pool, Routing, Vault, workloads_of,
 )
-from blueprint.analysis import aws_inventory, aws_orchestration, rebuild_records
+from blueprint.analysis import aws_inventory, aws_orchestration, rebuild_records, recovery_facts
 from blueprint.analysis.figures import DEFAULT_FIGURES, Figures
 from blueprint.analysis.graph import region_roles
+from blueprint.analysis.audit_facts import aws_break_glass, aws_trails
+from blueprint.analysis.queue_facts import aws_queues
 from blueprint.analysis.schedule import schedule_interval_s
 from blueprint.plan.model import Plan, PlannedResource
 from blueprint.types import aws, k8s
@@ -102,6 +104,39 @@ def extract(plan: Plan, figures: Figures = DEFAULT_FIGURES) -> PlanFacts:
     locked_buckets = {ol.inputs.get("bucket") for ol in by_type[T_OBJECT_LOCK]}
 
     workloads = workloads_of(custom, primary, secondary, _tags, TAG_TIER, TAG_STRATEGY)
+    _pools(workloads, by_type, zones_of, figures)
+
+    for lb in by_type[T_LB]:
+        w = workloads.get(lb.workload or "")
+        if w is not None:
+            w.has_service = True
+            w.balancers.append(Balancer(lb.urn, lb.region or "", zones_of(lb.inputs.get("subnets"))))
+
+    _routing(workloads, by_type[T_RECORD], lb_by_dns, health_by_id, figures)
+    # After routing: the trigger alarms are read against the health checks the routing probes.
+    aws_orchestration.read(workloads, by_type[T_PLAN], by_type[T_ALARM], health_by_id, figures, by_type[aws.LAMBDA_FUNCTION])
+    _databases(workloads, by_type, zones_of)
+    _vaults(workloads, by_type, bucket_by_name, locked_buckets, figures)
+    # Images, model artifacts and secrets (issue 18): Vault kinds images / artifacts / secrets.
+    recovery_facts.read_aws(workloads, by_type, _tags)
+
+    egress = _egress(by_type, subnet_zone)
+    platform: dict[str, list[str]] = defaultdict(list)
+    for r in custom:
+        if r.workload is None and r.region and r.region != "global":
+            platform[r.region].append(r.urn)
+    return PlanFacts(
+        cloud=plan.cloud or "aws", stack=plan.stack, primary_region=primary, secondary_region=secondary,
+        zones={k: tuple(sorted(v)) for k, v in zones.items()}, workloads=list(workloads.values()),
+        egress=egress, platform=dict(platform), clusters=_clusters(by_type[T_EKS], zones_of),
+        inventory=aws_inventory.read(by_type), rebuild=rebuild_records.read_aws(by_type, custom),
+        queues=aws_queues(custom), audit_trails=aws_trails(custom), break_glass=aws_break_glass(custom),
+    )
+
+
+def _pools(workloads, by_type, zones_of, figures: Figures) -> None:
+    """Each node group as a Pool of its workload, with the time to start its nodes when the region's
+    cluster-autoscaler adds them without an operator step."""
     autoscaled = {r.region for r in by_type[T_HELM] if r.inputs.get("chart") == AUTOSCALER_CHART}
     # Workloads whose pods scale on their load balancer's request rate in a region (KEDA ScaledObject).
     traffic_scaled = {(r.workload, r.region) for r in by_type[T_SCALED_OBJECT]}
@@ -126,30 +161,6 @@ def extract(plan: Plan, figures: Figures = DEFAULT_FIGURES) -> PlanFacts:
             start = (reaction.seconds + figures.gpu_node_start.seconds, f"{reaction.source}; {figures.gpu_node_start.source}")
         w.pools.append(Pool(ng.urn, ng.region or "", pool_zones, _int(scaling.get("minSize")), _int(scaling.get("maxSize")), gpu,
                             *start))
-
-    for lb in by_type[T_LB]:
-        w = workloads.get(lb.workload or "")
-        if w is not None:
-            w.has_service = True
-            w.balancers.append(Balancer(lb.urn, lb.region or "", zones_of(lb.inputs.get("subnets"))))
-
-    _routing(workloads, by_type[T_RECORD], lb_by_dns, health_by_id, figures)
-    # After routing: the trigger alarms are read against the health checks the routing probes.
-    aws_orchestration.read(workloads, by_type[T_PLAN], by_type[T_ALARM], health_by_id, figures)
-    _databases(workloads, by_type, zones_of)
-    _vaults(workloads, by_type, bucket_by_name, locked_buckets, figures)
-
-    egress = _egress(by_type, subnet_zone)
-    platform: dict[str, list[str]] = defaultdict(list)
-    for r in custom:
-        if r.workload is None and r.region and r.region != "global":
-            platform[r.region].append(r.urn)
-    return PlanFacts(
-        cloud=plan.cloud or "aws", stack=plan.stack, primary_region=primary, secondary_region=secondary,
-        zones={k: tuple(sorted(v)) for k, v in zones.items()}, workloads=list(workloads.values()),
-        egress=egress, platform=dict(platform), clusters=_clusters(by_type[T_EKS], zones_of),
-        inventory=aws_inventory.read(by_type), rebuild=rebuild_records.read_aws(by_type, custom),
-    )
 
 
 def _routing(workloads, records: Iterable[PlannedResource], lb_by_dns, health_by_id, figures: Figures) -> None:

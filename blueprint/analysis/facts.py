@@ -118,7 +118,7 @@ class Vault:
 
     urn: str
     region: str
-    kind: str  # "objects" | "recovery-points"
+    kind: str  # "objects" | "recovery-points" | recovery data (issue 18): "images" | "artifacts" | "secrets"
     name: str
     # How the vault's content is locked against deletion, for the tier rules (blueprint/policies/tiers.py):
     # "COMPLIANCE" (nobody can shorten or lift it), "GOVERNANCE" (privileged principals can),
@@ -161,6 +161,9 @@ class Orchestration:
     trigger_source: str = ""
     # Why a step may wait for another step of the same workflow (e.g. AWS activeActive runs the traffic step first).
     ordering: str = ""
+    # The failover workflow's recovery steps (STEP_*) in the order it runs them: each inner tuple runs
+    # together, the next starts when it ends. Empty: every automated step starts with the orchestration.
+    stages: tuple = ()
 
 
 @dataclass
@@ -248,6 +251,11 @@ class PlanFacts:
     inventory: "Inventory" = field(default_factory=lambda: Inventory())
     # What the region-rebuild runbook names (RebuildRecords, below); empty unless the cloud module fills it.
     rebuild: "RebuildRecords" = field(default_factory=lambda: RebuildRecords())
+    # Issue 18 (part 2): every workload's queues with their DLQs (blueprint/analysis/queue_facts.py) and the
+    # stack's audit trails (blueprint/analysis/audit_facts.py); filled by both cloud modules.
+    queues: list = field(default_factory=list)
+    audit_trails: list = field(default_factory=list)
+    break_glass: list = field(default_factory=list)  # audit_facts.BreakGlassAccess
 
     @property
     def regions(self) -> list[str]:

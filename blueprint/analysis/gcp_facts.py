@@ -44,9 +44,11 @@ from typing import Any, Iterable, Optional
 from blueprint.analysis.facts import (
     Balancer, Cluster, Copy, Database, DbInstance, Egress, HealthProbe, PlanFacts, Pool, Routing, Vault, workloads_of,
 )
-from blueprint.analysis import gcp_orchestration, rebuild_records
+from blueprint.analysis import gcp_orchestration, rebuild_records, recovery_facts
 from blueprint.analysis.figures import DEFAULT_FIGURES, Figures
 from blueprint.analysis.graph import region_roles
+from blueprint.analysis.audit_facts import gcp_break_glass, gcp_trails
+from blueprint.analysis.queue_facts import gcp_queues
 from blueprint.plan.model import Plan, PlannedResource
 from blueprint.plan.placement import own_zone
 from blueprint.types import command, gcp
@@ -150,9 +152,12 @@ def extract(plan: Plan, figures: Figures = DEFAULT_FIGURES) -> PlanFacts:
     _pools(workloads, by_type[T_NODE_POOL], cluster_zones, zones, figures)
     _load_balancers(workloads, by_type, zones, secondary, figures)
     _databases(workloads, by_type[T_SQL], figures, designated_dr_replicas(custom), cluster_networks)
-    gcp_orchestration.read(workloads, by_type[gcp.WORKFLOWS_WORKFLOW], by_type[gcp.MONITORING_ALERT_POLICY])
+    gcp_orchestration.read(workloads, by_type[gcp.WORKFLOWS_WORKFLOW], by_type[gcp.MONITORING_ALERT_POLICY],
+                           by_type[gcp.CLOUDRUNV2_WORKER_POOL], figures)
     _buckets(workloads, by_type[T_BUCKET], figures)
     _bucket_replication(workloads, by_type[T_BUCKET], by_type[T_TRANSFER_JOB], figures)
+    # Images, model artifacts and secrets (issue 18): Vault kinds images / artifacts / secrets.
+    recovery_facts.read_gcp(workloads, by_type, _labels)
 
     # Cloud NAT is regional and distributed (no NAT instance in a zone): it serves every zone of
     # its region and fails with the region only.
@@ -166,6 +171,7 @@ def extract(plan: Plan, figures: Figures = DEFAULT_FIGURES) -> PlanFacts:
         zones={k: tuple(sorted(v)) for k, v in zones.items() if v}, workloads=list(workloads.values()),
         egress=egress, platform=dict(platform), clusters=_clusters(by_type[T_CLUSTER]),
         rebuild=rebuild_records.read_gcp(by_type, designated_dr_replicas(custom)),
+        queues=gcp_queues(custom), audit_trails=gcp_trails(custom), break_glass=gcp_break_glass(custom),
     )
 
 

@@ -17,6 +17,7 @@ from typing import Any, Optional
 from blueprint.analysis.facts import STEP_DATABASE, STEP_GPU, STEP_TRAFFIC, Database, Orchestration, PlanFacts, WorkloadFacts
 from blueprint.analysis.figures import DEFAULT_FIGURES, RESTORE_FIGURE, Figures, provisioning_seconds
 from blueprint.analysis.graph import critical_path
+from blueprint.catalogs.recovery_data import KIND_ARTIFACTS, KIND_IMAGES, KIND_SECRETS
 from blueprint.catalogs.tiers import tier_spec
 from blueprint.plan.model import Plan, PlannedResource
 
@@ -67,13 +68,16 @@ class Scenario:
     # Regions whose sessions can write right after the failure, without a promotion (the writer's,
     # plus forwarding secondaries while the writer is up); None: the workload has no database.
     write_regions: Optional[list[str]] = None
+    # Regions whose queue (with its DLQ) survives and keeps buffering requests (issue 18; PlanFacts.queues);
+    # None: the workload has no queue.
+    queue_regions: Optional[list[str]] = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "scenario": self.scenario, "serving": self.serving, "gpu_capacity_pct": self.gpu_capacity_pct,
             "db_writer": self.db_writer, "backups_intact": self.backups_intact, "serving_now": self.serving_now,
             "gpu_capacity_after_scale_up_pct": self.gpu_capacity_after_scale_up_pct, "recovery": self.recovery,
-            "write_regions": self.write_regions,
+            "write_regions": self.write_regions, "queue_buffering": self.queue_regions,
         }
 
 
@@ -131,7 +135,12 @@ def estimate(w: WorkloadFacts, facts: PlanFacts, plan: Plan, figures: Figures = 
     if pri_db is not None and sec_db is not None and sec_db.role == "secondary":
         parallel.append(starts.place(_database_step(sec_db, figures), STEP_DATABASE))
     gpu = _gpu_step(w, figures)
-    if gpu is not None:
+    orch = w.orchestration
+    if gpu is not None and gpu.seconds and orch is not None and STEP_GPU in orch.steps and orch.stages:
+        # The plan's capacity step scales the Deployment itself (its pending pods make the autoscaler add
+        # nodes): the scale-up starts with that step, not when traffic arrives, which it precedes.
+        parallel.append(starts.place(gpu, STEP_GPU))
+    elif gpu is not None:
         gated = next((s for s in parallel if s.step == "traffic shift" and (s.starts_at_s or 0) > detection.seconds), None)
         if gpu.automated_by and gated is not None and gpu.seconds:
             # The autoscaler reacts to the secondary's load, which arrives only once the orchestration moves traffic.
@@ -145,6 +154,7 @@ def estimate(w: WorkloadFacts, facts: PlanFacts, plan: Plan, figures: Figures = 
         parallel.append(starts.human(rebuild_step) if w.orchestration is None else starts.place(rebuild_step, "rebuild"))
     if not parallel:
         parallel.append(Step("nothing to recover in the second region", 0.0, "no state or capacity to move", True))
+    starts.sequence()
     for step in parallel:
         if step.starts_at_s is None:
             step.starts_at_s = detection.seconds
@@ -191,6 +201,7 @@ class _Starts:
 
     def __init__(self, detection_s: float, orch: Optional[Orchestration], figures: Figures) -> None:
         self.detection_s, self.orch, self.figures = detection_s, orch, figures
+        self.placed: dict[str, Step] = {}  # recovery step kind -> the step the orchestration runs
         declare = figures.declare_disaster
         self.human_s = max(detection_s, declare.seconds)
         self.human_note = (f"NOT AUTOMATED: nothing in the plan runs this step, so a human must act first "
@@ -214,9 +225,26 @@ class _Starts:
             return self.human(step)
         step.starts_at_s = self.auto_s
         step.automated_by = f"{orch.urn} ({orch.kind} step {orch.steps[kind]})"
-        order = f"; {orch.ordering}" if orch.ordering and kind != STEP_TRAFFIC else ""
+        order = f"; {orch.ordering}" if orch.ordering and (orch.stages or kind != STEP_TRAFFIC) else ""
         step.source = f"{step.source}; automated by {step.automated_by}: {self.auto_note}{order}"
+        self.placed[kind] = step
         return step
+
+    def sequence(self) -> None:
+        """The orchestration's order: each stage of its workflow starts when the previous one ends (a
+        step the model does not place, e.g. traffic that health checks move by themselves, takes no time)."""
+        orch = self.orch
+        if orch is None or not orch.stages:
+            return
+        at = self.auto_s
+        for stage in orch.stages:
+            members = [self.placed[k] for k in stage if k in self.placed]
+            for step in members:
+                if (step.starts_at_s or 0) < at:
+                    step.starts_at_s = at
+                    step.source += f"; it waits for the plan's previous steps, which end {at:g} s after the failure"
+            if members:
+                at = max(s.starts_at_s + s.seconds for s in members)
 
     def human(self, step: Step) -> Step:
         step.starts_at_s = self.human_s
@@ -295,6 +323,10 @@ def _rebuild(w: WorkloadFacts, facts: PlanFacts, plan: Plan, figures: Figures) -
     return total, Step("rebuild in the second region (pulumi up) + data restore", total, source, True)
 
 
+# Recovery data kinds a workload reads but never writes while running (blueprint/analysis/recovery_facts.py).
+NOT_WRITTEN_KINDS = (KIND_IMAGES, KIND_SECRETS)
+
+
 def _rpo(w: WorkloadFacts, pri_db: Optional[Database], sec_db: Optional[Database], figures: Figures) -> tuple[Optional[float], str]:
     primary = w.primary_region
     if pri_db is not None:
@@ -309,13 +341,19 @@ def _rpo(w: WorkloadFacts, pri_db: Optional[Database], sec_db: Optional[Database
         return None, f"{pri_db.urn}: no replica and no recovery-point copy outside {primary}"
     if w.has_service:
         return 0.0, "stateless service: no datastore is written while serving (its vault holds artifacts)"
-    copies = [c for c in w.copies if c.source_region == primary and c.dest_region and c.dest_region != primary]
+    # Images and secrets are not written while running (no RPO input); a workload without database
+    # and service that keeps an artifact store (issue 18: training checkpoints) writes there first,
+    # so that store's copy decides its RPO; else its object vault's.
+    written = [c for c in w.copies if c.kind not in NOT_WRITTEN_KINDS and c.source_region == primary
+               and c.dest_region and c.dest_region != primary]
+    copies = [c for c in written if c.kind == KIND_ARTIFACTS] or written
     if copies:
         best = min(copies, key=lambda c: c.lag_s)
         return best.lag_s, f"{best.urn}: {best.lag_source}"
-    if not w.vaults:
+    stores = [v for v in w.vaults if v.kind not in NOT_WRITTEN_KINDS]
+    if not stores:
         return 0.0, "no datastore"
-    return None, f"vault {w.vaults[0].urn}: no copy outside {primary}"
+    return None, f"vault {stores[0].urn}: no copy outside {primary}"
 
 
 # ------------------------------------------------------------------------------- scenarios
@@ -396,7 +434,9 @@ def _scenario(w: WorkloadFacts, facts: PlanFacts, label: str, lost_region: str, 
         recovery = recovery or "scale-up"
     else:
         recovery = "rebuild from backups" if backups else "none possible: no copy outside the failed domain"
-    return Scenario(label, serving, serving_now, gpu_now, gpu_after, db_writer, backups, recovery, _write_regions(w, alive))
+    queues = sorted({q.region for q in getattr(facts, "queues", ()) if q.workload == w.name and q.dead_letter})
+    return Scenario(label, serving, serving_now, gpu_now, gpu_after, db_writer, backups, recovery, _write_regions(w, alive),
+                    queue_regions=[r for r in queues if alive(r)] if queues else None)
 
 
 def _db_writer(w: WorkloadFacts, alive) -> Optional[str]:

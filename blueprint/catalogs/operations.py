@@ -176,3 +176,76 @@ def replication_lag_threshold_ms(rpo_s: int) -> int:
 def primary_database_instances(tier: Tier | str, zones: int) -> int:
     """Writer plus readers: one per zone up to three where the tier asks for it, else two."""
     return min(zones, 3) if operations_spec(tier).database_instance_per_zone else 2
+
+
+# ---- Standby queues (issue 18) ------------------------------------------------------------------
+# Where a queued workload keeps its queue, by how it runs in a region (WorkloadPlacement.service_role):
+# every region that can serve it - the primary, an active-active peer, a warm standby and a pilot
+# light (its pods start on failover and must find their buffered requests and DLQ there) - but not a
+# backup-copies region, where nothing can consume.
+QUEUE_ROLES: frozenset[str] = frozenset({"serving", "warm", "pilot"})
+
+# Queue alarms by tier (both clouds): visible messages in the work queue that mean the backlog
+# outgrows its consumers (AWS/SQS ApproximateNumberOfMessagesVisible; Pub/Sub
+# subscription/num_undelivered_messages), and the age of the oldest dead letter that means nobody
+# has replayed or triaged it (ApproximateAgeOfOldestMessage of the DLQ; oldest_unacked_message_age
+# of the dead-letter subscription). The stricter the tier, the smaller the backlog and the sooner a
+# dead letter pages; every age stays far below the DLQ retention (SQS 14 days, Pub/Sub 7 days).
+QUEUE_DEPTH_THRESHOLD: dict[Tier, int] = {
+    Tier.MISSION_CRITICAL: 1000,
+    Tier.BUSINESS_CRITICAL: 5000,
+    Tier.STANDARD: 20000,
+    Tier.BEST_EFFORT: 100000,
+}
+DEAD_LETTER_AGE_THRESHOLD_S: dict[Tier, int] = {
+    Tier.MISSION_CRITICAL: 3600,
+    Tier.BUSINESS_CRITICAL: 4 * 3600,
+    Tier.STANDARD: 24 * 3600,
+    Tier.BEST_EFFORT: 72 * 3600,
+}
+
+
+def queue_here(service_role: str) -> bool:
+    """Whether a queued workload keeps its queue in a region where it runs as ``service_role``."""
+    return service_role in QUEUE_ROLES
+
+
+@dataclass(frozen=True)
+class FailoverProbeSpec:
+    """The out-of-region failover probe by tier (blueprint/components/aws/failover_probe.py): how often
+    the surviving region probes the other one and how many failed probes start the failover.
+
+    ``period_s``: the probe interval and the trigger alarm's period. CloudWatch alarms accept 10, 20,
+    30 or a multiple of 60 s, the sub-minute ones only on metrics published with StorageResolution 1
+    (PutMetricAlarm ``Period``, CloudWatch API reference); the probe publishes at that resolution.
+    ``datapoints_to_alarm`` of ``evaluation_periods`` failed probes turn the alarm red ("M out of N",
+    CloudWatch User Guide, "Using Amazon CloudWatch alarms"); a probe datapoint is a failure only when
+    both attempts in its slot fail (blueprint/components/aws/failover_probe_handler.py), so one lost
+    packet is no failover. ``attempt_timeout_s``: the slot's one deadline for its two concurrent
+    attempts; a blackholed endpoint's datapoint is published that long after the slot's start.
+    """
+
+    period_s: int
+    datapoints_to_alarm: int
+    evaluation_periods: int
+    # 3 s: a cross-region HTTPS request inside one jurisdiction takes well under a second; 3 s keeps a slow
+    # answer from counting as a dead region (FailoverProbeArgs.attempt_timeout_s's default).
+    attempt_timeout_s: int = 3
+
+    @property
+    def detection_s(self) -> int:
+        """Worst case from the region's death to the publication of the last failed datapoint the alarm needs."""
+        return self.period_s * self.datapoints_to_alarm + self.attempt_timeout_s
+
+
+# Mission-critical: 2 of 3 ten-second probes (20 s + the last slot's 3 s deadline): with the alarm's
+# 10 s evaluation, Region switch's 30 s trigger latency and the Aurora global failover (60 s) that is
+# 123 s, 3 s over the 120 s RTO (docs/resilience.md says so; 10 s is CloudWatch's shortest period). Business-critical: 4 of 6 (40 s), fewer false failovers, a 15 min RTO.
+# Standard and best-effort have no automatic trigger (FAILOVER_APPROVAL); their values serve a
+# workload that overrides failoverApproval to automatic.
+FAILOVER_PROBE: dict[Tier, FailoverProbeSpec] = {
+    Tier.MISSION_CRITICAL: FailoverProbeSpec(period_s=10, datapoints_to_alarm=2, evaluation_periods=3),
+    Tier.BUSINESS_CRITICAL: FailoverProbeSpec(period_s=10, datapoints_to_alarm=4, evaluation_periods=6),
+    Tier.STANDARD: FailoverProbeSpec(period_s=30, datapoints_to_alarm=3, evaluation_periods=4),
+    Tier.BEST_EFFORT: FailoverProbeSpec(period_s=30, datapoints_to_alarm=4, evaluation_periods=6),
+}

@@ -94,9 +94,11 @@ def load_plan_file(path: Path) -> Plan:
 
 
 def stack_file_residency(stack_file: Path) -> Optional[str]:
-    try:
-        data = yaml.safe_load(stack_file.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
+    from blueprint.config import safe_yaml
+
+    try:  # under the YAML bounds (size, UTF-8, aliases, duplicate keys): issue 16
+        data = safe_yaml.load_file(stack_file) or {}
+    except ConfigError:
         return None
     value = (data.get("config") or {}).get("blueprint:residency") if isinstance(data, dict) else None
     return value if isinstance(value, str) else None
@@ -178,7 +180,10 @@ def run_check(
     result is then collected. Still one real checkov scan of the exported plan per check."""
     report = CheckReport(stack=plan.stack, cloud=plan.cloud, jurisdiction=jurisdiction, plan_file=plan_file,
                          resources=len(plan.resources), rules=[], violations=[])
+    from blueprint.progress import phase  # the CLI's progress display (a no-op when nobody listens)
+
     if not checkov:
+        phase("policy rules")
         _run_rules(report, plan, jurisdiction)
         report.notes.append("checkov was not run (--skip-checkov)")
         return report
@@ -190,6 +195,7 @@ def run_check(
     with tempfile.TemporaryDirectory(prefix="blueprint-check-") as tmp:
         running = None
         try:
+            phase("export for checkov")
             exported = export_plan(plan, Path(tmp))
             report.notes += [f"export: {line}" for line in exported.summary_lines()[2:]]
             k8s = Path(tmp) / K8S_DIR
@@ -197,12 +203,14 @@ def run_check(
         except CheckovError as error:
             report.checkov_error = str(error)
         try:
+            phase("policy rules (checkov scanning)")
             _run_rules(report, plan, jurisdiction)
         except BaseException:
             if running is not None:
                 running.kill()
             raise
         if running is not None:
+            phase("checkov scan")
             try:
                 report.checkov = apply_suppressions(running.wait(), entries)
             except CheckovError as error:

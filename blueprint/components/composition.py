@@ -70,6 +70,7 @@ def inference_service_args(
     priority_class_name: Any,
     ingress_cidrs: list[Any],
     traffic_scaling: Optional[TrafficScaling],
+    image: Any = None,
     **binding: Any,
 ) -> InferenceServiceArgs:
     """The InferenceService of a placement: replicas and pod size by the region's role (service_sizing),
@@ -81,7 +82,8 @@ def inference_service_args(
     )
     return InferenceServiceArgs(
         workload=workload.name,
-        image=service.image,
+        # The region's own replica of the workload's image when the composer resolved one (issue 18).
+        image=image if image is not None else service.image,
         port=service.port,
         readiness_path=service.readiness_path,
         liveness_path=service.liveness_path,

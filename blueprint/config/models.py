@@ -14,7 +14,7 @@ import re
 from enum import Enum
 from typing import Annotated, Any, Literal, Optional
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
 from blueprint.catalogs.accelerators import ACCELERATOR_NAMES
@@ -42,6 +42,26 @@ class DbSize(str, Enum):
     XLARGE = "xlarge"
 
 
+# Integers are strict (issue 16): `gpusPerNode: true` or `1.0` is refused, not read as 1. Values inside
+# structured keys (workloads) keep their YAML types through JSON; a top-level key reaches the program
+# as text (pulumi.Config.get), so `zonesPerRegion: 3` arrives as "3": whole-number text is read as
+# the integer, as Config.get_int does (int("3")), and "true" or "3.0" stays refused.
+def _config_int_text(value: Any) -> Any:
+    if isinstance(value, str) and re.fullmatch(r"[+-]?[0-9]{1,18}", value.strip()):
+        return int(value)
+    return value
+
+
+# At most this many workloads in one stack (issue 16). The binding limits are the AWS default quotas
+# the footprint multiplies per served workload: one Application Load Balancer per region ("Application
+# Load Balancers per Region": 50, https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html)
+# and four Route 53 health checks (two per region; 200 active health checks per account,
+# https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html): both reach the
+# default at 50. Planning stays within the plan-speed goals (a 40-workload plan peaks at 443 MB,
+# benchmarks/README.md); 500 workloads took 192 s and 1.5 GB (issue 16). docs/configuration.md.
+MAX_WORKLOADS = 50
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(
         frozen=True,
@@ -55,10 +75,10 @@ class _Model(BaseModel):
 
 class GpuSpec(_Model):
     accelerator: AcceleratorName
-    gpus_per_node: Annotated[int, Field(ge=1, le=8)] = 1
+    gpus_per_node: Annotated[int, Field(ge=1, le=8, strict=True)] = 1
     # HA default: one node per zone keeps serving through the loss of any zone.
-    min_nodes_per_zone: Annotated[int, Field(ge=0, le=100)] = 1
-    max_nodes_per_zone: Annotated[int, Field(ge=1, le=100)] = 4
+    min_nodes_per_zone: Annotated[int, Field(ge=0, le=100, strict=True)] = 1
+    max_nodes_per_zone: Annotated[int, Field(ge=1, le=100, strict=True)] = 4
     # Secure/HA default: on-demand capacity cannot be reclaimed in a capacity crunch.
     capacity: Capacity = Capacity.ON_DEMAND
 
@@ -68,16 +88,16 @@ IMAGE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._\-/:]*[a-z0-9](:[\w][\w.\-]{0,127
 
 class ServiceSpec(_Model):
     image: Annotated[str, Field(min_length=3, max_length=255)]
-    port: Annotated[int, Field(ge=1, le=65535)] = 8080
+    port: Annotated[int, Field(ge=1, le=65535, strict=True)] = 8080
     readiness_path: Annotated[str, Field(pattern=r"^/[\x21-\x7e]*$", max_length=255)] = "/ready"
     liveness_path: Annotated[str, Field(pattern=r"^/[\x21-\x7e]*$", max_length=255)] = "/healthz"
     # HA default: one replica in every zone.
-    replicas_per_zone: Annotated[int, Field(ge=1, le=50)] = 1
+    replicas_per_zone: Annotated[int, Field(ge=1, le=50, strict=True)] = 1
     # The sustained requests/s one pod serves at its latency target: the load balancer's request
     # rate per pod becomes the scaling signal (KEDA, components/<cloud>/traffic_trigger.py), CPU the
     # second one. Default (unset): the service scales on CPU only and `blueprint plan` warns.
     # 10000/s per pod is far above any GPU inference server; a larger value is a unit slip.
-    requests_per_second_per_pod: Optional[Annotated[float, Field(gt=0, le=10000, allow_inf_nan=False)]] = None
+    requests_per_second_per_pod: Optional[Annotated[float, Field(gt=0, le=10000, allow_inf_nan=False, strict=True)]] = None
 
     @field_validator("image")
     @classmethod
@@ -98,12 +118,30 @@ class DatabaseSpec(_Model):
 
 class BackupSpec(_Model):
     # Immutable retention in days; its lower bound is the tier's minimum (rules.py).
-    retention_days: Annotated[int, Field(ge=1, le=36500)]
+    retention_days: Annotated[int, Field(ge=1, le=36500, strict=True)]
 
 
 class QueueSpec(_Model):
-    max_receive_count: Annotated[int, Field(ge=1, le=1000)] = 5
-    visibility_timeout_seconds: Annotated[int, Field(ge=0, le=43200)] = 300
+    max_receive_count: Annotated[int, Field(ge=1, le=1000, strict=True)] = 5
+    visibility_timeout_seconds: Annotated[int, Field(ge=0, le=43200, strict=True)] = 300
+
+
+# Recovery data (issue 18; blueprint.catalogs.recovery_data has the tier defaults).
+# An image is one repository the workload pulls, named by its last path component: ECR repository
+# names are "(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*" (CreateRepository,
+# https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html), and Docker image
+# path components the same without '/' (Artifact Registry accepts the Docker naming): one component
+# here, the composer adds <environment>/<workload>/ on AWS and the repository path on GCP.
+IMAGE_NAME = r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$"
+# A secret's short name; AWS prefixes <environment>/<workload>/ (Secrets Manager names allow
+# /_+=.@- and letters and digits), GCP <environment>-<workload>- (secret_id [A-Za-z0-9_-]{1,255}).
+SECRET_NAME = r"^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$"
+
+
+class ArtifactsSpec(_Model):
+    # Days after which current objects under checkpoints/ expire (the lock still keeps every version
+    # for the vault's retention). Default (unset): the tier's (RecoveryDataSpec.checkpoint_expiration_days).
+    checkpoint_expiration_days: Optional[Annotated[int, Field(ge=1, le=36500, strict=True)]] = None
 
 
 WORKLOAD_NAME = r"^[a-z][a-z0-9-]{1,30}$"
@@ -129,13 +167,21 @@ class Workload(_Model):
     tier: Tier
     # Optional: defaults to the tier's strategy; never weaker (rules.py).
     strategy: Optional[Strategy] = None
-    rto_seconds: Optional[Annotated[int, Field(ge=1)]] = None
-    rpo_seconds: Optional[Annotated[int, Field(ge=0)]] = None
+    rto_seconds: Optional[Annotated[int, Field(ge=1, strict=True)]] = None
+    rpo_seconds: Optional[Annotated[int, Field(ge=0, strict=True)]] = None
     gpu: Optional[GpuSpec] = None
     service: Optional[ServiceSpec] = None
     database: Optional[DatabaseSpec] = None
     backup: Optional[BackupSpec] = None
     queue: Optional[QueueSpec] = None
+    # Recovery data (issue 18). Default (unset): none of them; the composer plans only what is declared.
+    # images: the repositories the workload pulls (ECR / Artifact Registry in the stack, replicated to
+    # the second region); a service image then names one of them ("<image>:<tag>") or a digest (rules.py).
+    images: Optional[Annotated[list[Annotated[str, Field(pattern=IMAGE_NAME, max_length=64)]], Field(min_length=1, max_length=20)]] = None
+    # artifacts: a locked, versioned, replicated store for model weights and training checkpoints.
+    artifacts: Optional[ArtifactsSpec] = None
+    # secrets: the containers of the workload's secrets (never their values), replicated to the second region.
+    secrets: Optional[Annotated[list[Annotated[str, Field(pattern=SECRET_NAME)]], Field(min_length=1, max_length=20)]] = None
     # Who starts a failover to the second region: "automatic" (the orchestration runs on the
     # workload's alarm) or "manual" (it waits for a human's approval). Default (unset): the
     # strategy's (blueprint.catalogs.operations.FAILOVER_APPROVAL). Refused on a strategy with no
@@ -155,9 +201,9 @@ class StackConfig(_Model):
     primary_region: Annotated[str, Field(min_length=1)]
     secondary_region: Optional[str] = None
     # HA default: three zones per region (a zone loss leaves two thirds of the capacity).
-    zones_per_region: Annotated[int, Field(ge=2, le=6)] = 3
+    zones_per_region: Annotated[int, Field(ge=2, le=6, strict=True), BeforeValidator(_config_int_text)] = 3
     dns_zone: Optional[Annotated[str, Field(pattern=DNS_NAME, max_length=253)]] = None
-    workloads: Annotated[list[Workload], Field(min_length=1)]
+    workloads: Annotated[list[Workload], Field(min_length=1, max_length=MAX_WORKLOADS)]
     # GCP only. Cloud SQL advanced disaster recovery: the primary's cross-region replica is designated
     # as its DR replica, which enables `replica failover` and the write endpoint that follows the
     # primary. Cloud SQL accepts the designation only once the replica exists, so the same `pulumi up`
@@ -171,6 +217,11 @@ class StackConfig(_Model):
     # the user's own egress): rules.py requires 1..40 public, specific blocks in every stack, since
     # every stack runs a cluster in its primary region. Default () = unset, reported there.
     deployer_cidrs: tuple[Annotated[str, Field(max_length=43)], ...] = ()
+    # Who may use the break-glass DR role (issue 18; rules.py checks the form per cloud). AWS: IAM role/user
+    # ARNs (or ':root') trusted to assume it with MFA; default () = the account root, i.e. the account's IAM
+    # principals an IAM policy allows. GCP: IAM members ('group:', 'user:') eligible for the PAM entitlement;
+    # default () = no entitlement (nobody can request the role).
+    break_glass_principals: tuple[Annotated[str, Field(max_length=2048)], ...] = ()
     # Provider settings from other namespaces (aws:region, gcp:project, gcp:region).
     aws_region: Optional[str] = Field(default=None, alias="aws:region")
     gcp_region: Optional[str] = Field(default=None, alias="gcp:region")

@@ -7,6 +7,7 @@ typo never hides the other problems of the file.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator, Optional
 
 from blueprint.catalogs import accelerators as acc
@@ -148,6 +149,26 @@ def _workload_problems(c: Any, i: int, w: Any) -> Iterator[Problem]:
         yield Problem(f"{p}.failoverApproval", f"strategy {strategy.value} has no second region to fail over to (recovery is a "
                       "restore); remove it, or choose a strategy of pilot-light or stronger", w.failover_approval)
     yield from _gpu_problems(c, w, p, strategy)
+    yield from _recovery_data_problems(w, p)
+
+
+def _recovery_data_problems(w: Any, p: str) -> Iterator[Problem]:
+    """images / secrets (issue 18): unique names, and a service image that resolves to one of the
+    workload's images ("<image>:<tag>", the composer adds the registry of each region) or a digest."""
+    for key, names in (("images", w.images), ("secrets", w.secrets)):
+        seen: set[str] = set()
+        for j, name in enumerate(names or ()):
+            if name in seen:
+                yield Problem(f"{p}.{key}[{j}]", f"duplicate; each of the workload's {key} is named once", name)
+            seen.add(name)
+    image = w.service.image if w.service is not None else None
+    if not w.images or image is None or "@sha256:" in image:
+        return
+    repository = image.rsplit(":", 1)[0]
+    if repository not in w.images:
+        yield Problem(f"{p}.service.image", f"must name one of the workload's images as '<image>:<tag>' (allowed images: "
+                      f"{', '.join(w.images)}; the composer pulls it from the region's own replica), or pin a digest "
+                      "(<registry>/<path>@sha256:<64 hex>)", image)
 
 
 def _second_region_problems(c: Any, workloads: list[tuple[int, Any]]) -> Iterator[Problem]:
@@ -230,6 +251,24 @@ def _certificate_name_problems(c: Any, workloads: list[tuple[int, Any]]) -> Iter
                           f"at most {ACM_DOMAIN_NAME_MAX} (dots included): shorten the workload name or blueprint:dnsZone", w.name)
 
 
+# blueprint:breakGlassPrincipals (issue 18): IAM principal ARNs on AWS (the role's trust policy), IAM members
+# on GCP (PAM entitlement eligible users: https://cloud.google.com/iam/docs/pam-create-entitlements).
+_BREAK_GLASS_AWS = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:(root|role/[\w+=,.@/-]+|user/[\w+=,.@/-]+)$")
+_BREAK_GLASS_GCP = re.compile(r"^(user|group|serviceAccount|domain):[^\s]+$")
+
+
+def _break_glass_problems(c: Any) -> Iterator[Problem]:
+    if "break_glass_principals" in getattr(c, "_invalid", ()):
+        return
+    gcp = c.cloud == "gcp"
+    pattern = _BREAK_GLASS_GCP if gcp else _BREAK_GLASS_AWS
+    example = "group:dr-operators@example.com" if gcp else "arn:aws:iam::123456789012:role/dr-operator"
+    for i, principal in enumerate(c.break_glass_principals or ()):
+        if not pattern.match(principal):
+            yield Problem(f"{B}:breakGlassPrincipals[{i}]", f"is not {'an IAM member' if gcp else 'an IAM role/user ARN'} "
+                          f"for a {c.cloud} stack; use e.g. {example}", principal)
+
+
 def check_rules(c: Any) -> Iterator[Problem]:
     """Every cross-value rule of DESIGN.md over a (possibly partial) configuration view."""
     yield from _region_problems(f"{B}:primaryRegion", c.primary_region, c.cloud, c.residency)
@@ -248,6 +287,7 @@ def check_rules(c: Any) -> Iterator[Problem]:
     yield from _second_region_problems(c, workloads)
     yield from _zone_problems(c, workloads)
     yield from _deployer_cidr_problems(c, workloads)
+    yield from _break_glass_problems(c)
     if _absent(c, "dns_zone") and any(w.service is not None for _, w in workloads):
         served = ", ".join(w.name or f"workloads[{i}]" for i, w in workloads if w.service is not None)
         yield Problem(f"{B}:dnsZone", f"required: workloads {served} have a service to publish (an existing public zone, e.g. ml.example.com)")

@@ -198,6 +198,18 @@ def _secret(a: _AwsAsk) -> dict:
     return {"arn": a.arn("secretsmanager", f"secret:{a.name}-{a.h[:6]}")}
 
 
+def _ecr_repository(a: _AwsAsk) -> dict:
+    # <account>.dkr.ecr.<region>.amazonaws.com/<name> (ECR "Private registry" concepts; Repository.repositoryUrl).
+    name = a.inputs.get("name") or a.name
+    _, suffix = aws_partition(a.region)
+    return {"arn": a.arn("ecr", f"repository/{name}"), "registryId": ACCOUNT_ID,
+            "repositoryUrl": f"{ACCOUNT_ID}.dkr.ecr.{a.region}.{suffix}/{name}", "_id": name}
+
+
+def _ecr_replication(a: _AwsAsk) -> dict:
+    return {"registryId": ACCOUNT_ID, "_id": ACCOUNT_ID}
+
+
 # Attributes AWS computes for the resource types blueprint reads back (endpoints, DNS names,
 # validation records), shaped as AWS returns them, one small function per type. ``_id`` overrides
 # the physical ID.
@@ -209,6 +221,7 @@ _AWS_COMPUTED: dict[str, Callable[[_AwsAsk], dict]] = {
     aws.ROUTE53_HEALTH_CHECK: _health_check, aws.ROUTE53_RECORD: _record, aws.SQS_QUEUE: _queue,
     aws.SNS_TOPIC: _topic, aws.BACKUP_VAULT: _backup_vault, aws.BACKUP_PLAN: _backup_plan,
     aws.CLOUDWATCH_METRIC_ALARM: _metric_alarm, aws.WAFV2_WEB_ACL: _web_acl, aws.SECRETSMANAGER_SECRET: _secret,
+    aws.ECR_REPOSITORY: _ecr_repository, aws.ECR_REPLICATION_CONFIGURATION: _ecr_replication,
 }
 
 
@@ -247,6 +260,23 @@ def _gcp_computed_state(typ: str, logical: str, name: str, inputs: dict, config:
                 "serviceAccountEmailAddress": f"p{_digest(project, length=12)}-{h[:6]}@gcp-sa-cloud-sql.iam.gserviceaccount.com"}
     if typ == gcp.STORAGE_BUCKET:
         return {"url": f"gs://{name}", "selfLink": f"https://www.googleapis.com/storage/v1/b/{name}"}
+    if typ == gcp.ARTIFACTREGISTRY_REPOSITORY:
+        # The provider's id and `name`: projects/<p>/locations/<l>/repositories/<id> (Artifact Registry REST Repository).
+        path = f"projects/{inputs.get('project') or project}/locations/{inputs.get('location', '')}/repositories/{inputs.get('repositoryId', name)}"
+        return {"_id": path, "name": path}
+    if typ == gcp.SECRETMANAGER_SECRET:
+        # `name` is projects/<number>/secrets/<id> (Secret Manager REST Secret.name); the id projects/<p>/secrets/<id>.
+        secret_id = inputs.get("secretId", name)
+        return {"_id": f"projects/{inputs.get('project') or project}/secrets/{secret_id}",
+                "name": f"projects/{GCP_PROJECT_NUMBER}/secrets/{secret_id}"}
+    if typ == gcp.PROJECTS_IAM_CUSTOM_ROLE:
+        # `name` of a project custom role: projects/<project>/roles/<roleId> (IAM REST Role.name).
+        path = f"projects/{inputs.get('project') or project}/roles/{inputs.get('roleId', name)}"
+        return {"_id": path, "name": path}
+    if typ == gcp.LOGGING_PROJECT_SINK:
+        # A project sink writes as the project's Cloud Logging service agent (Cloud Logging "Set destination
+        # permissions": writerIdentity serviceAccount:service-<PROJECT_NUMBER>@gcp-sa-logging.iam.gserviceaccount.com).
+        return {"writerIdentity": f"serviceAccount:service-{GCP_PROJECT_NUMBER}@gcp-sa-logging.iam.gserviceaccount.com"}
     if typ == gcp.NETWORKSERVICES_SERVICE_LB_POLICIES:
         # The provider's id is the policy's full resource path.
         return {"_id": f"projects/{project}/locations/{inputs.get('location') or 'global'}/serviceLbPolicies/{name}"}
@@ -265,6 +295,11 @@ _GCP_SERVICE_AGENT_DOMAINS = {
     "monitoring.googleapis.com": "gcp-sa-monitoring-notification",
     "container.googleapis.com": "container-engine-robot", "compute.googleapis.com": "compute-system",
     "servicenetworking.googleapis.com": "service-networking", "secretmanager.googleapis.com": "gcp-sa-secretmanager",
+    # PAM: service-<number>@gcp-sa-pam.iam.gserviceaccount.com (https://cloud.google.com/iam/docs/pam-permissions-and-setup).
+    "privilegedaccessmanager.googleapis.com": "gcp-sa-pam",
+    # Cloud Run Service Agent: service-<number>@serverless-robot-prod.iam.gserviceaccount.com
+    # (cloud-foundation-fabric service-agents.yaml, run -> serverless-robot-prod).
+    "run.googleapis.com": "serverless-robot-prod",
 }
 
 

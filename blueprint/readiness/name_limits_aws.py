@@ -62,6 +62,14 @@ AWS_NAME_RULES: dict[str, NameRule] = {
         "name", 512, r"[.\-_/#A-Za-z0-9]+", "1..512 of letters, digits and '._-/#'",
         f"{_API}/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html (logGroupName)", autoname=AUTONAME,
         prefix_prop="namePrefix"),
+    # The audit trail (issue 18): 3..128, letters, digits, '._-', starting and ending with a letter or digit.
+    "aws:cloudtrail/trail:Trail": NameRule(
+        "name", 128, r"[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9]", "3..128 letters, digits or '._-', starting and ending with a letter or digit",
+        f"{_API}/awscloudtrail/latest/APIReference/API_CreateTrail.html (Name)", min_length=3, autoname=AUTONAME),
+    # The break-glass alarm's metric filter: 1..512, no ':' or '*' (filterName).
+    "aws:cloudwatch/logMetricFilter:LogMetricFilter": NameRule(
+        "name", 512, r"[^:*]+", "1..512 characters without ':' or '*'",
+        f"{_API}/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html (filterName)", autoname=AUTONAME),
     # Region switch plans: 1..32, [a-zA-Z0-9](?:[a-zA-Z0-9-]{0,30}[a-zA-Z0-9])? (components set it).
     "aws:arcregionswitch/plan:Plan": NameRule(
         "name", 32, r"[a-zA-Z0-9]([a-zA-Z0-9-]{0,30}[a-zA-Z0-9])?", "1..32 letters, digits or '-', not starting or ending with '-'",
@@ -129,6 +137,11 @@ AWS_NAME_RULES: dict[str, NameRule] = {
     "aws:secretsmanager/secret:Secret": NameRule(
         "name", 512, r"[A-Za-z0-9/_+=.@-]+", "1..512 of letters, digits and '/_+=.@-'",
         f"{_API}/secretsmanager/latest/apireference/API_CreateSecret.html (Name)", autoname=AUTONAME, prefix_prop="namePrefix"),
+    # Recovery data (issue 18): repositories are named explicitly (<env>/<workload>/<image>).
+    "aws:ecr/repository:Repository": NameRule(
+        "name", 256, r"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*",
+        "2..256 lower-case path components of [a-z0-9] separated by '.', '_' or '-', joined by '/'",
+        f"{_API}/AmazonECR/latest/APIReference/API_CreateRepository.html (repositoryName)", min_length=2, autoname=AUTONAME),
     "aws:wafv2/webAcl:WebAcl": NameRule(
         "name", 128, r"[\w-]+", "1..128 letters, digits, '_' or '-'",
         f"{_API}/waf/latest/APIReference/API_CreateWebACL.html (Name)", autoname=AUTONAME, prefix_prop="namePrefix"),
@@ -145,6 +158,19 @@ AWS_NAME_RULES: dict[str, NameRule] = {
     "aws:acm/certificate:Certificate": NameRule(
         "domainName", 64, FQDN, "the certificate's first domain name: at most 64 characters including the dots",
         f"{_API}/acm/latest/APIReference/API_RequestCertificate.html (DomainName)"),
+    # The failover probe (blueprint/components/aws/failover_probe.py) names all four explicitly.
+    "aws:lambda/function:Function": NameRule(
+        "name", 64, r"[a-zA-Z0-9_-]+", "1..64 letters, digits, '-' and '_' (a name, not an ARN)",
+        f"{_API}/lambda/latest/api/API_CreateFunction.html (FunctionName)"),
+    "aws:lambda/permission:Permission": NameRule(
+        "statementId", 100, r"[a-zA-Z0-9_-]+", "1..100 letters, digits, '-' and '_'",
+        f"{_API}/lambda/latest/api/API_AddPermission.html (StatementId)"),
+    "aws:cloudwatch/eventRule:EventRule": NameRule(
+        "name", 64, r"[.\-_A-Za-z0-9]+", "1..64 letters, digits, '.', '-' and '_'",
+        f"{_API}/eventbridge/latest/APIReference/API_PutRule.html (Name)", prefix_prop="namePrefix"),
+    "aws:cloudwatch/eventTarget:EventTarget": NameRule(
+        "targetId", 64, r"[.\-_A-Za-z0-9]+", "1..64 letters, digits, '.', '-' and '_'",
+        f"{_API}/eventbridge/latest/APIReference/API_Target.html (Id)"),
 }
 
 # Planned AWS types without a physical name of their own: tagged-only resources (their name is a
@@ -184,6 +210,7 @@ AWS_NO_NAME: frozenset[str] = frozenset({
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
     "aws:s3/bucketVersioning:BucketVersioning",
     "aws:secretsmanager/secretVersion:SecretVersion",
+    "aws:ecr/replicationConfiguration:ReplicationConfiguration",  # registry-wide: its id is the account
     "aws:sns/topicPolicy:TopicPolicy",
     "aws:sqs/queuePolicy:QueuePolicy",
     "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy",

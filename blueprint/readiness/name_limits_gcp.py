@@ -59,6 +59,14 @@ GCP_NAME_RULES: dict[str, NameRule] = {
         "gcp:compute/networkEndpointGroup:NetworkEndpointGroup",
         "gcp:compute/sSLPolicy:SSLPolicy",
     )},
+    # Recovery data (issue 18): ids set explicitly (<env>-<workload>, <env>-<workload>-<secret>).
+    "gcp:artifactregistry/repository:Repository": NameRule(
+        "repositoryId", 63, r"[a-z]([a-z0-9-]*[a-z0-9])?",
+        "1..63 lower-case letters, digits or '-', starting with a letter, not ending with '-'",
+        "https://cloud.google.com/artifact-registry/docs/reference/rest/v1/projects.locations.repositories/create (repositoryId)"),
+    "gcp:secretmanager/secret:Secret": NameRule(
+        "secretId", 255, r"[A-Za-z0-9_-]+", "1..255 letters, digits, '_' or '-'",
+        "https://cloud.google.com/secret-manager/docs/reference/rest/v1/projects.secrets/create (secretId)"),
     "gcp:container/cluster:Cluster": NameRule(
         "name", 40, _COMPUTE, "1..40 lower-case letters, digits or '-', starting with a letter, not ending with '-'",
         "https://cloud.google.com/kubernetes-engine/docs/reference/rest/v1/projects.locations.clusters#Cluster (name)",
@@ -118,9 +126,29 @@ GCP_NAME_RULES: dict[str, NameRule] = {
     "gcp:eventarc/trigger:Trigger": _compute(
         AUTONAME, "https://cloud.google.com/eventarc/docs/reference/rest/v1/projects.locations.triggers/create (triggerId); "
         "Compute naming as the stricter bound: https://cloud.google.com/compute/docs/naming-resources#resource-name-format"),
+    # FailoverProbe (blueprint/components/gcp/failover_probe.py): its worker pool.
+    "gcp:cloudrunv2/workerPool:WorkerPool": NameRule(
+        "name", 49, _COMPUTE, "1..49 lower-case letters, digits or '-', starting with a letter, not ending with '-'",
+        "https://cloud.google.com/run/docs/reference/rest/v2/projects.locations.workerPools/create (workerPoolId: 'must begin "
+        "with letter, and cannot end with hyphen; must contain fewer than 50 characters')", autoname=AUTONAME),
     "gcp:projects/iAMCustomRole:IAMCustomRole": NameRule(
         "roleId", 64, r"[A-Za-z0-9_.]+", "3..64 letters, digits, '_' or '.'",
         "https://cloud.google.com/iam/docs/reference/rest/v1/projects.roles/create (roleId)", min_length=3),
+    # Issue 18: the audit-log sink (name: up to 100 of letters, digits, '_-.') and the break-glass PAM entitlement.
+    "gcp:logging/projectSink:ProjectSink": NameRule(
+        "name", 100, r"[A-Za-z0-9_.-]+", "1..100 letters, digits, '_', '-' or '.'",
+        "https://cloud.google.com/logging/docs/reference/v2/rest/v2/projects.sinks (LogSink.name: 'limited to 100 characters and "
+        "can include only upper and lower-case alphanumeric characters, underscores, hyphens, and periods')", autoname=AUTONAME),
+    # The probe's heartbeat: a log-based metric (issue 17).
+    "gcp:logging/metric:Metric": NameRule(
+        "name", 100, r"[A-Za-z0-9_.,+!*'()%-][A-Za-z0-9_.,+!*'()%/-]*", "1..100 letters, digits or _-.,+!*'()%/ (not starting with '/')",
+        "https://cloud.google.com/logging/docs/reference/v2/rest/v2/projects.metrics (LogMetric.name: 'limited to 100 characters "
+        "and can include only the following characters: A-Z, a-z, 0-9, and the special characters _-.,+!*',()%/ ... cannot be "
+        "the first character of the name')"),
+    "gcp:privilegedaccessmanager/entitlement:entitlement": NameRule(
+        "entitlementId", 63, r"[a-z][a-z0-9-]*[a-z0-9]", "4..63 lower-case letters, digits or '-', starting with a letter",
+        "https://cloud.google.com/iam/docs/reference/pam/rest/v1/folders.locations.entitlements/create (entitlementId: "
+        "'4-63 characters ... [a-z], [0-9], -; the first character should be from [a-z]')", min_length=4),
     "gcp:dns/recordSet:RecordSet": NameRule(
         "name", 255, FQDN, "a DNS name of at most 255 characters, labels of at most 63",
         "https://cloud.google.com/dns/docs/reference/rest/v1/resourceRecordSets (name; RFC 1035 section 2.3.4)"),
@@ -131,6 +159,7 @@ GCP_NAME_RULES: dict[str, NameRule] = {
 # (server-assigned IDs; ``displayName`` is free text).
 GCP_NO_NAME: frozenset[str] = frozenset({
     "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember",
+    "gcp:compute/backendServiceIamMember:BackendServiceIamMember",
     "gcp:monitoring/alertPolicy:AlertPolicy",
     "gcp:monitoring/notificationChannel:NotificationChannel",
     "gcp:projects/iAMAuditConfig:IAMAuditConfig",
@@ -141,4 +170,5 @@ GCP_NO_NAME: frozenset[str] = frozenset({
     "gcp:servicenetworking/connection:Connection",
     "gcp:serviceaccount/iAMMember:IAMMember",
     "gcp:storage/bucketIAMMember:BucketIAMMember",
+    "gcp:secretmanager/secretIamMember:SecretIamMember",
 })

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from blueprint.fileio import write_atomic
 from blueprint.project import StackRef
 from blueprint.rebuild.promote import Promotion, promote
 from blueprint.rebuild.runbook import render_runbook
@@ -41,12 +42,16 @@ def rebuild(project_dir: Path, ref: StackRef, lost: str, out_dir: Optional[Path]
     is needed (runbook written, stack file not)."""
     from blueprint.analysis import analyse, rebuild_estimate, targets_from_config
     from blueprint.plan.run import plan_stack
+    from blueprint.progress import phase  # the CLI's progress display (a no-op when nobody listens)
 
+    phase("promote the stack file")
     promo = promote(project_dir, ref, lost, new_secondary)
     out = out_dir or Path.cwd() / f"rebuild-{ref.name}-{lost}"
     out.mkdir(parents=True, exist_ok=True)
+    phase("plan the stack as it was")
     plan = plan_stack(project_dir, ref)
     try:
+        phase("analyse the loss")
         report = analyse(plan, targets_from_config(promo.original))
     except ValueError:  # no resilience model for this cloud yet: the runbook says "not modeled"
         report = None
@@ -56,14 +61,16 @@ def rebuild(project_dir: Path, ref: StackRef, lost: str, out_dir: Optional[Path]
     rebuild_s = None
     if promo.ok:
         stack_file = out / f"Pulumi.{ref.name}.yaml"
-        stack_file.write_text(promo.text or "", encoding="utf-8")
+        write_atomic(stack_file, promo.text or "")  # whole or not at all (blueprint/fileio.py)
         try:
+            phase("plan the promoted stack file")
             promoted_plan = plan_stack(project_dir, StackRef(ref.name, stack_file))
         except Exception as exc:  # noqa: BLE001 - reported, the file is removed
             stack_file.unlink()
             stack_file, error = None, f"the promoted stack file validates but does not plan: {exc}"
         if promoted_plan is not None and promo.cloud == "aws":
             rebuild_s = rebuild_estimate(promoted_plan, region=promo.new_secondary or promo.survivor).seconds
+    phase("write the runbook")
     runbook = out / "runbook.md"
-    runbook.write_text(render_runbook(promo, plan, promoted_plan, report, rebuild_s, str(out)), encoding="utf-8")
+    write_atomic(runbook, render_runbook(promo, plan, promoted_plan, report, rebuild_s, str(out)))
     return RebuildResult(promo, out, stack_file, runbook, error)

@@ -25,6 +25,8 @@ from blueprint.config.models import StackConfig, Workload, effective_strategy
 from blueprint.plan.model import Plan
 from blueprint.rebuild.orchestration import aws_plan_step, aws_ungate_commands, gcp_workflow_step
 from blueprint.rebuild.promote import Promotion
+from blueprint.rebuild.recovery_data import recovery_data_step
+from blueprint.rebuild.recovery_stack import break_glass_step, queue_replay_step
 
 
 @dataclass
@@ -309,13 +311,28 @@ class _Writer:
     def build(self) -> list[Step]:
         """The runbook's steps, in order: declare, fail over, promote the stack, restore, verify, re-protect."""
         self._declare()
+        self._break_glass()
+        self._recovery_data()
         orchestrated = self._orchestrate()
         self._fail_over(orchestrated)
         self._promote()
         self._restore_backups()
         self._verify()
+        self._replay_queues()
         self._reprotect()
         return self.steps
+
+    def _break_glass(self) -> None:
+        """The break-glass DR access, right after declaring (blueprint/rebuild/recovery_stack.py)."""
+        found = break_glass_step(self.facts, self.c, self.S)
+        if found is not None:
+            self.add(found[0], 30.0, "planning figure: an MFA sign-in or a PAM grant request takes well under a minute", found[1], found[2])
+
+    def _replay_queues(self) -> None:
+        """Dead letters back into the survivor's work queues, once it serves (blueprint/rebuild/recovery_stack.py)."""
+        found = queue_replay_step(self.facts, self.p.stack, self.S)
+        if found is not None:
+            self.add(found[0], None, "bounded by --max-messages / --max-seconds per run", found[1], found[2])
 
     def _declare(self) -> None:
         c, L = self.c, self.L
@@ -335,6 +352,13 @@ class _Writer:
         self.add(f"Declare the disaster: {L} is lost; set up the shell", det[0], f"slowest detection in the model: {det[1]}", cmds,
                  [f"freeze deployments to stack {stack}; one person runs this runbook, one keeps the incident log (times of each step)",
                   "if the Pulumi state bucket lived in the lost region, log in to its replica first (docs/state-backend.md)"])
+
+    def _recovery_data(self) -> None:
+        """Before traffic moves: the survivor holds the images, artifacts and secrets (blueprint/rebuild/recovery_data.py)."""
+        found = recovery_data_step(self.facts, self.c, self.S, self.L)
+        if found is not None:
+            title, cmds, notes = found
+            self.add(title, None, "checks only: a few API calls per workload", cmds, notes)
 
     def _orchestrate(self) -> set[str]:
         """Per workload with a failover orchestration in the plan: start it (blueprint/rebuild/orchestration.py).

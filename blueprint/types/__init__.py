@@ -50,6 +50,8 @@ ROLE_KEY = "key"
 ROLE_QUEUE = "queue"
 ROLE_TOPIC = "topic"
 ROLE_SECRET = "secret"
+ROLE_IMAGE_REPOSITORY = "image-repository"  # a container image repository (ECR, Artifact Registry)
+ROLE_IMAGE_REPLICATION = "image-replication"  # copies image repositories to another region (ECR registry replication)
 ROLE_ALARM = "alarm"
 ROLE_CERTIFICATE = "certificate"
 ROLE_CHART = "chart"  # a Helm release / chart
@@ -59,6 +61,8 @@ ROLE_BACKEND = "backend"
 ROLE_COMMAND = "command"
 ROLE_SERVICE = "service"  # a Kubernetes Service
 ROLE_WORKLOAD = "workload"  # a Kubernetes Deployment / DaemonSet
+ROLE_AUDIT_TRAIL = "audit-trail"  # CloudTrail trail, GCP audit-log sink (issue 18)
+ROLE_BREAK_GLASS = "break-glass"  # the break-glass access grant (GCP PAM entitlement; issue 18)
 
 ROLES = frozenset(v for k, v in dict(globals()).items() if k.startswith("ROLE_"))
 

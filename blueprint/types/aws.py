@@ -43,6 +43,8 @@ EC2_SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
 EC2_SUBNET = "aws:ec2/subnet:Subnet"
 EC2_VPC = "aws:ec2/vpc:Vpc"
 EC2_VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
+ECR_REPOSITORY = "aws:ecr/repository:Repository"  # recovery data (issue 18): .../api-docs/ecr/repository/
+ECR_REPLICATION_CONFIGURATION = "aws:ecr/replicationConfiguration:ReplicationConfiguration"  # .../ecr/replicationconfiguration/
 EFS_FILE_SYSTEM = "aws:efs/fileSystem:FileSystem"
 EKS_ADDON = "aws:eks/addon:Addon"
 EKS_CLUSTER = "aws:eks/cluster:Cluster"
@@ -52,6 +54,14 @@ IAM_ROLE = "aws:iam/role:Role"
 IAM_ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 IAM_ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 KMS_ALIAS = "aws:kms/alias:Alias"
+# The out-of-region failover probe (blueprint/components/aws/failover_probe.py):
+# https://www.pulumi.com/registry/packages/aws/api-docs/lambda/function/, .../cloudwatch/eventrule/.
+LAMBDA_FUNCTION = "aws:lambda/function:Function"
+CLOUDWATCH_EVENT_RULE = "aws:cloudwatch/eventRule:EventRule"
+# The audit trail and the break-glass alarm (issue 18, part 2): https://www.pulumi.com/registry/packages/aws/api-docs/cloudtrail/trail/,
+# .../cloudwatch/logmetricfilter/.
+CLOUDTRAIL_TRAIL = "aws:cloudtrail/trail:Trail"
+CLOUDWATCH_LOG_METRIC_FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
 KMS_GRANT = "aws:kms/grant:Grant"
 KMS_KEY = "aws:kms/key:Key"
 LB_LISTENER = "aws:lb/listener:Listener"
@@ -102,6 +112,8 @@ ROLES: dict[str, str] = {
     S3_BUCKET_REPLICATION_CONFIG: "copy", BACKUP_PLAN: "backup-plan",
     KMS_KEY: "key", SQS_QUEUE: "queue", SNS_TOPIC: "topic", SECRETSMANAGER_SECRET: "secret",
     CLOUDWATCH_METRIC_ALARM: "alarm", ACM_CERTIFICATE: "certificate",
+    ECR_REPOSITORY: "image-repository", ECR_REPLICATION_CONFIGURATION: "image-replication",
+    CLOUDTRAIL_TRAIL: "audit-trail",
 }
 
 # The input naming the type's customer-managed KMS key (blueprint/policies/encryption.py checks it);
@@ -114,6 +126,10 @@ ENCRYPTION: dict[str, str] = {
     S3_BUCKET_SSE_CONFIGURATION: "rules[].applyServerSideEncryptionByDefault.kmsMasterKeyId",
     S3_BUCKET_SSE_CONFIGURATION_V2: "rules[].applyServerSideEncryptionByDefault.kmsMasterKeyId",
     EFS_FILE_SYSTEM: "kmsKeyId", DYNAMODB_TABLE: "serverSideEncryption.kmsKeyArn",
+    # Repository: "encryptionConfigurations[].kmsKey" (encryptionType KMS), https://www.pulumi.com/registry/packages/aws/api-docs/ecr/repository/.
+    ECR_REPOSITORY: "encryptionConfigurations[].kmsKey",
+    # Trail: "kmsKeyId" (log files SSE-KMS), https://www.pulumi.com/registry/packages/aws/api-docs/cloudtrail/trail/.
+    CLOUDTRAIL_TRAIL: "kmsKeyId",
 }
 
 # The inputs through which a type says its zone or the subnets (hence zones) it spans, as the

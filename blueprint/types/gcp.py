@@ -32,6 +32,11 @@ COMPUTE_ROUTER = "gcp:compute/router:Router"
 WORKFLOWS_WORKFLOW = "gcp:workflows/workflow:Workflow"
 # Alert policies start the failover workflow (blueprint/analysis/gcp_orchestration.py).
 MONITORING_ALERT_POLICY = "gcp:monitoring/alertPolicy:AlertPolicy"
+# The failover probe's always-on loop (blueprint/components/gcp/failover_probe.py):
+# https://www.pulumi.com/registry/packages/gcp/api-docs/cloudrunv2/workerpool/.
+CLOUDRUNV2_WORKER_POOL = "gcp:cloudrunv2/workerPool:WorkerPool"
+# Its read access to one backend service: https://www.pulumi.com/registry/packages/gcp/api-docs/compute/backendserviceiammember/.
+COMPUTE_BACKEND_SERVICE_IAM_MEMBER = "gcp:compute/backendServiceIamMember:BackendServiceIamMember"
 COMPUTE_ROUTER_NAT = "gcp:compute/routerNat:RouterNat"
 COMPUTE_SSL_POLICY = "gcp:compute/sSLPolicy:SSLPolicy"
 COMPUTE_SUBNETWORK = "gcp:compute/subnetwork:Subnetwork"
@@ -42,6 +47,10 @@ CONTAINER_CLUSTER = "gcp:container/cluster:Cluster"
 CONTAINER_NODE_POOL = "gcp:container/nodePool:NodePool"
 DNS_RECORD_SET = "gcp:dns/recordSet:RecordSet"
 KMS_CRYPTO_KEY = "gcp:kms/cryptoKey:CryptoKey"
+# Recovery data (issue 18): https://www.pulumi.com/registry/packages/gcp/api-docs/artifactregistry/repository/,
+# .../secretmanager/secret/.
+ARTIFACTREGISTRY_REPOSITORY = "gcp:artifactregistry/repository:Repository"
+SECRETMANAGER_SECRET = "gcp:secretmanager/secret:Secret"
 KMS_CRYPTO_KEY_IAM_MEMBER = "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember"
 KMS_KEY_RING = "gcp:kms/keyRing:KeyRing"
 NETWORKSERVICES_SERVICE_LB_POLICIES = "gcp:networkservices/serviceLbPolicies:ServiceLbPolicies"
@@ -54,6 +63,11 @@ SERVICENETWORKING_CONNECTION = "gcp:servicenetworking/connection:Connection"
 SQL_DATABASE_INSTANCE = "gcp:sql/databaseInstance:DatabaseInstance"
 STORAGE_BUCKET = "gcp:storage/bucket:Bucket"
 STORAGE_TRANSFER_JOB = "gcp:storage/transferJob:TransferJob"
+# The audit trail and break-glass access (issue 18, part 2): https://www.pulumi.com/registry/packages/gcp/api-docs/logging/projectsink/,
+# .../privilegedaccessmanager/entitlement/ (the token's resource part is lower case as pulumi-gcp names it).
+LOGGING_PROJECT_SINK = "gcp:logging/projectSink:ProjectSink"
+PRIVILEGEDACCESSMANAGER_ENTITLEMENT = "gcp:privilegedaccessmanager/entitlement:entitlement"
+PROJECTS_IAM_CUSTOM_ROLE = "gcp:projects/iAMCustomRole:IAMCustomRole"  # the break-glass role (.../projects/iamcustomrole/)
 
 # GA and google-beta types together: the registry's Terraform column (blueprint/export picks the
 # provider address from TERRAFORM_BETA membership).
@@ -67,6 +81,8 @@ ROLES: dict[str, str] = {
     DNS_RECORD_SET: "dns-record", SQL_DATABASE_INSTANCE: "database", STORAGE_BUCKET: "vault",
     STORAGE_TRANSFER_JOB: "copy", KMS_CRYPTO_KEY: "key", PUBSUB_TOPIC: "queue",
     COMPUTE_MANAGED_SSL_CERTIFICATE: "certificate",
+    ARTIFACTREGISTRY_REPOSITORY: "image-repository", SECRETMANAGER_SECRET: "secret",
+    LOGGING_PROJECT_SINK: "audit-trail", PRIVILEGEDACCESSMANAGER_ENTITLEMENT: "break-glass",
 }
 
 # The input naming the type's customer-managed Cloud KMS key (blueprint/policies/encryption.py).
@@ -77,6 +93,10 @@ ENCRYPTION: dict[str, str] = {
     COMPUTE_REGION_INSTANCE_TEMPLATE: "disks[].diskEncryptionKey.kmsKeySelfLink",
     COMPUTE_DISK: "diskEncryptionKey.kmsKeySelfLink", COMPUTE_REGION_DISK: "diskEncryptionKey.kmsKeySelfLink",
     PUBSUB_TOPIC: "kmsKeyName",
+    ARTIFACTREGISTRY_REPOSITORY: "kmsKeyName",
+    # User-managed replication, one key per replica (automatic replication has a single key and may
+    # store data anywhere: the residency rule refuses it).
+    SECRETMANAGER_SECRET: "replication.userManaged.replicas[].customerManagedEncryption.kmsKeyName",
 }
 
 # The inputs through which a type says its zone(s), as blueprint/analysis/gcp_facts.py and the
@@ -100,7 +120,10 @@ GLOBAL_SERVICE_PREFIXES: tuple[str, ...] = (
     # A project's service agent identity and the VPC peering to Google's service producer network.
     "gcp:projects/serviceIdentity:", "gcp:servicenetworking/connection:",
     # The global load balancer's service load balancing policy (location "global").
-    "gcp:networkservices/serviceLbPolicies:",
+    "gcp:networkservices/serviceLbPolicies:", "gcp:compute/backendServiceIamMember:",
+    # A project log sink (a routing rule; the logs are stored in its destination bucket, which is regional)
+    # and a PAM entitlement (location "global": who may request which role; no customer data).
+    "gcp:logging/projectSink:", "gcp:privilegedaccessmanager/",
 )
 
 # Placement (blueprint/plan/placement.py): types whose API has no region, planned in region "global".
@@ -113,7 +136,8 @@ NO_REGION_PREFIXES: tuple[str, ...] = (
     "gcp:compute/targetHttpProxy:", "gcp:compute/sSLPolicy:", "gcp:compute/managedSslCertificate:",
     "gcp:compute/network:", "gcp:compute/healthCheck:", "gcp:compute/backendService:", "gcp:compute/firewall:",
     "gcp:compute/securityPolicy:", "gcp:compute/globalNetworkEndpointGroup:", "gcp:servicenetworking/",
-    "gcp:networkservices/serviceLbPolicies:",
+    "gcp:networkservices/serviceLbPolicies:", "gcp:compute/backendServiceIamMember:",
+    "gcp:logging/projectSink:", "gcp:privilegedaccessmanager/",
 )
 
 # Invoke (data source) tokens the offline plan answers (blueprint/plan/mocks.py): functions, not

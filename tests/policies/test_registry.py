@@ -16,7 +16,8 @@ EXPECTED = {
     "tls-listener", "tls-s3-bucket-policy", "tls-database", "tls-cloudsql", "tls-gcp-ssl-policy",
     "immutability-vault-object-lock", "immutability-backup-vault-lock", "tier-zones", "tier-second-region",
     "tier-vault-replication", "api-endpoint-deployer-cidrs", "api-endpoint-placeholder-cidrs",
-    "orchestration-present", "orchestration-present-advisory",
+    "orchestration-present", "orchestration-present-advisory", "gcp-failover-probe",
+    "recovery-data-replicated", "recovery-data-replicated-advisory", "standby-queue", "audit-trail",
 }
 
 

@@ -18,12 +18,18 @@ from blueprint.components.aws.queue import WorkQueue, WorkQueueArgs
 from blueprint.components.aws.workload_alarms import WorkloadAlarms, WorkloadAlarmsArgs
 from blueprint.components.aws.network import Network, NetworkArgs
 from blueprint.components.aws.recovery_point_vault import RecoveryPointVault, RecoveryPointVaultArgs
-from blueprint.components.aws.region_switch_plan import RegionSwitchPlan, RegionSwitchPlanArgs
+from blueprint.components.aws.failover_probe import FailoverProbe, FailoverProbeArgs
+from blueprint.components.aws.region_switch_plan import RegionSwitchPlan, RegionSwitchPlanArgs, TriggerAlarm
 from blueprint.components.aws.regional_platform import RegionalPlatform, RegionalPlatformArgs
 from blueprint.components.aws.vault_replication import VaultReplication, VaultReplicationArgs
 from blueprint.components.aws.web_acl import WebAcl, WebAclArgs
 from blueprint.components.aws.workload_region import WorkloadRegion, WorkloadRegionArgs
 from blueprint.components.aws.zonal_autoshift import ZonalAutoshift, ZonalAutoshiftArgs
+# Recovery data (issue 18).
+from blueprint.components.aws.image_repositories import ImageRepositories, ImageRepositoriesArgs
+from blueprint.components.aws.registry_replication import RegistryReplication, RegistryReplicationArgs
+from blueprint.components.aws.serving_identity import ServingIdentity, ServingIdentityArgs
+from blueprint.components.aws.workload_secrets import WorkloadSecrets, WorkloadSecretsArgs
 
 __all__ = [
     "AccessLogBucket", "AccessLogBucketArgs", "DnsEndpoint", "DnsFailover", "DnsFailoverArgs",
@@ -37,5 +43,15 @@ __all__ = [
     "BackupVault", "BackupVaultArgs", "KmsKey", "KmsKeyArgs", "Network", "NetworkArgs",
     "RegionalPlatform", "RegionalPlatformArgs", "WorkloadRegion", "WorkloadRegionArgs",
     "WebAcl", "WebAclArgs",
+    "FailoverProbe", "FailoverProbeArgs", "TriggerAlarm",
     "RegionSwitchPlan", "RegionSwitchPlanArgs", "ZonalAutoshift", "ZonalAutoshiftArgs", "FisExperiments", "FisExperimentsArgs",
+    "ImageRepositories", "ImageRepositoriesArgs", "RegistryReplication", "RegistryReplicationArgs",
+    "ServingIdentity", "ServingIdentityArgs", "WorkloadSecrets", "WorkloadSecretsArgs",
 ]
+
+# Audit trail and break-glass DR role (issue 18, part 2).
+from blueprint.components.aws.audit_trail import AuditTrail, AuditTrailArgs  # noqa: E402
+from blueprint.components.aws.break_glass_role import BreakGlassRole, BreakGlassRoleArgs  # noqa: E402
+from blueprint.components.aws.eks_cluster import NamespaceAccess  # noqa: E402
+
+__all__ += ["AuditTrail", "AuditTrailArgs", "BreakGlassRole", "BreakGlassRoleArgs", "NamespaceAccess"]

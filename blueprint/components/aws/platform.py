@@ -20,16 +20,19 @@ from typing import Any, Optional
 import pulumi
 import pulumi_aws as aws
 
-from blueprint.footprint import Footprint, RegionPlan, RegionRole, WorkloadPlacement
+from blueprint.footprint import Footprint, RegionPlan, RegionRole, WorkloadPlacement, stack_recovery
+from blueprint.components.aws import recovery_stack
 from blueprint.components.aws.aurora_global_cluster import AuroraGlobalCluster, AuroraGlobalClusterArgs
 from blueprint.components.aws.alarm_topic import AlarmTopic, AlarmTopicArgs
 from blueprint.components.aws.database_backup_plan import DatabaseBackupPlan, DatabaseBackupPlanArgs
 from blueprint.components.aws.dns_failover import DnsEndpoint, DnsFailover, DnsFailoverArgs
 from blueprint.components.aws.kms_key import KmsKey, KmsKeyArgs
 from blueprint.components.aws.orchestration import DrillTargets, fis_experiments, region_switch_plan, traffic_step_regions, zonal_autoshifts
+from blueprint.components.aws.recovery_data import RecoveryData, account_id, build_recovery_data, registry_replication_prefixes
 from blueprint.components.aws.regional_platform import RegionalPlatform, RegionalPlatformArgs
+from blueprint.components.aws.registry_replication import RegistryReplication, RegistryReplicationArgs
 from blueprint.components.aws.vault_replication import VaultReplication, VaultReplicationArgs
-from blueprint.components.aws.workload_region import WorkloadRegion, WorkloadRegionArgs
+from blueprint.components.aws.workload_region import WorkloadRegion, WorkloadRegionArgs, gpu_offerings
 from blueprint.components.composition import compose, placement_labels
 
 # Distinct VPC ranges per region role, so the two regions can be peered without overlap.
@@ -69,6 +72,10 @@ class AwsSteps:
             region.name: aws.Provider(f"aws-{region.name}", region=region.name, default_tags=aws.ProviderDefaultTagsArgs(tags=common_tags))
             for region in footprint.regions
         }
+        # Each region's GPU instance-type offerings: one lookup for all its pools, before anything is
+        # declared (a synchronous invoke's cost grows with what came before it; workload_region.gpu_offerings).
+        self.gpu_offerings = {region.name: gpu_offerings(footprint.in_region(region.name), region.zones, self.providers[region.name])
+                              for region in footprint.regions}
         self.served = [w for w in config.workloads if w.service is not None]
         self.primary = footprint.regions[0].name
         self.hosted_zone_id = None
@@ -85,9 +92,16 @@ class AwsSteps:
         self._global_dbs: dict[str, AuroraGlobalCluster] = {}
         # Per region: what its drills target and stop on (blueprint.components.aws.orchestration).
         self._drills = DrillTargets()
+        # Per workload: its images, artifacts, secrets and serving roles (issue 18).
+        self._recovery: dict[str, RecoveryData] = {}
+        # The break-glass DR role first (the clusters grant it admin); the audit trail last (issue 18 part 2).
+        self._stack_recovery = recovery_stack.break_glass(self.env, stack_recovery(config), [r.name for r in footprint.regions],
+                                                          config.break_glass_principals, self.providers[self.primary],
+                                                          hosted_zone_id=self.hosted_zone_id)
 
     def regional_platform(self, region: RegionPlan) -> RegionalPlatform:
-        return _platform(self.env, region, self.footprint, self.providers[region.name])
+        role = self._stack_recovery.role if self._stack_recovery is not None else None
+        return _platform(self.env, region, self.footprint, self.providers[region.name], role.arn if role is not None else None)
 
     def stack_services(self, platforms: dict[str, RegionalPlatform]) -> None:
         self.platforms = platforms
@@ -102,10 +116,20 @@ class AwsSteps:
         shared_validation = workload.service is not None and self.alarm_region is not None
         validation_fqdn, resolve_validation = pulumi.deferred_output() if shared_validation else (None, None)
         self._validation[workload.name] = (validation_fqdn, resolve_validation)
+        # Before the regions: each region's InferenceService pulls from that region's repository.
+        recovery = self._recovery[workload.name] = build_recovery_data(self.env, placements, self.platforms, self.providers, _tags)
+        _recovery_outputs(self._outputs, workload.name, recovery)
+        if self._stack_recovery is not None:
+            # The model artifact stores are vaults too: the audit trail logs their object reads and writes.
+            self._stack_recovery.vault_arns.extend(store.arn for store in recovery.artifacts.values())
         built = _workload_regions(self.env, placements, self.platforms, self.providers, self.config.dns_zone,
-                                  self.hosted_zone_id, self.footprint, validation_fqdn, self._global_dbs)
+                                  self.hosted_zone_id, self.footprint, validation_fqdn, self._global_dbs,
+                                  {p.region: recovery.service_image(p) for p in placements}, self.gpu_offerings,
+                                  {region: identity.ready for region, identity in recovery.identities.items()})
         for placement, region in zip(placements, built):
             self._outputs["vaults"][f"{workload.name}/{placement.region}"] = region.vault.bucket
+            if self._stack_recovery is not None:
+                self._stack_recovery.vault_arns.append(region.vault.arn)
             if region.load_balancer is not None:
                 self._outputs["endpoints"].setdefault(workload.name, {})[placement.region] = region.load_balancer.dns_name
             if region.database is not None:
@@ -133,7 +157,7 @@ class AwsSteps:
         # The failover orchestration needs the workload's regions, database and records built.
         plan = region_switch_plan(self.env, placements, built, self.platforms, self.providers[self.primary], _tags(placements[0]),
                                   global_db=self._global_dbs.get(name), dns=dns, hosted_zone_id=self.hosted_zone_id,
-                                  dns_zone=self.config.dns_zone, alarms=self.alarm_region)
+                                  dns_zone=self.config.dns_zone, alarms=self.alarm_region, providers=self.providers)
         checks = plan.traffic_health_check_ids if plan is not None else {}
         if set(checks) != set(control):
             raise AssertionError(f"{name}: the Region switch plan's traffic regions {sorted(checks)} differ from the "
@@ -146,6 +170,10 @@ class AwsSteps:
         self._drills.add(placements, built)
 
     def outputs(self) -> dict[str, Any]:
+        _registry_replication(self.env, self.footprint, self._recovery, self.providers)
+        trail = recovery_stack.finish(self.env, self._stack_recovery, self.platforms[self.primary], self.providers[self.primary])
+        if trail is not None:
+            self._outputs["audit_trail"] = trail.trail_arn
         # The last step of compose(): every workload is built, so each region's drills see them all.
         drills = fis_experiments(self.env, self.footprint, self.platforms, self.providers, self._drills)
         if drills:
@@ -175,7 +203,7 @@ def _platform_outputs(footprint: Footprint, platforms: dict[str, RegionalPlatfor
     }
 
 
-def _platform(env: str, region: RegionPlan, footprint: Footprint, provider: aws.Provider) -> RegionalPlatform:
+def _platform(env: str, region: RegionPlan, footprint: Footprint, provider: aws.Provider, break_glass_role_arn: Any = None) -> RegionalPlatform:
     here = footprint.in_region(region.name)
     serves = any(
         p.workload.service is not None and p.runs_here
@@ -201,6 +229,7 @@ def _platform(env: str, region: RegionPlan, footprint: Footprint, provider: aws.
             # KEDA where a served workload states its per-pod capacity (blueprint.footprint).
             traffic_scaling=region.traffic_scaling and region.runs_platform,
             tags={"blueprint:region-role": region.role.value},
+            break_glass_role_arn=break_glass_role_arn,
         ),
         pulumi.ResourceOptions(providers=[provider]),
     )
@@ -243,6 +272,9 @@ def _workload_regions(
     footprint: Footprint,
     validation_fqdn: Any = None,
     global_dbs: Optional[dict[str, AuroraGlobalCluster]] = None,
+    service_images: Optional[dict[str, Any]] = None,
+    offerings: Optional[dict[str, Any]] = None,
+    service_ready: Optional[dict[str, list[Any]]] = None,
 ) -> list[WorkloadRegion]:
     first = placements[0]
     workload, strategy = first.workload, first.strategy
@@ -280,6 +312,10 @@ def _workload_regions(
                     deletion_protection=is_production(env),
                     # Every database is in an AWS Backup plan, into a locked vault in its region.
                     recovery_vault=workload.database is not None,
+                    service_image=(service_images or {}).get(placement.region),
+                    gpu_offerings=(offerings or {}).get(placement.region),
+                    # The serving pods start only once their Pod Identity association exists (issue 18).
+                    service_ready=(service_ready or {}).get(placement.region, []),
                     tags=_tags(placement),
                 ),
                 pulumi.ResourceOptions(providers=[providers[placement.region]]),
@@ -287,6 +323,32 @@ def _workload_regions(
         )
 
     return built
+
+
+def _recovery_outputs(outputs: dict[str, Any], name: str, recovery: RecoveryData) -> None:
+    """Stack outputs of a workload's recovery data: repository URLs, artifact buckets, secret ARNs (issue 18)."""
+    for region, repositories in recovery.images.items():
+        outputs.setdefault("image_repositories", {}).setdefault(name, {})[region] = repositories.urls
+    for region, store in recovery.artifacts.items():
+        outputs.setdefault("artifact_stores", {}).setdefault(name, {})[region] = store.bucket
+    if recovery.secrets is not None:
+        outputs.setdefault("secrets", {})[name] = recovery.secrets.arns
+
+
+def _registry_replication(env: str, footprint: Footprint, recovery: dict[str, RecoveryData],
+                          providers: dict[str, aws.Provider]) -> Optional[RegistryReplication]:
+    """The registry's ONE replication configuration (account + region wide), in the primary region: every
+    replicated workload's repository prefix -> the second region (blueprint.components.aws.registry_replication)."""
+    prefixes = registry_replication_prefixes(list(recovery.values()))
+    if not prefixes or len(footprint.regions) < 2:
+        return None
+    primary, second = footprint.regions[0].name, footprint.regions[1].name
+    return RegistryReplication(
+        f"{env}-registry-replication",
+        RegistryReplicationArgs(destination_regions=(second,), registry_id=account_id(providers[primary]),
+                                repository_prefixes=tuple(prefixes)),
+        pulumi.ResourceOptions(providers=[providers[primary]]),
+    )
 
 
 def _vault_replication(placements: list[WorkloadPlacement], built: list[WorkloadRegion],
@@ -339,6 +401,7 @@ def _database_backups(
                     resource_arns=[region.database.arn],
                     retention_days=placement.vault.retention_days,
                     tags=_tags(placement),
+                    region=placement.region,  # its provider's region: no get_region invoke
                 ),
                 pulumi.ResourceOptions(providers=[providers[placement.region]]),
             )

@@ -43,7 +43,8 @@ class RegionalPlatformArgs(BaseModel):
     zones: tuple[str, ...] = Field(description="Zones of the region the network spans (2..6).")
     cidr_block: str = Field(default="10.0.0.0/16", description="VPC range; distinct per region so the regions can be peered.")
     # HA default: a NAT gateway per zone, so losing a zone never cuts the others' egress.
-    nat_gateways: Literal["per-zone", "single"] = "per-zone"
+    nat_gateways: Literal["per-zone", "single"] = Field(
+        default="per-zone", description="NAT gateways: 'per-zone' (default; a zone loss never cuts the others' egress) or 'single'.")
     # The network is optional: a region holding only backup copies needs nothing but the key.
     network: bool = Field(default=True, description="Create the VPC (False: key only, for backup-copy regions).")
     # Wherever a network runs, a cluster runs: pilot light keeps an empty cluster ready.
@@ -59,6 +60,8 @@ class RegionalPlatformArgs(BaseModel):
         "(blueprint.catalogs.kubernetes.KUBERNETES_VERSION).",
     )
     cluster_admin_arns: tuple[str, ...] = Field(default=(), description="IAM roles/users granted cluster-admin access entries.")
+    break_glass_role_arn: Any = Field(default=None, description="pulumi.Input[str]: the break-glass DR role, cluster admin on the "
+                                                                "region's cluster (EksClusterArgs.break_glass_role_arn). Default None.")
     # Secure default: the Kubernetes API is private; a public endpoint only by explicit CIDRs.
     public_api_cidrs: tuple[str, ...] = Field(default=(), description="CIDRs allowed to reach a public API endpoint (empty: private only).")
     access_logs: bool = Field(
@@ -90,7 +93,7 @@ class RegionalPlatformArgs(BaseModel):
     traffic_scaling: bool = Field(
         default=False, description="Install KEDA and its CloudWatch-reading Pod Identity role in the region's cluster (needs "
         "cluster); default False.")
-    tags: dict[str, str] = Field(default_factory=dict)
+    tags: dict[str, str] = Field(default_factory=dict, description="Tags merged onto every taggable child.")
 
     @model_validator(mode="after")
     def _cluster_needs_network(self) -> "RegionalPlatformArgs":
@@ -164,6 +167,7 @@ class RegionalPlatform(pulumi.ComponentResource):
                     kms_key_arn=self.key.arn,
                     public_access_cidrs=args.public_api_cidrs,
                     admin_principal_arns=args.cluster_admin_arns,
+                    break_glass_role_arn=args.break_glass_role_arn,
                     tags=args.tags,
                 ),
                 child,

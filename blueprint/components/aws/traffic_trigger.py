@@ -111,7 +111,7 @@ class KedaCloudWatchReaderArgs(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
     cluster_name: Any = Field(description="pulumi.Input[str]: the EKS cluster whose keda/keda-operator gets the role.")
-    tags: dict[str, str] = Field(default_factory=dict)
+    tags: dict[str, str] = Field(default_factory=dict, description="Tags merged onto every taggable child.")
 
 
 class KedaCloudWatchReader(pulumi.ComponentResource):

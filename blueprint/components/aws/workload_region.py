@@ -12,7 +12,7 @@
 - served workloads where they run: the ``InferenceService`` in the region's cluster (replicas by the
   region's role: ``blueprint.components.k8s.inference_service.replicas_for``), bound to the load balancer's
   target group; with service.requestsPerSecondPerPod (and the platform's ``Keda``) it scales on the
-  target group's request count (``blueprint.components.aws.traffic_trigger``), CPU second, else on CPU only; queued workloads in each serving region: a ``WorkQueue``;
+  target group's request count (``blueprint.components.aws.traffic_trigger``), CPU second, else on CPU only; queued workloads in each region that can serve them (standby included: ``WorkloadPlacement.has_queue``): a ``WorkQueue``;
 - where anything runs: ``WorkloadAlarms`` to the region's alarm topic (queue age and dead letters,
   replication lag of a global secondary, ALB unhealthy hosts and 5xx, GPU nodes below the minimum).
 
@@ -31,7 +31,13 @@ from blueprint.catalogs.accelerators import aws_instance_for
 from blueprint.footprint import RegionRole, WorkloadPlacement
 from blueprint.components.aws.aurora_database import AuroraDatabase, AuroraDatabaseArgs
 from blueprint.components.aws.backup_vault import BackupVault, BackupVaultArgs
-from blueprint.components.aws.gpu_node_pool import GpuNodePool, GpuNodePoolArgs
+from blueprint.components.aws.gpu_node_pool import (
+    GpuNodePool,
+    GpuNodePoolArgs,
+    InstanceTypeOfferings,
+    candidate_instance_types,
+    instance_type_offerings,
+)
 from blueprint.components.aws.load_balancer import LoadBalancer, LoadBalancerArgs
 from blueprint.components.aws.queue import WorkQueue, WorkQueueArgs
 from blueprint.components.aws.recovery_point_vault import RecoveryPointVault, RecoveryPointVaultArgs
@@ -41,6 +47,24 @@ from blueprint.components.aws.workload_alarms import WorkloadAlarms, WorkloadAla
 from blueprint.components.composition import inference_service_args
 from blueprint.components.k8s.inference_service import InferenceService
 from blueprint.components.k8s.traffic_scaling import TrafficScaling
+
+
+def gpu_offerings(placements: list[WorkloadPlacement], zones: tuple[str, ...],
+                  provider: pulumi.ProviderResource) -> Optional[InstanceTypeOfferings]:
+    """One instance-type offerings lookup (a synchronous invoke, through ``provider``) for every GPU
+    pool ``placements`` run in a region with ``zones``: their candidate types over the region's zones;
+    None when no placement runs a pool there. The composer asks before declaring anything: each
+    synchronous invoke pumps the program's event loop at a cost that grows with what was declared
+    before it (benchmarks/README.md), so one early lookup per region replaces one per pool."""
+    types: list[str] = []
+    for placement in placements:
+        gpu = placement.workload.gpu
+        option = aws_instance_for(gpu.accelerator.value, gpu.gpus_per_node) if gpu is not None else None
+        if placement.runs_here and placement.gpu is not None and option is not None:
+            types += candidate_instance_types(gpu.accelerator.value, option.instance_type, gpu.gpus_per_node, gpu.capacity.value)
+    if not types or not zones:
+        return None
+    return instance_type_offerings(list(zones), types, pulumi.InvokeOptions(provider=provider))
 
 
 class WorkloadRegionArgs(BaseModel):
@@ -71,9 +95,21 @@ class WorkloadRegionArgs(BaseModel):
     # database replicates at once): the composer asks for a locked recovery-point vault in every
     # region of a workload with a database.
     recovery_vault: bool = Field(default=False, description="Create a locked AWS Backup vault for the database's recovery points.")
+    service_image: Any = Field(default=None, description="pulumi.Input[str]: the service's image resolved to this region's "
+                               "repository (blueprint.components.aws.recovery_data). Default None: service.image as configured.")
+    # EKS injects Pod Identity credentials only when a pod is admitted, and a new association is
+    # eventually consistent (EKS API reference, CreatePodIdentityAssociation): pods created before it
+    # run without credentials until restarted. The InferenceService's Deployment takes its image
+    # through these resources (an Output dependency), so it is created only after them.
+    service_ready: list[Any] = Field(default_factory=list, description="Resources the serving pods need first (ServingIdentity.ready). "
+                                     "Default []: nothing to wait for.")
     # Secure default: load balancers refuse deletion unless the environment is explicitly non-production.
     deletion_protection: bool = Field(default=True, description="Load balancer deletion protection.")
-    tags: dict[str, str] = Field(default_factory=dict)
+    # Default None: the GPU pool looks its offerings up itself; the composer passes one lookup per region
+    # for all of the region's pools (blueprint.components.aws.platform, gpu_node_pool.instance_type_offerings).
+    gpu_offerings: Optional[InstanceTypeOfferings] = Field(
+        default=None, description="The region's instance-type offerings for its GPU pools; default None: the pool asks EC2.")
+    tags: dict[str, str] = Field(default_factory=dict, description="Tags merged onto every taggable child.")
 
 
 class WorkloadRegion(pulumi.ComponentResource):
@@ -96,6 +132,8 @@ class WorkloadRegion(pulumi.ComponentResource):
         self.database = self._database(name, args)
         self.recovery_vault = self._recovery_vault(name, args, child)
         self.inference = None
+        self._service_image = _after(args.service_image if args.service_image is not None else placement.workload.service.image
+                                     if placement.workload.service is not None else None, args.service_ready)
         if placement.runs_here and placement.workload.service is not None and platform.cluster is not None and platform.kubernetes is not None:
             self.inference = self._inference(name, placement, platform)
         self.queue = self._queue(name, args, child)
@@ -158,6 +196,7 @@ class WorkloadRegion(pulumi.ComponentResource):
                 ),
                 kms_key_arn=platform.key.arn,
                 tags=args.tags,
+                offered_instance_types=args.gpu_offerings,
             ),
             child,
         )
@@ -243,7 +282,8 @@ class WorkloadRegion(pulumi.ComponentResource):
 
     def _queue(self, name: str, args: WorkloadRegionArgs, child: pulumi.ResourceOptions) -> Optional[WorkQueue]:
         queue = args.placement.workload.queue
-        if not args.placement.serving or queue is None:
+        # Every region that can serve the workload, standby included (WorkloadPlacement.has_queue).
+        if not args.placement.has_queue or queue is None:
             return None
         return WorkQueue(
             f"{name}-queue",
@@ -275,6 +315,7 @@ class WorkloadRegion(pulumi.ComponentResource):
                 # Only the VPC reaches the pods: the ALB (IP targets) and the nodes' kubelet probes.
                 ingress_cidrs=[network.cidr_block],
                 traffic_scaling=self._traffic_scaling(placement, platform),
+                image=self._service_image,
                 load_balancer_binding="aws-target-group" if lb is not None and controller is not None else "none",
                 target_group_arn=lb.target_group_arn if lb is not None else None,
                 load_balancer_security_group_id=lb.security_group_id if lb is not None else None,
@@ -300,7 +341,8 @@ class WorkloadRegion(pulumi.ComponentResource):
         if self.queue is not None:
             # The workload's RTO (config may only tighten the tier's), never below two visibility timeouts.
             kwargs.update(queue_name=self.queue.name, dlq_name=self.queue.dlq_name,
-                          queue_age_threshold_s=intent.queue_age_threshold_s(workload.queue.visibility_timeout_seconds))
+                          queue_age_threshold_s=intent.queue_age_threshold_s(workload.queue.visibility_timeout_seconds),
+                          queue_depth_threshold=intent.queue_depth_threshold, dlq_age_threshold_s=intent.dead_letter_age_threshold_s)
         if self.database is not None and self.database.role == "secondary":
             kwargs.update(db_cluster_identifier=self.database.cluster_identifier,
                           replication_lag_threshold_ms=intent.replication_lag_threshold_ms)
@@ -319,3 +361,11 @@ class WorkloadRegion(pulumi.ComponentResource):
                                alarm_topic_arn=platform.alarm_topic.arn, tags=tags, **kwargs),
             pulumi.ResourceOptions(parent=self),
         )
+
+
+def _after(image: Any, ready: list[Any]) -> Any:
+    """``image`` as an Output that also depends on ``ready``: the Deployment that takes it waits for them
+    (Pulumi orders by the dependencies of a resource's Output inputs). ``image`` itself when nothing to wait for."""
+    if not ready or image is None:
+        return image
+    return pulumi.Output.all(image, *(r.urn for r in ready)).apply(lambda values: values[0])

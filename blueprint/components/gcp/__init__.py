@@ -54,3 +54,18 @@ from blueprint.components.gcp.failover_workflow import (  # noqa: E402
     DatabaseFailover, FailoverWorkflow, FailoverWorkflowArgs, GpuFloor, TrafficFailover)
 
 __all__ += ["DatabaseFailover", "FailoverWorkflow", "FailoverWorkflowArgs", "GpuFloor", "TrafficFailover"]
+from blueprint.components.gcp.failover_probe import FailoverProbe, FailoverProbeArgs  # noqa: E402
+
+__all__ += ["FailoverProbe", "FailoverProbeArgs"]
+
+# Recovery data (issue 18).
+from blueprint.components.gcp.image_registry import ImageRegistry, ImageRegistryArgs  # noqa: E402
+from blueprint.components.gcp.workload_secrets import WorkloadSecrets, WorkloadSecretsArgs  # noqa: E402
+
+__all__ += ["ImageRegistry", "ImageRegistryArgs", "WorkloadSecrets", "WorkloadSecretsArgs"]
+
+# Audit-log sink and break-glass access (issue 18, part 2).
+from blueprint.components.gcp.audit_log_sink import AuditLogSink, AuditLogSinkArgs  # noqa: E402
+from blueprint.components.gcp.break_glass import BreakGlass, BreakGlassArgs  # noqa: E402
+
+__all__ += ["AuditLogSink", "AuditLogSinkArgs", "BreakGlass", "BreakGlassArgs"]

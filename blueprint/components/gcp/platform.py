@@ -11,16 +11,19 @@ replica as the primary's DR replica once that replica exists (DrReplicaDesignati
 front of the serving regions (standby regions attached with capacity 0).
 
 In-cluster (issue 5): each cluster's Kubernetes provider and serving PriorityClass
-(RegionalPlatform), the InferenceService bound to the NEGs and a Pub/Sub queue per serving region
-(WorkloadRegion); per workload, Cloud Monitoring alert policies (WorkloadAlerts: queue age and dead
-letters, Cloud SQL replica lag above the RPO, load balancer 5xx).
+(RegionalPlatform), the InferenceService bound to the NEGs and a Pub/Sub queue in every region that
+can serve the workload, standby included (WorkloadRegion); per workload, Cloud Monitoring alert
+policies (WorkloadAlerts: queue age and depth, dead letters and their age, Cloud SQL replica lag above
+the RPO, load balancer 5xx). Stack-wide (issue 18): the audit-log sink and the break-glass PAM
+entitlement (blueprint.components.gcp.recovery_stack).
 
 Failover orchestration (issue 17, blueprint/components/gcp/_failover_wiring.py): per workload with a second
 region whose ``intent.failover_approval`` is set and something to act on there, a FailoverWorkflow in
 the standby region (Cloud SQL failover, standby backend capacity, GPU pool floors; a manual approval
 first where the strategy asks for one), started through the failover alerts' channel (its topic in
-the standby region) by the workload's ``primary-down`` alert (and, for manual approval, its other
-primary-region signals).
+the standby region) by the workload's FailoverProbe (the standby region reading the primary's
+backend health every few seconds) and its ``primary-down`` alert (and, for manual approval, its
+other primary-region signals).
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ from typing import Any, Optional
 import pulumi
 import pulumi_gcp as gcp
 
-from blueprint.footprint import Footprint, RegionPlan, RegionRole, WorkloadPlacement
+from blueprint.footprint import Footprint, RegionPlan, RegionRole, WorkloadPlacement, stack_recovery
+from blueprint.components.gcp import recovery_stack
 from blueprint.components.gcp.alert_channel import AlertChannel, AlertChannelArgs
 from blueprint.components.gcp.backup_bucket import BackupBucket, BackupBucketArgs, dual_region_location
 from blueprint.components.gcp.data_access_audit_logs import DataAccessAuditLogs, DataAccessAuditLogsArgs
@@ -40,6 +44,7 @@ from blueprint.components.gcp.service_agents import project_service_agents
 from blueprint.components.gcp.load_balancer import GlobalLoadBalancer, GlobalLoadBalancerArgs, NegBackend
 from blueprint.components.gcp.network import Network, NetworkArgs
 from blueprint.components.gcp.private_service_access import PrivateServiceAccess, PrivateServiceAccessArgs
+from blueprint.components.gcp.recovery_data import GcpRecoveryBuilder
 from blueprint.components.gcp.regional_platform import RegionalPlatform, RegionalPlatformArgs
 from blueprint.components.gcp.vault_replication import VaultReplication, VaultReplicationArgs
 from blueprint.components.gcp.pubsub_queue import ack_deadline_for
@@ -76,8 +81,10 @@ class GcpSteps:
         self.secondary = footprint.regions[1].name if len(footprint.regions) > 1 else None
         self.on_primary = pulumi.ResourceOptions(providers=[self.providers[self.primary]])
         self._key_grants: dict[str, gcp.kms.CryptoKeyIAMMember] = {}  # _workflows_key_grant, by region
+        self._run_key_grants: dict[str, gcp.kms.CryptoKeyIAMMember] = {}  # _failover_probe, by region
         number = gcp.organizations.get_project_output(
             project_id=self.project, opts=pulumi.InvokeOutputOptions(provider=self.providers[self.primary])).number
+        self.project_number = number  # Workload Identity principals of the serving pods (recovery data, issue 18)
         # Service agents from the provider's lookups, which also create an agent that does not exist yet
         # (blueprint/components/gcp/service_agents.py); grants then never name a missing account.
         self.agents = project_service_agents(self.env, self.project, number, self.providers[self.primary])
@@ -144,6 +151,14 @@ class GcpSteps:
             "kubeconfigs": {name: p.cluster.kubeconfig for name, p in platforms.items() if p.cluster},
             "vaults": {}, "databases": {}, "endpoints": {}, "alert_topic": self.alerts.topic_id,
         }
+        # The audit logs' locked bucket and the break-glass entitlement (issue 18, part 2).
+        sink, _ = recovery_stack.build(env, self.project, stack_recovery(self.config), primary, platforms[primary].key.id,
+                                       self.config.break_glass_principals, self.alerts.channel_id, self.on_primary)
+        if sink is not None:
+            self._outputs["audit_log_bucket"] = sink.bucket_name
+        # Images, model artifacts and secrets of each workload (blueprint.components.gcp.recovery_data).
+        self.recovery = GcpRecoveryBuilder(env, self.project, self.project_number, [r.name for r in self.footprint.regions],
+                                           self.dual, platforms, self.multi_region_key, self.providers)
 
     def _failover_channel(self, platforms: dict[str, RegionalPlatform]) -> tuple[Optional[AlertChannel], Any]:
         """With an orchestrated workload (FailoverWorkflow): the failover alerts' channel, its topic in
@@ -160,6 +175,9 @@ class GcpSteps:
         )
         agent = gcp.projects.ServiceIdentity(f"{self.env}-workflows-agent", project=self.project, service="workflows.googleapis.com",
                                              opts=self.on_primary)
+        # The Cloud Run service agent: the failover probes' worker pools use the region's CMEK key.
+        self.run_agent = gcp.projects.ServiceIdentity(f"{self.env}-run-agent", project=self.project, service="run.googleapis.com",
+                                                      opts=self.on_primary).email
         return channel, agent.email
 
     def workload_regions(self, placements: list[WorkloadPlacement]) -> list[WorkloadRegion]:
@@ -167,6 +185,9 @@ class GcpSteps:
         vaults = _vaults(first, self.secondary, self.dual, self.platforms, self.multi_region_key, self.providers, _labels(first), self.project)
         for region, bucket in vaults.items():
             self._outputs["vaults"][f"{first.name}/{region}"] = bucket.name
+        # Before the regions: each region's InferenceService pulls from a repository that survives the other's loss.
+        recovery = self.recovery.build(placements, _labels(first))
+        _recovery_outputs(self._outputs, first.name, recovery)
         psa = self.psa
         built: list[WorkloadRegion] = []
         for placement in placements:
@@ -182,6 +203,7 @@ class GcpSteps:
                         # Backup-restore (no second-region deployment) keeps its backups in the second region.
                         backup_location=self.secondary if not first.strategy.deploys_second_region else None,
                         pubsub_service_agent=self.agents["pubsub"],
+                        service_image=recovery.service_image(placement),
                         labels=_labels(placement),
                     ),
                     pulumi.ResourceOptions(providers=[self.providers[placement.region]]),
@@ -207,15 +229,34 @@ class GcpSteps:
             self._outputs["endpoints"][workload.name] = {"ip": lb.ip_address, "domain": lb.domain_name}
         actions = failover.failover_actions(self.project, placements, built, lb, lambda r: self.platforms[r],
                                             config.dr_replicas_designated) if self.failover_channel else None
+        probe = self._failover_probe(actions, lb, placements, built) if actions is not None else None
         alerts, roles = _alerts(workload.name, placements, built, lb, self.project, self.alerts.channel_id, self.on_primary,
-                                actions, self.failover_channel)
-        if actions is not None and alerts is not None and roles:
+                                actions, self.failover_channel, probed=probe is not None)
+        if actions is not None and ((alerts is not None and roles) or probe is not None):
             standby = actions.placement
             flow = failover.failover_workflow(
-                self.env, self.project, actions, [alerts.display_names[r] for r in roles], self.failover_channel,
-                self.platforms[standby.region].key.id, self.workflows_agent, self._workflows_key_grant(standby.region),
-                _labels(standby), pulumi.ResourceOptions(providers=[self.providers[standby.region]]))
+                self.env, self.project, actions, [alerts.display_names[r] for r in roles] if alerts is not None else [],
+                self.failover_channel, self.platforms[standby.region].key.id, self.workflows_agent,
+                self._workflows_key_grant(standby.region), _labels(standby),
+                pulumi.ResourceOptions(providers=[self.providers[standby.region]]),
+                trigger_probes=[probe.probe_name] if probe is not None else [])
             self._outputs.setdefault("failover_workflows", {})[workload.name] = flow.workflow_id
+
+    def _failover_probe(self, actions: failover.FailoverActions, lb: Optional[GlobalLoadBalancer], placements: list[WorkloadPlacement],
+                        built: list[WorkloadRegion]) -> Any:
+        """The workload's FailoverProbe in its standby region (blueprint/components/gcp/failover_probe.py), or None."""
+        region = actions.placement.region
+        key = self.platforms[region].key.id
+        if region not in self._run_key_grants:
+            # Once per region for every probe there (one binding member: see _workflows_key_grant).
+            self._run_key_grants[region] = gcp.kms.CryptoKeyIAMMember(
+                f"{self.env}-{region}-run-key-user", crypto_key_id=key, role=WORKFLOWS_KEY_ROLE,
+                member=pulumi.Output.concat("serviceAccount:", self.run_agent),
+                opts=pulumi.ResourceOptions(providers=[self.providers[region]]))
+        return failover.failover_probe(self.env, self.project, actions, lb, placements, built, self.failover_channel, key,
+                                       self.run_agent, self._run_key_grants[region], _labels(actions.placement),
+                                       pulumi.ResourceOptions(providers=[self.providers[region]]),
+                                       notification_channels=[self.alerts.channel_id])
 
     def _workflows_key_grant(self, region: str) -> gcp.kms.CryptoKeyIAMMember:
         """The Workflows agent's use of ``region``'s key, once per region for every workflow there (a
@@ -230,6 +271,16 @@ class GcpSteps:
 
     def outputs(self) -> dict[str, Any]:
         return self._outputs
+
+
+def _recovery_outputs(outputs: dict[str, Any], name: str, recovery: Any) -> None:
+    """Stack outputs of a workload's recovery data: image URL prefixes, artifact buckets, secret ids (issue 18)."""
+    if recovery.image_hosts:
+        outputs.setdefault("image_repositories", {})[name] = dict(recovery.image_hosts)
+    for region, store in recovery.artifacts.items():
+        outputs.setdefault("artifact_stores", {}).setdefault(name, {})[region] = store.name
+    if recovery.secrets is not None:
+        outputs.setdefault("secrets", {})[name] = dict(recovery.secrets.ids)
 
 
 def _designate_dr_replica(config: Any, placements: list[WorkloadPlacement], built: list[WorkloadRegion], project: str,
@@ -313,7 +364,7 @@ def _load_balancer(env: str, name: str, placements: list[WorkloadPlacement], bui
 
 def _alerts(name: str, placements: list[WorkloadPlacement], built: list[WorkloadRegion], lb: Optional[GlobalLoadBalancer],
             project: str, channel_id: Any, opts: pulumi.ResourceOptions, actions: Optional[failover.FailoverActions] = None,
-            failover_channel: Optional[AlertChannel] = None) -> tuple[Optional[WorkloadAlerts], list[str]]:
+            failover_channel: Optional[AlertChannel] = None, probed: bool = False) -> tuple[Optional[WorkloadAlerts], list[str]]:
     """The workload's alert policies (Cloud Monitoring is project-wide: one component per workload),
     and the roles of those that start its failover (they also notify ``failover_channel``)."""
     first = placements[0]
@@ -326,6 +377,7 @@ def _alerts(name: str, placements: list[WorkloadPlacement], built: list[Workload
             queue_subscriptions={region: q.subscription_name for region, q in queues.items()},
             dead_letter_subscriptions={region: q.dead_letter_subscription_name for region, q in queues.items()},
             queue_age_threshold_s=intent.queue_age_threshold_s(ack_deadline_for(workload.queue.visibility_timeout_seconds)),
+            queue_depth_threshold=intent.queue_depth_threshold, dead_letter_age_threshold_s=intent.dead_letter_age_threshold_s,
         )
     replicas = {p.region: r.database for p, r in zip(placements, built) if r.database is not None and r.database.role == "replica"}
     if replicas:
@@ -337,13 +389,15 @@ def _alerts(name: str, placements: list[WorkloadPlacement], built: list[Workload
         kwargs["url_map_name"] = lb.url_map_id.apply(lambda i: i.rsplit("/", 1)[-1])
     if actions is not None and actions.primary_database is not None:
         kwargs["primary_database_id"] = pulumi.Output.concat(project, ":", actions.primary_database.name)
+        kwargs["primary_down_minutes"] = intent.primary_down_minutes
     if not kwargs:
         return None, []
     common = dict(workload=name, tier=intent.tier_label, evaluation_minutes=intent.alert_evaluation_minutes,
                   severity=intent.alert_severity, notification_channels=[channel_id], labels=_labels(first), **kwargs)
     roles: list[str] = []
     if actions is not None and failover_channel is not None:
-        roles = failover.trigger_roles(actions.placement.intent.failover_approval, WorkloadAlertsArgs(**common).roles(), first.region)
+        roles = failover.trigger_roles(actions.placement.intent.failover_approval, WorkloadAlertsArgs(**common).roles(), first.region,
+                                       probed)
     if roles:
         common.update(failover_channels=[failover_channel.channel_id], failover_roles=roles)
     return WorkloadAlerts(f"{name}-alerts", WorkloadAlertsArgs(**common), opts), roles

@@ -61,7 +61,7 @@ class RegionalPlatformArgs(BaseModel):
     # RegionPlan.traffic_scaling); elsewhere the HPAs scale on CPU (GKE's built-in metrics server).
     traffic_scaling: bool = Field(default=False, description="Install KEDA and its monitoring.viewer Workload Identity in the "
                                   "region's cluster (only with runs_platform); default False.")
-    labels: dict[str, str] = Field(default_factory=dict)
+    labels: dict[str, str] = Field(default_factory=dict, description="Labels merged onto every labelled child.")
 
 
 class RegionalPlatform(pulumi.ComponentResource):

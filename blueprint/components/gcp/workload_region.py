@@ -13,7 +13,8 @@ the region's node and pod ranges
 (``RegionalSubnet.cidrs``) and Google's load-balancer ranges (added by the component) reach the
 pods. With service.requestsPerSecondPerPod (and the platform's ``Keda``) the InferenceService scales
 on the region's NEG backend request rate (``blueprint.components.gcp.traffic_trigger``), CPU second; else on CPU
-only. Queued workloads get a ``PubSubQueue`` in each serving region.
+only. Queued workloads get a ``PubSubQueue`` in each region that can serve them (standby included:
+``WorkloadPlacement.has_queue``).
 
 The vault and the global load balancer span both regions; the composer (blueprint.components.gcp.platform)
 creates them."""
@@ -77,7 +78,9 @@ class WorkloadRegionArgs(BaseModel):
     primary_instance_name: Any = Field(default=None, description="The primary Cloud SQL instance a replica follows.")
     backup_location: Optional[str] = Field(default=None, description="Second region for a backup-restore primary's backups.")
     pubsub_service_agent: Any = Field(default=None, description="The project's Pub/Sub service agent (needed with a queue: dead-letter grants).")
-    labels: dict[str, str] = Field(default_factory=dict)
+    service_image: Any = Field(default=None, description="pulumi.Input[str]: the service's image in this region's registry "
+                               "(blueprint.components.gcp.recovery_data). Default None: service.image as configured.")
+    labels: dict[str, str] = Field(default_factory=dict, description="Labels merged onto every labelled child.")
 
 
 class WorkloadRegion(pulumi.ComponentResource):
@@ -95,6 +98,7 @@ class WorkloadRegion(pulumi.ComponentResource):
         self.negs = self._negs(name, args, child)
         self.database = self._database(name, args)
         self.inference = None
+        self._service_image = args.service_image
         if self.negs is not None and platform.kubernetes is not None and platform.gpu_enablement is not None:
             self.inference = self._inference(name, args.placement, platform)
         self.queue = self._queue(name, args, child)
@@ -194,7 +198,8 @@ class WorkloadRegion(pulumi.ComponentResource):
 
     def _queue(self, name: str, args: WorkloadRegionArgs, child: pulumi.ResourceOptions) -> Optional[PubSubQueue]:
         placement, workload = args.placement, args.placement.workload
-        if not placement.serving or workload.queue is None:
+        # Every region that can serve the workload, standby included (WorkloadPlacement.has_queue).
+        if not placement.has_queue or workload.queue is None:
             return None
         if args.pubsub_service_agent is None:
             raise ValueError(f"{workload.name}: a queued workload needs pubsub_service_agent (the dead-letter grants)")
@@ -234,6 +239,7 @@ class WorkloadRegion(pulumi.ComponentResource):
                 # The region's nodes (kubelet probes) and pods; Google's LB ranges are added by the component.
                 ingress_cidrs=[cidrs["nodes"], cidrs["pods"]],
                 traffic_scaling=self._traffic_scaling(placement, platform),
+                image=self._service_image,
                 # GKE's NEG controller fills the NEGs named in the Service annotation (ZonalNegs).
                 load_balancer_binding="gke-neg",
                 neg_name=negs.neg_name,

@@ -343,7 +343,10 @@ def test_inference_replicas_follow_the_region_role(eu):
 
 def test_queues_and_alarms_in_prod(prod):
     queues = {(r.workload, r.region) for r in prod.of_type("aws:sqs/queue:Queue") if r.name.endswith("-queue-queue")}
-    assert queues == {("fraud-scoring", "us-east-1"), ("fraud-scoring", "us-west-2"), ("batch-embeddings", "us-east-1")}
+    # Issue 18: every region that can serve a queued workload keeps its queue, standby included
+    # (batch-embeddings is standard: pilot light in us-west-2).
+    assert queues == {("fraud-scoring", "us-east-1"), ("fraud-scoring", "us-west-2"), ("batch-embeddings", "us-east-1"),
+                      ("batch-embeddings", "us-west-2")}
     alarms = {(r.workload, r.inputs["metricName"]) for r in prod.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
     assert ("fraud-scoring", "AuroraGlobalDBReplicationLag") in alarms
     assert ("recommendations", "UnHealthyHostCount") in alarms and ("recommendations", "GroupInServiceInstances") in alarms

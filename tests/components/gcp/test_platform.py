@@ -149,10 +149,13 @@ def test_gcp_service_agents_come_from_the_provider_lookups(gcp_prod):
     grant to an agent depends on the lookup that creates it."""
     identities = {r.inputs["service"]: r.urn for r in gcp_prod.of_type("gcp:projects/serviceIdentity:ServiceIdentity")}
     assert set(identities) == {"container.googleapis.com", "sqladmin.googleapis.com", "pubsub.googleapis.com",
-                               "monitoring.googleapis.com", "workflows.googleapis.com"}
+                               "monitoring.googleapis.com", "workflows.googleapis.com", "run.googleapis.com", "privilegedaccessmanager.googleapis.com",
+                               # recovery data (issue 18): the images' and the secrets' CMEK
+                               "artifactregistry.googleapis.com", "secretmanager.googleapis.com"}
     by_domain = {"container-engine-robot": "container.googleapis.com", "gcp-sa-cloud-sql": "sqladmin.googleapis.com",
                  "gcp-sa-pubsub": "pubsub.googleapis.com", "gcp-sa-monitoring-notification": "monitoring.googleapis.com",
-                 "gcp-sa-workflows": "workflows.googleapis.com"}
+                 "gcp-sa-workflows": "workflows.googleapis.com", "serverless-robot-prod": "run.googleapis.com",
+                 "gcp-sa-artifactregistry": "artifactregistry.googleapis.com", "gcp-sa-secretmanager": "secretmanager.googleapis.com"}
     grants = [r for r in gcp_prod.resources if r.type.endswith("IAMMember") and "@" in str(r.inputs.get("member"))]
     checked = 0
     for grant in grants:
@@ -161,14 +164,17 @@ def test_gcp_service_agents_come_from_the_provider_lookups(gcp_prod):
             assert identities[by_domain[domain]] in grant.dependencies, grant.name
             checked += 1
     # gke, cloudsql, pubsub on each region's key; the alert and failover-alert publishers; two dead-letter
-    # grants; the Workflows agent on the failover workflow's key.
-    assert checked == 11
+    # grants per queue (one queue per region, issue 18); the Workflows agent on the failover workflow's key.
+    # + the Cloud Run agent on the standby key (failover probes); + recovery data (issue 18): the Artifact
+    # Registry agent on the europe key, the Secret Manager agent on each region's key.
+    assert checked == 13 + 1 + 3
     source = "\n".join(p.read_text() for p in (ROOT / "blueprint" / "components" / "gcp").glob("*.py") if p.name != "service_agents.py")
     assert not re.search(r"service-\{|gcp-sa-[a-z-]+\.iam|gs-project-accounts\.iam|container-engine-robot\.iam", source)
 
 
 def test_gcp_vaults_are_retention_locked_cmek_dual_region(gcp_prod):
-    buckets = [r for r in gcp_prod.of_type("gcp:storage/bucket:Bucket") if r.workload == "fraud-scoring"]
+    buckets = [r for r in gcp_prod.of_type("gcp:storage/bucket:Bucket") if r.workload == "fraud-scoring"
+               and (r.inputs.get("labels") or {}).get("blueprint-recovery-data") != "artifacts"]  # the vault, not the artifact store
     assert len(buckets) == 1
     bucket = buckets[0].inputs
     assert bucket["location"] == "EU" and bucket["rpo"] == "ASYNC_TURBO"
@@ -306,14 +312,17 @@ def test_gcp_inference_service_binds_to_the_load_balancer_negs(gcp_prod):
 def test_gcp_queue_in_each_serving_region_with_dead_letters(gcp_prod):
     # (The stack's alert topic belongs to no workload.)
     topics = {(r.workload, r.region, r.name.rsplit("-", 1)[-1]) for r in gcp_prod.of_type(TOPIC) if r.workload}
-    # batch-embeddings (standard, warm standby): serving only in the primary region.
-    assert {(w, region) for w, region, _ in topics} == {("batch-embeddings", "europe-west4")}
-    (sub,) = [r for r in gcp_prod.of_type(SUBSCRIPTION) if r.name.endswith("-queue-subscription")]
-    assert sub.inputs["deadLetterPolicy"]["maxDeliveryAttempts"] == 5
-    assert sub.inputs["ackDeadlineSeconds"] == 600
+    # batch-embeddings (standard, pilot light): a queue in every region that can serve it, the standby
+    # included (issue 18: buffered requests survive the primary's loss).
+    assert {(w, region) for w, region, _ in topics} == {("batch-embeddings", "europe-west4"), ("batch-embeddings", "europe-west1")}
+    subs = [r for r in gcp_prod.of_type(SUBSCRIPTION) if r.name.endswith("-queue-subscription")]
+    assert len(subs) == 2
+    for sub in subs:
+        assert sub.inputs["deadLetterPolicy"]["maxDeliveryAttempts"] == 5
+        assert sub.inputs["ackDeadlineSeconds"] == 600
     for t in gcp_prod.of_type(TOPIC):
         # The failover alerts' topic lives in the standby region, which survives the primary's loss.
-        region = "europe-west1" if t.name.startswith("prod-failover-alerts") else "europe-west4"
+        region = t.region if t.workload else ("europe-west1" if t.name.startswith("prod-failover-alerts") else "europe-west4")
         assert t.inputs["kmsKeyName"].startswith(f"projects/acme-ml-prod/locations/{region}/keyRings/")
         assert t.inputs["messageStoragePolicy"]["allowedPersistenceRegions"] == [region]
 
