@@ -46,6 +46,25 @@ def IntBetween(low: int, high: int, *, scope: str = "", note: str = "") -> Any: 
     return Annotated[int, checked(check_between(low, high, scope=scope, note=note))]
 
 
+def check_distinct(what: str) -> Check:
+    """A check that a sequence names no ``what`` (e.g. "a secret") twice."""
+
+    def check(field: str, value: Any) -> Any:
+        if len(set(value)) != len(value):
+            raise ValueError(f"{field}: {list(value)} names {what} twice")
+        return value
+
+    return check
+
+
+def check_prefix_expiration(field: str, value: dict[str, int]) -> dict[str, int]:
+    """Object-prefix lifecycle rules: each prefix ends in '/' and expires after at least a day."""
+    for prefix, days in value.items():
+        if not prefix or not prefix.endswith("/") or days < 1:
+            raise ValueError(f"{field}: {prefix!r}: {days} needs a prefix ending in '/' and days >= 1")
+    return value
+
+
 def check_non_negative(field: str, value: int) -> int:
     if value < 0:
         raise ValueError(f"{field}: {value} is negative; use 0 (scale from zero) or more")

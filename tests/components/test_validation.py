@@ -163,3 +163,17 @@ def test_crypto_key_id_captures_the_location_and_lets_outputs_through():
     with pytest.raises(ValidationError, match=r"key: 'projects/p/locations/europe-west4/keyRings/r/cryptoKeys/k/"
                                               r"cryptoKeyVersions/1' is not a Cloud KMS crypto key id"):
         _SharedModel(key="projects/p/locations/europe-west4/keyRings/r/cryptoKeys/k/cryptoKeyVersions/1")
+
+
+def test_fails_a_repeated_name_and_a_bad_prefix_rule_in_any_component():
+    """check_distinct and check_prefix_expiration: one check for every Args model that lists names or
+    object-prefix lifecycle rules (AWS and GCP secrets, backup vaults and buckets)."""
+    from blueprint.components._validation import check_distinct, check_prefix_expiration
+
+    assert check_distinct("a secret")("secrets", ("a", "b")) == ("a", "b")
+    with pytest.raises(ValueError, match=r"secrets: \['a', 'a'\] names a secret twice"):
+        check_distinct("a secret")("secrets", ("a", "a"))
+    assert check_prefix_expiration("prefix_expiration_days", {"checkpoints/": 30}) == {"checkpoints/": 30}
+    for bad in ({"checkpoints": 30}, {"checkpoints/": 0}, {"": 3}):
+        with pytest.raises(ValueError, match=r"prefix_expiration_days: .* needs a prefix ending in '/' and days >= 1"):
+            check_prefix_expiration("prefix_expiration_days", bad)

@@ -22,14 +22,14 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import pulumi
 import pulumi_aws as aws
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ._s3 import private_versioned, tls_only_statements
-from blueprint.components._validation import IntBetween
+from blueprint.components._validation import IntBetween, check_prefix_expiration, checked
 
 from ._tags import merge_tags
 from ._types import KmsKeyArn, Tags
@@ -80,7 +80,7 @@ class BackupVaultArgs(BaseModel):
     abort_incomplete_multipart_days: AbortMultipartDays = Field(
         default=7, description="Abort incomplete multipart uploads after this many days (1..365); default 7."
     )
-    prefix_expiration_days: dict[str, int] = Field(
+    prefix_expiration_days: Annotated[dict[str, int], checked(check_prefix_expiration)] = Field(
         default_factory=dict,
         description="Key prefix -> days after which current objects under it expire (a delete marker; the locked "
         "version stays until its retention ends, then the noncurrent rule removes it), e.g. {'checkpoints/': 30} for "
@@ -104,14 +104,6 @@ class BackupVaultArgs(BaseModel):
     def _noncurrent(cls, v: int | None) -> int | None:
         if v is not None and v < 1:
             raise ValueError(f"noncurrent_version_expiration_days: {v} must be at least 1 (or omit it for retention_days + 30)")
-        return v
-
-    @field_validator("prefix_expiration_days")
-    @classmethod
-    def _prefix_expiration(cls, v: dict[str, int]) -> dict[str, int]:
-        for prefix, days in v.items():
-            if not prefix or not prefix.endswith("/") or days < 1:
-                raise ValueError(f"prefix_expiration_days: {prefix!r}: {days} needs a prefix ending in '/' and days >= 1")
         return v
 
     @model_validator(mode="after")

@@ -19,11 +19,13 @@ Attributes: ``names`` (secret -> name), ``arns`` (secret -> ARN in the primary r
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import Annotated, Any, Optional
 
 import pulumi
 import pulumi_aws as aws
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from blueprint.components._validation import check_distinct, checked
 
 from ._tags import merge_tags
 from ._types import KmsKeyArn, Tags
@@ -40,20 +42,14 @@ class WorkloadSecretsArgs(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
     prefix: str = Field(description="Name prefix of every secret, e.g. 'prod/fraud-scoring/'.")
-    secrets: tuple[str, ...] = Field(min_length=1, description="Secret short names, e.g. ('api-key',).")
+    secrets: Annotated[tuple[str, ...], checked(check_distinct("a secret"))] = Field(
+        min_length=1, description="Secret short names, e.g. ('api-key',).")
     kms_key_arn: KmsKeyArn = Field(description="pulumi.Input[str]: the primary region's customer-managed key.")
     replica_region: Optional[str] = Field(default=None, description="Region the secrets are replicated to. Default None: no replica.")
     replica_kms_key_arn: Any = Field(default=None, description="pulumi.Input[str]: that region's customer-managed key (required with replica_region).")
     recovery_window_in_days: int = Field(default=MAX_RECOVERY_WINDOW_DAYS, ge=7, le=MAX_RECOVERY_WINDOW_DAYS,
                                          description="Days a deleted secret stays restorable, 7..30; default 30.")
     tags: Tags = Field(default_factory=dict, description="Tags merged onto every secret.")
-
-    @field_validator("secrets")
-    @classmethod
-    def _secrets(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        if len(set(v)) != len(v):
-            raise ValueError(f"secrets: {list(v)} names a secret twice")
-        return v
 
     @model_validator(mode="after")
     def _names_and_replica(self) -> WorkloadSecretsArgs:

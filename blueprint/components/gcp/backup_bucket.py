@@ -36,13 +36,13 @@ Attributes: ``name``, ``url``, ``location``, ``lock_mode``, ``retention_days``.
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Annotated, Literal, Optional
 
 import pulumi
 import pulumi_gcp as gcp
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from blueprint.components._validation import IntBetween
+from blueprint.components._validation import IntBetween, check_prefix_expiration, checked
 
 from ._names import fit_name
 from ._types import CryptoKeyId, LabelsAsGiven, Region, kms_key_location
@@ -97,7 +97,7 @@ class BackupBucketArgs(BaseModel):
     soft_delete_days: int = Field(
         default=7, description="Soft-delete window: deleted objects stay restorable this long (0 = off, or 7..90). Default 7."
     )
-    prefix_expiration_days: dict[str, int] = Field(
+    prefix_expiration_days: Annotated[dict[str, int], checked(check_prefix_expiration)] = Field(
         default_factory=dict,
         description="Key prefix -> age in days after which objects under it are deleted by a lifecycle rule (never before "
         "the retention policy allows: a retained object is not deleted), e.g. {'checkpoints/': 30}. Default {}: none.",
@@ -110,14 +110,6 @@ class BackupBucketArgs(BaseModel):
     def _soft_delete(cls, v: int) -> int:
         if not (v == 0 or 7 <= v <= 90):
             raise ValueError(f"soft_delete_days: {v} is not allowed; Cloud Storage takes 0 (off) or 7..90 days")
-        return v
-
-    @field_validator("prefix_expiration_days")
-    @classmethod
-    def _prefix_expiration(cls, v: dict[str, int]) -> dict[str, int]:
-        for prefix, days in v.items():
-            if not prefix or not prefix.endswith("/") or days < 1:
-                raise ValueError(f"prefix_expiration_days: {prefix!r}: {days} needs a prefix ending in '/' and days >= 1")
         return v
 
     @model_validator(mode="after")

@@ -21,11 +21,13 @@ gcp.secretmanager.SecretIamMember (with ``reader``).
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import Annotated, Any, Optional
 
 import pulumi
 import pulumi_gcp as gcp
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
+
+from blueprint.components._validation import check_distinct, checked
 
 from ._types import LabelsAsGiven
 
@@ -41,18 +43,12 @@ class WorkloadSecretsArgs(BaseModel):
 
     project: str = Field(description="The GCP project id.")
     prefix: str = Field(description="Secret id prefix, e.g. 'prod-fraud-scoring-'.")
-    secrets: tuple[str, ...] = Field(min_length=1, description="Secret short names, e.g. ('api-key',).")
+    secrets: Annotated[tuple[str, ...], checked(check_distinct("a secret"))] = Field(
+        min_length=1, description="Secret short names, e.g. ('api-key',).")
     replica_keys: dict[str, Any] = Field(
         min_length=1, description="Region -> pulumi.Input[str] CMEK key in that region: the replicas (user-managed).")
     reader: Any = Field(default=None, description="pulumi.Input[str]: IAM member granted secretAccessor on each secret. Default None.")
     labels: LabelsAsGiven = Field(default_factory=dict, description="Labels of each secret.")
-
-    @field_validator("secrets")
-    @classmethod
-    def _secrets(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        if len(set(v)) != len(v):
-            raise ValueError(f"secrets: {list(v)} names a secret twice")
-        return v
 
     def secret_id(self, secret: str) -> str:
         secret_id = f"{self.prefix}{secret}"
