@@ -39,7 +39,7 @@ def replay(
     idempotency key `blueprint-replay-id` (the original MessageId). Exit 1 when a message could not be moved."""
     from blueprint.analysis.report import extract_facts
     from blueprint.cli_support import saved_or_planned
-    from blueprint.queue.replay import ReplayError, gcloud_commands, select_queue
+    from blueprint.queue.replay import GCP_MAX_PULL, ReplayError, gcloud_commands, select_queue
 
     try:
         _check_bounds(max_messages, max_seconds, format)
@@ -52,8 +52,11 @@ def replay(
     except ReplayError as error:
         raise _invalid(error) from None
     if (planned.cloud or "aws") == "gcp":
-        lines = [f"# Pub/Sub: replay at most {max_messages} dead letters of {workload} in {region} (run these; "
-                 "blueprint does not call Pub/Sub itself: docs/runbooks/region-rebuild.md)", *gcloud_commands(queue, max_messages)]
+        lines = gcloud_commands(queue, max_messages)
+        # After the shebang: save the output as a script and run it with bash (needs gcloud, jq, curl).
+        lines.insert(1, f"# Pub/Sub: replay at most {min(max_messages, GCP_MAX_PULL)} dead letters of {workload} in {region} "
+                        f"(at most {GCP_MAX_PULL} a run, to fit the 600 s ack deadline; run again until it prints "
+                        "'no dead letters'. blueprint does not call Pub/Sub itself: docs/runbooks/region-rebuild.md)")
         sys.stdout.write("\n".join(lines) + "\n")
         return
     _replay_aws(queue, region, max_messages, max_seconds, dry_run, endpoint_url, format)

@@ -24,11 +24,11 @@ failed delete after a successful send leaves the message in the DLQ (counted ``f
 sends it again with the same key).
 
 GCP: Pub/Sub has no moto and the google-cloud-pubsub client is not a dependency of blueprint, so for
-GCP stacks the command prints the gcloud commands of the same procedure (pull from the dead-letter
-subscription, publish to the work topic with the same key, ack only after the publish succeeded):
-``gcloud pubsub subscriptions pull`` (``--limit``, ``--format=json``: ackId, message.data base64,
-message.messageId, message.attributes), ``gcloud pubsub topics publish`` (``--message``, ``--attribute``),
-``gcloud pubsub subscriptions ack --ack-ids`` (https://cloud.google.com/sdk/gcloud/reference/pubsub/).
+GCP stacks the command prints a bash script of the same procedure (``gcloud_commands``): pull at most
+``GCP_MAX_PULL`` from the dead-letter subscription, extend their ack deadline to 600 s, publish each to
+the work topic through the REST API with its base64 data, attributes and orderingKey unchanged plus the
+key, and ack in one batch only the published ones. Not ``gcloud pubsub topics publish --message``: that
+takes the payload as a shell string, which loses NUL bytes and trailing newlines of binary data.
 """
 
 from __future__ import annotations
@@ -187,17 +187,62 @@ def _move(client: Any, source_url: str, dlq_url: str, message: dict, fifo: bool,
     result.moved += 1
 
 
+# GCP procedure bounds. The pulled messages' ack deadline is first set to the API maximum of 600 s
+# (projects.subscriptions.modifyAckDeadline: "The maximum deadline you can specify in a single request is
+# 600 seconds", https://cloud.google.com/pubsub/docs/reference/rest/v1/projects.subscriptions/modifyAckDeadline;
+# gcloud pubsub subscriptions modify-message-ack-deadline --ack-deadline --ack-ids), whatever the dead-letter
+# subscription's own ackDeadlineSeconds (10..600). Each publish is one curl call of at most
+# PUBLISH_TIMEOUT_S, so GCP_MAX_PULL messages take at most 50 x 10 = 500 s, leaving 100 s for the token,
+# jq and the final ack: every ack id is still valid when acked, so nothing is redelivered as a duplicate.
+GCP_ACK_DEADLINE_S = 600
+GCP_MAX_PULL = 50
+PUBLISH_TIMEOUT_S = 10
+# jq: one line per pulled message: its ackId and the topics.publish body. ``data`` is passed on as the
+# same base64 string the pull returned (PubsubMessage.data is "A base64-encoded string" and publish takes
+# the same PubsubMessage JSON: https://cloud.google.com/pubsub/docs/reference/rest/v1/PubsubMessage,
+# https://cloud.google.com/pubsub/docs/reference/rest/v1/projects.topics/publish), so binary payloads are
+# published byte for byte; the original attributes and orderingKey are kept and the key is added.
+_PUBLISH_BODY = (
+    ".[] | {ackId, body: {messages: [.message | "
+    f"{{attributes: ((.attributes // {{}}) + {{\"{REPLAY_ID_ATTRIBUTE}\": (.attributes[\"{REPLAY_ID_ATTRIBUTE}\"] // .messageId)}})}}"
+    " + (if (.data // \"\") != \"\" then {data} else {} end)"
+    " + (if (.orderingKey // \"\") != \"\" then {orderingKey} else {} end)]}}"
+)
+
+
 def gcloud_commands(queue: Queue, max_messages: int) -> list[str]:
-    """The gcloud procedure replaying at most ``max_messages`` dead letters of a Pub/Sub queue (module docstring)."""
+    """A bash script replaying at most ``min(max_messages, GCP_MAX_PULL)`` dead letters of a Pub/Sub queue:
+    pull (``gcloud pubsub subscriptions pull --format=json``: ackId and the message with base64 data,
+    attributes, messageId, orderingKey), extend their ack deadline to 600 s, publish each unchanged plus the
+    key through the REST API (``POST https://pubsub.googleapis.com/v1/{topic}:publish`` with a
+    ``gcloud auth print-access-token`` bearer token), then ack in one batch only the published ones
+    (``gcloud pubsub subscriptions ack --ack-ids``, https://cloud.google.com/sdk/gcloud/reference/pubsub/).
+    A failed publish leaves its message in the dead-letter subscription, redelivered after the deadline."""
     topic = queue.topic or "<work topic id>"
     project = topic.split("/")[1] if topic.startswith("projects/") else "<project>"
-    sub = f"projects/{project}/subscriptions/{queue.dead_letter}"
+    limit = min(max_messages, GCP_MAX_PULL)
     return [
-        f"gcloud pubsub subscriptions pull {sub} --limit={max_messages} --format=json > dead-letters.json",
-        "jq -c '.[]' dead-letters.json | while read -r m; do",
-        f"  key=$(jq -r '.message.attributes[\"{REPLAY_ID_ATTRIBUTE}\"] // .message.messageId' <<<\"$m\")",
-        "  data=$(jq -r '.message.data' <<<\"$m\" | base64 -d)",
-        f"  gcloud pubsub topics publish {topic} --message=\"$data\" --attribute=\"{REPLAY_ID_ATTRIBUTE}=$key\" \\",
-        f"    && gcloud pubsub subscriptions ack {sub} --ack-ids=\"$(jq -r .ackId <<<\"$m\")\"",
+        "#!/usr/bin/env bash",
+        "set -euo pipefail",
+        f"sub='projects/{project}/subscriptions/{queue.dead_letter}'",
+        f"topic='{topic}'",
+        f"gcloud pubsub subscriptions pull \"$sub\" --limit={limit} --format=json > dead-letters.json",
+        "pulled=$(jq -r '[.[].ackId] | join(\",\")' dead-letters.json)",
+        "if [ -z \"$pulled\" ]; then echo 'no dead letters'; exit 0; fi",
+        f"gcloud pubsub subscriptions modify-message-ack-deadline \"$sub\" --ack-deadline={GCP_ACK_DEADLINE_S} --ack-ids=\"$pulled\"",
+        "token=$(gcloud auth print-access-token)",
+        ": > published-ack-ids.txt",
+        f"jq -c '{_PUBLISH_BODY}' dead-letters.json | while IFS= read -r m; do",
+        f"  if jq -c .body <<<\"$m\" | curl -sS --fail --max-time {PUBLISH_TIMEOUT_S} -o /dev/null -X POST \\",
+        "      -H \"Authorization: Bearer $token\" -H 'Content-Type: application/json' --data-binary @- \\",
+        "      \"https://pubsub.googleapis.com/v1/${topic}:publish\"; then",
+        "    jq -r .ackId <<<\"$m\" >> published-ack-ids.txt",
+        "  else",
+        f"    echo \"publish failed, left in the dead-letter subscription: $(jq -r '.body.messages[0].attributes[\"{REPLAY_ID_ATTRIBUTE}\"]' <<<\"$m\")\" >&2",
+        "  fi",
         "done",
+        "if [ -s published-ack-ids.txt ]; then",
+        "  gcloud pubsub subscriptions ack \"$sub\" --ack-ids=\"$(paste -sd, published-ack-ids.txt)\"",
+        "fi",
+        "echo \"replayed $(wc -l < published-ack-ids.txt) of $(jq length dead-letters.json)\"",
     ]
