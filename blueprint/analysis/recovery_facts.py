@@ -14,6 +14,9 @@ runbook read them like the other stores.
 - secrets: secrets tagged ``blueprint:recovery-data: secrets``. AWS: the primary secret and its
   Secrets Manager ``replicas``; GCP: the user-managed replicas' locations.
 
+- image pulls (:func:`image_pulls`): the images the workloads' Deployments pull, each resolved to the
+  stack's repository standing in the Deployment's region, or to none; the policy reads them.
+
 ``lock`` of an image repository says whether its tags are immutable ("IMMUTABLE" / "MUTABLE").
 Images and secrets are not written while serving, so no copy lag of theirs enters an RPO (lag 0).
 """
@@ -21,12 +24,13 @@ Images and secrets are not written while serving, so no copy lag of theirs enter
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any, Callable, Iterable, Mapping, Optional
 
 from blueprint.analysis.facts import Copy, Vault, WorkloadFacts
 from blueprint.catalogs.recovery_data import KIND_ARTIFACTS, KIND_IMAGES, KIND_SECRETS, RECOVERY_DATA_LABEL, RECOVERY_DATA_TAG
-from blueprint.plan.model import PlannedResource
-from blueprint.types import aws, gcp
+from blueprint.plan.model import Plan, PlannedResource
+from blueprint.types import aws, cloud_of, gcp, k8s
 
 Meta = Callable[[PlannedResource], Mapping[str, Any]]
 _NOT_WRITTEN = "not written while serving: no RPO input"
@@ -50,8 +54,14 @@ def read_aws(workloads: dict[str, WorkloadFacts], by_type: Mapping[str, list[Pla
 
 
 def _ecr_copies(workloads: dict[str, WorkloadFacts], config: PlannedResource, repos: list[PlannedResource]) -> None:
-    """One copy per replicated repository and destination: PREFIX_MATCH filters (none: every repository)."""
+    """One copy per replicated repository and destination: PREFIX_MATCH filters (none: every repository).
+    A destination in another account's registry copies nothing of this stack's: ``registryId`` is "the AWS
+    account ID of the Amazon ECR private registry to replicate to. When configuring cross-Region replication
+    within your own registry, specify your own account ID" (CloudFormation AWS::ECR::ReplicationConfiguration
+    ReplicationDestination, https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecr-replicationconfiguration-replicationdestination.html);
+    the configuration's own ``registryId`` output is the account holding it (the stack's)."""
     source_region = config.region or ""
+    account = (config.outputs or {}).get("registryId") or config.id
     rules = ((config.inputs.get("replicationConfiguration") or {}).get("rules")) or []
     for rule in rules:
         if not isinstance(rule, dict):
@@ -63,6 +73,8 @@ def _ecr_copies(workloads: dict[str, WorkloadFacts], config: PlannedResource, re
                 continue
             for dest in rule.get("destinations") or []:
                 region = str(dest.get("region") or "")
+                if account and dest.get("registryId") and str(dest["registryId"]) != str(account):
+                    continue
                 twin = next((r.urn for r in repos if r.region == region and r.inputs.get("name") == name), None)
                 workloads[repo.workload].copies.append(Copy(config.urn, source_region, region, KIND_IMAGES, 0.0,
                                                             f"ECR registry replication ({_NOT_WRITTEN})", repo.urn, twin))
@@ -119,3 +131,109 @@ def _relabel_artifacts(workloads: dict[str, WorkloadFacts], urns: set[str]) -> N
 
 def _source(c: Copy) -> Optional[str]:
     return c.source_urn or c.urn
+
+
+# Image references a workload's pods pull (issue 18: "Service images must resolve to these repositories or
+# to a digest"). ECR: <account>.dkr.ecr.<region>.amazonaws.com[.cn]/<repository>[:tag|@digest] (ECR
+# Repository.repositoryUrl, blueprint/plan/mocks.py); Artifact Registry:
+# <location>-docker.pkg.dev/<project>/<repository_id>/<image>[:tag|@digest] (blueprint/components/gcp/image_registry.py).
+_ECR_REF = re.compile(r"^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/(.+)$")
+_AR_REF = re.compile(r"^([a-z0-9-]+)-docker\.pkg\.dev/([^/]+)/([^/]+)/.+$")
+DIGEST_MARK = "@sha256:"
+
+
+@dataclasses.dataclass(frozen=True)
+class ImagePull:
+    """A container image a workload's Deployment (InferenceService) pulls in its region, and the stack's
+    image repository standing in that region it resolves to (None: none: an outside registry, another
+    region's repository, or one this stack does not create)."""
+
+    urn: str
+    workload: str
+    region: str
+    image: str
+    repository_urn: Optional[str]
+
+    @property
+    def pinned(self) -> bool:
+        return DIGEST_MARK in self.image
+
+
+def image_pulls(plan: Plan) -> list[ImagePull]:
+    """Every container and init container image of the workloads' Deployments, in plan order."""
+    resolve = _ecr_resolver(plan) if (plan.cloud or "aws").lower() == "aws" else _ar_resolver(plan)
+    region_of = _pod_regions(plan)
+    pulls = []
+    for d in plan.of_type(k8s.DEPLOYMENT):
+        if not d.workload:
+            continue
+        pod = (((d.inputs.get("spec") or {}).get("template") or {}).get("spec")) or {}
+        region = region_of(d)
+        for c in [*(pod.get("initContainers") or []), *(pod.get("containers") or [])]:
+            image = str((c or {}).get("image") or "")
+            if image:
+                pulls.append(ImagePull(d.urn, d.workload, region, image, resolve(_repository_of(image), region)))
+    return pulls
+
+
+def _pod_regions(plan: Plan) -> Callable[[PlannedResource], str]:
+    """A Deployment's region: the one region of the cloud resources under its nearest ancestor component
+    that has any (the WorkloadRegion it runs in). A Kubernetes provider has no region, so CrossGuard
+    places a Deployment by its provider's (absent) region; ``blueprint plan`` agrees with this either way."""
+    parent = {r.urn: r.parent for r in plan.resources}
+    below: dict[str, set[str]] = {}
+    for r in plan.resources:
+        if not r.custom or not r.region or r.region == "global" or cloud_of(r.type) not in ("aws", "gcp"):
+            continue
+        ancestor = r.parent
+        while ancestor:
+            below.setdefault(ancestor, set()).add(r.region)
+            ancestor = parent.get(ancestor)
+
+    def region(d: PlannedResource) -> str:
+        ancestor = d.parent
+        while ancestor:
+            regions = below.get(ancestor)
+            if regions:
+                return next(iter(regions)) if len(regions) == 1 else d.region or ""
+            ancestor = parent.get(ancestor)
+        return d.region or ""
+    return region
+
+
+def _repository_of(image: str) -> str:
+    """The reference without its digest and tag (a tag is a ':' after the last '/')."""
+    ref = image.split("@", 1)[0]
+    head, _, last = ref.rpartition("/")
+    return f"{head}/{last.split(':', 1)[0]}" if head else last.split(":", 1)[0]
+
+
+def _ecr_resolver(plan: Plan) -> Callable[[str, str], Optional[str]]:
+    repos = plan.of_type(aws.ECR_REPOSITORY)
+
+    def resolve(ref: str, region: str) -> Optional[str]:
+        m = _ECR_REF.match(ref)
+        if m is None or m.group(2) != region:
+            return None
+        account, _, name = m.groups()
+        return next((r.urn for r in repos if r.region == region and str(r.inputs.get("name") or "") == name
+                     and str((r.outputs or {}).get("registryId") or account) == account), None)
+    return resolve
+
+
+def _ar_resolver(plan: Plan) -> Callable[[str, str], Optional[str]]:
+    repos = plan.of_type(gcp.ARTIFACTREGISTRY_REPOSITORY)
+
+    def stands_in(location: str, region: str) -> bool:
+        prefix = _AR_MULTI_REGIONS.get(location)
+        return region.startswith(prefix) if prefix else location == region
+
+    def resolve(ref: str, region: str) -> Optional[str]:
+        m = _AR_REF.match(ref)
+        if m is None or not stands_in(m.group(1), region):
+            return None
+        location, project, repo_id = m.groups()
+        return next((r.urn for r in repos if str(r.inputs.get("location") or "").lower() == location
+                     and str(r.inputs.get("repositoryId") or "") == repo_id
+                     and str(r.inputs.get("project") or (r.outputs or {}).get("project") or project) == project), None)
+    return resolve

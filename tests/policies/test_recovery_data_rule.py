@@ -8,7 +8,7 @@ from typing import Any
 
 from blueprint.catalogs.recovery_data import RECOVERY_DATA, RECOVERY_DATA_LABEL, RECOVERY_DATA_TAG
 from blueprint.catalogs.tiers import Tier
-from blueprint.types import aws, gcp
+from blueprint.types import aws, gcp, k8s
 from blueprint.policies import ADVISORY, MANDATORY, RULES_BY_ID
 
 from policy_helpers import violations_of
@@ -83,7 +83,7 @@ def test_fails_gcp_with_a_regional_image_repository(gcp_data):
     for r in gcp_data["resources"]:
         if r["type"] == gcp.ARTIFACTREGISTRY_REPOSITORY and r["workload"] == "fraud-scoring":
             r["inputs"]["location"] = "europe-west4"
-    found = violations_of(gcp_data, rule_id="recovery-data-replicated")
+    found = [v for v in violations_of(gcp_data, rule_id="recovery-data-replicated") if v.message.startswith("image repository")]
     assert len(found) == 1 and "image repository 'prod-fraud-scoring'" in found[0].message and "europe-west1" in found[0].message
 
 
@@ -179,4 +179,99 @@ def test_gcp_regional_pair_passes_with_a_repository_in_each_region(gcp_data):
             twin["urn"], twin["name"], twin["region"] = r["urn"] + "-ew1", r["name"] + "-ew1", "europe-west1"
             twin["inputs"]["location"] = "europe-west1"
             gcp_data["resources"].append(twin)
+    for d in _deployments(gcp_data, "fraud-scoring"):  # each region's pods pull from their region's repository
+        _set_image(d, _image(d).replace("europe-docker.pkg.dev", f"{d['region']}-docker.pkg.dev"))
     assert violations_of(gcp_data, rule_id="recovery-data-replicated") == []
+
+
+# ---- review finding 8: image pulls, twin repositories, replication into the stack's own account ------
+
+DIGEST = "@sha256:" + "ab" * 32
+
+
+def _deployments(data: dict[str, Any], workload: str) -> list[dict[str, Any]]:
+    return [r for r in data["resources"] if r["type"] == k8s.DEPLOYMENT and r["workload"] == workload]
+
+
+def _image(deployment: dict[str, Any]) -> str:
+    return deployment["inputs"]["spec"]["template"]["spec"]["containers"][0]["image"]
+
+
+def _set_image(deployment: dict[str, Any], image: str) -> None:
+    deployment["inputs"]["spec"]["template"]["spec"]["containers"][0]["image"] = image
+
+
+def _pull_findings(data: dict[str, Any]) -> list[Any]:
+    return [v for v in violations_of(data, rule_id="recovery-data-replicated") if " pulls " in v.message]
+
+
+def test_fails_aws_service_pulling_an_outside_tag(prod_data):
+    for d in _deployments(prod_data, "fraud-scoring"):
+        _set_image(d, "registry.example.com/fraud:1.4.2")
+    found = _pull_findings(prod_data)
+    assert sorted(v.resource_name for v in found) == ["fraud-scoring-us-east-1-inference-deployment",
+                                                      "fraud-scoring-us-west-2-inference-deployment"]
+    assert all("'registry.example.com/fraud:1.4.2'" in v.message and "@sha256:" in v.message for v in found)
+
+
+def test_fails_aws_workload_without_images(prod_data):
+    """No repositories at all (no ``images`` declared): the tag-pinned pull has nothing to resolve to."""
+    found = _pull_findings(_without(prod_data, lambda r: r["type"] == aws.ECR_REPOSITORY and r["workload"] == "fraud-scoring"))
+    assert len(found) == 2 and all("'fraud-scoring'" in v.message for v in found)
+
+
+def test_fails_aws_pull_from_another_regions_repository(prod_data):
+    for d in _deployments(prod_data, "fraud-scoring"):
+        _set_image(d, _image(d).replace(".us-west-2.", ".us-east-1."))
+    found = _pull_findings(prod_data)
+    assert [v.resource_name for v in found] == ["fraud-scoring-us-west-2-inference-deployment"]
+
+
+def test_aws_outside_image_pinned_by_digest_passes(prod_data):
+    for d in _deployments(prod_data, "fraud-scoring"):
+        _set_image(d, "registry.example.com/fraud" + DIGEST)
+    assert violations_of(prod_data, rule_id="recovery-data-replicated") == []
+
+
+def test_fails_aws_replication_without_the_twin_repository(prod_data):
+    drop = lambda r: r["type"] == aws.ECR_REPOSITORY and r["name"] == "fraud-scoring-us-west-2-images-fraud"  # noqa: E731
+    found = [v for v in violations_of(_without(prod_data, drop), rule_id="recovery-data-replicated") if " pulls " not in v.message]
+    assert len(found) == 1 and "plans no repository" in found[0].message and "'prod/fraud-scoring/fraud'" in found[0].message
+
+
+def test_fails_aws_replication_into_another_account(prod_data):
+    for r in prod_data["resources"]:
+        if r["type"] == aws.ECR_REPLICATION_CONFIGURATION:
+            r["inputs"]["replicationConfiguration"]["rules"][0]["destinations"][0]["registryId"] = "210987654321"
+    found = violations_of(prod_data, rule_id="recovery-data-replicated")
+    assert len(found) == 3 and all("has no copy in the second region us-west-2" in v.message for v in found)
+
+
+def test_fails_gcp_service_pulling_an_outside_tag(gcp_data):
+    for d in _deployments(gcp_data, "fraud-scoring"):
+        _set_image(d, "registry.example.com/fraud:1.4.2")
+    found = _pull_findings(gcp_data)
+    assert sorted(v.resource_name for v in found) == ["fraud-scoring-europe-west1-inference-deployment",
+                                                      "fraud-scoring-europe-west4-inference-deployment"]
+
+
+def test_fails_gcp_pull_from_a_repository_of_another_project(gcp_data):
+    for d in _deployments(gcp_data, "fraud-scoring"):
+        _set_image(d, _image(d).replace("/acme-ml-prod/", "/someone-else/"))
+    assert len(_pull_findings(gcp_data)) == 2
+
+
+def test_gcp_outside_image_pinned_by_digest_passes(gcp_data):
+    for d in _deployments(gcp_data, "fraud-scoring"):
+        _set_image(d, "registry.example.com/fraud" + DIGEST)
+    assert violations_of(gcp_data, rule_id="recovery-data-replicated") == []
+
+
+def test_outside_pulls_of_best_effort_are_not_judged(prod_data):
+    for r in prod_data["resources"]:
+        if r["workload"] == "fraud-scoring" and isinstance((r["inputs"].get("tags") or {}).get("blueprint:tier"), str):
+            r["inputs"]["tags"]["blueprint:tier"] = "best-effort"
+    for d in _deployments(prod_data, "fraud-scoring"):
+        d["inputs"]["metadata"]["labels"]["blueprint-tier"] = "best-effort"
+        _set_image(d, "registry.example.com/fraud:1.4.2")
+    assert _pull_findings(prod_data) == []
