@@ -117,16 +117,20 @@ def _report_readiness(problems) -> None:
 
 @app.command()
 def export(
-    out: Path = typer.Option(..., "--out", "-o", help="Directory to write tfplan.json, k8s/ and export.json into.", file_okay=False),
+    out: Path = typer.Option(..., "--out", "-o", help="Directory to write tfplan.json, k8s/ and export.json into: replaced whole at the end, so an interrupted export leaves the previous one.", file_okay=False),
     stack: Optional[str] = StackOption,
     config: Optional[Path] = ConfigOption,
     plan_file: Optional[Path] = typer.Option(None, "--plan", help="Export a plan saved by `blueprint plan --format json` instead of planning.", dir_okay=False),
     project_dir: Optional[Path] = ProjectOption,
 ) -> None:
     """Export the plan as Terraform-plan JSON (tfplan.json, for checkov) and Kubernetes manifests (k8s/)."""
-    from blueprint.export import export_plan
+    from blueprint.export import export_plan, foreign_entries
 
     check_out_dir(out)  # before the plan (exit 2)
+    others = foreign_entries(out)  # the export is swapped in whole: a folder of other files would lose them
+    if others:
+        raise fail_invalid(ConfigError([Problem("--out", f"the folder holds files that are not an export ({', '.join(others[:10])}); "
+                                                "give an empty folder or a previous export's", str(out))], source="arguments"))
     with progress_for():  # the files go to --out: stdout/stderr carry only the summary
         planned = saved_or_planned(plan_file, stack, config, project_dir)
         phase("export tfplan.json and Kubernetes manifests")
@@ -279,11 +283,14 @@ def rebuild(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Directory for Pulumi.<stack>.yaml and runbook.md (default ./rebuild-<stack>-<region>/).", file_okay=False),
     new_secondary: Optional[str] = typer.Option(None, "--new-secondary", help="Pick the new secondary yourself (default: first region of the jurisdiction that validates)."),
     project_dir: Optional[Path] = ProjectOption,
+    force: bool = typer.Option(False, "--force", help="Write into a non-empty --out folder, overwriting its Pulumi.<stack>.yaml and runbook.md (refused without it)."),
 ) -> None:
     """After losing a region: the promoted stack file (survivor primary, new secondary in the jurisdiction) and a runbook.
 
     Exit 1 when no promoted stack file validates (the runbook says what must be decided)."""
     from blueprint.project import find_project_dir, resolve_stack
+    from blueprint.cli_support import check_no_overwrite
+    from blueprint.rebuild import default_out_dir, output_files
     from blueprint.rebuild import rebuild as run_rebuild
 
     check_out_dir(out)  # before the plans (exit 2)
@@ -291,6 +298,8 @@ def rebuild(
         with progress_for():  # text on stdout: the display may show on stderr
             root = project_dir.resolve() if project_dir else find_project_dir()
             ref = resolve_stack(root, stack, config)
+            out = out or default_out_dir(ref.name, lost_region)
+            check_no_overwrite(out, output_files(ref.name), force)  # needs the stack's name; still before the plans
             result = run_rebuild(root, ref, lost_region, out, new_secondary)
     except ConfigError as error:
         raise fail_invalid(error) from None
@@ -324,7 +333,8 @@ def audit(
     format: AuditFormat = typer.Option(AuditFormat.text, "--format", "-f", help="text or json."),
     project_dir: Optional[Path] = ProjectOption,
 ) -> None:
-    """Compare a live AWS account (credentials from the environment) with the plan; exit 1 on anything missing or drifted."""
+    """Compare a live AWS account (credentials from the environment) with the plan; exit 1 on anything missing or drifted
+    (two buckets carrying one vault's Name tag count as drift)."""
     from blueprint.audit import AccessError, failed, render_json, render_text
     from blueprint.audit import audit as run_audit
     from blueprint.audit.options import check_recent_hours

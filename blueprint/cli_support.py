@@ -132,6 +132,22 @@ def check_out_dir(out: Optional[Path]) -> None:
         raise _invalid_out(f"the folder cannot be created: {str(ancestor)!r} cannot be written", out)
 
 
+def check_no_overwrite(out: Path, writes: list[str], force: bool) -> None:
+    """``--out DIR`` must be empty unless ``--force`` (issue 16): a rebuild into ``stacks/`` would
+    otherwise replace the live stack file silently. Raises ConfigError (exit 2) naming the folder and
+    the files that would be overwritten, or what it holds when none would be."""
+    if force or not out.is_dir():
+        return
+    present = sorted(p.name for p in out.iterdir())
+    if not present:
+        return
+    clobbered = [name for name in writes if name in present]
+    what = (f"{', '.join(clobbered)} would be overwritten" if clobbered
+            else f"it holds {', '.join(present[:10])}{', ...' if len(present) > 10 else ''}")
+    raise ConfigError([Problem("--out", f"the folder is not empty: {what}; use --force to overwrite, or give an empty folder", str(out))],
+                      source="arguments")
+
+
 def write_out(out: Path, text: str) -> None:
     """``write_atomic`` for a command's ``--out``: an OS error (disk full, the folder removed meanwhile)
     is invalid input naming the path, never a traceback."""

@@ -4,6 +4,7 @@ a stack file, so an interrupt, a full disk or a crash never leaves half a file b
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 
@@ -24,3 +25,36 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def staging_dir(target: Path) -> Path:
+    """A fresh, empty folder beside ``target`` (same file system, so :func:`replace_dir` can rename
+    it); created with the usual mode (0777 minus the umask), unlike ``tempfile.mkdtemp``'s 0700."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    if staging.exists():  # left by a killed run whose pid this process reuses: ours by name
+        shutil.rmtree(staging)
+    os.mkdir(staging)
+    return staging
+
+
+def replace_dir(staging: Path, target: Path) -> None:
+    """Swap the finished folder ``staging`` in as ``target`` whole (issue 16): the old ``target`` is
+    renamed aside, ``staging`` renamed in, then the old one removed, so ``target`` never mixes old and
+    new files. Between the two renames ``target`` is briefly absent; if the second rename fails, the old
+    folder is renamed back."""
+    staging, target = Path(staging), Path(target)
+    if not target.exists():
+        os.rename(staging, target)
+        return
+    old = target.with_name(f".{target.name}.{os.getpid()}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    os.rename(target, old)
+    try:
+        os.rename(staging, target)
+    except BaseException:
+        os.rename(old, target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)

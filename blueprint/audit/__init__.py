@@ -8,7 +8,8 @@ vault and in each copy vault).
 
 Matching: by the ``Name`` tag (the resource's logical name, set on every taggable child) and the
 resource type, or by explicit identifiers (Aurora global cluster ids, Backup vault names); never by
-the plan's physical names, which are auto-names of the offline mocks. Credentials come from the
+the plan's physical names, which are auto-names of the offline mocks. Two buckets carrying one
+vault's Name tag are a drift finding naming both (issue 16): auditing either would hide the other. Credentials come from the
 environment (the standard boto3 chain).
 """
 

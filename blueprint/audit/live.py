@@ -96,11 +96,13 @@ def _code(exc: Exception) -> str:
 
 
 # --------------------------------------------------------------------------------------- S3 vaults
-def _buckets_by_name_tag(clients: ClientFactory) -> dict[str, str]:
+def _buckets_by_name_tag(clients: ClientFactory) -> dict[str, list[str]]:
+    """Every bucket under its Name tag: a list, because two buckets may carry the same tag (issue 16:
+    keeping one would audit whichever came last and hide the other)."""
     from botocore.exceptions import ClientError
 
     s3 = clients("s3", "us-east-1")
-    found: dict[str, str] = {}
+    found: dict[str, list[str]] = {}
     for b in _call(s3.list_buckets).get("Buckets", []):
         try:
             tags = _call(s3.get_bucket_tagging, Bucket=b["Name"]).get("TagSet", [])
@@ -110,7 +112,7 @@ def _buckets_by_name_tag(clients: ClientFactory) -> dict[str, str]:
             raise
         name = next((t["Value"] for t in tags if t["Key"] == "Name"), None)
         if name:
-            found[name] = b["Name"]
+            found.setdefault(name, []).append(b["Name"])
     return found
 
 
@@ -124,13 +126,18 @@ def check_vaults(expected: Expected, clients: ClientFactory) -> list[Finding]:
     if not expected.vaults:
         return []
     live = _buckets_by_name_tag(clients)
-    by_physical = {v: k for k, v in live.items()}
+    by_physical = {bucket: tag for tag, buckets in live.items() for bucket in buckets}
     out: list[Finding] = []
     for v in expected.vaults:
-        bucket = live.get(v.name_tag)
-        if bucket is None:
+        buckets = live.get(v.name_tag, [])
+        if not buckets:
             out.append(Finding("vault", v.name_tag, v.region, MISSING, "no S3 bucket with this Name tag", v.region, None))
             continue
+        if len(buckets) > 1:  # which one is the vault is unknowable: checking either would hide the other's drift
+            out.append(Finding("vault", v.name_tag, v.region, DRIFTED, f"{len(buckets)} S3 buckets carry the Name tag {v.name_tag!r}: "
+                               f"{', '.join(sorted(buckets))}; the vault must be the only one", 1, sorted(buckets)))
+            continue
+        bucket = buckets[0]
         s3 = clients("s3", v.region)
         region = _bucket_region(s3, bucket)
         if region != v.region:

@@ -5,15 +5,16 @@
 * ``tfplan.json``: the Terraform-plan JSON of the cloud resources (:mod:`blueprint.export.tfplan`),
   what checkov's ``terraform_plan`` framework scans;
 * ``k8s/``: one YAML manifest per planned Kubernetes object (:mod:`blueprint.export.k8s`); the
-  directory is always created and regenerated (its old ``*.yaml`` files are removed), empty
-  when the plan has no Kubernetes resources;
+  directory is always created, empty when the plan has no Kubernetes resources;
 * ``export.json``: the Terraform address -> Pulumi URN table, manifest file -> URN, the skipped
   types and the notes, so findings on the exported files map back to Pulumi resources.
 """
 
 from __future__ import annotations
 
+import errno
 import json
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,13 +23,14 @@ import yaml
 
 from blueprint.export.k8s import kubernetes_manifests
 from blueprint.export.tfplan import TerraformExport, build_terraform_plan, to_terraform_plan
+from blueprint.fileio import replace_dir, staging_dir
 from blueprint.plan.model import Plan
 
 TFPLAN_FILE = "tfplan.json"
 K8S_DIR = "k8s"
 INDEX_FILE = "export.json"
 
-__all__ = ["ExportResult", "TerraformExport", "build_terraform_plan", "export_plan", "load_index", "to_terraform_plan",
+__all__ = ["ExportResult", "TerraformExport", "build_terraform_plan", "export_plan", "foreign_entries", "load_index", "to_terraform_plan",
            "TFPLAN_FILE", "K8S_DIR", "INDEX_FILE"]
 
 
@@ -58,19 +60,47 @@ class ExportResult:
         return lines
 
 
-def export_plan(plan: Plan, out_dir: Path) -> ExportResult:
-    """Write ``tfplan.json``, ``k8s/*.yaml`` and ``export.json`` for ``plan`` under ``out_dir``."""
+def foreign_entries(out_dir: Path) -> list[str]:
+    """What ``out_dir`` holds besides an export's own files: the swap in :func:`export_plan` replaces
+    the whole folder, so anything else there would be deleted with the previous export."""
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    if not out_dir.is_dir():
+        return []
+    return sorted(p.name for p in out_dir.iterdir() if p.name not in (TFPLAN_FILE, K8S_DIR, INDEX_FILE))
+
+
+def export_plan(plan: Plan, out_dir: Path) -> ExportResult:
+    """Write ``tfplan.json``, ``k8s/*.yaml`` and ``export.json`` for ``plan`` under ``out_dir``.
+
+    Issue 16: the files are written into a staging folder beside ``out_dir`` and swapped in whole at
+    the end (blueprint/fileio.replace_dir), so an interrupted or failed export leaves the previous
+    export untouched, never a mix of two stacks' files. A folder holding anything else is refused
+    (FileExistsError) rather than deleted by the swap."""
+    out_dir = Path(out_dir)
+    others = foreign_entries(out_dir)
+    if others:
+        raise FileExistsError(errno.EEXIST, f"the folder holds files that are not an export ({', '.join(others[:10])}"
+                              f"{', ...' if len(others) > 10 else ''}); give an empty or export-only folder", str(out_dir))
+    staging = staging_dir(out_dir)
+    try:
+        result = _write_export(plan, staging, out_dir)
+        replace_dir(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return result
+
+
+def _write_export(plan: Plan, write_dir: Path, out_dir: Path) -> ExportResult:
+    """The export's files written under ``write_dir``; the result names them under ``out_dir``, where
+    they are once swapped in."""
     terraform = build_terraform_plan(plan)
-    tfplan_path = out_dir / TFPLAN_FILE
+    tfplan_path = write_dir / TFPLAN_FILE
     # Keys sorted, as Terraform writes its JSON; resources stay in plan (registration) order.
     tfplan_path.write_text(json.dumps(terraform.document, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
-    k8s_dir = out_dir / K8S_DIR
-    k8s_dir.mkdir(exist_ok=True)
-    for old in k8s_dir.glob("*.yaml"):
-        old.unlink()
+    k8s_dir = write_dir / K8S_DIR
+    k8s_dir.mkdir()
     manifests = kubernetes_manifests(plan)
     for manifest in manifests.manifests:
         (k8s_dir / manifest.filename).write_text(yaml.safe_dump(manifest.document, sort_keys=False), encoding="utf-8")
@@ -78,7 +108,7 @@ def export_plan(plan: Plan, out_dir: Path) -> ExportResult:
     skipped = {**terraform.skipped, **manifests.skipped}
     notes = list(terraform.notes) + [f"skipped {len(u)} resource(s) of type {t}: not a single Kubernetes object" for t, u in sorted(manifests.skipped.items())]
     result = ExportResult(
-        out_dir=out_dir, tfplan_path=tfplan_path, k8s_dir=k8s_dir, index_path=out_dir / INDEX_FILE,
+        out_dir=out_dir, tfplan_path=out_dir / TFPLAN_FILE, k8s_dir=out_dir / K8S_DIR, index_path=out_dir / INDEX_FILE,
         resources=len(terraform.address_to_urn),
         terraform_types=len({a.split(".", 1)[0] for a in terraform.address_to_urn}),
         manifests=len(manifests.manifests),
@@ -89,7 +119,7 @@ def export_plan(plan: Plan, out_dir: Path) -> ExportResult:
     index = {"stack": plan.stack, "cloud": plan.cloud, "tfplan": TFPLAN_FILE, "k8s_dir": K8S_DIR,
              "address_to_urn": result.address_to_urn, "manifest_to_urn": result.manifest_to_urn,
              "skipped": skipped, "notes": notes}
-    result.index_path.write_text(json.dumps(index, indent=2) + "\n", encoding="utf-8")
+    (write_dir / INDEX_FILE).write_text(json.dumps(index, indent=2) + "\n", encoding="utf-8")
     return result
 
 

@@ -20,7 +20,7 @@ from blueprint.project import StackRef
 from blueprint.rebuild.promote import Promotion, promote
 from blueprint.rebuild.runbook import render_runbook
 
-__all__ = ["RebuildResult", "rebuild", "promote", "Promotion"]
+__all__ = ["RUNBOOK_FILE", "RebuildResult", "default_out_dir", "output_files", "rebuild", "promote", "Promotion"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,18 @@ class RebuildResult:
         return self.stack_file is not None and self.error is None
 
 
+RUNBOOK_FILE = "runbook.md"
+
+
+def default_out_dir(stack: str, lost: str) -> Path:
+    return Path.cwd() / f"rebuild-{stack}-{lost}"
+
+
+def output_files(stack: str) -> list[str]:
+    """The names a rebuild writes into its folder (the CLI refuses to overwrite them without --force)."""
+    return [f"Pulumi.{stack}.yaml", RUNBOOK_FILE]
+
+
 def rebuild(project_dir: Path, ref: StackRef, lost: str, out_dir: Optional[Path] = None,
             new_secondary: Optional[str] = None) -> RebuildResult:
     """Raises ConfigError for invalid input; returns a result whose ``ok`` is False when a decision
@@ -46,7 +58,7 @@ def rebuild(project_dir: Path, ref: StackRef, lost: str, out_dir: Optional[Path]
 
     phase("promote the stack file")
     promo = promote(project_dir, ref, lost, new_secondary)
-    out = out_dir or Path.cwd() / f"rebuild-{ref.name}-{lost}"
+    out = out_dir or default_out_dir(ref.name, lost)
     out.mkdir(parents=True, exist_ok=True)
     phase("plan the stack as it was")
     plan = plan_stack(project_dir, ref)
@@ -71,6 +83,6 @@ def rebuild(project_dir: Path, ref: StackRef, lost: str, out_dir: Optional[Path]
         if promoted_plan is not None and promo.cloud == "aws":
             rebuild_s = rebuild_estimate(promoted_plan, region=promo.new_secondary or promo.survivor).seconds
     phase("write the runbook")
-    runbook = out / "runbook.md"
+    runbook = out / RUNBOOK_FILE
     write_atomic(runbook, render_runbook(promo, plan, promoted_plan, report, rebuild_s, str(out)))
     return RebuildResult(promo, out, stack_file, runbook, error)

@@ -218,3 +218,27 @@ def test_recovery_points_recent_ok_and_stale_missing(plan):
     assert {f.region for f in ok} == {"us-east-1", "us-west-2"}  # the plan's vault and its cross-region copy
     missing = check_recovery_points(expected, lambda service, region: stale, 24, now)
     assert missing and all(f.status == MISSING and f.item.endswith("-recovery-vault") for f in missing)
+
+
+def test_fails_when_two_buckets_carry_a_vaults_name_tag(plan, plan_file):
+    """Issue 16: a second bucket with a vault's Name tag used to replace the first in the lookup, so
+    the audit checked one of them and hid the other; now it is a drift finding naming both (exit 1)."""
+    server, endpoint = _server()
+    try:
+        build_account(plan, endpoint)
+        tag = "fraud-scoring-us-east-1-vault-bucket"
+        s3 = _client(endpoint, "s3", "us-east-1")
+        original = next(b["Name"] for b in s3.list_buckets()["Buckets"]
+                        if {"Key": "Name", "Value": tag} in s3.get_bucket_tagging(Bucket=b["Name"])["TagSet"])
+        s3.create_bucket(Bucket="rogue-copy-of-the-vault")
+        s3.put_bucket_tagging(Bucket="rogue-copy-of-the-vault", Tagging={"TagSet": [{"Key": "Name", "Value": tag}]})
+        result = CliRunner().invoke(app, ["audit", "--plan", str(plan_file), "--endpoint-url", endpoint, "--format", "json"])
+    finally:
+        server.stop()
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.output)
+    assert report["ok"] is False
+    finding = next(f for f in report["findings"] if f["item"] == tag)
+    assert finding["status"] == DRIFTED and finding["check"] == "vault"
+    assert tag in finding["detail"] and original in finding["detail"] and "rogue-copy-of-the-vault" in finding["detail"]
+    assert finding["actual"] == sorted([original, "rogue-copy-of-the-vault"])

@@ -80,3 +80,51 @@ def test_plan_and_stack_together_exit_2(tmp_path, saved_plan):
 
 def test_out_is_required():
     assert invoke("export", "--stack", "dev").exit_code == 2
+
+
+def _tree(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): p.read_text(encoding="utf-8") for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("error", [OSError(28, "No space left on device"), KeyboardInterrupt()])
+def test_fails_midway_export_leaves_the_previous_export_and_no_temp_folder(tmp_path, saved_plan, monkeypatch, error):
+    """Issue 16: the export is written beside --out and swapped in whole, so a failure after tfplan.json
+    is written (here: the manifests' writer raises) leaves the previous export as it was."""
+    import blueprint.export
+
+    out = tmp_path / "out"
+    assert invoke("export", "--plan", str(saved_plan), "--out", str(out)).exit_code == 0
+    (out / "k8s" / "previous-stack.yaml").write_text("kind: Deployment\n", encoding="utf-8")  # a previous stack's manifest
+    (out / "tfplan.json").write_text('{"previous": true}\n', encoding="utf-8")
+    before = _tree(out)
+
+    def broken(plan):
+        raise error
+
+    monkeypatch.setattr(blueprint.export, "kubernetes_manifests", broken)
+    if isinstance(error, KeyboardInterrupt):
+        with pytest.raises(KeyboardInterrupt):
+            blueprint.export.export_plan(blueprint.export.Plan.from_json(json.loads(saved_plan.read_text())), out)
+    else:
+        result = invoke("export", "--plan", str(saved_plan), "--out", str(out))
+        assert result.exit_code == 2 and "--out" in result.stderr and "No space left on device" in result.stderr, result.stderr
+    assert _tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging or set-aside folder left behind
+
+
+def test_a_new_export_replaces_the_previous_one_whole(tmp_path, saved_plan):
+    out = tmp_path / "out"
+    (out / "k8s").mkdir(parents=True)
+    (out / "k8s" / "previous-stack.yaml").write_text("kind: Deployment\n", encoding="utf-8")
+    assert invoke("export", "--plan", str(saved_plan), "--out", str(out)).exit_code == 0
+    assert not (out / "k8s" / "previous-stack.yaml").exists() and (out / "tfplan.json").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_fails_export_into_a_folder_of_other_files_exit_2(tmp_path, saved_plan):
+    """The swap replaces the whole folder: one holding anything but an export is refused, untouched."""
+    (tmp_path / "notes.txt").write_text("mine\n", encoding="utf-8")
+    result = invoke("export", "--plan", str(saved_plan), "--out", str(tmp_path))
+    text = " ".join(result.stderr.split())
+    assert result.exit_code == 2 and "--out" in text and "notes.txt" in text and str(tmp_path) in text, text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]

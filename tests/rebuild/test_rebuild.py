@@ -220,3 +220,46 @@ def test_promoted_gcp_stack_designates_the_promoted_primary(gcp_us_rebuilt):
         if primary in designations:
             assert primary == f"prod-{workload}-us-west1"
             assert designations[primary] == f"acme-ml-prod:prod-{workload}-{promo.new_secondary}"
+
+
+def _rebuild_cli(*args: str):
+    from typer.testing import CliRunner
+
+    from blueprint.cli import app
+
+    result = CliRunner().invoke(app, ["rebuild", *args, "--project-dir", str(ROOT)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    return result, " ".join(result.stderr.split())
+
+
+def test_fails_rebuild_into_a_folder_holding_its_files_without_force(tmp_path):
+    """Issue 16: `--out stacks/` would have replaced the live stack file; a non-empty folder is refused
+    before any plan (exit 2), naming the folder and the files that would be overwritten."""
+    (tmp_path / "Pulumi.prod.yaml").write_text("live\n")
+    (tmp_path / "runbook.md").write_text("previous\n")
+    result, text = _rebuild_cli("--stack", "prod", "--lost-region", "us-east-1", "--out", str(tmp_path))
+    assert result.exit_code == 2, text
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    assert "--out" in text and str(tmp_path) in text and "use --force to overwrite" in text
+    assert "Pulumi.prod.yaml, runbook.md would be overwritten" in text
+    assert (tmp_path / "Pulumi.prod.yaml").read_text() == "live\n" and (tmp_path / "runbook.md").read_text() == "previous\n"
+
+
+def test_fails_rebuild_into_a_non_empty_folder_or_default_folder_without_force(tmp_path, monkeypatch):
+    (tmp_path / "notes.txt").write_text("mine\n")
+    result, text = _rebuild_cli("--stack", "dev", "--lost-region", "us-east-2", "--out", str(tmp_path))
+    assert result.exit_code == 2 and "it holds notes.txt" in text and "use --force" in text, text
+    # the default folder (./rebuild-<stack>-<region>/) is guarded the same way
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "rebuild-dev-us-east-2").mkdir()
+    (tmp_path / "rebuild-dev-us-east-2" / "runbook.md").write_text("previous\n")
+    result, text = _rebuild_cli("--stack", "dev", "--lost-region", "us-east-2")
+    assert result.exit_code == 2 and "runbook.md would be overwritten" in text and "rebuild-dev-us-east-2" in text, text
+    assert (tmp_path / "rebuild-dev-us-east-2" / "runbook.md").read_text() == "previous\n"
+
+
+def test_rebuild_with_force_overwrites_a_previous_rebuild(tmp_path):
+    (tmp_path / "runbook.md").write_text("previous\n")
+    result, text = _rebuild_cli("--stack", "dev", "--lost-region", "us-east-2", "--out", str(tmp_path), "--force")
+    assert result.exit_code in (0, 1), text  # 1: a decision is needed; the runbook is written either way
+    assert (tmp_path / "runbook.md").read_text() != "previous\n"
