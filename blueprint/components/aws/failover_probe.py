@@ -203,48 +203,44 @@ class FailoverProbe(pulumi.ComponentResource):
                                    opts=pulumi.ResourceOptions(parent=self, depends_on=[permission]))
 
     def _alarm(self, name: str, args: FailoverProbeArgs) -> aws.cloudwatch.MetricAlarm:
-        return aws.cloudwatch.MetricAlarm(
-            f"{name}-alarm", region=args.probe_region,
-            alarm_description=f"{args.workload} in {args.watched_region} unreachable from {args.probe_region}: "
-                              "starts its Region switch plan",
-            namespace=args.namespace, metric_name=METRIC_NAME,
-            dimensions={"Workload": args.workload, "WatchedRegion": args.watched_region},
-            statistic="Minimum", comparison_operator="LessThanThreshold", threshold=1,
+        return self._probe_alarm(
+            name, "alarm", args, METRIC_NAME, args.watched_region,
+            f"{args.workload} in {args.watched_region} unreachable from {args.probe_region}: starts its Region switch plan",
             # 10/20/30 s make it a high-resolution alarm, evaluated every 10 s (CloudWatch UG, "Using Amazon
             # CloudWatch alarms": "If the alarm period is 10 seconds or 30 seconds, the alarm is evaluated every 10 seconds").
-            period=args.period_s, evaluation_periods=args.evaluation_periods, datapoints_to_alarm=args.datapoints_to_alarm,
+            statistic="Minimum", period=args.period_s, evaluation_periods=args.evaluation_periods,
+            datapoints_to_alarm=args.datapoints_to_alarm,
             # Silence is the probe failing, not the watched region (module doc): never a failover.
-            treat_missing_data="notBreaching",
-            alarm_actions=list(args.alarm_topic_arns), ok_actions=list(args.alarm_topic_arns),
-            tags=merge_tags(args.tags, f"{name}-alarm"), opts=pulumi.ResourceOptions(parent=self))
+            treat_missing_data="notBreaching")
 
     def _survivor(self, name: str, args: FailoverProbeArgs) -> aws.cloudwatch.MetricAlarm:
         """Red while probe_region's own endpoint fails the same M of N; green (OK) while it answers. Silence
         is breaching: a survivor nobody saw answering is no place to fail over to."""
-        return aws.cloudwatch.MetricAlarm(
-            f"{name}-survivor", region=args.probe_region,
-            alarm_description=f"{args.workload} in {args.probe_region} unreachable from its own failover probe: "
-                              f"no failover of {args.watched_region} into it",
-            namespace=args.namespace, metric_name=SELF_METRIC_NAME,
-            dimensions={"Workload": args.workload, "WatchedRegion": args.probe_region},
-            statistic="Minimum", comparison_operator="LessThanThreshold", threshold=1,
-            period=args.period_s, evaluation_periods=args.evaluation_periods, datapoints_to_alarm=args.datapoints_to_alarm,
-            treat_missing_data="breaching",
-            alarm_actions=list(args.alarm_topic_arns), ok_actions=list(args.alarm_topic_arns),
-            tags=merge_tags(args.tags, f"{name}-survivor"), opts=pulumi.ResourceOptions(parent=self))
+        return self._probe_alarm(
+            name, "survivor", args, SELF_METRIC_NAME, args.probe_region,
+            f"{args.workload} in {args.probe_region} unreachable from its own failover probe: "
+            f"no failover of {args.watched_region} into it",
+            statistic="Minimum", period=args.period_s, evaluation_periods=args.evaluation_periods,
+            datapoints_to_alarm=args.datapoints_to_alarm, treat_missing_data="breaching")
 
     def _silent(self, name: str, args: FailoverProbeArgs) -> aws.cloudwatch.MetricAlarm:
-        return aws.cloudwatch.MetricAlarm(
-            f"{name}-silent", region=args.probe_region,
-            alarm_description=f"The failover probe of {args.workload} in {args.watched_region} publishes nothing: "
-                              "its Region switch trigger is blind",
-            namespace=args.namespace, metric_name=METRIC_NAME,
-            dimensions={"Workload": args.workload, "WatchedRegion": args.watched_region},
-            statistic="SampleCount", comparison_operator="LessThanThreshold", threshold=1, period=60,
-            evaluation_periods=SILENT_MINUTES, datapoints_to_alarm=SILENT_MINUTES, treat_missing_data="breaching",
-            alarm_actions=list(args.alarm_topic_arns), ok_actions=list(args.alarm_topic_arns),
-            tags=merge_tags(args.tags, f"{name}-silent"), opts=pulumi.ResourceOptions(parent=self))
+        return self._probe_alarm(
+            name, "silent", args, METRIC_NAME, args.watched_region,
+            f"The failover probe of {args.workload} in {args.watched_region} publishes nothing: its Region switch trigger is blind",
+            statistic="SampleCount", period=60, evaluation_periods=SILENT_MINUTES, datapoints_to_alarm=SILENT_MINUTES,
+            treat_missing_data="breaching")
 
+    def _probe_alarm(self, name: str, suffix: str, args: FailoverProbeArgs, metric: str, endpoint_region: str,
+                     description: str, **evaluation: object) -> aws.cloudwatch.MetricAlarm:
+        """An alarm in probe_region on one of the probe's metrics for the endpoint in ``endpoint_region``: below 1
+        (down, or no sample) per ``evaluation``; it notifies the alarm topics both ways."""
+        return aws.cloudwatch.MetricAlarm(
+            f"{name}-{suffix}", region=args.probe_region, alarm_description=description,
+            namespace=args.namespace, metric_name=metric,
+            dimensions={"Workload": args.workload, "WatchedRegion": endpoint_region},
+            comparison_operator="LessThanThreshold", threshold=1, **evaluation,
+            alarm_actions=list(args.alarm_topic_arns), ok_actions=list(args.alarm_topic_arns),
+            tags=merge_tags(args.tags, f"{name}-{suffix}"), opts=pulumi.ResourceOptions(parent=self))
 
 def probe_policy(log_group_arn: str, namespace: str) -> str:
     """PutMetricData only in the probe's namespace (CloudWatch UG, "Using condition keys to limit access to

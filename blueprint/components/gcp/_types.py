@@ -9,6 +9,8 @@ import re
 from functools import partial
 from typing import Annotated, Any
 
+from pydantic import Field
+
 from blueprint.components._validation import check_input, checked
 
 from ._labels import check_kms_key_id, check_labels, check_name, check_region
@@ -21,6 +23,11 @@ KmsKeyId = Annotated[Any, checked(check_kms_key_id)]
 Region = Annotated[str, checked(check_region)]
 # The labels of a component that passes them through unchanged (no blueprint-name label added).
 LabelsAsGiven = Annotated[dict[str, str], checked(partial(check_labels, adds_name=False))]
+# A project id: 6..30 lower-case letters, digits or '-', starting with a letter, not ending with '-'
+# (https://cloud.google.com/resource-manager/docs/creating-managing-projects#before_you_begin).
+ProjectId = Annotated[str, Field(pattern=r"^[a-z][-a-z0-9]{4,28}[a-z0-9]$")]
+# A workload name as the stack file allows it (blueprint.config.models.Workload.name).
+WorkloadName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{1,30}$")]
 
 
 def GcpName(max_length: int = 63) -> Any:  # noqa: N802 (a type factory)

@@ -79,7 +79,7 @@ from blueprint.components._validation import AtLeastOne, IntBetween
 
 from ._labels import merge_labels
 from ._names import fit_name
-from ._types import KmsKeyId, Labels, Region
+from ._types import KmsKeyId, Labels, ProjectId, Region, WorkloadName
 
 SOURCE_FILE = Path(__file__).with_name("_failover_probe_app.py")
 HEALTH_PERMISSIONS = ("compute.backendServices.get",)
@@ -111,9 +111,9 @@ class FailoverProbeArgs(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
-    workload: str = Field(pattern=r"^[a-z][a-z0-9-]{1,30}$", description="Workload name.")
+    workload: WorkloadName = Field(description="Workload name.")
     tier: TierLabel = Field(description="Workload tier, a label only.")
-    project: str = Field(pattern=r"^[a-z][-a-z0-9]{4,28}[a-z0-9]$", description="Project id.")
+    project: ProjectId = Field(description="Project id.")
     region: Region = Field(description="Where the probe runs: the standby region (it must survive the watched region's loss).")
     watched_region: Region = Field(description="The region whose serving path is watched (the primary).")
     backend_service_name: Any = Field(description="pulumi.Input[str]: the global backend service (GlobalLoadBalancer(...).backend_service_name).")

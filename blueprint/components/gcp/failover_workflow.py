@@ -76,7 +76,7 @@ from blueprint.components._validation import AtLeastOne, IntBetween, MinNodes, M
 from ._failover_source import failover_source
 from ._labels import check_zones, label_value, merge_labels
 from ._names import fit_name
-from ._types import KmsKeyId, Labels, Region
+from ._types import KmsKeyId, Labels, ProjectId, Region, WorkloadName
 
 # Eventarc event type of a Pub/Sub message (Eventarc "Route Pub/Sub events to Workflows").
 PUBSUB_EVENT_TYPE = "google.cloud.pubsub.topic.v1.messagePublished"
@@ -150,9 +150,9 @@ class FailoverWorkflowArgs(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
-    workload: str = Field(pattern=r"^[a-z][a-z0-9-]{1,30}$", description="Workload name.")
+    workload: WorkloadName = Field(description="Workload name.")
     tier: TierLabel = Field(description="Workload tier, a label only.")
-    project: str = Field(pattern=r"^[a-z][-a-z0-9]{4,28}[a-z0-9]$", description="Project id.")
+    project: ProjectId = Field(description="Project id.")
     region: Region = Field(description="The standby region: the workflow and its trigger live here (they survive the primary's loss).")
     primary_region: Region = Field(description="The region failed away from.")
     approval: Literal["automatic", "manual"] = Field(description="'manual': a human approves (callback) before any action; 'automatic': act at once.")
