@@ -5,7 +5,6 @@ neither."""
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Optional
@@ -59,15 +58,11 @@ def fail_program(error: BaseException) -> "typer.Exit":
 
 
 def load_plan(path: Path):
-    """A plan JSON saved earlier; a file that is not one is invalid input (exit 2)."""
-    from blueprint.plan.model import Plan
+    """A plan JSON saved earlier, through the one validated reader (blueprint/plan/saved.py,
+    issue 16); a file that is not one is invalid input (ConfigError, exit 2) naming every problem."""
+    from blueprint.plan.saved import read_saved_plan
 
-    if not path.is_file():
-        raise ConfigError([Problem("--plan", "file not found", str(path))], source="arguments")
-    try:
-        return Plan.from_json(json.loads(path.read_text(encoding="utf-8")))
-    except (json.JSONDecodeError, ValueError, TypeError) as error:
-        raise ConfigError([Problem("--plan", f"not a plan saved by `blueprint plan --format json`: {error}", str(path))], source="arguments") from None
+    return read_saved_plan(path)
 
 
 def saved_or_planned(plan_file: Optional[Path], stack: Optional[str], config: Optional[Path], project_dir: Optional[Path]):

@@ -7,6 +7,8 @@ import os
 import shutil
 from pathlib import Path
 
+from blueprint import interrupt
+
 
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` atomically: a temporary file in the same folder (so the rename stays
@@ -15,12 +17,14 @@ def write_atomic(path: Path, text: str) -> None:
     content of ``path`` is untouched."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
     try:
+        # Opened inside the try: an interrupt right after the open still removes the temporary file.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
+        interrupt.check()  # after Ctrl-C / SIGTERM nothing is published, even if the interrupt was swallowed
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -45,6 +49,7 @@ def replace_dir(staging: Path, target: Path) -> None:
     new files. Between the two renames ``target`` is briefly absent; if the second rename fails, the old
     folder is renamed back."""
     staging, target = Path(staging), Path(target)
+    interrupt.check()  # as in write_atomic: nothing is swapped in after Ctrl-C / SIGTERM
     if not target.exists():
         os.rename(staging, target)
         return

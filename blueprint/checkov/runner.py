@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import tempfile
 import time
@@ -196,7 +197,13 @@ class RunningCheckov:
         env = {k: v for k, v in os.environ.items() if k not in _PLATFORM_VARIABLES}
         env.update(_OFFLINE)
         try:
-            self._process = subprocess.Popen(command, stdout=self._stdout, stderr=self._stderr, text=True, env=env)
+            # A process group of its own (issue 16): checkov runs its scans in worker processes, and an
+            # interrupt must end them all (kill() signals the whole group). A terminal's Ctrl-C then
+            # reaches blueprint only, which ends checkov itself. (Popen's process_group: setpgid(0, 0) in
+            # the child, Python 3.11+, https://docs.python.org/3/library/subprocess.html#subprocess.Popen;
+            # requires-python >= 3.11.)
+            self._process = subprocess.Popen(command, stdout=self._stdout, stderr=self._stderr, text=True, env=env,
+                                             process_group=0)
         except OSError as error:
             self._close()
             raise CheckovError(f"checkov could not be started: {' '.join(command)}: {error}") from error
@@ -208,9 +215,11 @@ class RunningCheckov:
             try:
                 code = self._process.wait(timeout=max(0.0, self._deadline - time.monotonic()))
             except subprocess.TimeoutExpired as error:
-                self._process.kill()
-                self._process.wait()
+                self._kill_group()
                 raise CheckovError(f"checkov did not finish within {self._timeout:.0f} s: {' '.join(self.command)}") from error
+            except BaseException:  # Ctrl-C / SIGTERM while waiting (blueprint/interrupt.py): no checkov left behind
+                self._kill_group()
+                raise
             stdout, stderr = self._read(self._stdout), self._read(self._stderr)
         finally:
             self._close()
@@ -225,11 +234,21 @@ class RunningCheckov:
         return result
 
     def kill(self) -> None:
-        """Stop checkov (the caller failed before it needed the result)."""
-        if self._process.poll() is None:
-            self._process.kill()
-            self._process.wait()
+        """Stop checkov and its workers (the caller failed, or was interrupted, before it needed the result)."""
+        self._kill_group()
         self._close()
+
+    def _kill_group(self) -> None:
+        """SIGKILL checkov's process group (checkov and the workers it forked), then reap checkov. Only
+        while checkov is not reaped yet: its pid (the group's id) stays reserved until then, never
+        reused by an unrelated process."""
+        if self._process.returncode is not None:
+            return
+        try:
+            os.killpg(self._process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):  # the group is gone already
+            pass
+        self._process.wait()
 
     @staticmethod
     def _read(handle: Any) -> str:

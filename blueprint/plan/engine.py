@@ -34,12 +34,17 @@ from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 from blueprint import progress
 from blueprint.plan import placement
+from blueprint.plan.canonical import canonical_order
 from blueprint.plan.mocks import PlanMocks
 from blueprint.plan.model import Plan, PlannedResource
 from blueprint.types import aws
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 _SECRET = "[secret]"
+
+
+class PlanInterrupted(RuntimeError):
+    """What the monitor answers every call with once the plan's caller was interrupted."""
 
 
 @dataclass
@@ -58,11 +63,12 @@ class _Registration:
 
 
 def _plain(value: Any) -> Any:
-    """Deserialized RPC values -> JSON-ready values; secrets are redacted."""
+    """Deserialized RPC values -> JSON-ready values; secrets are redacted. Keys are sorted: the order
+    the SDK serializes properties in varies run to run, and the plan JSON must not (issue 16)."""
     if isinstance(value, dict):
         if value.get(rpc._special_sig_key) == rpc._special_secret_sig:
             return _SECRET
-        return {k: _plain(v) for k, v in value.items() if k != rpc._special_sig_key}
+        return {k: _plain(value[k]) for k in sorted(value) if k != rpc._special_sig_key}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if isinstance(value, (str, int, float, bool)) or value is None:
@@ -93,8 +99,11 @@ class _RecordingMonitor(sdk_mocks.MockMonitor):
     """The SDK's mock monitor, plus a record of what each registration asked for, and URNs built
     the way the Pulumi engine builds them (the parent's full qualified type, no root Stack)."""
 
-    def __init__(self, mocks: PlanMocks):
+    def __init__(self, mocks: PlanMocks, cancelled: Optional[threading.Event] = None):
         super().__init__(mocks)
+        # Set when the caller was interrupted (_on_a_fresh_stack): every further call fails fast, so
+        # the abandoned program winds down instead of planning on behind the caller's back.
+        self.cancelled = cancelled if cancelled is not None else threading.Event()
         self.records: dict[str, _Registration] = {}
         self.order: list[str] = []
         self.stack_urn = ""
@@ -120,7 +129,20 @@ class _RecordingMonitor(sdk_mocks.MockMonitor):
         region = record.inputs.get("region")
         return region if isinstance(region, str) else None
 
+    def _refuse_if_cancelled(self) -> None:
+        if self.cancelled.is_set():
+            raise PlanInterrupted("the plan was interrupted")
+
+    def Invoke(self, request):  # noqa: N802 (gRPC method name)
+        self._refuse_if_cancelled()
+        return super().Invoke(request)
+
+    def ReadResource(self, request):  # noqa: N802 (gRPC method name)
+        self._refuse_if_cancelled()
+        return super().ReadResource(request)
+
     def RegisterResource(self, request):  # noqa: N802 (gRPC method name)
+        self._refuse_if_cancelled()
         urn = self.make_urn(request.parent, request.type, request.name)
         if request.type == STACK_TYPE:
             self.stack_urn = urn
@@ -159,6 +181,8 @@ class _RecordingMonitor(sdk_mocks.MockMonitor):
 
 def _place(monitor: _RecordingMonitor, config: Mapping[str, str], cloud: Optional[str]) -> list[PlannedResource]:
     records = monitor.records
+    # From here on, and in the plan, the canonical order, not the run's registration order (issue 16).
+    monitor.order = canonical_order(records)
     for urn in monitor.order:
         parent = records[urn].parent
         if parent in records:
@@ -282,13 +306,46 @@ def run_under_mocks(
     pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=monitor)
     pulumi.runtime.settings.SETTINGS.rpc_manager.clear()
     pulumi.runtime.settings.SETTINGS.outputs.clear()
-    _sync_await(run_pulumi_func(program))
+    failure: list[BaseException] = []
+
+    def guarded() -> Any:
+        callers = set(asyncio.all_tasks())  # pending before the program: the caller's, left alone
+        try:
+            return program()
+        except BaseException as error:  # noqa: BLE001 - re-raised below, once the plan is abandoned
+            failure.append(error)
+            _abandon_the_program(monitor, callers)
+            raise
+
+    try:
+        _sync_await(run_pulumi_func(guarded))
+    except BaseException:
+        if not failure:
+            raise
+    if failure:  # the program's own error (or Ctrl-C), not the cancellation it caused; raised outside
+        raise failure[0]  # the handler, so it keeps its own cause and context
 
 
-def _run(program: Callable[[], Any], stack: str, project: str, config: Mapping[str, str], secret_keys: list[str], cloud: Optional[str]) -> Plan:
+def _abandon_the_program(monitor: sdk_mocks.MockMonitor, callers: set[asyncio.Task]) -> None:
+    """After the program raised (an error, or a KeyboardInterrupt: issue 16): cancel what it left
+    pending on the plan's event loop. The SDK's run_pulumi_func otherwise waits for every
+    outstanding Output before re-raising, and an Output the program meant to resolve later
+    (``pulumi.deferred_output``, resolved further down the program) never is: the plan would hang
+    for ever. Further registrations and invokes fail fast (the monitor is cancelled)."""
+    if isinstance(monitor, _RecordingMonitor):
+        monitor.cancelled.set()
+    loop = asyncio.get_event_loop()
+    current = asyncio.current_task(loop)  # run_pulumi_func's, which calls the program
+    for task in asyncio.all_tasks(loop):
+        if task is not current and task not in callers:
+            task.cancel()
+
+
+def _run(program: Callable[[], Any], stack: str, project: str, config: Mapping[str, str], secret_keys: list[str],
+         cloud: Optional[str], cancelled: Optional[threading.Event] = None) -> Plan:
     monitor_ref: dict[str, _RecordingMonitor] = {}
     mocks = PlanMocks(config, lambda ref: monitor_ref["m"].region_of_provider(ref))
-    monitor = _RecordingMonitor(mocks)
+    monitor = _RecordingMonitor(mocks, cancelled)
     monitor_ref["m"] = monitor
     progress.phase("run the program")
     run_under_mocks(program, mocks, monitor, stack=stack, project=project, config=config, secret_keys=secret_keys)
@@ -303,7 +360,7 @@ def _stack_outputs() -> dict[str, Any]:
     (a dict of kubeconfigs shows each secret as ``[secret]``, the rest in clear)."""
     root = pulumi.runtime.get_root_resource()
     exported = getattr(root, "outputs", None) or {}
-    return {k: _resolved(v) for k, v in exported.items()}
+    return _resolved(dict(exported))
 
 
 def _resolved(value: Any) -> Any:
@@ -311,8 +368,8 @@ def _resolved(value: Any) -> Any:
         if _sync_await(value.is_secret()):
             return _SECRET
         return _resolved(_sync_await(value.future()))
-    if isinstance(value, dict):
-        return {k: _resolved(v) for k, v in value.items()}
+    if isinstance(value, dict):  # keys sorted, as _plain's
+        return {k: _resolved(value[k]) for k in sorted(value)}
     if isinstance(value, (list, tuple)):
         return [_resolved(v) for v in value]
     return _plain(value)
@@ -333,11 +390,18 @@ def plan_program(
     if cloud is None:
         cloud = config.get("blueprint:cloud") or ("aws" if "aws:region" in config else "gcp" if "gcp:region" in config else None)
     context = contextvars.copy_context()
+    cancelled = threading.Event()
     with _collector_for_a_plan():
-        return _on_a_fresh_stack(context.run, _run, program, stack, project, config, list(secret_keys or []), cloud)
+        return _on_a_fresh_stack(cancelled, context.run, _run, program, stack, project, config, list(secret_keys or []),
+                                 cloud, cancelled)
 
 
-def _on_a_fresh_stack(fn: Callable[..., Any], *args: Any) -> Any:
+# Interrupts (issue 16, blueprint/interrupt.py): how long an interrupted caller waits for the
+# cancelled program to wind down (its calls fail at once: well under a second) before going on.
+_CANCEL_GRACE_S = 2.0
+
+
+def _on_a_fresh_stack(cancelled: threading.Event, fn: Callable[..., Any], *args: Any) -> Any:
     """``fn(*args)`` on a new thread, on the caller's event loop; its result, or its exception raised here.
 
     Speed (benchmarks/README.md): the SDK captures the Python stack at every registration and turns
@@ -347,7 +411,12 @@ def _on_a_fresh_stack(fn: Callable[..., Any], *args: Any) -> Any:
     runner's, on every resource. On a fresh thread the stack starts at the program, as under
     ``pulumi up``, where the language host calls the program from a shallow stack. The event loop
     stays the caller's (the thread waits, so only one thread runs it): Outputs a caller made before
-    the plan (Args built outside the program) belong to that loop and still resolve in it."""
+    the plan (Args built outside the program) belong to that loop and still resolve in it.
+
+    Interrupts: Ctrl-C reaches the main thread only, here in ``join``. ``cancelled`` (the monitor's)
+    is then set, so the program's further registrations and invokes fail at once; after a short
+    grace for it to wind down, the interrupt goes on up (the thread is a daemon: it never holds the
+    process). A KeyboardInterrupt raised inside the program cancels the same way."""
     outcome: dict[str, Any] = {}
     loop = _ensure_event_loop()
 
@@ -356,14 +425,20 @@ def _on_a_fresh_stack(fn: Callable[..., Any], *args: Any) -> Any:
         try:
             outcome["result"] = fn(*args)
         except BaseException as error:  # noqa: BLE001 - re-raised in the calling thread
+            if isinstance(error, KeyboardInterrupt):
+                cancelled.set()  # what the program still has queued fails fast instead of planning on
             outcome["error"] = error
         finally:
             asyncio.set_event_loop(None)
 
-    # A daemon thread: Ctrl-C in the caller (waiting in join) ends the process as before.
     worker = threading.Thread(target=target, name="blueprint-plan", daemon=True)
     worker.start()
-    worker.join()
+    try:
+        worker.join()
+    except BaseException:
+        cancelled.set()
+        worker.join(_CANCEL_GRACE_S)
+        raise
     if "error" in outcome:
         raise outcome["error"]
     return outcome["result"]

@@ -97,10 +97,18 @@ class Plan:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Plan":
-        """A plan saved by ``blueprint plan --format json`` (``to_json``), loaded back. The root
-        stack's URN is not saved; it is the parent of the top-level resources."""
+        """A plan's JSON (``to_json``) loaded back in process: the trusted path (tests, tools that
+        built the JSON themselves), which must run where pydantic is absent (the CrossGuard pack's
+        environment, tests/policies/test_packaging.py) and lets a test build a partial plan. A FILE
+        is read with ``blueprint.plan.saved.read_saved_plan``, which validates shape and consistency."""
         if not isinstance(data, dict) or not isinstance(data.get("resources"), list):
             raise ValueError("not a blueprint plan: expected a JSON object with a 'resources' list")
+        return cls.from_valid_json(data)
+
+    @classmethod
+    def from_valid_json(cls, data: dict[str, Any]) -> "Plan":
+        """``from_json`` of JSON already validated (blueprint.plan.saved). The root stack's URN is
+        not saved; it is the parent of the top-level resources."""
         resources = [PlannedResource.from_json(r) for r in data["resources"]]
         urns = {r.urn for r in resources}
         stack_urn = next((r.parent for r in resources if r.parent and r.parent not in urns), "")

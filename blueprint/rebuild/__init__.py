@@ -80,6 +80,9 @@ def rebuild(project_dir: Path, ref: StackRef, lost: str, out_dir: Optional[Path]
         except Exception as exc:  # noqa: BLE001 - reported, the file is removed
             stack_file.unlink()
             stack_file, error = None, f"the promoted stack file validates but does not plan: {exc}"
+        except BaseException:  # Ctrl-C / SIGTERM (blueprint/interrupt.py): an interrupted rebuild writes nothing
+            stack_file.unlink(missing_ok=True)
+            raise
         if promoted_plan is not None and promo.cloud == "aws":
             rebuild_s = rebuild_estimate(promoted_plan, region=promo.new_secondary or promo.survivor).seconds
     phase("write the runbook")

@@ -39,7 +39,10 @@ def _fraud(plan, figures=DEFAULT_FIGURES) -> dict:
 def _edited(plan, drop=lambda r: False, change=lambda r: None):
     out = copy.deepcopy(plan)
     out.resources = [r for r in out.resources if not drop(r)]
+    kept = {r.urn for r in out.resources}
     for r in out.resources:
+        # a saved plan may name only resources it holds (blueprint/plan/saved.py): drop the references too
+        r.dependencies = [d for d in r.dependencies if d in kept]
         change(r)
     return out
 

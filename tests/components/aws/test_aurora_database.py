@@ -260,7 +260,8 @@ def test_secondary_lives_in_its_own_region(secondaries):
 
 
 def _instances(plan):
-    return plan.of_type("aws:rds/clusterInstance:ClusterInstance")
+    # in instance order (the plan lists resources in a canonical order, not by index)
+    return sorted(plan.of_type("aws:rds/clusterInstance:ClusterInstance"), key=lambda r: int(r.name.rsplit("-", 1)[1]))
 
 
 def test_instances_round_robin_over_zones_writer_first(global_primary):
