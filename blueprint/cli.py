@@ -20,9 +20,12 @@ from blueprint.cli_support import EXIT_INVALID, EXIT_PROBLEMS, fail_invalid, fai
 from blueprint.cli_support import progress_for, text_console
 from blueprint.cli_support import check_out_dir, check_out_file, write_out
 from blueprint.progress import phase
+from blueprint import interrupt
 from blueprint.config.errors import ConfigError, Problem
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Resilient AI platform infrastructure, by tier.")
+# The group turns Ctrl-C / SIGTERM into "interrupted" and exit 130 / 143 (blueprint/interrupt.py, issue 16).
+app = typer.Typer(cls=interrupt.typer_group(), add_completion=False, no_args_is_help=True,
+                  help="Resilient AI platform infrastructure, by tier.")
 class PlanFormat(str, Enum):
     table = "table"
     json = "json"
@@ -223,12 +226,13 @@ def check(
     format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="text, json, sarif (2.1.0) or junit."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the report to this file instead of stdout.", dir_okay=False),
     project_dir: Optional[Path] = ProjectOption,
-    residency: Optional[str] = typer.Option(None, "--residency", help="Jurisdiction to check against (default: the plan's, else the stack file's)."),
+    residency: Optional[str] = typer.Option(None, "--residency", help="Jurisdiction when no stack file states one: a saved plan whose stack file is unknown (checked unverified, which always fails: intent-unverified), or a hand-composed program's stack file; refused when it contradicts the stack file's blueprint:residency (the authority)."),
     suppressions: Optional[Path] = typer.Option(None, "--suppressions", help="checkov suppressions file (default: policies/checkov-suppressions.yaml).", dir_okay=False),
     skip_checkov: bool = typer.Option(False, "--skip-checkov", help="Run the policy rules only (local iteration; CI always runs checkov)."),
 ) -> None:
     """Run the policy rules on the plan and checkov on its export; exit 1 on a mandatory violation or an unsuppressed checkov failure."""
-    from blueprint.check import load_plan_file, resolve_jurisdiction, run_check
+    from blueprint.check import load_plan_file, run_check
+    from blueprint.check.intent import resolve_intent
     from blueprint.check.formats import render
     from blueprint.project import find_project_dir, resolve_stack
 
@@ -245,13 +249,16 @@ def check(
 
                 assert ref is not None
                 planned = plan_stack(root, ref)
-            jurisdiction = resolve_jurisdiction(planned, residency, ref.file if ref else None, root)
+            # The stack file, not the plan, is the authority (issue 16; blueprint.check.intent).
+            intent = resolve_intent(planned, residency, ref.name if ref else None, ref.file if ref else None, root)
+            jurisdiction = intent.residency
             checkov_bin = None
             local = root / ".venv-checkov" / "bin" / "checkov"
             if not os.environ.get("BLUEPRINT_CHECKOV") and local.is_file():
                 checkov_bin = local
             report = run_check(planned, jurisdiction, project_dir=root, plan_file=str(plan_file) if plan_file else None,
-                               checkov=not skip_checkov, suppressions=suppressions, checkov_bin=checkov_bin)
+                               checkov=not skip_checkov, suppressions=suppressions, checkov_bin=checkov_bin, intent=intent,
+                               replan=plan_file is not None)  # a saved plan: compared with its stack file's plan
     except ConfigError as error:
         raise fail_invalid(error) from None
     except Exception as error:  # noqa: BLE001 - reported without a traceback
@@ -399,13 +406,18 @@ def main(
 
 
 def run() -> None:
-    """Console-script entry point: usage errors exit 2 (click), never with a traceback."""
+    """Console-script entry point: usage errors exit 2 (click), never with a traceback; SIGINT and
+    SIGTERM exit 130 and 143 (blueprint/interrupt.py)."""
     import blueprint.plan
 
+    interrupt.install()
     blueprint.plan.freeze_after_plans = True  # a short-lived process: see blueprint/plan/__init__.py
     try:
         app()
     finally:
+        # After a signal: end now, not after the threads an abandoned plan still runs (interpreter
+        # shutdown would join the SDK's executor threads); a swallowed interrupt still exits 130.
+        interrupt.exit_now()
         # Speed (issue 15, benchmarks/README.md): the process is about to exit, and the interpreter's
         # shutdown collection would scan the whole heap a plan leaves (~1M objects, 1.5-2 s for
         # prod) to free memory the OS reclaims anyway. Frozen objects are skipped by it; output

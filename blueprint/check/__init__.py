@@ -1,7 +1,8 @@
 """``blueprint check``: the policy rules on a plan, checkov on its export, one report.
 
 * :func:`load_plan_file` reads a plan saved by ``blueprint plan --format json``;
-* :func:`resolve_jurisdiction` finds the stack's jurisdiction (option, plan, stack file);
+* :func:`resolve_jurisdiction` finds the stack's jurisdiction: its stack file's (the authority;
+  ``blueprint.check.intent`` also gives the pack the stack's intent), else an unverified ``--residency``;
 * :func:`run_check` runs the rules (``blueprint/policies``) and checkov (``blueprint.checkov``, from
   its isolated environment, on ``blueprint.export``'s files, with the checked-in suppressions);
 * :mod:`blueprint.check.formats` prints the :class:`CheckReport` as text, JSON, SARIF or JUnit.
@@ -9,14 +10,11 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
-
-import yaml
 
 from blueprint.check.pack import Finding, RuleInfo, load_policy_pack
 from blueprint.config.errors import ConfigError, Problem
@@ -75,22 +73,11 @@ class CheckReport:
 
 
 def load_plan_file(path: Path) -> Plan:
-    """A saved plan; ConfigError (exit 2) when it is missing or not a blueprint plan."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ConfigError([Problem("--plan", f"cannot read the plan file: {error.strerror or error}", str(path))], source="arguments") from None
-    except json.JSONDecodeError as error:
-        raise ConfigError([Problem("--plan", f"not JSON ({error.msg} at line {error.lineno}); save one with "
-                                   "`blueprint plan --format json --out FILE`", str(path))], source="arguments") from None
-    try:
-        plan = Plan.from_json(data)
-        for r in plan.resources:
-            if not isinstance(r.urn, str) or not isinstance(r.type, str) or not isinstance(r.inputs, dict):
-                raise ValueError(f"resource {r.urn!r} lacks urn/type/inputs")
-    except (ValueError, TypeError, KeyError) as error:
-        raise ConfigError([Problem("--plan", f"not a blueprint plan: {error}", str(path))], source="arguments") from None
-    return plan
+    """A saved plan, through the one validated reader every ``--plan`` uses (blueprint/plan/saved.py,
+    issue 16); ConfigError (exit 2) naming every problem when it is missing or not a blueprint plan."""
+    from blueprint.plan.saved import read_saved_plan
+
+    return read_saved_plan(Path(path))
 
 
 def stack_file_residency(stack_file: Path) -> Optional[str]:
@@ -105,34 +92,14 @@ def stack_file_residency(stack_file: Path) -> Optional[str]:
 
 
 def resolve_jurisdiction(plan: Plan, explicit: Optional[str], stack_file: Optional[Path], project_dir: Path) -> str:
-    """``--residency`` > the plan's own ``residency`` > the stack file (given, or
-    ``stacks/Pulumi.<plan's stack>.yaml``). ConfigError when none is found or it is unknown."""
-    from blueprint.catalogs.residency import JURISDICTIONS
+    """The jurisdiction ``plan`` is checked against: the stack file's ``blueprint:residency`` (given, or
+    ``stacks/Pulumi.<plan's stack>.yaml``), else ``--residency`` (then unverified: the CLI passes the
+    intent, and the pack fails it with intent-unverified). Never the plan's own ``residency`` (issue 16:
+    a tampered plan may declare "any"). ConfigError when none is found, it is unknown, or
+    ``--residency`` contradicts the stack file (blueprint.check.intent.resolve_intent)."""
+    from blueprint.check.intent import resolve_intent
 
-    value, origin = explicit, "--residency"
-    if value is None and plan.residency:
-        value, origin = plan.residency, "the plan's residency"
-    if value is None:
-        candidates = [stack_file] if stack_file else []
-        if plan.stack:
-            from blueprint.project import stack_config_dir
-
-            try:
-                candidates.append(stack_config_dir(project_dir) / f"Pulumi.{plan.stack}.yaml")
-            except (OSError, yaml.YAMLError):
-                pass
-        for candidate in candidates:
-            if candidate and candidate.is_file():
-                value, origin = stack_file_residency(candidate), f"blueprint:residency of {candidate}"
-                if value:
-                    break
-    if not value:
-        raise ConfigError([Problem("--residency", "cannot tell the stack's jurisdiction: the plan records none and no stack "
-                                   "file was found; pass --residency CODE or --stack/--config")], source="arguments")
-    if value not in JURISDICTIONS:
-        raise ConfigError([Problem("--residency", f"unknown jurisdiction from {origin}; expected one of {', '.join(JURISDICTIONS)}", value)],
-                          source="arguments")
-    return value
+    return resolve_intent(plan, explicit, None, stack_file, project_dir).residency
 
 
 READINESS_CATEGORY = "deploy-readiness"
@@ -170,6 +137,8 @@ def run_check(
     checkov: bool = True,
     suppressions: Optional[Path] = None,
     checkov_bin: Optional[Path] = None,
+    intent: Any = None,
+    replan: bool = False,
 ) -> CheckReport:
     """The rules on ``plan`` and (unless ``checkov`` is False) checkov on its export. A checkov
     that cannot run is reported in ``checkov_error`` (the check then fails); an invalid
@@ -177,14 +146,21 @@ def run_check(
 
     Speed (issue 15): checkov is the longest part and runs in its own process, so the plan is
     exported once, checkov is started on that export, and the rules run while it scans; its
-    result is then collected. Still one real checkov scan of the exported plan per check."""
+    result is then collected. Still one real checkov scan of the exported plan per check.
+
+    ``intent`` (blueprint.check.intent.StackIntent; the CLI always passes it) is what the stack file
+    requires: the pack then checks the plan against it (residency, tiers, presence: issue 16). Without
+    it (older Python callers) the plan is checked on its own, as before.
+
+    ``replan`` (the CLI sets it for ``--plan FILE``): the plan is a saved one, so the intent's stack file is
+    re-planned and the two compared resource by resource (blueprint/check/replan.py, ``intent-replan``)."""
     report = CheckReport(stack=plan.stack, cloud=plan.cloud, jurisdiction=jurisdiction, plan_file=plan_file,
                          resources=len(plan.resources), rules=[], violations=[])
     from blueprint.progress import phase  # the CLI's progress display (a no-op when nobody listens)
 
     if not checkov:
         phase("policy rules")
-        _run_rules(report, plan, jurisdiction)
+        _run_rules(report, plan, jurisdiction, intent, project_dir if replan else None)
         report.notes.append("checkov was not run (--skip-checkov)")
         return report
     from blueprint.checkov import CheckovError, apply_suppressions
@@ -204,7 +180,7 @@ def run_check(
             report.checkov_error = str(error)
         try:
             phase("policy rules (checkov scanning)")
-            _run_rules(report, plan, jurisdiction)
+            _run_rules(report, plan, jurisdiction, intent, project_dir if replan else None)
         except BaseException:
             if running is not None:
                 running.kill()
@@ -218,12 +194,33 @@ def run_check(
     return report
 
 
-def _run_rules(report: CheckReport, plan: Plan, jurisdiction: str) -> None:
-    """The policy rules and the deploy-readiness checks, into ``report``."""
+def _run_rules(report: CheckReport, plan: Plan, jurisdiction: str, intent: Any = None,
+               replan_dir: Optional[Path] = None) -> None:
+    """The policy rules, the deploy-readiness checks and (a saved plan: ``replan_dir``, the project) the
+    comparison with a fresh plan of its stack file, into ``report``."""
+    from blueprint.check import replan
+
     # The policy pack is found by its entry point (blueprint.check.pack): the core never imports it.
     pack = load_policy_pack()
-    report.rules = list(pack.rules) + readiness_rules()
-    report.violations = list(pack.evaluate(plan, jurisdiction)) + readiness_violations(plan)
+    report.rules = list(pack.rules) + [replan.RULE] + readiness_rules()
+    fresh = replan.replan_findings(plan, intent, replan_dir) if replan_dir is not None else []
+    report.violations = fresh + _evaluate(pack, plan, jurisdiction, intent) + readiness_violations(plan)
+
+
+def _evaluate(pack: Any, plan: Plan, jurisdiction: str, intent: Any) -> list[Any]:
+    """The pack's violations, checked against ``intent`` when there is one. A pack whose ``evaluate``
+    takes no ``intent`` cannot verify the plan against the stack file: a mandatory finding, never a
+    silent pass (issue 16)."""
+    if intent is None:
+        return list(pack.evaluate(plan, jurisdiction))
+    import inspect
+
+    if "intent" in inspect.signature(pack.evaluate).parameters:
+        return list(pack.evaluate(plan, jurisdiction, intent=intent))
+    return [*pack.evaluate(plan, jurisdiction), Finding(
+        policy="intent-unverified", enforcement="mandatory", urn=None,
+        message="the policy pack takes no stack intent: the plan's residency, tiers and resources are not verified "
+                "against the stack file", remediation="use a policy pack whose evaluate() accepts intent=")]
 
 
 def _suppression_entries(project_dir: Path, suppressions: Optional[Path]) -> list[Any]:

@@ -125,6 +125,15 @@ def _kms_key(r: Resource) -> Iterable[str]:
     if spec != "SYMMETRIC_DEFAULT" or usage != "ENCRYPT_DECRYPT":
         return  # AWS rotates only symmetric encryption keys
     yield from _need_true(r, "enableKeyRotation", "automatic key rotation is off")
+    days = number(r.props.get("rotationPeriodInDays"))  # unset: KMS rotates yearly (365)
+    if days is not None and days > AWS_MAX_ROTATION_DAYS:
+        yield (f"{r.type} {r.name!r}: rotationPeriodInDays is {days:g}; at most {AWS_MAX_ROTATION_DAYS} "
+               "(KmsKey's default, blueprint/components/aws/kms_key.py)")
+
+
+def _duration_seconds(value: Any) -> Optional[float]:
+    """A protobuf Duration string ('7776000s') in seconds; None when it is not one."""
+    return number(value[:-1]) if isinstance(value, str) and value.endswith("s") else None
 
 
 def _gcp_kms_key(r: Resource) -> Iterable[str]:
@@ -134,11 +143,46 @@ def _gcp_kms_key(r: Resource) -> Iterable[str]:
     purpose = r.props.get("purpose") or "ENCRYPT_DECRYPT"
     if purpose != "ENCRYPT_DECRYPT":
         return
-    seconds = number(str(period).rstrip("s")) if isinstance(period, str) else None
+    seconds = _duration_seconds(period)
     if seconds is None:
-        yield f"{r.type} {r.name!r}: no rotationPeriod; rotate the key at least yearly (e.g. '7776000s')"
-    elif seconds > 365 * 86400:
-        yield f"{r.type} {r.name!r}: rotationPeriod {period} is longer than a year"
+        yield (f"{r.type} {r.name!r}: no rotationPeriod (rotation is off); rotate at least every "
+               f"{GCP_MAX_ROTATION_DAYS} days ('{GCP_MAX_ROTATION_DAYS * 86400}s')")
+    elif seconds > GCP_MAX_ROTATION_DAYS * 86400:
+        yield (f"{r.type} {r.name!r}: rotationPeriod {period} is longer than {GCP_MAX_ROTATION_DAYS} days (KmsKey's "
+               "default, blueprint/components/gcp/kms_key.py; CIS GCP 1.10)")
+
+
+# Pending-deletion windows: the minimum is the components' documented default, the longest each cloud
+# allows, so a key deleted by mistake can be restored for as long as possible. AWS KMS allows 7..30 days,
+# default 30 (ScheduleKeyDeletion PendingWindowInDays; pulumi_aws kms.Key deletion_window_in_days);
+# KmsKeyArgs.deletion_window_in_days defaults to 30 (blueprint/components/aws/kms_key.py). Cloud KMS
+# allows 1..120 days, default 30 (CryptoKey destroy_scheduled_duration); the GCP KmsKey sets
+# DESTROY_SCHEDULED_DURATION = 120 days (blueprint/components/gcp/kms_key.py). tests/policies assert both.
+AWS_MIN_DELETION_WINDOW_DAYS = 30
+GCP_MIN_DESTROY_SCHEDULED_DAYS = 120
+# Longest rotation periods: the components' defaults (AWS KmsKey 365 days; GCP KmsKey 90 days, CIS GCP 1.10,
+# checkov CKV_GCP_43).
+AWS_MAX_ROTATION_DAYS = 365
+GCP_MAX_ROTATION_DAYS = 90
+
+
+def check_deletion_window(r: Resource, ctx: Context) -> Iterable[str]:
+    if r.type == aws.KMS_KEY:
+        value = r.props.get("deletionWindowInDays")
+        days = number(value)  # unset: KMS waits 30 days
+        if days is not None and days < AWS_MIN_DELETION_WINDOW_DAYS:
+            yield (f"{r.type} {r.name!r}: deletionWindowInDays is {days:g}; at least {AWS_MIN_DELETION_WINDOW_DAYS} "
+                   "(the documented KmsKey default; KMS allows 7..30), so a deletion can be cancelled for a month")
+        return
+    value = r.props.get("destroyScheduledDuration")
+    if is_unknown(value):
+        return
+    seconds = _duration_seconds(value)
+    if seconds is None or seconds < GCP_MIN_DESTROY_SCHEDULED_DAYS * 86400:
+        shown = "unset (Cloud KMS's 30 days)" if value is None else repr(value)
+        yield (f"{r.type} {r.name!r}: destroyScheduledDuration is {shown}; at least "
+               f"'{GCP_MIN_DESTROY_SCHEDULED_DAYS * 86400}s' ({GCP_MIN_DESTROY_SCHEDULED_DAYS} days, the documented "
+               "KmsKey setting), so a version destroyed by mistake can be restored")
 
 
 def _gke_cluster(r: Resource) -> Iterable[str]:
@@ -251,7 +295,12 @@ AT_REST: dict[str, Callable[[Resource], Iterable[str]]] = {
 
 
 def check_at_rest(r: Resource, ctx: Context) -> Iterable[str]:
-    return AT_REST[r.type](r)
+    """The type's check, then (issue 16) every key reference must name a key of the plan in the
+    resource's region and account/project (blueprint/policies/key_refs.py), not just any string."""
+    from blueprint.policies.key_refs import unresolved_keys
+
+    yield from AT_REST[r.type](r)
+    yield from unresolved_keys(r, ctx)
 
 
 def check_rotation(r: Resource, ctx: Context) -> Iterable[str]:
@@ -279,7 +328,8 @@ RULES = (
         description="Data at rest is encrypted with customer-managed KMS keys: Aurora/RDS storage, EBS volumes and "
                     "launch-template block devices, EKS secrets, SQS, SNS, Backup vaults, Secrets Manager, CloudWatch "
                     "log groups, S3 default encryption (aws:kms + key), EFS, DynamoDB; GCS, Cloud SQL, GKE secrets and "
-                    "node boot disks, Compute disks/templates, Pub/Sub.",
+                    "node boot disks, Compute disks/templates, Pub/Sub. Each key reference names a key of the plan in "
+                    "the resource's region and account/project (blueprint/policies/key_refs.py).",
         enforcement=MANDATORY,
         remediation="Set the resource's KMS key property to the region's customer-managed key (blueprint/components/aws/kms_key.py); "
                     "S3 buckets: sseAlgorithm aws:kms with kmsMasterKeyId.",
@@ -295,10 +345,21 @@ RULES = (
     ),
     Rule(
         id="kms-key-rotation",
-        description="Customer-managed symmetric keys rotate automatically (AWS enableKeyRotation; GCP rotationPeriod <= 1 year).",
+        description="Customer-managed symmetric keys rotate automatically, at least as often as the KmsKey defaults: "
+                    "AWS enableKeyRotation with rotationPeriodInDays <= 365; GCP rotationPeriod <= 90 days.",
         enforcement=MANDATORY,
-        remediation="AWS: enable_key_rotation=True (rotation_period_in_days 90..2560); GCP: rotation_period such as '7776000s'.",
+        remediation="AWS: enable_key_rotation=True, rotation_period_in_days 90..365; GCP: rotation_period <= '7776000s'.",
         category="encryption-at-rest", scope="resource", check=check_rotation,
+        types=(aws.KMS_KEY, gcp.KMS_CRYPTO_KEY),
+    ),
+    Rule(
+        id="kms-key-deletion-window",
+        description="A key scheduled for deletion stays restorable for the documented window: AWS "
+                    "deletionWindowInDays >= 30 (unset is 30); GCP destroyScheduledDuration >= 120 days.",
+        enforcement=MANDATORY,
+        remediation="Use blueprint.components.aws.KmsKey / blueprint.components.gcp.KmsKey defaults: "
+                    "deletion_window_in_days=30; destroy_scheduled_duration='10368000s'.",
+        category="encryption-at-rest", scope="resource", check=check_deletion_window,
         types=(aws.KMS_KEY, gcp.KMS_CRYPTO_KEY),
     ),
 )

@@ -7,6 +7,7 @@ from typing import Any, Iterable, Optional
 from blueprint.catalogs.tiers import TIERS, LockMode, Tier, TierSpec
 from blueprint.types import aws, gcp
 
+from blueprint.policies.read_model import configured_workloads
 from blueprint.policies.model import (
     MANDATORY, S3_BUCKET_TYPES, TIER_TAG, Context, Resource, Rule, is_unknown, number, truthy,
 )
@@ -17,6 +18,12 @@ GCP_TIER_LABEL = "blueprint-tier"
 
 
 def tier_of(r: Resource, ctx: Context) -> Optional[TierSpec]:
+    """The tier the vault must meet: its workload's configured tier when the stack file's intent is attached
+    (a retagged vault is judged by the stack file, issue 16), else the one its tags or labels state."""
+    workload = r.workload or r.tags.get("blueprint:workload")
+    configured = (configured_workloads(ctx) or {}).get(workload) if workload else None
+    if configured is not None:
+        return TIERS[Tier(configured.tier)]
     value = r.tags.get(TIER_TAG) or r.labels.get(GCP_TIER_LABEL) or ctx.workload_tags(r.workload or r.tags.get("blueprint:workload")).get(TIER_TAG)
     try:
         return TIERS[Tier(value)] if value else None

@@ -15,8 +15,15 @@ class _Pack:
     rules = RULES
 
     @staticmethod
-    def evaluate(plan: Any, jurisdiction: str) -> list[Violation]:
-        return run_rules(Context.from_plan(plan, jurisdiction))
+    def evaluate(plan: Any, jurisdiction: str, intent: Any = None) -> list[Violation]:
+        """``intent`` (blueprint.check.intent.StackIntent): what the stack file requires; the intent rules
+        (blueprint/policies/intent.py) compare the plan with it and the tier rules use its tiers."""
+        from blueprint.policies.read_model import attach_intent
+
+        ctx = Context.from_plan(plan, jurisdiction)
+        if intent is not None:
+            attach_intent(ctx, intent)
+        return run_rules(ctx)
 
 
 PACK = _Pack()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, Optional
 
 from blueprint.analysis.facts import PlanFacts, WorkloadFacts
 from blueprint.catalogs.tiers import Strategy, TierSpec, tier_spec
@@ -34,6 +34,8 @@ class TierWorkload:
     facts: WorkloadFacts
     spec: TierSpec
     strategy: Strategy
+    # The stack file's primary region when its intent is known (blueprint.check.intent), else the plan's.
+    primary_region: Optional[str] = None
 
     @property
     def name(self) -> str:
@@ -41,7 +43,7 @@ class TierWorkload:
 
     @property
     def primary(self) -> str:
-        return self.facts.primary_region
+        return self.primary_region or self.facts.primary_region
 
     @property
     def label(self) -> str:
@@ -130,18 +132,56 @@ def any_uncertain(ctx: Context, urns: Iterable[str]) -> bool:
     return bool(unknown) and any(u in unknown for u in urns)
 
 
+# ---- the stack's intent (issue 16): the stack file, not the plan, is the authority ------------------
+
+_INTENT = "intent"
+
+
+def attach_intent(ctx: Context, intent: Any) -> None:
+    """Check ``ctx`` against ``intent`` (blueprint.check.intent.StackIntent): ``blueprint check`` only;
+    under CrossGuard the program itself read the stack's config, so there is nothing to cross-check."""
+    ctx.memo(_INTENT, lambda: intent)
+
+
+def intent_of(ctx: Context) -> Any:
+    """The attached StackIntent, or None (the plan is then read on its own, tiers from its tags)."""
+    return ctx.memo(_INTENT, lambda: None)
+
+
+def configured_workloads(ctx: Context) -> Optional[dict[str, Any]]:
+    """Name -> the stack file's workload (blueprint.config.models.Workload) when the intent carries
+    blueprint's configuration; None otherwise."""
+    intent = intent_of(ctx)
+    config = getattr(intent, "config", None)
+    if config is None:
+        return None
+    return {w.name: w for w in config.workloads}
+
+
+def _tier_of(ctx: Context, w: WorkloadFacts) -> Optional[TierWorkload]:
+    """The workload with its configured tier and strategy (stack file), else the ones its tags state."""
+    configured = (configured_workloads(ctx) or {}).get(w.name)
+    try:
+        if configured is not None:
+            from blueprint.config.models import effective_strategy
+
+            return TierWorkload(w, tier_spec(configured.tier), effective_strategy(configured),
+                                intent_of(ctx).config.primary_region)
+        spec = tier_spec(w.tier)
+        return TierWorkload(w, spec, Strategy(w.strategy or spec.default_strategy.value))
+    except (ValueError, KeyError):
+        return None
+
+
 def tier_workloads(ctx: Context) -> list[TierWorkload]:
-    """The workloads whose tier (and strategy, else the tier's default) the plan states, all of
-    whose resources are known; sorted by name."""
+    """The workloads with their tier and strategy: the stack file's when its intent is attached
+    (attach_intent), else those the plan's tags state (or the tier's default strategy); only those
+    all of whose resources are known; sorted by name."""
     found = []
     for w in facts_of(ctx).workloads:
-        try:
-            spec = tier_spec(w.tier)
-            strategy = Strategy(w.strategy or spec.default_strategy.value)
-        except (ValueError, KeyError):
-            continue
-        if not any_uncertain(ctx, w.resources):
-            found.append(TierWorkload(w, spec, strategy))
+        tw = _tier_of(ctx, w)
+        if tw is not None and not any_uncertain(ctx, w.resources):
+            found.append(tw)
     return sorted(found, key=lambda t: t.name)
 
 

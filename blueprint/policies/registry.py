@@ -7,12 +7,15 @@ from typing import Iterable, Optional
 from blueprint.policies import encryption, exposure, gcp_failover_probe, immutability, orchestration, residency, tiers, transit
 from blueprint.policies import recovery_data
 from blueprint.policies import recovery_stack
+from blueprint.policies import intent
+from blueprint.policies import network, pod_security, protection, public_access
 from blueprint.policies.model import Context, Rule, Violation
 
 RULES: tuple[Rule, ...] = (
     *residency.RULES, *encryption.RULES, *transit.RULES, *immutability.RULES, *tiers.RULES, *exposure.RULES,
     *orchestration.RULES, *gcp_failover_probe.RULES, *recovery_data.RULES,
-    *recovery_stack.RULES,
+    *recovery_stack.RULES, *intent.RULES,
+    *network.RULES, *public_access.RULES, *protection.RULES, *pod_security.RULES,
 )
 RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
 assert len(RULES_BY_ID) == len(RULES), "rule ids must be unique"

@@ -69,6 +69,13 @@ def check_region(ctx: Context) -> Iterable[tuple[Optional[str], str]]:
             continue
         declared = r.props.get("region")
         regions = {x for x in (r.region, declared if isinstance(declared, str) and declared else None) if x}
+        if not regions and r.region is None and not is_unknown(declared) and not is_global_service(r.type):
+            # Issue 16: no region is not a pass. `blueprint plan` places every cloud resource in a
+            # region or "global" (blueprint/plan/placement.py); a null one cannot be shown to lie in
+            # the jurisdiction (a saved plan edited, or a provider without a region under CrossGuard).
+            yield r.urn, (f"{r.type} {r.name!r} has no region: it cannot be verified to lie in jurisdiction "
+                          f"{ctx.jurisdiction!r}; place it with a provider (or `region`) of the jurisdiction")
+            continue
         for region in sorted(regions):
             if region == GLOBAL:
                 if not is_global_service(r.type):

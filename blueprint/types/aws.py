@@ -57,6 +57,8 @@ KMS_ALIAS = "aws:kms/alias:Alias"
 # The out-of-region failover probe (blueprint/components/aws/failover_probe.py):
 # https://www.pulumi.com/registry/packages/aws/api-docs/lambda/function/, .../cloudwatch/eventrule/.
 LAMBDA_FUNCTION = "aws:lambda/function:Function"
+# The parameter a failover probe reads its plan's ARN from (issue 17): .../ssm/parameter/.
+SSM_PARAMETER = "aws:ssm/parameter:Parameter"
 CLOUDWATCH_EVENT_RULE = "aws:cloudwatch/eventRule:EventRule"
 # The audit trail and the break-glass alarm (issue 18, part 2): https://www.pulumi.com/registry/packages/aws/api-docs/cloudtrail/trail/,
 # .../cloudwatch/logmetricfilter/.
@@ -94,6 +96,17 @@ SQS_QUEUE = "aws:sqs/queue:Queue"
 WAFV2_WEB_ACL = "aws:wafv2/webAcl:WebAcl"
 VPC_SECURITY_GROUP_EGRESS_RULE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
 VPC_SECURITY_GROUP_INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+# Exposure rules (issue 16, blueprint/policies/network.py, public_access.py): tokens of
+# https://www.pulumi.com/registry/packages/aws/api-docs/ (ec2/securitygrouprule, s3/bucketpublicaccessblock,
+# s3/bucketownershipcontrols, s3/bucketacl, sqs/queuepolicy, ecr/repositorypolicy, secretsmanager/secretpolicy).
+EC2_SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
+S3_BUCKET_PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+S3_BUCKET_OWNERSHIP_CONTROLS = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
+S3_BUCKET_ACL = "aws:s3/bucketAcl:BucketAcl"
+S3_BUCKET_ACL_V2 = "aws:s3/bucketAclV2:BucketAclV2"
+SQS_QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy"
+ECR_REPOSITORY_POLICY = "aws:ecr/repositoryPolicy:RepositoryPolicy"
+SECRETSMANAGER_SECRET_POLICY = "aws:secretsmanager/secretPolicy:SecretPolicy"
 
 S3_BUCKET_TYPES = (S3_BUCKET, S3_BUCKET_V2)
 LISTENER_TYPES = (LB_LISTENER, ALB_LISTENER)  # aws:alb/* are aliases of the aws:lb/* resources

@@ -24,6 +24,12 @@ KEDA_SCALED_OBJECT = "kubernetes:keda.sh/v1alpha1:ScaledObject"
 NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
 POD_DISRUPTION_BUDGET = "kubernetes:policy/v1:PodDisruptionBudget"
 PRIORITY_CLASS = "kubernetes:scheduling.k8s.io/v1:PriorityClass"
+# Kinds that carry a pod template (the pod-security rule, blueprint/policies/pod_security.py).
+POD = "kubernetes:core/v1:Pod"
+REPLICA_SET = "kubernetes:apps/v1:ReplicaSet"
+STATEFUL_SET = "kubernetes:apps/v1:StatefulSet"
+JOB = "kubernetes:batch/v1:Job"
+CRON_JOB = "kubernetes:batch/v1:CronJob"
 
 HELM_TYPES = (HELM_RELEASE, HELM_CHART)
 
@@ -37,5 +43,5 @@ ZONE_KEYS: dict[str, tuple[str, ...]] = {}
 # Types with no role for the readers, known so that a stack planning them is covered.
 OTHER: frozenset[str] = frozenset({
     NAMESPACE, RESOURCE_QUOTA, SERVICE_ACCOUNT, TARGET_GROUP_BINDING, KEDA_CLUSTER_TRIGGER_AUTHENTICATION,
-    NETWORK_POLICY, POD_DISRUPTION_BUDGET, PRIORITY_CLASS,
+    NETWORK_POLICY, POD_DISRUPTION_BUDGET, PRIORITY_CLASS, POD, REPLICA_SET, STATEFUL_SET, JOB, CRON_JOB,
 })

@@ -119,6 +119,10 @@ def test_tampered_saved_plan_fails_naming_the_resource(dev_plan: dict, tmp_path:
     assert urn in result.stdout
     if fmt == "json":
         violations = [v for v in json.loads(result.stdout)["violations"] if v["policy"] != PLACEHOLDERS]
+        if tamper is _move_out:  # the VPC left us-east-2: the stack file's platform there lacks its network (issue 16)
+            presence = [v for v in violations if v["policy"] == "intent-presence"]
+            assert len(presence) == 1 and "us-east-2 lacks its network" in presence[0]["message"]
+            violations = [v for v in violations if v["policy"] != "intent-presence"]
         assert {v["urn"] for v in violations} == {urn} and {v["enforcement"] for v in violations} == {"mandatory"}
 
 
@@ -136,7 +140,9 @@ def test_sarif_is_2_1_0_shaped(dev_plan: dict, tmp_path: Path, fake_checkov: Pat
     from blueprint.readiness.registry import CHECKS
     from blueprint.policies import RULES
 
-    assert "tls-listener" in rule_ids and "deploy-name-limit" in rule_ids and len(rule_ids) == len(RULES) + len(CHECKS)
+    # ... and intent-replan, the core's comparison of a saved plan with its stack file's (issue 16).
+    assert "tls-listener" in rule_ids and "deploy-name-limit" in rule_ids and "intent-replan" in rule_ids
+    assert len(rule_ids) == len(RULES) + 1 + len(CHECKS)
     for run in sarif["runs"]:
         ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
         for result_ in run["results"]:
@@ -145,9 +151,10 @@ def test_sarif_is_2_1_0_shaped(dev_plan: dict, tmp_path: Path, fake_checkov: Pat
             location = result_["locations"][0]
             assert location["physicalLocation"]["artifactLocation"]["uri"]
             assert location["logicalLocations"][0]["fullyQualifiedName"].startswith("urn:pulumi:")
-    [violation] = [r for r in policies["results"] if r["ruleId"] != PLACEHOLDERS]
-    assert violation["ruleId"] == "tls-listener" and violation["level"] == "error"
-    assert violation["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == urn
+    # The rule the edit breaks, and intent-replan: the edited plan is not what its stack file plans (issue 16).
+    found = sorted((r for r in policies["results"] if r["ruleId"] != PLACEHOLDERS), key=lambda r: r["ruleId"])
+    assert [(r["ruleId"], r["level"]) for r in found] == [("intent-replan", "error"), ("tls-listener", "error")]
+    assert {r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] for r in found} == {urn}
     assert [r["ruleId"] for r in checkov["results"]] == ["CKV_AWS_18"]
 
 
@@ -159,10 +166,11 @@ def test_junit_has_a_suite_per_source_and_failures(dev_plan: dict, tmp_path: Pat
     suites = {s.get("name"): s for s in root.findall("testsuite")}
     assert set(suites) == {"blueprint-policies", "checkov"}
     failures = suites["blueprint-policies"].findall("testcase/failure")
-    assert len(failures) == int(suites["blueprint-policies"].get("failures")) == 1
-    assert urn in failures[0].text
+    # The rule the edit breaks, and intent-replan (the edited plan is not what its stack file plans: issue 16).
+    assert len(failures) == int(suites["blueprint-policies"].get("failures")) == 2
+    assert all(urn in f.text for f in failures)
     assert int(suites["checkov"].get("failures")) == 1 and int(suites["checkov"].get("tests")) > 50
-    assert int(root.get("failures")) == 2
+    assert int(root.get("failures")) == 3
 
 
 def test_plans_the_stack_when_no_plan_is_given(fake_checkov: Path) -> None:
@@ -181,15 +189,31 @@ def test_fails_invalid_plan_file(tmp_path: Path, content: Any, message: str) -> 
 
 
 def test_jurisdiction_for_plans_saved_without_it(dev_plan: dict, tmp_path: Path) -> None:
+    """The stack file is the authority (issue 16): found from the plan's stack name; without one the
+    check is refused (exit 2) or, with --residency, run unverified and failed (intent-unverified)."""
     dev_plan.pop("residency")
-    assert check("--plan", save(tmp_path, dev_plan), "--skip-checkov").exit_code == 0  # stacks/Pulumi.dev.yaml
-    dev_plan["stack"] = "elsewhere"
+    result = check("--plan", save(tmp_path, dev_plan), "--skip-checkov", "--format", "json")  # stacks/Pulumi.dev.yaml
+    mandatory = [v for v in json.loads(result.stdout)["violations"] if v["enforcement"] == "mandatory"]
+    # Checked against stacks/Pulumi.dev.yaml, which plans residency "us" (issue 16, intent-replan).
+    assert result.exit_code == 1 and [(v["policy"], v["urn"]) for v in mandatory] == [("intent-replan", None)]
+    assert "residency is null" in mandatory[0]["message"] and '"us"' in mandatory[0]["message"]
+    result = check("--plan", save(tmp_path, dev_plan), "--skip-checkov", "--residency", "eu")
+    assert result.exit_code == 2 and "refused" in result.stderr  # contradicts stacks/Pulumi.dev.yaml
+    text = json.dumps(dev_plan).replace("urn:pulumi:dev::", "urn:pulumi:elsewhere::")
+    dev_plan = json.loads(text.replace("pulumi:pulumi:Stack::blueprint-dev", "pulumi:pulumi:Stack::blueprint-elsewhere"))
+    dev_plan["stack"] = "elsewhere"  # a stack with no stack file: its name and its URNs' stack
     result = check("--plan", save(tmp_path, dev_plan), "--skip-checkov")
-    assert result.exit_code == 2 and "--residency" in result.stderr
-    assert check("--plan", save(tmp_path, dev_plan), "--skip-checkov", "--residency", "us").exit_code == 0
+    assert result.exit_code == 2 and "pass --stack or --config" in result.stderr
+    result = check("--plan", save(tmp_path, dev_plan), "--skip-checkov", "--residency", "us", "--format", "json")
+    mandatory = [v for v in json.loads(result.stdout)["violations"] if v["enforcement"] == "mandatory"]
+    assert result.exit_code == 1 and [v["policy"] for v in mandatory] == ["intent-unverified"]
     result = check("--plan", save(tmp_path, dev_plan), "--skip-checkov", "--residency", "eu", "--format", "json")
-    assert result.exit_code == 1 and json.loads(result.stdout)["violations"]
+    assert result.exit_code == 1 and {"residency-region", "intent-unverified"} <= {v["policy"] for v in json.loads(result.stdout)["violations"]}
     assert check("--plan", save(tmp_path, dev_plan), "--skip-checkov", "--residency", "mars").exit_code == 2
+    result = check("--plan", save(tmp_path, dev_plan), "--skip-checkov", "--stack", "dev", "--format", "json")
+    # The stack file given: the plan of stack "elsewhere" is not what it plans (every URN differs).
+    replan = [v for v in json.loads(result.stdout)["violations"] if v["policy"] == "intent-replan"]
+    assert result.exit_code == 1 and len(replan) == 51 and "more difference" in replan[-1]["message"]
 
 
 def test_missing_checkov_fails_the_check(dev_plan_file: Path, tmp_path: Path) -> None:

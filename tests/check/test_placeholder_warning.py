@@ -57,4 +57,8 @@ def test_check_warns_and_keeps_its_exit_code(dev_plan: dict, tmp_path: Path) -> 
     assert advisories and {v["enforcement"] for v in advisories} == {"advisory"}
     path.write_text(json.dumps(_with_real_cidrs(dev_plan)), encoding="utf-8")
     clean = CliRunner().invoke(app, [*args, str(path)])
-    assert clean.exit_code == 0 and "placeholder" not in clean.stderr
+    assert "placeholder" not in clean.stderr
+    # The edited plan is no longer what stacks/Pulumi.dev.yaml plans (issue 16): only intent-replan fails it.
+    mandatory = [v for v in json.loads(clean.stdout)["violations"] if v["enforcement"] == "mandatory"]
+    assert clean.exit_code == 1 and mandatory and {v["policy"] for v in mandatory} == {"intent-replan"}
+    assert {v["type"] for v in mandatory} == {EKS}
