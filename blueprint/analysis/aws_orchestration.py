@@ -19,6 +19,21 @@
   (every 10 s for a 10/20/30 s period) + that delay;
   for a Route 53 alarm, the health check's verdict first. No credit for an alarm evaluated in the
   primary region (it is lost with it), nor for a probe alarm with no probe publishing its metric.
+- Direct start (issue 17): when that probe starts the plan itself (its environment names, in
+  ``START_PLAN_PARAMETER``, an SSM parameter of its region that the plan writes its ARN to, and its
+  ``START_ACTION`` / ``START_TARGET_REGION`` are the trigger's), the plan starts ``START_AFTER_SLOTS`` x
+  ``PERIOD_S`` + the last slot's verdict after the failure, + StartPlanExecution -> first step
+  (figures.region_switch_api_start): no alarm evaluation, no alarm -> execution delay. The trigger
+  alarm remains the backstop; without the direct start the alarm path above is the estimate.
+- Coverage (both paths): the probe runs on a rate(1 minute) schedule whose invocations start up to
+  ``eventbridge_schedule_gap`` (120 s) apart, and each invocation reads CloudWatch (``probe_pre_slot_reads``,
+  32 s worst case) before its first slot. An invocation probes ``RUN_S`` seconds (60 when its environment does
+  not say), cut short by the function's ``timeout`` (Lambda's default 3 s when unset) less the last slot's
+  verdict and publish; when that is shorter than gap + reads, the worst case leaves the difference unprobed
+  and the model adds it. blueprint's probe runs 160 s (failover_probe.RUN_S): invocations overlap, nothing added.
+- Degraded serving: a probe with ``TARGET_FALLBACK_HOST`` counts the watched region up while its fallback load
+  balancer answers, so only the loss of the region as a whole (GPU and fallback) starts the plan; the figure
+  above is for that loss.
 - Order: the failover workflow's top-level steps run in sequence, a Parallel step's members together
   (``Orchestration.stages``); the resilience model starts each stage when the previous one ends.
 """
@@ -99,8 +114,69 @@ def _alarm_seconds(alarm: PlannedResource, figures: Figures) -> tuple[float, str
             f"{needed:g} failed datapoints x {period:g} s period + evaluation {evaluation.seconds:g} s ({evaluation.source})")
 
 
+def _env(fn: PlannedResource) -> dict:
+    return ((fn.inputs.get("environment") or {}).get("variables")) or {}
+
+
+def _direct_start(probe: PlannedResource, plan: PlannedResource, trigger: dict,
+                  parameters: Iterable[PlannedResource]) -> Optional[PlannedResource]:
+    """The SSM parameter through which ``probe`` starts ``plan`` itself, or None: the probe's START_PLAN_PARAMETER
+    names a parameter of its region written from this plan (its value is the plan's ARN, or it depends on the
+    plan), with the trigger's action and target region, and the probe checks its own region (SELF_HOST)."""
+    env = _env(probe)
+    name = env.get("START_PLAN_PARAMETER")
+    if not name or not env.get("SELF_HOST") or env.get("START_ACTION") != trigger.get("action") \
+            or env.get("START_TARGET_REGION") != trigger.get("targetRegion"):
+        return None
+    arn = plan.outputs.get("arn")
+    for parameter in parameters:
+        if parameter.region == probe.region and parameter.inputs.get("name") == name and (
+                (arn and parameter.inputs.get("insecureValue") == arn) or plan.urn in (parameter.dependencies or [])):
+            return parameter
+    return None
+
+
+def _unprobed(probe: PlannedResource, verdict: float, figures: Figures) -> tuple[float, str]:
+    """Seconds the probe's schedule may leave unprobed (module doc, "Coverage"), and why."""
+    env, gap, reads = _env(probe), figures.eventbridge_schedule_gap, figures.probe_pre_slot_reads
+    try:
+        run_s, timeout = float(env.get("RUN_S") or 60), float(probe.inputs.get("timeout") or 3)
+    except (TypeError, ValueError):
+        run_s, timeout = 60.0, 3.0
+    covered = max(0.0, min(run_s, timeout - verdict - 1))
+    missing = max(0.0, gap.seconds + reads.seconds - covered)
+    if not missing:
+        return 0.0, (f"; each run probes {covered:g} s, more than the schedule's worst gap {gap.seconds:g} s + "
+                     f"its reads {reads.seconds:g} s: runs overlap ({gap.source})")
+    return missing, (f"; + {missing:g} s unprobed: each run probes {covered:g} s (RUN_S, function timeout) but runs may "
+                     f"start {gap.seconds:g} s apart and read {reads.seconds:g} s before their first slot ({gap.source})")
+
+
+def _fallback_note(probe: PlannedResource) -> str:
+    if not _env(probe).get("TARGET_FALLBACK_HOST"):
+        return ""
+    return "; the watched region counts as up while its fallback load balancer answers (degraded, not lost)"
+
+
+def _direct_seconds(probe: PlannedResource, parameter: PlannedResource, alarm: PlannedResource, verdict: float,
+                    figures: Figures) -> tuple[float, str]:
+    env, start = _env(probe), figures.region_switch_api_start
+    try:
+        slots, period = float(env.get("START_AFTER_SLOTS") or 0), float(env.get("PERIOD_S") or 60)
+    except (TypeError, ValueError):
+        slots, period = 0.0, 60.0
+    slots = slots or 1.0
+    missing, coverage = _unprobed(probe, verdict, figures)
+    return (slots * period + verdict + missing + start.seconds,
+            f"the probe {probe.urn} in {probe.region} starts the plan itself (StartPlanExecution; its ARN from "
+            f"{parameter.urn}): {slots:g} consecutive failed slots x {period:g} s + the last slot's verdict {verdict:g} s "
+            f"(ATTEMPT_TIMEOUT_S){coverage}, then {start.seconds:g} s to the first step ({start.source}); its trigger "
+            f"alarm {alarm.urn} stays the backstop{_fallback_note(probe)}")
+
+
 def _trigger(plan: PlannedResource, alarms: dict[str, PlannedResource], health_by_id: dict, probed: dict[str, str],
-             functions: list[PlannedResource], primary: str, figures: Figures) -> tuple[Optional[float], str]:
+             functions: list[PlannedResource], primary: str, figures: Figures,
+             parameters: Iterable[PlannedResource] = ()) -> tuple[Optional[float], str]:
     """Seconds from the primary's failure until the plan starts: its trigger alarm on the primary is red,
     and Region switch acts on it. Credit only for an alarm (and its probe) outside the primary region."""
     by_key = {a.get("mapBlockKey"): a.get("resourceIdentifier") for a in plan.inputs.get("associatedAlarms") or []
@@ -124,10 +200,14 @@ def _trigger(plan: PlannedResource, alarms: dict[str, PlannedResource], health_b
                     refused.append(f"no probe in {alarm.region} publishes the metric of its trigger alarm {alarm.urn}")
                     continue
                 verdict = _probe_verdict_s(probe)
-                return (window + verdict + rs.seconds,
+                direct = _direct_start(probe, plan, trigger, parameters)
+                if direct is not None:
+                    return _direct_seconds(probe, direct, alarm, verdict, figures)
+                missing, coverage = _unprobed(probe, verdict, figures)
+                return (window + verdict + missing + rs.seconds,
                         f"trigger alarm {alarm.urn} in {alarm.region}, on the probe {probe.urn}: {window_source}, + the last "
-                        f"slot's verdict {verdict:g} s (its attempts' one deadline, ATTEMPT_TIMEOUT_S); then "
-                        f"Region switch starts the plan, {rs.seconds:g} s ({rs.source})")
+                        f"slot's verdict {verdict:g} s (its attempts' one deadline, ATTEMPT_TIMEOUT_S){coverage}; then "
+                        f"Region switch starts the plan, {rs.seconds:g} s ({rs.source}){_fallback_note(probe)}")
             check = health_by_id.get(dims.get("HealthCheckId"))
             verdict = float(check.inputs.get("requestInterval") or 30) * float(check.inputs.get("failureThreshold") or 3)
             return (verdict + figures.dns_checker_latency.seconds + window + rs.seconds,
@@ -151,10 +231,10 @@ def _stages(steps: Iterable[Any]) -> tuple[tuple[str, ...], ...]:
 
 
 def read(workloads: dict, plans: Iterable[PlannedResource], alarms: Iterable[PlannedResource], health_by_id: dict,
-         figures: Figures, functions: Iterable[PlannedResource] = ()) -> None:
+         figures: Figures, functions: Iterable[PlannedResource] = (), parameters: Iterable[PlannedResource] = ()) -> None:
     """Set ``orchestration`` on each workload that a Region switch plan serves."""
     by_arn = {a.outputs.get("arn"): a for a in alarms if a.outputs.get("arn")}
-    functions = list(functions)
+    functions, parameters = list(functions), list(parameters)
     for plan in plans:
         w = workloads.get(plan.workload or "")
         if w is None:
@@ -166,7 +246,7 @@ def read(workloads: dict, plans: Iterable[PlannedResource], alarms: Iterable[Pla
         manual = any(s.get("executionBlockType") == MANUAL_BLOCK for s in steps)
         probed = {p.urn: p.region for p in (w.routing.probes if w.routing else ())}
         trigger_s, trigger_source = (None, "a human starts it") if manual else _trigger(
-            plan, by_arn, health_by_id, probed, functions, w.primary_region, figures)
+            plan, by_arn, health_by_id, probed, functions, w.primary_region, figures, parameters)
         stages = _stages(workflow)
         ordering = ("the plan runs its steps in sequence: " + " -> ".join(" + ".join(s) for s in stages)) if len(stages) > 1 else ""
         w.orchestration = Orchestration(plan.urn, KIND, "manual" if manual else "automatic", automated,

@@ -45,6 +45,27 @@ class Figures:
     region_switch_trigger: Figure = Figure(
         30, "ARC Region switch: no published delay from a trigger alarm's ALARM to the plan execution's start "
         "(API_Trigger, API_TriggerCondition); conservative planning value 30 s: measure it in a drill and override")
+    # From a failover probe's own StartPlanExecution call (blueprint/components/aws/failover_probe_handler.py) to
+    # the execution's first step. AWS publishes no figure either; the call is synchronous (its answer carries the
+    # executionId, API_StartPlanExecution), the rest is Region switch starting the workflow. Kept at the alarm
+    # path's whole 30 s, which contains this part, so the direct path is never credited more than it removes.
+    region_switch_api_start: Figure = Figure(
+        30, "ARC Region switch: no published delay from StartPlanExecution to the execution's first step "
+        "(API_StartPlanExecution returns the executionId synchronously); conservative planning value 30 s, the alarm "
+        "path's whole delay: measure it in a drill (durations_s.plan_start) and record it")
+    # How far apart two consecutive invocations of a rate(1 minute) scheduled rule may start: each fires "within that
+    # minute, but not on the precise 0th second", so up to just under two minutes. A failover probe whose runs are
+    # shorter than this plus its reads before its first slot leaves time unprobed (blueprint/analysis/aws_orchestration.py).
+    eventbridge_schedule_gap: Figure = Figure(
+        120, "EventBridge UG, 'Setting a schedule pattern for scheduled rules': 'the minimum precision for a schedule is "
+        "one minute. Your scheduled rule runs within that minute, but not on the precise 0th second' "
+        "(https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html): two fires of "
+        "rate(1 minute) up to 120 s apart")
+    # The failover probe's CloudWatch reads before its first slot (armed(), and seed()'s three reads in a new execution
+    # environment), each bounded by its client settings (failover_probe_handler.handler: connect 2 s + read 2 s, 2 attempts).
+    probe_pre_slot_reads: Figure = Figure(
+        32, "blueprint/components/aws/failover_probe_handler.py: 4 GetMetricStatistics calls x 2 attempts x (2 s connect + "
+        "2 s read) before an invocation's first slot, worst case")
     # --- traffic shift ---------------------------------------------------------------------
     alias_ttl_elb: Figure = Figure(
         60, "Route 53 FAQ: alias records to ELB load balancers have a fixed TTL of 60 s")

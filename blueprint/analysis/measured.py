@@ -10,6 +10,7 @@ Each step a drill measures replaces what the model assumed for it:
 | (zone drill) database_promotion | aurora_multi_az_failover | cloudsql_ha_failover                                   |
 | gpu_node_ready     | gpu_node_start                        | gke_gpu_node_start                                       |
 | model_ready        | pod_start                             | pod_start                                                |
+| plan_start         | region_switch_api_start (the failover probe's StartPlanExecution -> first step) | kept for the record (GCP has no such call) |
 
 A step the plan determines rather than a figure is replaced in the breakdown directly (``apply_steps``).
 A zone drill's detection and traffic shift are recorded but not applied: the headline estimate is a region loss.
@@ -74,6 +75,11 @@ def overrides(drill: dict[str, Any], facts: PlanFacts) -> tuple[dict[str, float]
             figures["gke_gpu_node_start" if gcp else "gpu_node_start"] = seconds
         elif step == "model_ready":
             figures["pod_start"] = seconds
+        elif step == "plan_start":
+            if gcp:
+                unused.append(f"{step} = {seconds:g} s kept for the record (Region switch only: GCP has no such call)")
+            else:
+                figures["region_switch_api_start"] = seconds
     lines = [f"figure {k} = {v:g} s" for k, v in sorted(figures.items())] + [f"step {k} = {v:g} s" for k, v in sorted(steps.items())]
     lines += unused
     return figures, steps, lines

@@ -93,8 +93,17 @@ def record(
     for w in report["workloads"]:
         sys.stdout.write(f"{w['name']}: RTO {w['rto_estimate_s']} s measured (modeled {w['rto_modeled_s']} s), "
                          f"target {w['rto_target_s']} s: {'meets' if w['meets_rto'] else 'MISSES'}\n")
-        for miss in w["measured_misses"]:
+        for miss in w["measured_misses"] or _moved_miss(w):
             sys.stdout.write(f"MEASURED MISS: {miss}\n")
     # Exit 1 names the measured steps that break a target (the plan's own misses are `blueprint resilience`'s).
-    if any(w["measured_misses"] for w in report["workloads"]):
+    if any(w["measured_misses"] or _moved_miss(w) for w in report["workloads"]):
         raise typer.Exit(1)
+
+
+def _moved_miss(w: dict) -> list[str]:
+    """A target met as modeled and missed as measured although no step took longer: a measured figure moved the
+    steps' start (e.g. plan_start, the Region switch plan's start; issue 17)."""
+    if w["rto_modeled_s"] <= w["rto_target_s"] < w["rto_estimate_s"]:
+        return [f"{w['name']}: the measured figures move its recovery to {w['rto_estimate_s']:g} s (modeled "
+                f"{w['rto_modeled_s']:g} s), beyond the RTO target of {w['rto_target_s']:g} s (the steps start later)"]
+    return []

@@ -30,6 +30,8 @@ MEASURE = {
     "database_promotion": "seconds until the surviving database accepts writes (a write every second from a client)",
     "gpu_node_ready": "seconds from the scale-up request until a new GPU node is Ready (kubectl get nodes -w)",
     "model_ready": "seconds from the node Ready until a pod on it passes its readiness probe (kubectl get pods -w)",
+    "plan_start": "AWS: seconds from the failover probe's 'StartPlanExecution ... -> started' log line until the plan "
+                  "execution's first step starts (aws arc-region-switch list-plan-execution-events)",
 }
 
 

@@ -13,6 +13,7 @@ The drill file (YAML or JSON; docs/runbooks/dr-drill.md, "Recording what the dri
       database_promotion: 71    # the standby database accepts writes
       gpu_node_ready: 290       # a new GPU node Ready (from its scale-up request)
       model_ready: 95           # a pod on that node passes its readiness probe
+      plan_start: 12            # AWS: the probe's StartPlanExecution -> the plan execution's first step started
 
 Each measured step replaces what the model assumed for it (MEASURED_STEPS): a figure of
 blueprint/analysis/figures.py (applied with ``with_overrides``), or, for detection and traffic shift,
@@ -34,7 +35,7 @@ from blueprint.config import safe_yaml
 from blueprint.config.errors import ConfigError, Problem
 from blueprint.fileio import write_atomic
 
-STEPS = ("detection", "traffic_shift", "database_promotion", "gpu_node_ready", "model_ready")
+STEPS = ("detection", "traffic_shift", "database_promotion", "gpu_node_ready", "model_ready", "plan_start")
 REQUIRED = ("scenario", "region", "date", "durations_s")
 OPTIONAL = ("zone", "workload", "notes")
 SCENARIOS = ("zone", "region")

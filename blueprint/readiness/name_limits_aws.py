@@ -171,6 +171,11 @@ AWS_NAME_RULES: dict[str, NameRule] = {
     "aws:cloudwatch/eventTarget:EventTarget": NameRule(
         "targetId", 64, r"[.\-_A-Za-z0-9]+", "1..64 letters, digits, '.', '-' and '_'",
         f"{_API}/eventbridge/latest/APIReference/API_Target.html (Id)"),
+    # The plan ARN a failover probe reads (blueprint/components/aws/region_switch_plan.py, issue 17): "the maximum
+    # length for a parameter name that you create is 1011 characters"; a-zA-Z0-9_.- and '/' for the hierarchy.
+    "aws:ssm/parameter:Parameter": NameRule(
+        "name", 1011, r"[a-zA-Z0-9_.\-/]+", "1..1011 letters, digits, '_', '.', '-' and '/', not starting with aws or ssm",
+        f"{_API}/systems-manager/latest/APIReference/API_PutParameter.html (Name)"),
 }
 
 # Planned AWS types without a physical name of their own: tagged-only resources (their name is a

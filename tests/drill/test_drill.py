@@ -66,7 +66,8 @@ def test_gcp_prod_zone_and_region_drills_are_command_procedures(saved):
     assert "kubectl drain -l topology.kubernetes.io/zone=europe-west4-a" in zone
     assert "gcloud sql instances failover prod-fraud-scoring-europe-west4" in zone
     region = invoke("drill", "--plan", str(saved["gcp-prod"]), "--scenario", "region").stdout
-    assert region.count("--capacity-scaler=0") == 3
+    # the GPU NEGs and the degraded mode's NEGs (service.fallback) of europe-west4's three zones
+    assert region.count("--capacity-scaler=0") == 6
     assert "gcloud workflows run prod-fraud-scoring-failover --location=europe-west1" in region
 
 
@@ -85,10 +86,10 @@ def test_record_the_sample_changes_the_estimates(tmp_path, saved):
     measured = json.loads(invoke("resilience", "--plan", str(saved["prod"]), "--drills", str(out), "--format", "json").stdout)
     fraud_before = next(w for w in modeled["workloads"] if w["name"] == "fraud-scoring")
     fraud = next(w for w in measured["workloads"] if w["name"] == "fraud-scoring")
-    # prod's trigger is the failover probe in us-west-2 (63 s: 2 x 10 s probes + the last slot's 3 s deadline +
-    # 10 s evaluation + 30 s Region switch start), then the measured 48 s failover (the measured DNS detection does
-    # not move the probe's trigger).
-    assert fraud["rto_estimate_s"] == 63 + 48 != fraud_before["rto_estimate_s"] == 63 + 60
+    # prod's plan is started by the failover probe in us-west-2 itself (53 s: 2 x 10 s probes + the last slot's 3 s
+    # deadline + 30 s from StartPlanExecution to the first step), then the measured 48 s failover (the measured DNS
+    # detection does not move the probe's start).
+    assert fraud["rto_estimate_s"] == 53 + 48 != fraud_before["rto_estimate_s"] == 53 + 60
     assert fraud["rto_modeled_s"] == fraud_before["rto_estimate_s"]
     db = next(s for s in fraud["breakdown"] if s["step"].startswith("database"))
     assert db["measured_s"] == 48 and db["modeled_s"] == 60
@@ -108,9 +109,9 @@ def test_recorded_detection_does_not_move_the_probe_trigger(tmp_path, saved):
     measured = json.loads(invoke("resilience", "--plan", str(saved["prod-eu"]), "--drills", str(out), "--format", "json").stdout)
     fraud_before = next(w for w in modeled["workloads"] if w["name"] == "fraud-scoring")
     fraud = next(w for w in measured["workloads"] if w["name"] == "fraud-scoring")
-    # trigger: 2 x 10 s probes + 3 s deadline + 10 s evaluation + 30 s Region switch start, then the measured 48 s failover
-    assert fraud["rto_estimate_s"] == 63 + 48 != fraud_before["rto_estimate_s"] == 63 + 60
-    assert fraud["orchestration"]["trigger_s"] == 63
+    # the probe's own start: 2 x 10 s probes + 3 s deadline + 30 s to the first step, then the measured 48 s failover
+    assert fraud["rto_estimate_s"] == 53 + 48 != fraud_before["rto_estimate_s"] == 53 + 60
+    assert fraud["orchestration"]["trigger_s"] == 53
 
 
 def _drill_file(tmp_path: Path, **durations) -> Path:
@@ -155,3 +156,16 @@ def test_the_runbooks_drill_file_example_validates():
     block = text.split("```yaml\n", 1)[1].split("```", 1)[0]
     assert validate(yaml.safe_load(block)) == []
     assert validate(yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))) == []
+
+
+def test_a_measured_plan_start_moves_the_probes_start(tmp_path, saved):
+    """durations_s.plan_start (the probe's StartPlanExecution -> the first step, issue 17) replaces the 30 s
+    planning value region_switch_api_start: 2 x 10 s + 3 s + 45 s = 68 s, + the 60 s failover = 128 s, a miss."""
+    out = tmp_path / "drills" / "prod.yaml"
+    result = invoke("drill", "record", str(_drill_file(tmp_path, plan_start=45)), "--plan", str(saved["prod"]), "--out", str(out))
+    assert result.exit_code == 1, result.stdout  # the measured figure breaks mission-critical's 120 s
+    assert "MEASURED MISS: fraud-scoring: the measured figures move its recovery to 128 s (modeled 113 s)" in result.stdout
+    assert yaml.safe_load(out.read_text())["figures"] == {"region_switch_api_start": 45}
+    measured = json.loads(invoke("resilience", "--plan", str(saved["prod"]), "--drills", str(out), "--format", "json").stdout)
+    fraud = next(w for w in measured["workloads"] if w["name"] == "fraud-scoring")
+    assert fraud["orchestration"]["trigger_s"] == 20 + 3 + 45 and fraud["rto_estimate_s"] == 128 and not fraud["meets"]

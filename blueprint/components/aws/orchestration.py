@@ -28,7 +28,7 @@ import pulumi_aws as aws
 
 from blueprint.footprint import WorkloadPlacement
 from blueprint.components.aws._names import fit_name
-from blueprint.components.aws.failover_probe import FailoverProbe, FailoverProbeArgs
+from blueprint.components.aws.failover_probe import DirectStart, FailoverProbe, FailoverProbeArgs
 from blueprint.components.aws.fis_experiments import FisExperiments, FisExperimentsArgs
 from blueprint.components.aws.region_switch_plan import RegionSwitchPlan, RegionSwitchPlanArgs, TriggerAlarm
 from blueprint.components.aws.regional_platform import RegionalPlatform
@@ -40,6 +40,9 @@ from blueprint.components.k8s.inference_service import replicas_for
 RECOVERY_APPROACH = {"active-active": "activeActive", "active-passive": "activePassive"}
 # API_Plan name: at most 32 characters.
 PLAN_NAME_MAX = 32
+# Where a plan's ARN is kept for the probes that start it (one parameter per plan and watched region; plan names
+# are unique in the account, so stacks sharing an account do not collide).
+START_PARAMETER_PREFIX = "/blueprint/region-switch/"
 # WorkloadAlarms roles that mean customers see errors: a practice run's outcome, an experiment's stop.
 IMPACT_ALARM_ROLES = ("target-5xx", "elb-5xx")
 # ... and, for the experiments, a backlog that stops draining.
@@ -163,8 +166,9 @@ def region_switch_plan(
         return None
     approval = intent.failover_approval
     watched = [primary] if intent.failover_approach == "active-passive" else [primary, secondary]
+    plan_name = fit_name(env, workload.name, max_length=PLAN_NAME_MAX)
     if approval == "automatic" and "record_name" in kwargs and providers is not None:
-        kwargs["trigger_alarms"] = {r: failover_probe(placements, built, platforms, providers, r, dns_zone, tags)
+        kwargs["trigger_alarms"] = {r: failover_probe(placements, built, platforms, providers, r, dns_zone, tags, plan_name)
                                     for r in watched}
     else:
         # Nothing can probe the regions' endpoints from outside (no served records): a human starts it.
@@ -172,7 +176,7 @@ def region_switch_plan(
     return RegionSwitchPlan(
         f"{workload.name}-region-switch",
         RegionSwitchPlanArgs(
-            plan_name=fit_name(env, workload.name, max_length=PLAN_NAME_MAX),
+            plan_name=plan_name,
             workload=workload.name,
             recovery_approach=RECOVERY_APPROACH[intent.failover_approach],
             primary_region=primary,
@@ -193,13 +197,18 @@ def region_switch_plan(
 
 def failover_probe(placements: list[WorkloadPlacement], built: list[WorkloadRegion],
                    platforms: dict[str, RegionalPlatform], providers: dict[str, aws.Provider], watched: str,
-                   dns_zone: Optional[str], tags: dict[str, str]) -> TriggerAlarm:
-    """The probe of ``watched`` from the workload's other region, and its alarm as the plan's trigger."""
+                   dns_zone: Optional[str], tags: dict[str, str], plan_name: str) -> TriggerAlarm:
+    """The probe of ``watched`` from the workload's other region, and its alarm as the plan's trigger. The
+    probe also starts the plan itself (automatic approval is the only caller): the same action and target as
+    the plan's trigger for ``watched`` (region_switch_plan.plan_triggers)."""
     workload, spec = placements[0].workload, placements[0].intent.failover_probe
     target = next(b for p, b in zip(placements, built) if p.region == watched)
     probe_region = next(p.region for p in placements[:2] if p.region != watched)
     survivor = next(b for p, b in zip(placements, built) if p.region == probe_region)
     platform = platforms[probe_region]
+    passive = placements[0].intent.failover_approach == "active-passive"
+    start = DirectStart(plan_name=plan_name, parameter_name=f"{START_PARAMETER_PREFIX}{plan_name}/{watched}/plan-arn",
+                        action="activate" if passive else "deactivate", target_region=probe_region if passive else watched)
     probe = FailoverProbe(
         f"{workload.name}-probe-{watched}",
         FailoverProbeArgs(
@@ -207,12 +216,31 @@ def failover_probe(placements: list[WorkloadPlacement], built: list[WorkloadRegi
             target_host=target.load_balancer.dns_name, server_name=f"{workload.name}.{dns_zone}",
             # The survivor checks itself too: the plan fails over only while its own endpoint answers.
             self_host=survivor.load_balancer.dns_name,
+            # Where DNS serves a region from its fallback (weight-0 records, dns_failover.py), that region is up while
+            # its GPU *or* its fallback load balancer answers: losing only the GPU side is degraded serving, not a
+            # region loss worth an ungraceful failover (issue 18); the survivor's check likewise.
+            **_fallback_targets(target, survivor, next((p for p in placements if p.fallback is not None), placements[0])),
             path=workload.service.readiness_path, period_s=spec.period_s, datapoints_to_alarm=spec.datapoints_to_alarm,
             evaluation_periods=spec.evaluation_periods, attempt_timeout_s=spec.attempt_timeout_s, kms_key_arn=platform.key.arn,
-            alarm_topic_arns=[platform.alarm_topic.arn] if platform.alarm_topic is not None else [], tags=tags),
+            alarm_topic_arns=[platform.alarm_topic.arn] if platform.alarm_topic is not None else [], tags=tags,
+            direct_start=start),
         pulumi.ResourceOptions(providers=[providers[probe_region]]),
     )
-    return TriggerAlarm(alarm_arn=probe.alarm_arn, alarm_region=probe_region, survivor_alarm_arn=probe.survivor_alarm_arn)
+    return TriggerAlarm(alarm_arn=probe.alarm_arn, alarm_region=probe_region, survivor_alarm_arn=probe.survivor_alarm_arn,
+                        start_parameter=start.parameter_name)
+
+
+def _fallback_targets(target: WorkloadRegion, survivor: WorkloadRegion, placement: WorkloadPlacement) -> dict[str, Any]:
+    """FailoverProbeArgs' fallback targets: the fallback load balancers the regions run (WorkloadRegion builds one
+    only where its FallbackService is bound to it), on the fallback's readiness path."""
+    found: dict[str, Any] = {}
+    if target.fallback_load_balancer is not None:
+        found["target_fallback_host"] = target.fallback_load_balancer.dns_name
+    if survivor.fallback_load_balancer is not None:
+        found["self_fallback_host"] = survivor.fallback_load_balancer.dns_name
+    if found and placement.fallback is not None:
+        found["fallback_path"] = placement.fallback.readiness_path
+    return found
 
 
 def _capacity(placements: list[WorkloadPlacement], built: list[WorkloadRegion],

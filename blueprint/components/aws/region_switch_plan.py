@@ -16,6 +16,8 @@ tell per workload which resource does what):
     ``n-eks-access-<r>``   (capacity step) EKS access entry of the execution role in region r's cluster, and
     ``n-eks-scaling-<r>``  its AmazonARCRegionSwitchScalingPolicy association, scoped to the workload's namespace
     ``n-plan``             the plan
+    ``n-arn-<r>``          (a trigger with ``start_parameter``) SSM parameter in region r holding the plan's ARN,
+                           written after the plan, for the FailoverProbe there that starts it directly
 
 Triggers (automatic approval): per watched region, an alarm that lives in *another* region (a
 FailoverProbe's, blueprint/components/aws/failover_probe.py: the surviving region probes the
@@ -26,7 +28,9 @@ case for a us-east-1 primary). Each trigger has two conditions, which must all b
 the surviving region's self-check alarm (``survivor_alarm_arn``) ``green``. A fault both regions
 share (a bad release, a database both need, a WAF block of the probe, the probe cut off from both)
 turns both red and fails nothing over; so does a survivor whose self-check is missing (its alarm
-treats silence as breaching).
+treats silence as breaching). With ``start_parameter`` the probe also starts the plan itself
+(StartPlanExecution, failover_probe.py ``direct_start``), sooner than the trigger; the trigger is then the
+backstop, and the plan writes its ARN to that SSM parameter for the probe (``n-arn-<r>``).
 
 Edge or level: the API reference does not say whether Region switch starts a plan on an alarm that
 is already red when the trigger is created, or again while the old primary stays red (the trigger's
@@ -97,6 +101,9 @@ class TriggerAlarm(BaseModel):
     # Required with automatic approval (the plan's validator): one probe's single signal must not fail over.
     survivor_alarm_arn: Any = Field(default=None, description="pulumi.Input[str]: alarm_region's own self-check alarm "
                                     "(a FailoverProbe's survivor alarm); the trigger fires only while it is green. Default None.")
+    # The plan's ARN ends in a generated suffix (API_Plan arn) and the probe exists before the plan: it reads it here.
+    start_parameter: Optional[str] = Field(default=None, description="SSM parameter (in alarm_region) to write the plan's "
+                                           "ARN to, for a probe that starts the plan itself. Default None: none.")
 
 
 class RegionSwitchPlanArgs(BaseModel):
@@ -234,6 +241,7 @@ class RegionSwitchPlan(pulumi.ComponentResource):
             # or the create of the new one fails on the name.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[policy, *access], delete_before_replace=True),
         )
+        self._start_parameters(name, args, plan)
         if approver is not None:
             aws.iam.RolePolicy(f"{name}-approver-policy", role=approver.id, policy=plan.arn.apply(_approver_policy), opts=child)
         self.plan_arn = plan.arn
@@ -243,6 +251,20 @@ class RegionSwitchPlan(pulumi.ComponentResource):
         self.register_outputs({"plan_arn": self.plan_arn, "execution_role_arn": self.execution_role_arn,
                                "approver_role_arn": self.approver_role_arn,
                                "traffic_health_check_ids": self.traffic_health_check_ids})
+
+    def _start_parameters(self, name: str, args: RegionSwitchPlanArgs, plan: aws.arcregionswitch.Plan) -> None:
+        """The plan's ARN in each probe's region, after the plan (its value is the plan's output): plain String, an
+        ARN is no secret, so ``insecure_value`` (pulumi-aws ssm.Parameter: "Use for non-sensitive values only"; the
+        ``value`` input is always a secret), which also lets a plan reader see which plan it names."""
+        if args.approval != "automatic":
+            return
+        for alarm in sorted(args.trigger_alarms.values(), key=lambda a: a.alarm_region):
+            if alarm.start_parameter is None:
+                continue
+            aws.ssm.Parameter(
+                f"{name}-arn-{alarm.alarm_region}", region=alarm.alarm_region, name=alarm.start_parameter, type="String",
+                insecure_value=plan.arn, description=f"ARN of the Region switch plan of {args.workload}, for its failover probe",
+                tags=merge_tags(args.tags, f"{name}-arn-{alarm.alarm_region}"), opts=pulumi.ResourceOptions(parent=self))
 
     def _traffic_checks(self, args: RegionSwitchPlanArgs, plan: aws.arcregionswitch.Plan) -> dict[str, pulumi.Output[str]]:
         """Region -> the health check Region switch created for the traffic step's record there."""

@@ -68,7 +68,9 @@ def test_function_runs_every_minute_outside_any_vpc_without_reserved_concurrency
     function = plan.named("fraud-probe-us-east-1-function").inputs
     assert function["runtime"] == RUNTIME == "python3.13" and function["handler"] == "index.handler"
     # Finding 6: a reservation needs 100 unreserved above it and fails the deploy on low-quota accounts.
-    assert "reservedConcurrentExecutions" not in function and function["timeout"] == 60
+    assert "reservedConcurrentExecutions" not in function and function["timeout"] == 200
+    # Review finding 4: each run probes longer than the schedule's worst gap (120 s) plus its reads: runs overlap.
+    assert function["environment"]["variables"]["RUN_S"] == "160"
     assert "vpcConfig" not in function
     env = function["environment"]["variables"]
     assert env["WATCHED_REGION"] == WATCHED and env["PERIOD_S"] == "10" and env["PATH_TO_PROBE"] == "/ready"
@@ -145,3 +147,24 @@ def test_fails_short_log_retention():
 def test_fails_reserved_namespace():
     with pytest.raises(ValidationError, match="'AWS/' namespaces are reserved"):
         _args(namespace="AWS/Probe")
+
+
+def test_fallback_targets_reach_the_handler_with_their_readiness_path():
+    # Review finding 1: a region serving from its fallback is degraded, not lost.
+    def program():
+        provider = aws.Provider("aws-probe-fb", region=PROBE)
+        FailoverProbe("fb-probe", _args(self_host=SELF, target_fallback_host="fb-1.elb", self_fallback_host="fb-2.elb",
+                                        fallback_path="/fallback-ready"), pulumi.ResourceOptions(providers=[provider]))
+
+    env = plan_program(program, stack="test", config={"aws:region": PROBE}).named("fb-probe-function").inputs["environment"]["variables"]
+    assert (env["TARGET_FALLBACK_HOST"], env["SELF_FALLBACK_HOST"], env["FALLBACK_PATH"]) == ("fb-1.elb", "fb-2.elb", "/fallback-ready")
+
+
+def test_fails_a_self_fallback_without_self_host():
+    with pytest.raises(ValidationError, match="self_fallback_host: given without self_host"):
+        _args(self_fallback_host="fb-2.elb")
+
+
+def test_no_fallback_no_fallback_environment(plan):
+    env = plan.named("fraud-probe-us-east-1-function").inputs["environment"]["variables"]
+    assert not {"TARGET_FALLBACK_HOST", "SELF_FALLBACK_HOST", "FALLBACK_PATH"} & set(env)
