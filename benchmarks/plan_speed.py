@@ -28,6 +28,7 @@ memory of a 40-workload plan < 1 GB. A benchmark, not a test: it prints figures 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import gc
 import json
 import os
@@ -83,7 +84,8 @@ def workload(index: int) -> dict[str, Any]:
         }
     if tier in ("mission-critical", "business-critical"):
         w["service"] = {
-            "image": f"registry.example.com/{name}:1.0.{index}",
+            # pinned by digest: a tier with recovery data pulls a tag only from its own repositories (config rules)
+            "image": f"registry.example.com/{name}@sha256:{hashlib.sha256(name.encode()).hexdigest()}",
             "port": 8080,
             "readinessPath": "/ready",
             "livenessPath": "/healthz",

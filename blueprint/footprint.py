@@ -189,6 +189,54 @@ def failover_approval(workload: Workload, strategy: Strategy) -> Optional[str]:
 
 
 @dataclass(frozen=True)
+class FallbackPlan:
+    """The workload's degraded mode (``service.fallback``, issue 18) resolved: the fallback pods'
+    image, size and probes (the service's port and paths where the fallback states none), and the
+    regions it runs in (``fallback_regions``). The composer places the same plan in each of them."""
+
+    image: str
+    replicas_per_zone: int
+    cpu: str
+    memory: str
+    port: int
+    readiness_path: str
+    liveness_path: str
+    regions: tuple[str, ...]
+    # Requests/s one fallback pod serves (service.fallback.requestsPerSecondPerPod, else FALLBACK_DEFAULT_RATE).
+    requests_per_second_per_pod: float = 1.0
+
+
+# service.fallback.requestsPerSecondPerPod unset: the load balancer counts each fallback pod as 1 request/s of
+# capacity (docs/configuration.md "service.fallback"): little, so it never takes a GPU pod's share by default.
+FALLBACK_DEFAULT_RATE = 1.0
+
+
+# Second-region roles whose standby runs the fallback: every role with a cluster there (a pilot light
+# has one, with zero GPU nodes: the fallback on its system nodes is then the only thing that can answer
+# at once). Backup copies has no cluster, so only the primary runs it.
+FALLBACK_SECOND_REGION_ROLES = (SecondRegionRole.SERVING, SecondRegionRole.WARM, SecondRegionRole.PILOT)
+
+
+def fallback_plan(workload: Workload, strategy: Strategy, primary: str, secondary: Optional[str]) -> Optional["FallbackPlan"]:
+    """The workload's FallbackPlan, or None without ``service.fallback``: the primary region always (GPU
+    pools exhausted there), and the second region where its role keeps a cluster
+    (FALLBACK_SECOND_REGION_ROLES: while its GPU capacity scales up after a failover)."""
+    service = workload.service
+    fallback = service.fallback if service is not None else None
+    if fallback is None:
+        return None
+    regions = [primary]
+    if secondary and SECOND_REGION_ROLE[strategy] in FALLBACK_SECOND_REGION_ROLES:
+        regions.append(secondary)
+    return FallbackPlan(
+        image=fallback.image, replicas_per_zone=fallback.replicas_per_zone, cpu=fallback.cpu, memory=fallback.memory,
+        port=fallback.port or service.port, readiness_path=fallback.readiness_path or service.readiness_path,
+        liveness_path=fallback.liveness_path or service.liveness_path, regions=tuple(regions),
+        requests_per_second_per_pod=fallback.requests_per_second_per_pod or FALLBACK_DEFAULT_RATE,
+    )
+
+
+@dataclass(frozen=True)
 class WorkloadPlacement:
     """One workload in one region."""
 
@@ -205,6 +253,8 @@ class WorkloadPlacement:
     intent: WorkloadIntent
     # Database instances in this region (writer + readers; 0 = headless global secondary).
     database_instances: int = 0
+    # The workload's degraded mode (issue 18) when it runs in this region (FallbackPlan.regions), else None.
+    fallback: Optional[FallbackPlan] = None
 
     @property
     def name(self) -> str:
@@ -290,8 +340,9 @@ def build_footprint(config: StackConfig) -> Footprint:
         intent = workload_intent(w, strategy)
         vault = VaultPlan(spec.lock_mode, effective_retention_days(w))
         gpu = GpuPlan(w.gpu.min_nodes_per_zone, w.gpu.max_nodes_per_zone) if w.gpu else None
+        fallback = fallback_plan(w, strategy, config.primary_region, config.secondary_region)
         placements.append(WorkloadPlacement(w, strategy, config.primary_region, RegionRole.PRIMARY, None, True, gpu, vault, intent,
-                                            operations.primary_database_instances(w.tier, primary_zones)))
+                                            operations.primary_database_instances(w.tier, primary_zones), fallback))
         if config.secondary_region:
             role = SECOND_REGION_ROLE[strategy]
             placements.append(
@@ -299,6 +350,7 @@ def build_footprint(config: StackConfig) -> Footprint:
                     w, strategy, config.secondary_region, RegionRole.SECONDARY, role,
                     role is SecondRegionRole.SERVING, secondary_gpu(w, role), vault, intent,
                     secondary_database_instances(w.tier, role, secondary_zones),
+                    fallback if fallback is not None and config.secondary_region in fallback.regions else None,
                 )
             )
 

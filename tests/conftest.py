@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import os
 from pathlib import Path
 from typing import Any, Callable
@@ -43,7 +44,9 @@ BASELINE: dict[str, Any] = {
                 "maxNodesPerZone": 4,
                 "capacity": "on-demand",
             },
-            "service": {"image": "registry.example.com/fraud:1.4.2", "port": 8080},
+            # Pinned by digest: a mission-critical workload without `images` pulls nothing else (config/rules.py).
+            "service": {"image": "registry.example.com/fraud@sha256:41491ba9c3fddb9d7009eb6444d27f4505164f3df9743c7ce4e50c70eff3ec1e",
+                        "port": 8080},
             "database": {"engine": "postgres", "size": "medium"},
             "backup": {"retentionDays": 35},
             "queue": {"maxReceiveCount": 5, "visibilityTimeoutSeconds": 300},
@@ -75,7 +78,9 @@ def gcp_tier_workload(tier: str, engine: str) -> dict[str, Any]:
         "name": f"{tier}-app", "tier": tier,
         "gpu": {"accelerator": "nvidia-t4", "gpusPerNode": 1, "minNodesPerZone": 2, "maxNodesPerZone": 6,
                 "capacity": "on-demand"},
-        "service": {"image": f"us-docker.pkg.dev/acme/serving/{tier}:1.0.0", "port": 8080, "readinessPath": "/ready",
+        # Pinned by digest: tiers that require recovery data pull no outside tag (config/rules.py).
+        "service": {"image": f"us-docker.pkg.dev/acme/serving/{tier}@sha256:{hashlib.sha256(tier.encode()).hexdigest()}", "port": 8080,
+                    "readinessPath": "/ready",
                     "livenessPath": "/healthz"},
         "database": {"engine": engine, "size": "medium"},
     }

@@ -590,6 +590,8 @@ def test_fails_unpinned_image(baseline, image):
 
 @pytest.mark.parametrize("image", ["registry.example.com/fraud@sha256:" + "a" * 64, "ghcr.io/acme/fraud:v1.4.2-rc.1"])
 def test_pinned_images_are_allowed(baseline, image):
+    # A tag from another registry only where the tier does not require recovery data (config/rules.py).
+    baseline["workloads"][0]["tier"] = "best-effort"
     baseline["workloads"][0]["service"]["image"] = image
     validate_config(baseline)
 
@@ -822,7 +824,7 @@ def test_plan_prints_the_cpu_only_warning_on_stderr(stack_writer, baseline, caps
     from tests.conftest import ROOT
 
     baseline["workloads"][0]["service"]["requestsPerSecondPerPod"] = 20
-    baseline["workloads"][1]["service"] = {"image": "registry.example.com/embed:2.0.1"}
+    baseline["workloads"][1]["service"] = {"image": "registry.example.com/embed@sha256:" + "e" * 64}
     cli._warn_cpu_only_scaling(ROOT, StackRef("test", stack_writer(baseline)))
     err = capsys.readouterr().err
     assert "'batch-embeddings' scales on CPU only: set service.requestsPerSecondPerPod" in err

@@ -83,7 +83,7 @@ def test_service_role_names_how_a_workload_runs_in_each_region():
 
 
 def _served(name, tier, rps=None):
-    service = {"image": "registry.example.com/w:1.0.0"}
+    service = {"image": "registry.example.com/w@sha256:" + "a" * 64}  # no outside tag for tiers requiring recovery data
     if rps is not None:
         service["requestsPerSecondPerPod"] = rps
     return {"name": name, "tier": tier, "gpu": _gpu(), "service": service}

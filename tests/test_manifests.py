@@ -41,12 +41,12 @@ UNSEEN = {
     "workloads": [
         {"name": "ranker", "tier": "business-critical",
          "gpu": {"accelerator": "nvidia-t4", "gpusPerNode": 1, "minNodesPerZone": 1, "maxNodesPerZone": 3, "capacity": "on-demand"},
-         "service": {"image": "registry.example.eu/ranker:3.1.0", "port": 9000, "readinessPath": "/v1/ready",
+         "service": {"image": "registry.example.eu/ranker@sha256:" + "3" * 64, "port": 9000, "readinessPath": "/v1/ready",
                      "livenessPath": "/v1/live", "replicasPerZone": 2},
          "queue": {"maxReceiveCount": 4, "visibilityTimeoutSeconds": 120}},
         {"name": "captioner", "tier": "standard",
          "gpu": {"accelerator": "nvidia-t4", "gpusPerNode": 1, "minNodesPerZone": 1, "maxNodesPerZone": 2, "capacity": "on-demand"},
-         "service": {"image": "registry.example.eu/captioner:0.9.2", "port": 8080}},
+         "service": {"image": "registry.example.eu/captioner@sha256:" + "9" * 64, "port": 8080}},
         {"name": "ingest", "tier": "best-effort", "queue": {"maxReceiveCount": 10, "visibilityTimeoutSeconds": 60}},
     ],
 }
@@ -105,8 +105,13 @@ def test_every_served_workload_has_a_deployment_pdb_and_an_autoscaler(exported):
             pod = d["spec"]["template"]["spec"]
             (c,) = pod["containers"]
             assert c["readinessProbe"]["httpGet"]["path"] and c["livenessProbe"]["httpGet"]["path"] and c["startupProbe"]
-            assert c["resources"]["limits"]["nvidia.com/gpu"] == "1"
-            assert {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"} in pod["tolerations"]
+            if d["metadata"]["labels"].get("blueprint-role") == "fallback":
+                # the degraded mode (service.fallback) runs without GPUs, off the GPU nodes
+                assert "nvidia.com/gpu" not in c["resources"].get("limits", {})
+                assert not any(t.get("key") == "nvidia.com/gpu" for t in pod.get("tolerations", []))
+            else:
+                assert c["resources"]["limits"]["nvidia.com/gpu"] == "1"
+                assert {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"} in pod["tolerations"]
             zone = [t for t in pod["topologySpreadConstraints"] if t["topologyKey"] == "topology.kubernetes.io/zone"]
             assert zone and zone[0]["maxSkew"] == 1 and zone[0]["whenUnsatisfiable"] == "DoNotSchedule"
 

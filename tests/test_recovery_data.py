@@ -62,7 +62,10 @@ def test_fails_service_image_outside_the_images():
 def test_digest_and_unlisted_images_stay_allowed():
     digest = "registry.example.com/server@sha256:" + "a" * 64
     assert validate_config(_raw(images=["server"], service={"image": digest}))
-    assert validate_config(_raw(service={"image": "registry.example.com/server:1.4.2"}))  # no images: as before
+    # No images: an outside tag only for a tier whose recovery data is not required (config/rules.py).
+    best_effort = _raw(service={"image": "registry.example.com/server:1.4.2"})
+    best_effort["workloads"][0]["tier"] = "best-effort"
+    assert validate_config(best_effort)
 
 
 def test_fails_latest_still():

@@ -46,10 +46,12 @@ def test_serving_deployment_waits_for_its_pod_identity(served_plan):
 
 
 def test_deployment_without_serving_identity_keeps_its_plain_image():
-    plan = _plan(_raw())
+    # Without images a mission-critical service pulls only by digest (config/rules.py).
+    pinned = "registry.example.com/server@sha256:" + "a" * 64
+    plan = _plan(_raw(service={**SERVICE, "image": pinned}))
     (image,) = {r.inputs["spec"]["template"]["spec"]["containers"][0]["image"]
                 for r in plan.resources if r.type == "kubernetes:apps/v1:Deployment" and r.workload == "wl"}
-    assert image == "server:1.4.2"
+    assert image == pinned
 
 
 def test_first_deploy_warning_names_the_image_and_the_procedure(monkeypatch):
@@ -68,12 +70,23 @@ def test_first_deploy_warning_names_the_image_and_the_procedure(monkeypatch):
     assert not [w for w in warnings if w.startswith("wl: ")]
 
 
+def test_first_deploy_warning_names_the_fallback_image_too(monkeypatch):
+    """service.fallback's image comes from the stack's repositories too: it needs the same first push."""
+    import pulumi
+
+    warnings: list[str] = []
+    monkeypatch.setattr(pulumi.log, "warn", lambda message, *a, **k: warnings.append(message))
+    _plan(_raw(images=["server", "server-cpu"], service={**SERVICE, "fallback": {"image": "server-cpu:1.0.0"}}))
+    found = sorted(w.split(", from", 1)[0] for w in warnings if w.startswith("wl: "))
+    assert found == ["wl: the fallback pulls ECR t/wl/server-cpu:1.0.0", "wl: the service pulls ECR t/wl/server:1.4.2"]
+
+
 def test_first_deploy_procedure_is_documented():
     from pathlib import Path
 
     text = (Path(__file__).resolve().parents[1] / "docs" / "deploying.md").read_text()
     section = text.split("## First deploy of a stack with images", 1)[1].split("\n## ", 1)[0]
-    for step in ("pulumi up --exclude '**-inference-deployment' --exclude-dependents", "docker push", "imagetools create",
+    for step in ("pulumi up --exclude '**-inference-deployment' --exclude '**-fallback-deployment' --exclude-dependents", "docker push", "imagetools create",
                  "replication.html", "docker.pkg.dev"):
         assert step in section, step
 

@@ -11,9 +11,10 @@ from collections import defaultdict
 from typing import Any, Iterable, Optional
 
 from blueprint.analysis.facts import (
+    by_region,
     Balancer, Cluster, Copy, Database, DbInstance, Egress, HealthProbe, PlanFacts, Pool, Routing, Vault, workloads_of,
 )
-from blueprint.analysis import aws_inventory, aws_orchestration, rebuild_records, recovery_facts
+from blueprint.analysis import aws_fallback_facts, aws_inventory, aws_orchestration, rebuild_records, recovery_facts
 from blueprint.analysis.figures import DEFAULT_FIGURES, Figures
 from blueprint.analysis.graph import region_roles
 from blueprint.analysis.audit_facts import aws_break_glass, aws_trails
@@ -106,15 +107,20 @@ def extract(plan: Plan, figures: Figures = DEFAULT_FIGURES) -> PlanFacts:
     workloads = workloads_of(custom, primary, secondary, _tags, TAG_TIER, TAG_STRATEGY)
     _pools(workloads, by_type, zones_of, figures)
 
+    # Degraded-serving load balancers are not the workload's GPU serving (aws_fallback_facts).
+    fallback_lbs = aws_fallback_facts.balancer_urns(by_type)
     for lb in by_type[T_LB]:
         w = workloads.get(lb.workload or "")
-        if w is not None:
+        if w is not None and lb.urn not in fallback_lbs:
             w.has_service = True
             w.balancers.append(Balancer(lb.urn, lb.region or "", zones_of(lb.inputs.get("subnets"))))
 
     _routing(workloads, by_type[T_RECORD], lb_by_dns, health_by_id, figures)
+    # Degraded serving (issue 18): the regions whose fallback a zero-weight record reaches.
+    aws_fallback_facts.read(workloads, custom, by_type, health_by_id)
     # After routing: the trigger alarms are read against the health checks the routing probes.
-    aws_orchestration.read(workloads, by_type[T_PLAN], by_type[T_ALARM], health_by_id, figures, by_type[aws.LAMBDA_FUNCTION])
+    aws_orchestration.read(workloads, by_type[T_PLAN], by_type[T_ALARM], health_by_id, figures, by_type[aws.LAMBDA_FUNCTION],
+                           by_type[aws.SSM_PARAMETER])
     _databases(workloads, by_type, zones_of)
     _vaults(workloads, by_type, bucket_by_name, locked_buckets, figures)
     # Images, model artifacts and secrets (issue 18): Vault kinds images / artifacts / secrets.
@@ -131,6 +137,7 @@ def extract(plan: Plan, figures: Figures = DEFAULT_FIGURES) -> PlanFacts:
         egress=egress, platform=dict(platform), clusters=_clusters(by_type[T_EKS], zones_of),
         inventory=aws_inventory.read(by_type), rebuild=rebuild_records.read_aws(by_type, custom),
         queues=aws_queues(custom), audit_trails=aws_trails(custom), break_glass=aws_break_glass(custom),
+        networks=by_region(by_type[aws.EC2_VPC]),
     )
 
 
@@ -164,9 +171,13 @@ def _pools(workloads, by_type, zones_of, figures: Figures) -> None:
 
 
 def _routing(workloads, records: Iterable[PlannedResource], lb_by_dns, health_by_id, figures: Figures) -> None:
+    records = list(records)
+    # Records another record aliases (a degraded-serving region's weighted records, blueprint/components/aws/dns_failover.py)
+    # are read through the routed record that aliases them, not as routed records of their own.
+    below = _aliased_groups(records)
     grouped: dict[str, list[PlannedResource]] = defaultdict(list)
     for rec in records:
-        if rec.workload in workloads and rec.inputs.get("setIdentifier"):
+        if rec.workload in workloads and rec.inputs.get("setIdentifier") and _record_name(rec) not in below:
             grouped[rec.workload].append(rec)
     for name, w in workloads.items():
         recs = grouped.get(name, [])
@@ -179,12 +190,17 @@ def _routing(workloads, records: Iterable[PlannedResource], lb_by_dns, health_by
             "latency" if any(r.inputs.get("latencyRoutingPolicies") for r in recs) else "weighted")
         regions, probes, shift, source, controlled = [], [], 0.0, "", False
         for rec in recs:
+            group = [t for a in rec.inputs.get("aliases") or [] if isinstance(a, dict)
+                     for t in below.get(str(a.get("name", "")).rstrip(".").lower(), [])]
+            # Through a weighted group: its nonzero records are the region's GPU endpoint (the zero ones its fallback).
+            leaves = [t for t in group if _weight(t) != 0] or group or [rec]
             region = None
-            for alias in rec.inputs.get("aliases") or []:
-                lb = lb_by_dns.get(str(alias.get("name", "")).rstrip(".").lower())
-                if lb is not None:
-                    region = lb.region
-                    shift, source = max(shift, figures.alias_ttl_elb.seconds), figures.alias_ttl_elb.source
+            for leaf in leaves:
+                for alias in leaf.inputs.get("aliases") or []:
+                    lb = lb_by_dns.get(str(alias.get("name", "")).rstrip(".").lower())
+                    if lb is not None:
+                        region = lb.region
+                        shift, source = max(shift, figures.alias_ttl_elb.seconds), figures.alias_ttl_elb.source
             if region is None:
                 latency = rec.inputs.get("latencyRoutingPolicies") or []
                 region = (latency[0].get("region") if latency else None) or rec.inputs.get("setIdentifier")
@@ -192,14 +208,48 @@ def _routing(workloads, records: Iterable[PlannedResource], lb_by_dns, health_by
                 if ttl > shift:
                     shift, source = ttl, "record TTL in the plan"
             regions.append(region)
-            hc, control = _endpoint_check(health_by_id.get(rec.inputs.get("healthCheckId")), health_by_id)
+            checks, control = _record_checks(rec, group, leaves, health_by_id)
             controlled = controlled or control
-            if hc is not None:
+            for hc in checks:
                 target = lb_by_dns.get(str(hc.inputs.get("fqdn", "")).rstrip(".").lower())
                 probes.append(HealthProbe(hc.urn, target.region if target is not None else region,
                                           float(hc.inputs.get("requestInterval") or 30), _int(hc.inputs.get("failureThreshold"), 3)))
         w.routing = Routing(policy, tuple(r for r in regions if r), tuple(probes), shift, source, tuple(r.urn for r in recs),
                             controlled=controlled)
+
+
+def _record_name(r: PlannedResource) -> str:
+    return str(r.inputs.get("name", "")).rstrip(".").lower()
+
+
+def _weight(r: PlannedResource) -> float:
+    """A weighted record's weight; -1 for a record without a weighted routing policy."""
+    policies = r.inputs.get("weightedRoutingPolicies") or []
+    return float(policies[0].get("weight") or 0) if policies and isinstance(policies[0], dict) else -1.0
+
+
+def _aliased_groups(records: list[PlannedResource]) -> dict[str, list[PlannedResource]]:
+    """Record name -> the records of that name, for the names another record's alias targets (same zone)."""
+    targets = {str(a.get("name", "")).rstrip(".").lower() for r in records for a in r.inputs.get("aliases") or [] if isinstance(a, dict)}
+    found: dict[str, list[PlannedResource]] = defaultdict(list)
+    for r in records:
+        if _record_name(r) in targets:
+            found[_record_name(r)].append(r)
+    return dict(found)
+
+
+def _record_checks(rec: PlannedResource, group: list[PlannedResource], leaves: list[PlannedResource],
+                   health_by_id) -> tuple[list[PlannedResource], bool]:
+    """The endpoint checks that decide a routed record's region, and whether a check the plan does not create gates
+    it. Directly on an endpoint: _endpoint_check. Through weighted records: the nonzero records' checks (detection is
+    of the GPU endpoint), gated when the routed record itself carries a check the plan does not create (a failover
+    orchestration's: blueprint/components/aws/dns_failover.py puts it there for a degraded-serving region)."""
+    if not group:
+        hc, control = _endpoint_check(health_by_id.get(rec.inputs.get("healthCheckId")), health_by_id)
+        return ([hc] if hc is not None else []), control
+    own = rec.inputs.get("healthCheckId")
+    checks = [health_by_id[t.inputs.get("healthCheckId")] for t in leaves if t.inputs.get("healthCheckId") in health_by_id]
+    return checks, bool(own) and own not in health_by_id
 
 
 def _endpoint_check(hc: Optional[PlannedResource], health_by_id) -> tuple[Optional[PlannedResource], bool]:

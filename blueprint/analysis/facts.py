@@ -183,6 +183,23 @@ class WorkloadFacts:
     resources: list[str] = field(default_factory=list)  # URNs of the workload's custom resources
     # The planned failover orchestration of the workload (None: nothing in the plan executes its failover).
     orchestration: Optional[Orchestration] = None
+    # Degraded serving (issue 18, service.fallback): the regions where the workload's fallback runs AND gets
+    # traffic, i.e. its Deployment (labelled blueprint-role: fallback) and its routing are both planned there
+    # (blueprint/analysis/fallback_facts.py; GCP: a backend of the workload's backend service on the fallback
+    # Service's NEGs with capacity > 0; AWS: filled by aws_facts). () = no routed fallback.
+    fallback_regions: tuple[str, ...] = ()
+    fallback_source: str = ""
+    # Regions with a fallback Deployment the routing does not reach (never counted as serving).
+    fallback_unrouted: tuple[str, ...] = ()
+    # When the routing sends the fallback requests: "overflow" (what the GPU backends cannot take: GCP's
+    # preference DEFAULT behind PREFERRED) or "gpu-endpoint-down" (AWS: a weight-0 Route 53 record, answered only
+    # while every nonzero record of the region, its GPU endpoint, is unhealthy; blueprint/analysis/aws_fallback_facts.py).
+    fallback_trigger: str = "overflow"
+    # GCP: regions whose fallback backends share a preference layer with the region's GPU backends (both DEFAULT:
+    # a warm or pilot standby), where the load balancer splits requests between them in proportion to capacity,
+    # and the orchestration step that makes those GPU backends PREFERRED after a failover ("" none).
+    fallback_shares_layer: tuple[str, ...] = ()
+    fallback_promoted_by: str = ""
 
     def pools_in(self, region: str, gpu_only: bool = False) -> list[Pool]:
         return [p for p in self.pools if p.region == region and (p.gpu or not gpu_only)]
@@ -213,6 +230,15 @@ def workloads_of(resources: Iterable[Any], primary: str, secondary: Optional[str
         if not w.strategy and meta.get(strategy_key):
             w.strategy = str(meta[strategy_key])
     return workloads
+
+
+def by_region(resources: Iterable[Any]) -> dict[str, list[str]]:
+    """Region -> URNs of ``resources`` (those placed in a region: not "global", not unknown)."""
+    found: dict[str, list[str]] = {}
+    for r in resources:
+        if r.region and r.region != "global":
+            found.setdefault(r.region, []).append(r.urn)
+    return found
 
 
 @dataclass(frozen=True)
@@ -256,6 +282,9 @@ class PlanFacts:
     queues: list = field(default_factory=list)
     audit_trails: list = field(default_factory=list)
     break_glass: list = field(default_factory=list)  # audit_facts.BreakGlassAccess
+    # Region -> URNs of the network there (AWS VPC, GCP subnetwork: its VPC network is global); issue 16,
+    # the intent rules check that every region the footprint runs a platform in has one.
+    networks: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def regions(self) -> list[str]:

@@ -42,9 +42,10 @@ from collections import defaultdict
 from typing import Any, Iterable, Optional
 
 from blueprint.analysis.facts import (
+    by_region,
     Balancer, Cluster, Copy, Database, DbInstance, Egress, HealthProbe, PlanFacts, Pool, Routing, Vault, workloads_of,
 )
-from blueprint.analysis import gcp_orchestration, rebuild_records, recovery_facts
+from blueprint.analysis import fallback_facts, gcp_orchestration, rebuild_records, recovery_facts
 from blueprint.analysis.figures import DEFAULT_FIGURES, Figures
 from blueprint.analysis.graph import region_roles
 from blueprint.analysis.audit_facts import gcp_break_glass, gcp_trails
@@ -150,10 +151,15 @@ def extract(plan: Plan, figures: Figures = DEFAULT_FIGURES) -> PlanFacts:
     workloads = workloads_of(custom, primary, secondary, _labels, LABEL_TIER, LABEL_STRATEGY)
 
     _pools(workloads, by_type[T_NODE_POOL], cluster_zones, zones, figures)
-    _load_balancers(workloads, by_type, zones, secondary, figures)
+    # The degraded mode's NEGs (issue 18) are not GPU capacity: the routing facts leave them out, and
+    # fallback_facts reads them into WorkloadFacts.fallback_regions.
+    fallback_keys = fallback_facts.gcp_fallback_neg_keys(custom, _keys)
+    _load_balancers(workloads, by_type, zones, secondary, figures, skip=fallback_keys)
+    fallback_facts.read_gcp(workloads, custom, {k: n for n in by_type[T_NEG] for k in _keys(n)}, by_type[T_BACKEND], _ref)
     _databases(workloads, by_type[T_SQL], figures, designated_dr_replicas(custom), cluster_networks)
     gcp_orchestration.read(workloads, by_type[gcp.WORKFLOWS_WORKFLOW], by_type[gcp.MONITORING_ALERT_POLICY],
                            by_type[gcp.CLOUDRUNV2_WORKER_POOL], figures)
+    fallback_facts.read_gcp_promotion(workloads, by_type[gcp.WORKFLOWS_WORKFLOW])
     _buckets(workloads, by_type[T_BUCKET], figures)
     _bucket_replication(workloads, by_type[T_BUCKET], by_type[T_TRANSFER_JOB], figures)
     # Images, model artifacts and secrets (issue 18): Vault kinds images / artifacts / secrets.
@@ -172,6 +178,8 @@ def extract(plan: Plan, figures: Figures = DEFAULT_FIGURES) -> PlanFacts:
         egress=egress, platform=dict(platform), clusters=_clusters(by_type[T_CLUSTER]),
         rebuild=rebuild_records.read_gcp(by_type, designated_dr_replicas(custom)),
         queues=gcp_queues(custom), audit_trails=gcp_trails(custom), break_glass=gcp_break_glass(custom),
+        # The VPC network is global; each region's subnetwork is its network there.
+        networks=by_region(by_type[gcp.COMPUTE_SUBNETWORK]),
     )
 
 
@@ -217,7 +225,7 @@ def _pools(workloads, pools: Iterable[PlannedResource], cluster_zones, zones, fi
                             figures.gke_gpu_node_start.seconds, figures.gke_gpu_node_start.source))
 
 
-def _load_balancers(workloads, by_type, zones, secondary: Optional[str], figures: Figures) -> None:
+def _load_balancers(workloads, by_type, zones, secondary: Optional[str], figures: Figures, skip: frozenset = frozenset()) -> None:
     negs: dict[str, PlannedResource] = {}
     for neg in by_type[T_NEG]:
         for key in _keys(neg):
@@ -243,7 +251,7 @@ def _load_balancers(workloads, by_type, zones, secondary: Optional[str], figures
         capacity: dict[str, float] = defaultdict(float)
         preference: dict[str, str] = {}
         for backend in bs.inputs.get("backends") or []:
-            if not isinstance(backend, dict):
+            if not isinstance(backend, dict) or _ref(backend.get("group")) & skip:
                 continue
             neg = next((negs[k] for k in _ref(backend.get("group")) if k in negs), None)
             if neg is None or not neg.region:

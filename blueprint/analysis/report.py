@@ -81,12 +81,13 @@ def analyse(plan: Plan, targets: Optional[Targets] = None, figures: Figures = DE
             "meets_rpo": meets_rpo,
             "breakdown": [s.to_json() for s in est.breakdown if s.step != "data loss window (RPO)"],
             "rpo_source": est.rpo_source,
-            "scenarios": [s.to_json() for s in scenarios(w, facts)],
+            "scenarios": [s.to_json() for s in scenarios(w, facts, est, figures)],
             "write_paths": [p.to_json() for p in write_paths(w)],
             "write_path_problems": write_problems,
             "single_points_of_failure": [s.to_json() for s in own],
             "rebuild_estimate_s": _num(est.rebuild_s) if est.rebuild_s else None,
             "orchestration": _orchestration(w),
+            "fallback": _fallback(w),
             **({"rto_modeled_s": _num(modeled.rto_s), "measured_misses": measured_misses} if drill else {}),
         })
     order = {s.value: s.rank for s in Strategy}
@@ -139,6 +140,13 @@ def _orchestration(w) -> dict[str, Any]:
                             "executes its failover; every recovery step waits for a human") if missing else "no second region to fail over to"}
     return {"present": True, "missing": False, "urn": o.urn, "kind": o.kind, "approval": o.approval, "steps": dict(o.steps),
             "trigger_s": o.trigger_s, "trigger_source": o.trigger_source}
+
+
+def _fallback(w) -> Optional[dict[str, Any]]:
+    """The planned degraded mode (issue 18): where it runs and is routed, and where it runs unrouted; None without one."""
+    if not w.fallback_regions and not w.fallback_unrouted:
+        return None
+    return {"regions": list(w.fallback_regions), "unrouted": list(w.fallback_unrouted), "source": w.fallback_source}
 
 
 def failed(report: Mapping[str, Any]) -> bool:

@@ -67,6 +67,8 @@ def render(report: Mapping[str, Any], console: Console) -> None:
         _notes(console, notes)
         _workload_lines(w, console)
         console.print(scenario_table(w))
+        for line in degraded_lines(w):
+            _line(console, line)
     console.print()
     spofs = report["single_points_of_failure"]
     if spofs:
@@ -148,6 +150,26 @@ def scenario_table(w: Mapping[str, Any]) -> Table:
                    f"{_pct(s['gpu_capacity_pct'])} -> {_pct(s['gpu_capacity_after_scale_up_pct'])}", s["db_writer"] or "-",
                    "yes" if s["backups_intact"] else "no", shorten_urns(s["recovery"]))
     return sc
+
+
+def degraded_lines(w: Mapping[str, Any]) -> list[str]:
+    """Notes under the scenario table on the fallback's degraded serving (issue 18): one per scenario where
+    it serves; one line when a fallback is planned but serves in none. Empty without a fallback."""
+    planned = [s for s in w["scenarios"] if s.get("degraded_serving") is not None]
+    if not planned:
+        return []
+    fallback = w.get("fallback") or {}
+    lines = [f"fallback (degraded mode): {shorten_urns(fallback['source']) or 'routed nowhere'}"
+             + (f"; runs unrouted in {', '.join(fallback['unrouted'])}" if fallback.get("unrouted") else "")] if fallback else []
+    active = [s for s in planned if s["degraded_serving"]["active"]]
+    if not active:
+        return lines + [f"degraded serving: no scenario ({shorten_urns(planned[-1]['degraded_serving']['source'])})"]
+    for s in active:
+        d = s["degraded_serving"]
+        until = "the zone returns" if d["until_s"] is None else _dur(d["until_s"])
+        lines.append(f"degraded serving, {s['scenario']}: the fallback in {', '.join(d['regions'])} from {_dur(d['from_s'])} "
+                     f"until {until}")
+    return lines
 
 
 def spof_table(spofs: list[Mapping[str, Any]]) -> tuple[Table, list[str]]:

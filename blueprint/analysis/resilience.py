@@ -71,6 +71,8 @@ class Scenario:
     # Regions whose queue (with its DLQ) survives and keeps buffering requests (issue 18; PlanFacts.queues);
     # None: the workload has no queue.
     queue_regions: Optional[list[str]] = None
+    # The fallback's degraded serving (issue 18; blueprint/analysis/degraded.py); None: no fallback planned.
+    degraded: Optional[Any] = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -78,6 +80,7 @@ class Scenario:
             "db_writer": self.db_writer, "backups_intact": self.backups_intact, "serving_now": self.serving_now,
             "gpu_capacity_after_scale_up_pct": self.gpu_capacity_after_scale_up_pct, "recovery": self.recovery,
             "write_regions": self.write_regions, "queue_buffering": self.queue_regions,
+            "degraded_serving": self.degraded.to_json() if self.degraded is not None else None,
         }
 
 
@@ -359,14 +362,26 @@ def _rpo(w: WorkloadFacts, pri_db: Optional[Database], sec_db: Optional[Database
 # ------------------------------------------------------------------------------- scenarios
 
 
-def scenarios(w: WorkloadFacts, facts: PlanFacts) -> list[Scenario]:
+def scenarios(w: WorkloadFacts, facts: PlanFacts, est: Optional[Estimate] = None, figures: Figures = DEFAULT_FIGURES) -> list[Scenario]:
+    """Every zone and region loss; ``est`` (the workload's region-loss estimate) times the degraded serving."""
     out = []
-    for region in facts.regions:
-        for zone in facts.zones.get(region, ()):
-            out.append(_scenario(w, facts, f"zone-loss:{zone}", region, zone))
-    for region in facts.regions:
-        out.append(_scenario(w, facts, f"region-loss:{region}", region, None))
+    losses = [(r, z) for r in facts.regions for z in facts.zones.get(r, ())] + [(r, None) for r in facts.regions]
+    for region, zone in losses:
+        scenario = _scenario(w, facts, f"zone-loss:{zone}" if zone else f"region-loss:{region}", region, zone)
+        scenario.degraded = _degraded(w, scenario, region, zone, est if region == w.primary_region else None, figures)
+        out.append(scenario)
     return out
+
+
+def _degraded(w: WorkloadFacts, scenario: Scenario, lost_region: str, lost_zone: Optional[str], est: Optional[Estimate],
+              figures: Figures) -> Any:
+    from blueprint.analysis.degraded import degraded_serving
+
+    def alive(region: str) -> bool:
+        return not (region == lost_region and lost_zone is None)
+
+    return degraded_serving(w, alive, lost_region, lost_zone, scenario.gpu_capacity_pct, scenario.gpu_capacity_after_scale_up_pct,
+                            est, figures)
 
 
 def _scenario(w: WorkloadFacts, facts: PlanFacts, label: str, lost_region: str, lost_zone: Optional[str]) -> Scenario:

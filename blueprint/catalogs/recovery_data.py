@@ -12,7 +12,10 @@ the immutability policy, so the same minimums hold); this table adds the rest:
 - ``required``: the ``recovery-data-replicated`` policy (blueprint/policies/recovery_data.py) fails a
   plan in which such a workload's planned images, artifacts or secrets have no copy in the second
   region, or its artifact store is not locked; best-effort is judged advisory only (its RTO is 24 h,
-  time enough to re-push images and re-enter secrets by hand).
+  time enough to re-push images and re-enter secrets by hand). Config validation applies it early to
+  images (blueprint/config/rules.py): a ``required`` workload without ``images`` pulls only by digest.
+  It does not make ``artifacts`` or ``secrets`` mandatory: absent means the workload has none (weights
+  baked into the image travel with its images), which the plan cannot disprove; docs/configuration.md.
 - ``checkpoint_expiration_days``: current objects under ``checkpoints/`` expire after this many days
   (a lifecycle rule; the Object Lock / retention policy still keeps every version for the vault's
   retention, so expiry never undercuts the lock). Training checkpoints are large and superseded

@@ -11,15 +11,19 @@ FIRST_DEPLOY_DOC = "docs/deploying.md, 'First deploy of a stack with images'"
 
 
 def first_deploy_warning(placement: WorkloadPlacement, repository_prefix: str) -> None:
-    """Shown on every preview and up (Pulumi diagnostics): a service image that names one of the workload's
+    """Shown on every preview and up (Pulumi diagnostics): a service (or its fallback's) image that names one of the workload's
     ``images`` is pulled from the repository this stack creates, which holds it only once pushed there. A
     first ``pulumi up`` (or a stack moving from another registry) before the push leaves the pods in
     ImagePullBackOff; the procedure is FIRST_DEPLOY_DOC. Digests and other registries' images: no warning."""
     service = placement.workload.service
-    if service is None or "@sha256:" in service.image:
+    if service is None:
         return
-    image, tag = service.image.rsplit(":", 1)
-    if image not in placement.intent.recovery.images:
-        return
-    pulumi.log.warn(f"{placement.name}: the service pulls {repository_prefix}{image}:{tag}, from a repository this stack creates; "
-                    f"push the image there before the pods can start (first deploy: {FIRST_DEPLOY_DOC})")
+    fallback = service.fallback
+    for role, reference in (("service", service.image), ("fallback", fallback.image if fallback else None)):
+        if reference is None or "@sha256:" in reference:
+            continue
+        image, tag = reference.rsplit(":", 1)
+        if image not in placement.intent.recovery.images:
+            continue
+        pulumi.log.warn(f"{placement.name}: the {role} pulls {repository_prefix}{image}:{tag}, from a repository this stack creates; "
+                        f"push the image there before the pods can start (first deploy: {FIRST_DEPLOY_DOC})")

@@ -104,3 +104,27 @@ def inference_service_args(
         traffic_scaling=traffic_scaling,
         **binding,
     )
+
+
+def fallback_service_args(placement: WorkloadPlacement, *, zones: int, namespace: Any, ingress_cidrs: list[Any],
+                          image: Any = None, node_selector: Optional[dict[str, str]] = None, **binding: Any) -> Any:
+    """The FallbackService of a placement whose ``fallback`` is planned (blueprint.footprint.FallbackPlan):
+    replicasPerZone x zones in every region it runs in, standbys included (it must answer at once while
+    the GPU pods scale), the tier's disruption budget, CPU target and probe timing, and the cloud's
+    ``binding`` (gke_neg / neg_name, or aws_target_group_arn / aws_security_group_id)."""
+    from blueprint.components.k8s.fallback_service import FallbackServiceArgs
+
+    plan, intent = placement.fallback, placement.intent
+    if plan is None:
+        raise ValueError(f"{placement.name}: no fallback is planned in {placement.region} (placement.fallback is None)")
+    return FallbackServiceArgs(
+        workload=placement.name, namespace=namespace,
+        # The region's own replica of the fallback image when the composer resolved one (issue 18).
+        image=image if image is not None else plan.image,
+        port=plan.port, readiness_path=plan.readiness_path, liveness_path=plan.liveness_path,
+        replicas=plan.replicas_per_zone * zones, zones=zones, cpu=plan.cpu, memory=plan.memory,
+        cpu_target_percent=intent.cpu_target_percent, disruption_budget=intent.disruption_budget,
+        readiness_period_s=intent.probe.lb_interval_s, readiness_timeout_s=intent.probe.lb_timeout_s,
+        ingress_cidrs=ingress_cidrs, node_selector=dict(node_selector or {}), labels={"blueprint-tier": intent.tier_label},
+        **binding,
+    )

@@ -20,6 +20,7 @@ from pydantic.alias_generators import to_camel
 from blueprint.catalogs.accelerators import ACCELERATOR_NAMES
 from blueprint.catalogs.residency import JURISDICTIONS
 from blueprint.catalogs.tiers import Strategy, Tier
+from blueprint.quantities import cpu_millicores, memory_mib
 
 AcceleratorName = Enum("AcceleratorName", {n.upper().replace("-", "_"): n for n in ACCELERATOR_NAMES}, type=str)
 
@@ -86,6 +87,60 @@ class GpuSpec(_Model):
 IMAGE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._\-/:]*[a-z0-9](:[\w][\w.\-]{0,127}|@sha256:[a-f0-9]{64})$")
 
 
+def _check_pinned_image(value: str) -> str:
+    # A moving tag makes a rebuilt region run different code than the surviving one.
+    if not IMAGE_PATTERN.match(value) or value.endswith(":latest"):
+        raise ValueError(
+            "must be an image reference pinned to a version tag or digest, e.g. "
+            "registry.example.com/fraud:1.4.2 ('latest' and untagged images are refused)"
+        )
+    return value
+
+
+# service.fallback (issue 18): requests of one fallback pod. Its pods run on the cluster's system nodes
+# (no GPU), so one must fit the smallest system node of either cloud after the node's reservations:
+# EKS m7i.large, 2 vCPU / 8 GiB (https://aws.amazon.com/ec2/instance-types/m7i/); GKE e2-standard-4,
+# 4 vCPU / 16 GB (https://cloud.google.com/compute/docs/general-purpose-machines#e2_machine_types).
+FALLBACK_CPU_RANGE_M = (50, 1500)
+FALLBACK_MEMORY_RANGE_MIB = (64, 6144)
+
+
+def _fallback_cpu(value: str) -> str:
+    low, high = FALLBACK_CPU_RANGE_M
+    if not low <= cpu_millicores(value) <= high:
+        raise ValueError(f"{value!r} is outside {low}m..{high}m: a fallback pod runs on a system node (no GPU) and must fit one")
+    return value
+
+
+def _fallback_memory(value: str) -> str:
+    low, high = FALLBACK_MEMORY_RANGE_MIB
+    if not low <= memory_mib(value) <= high:
+        raise ValueError(f"{value!r} is outside {low}Mi..{high}Mi: a fallback pod runs on a system node (no GPU) and must fit one")
+    return value
+
+
+class FallbackSpec(_Model):
+    """service.fallback: a degraded mode (a smaller model or a CPU image) served where the GPU service
+    lacks capacity (docs/configuration.md "service.fallback")."""
+
+    # Pinned like service.image, and resolved the same way against the workload's images (rules.py).
+    image: Annotated[str, Field(min_length=3, max_length=255), AfterValidator(_check_pinned_image)]
+    # HA default: one fallback pod in every zone, so a zone loss leaves it serving in the others.
+    replicas_per_zone: Annotated[int, Field(ge=1, le=20, strict=True)] = 1
+    # Default 500m / 1Gi: a CPU model server's modest pod, guaranteed (requests = limits).
+    cpu: Annotated[str, Field(max_length=16), AfterValidator(_fallback_cpu)] = "500m"
+    memory: Annotated[str, Field(max_length=16), AfterValidator(_fallback_memory)] = "1Gi"
+    # Default (unset): the service's port / readiness path / liveness path.
+    port: Optional[Annotated[int, Field(ge=1, le=65535, strict=True)]] = None
+    readiness_path: Optional[Annotated[str, Field(pattern=r"^/[\x21-\x7e]*$", max_length=255)]] = None
+    liveness_path: Optional[Annotated[str, Field(pattern=r"^/[\x21-\x7e]*$", max_length=255)]] = None
+    # Sustained requests/s one fallback pod serves (a CPU model serves far fewer than a GPU pod): the GCP load
+    # balancer's capacity per fallback endpoint (maxRatePerEndpoint). Bounds as service.requestsPerSecondPerPod.
+    # Default (unset): FALLBACK_DEFAULT_RATE, 1/s per pod, so the load balancer counts the fallback as little
+    # capacity until told better.
+    requests_per_second_per_pod: Optional[Annotated[float, Field(gt=0, le=10000, allow_inf_nan=False, strict=True)]] = None
+
+
 class ServiceSpec(_Model):
     image: Annotated[str, Field(min_length=3, max_length=255)]
     port: Annotated[int, Field(ge=1, le=65535, strict=True)] = 8080
@@ -98,17 +153,13 @@ class ServiceSpec(_Model):
     # second one. Default (unset): the service scales on CPU only and `blueprint plan` warns.
     # 10000/s per pod is far above any GPU inference server; a larger value is a unit slip.
     requests_per_second_per_pod: Optional[Annotated[float, Field(gt=0, le=10000, allow_inf_nan=False, strict=True)]] = None
+    # Degraded serving (issue 18). Default (unset): none; only beside GPU serving (rules.py).
+    fallback: Optional[FallbackSpec] = None
 
     @field_validator("image")
     @classmethod
     def _pinned_image(cls, value: str) -> str:
-        # A moving tag makes a rebuilt region run different code than the surviving one.
-        if not IMAGE_PATTERN.match(value) or value.endswith(":latest"):
-            raise ValueError(
-                "must be an image reference pinned to a version tag or digest, e.g. "
-                "registry.example.com/fraud:1.4.2 ('latest' and untagged images are refused)"
-            )
-        return value
+        return _check_pinned_image(value)
 
 
 class DatabaseSpec(_Model):

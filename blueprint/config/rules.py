@@ -14,8 +14,12 @@ from blueprint.catalogs import accelerators as acc
 from blueprint.catalogs import kubernetes
 from blueprint.catalogs import residency
 from blueprint.catalogs.operations import operations_spec
+from blueprint.catalogs.recovery_data import RECOVERY_DATA, recovery_data_spec
+from blueprint.catalogs.system_pool import FALLBACK_HPA_FACTOR, SYSTEM_POOLS
 from blueprint.catalogs.tiers import Strategy, tier_spec
 from blueprint.config.errors import Problem
+from blueprint.config.models import _check_pinned_image
+from blueprint.quantities import cpu_millicores, memory_mib
 
 B = "blueprint"
 
@@ -150,6 +154,8 @@ def _workload_problems(c: Any, i: int, w: Any) -> Iterator[Problem]:
                       "restore); remove it, or choose a strategy of pilot-light or stronger", w.failover_approval)
     yield from _gpu_problems(c, w, p, strategy)
     yield from _recovery_data_problems(w, p)
+    yield from _outside_image_problems(w, p)
+    yield from _fallback_problems(c, w, p)
 
 
 def _recovery_data_problems(w: Any, p: str) -> Iterator[Problem]:
@@ -161,14 +167,120 @@ def _recovery_data_problems(w: Any, p: str) -> Iterator[Problem]:
             if name in seen:
                 yield Problem(f"{p}.{key}[{j}]", f"duplicate; each of the workload's {key} is named once", name)
             seen.add(name)
-    image = w.service.image if w.service is not None else None
-    if not w.images or image is None or "@sha256:" in image:
+    service = w.service
+    fallback = getattr(service, "fallback", None) if service is not None else None
+    for key, image in (("service.image", service.image if service is not None else None),
+                       ("service.fallback.image", fallback.image if fallback is not None else None)):
+        if not w.images or image is None or "@sha256:" in image:
+            continue
+        repository = image.rsplit(":", 1)[0]
+        if repository not in w.images:
+            yield Problem(f"{p}.{key}", f"must name one of the workload's images as '<image>:<tag>' (allowed images: "
+                          f"{', '.join(w.images)}; the composer pulls it from the region's own replica), or pin a digest "
+                          "(<registry>/<path>@sha256:<64 hex>)", image)
+
+
+# A digest pin names one image for good (the recovery-data policy's mark, blueprint/analysis/recovery_facts.py).
+_DIGEST_MARK = "@sha256:"
+
+
+def _outside_image_problems(w: Any, p: str) -> Iterator[Problem]:
+    """A tier whose recovery-data row is ``required`` (blueprint.catalogs.recovery_data) pulls only from the
+    stack's own repositories or by digest; without ``images`` the stack has no repository, so a tagged
+    service (or fallback) image comes from outside. The ``recovery-data-replicated`` policy refuses such a
+    plan too (blueprint/policies/recovery_data.py); this refuses the stack file before planning."""
+    if w.tier is None or w.images or "images" in getattr(w, "_invalid", ()) or not recovery_data_spec(w.tier).required:
         return
-    repository = image.rsplit(":", 1)[0]
-    if repository not in w.images:
-        yield Problem(f"{p}.service.image", f"must name one of the workload's images as '<image>:<tag>' (allowed images: "
-                      f"{', '.join(w.images)}; the composer pulls it from the region's own replica), or pin a digest "
-                      "(<registry>/<path>@sha256:<64 hex>)", image)
+    service = w.service
+    fallback = getattr(service, "fallback", None) if service is not None else None
+    for key, image in (("service.image", service.image if service is not None else None),
+                       ("service.fallback.image", fallback.image if fallback is not None else None)):
+        if image is not None and _DIGEST_MARK not in image and _well_formed(image):
+            yield Problem(f"{p}.{key}", f"a {w.tier.value} workload pulls only from its own image repositories or by digest, "
+                          "and this one declares no `images`: declare them (e.g. images: [<image>]) and name one as "
+                          "'<image>:<tag>', or pin a digest (<registry>/<path>@sha256:<64 hex>); tiers that may pull a tag from "
+                          f"another registry: {', '.join(t.value for t, spec in RECOVERY_DATA.items() if not spec.required)}", image)
+
+
+def _well_formed(image: str) -> bool:
+    """A malformed image (its own problem is reported by the model) is not judged again here."""
+    try:
+        _check_pinned_image(image)
+    except ValueError:
+        return False
+    return True
+
+
+def _fallback_problems(c: Any, w: Any, p: str) -> Iterator[Problem]:
+    """service.fallback (issue 18): only beside GPU serving; on GCP its readiness path is the service's."""
+    service = w.service
+    fallback = getattr(service, "fallback", None) if service is not None else None
+    if fallback is None:
+        return
+    if _absent(w, "gpu"):
+        # A CPU-only service already runs on general nodes: a fallback would be a second copy of it.
+        yield Problem(f"{p}.service.fallback", "a fallback serves beside GPU serving, and this workload has no gpu; remove "
+                      "it (a CPU-only service scales with service.replicasPerZone) or give the workload a gpu", "fallback")
+    # One health check per GCP backend service probes service.readinessPath on every NEG endpoint,
+    # the fallback's too (blueprint/components/gcp/load_balancer.py).
+    if c.cloud == "gcp" and fallback.readiness_path is not None and service.readiness_path is not None \
+            and fallback.readiness_path != service.readiness_path:
+        yield Problem(f"{p}.service.fallback.readinessPath", "on gcp the load balancer's one health check probes "
+                      f"service.readinessPath ({service.readiness_path}) on the fallback's endpoints too; leave it unset "
+                      "or make it equal", fallback.readiness_path)
+
+
+def _fallbacks(workloads: list[tuple[int, Any]]) -> list[tuple[int, Any, Any]]:
+    """(index, workload, its service.fallback) of the workloads that declare one."""
+    found = []
+    for i, w in workloads:
+        service = getattr(w, "service", None)
+        fallback = getattr(service, "fallback", None) if service is not None else None
+        if fallback is not None:
+            found.append((i, w, fallback))
+    return found
+
+
+def _system_pool_problems(c: Any, workloads: list[tuple[int, Any]]) -> Iterator[Problem]:
+    """Every workload's fallback pods share the system nodes of a zone (the primary runs them all): at the HPA
+    ceiling (FALLBACK_HPA_FACTOR x replicasPerZone per zone) their requests must fit what the system pool
+    leaves at its maximum size (blueprint/catalogs/system_pool.py), or pods stay Pending and rollouts never end."""
+    pool = SYSTEM_POOLS.get(c.cloud or "")
+    found = _fallbacks(workloads)
+    if pool is None or not found:
+        return
+    for kind, unit, need, usable in (
+            ("cpu", "m", lambda f: cpu_millicores(f.cpu), pool.usable_cpu_m),
+            ("memory", "Mi", lambda f: memory_mib(f.memory), pool.usable_memory_mib)):
+        try:
+            asks = [(i, f.replicas_per_zone * FALLBACK_HPA_FACTOR * need(f)) for i, _, f in found]
+        except (TypeError, ValueError):
+            continue  # a malformed quantity is reported by the model
+        total = sum(a for _, a in asks)
+        if total <= usable:
+            continue
+        sharing = ", ".join(f"workloads[{i}] {a:g}{unit}" for i, a in asks)
+        for (i, _, f), (_, ask) in zip(found, asks):
+            yield Problem(f"{B}:workloads[{i}].service.fallback.{kind}", (
+                f"at its HPA ceiling ({FALLBACK_HPA_FACTOR} x replicasPerZone {f.replicas_per_zone} x {kind}) this fallback asks "
+                f"each zone's system nodes for {ask:g}{unit}; with the other fallbacks ({sharing}) that is {total:g}{unit}, above "
+                f"the {usable:g}{unit} a zone's system pool leaves ({pool.max_nodes_per_zone} x {pool.machine_type} on {c.cloud}, "
+                "less the add-ons' allowance: blueprint/catalogs/system_pool.py): the extra pods would stay Pending; lower "
+                f"service.fallback.replicasPerZone or {kind}, or drop a fallback"), getattr(f, kind))
+
+
+def _fallback_name_problems(c: Any, workloads: list[tuple[int, Any]]) -> Iterator[Problem]:
+    """GCP names a fallback's NEGs as a workload named '<workload>-fallback' would name its own (same env and
+    region, blueprint/components/gcp/workload_region.py): both cannot exist in one project."""
+    if c.cloud != "gcp":
+        return
+    names = {w.name: i for i, w in workloads if w.name is not None}
+    for i, w, _ in _fallbacks(workloads):
+        twin = names.get(f"{w.name}-fallback") if w.name else None
+        if twin is not None:
+            yield Problem(f"{B}:workloads[{twin}].name", f"collides with the NEG names of workloads[{i}].service.fallback "
+                          f"({w.name}'s fallback is named '{w.name}-fallback' on gcp); rename workloads[{twin}] or remove "
+                          f"workloads[{i}].service.fallback", f"{w.name}-fallback")
 
 
 def _second_region_problems(c: Any, workloads: list[tuple[int, Any]]) -> Iterator[Problem]:
@@ -294,3 +406,5 @@ def check_rules(c: Any) -> Iterator[Problem]:
     yield from _certificate_name_problems(c, workloads)
     for i, w in workloads:
         yield from _workload_problems(c, i, w)
+    yield from _system_pool_problems(c, workloads)
+    yield from _fallback_name_problems(c, workloads)

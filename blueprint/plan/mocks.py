@@ -173,6 +173,12 @@ def _topic(a: _AwsAsk) -> dict:
     return {"arn": arn, "_id": arn}
 
 
+def _event_rule(a: _AwsAsk) -> dict:
+    # A default-bus rule: arn:<partition>:events:<region>:<account>:rule/<name> (EventBridge API reference,
+    # PutRule RuleArn; Service Authorization Reference, Amazon EventBridge resource type "rule-on-default-event-bus").
+    return {"arn": a.arn("events", f"rule/{a.inputs.get('name') or a.name}")}
+
+
 def _backup_vault(a: _AwsAsk) -> dict:
     return {"arn": a.arn("backup", f"backup-vault:{a.name}"), "_id": a.name}
 
@@ -222,6 +228,7 @@ _AWS_COMPUTED: dict[str, Callable[[_AwsAsk], dict]] = {
     aws.SNS_TOPIC: _topic, aws.BACKUP_VAULT: _backup_vault, aws.BACKUP_PLAN: _backup_plan,
     aws.CLOUDWATCH_METRIC_ALARM: _metric_alarm, aws.WAFV2_WEB_ACL: _web_acl, aws.SECRETSMANAGER_SECRET: _secret,
     aws.ECR_REPOSITORY: _ecr_repository, aws.ECR_REPLICATION_CONFIGURATION: _ecr_replication,
+    aws.CLOUDWATCH_EVENT_RULE: _event_rule,
 }
 
 

@@ -136,7 +136,7 @@ def aws_ungate_commands(facts: PlanFacts, workload: str, fqdn: str, survivor: st
     endpoint check alone. Nothing when the record has no such check."""
     checks = [c.logical for c in facts.rebuild.of(REBUILD_HEALTH_CHECK, workload)]
     if not any(n.endswith(f"-{survivor}-serving-check") for n in checks):
-        return [], []
+        return _ungate_fallback_region(facts, workload, fqdn, survivor, checks)
     endpoint = next((n for n in checks if n.endswith(f"-{survivor}-health-check")), None)
     if endpoint is None:
         return [], []
@@ -150,4 +150,25 @@ def aws_ungate_commands(facts: PlanFacts, workload: str, fqdn: str, survivor: st
             f"aws route53 change-resource-record-sets --hosted-zone-id \"$ZONE\" --change-batch file://{change}"]
     notes = [f"{fqdn} answers from a region only while its endpoint check and the Region switch plan's check of the region are "
              "both healthy: the plan's traffic step (above) moves it; the promotion's `pulumi up` puts the record's check back"]
+    return cmds, notes
+
+
+def _ungate_fallback_region(facts: PlanFacts, workload: str, fqdn: str, survivor: str,
+                            checks: list[str]) -> tuple[list[str], list[str]]:
+    """A region with a degraded-mode fallback (``service.fallback``) has no ``-serving-check``: its record
+    aliases the region's weighted group (GPU endpoint, fallback at weight 0) with Evaluate target health and
+    carries the Region switch plan's check of the region itself (blueprint/components/aws/dns_failover.py).
+    Ungating drops that check; Evaluate target health still follows the weighted group."""
+    if _one(facts, workload) is None or not any(n.endswith(f"-{survivor}-fallback-health-check") for n in checks):
+        return [], []
+    rr, change = f"rr-{workload}-{survivor}.json", f"ungate-{workload}.json"
+    cmds = [f"# only if the Region switch plan's traffic step did not run: {survivor}'s record waits for the plan's health check; "
+            "drop it (the record still follows its weighted group of GPU endpoint and fallback)",
+            f"aws route53 list-resource-record-sets --hosted-zone-id \"$ZONE\" "
+            f"--query \"ResourceRecordSets[?Name=='{fqdn}.' && SetIdentifier=='{survivor}'] | [0]\" > {rr}",
+            f"jq '{{Changes: [{{Action: \"UPSERT\", ResourceRecordSet: (. | del(.HealthCheckId))}}]}}' {rr} > {change}",
+            f"aws route53 change-resource-record-sets --hosted-zone-id \"$ZONE\" --change-batch file://{change}"]
+    notes = [f"{fqdn} answers from a region only while the Region switch plan's check of the region is healthy and its weighted "
+             "group (GPU endpoint, else the fallback) answers: the plan's traffic step (above) moves it; the promotion's "
+             "`pulumi up` puts the record's check back"]
     return cmds, notes

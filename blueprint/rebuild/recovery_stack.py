@@ -3,8 +3,8 @@
 - take the break-glass DR access first (AWS: ``aws sts assume-role`` of the MFA-only role with
   ``--serial-number`` / ``--token-code``, AWS CLI reference sts assume-role; GCP: a Privileged Access
   Manager grant, ``gcloud pam grants create --entitlement --requested-duration --justification``,
-  https://cloud.google.com/sdk/gcloud/reference/pam/grants/create); every use pages while the
-  primary region is up (BreakGlassRole's alarm and the trail's log group live there; BreakGlass);
+  https://cloud.google.com/sdk/gcloud/reference/pam/grants/create); every use pages while any one
+  of the stack's regions is up (AWS: BreakGlassAlarm in each region; GCP: a grant-alert channel per region);
 - once the survivor serves: replay each queued workload's dead letters in the surviving region
   (`blueprint queue replay`, blueprint/queue/replay.py), bounded, dry run first.
 """
@@ -37,10 +37,15 @@ def break_glass_step(facts: Any, config: Any, survivor: str) -> Optional[Step]:
                 "--query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text)\"",
                 "export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN",
                 "aws sts get-caller-identity   # the assumed-role ARN of the break-glass role"]
-        notes = [f"the session lasts at most {access.session_s // 60} min (the role's maximum) and needs an MFA sign-in: "
+        notes = ["CLI or SDK with a regional STS endpoint in one of the stack's regions only: the global endpoint counts as "
+                 "us-east-1 (aws:RequestedRegion), so the console's Switch Role and tools on the global endpoint are refused "
+                 "where the stack has no us-east-1 region",
+                 f"the session lasts at most {access.session_s // 60} min (the role's maximum) and needs an MFA sign-in: "
                  "assume it again, with a fresh code, when it expires",
-                 "the assumption pages through the alarm topic (the audit trail's metric filter in the primary region): acknowledge it in the "
-                 "incident log; with the primary region lost, no page comes, so record the assumption in the incident log yourself",
+                 "the assumption pages through the break-glass alarm topic of the region whose STS endpoint served it (here "
+                 f"{survivor}: the role trusts only the stack's regions' endpoints; AWS CLI v2 calls the --region's endpoint, "
+                 "v1 needs AWS_STS_REGIONAL_ENDPOINTS=regional) and, while the primary is up, the audit trail's alarm: "
+                 "acknowledge it in the incident log",
                  "it covers the failover, restore, verify and queue-replay commands below; the promotion's `pulumi up` runs with the "
                  "deployer's credentials (CI), as every `pulumi up` does"]
     return f"Take the break-glass DR access ({access.name})", cmds, notes

@@ -18,7 +18,8 @@ DECLARE = DEFAULT_FIGURES.declare_disaster.seconds
 TIER_ORDER = ["mission-critical", "business-critical", "standard", "best-effort"]
 
 _GPU = {"gpusPerNode": 1, "minNodesPerZone": 1, "maxNodesPerZone": 3, "capacity": "on-demand"}
-_SERVICE = {"image": "registry.example.com/svc:1.0.0", "port": 8080}
+# Pinned by digest: tiers that require recovery data pull no outside tag (config/rules.py).
+_SERVICE = {"image": "registry.example.com/svc@sha256:" + "a" * 64, "port": 8080}
 UNSEEN = {
     # Ohio + Oregon: one workload per tier, a pilot-light database (headless secondary) and GPUs everywhere.
     "us-mixed": {
@@ -149,11 +150,13 @@ def test_estimates_rise_from_tier_to_tier(reports, stack):
 
 def test_prod_estimates_rise_from_tier_to_tier_with_the_out_of_region_trigger(reports):
     """prod's primary is us-east-1: its plans' triggers are failover probes in us-west-2 (issue 17), so the
-    automatic tiers start at their trigger, not at the declared disaster: mission-critical 63 s trigger + 60 s
-    failover; business-critical 83 s trigger + the 60 s database failover + the traffic step's 60 s + the capacity
-    step (175 + 300 + 120 s), last because KEDA scales recommendations (review finding 10)."""
+    automatic tiers start at their trigger, not at the declared disaster. The probes start their plans themselves
+    (no alarm evaluation, no alarm -> execution delay): mission-critical 2 x 10 s + 3 s verdict + 30 s to the first
+    step = 53 s trigger + 60 s failover; business-critical 4 x 10 + 3 + 30 = 73 s trigger + the 60 s database
+    failover + the traffic step's 60 s + the capacity step (175 + 300 + 120 s), last because KEDA scales
+    recommendations (review finding 10)."""
     by_tier = {w["tier"]: w for w in reports["prod"]["workloads"]}
-    assert [by_tier[t]["rto_estimate_s"] for t in TIER_ORDER] == [123, 83 + 60 + 60 + 175 + 300 + 120, DECLARE, 3910]
+    assert [by_tier[t]["rto_estimate_s"] for t in TIER_ORDER] == [113, 73 + 60 + 60 + 175 + 300 + 120, DECLARE, 3910]
     rpos = [by_tier[t]["rpo_estimate_s"] for t in TIER_ORDER]
     assert rpos == sorted(rpos), rpos
 
@@ -165,18 +168,18 @@ def test_prod_breakdown_comes_from_the_plan(reports, stack):
     # Route 53 check: 10 s x 2 failures + 10 s checker latency; 60 s alias TTL; 60 s global failover
     assert steps["detection"]["seconds"] == 30 and "health-check" in steps["detection"]["source"]
     assert steps["traffic shift"]["seconds"] == 60 and steps["traffic shift"]["starts_at_s"] == 30
-    # The Region switch plan's trigger: the failover probe in the other region, 2 x 10 s failed probes + the
-    # last slot's 3 s verdict + 10 s alarm evaluation + 30 s Region switch start = 63 s, wherever the primary
-    # is; then the 60 s failover: 123 s, 3 s over the 120 s target.
+    # The Region switch plan's start: the failover probe in the other region starts it itself after 2 x 10 s
+    # failed probes + the last slot's 3 s verdict, + 30 s to the first step = 53 s, wherever the primary is
+    # (issue 17: no alarm evaluation, no alarm -> execution delay); then the 60 s failover: 113 s <= 120 s.
     db = steps["database: global failover to the secondary"]
-    assert db["starts_at_s"] == 63 and "trigger alarm" in db["source"] and "-probe-" in db["source"]
-    assert w["rto_estimate_s"] == 63 + 60 and w["rpo_estimate_s"] == 1 and not w["meets_rto"]
+    assert db["starts_at_s"] == 53 and "starts the plan itself" in db["source"] and "-probe-" in db["source"]
+    assert w["rto_estimate_s"] == 53 + 60 and w["rpo_estimate_s"] == 1 and w["meets_rto"]
     recs = next(w for w in reports[stack]["workloads"] if w["name"] == "recommendations")
     gpu = next(s for s in recs["breakdown"] if s["step"].startswith("GPU capacity: scale up from 3 to 6"))
     traffic = next(s for s in recs["breakdown"] if s["step"] == "traffic shift")
-    # Warm standby scaled by KEDA: the database at the 83 s trigger, the traffic step (60 s alias TTL) after it,
-    # then the plan's capacity step (175 s + 300 s + 120 s), last so it cannot hold the traffic step.
-    assert traffic["starts_at_s"] == 83 + 60 and gpu["starts_at_s"] == 83 + 60 + 60
+    # Warm standby scaled by KEDA: the database at the 73 s start (4 x 10 + 3 + 30), the traffic step (60 s alias
+    # TTL) after it, then the plan's capacity step (175 s + 300 s + 120 s), last so it cannot hold the traffic step.
+    assert traffic["starts_at_s"] == 73 + 60 and gpu["starts_at_s"] == 73 + 60 + 60
     assert recs["rto_estimate_s"] == gpu["starts_at_s"] + 175 + 300 + 120
     lost = next(s for s in recs["scenarios"] if s["scenario"] == f"region-loss:{reports[stack]['primary_region']}")
     assert lost["gpu_capacity_pct"] == 50 and lost["gpu_capacity_after_scale_up_pct"] == 100
@@ -208,12 +211,12 @@ def test_pilot_light_headless_database_adds_an_instance(reports):
 @pytest.mark.parametrize("stack", ["prod-ohio", "prod"])
 def test_figures_are_configurable(stack_files, stack):
     plan = plan_file(stack_files[stack])
-    slower = analyse(plan, figures=with_overrides({"gpu_node_start": 900, "region_switch_trigger": 45}))
+    slower = analyse(plan, figures=with_overrides({"gpu_node_start": 900, "region_switch_api_start": 45}))
     recs = next(w for w in slower["workloads"] if w["name"] == "recommendations")
-    # The plan's capacity step (request-rate reaction 175 + node start 900 + pod start 120) starts at its trigger
-    # runs after the trigger (4 x 10 s probes + the 3 s verdict + 10 s evaluation + the overridden 45 s Region
-    # switch start), the 60 s database failover and the traffic step's 60 s (KEDA: capacity last).
-    assert recs["rto_estimate_s"] == 40 + 3 + 10 + 45 + 60 + 60 + 175 + 900 + 120
+    # The plan's capacity step (request-rate reaction 175 + node start 900 + pod start 120) runs after the
+    # probe's own start (4 x 10 s probes + the 3 s verdict + the overridden 45 s to the first step), the 60 s
+    # database failover and the traffic step's 60 s (KEDA: capacity last).
+    assert recs["rto_estimate_s"] == 40 + 3 + 45 + 60 + 60 + 175 + 900 + 120
     with pytest.raises(KeyError, match="unknown figures"):
         with_overrides({"warp_drive": 1})
 

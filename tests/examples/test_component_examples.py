@@ -244,6 +244,11 @@ def check_aws_audit(plan: Plan) -> None:
     assert trust["Condition"]["Bool"] == {"aws:MultiFactorAuthPresent": "true"} and role["maxSessionDuration"] == 3600
     alarm = plan.named("break-glass-assumed-alarm").inputs
     assert alarm["threshold"] == 1 and alarm["alarmActions"][0].startswith("arn:aws:sns:eu-central-1:")
+    rules = plan.of_type("aws:cloudwatch/eventRule:EventRule")
+    assert sorted(r.region for r in rules) == ["eu-central-1", "eu-west-3"]  # every region pages on its own
+    for rule in rules:
+        assert rule.inputs["state"] == "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"  # AssumeRole is a read-only event
+        assert json.loads(rule.inputs["eventPattern"])["detail"]["eventName"] == ["AssumeRole"]
 
 
 # --- GCP ----------------------------------------------------------------------------------------------
@@ -392,6 +397,20 @@ def check_gcp_audit(plan: Plan) -> None:
 
 
 # --- Kubernetes ---------------------------------------------------------------------------------------
+
+
+def check_k8s_fallback(plan: Plan) -> None:
+    n = counts(plan)
+    assert (n["kubernetes:apps/v1:Deployment"], n["kubernetes:autoscaling/v2:HorizontalPodAutoscaler"]) == (2, 2)
+    assert (n["kubernetes:networking.k8s.io/v1:NetworkPolicy"], n["kubernetes:policy/v1:PodDisruptionBudget"]) == (3, 2)
+    pod = plan.named("fraud-fallback-deployment").inputs["spec"]["template"]["spec"]
+    (container,) = pod["containers"]
+    assert "nvidia.com/gpu" not in container["resources"]["limits"] and "tolerations" not in pod
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True and pod["securityContext"]["runAsNonRoot"] is True
+    assert pod["nodeSelector"] == {"blueprint.dev/pool": "system"}
+    service = plan.named("fraud-fallback-service").inputs["metadata"]
+    assert service["labels"]["blueprint-role"] == "fallback"
+    assert json.loads(service["annotations"]["cloud.google.com/neg"])["exposed_ports"]["8080"]["name"] == "fraud-scoring-fallback-neg"
 
 
 def check_k8s_inference(plan: Plan) -> None:

@@ -244,21 +244,24 @@ def test_fails_aws_replication_into_another_account(prod_data):
         if r["type"] == aws.ECR_REPLICATION_CONFIGURATION:
             r["inputs"]["replicationConfiguration"]["rules"][0]["destinations"][0]["registryId"] = "210987654321"
     found = violations_of(prod_data, rule_id="recovery-data-replicated")
-    assert len(found) == 3 and all("has no copy in the second region us-west-2" in v.message for v in found)
+    assert len(found) == 4 and all("has no copy in the second region us-west-2" in v.message for v in found)
 
 
 def test_fails_gcp_service_pulling_an_outside_tag(gcp_data):
     for d in _deployments(gcp_data, "fraud-scoring"):
         _set_image(d, "registry.example.com/fraud:1.4.2")
     found = _pull_findings(gcp_data)
-    assert sorted(v.resource_name for v in found) == ["fraud-scoring-europe-west1-inference-deployment",
+    # The fallback's Deployments (service.fallback, issue 18) are judged like the GPU service's.
+    assert sorted(v.resource_name for v in found) == ["fraud-scoring-europe-west1-fallback-deployment",
+                                                      "fraud-scoring-europe-west1-inference-deployment",
+                                                      "fraud-scoring-europe-west4-fallback-deployment",
                                                       "fraud-scoring-europe-west4-inference-deployment"]
 
 
 def test_fails_gcp_pull_from_a_repository_of_another_project(gcp_data):
     for d in _deployments(gcp_data, "fraud-scoring"):
         _set_image(d, _image(d).replace("/acme-ml-prod/", "/someone-else/"))
-    assert len(_pull_findings(gcp_data)) == 2
+    assert len(_pull_findings(gcp_data)) == 4  # the GPU service's and the fallback's (issue 18), in both regions
 
 
 def test_gcp_outside_image_pinned_by_digest_passes(gcp_data):

@@ -108,8 +108,12 @@ def test_aws_dns_fallback_can_ungate_the_survivors_record(prod):
     """The records wait for the plan's health checks: if the plan's traffic step never ran, the
     fallback points the survivor's record at its endpoint check alone."""
     text = _runbook(*prod, "us-east-1")
-    assert ("jq --arg hc \"$(hc_id recommendations-dns-us-west-2-health-check)\" "
+    # fraud-scoring's record has a calculated serving check: point it at the endpoint check alone.
+    assert ("jq --arg hc \"$(hc_id fraud-scoring-dns-us-west-2-health-check)\" "
             "'{Changes: [{Action: \"UPSERT\", ResourceRecordSet: (. + {HealthCheckId: $hc})}]}'") in text
+    # recommendations has a fallback: its record carries the plan's check itself; drop it.
+    assert ("jq '{Changes: [{Action: \"UPSERT\", ResourceRecordSet: (. | del(.HealthCheckId))}]}' "
+            "rr-recommendations-us-west-2.json > ungate-recommendations.json") in text
     assert "SetIdentifier=='us-west-2'] | [0]\" > rr-recommendations-us-west-2.json" in text
 
 

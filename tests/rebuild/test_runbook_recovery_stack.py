@@ -58,3 +58,14 @@ def test_no_steps_without_the_role_or_queues(prod):
     bare = dataclasses.replace(plan, resources=[r for r in plan.resources if r.type not in (aws.IAM_ROLE, aws.SQS_QUEUE)])
     text = _runbook(ref, bare, "us-east-1")
     assert "break-glass" not in text and "blueprint queue replay" not in text
+
+
+def test_aws_break_glass_says_which_sts_endpoints_the_role_accepts(prod):
+    # Review finding 5: the role trusts only the stack's regions (aws:RequestedRegion); the global endpoint counts as
+    # us-east-1, so the console's Switch Role is refused for stacks without us-east-1: the runbook says so.
+    text = _runbook(*prod, "us-east-1")
+    assert "CLI or SDK with a regional STS endpoint in one of the stack's regions only" in text
+    assert "console's Switch Role" in text
+    for page in ("region-rebuild.md", "dr-drill.md"):
+        assert "regional STS endpoint" in (ROOT / "docs" / "runbooks" / page).read_text(encoding="utf-8")
+    assert "aws sts assume-role --role-arn" in (ROOT / "docs" / "runbooks" / "dr-drill.md").read_text(encoding="utf-8")

@@ -1,6 +1,8 @@
 """BreakGlassRole: the DR operator role of a disaster: assumable only with MFA, short sessions, least
-privilege for the failover and rebuild steps, and every assumption alarmed while the alarm's region (the
-primary, where the trail's log group is) is up.
+privilege for the failover and rebuild steps, and every assumption alarmed while any one of the stack's
+regions is up: assumable only through the STS endpoints of the stack's regions (``sts_in_regions_only``),
+each of which has a BreakGlassAlarm (break_glass_alarm.py; the composer builds one per region), plus the
+metric-filter alarm below in the primary region.
 
 Who can assume it: ``aws:MultiFactorAuthPresent``/``aws:MultiFactorAuthAge`` are in the request context
 only for MFA-authenticated credentials (an IAM user's MFA device, ``--serial-number``/``--token-code``);
@@ -17,7 +19,8 @@ Trust (IAM user guide, "Configuring MFA-protected API access"; global condition 
 ``aws:MultiFactorAuthPresent``, ``aws:MultiFactorAuthAge``): ``sts:AssumeRole`` by ``trusted_principal_arns``
 (default: the account root, i.e. IAM principals of the account that an IAM policy allows to assume it),
 only when the caller signed in with MFA (``Bool aws:MultiFactorAuthPresent true``) no longer than
-``mfa_max_age_s`` ago (``NumericLessThan aws:MultiFactorAuthAge``). IAM allows ``max_session_duration``
+``mfa_max_age_s`` ago (``NumericLessThan aws:MultiFactorAuthAge``), and through an STS endpoint of
+``regions`` (``StringEquals aws:RequestedRegion``). IAM allows ``max_session_duration``
 3600..43200 s (IAM API reference, CreateRole MaxSessionDuration).
 
 Permissions: the commands of the failover and rebuild runbooks (docs/runbooks/region-rebuild.md,
@@ -29,6 +32,8 @@ administration, no deletes of data stores.
 
 The alarm reads the audit trail's CloudWatch Logs group (AuditTrail ``cloudwatch_logs_kms_key_arn``):
 a multi-region trail delivers every region's ``AssumeRole`` events there, whichever STS endpoint was used.
+It is kept beside the per-region EventBridge alarms as an independent second path (CloudTrail's delivery to
+EventBridge is best effort) that also counts assumptions in a metric; it pages only while the primary is up.
 """
 
 from __future__ import annotations
@@ -111,6 +116,10 @@ class BreakGlassRoleArgs(BaseModel):
                                        "'<env>/*' secrets. Default None: any of the account's.")
     hosted_zone_ids: list[Any] = Field(default_factory=list, description="pulumi.Input[str] Route 53 zone ids the role may change "
                                        "records in. Default []: any hosted zone of the account.")
+    # Default True: an assumption through any other region's STS endpoint would be recorded where no
+    # BreakGlassAlarm listens (break_glass_alarm.py).
+    sts_in_regions_only: bool = Field(default=True, description="Trust only assumptions through the STS endpoints of "
+                                      "`regions` (aws:RequestedRegion; the global endpoint counts as us-east-1). Default True.")
     tags: Tags = Field(default_factory=dict, description="Tags merged onto every taggable child.")
 
     @field_validator("role_name")
@@ -130,11 +139,18 @@ class BreakGlassRoleArgs(BaseModel):
         return v
 
 
-def trust_policy(principals: list[str], mfa_max_age_s: int) -> str:
+def trust_policy(principals: list[str], mfa_max_age_s: int, sts_regions: tuple[str, ...] = ()) -> str:
+    condition: dict[str, Any] = {"Bool": {"aws:MultiFactorAuthPresent": "true"},
+                                 "NumericLessThan": {"aws:MultiFactorAuthAge": str(mfa_max_age_s)}}
+    if sts_regions:
+        # Only through the STS endpoints of these regions, where the assumption is recorded and alarmed
+        # (BreakGlassAlarm); the global endpoint counts as us-east-1 (IAM user guide, "AWS STS Regions and
+        # endpoints": "Requests made to the AWS STS global endpoint have a value of us-east-1 for the
+        # aws:RequestedRegion condition key").
+        condition["StringEquals"] = {"aws:RequestedRegion": list(sts_regions)}
     return json.dumps({"Version": "2012-10-17", "Statement": [{
         "Sid": "AssumeWithRecentMfaOnly", "Effect": "Allow", "Principal": {"AWS": principals}, "Action": "sts:AssumeRole",
-        "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"},
-                      "NumericLessThan": {"aws:MultiFactorAuthAge": str(mfa_max_age_s)}},
+        "Condition": condition,
     }]})
 
 
@@ -182,7 +198,8 @@ def _flat(values: Any) -> list[str]:
 
 
 class BreakGlassRole(pulumi.ComponentResource):
-    """MFA-only, short-session DR operator role with least privilege and an alarm on every use (primary region up)."""
+    """MFA-only, short-session DR operator role with least privilege; the trail's alarm in the primary region
+    (the per-region alarms are BreakGlassAlarm, built beside it)."""
 
     arn: pulumi.Output[str]
     name: str
@@ -199,7 +216,8 @@ class BreakGlassRole(pulumi.ComponentResource):
         role = aws.iam.Role(
             f"{name}-role", name=args.role_name, max_session_duration=args.max_session_s,
             description="blueprint break-glass DR operator: MFA required, every assumption alarmed",
-            assume_role_policy=pulumi.Output.from_input(principals).apply(lambda p: trust_policy(list(p), args.mfa_max_age_s)),
+            assume_role_policy=pulumi.Output.from_input(principals).apply(
+                lambda p: trust_policy(list(p), args.mfa_max_age_s, args.regions if args.sts_in_regions_only else ())),
             tags=merge_tags(args.tags, f"{name}-role"), opts=child,
         )
         aws.iam.RolePolicy(

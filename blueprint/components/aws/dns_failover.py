@@ -31,6 +31,37 @@ API, ResourceRecordSet ``Failover``), so an endpoint failure alone no longer mov
 name: the plan does (a human approves it, or its trigger starts it). Latency routing keeps moving
 traffic away from a failed endpoint at once. The alarms stay on the endpoint checks (detection).
 
+Degraded serving (an endpoint with a ``fallback``: a second load balancer in the region whose
+targets are the workload's fallback pods, e.g. a CPU model). Children for such a region r:
+    ``n-r-fallback-health-check``  aws.route53.HealthCheck (HTTPS to the fallback ALB, its readiness path)
+    ``n-r-gpu-record``       weighted alias A record ``<r>.<record_name>`` -> the region's ALB, weight 255,
+                             health check ``n-r-health-check``
+    ``n-r-fallback-record``  weighted alias A record ``<r>.<record_name>`` -> the fallback ALB, weight 0,
+                             health check ``n-r-fallback-health-check``
+    ``n-r-record``           the routed record as above, but an alias to ``<r>.<record_name>`` (same zone)
+Route 53 "initially considers only the nonzero weighted records"; "if all the records that have a
+weight greater than 0 are unhealthy, then Route 53 considers the zero-weighted records"
+(https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-how-route-53-chooses-records.html,
+"Weighted records that have a weight of 0"): the fallback answers only while the GPU endpoint's check
+fails (not while it is merely saturated). The routed record evaluates its target's health: an alias to
+a group of weighted records is healthy while at least one of them is (same page, "Alias records"), so
+the region counts as up while its GPU *or* its fallback endpoint answers, and latency / failover
+routing leaves it only when both are down.
+
+Under an orchestration such a region's record carries the orchestration's check itself (no
+``n-r-serving-check``): Route 53 answers from an alias record that has a health check and Evaluate
+target health only while both the check passes and at least one weighted record below it is healthy
+("How health checks work in complex Amazon Route 53 configurations", "What happens when you associate
+a health check with an alias record?",
+https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-complex-configs.html): control
+AND (GPU OR fallback). Not with calculated checks: "You can't configure a calculated health check to
+monitor the health of other calculated health checks" ("Values that you specify when you create or
+update health checks", calculated health checks), so an OR check (threshold 1 over GPU + fallback)
+cannot be a child of the AND with the control check; and one calculated check over the three with
+threshold 2 is not equivalent: it stays healthy with GPU and fallback up while the orchestration has
+the region *inactive* (a deactivated region would keep its traffic). The alarm stays on the GPU
+endpoint check: detection is of the GPU service.
+
 Route 53 publishes health-check metrics (AWS/Route53 HealthCheckStatus) in us-east-1 only, so the
 alarms live there whatever the stack's jurisdiction. This is a documented residency exemption:
 an alarm holds a health check's up/down status and the checked ALB host name, no customer data.
@@ -67,6 +98,26 @@ FailureThreshold = IntBetween(1, 10, scope="the Route 53 range ", note=" consecu
 _SNS_ARN = re.compile(r"^arn:aws[a-z-]*:sns:(?P<region>[a-z0-9-]+):\d{12}:[A-Za-z0-9_.-]+$")
 
 
+# Route 53 weights are integers 0..255 (Route 53 Developer Guide, "Values for weighted alias records", Weight:
+# "Enter an integer between 0 and 255"; with health checks weight 0 means "only once every nonzero record is
+# unhealthy", module doc). The GPU endpoint takes all of a region's traffic while healthy; the fallback none until then.
+GPU_WEIGHT = 255
+FALLBACK_WEIGHT = 0
+
+
+class DnsFallbackTarget(BaseModel):
+    """A region's degraded-serving load balancer: answers only while the region's GPU endpoint is unhealthy."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    alb_dns_name: Any = Field(description="pulumi.Input[str]: the fallback load balancer's DNS name (LoadBalancer.dns_name).")
+    alb_zone_id: Any = Field(description="pulumi.Input[str]: its canonical hosted zone (LoadBalancer.zone_id).")
+    readiness_path: Optional[HealthCheckPath] = Field(
+        default=None,
+        description="Path its health check requests over HTTPS (must start with '/'). Default None: the name's readiness_path.",
+    )
+
+
 class DnsEndpoint(BaseModel):
     """One regional load balancer behind the global name."""
 
@@ -76,6 +127,11 @@ class DnsEndpoint(BaseModel):
     role: Literal["primary", "secondary"] = Field(description="'primary' or 'secondary': the failover role of the region.")
     alb_dns_name: Any = Field(description="pulumi.Input[str]: the load balancer's DNS name (LoadBalancer.dns_name).")
     alb_zone_id: Any = Field(description="pulumi.Input[str]: the load balancer's canonical hosted zone (LoadBalancer.zone_id).")
+    fallback: Optional[DnsFallbackTarget] = Field(
+        default=None,
+        description="The region's degraded-serving load balancer (weighted records, module doc). Default None: the "
+        "routed record aliases the load balancer directly, as without degraded serving.",
+    )
 
     @field_validator("region")
     @classmethod
@@ -126,7 +182,8 @@ class DnsFailoverArgs(BaseModel):
         default_factory=dict,
         description="Region -> pulumi.Input[str] id of a Route 53 health check a failover orchestration controls "
         "(RegionSwitchPlan.traffic_health_check_ids). Given: that region's record answers only while both its endpoint "
-        "check and this one are healthy (child n-r-serving-check). Default empty: the endpoint checks alone.",
+        "check and this one are healthy (child n-r-serving-check; an endpoint with a fallback: on its record itself, module doc). "
+        "Default empty: the endpoint checks alone.",
     )
     tags: Tags = Field(default_factory=dict, description="Tags merged onto every taggable child.")
 
@@ -202,12 +259,26 @@ class DnsFailoverArgs(BaseModel):
             )
         return self
 
+    @model_validator(mode="after")
+    def _fallback_names_fit(self) -> DnsFailoverArgs:
+        for endpoint in self.endpoints:
+            if endpoint.fallback is not None:
+                check_domain_name(f"endpoints[{endpoint.region}].fallback (its weighted record name)", weighted_name(endpoint.region, self.record_name))
+        return self
+
+
+def weighted_name(region: str, record_name: str) -> str:
+    """The name of a degraded-serving region's weighted records: ``<region>.<record_name>`` (module doc)."""
+    return f"{region}.{record_name}"
+
 
 class DnsFailover(pulumi.ComponentResource):
     """A workload's global alias record(s) with per-region HTTPS health checks and us-east-1 alarms."""
 
     fqdn: pulumi.Output[str]
     health_check_ids: dict[str, pulumi.Output[str]]
+    # Region -> the fallback endpoint's check, for the regions with degraded serving only.
+    fallback_health_check_ids: dict[str, pulumi.Output[str]]
     record_names: dict[str, pulumi.Output[str]]
     validation_record_fqdn: Optional[pulumi.Output[str]]  # None without validation_option
 
@@ -225,13 +296,20 @@ class DnsFailover(pulumi.ComponentResource):
         in_metrics_region = pulumi.ResourceOptions(parent=self, provider=alarm_provider)
 
         self.health_check_ids = {}
+        self.fallback_health_check_ids = {}
         self.record_names = {}
         records: list[aws.route53.Record] = []
         for endpoint in args.endpoints:
             prefix = f"{name}-{endpoint.region}"
             check = self._health_check(prefix, args, endpoint)
-            serving = self._serving_check(prefix, args, endpoint, check)
-            record = self._record(prefix, args, endpoint, zone_id, serving)
+            if endpoint.fallback is None:
+                serving = self._serving_check(prefix, args, endpoint, check)
+                record = self._record(prefix, args, endpoint, zone_id, serving.id, (endpoint.alb_dns_name, endpoint.alb_zone_id))
+            else:
+                weighted = self._weighted_records(prefix, args, endpoint, zone_id, check)
+                # The orchestration's check on the routed record itself; the OR of GPU and fallback below it (module doc).
+                control = args.traffic_control_health_check_ids.get(endpoint.region)
+                record = self._record(prefix, args, endpoint, zone_id, control, (weighted[0].name, zone_id), depends_on=weighted)
             self._alarm(prefix, args, endpoint, check, in_metrics_region)
             self.health_check_ids[endpoint.region] = check.id
             self.record_names[endpoint.region] = record.name
@@ -245,23 +323,52 @@ class DnsFailover(pulumi.ComponentResource):
 
         self.fqdn = records[0].fqdn
         self.register_outputs({"fqdn": self.fqdn, "health_check_ids": self.health_check_ids, "record_names": self.record_names,
+                               "fallback_health_check_ids": self.fallback_health_check_ids,
                                "validation_record_fqdn": self.validation_record_fqdn})
 
-    def _health_check(self, prefix: str, args: DnsFailoverArgs, endpoint: DnsEndpoint) -> aws.route53.HealthCheck:
+    def _health_check(self, prefix: str, args: DnsFailoverArgs, endpoint: DnsEndpoint, role: str = "health-check",
+                      host: Any = None, path: Optional[str] = None) -> aws.route53.HealthCheck:
+        """An endpoint's HTTPS check: the region's load balancer by default, or ``host`` on ``path``."""
         return aws.route53.HealthCheck(
-            f"{prefix}-health-check",
+            f"{prefix}-{role}",
             type="HTTPS",
-            fqdn=endpoint.alb_dns_name,
+            fqdn=host if host is not None else endpoint.alb_dns_name,
             port=args.port,
-            resource_path=args.readiness_path,
+            resource_path=path or args.readiness_path,
             request_interval=args.health_check_interval_s,
             failure_threshold=args.failure_threshold,
             measure_latency=True,
             enable_sni=True,
             regions=list(HEALTH_CHECKER_REGIONS),
-            tags=merge_tags(args.tags, f"{prefix}-health-check"),
+            tags=merge_tags(args.tags, f"{prefix}-{role}"),
             opts=pulumi.ResourceOptions(parent=self),
         )
+
+    def _weighted_records(self, prefix: str, args: DnsFailoverArgs, endpoint: DnsEndpoint, zone_id: pulumi.Output[str],
+                          check: aws.route53.HealthCheck) -> list[aws.route53.Record]:
+        """A degraded-serving region's two weighted records under ``<region>.<record_name>``: the GPU load balancer
+        (weight 255, its endpoint check) and the fallback's (weight 0, its own check), in that order."""
+        fallback = endpoint.fallback
+        fallback_check = self._health_check(prefix, args, endpoint, "fallback-health-check", fallback.alb_dns_name,
+                                            fallback.readiness_path)
+        self.fallback_health_check_ids[endpoint.region] = fallback_check.id
+        made = []
+        for role, weight, hc, alias in (("gpu", GPU_WEIGHT, check, (endpoint.alb_dns_name, endpoint.alb_zone_id)),
+                                        ("fallback", FALLBACK_WEIGHT, fallback_check, (fallback.alb_dns_name, fallback.alb_zone_id))):
+            made.append(aws.route53.Record(
+                f"{prefix}-{role}-record",
+                zone_id=zone_id,
+                name=weighted_name(endpoint.region, args.record_name),
+                type="A",
+                set_identifier=f"{endpoint.region}-{role}",
+                weighted_routing_policies=[aws.route53.RecordWeightedRoutingPolicyArgs(weight=weight)],
+                # Every record of the group health-checked: one without a check would always count as healthy
+                # ("How health checks work in complex Amazon Route 53 configurations", "What happens when you omit health checks?").
+                health_check_id=hc.id,
+                aliases=[aws.route53.RecordAliasArgs(name=alias[0], zone_id=alias[1], evaluate_target_health=True)],
+                opts=pulumi.ResourceOptions(parent=self),
+            ))
+        return made
 
     def _serving_check(self, prefix: str, args: DnsFailoverArgs, endpoint: DnsEndpoint,
                        check: aws.route53.HealthCheck) -> aws.route53.HealthCheck:
@@ -281,21 +388,22 @@ class DnsFailover(pulumi.ComponentResource):
         )
 
     def _record(self, prefix: str, args: DnsFailoverArgs, endpoint: DnsEndpoint, zone_id: pulumi.Output[str],
-                check: aws.route53.HealthCheck) -> aws.route53.Record:
-        """The endpoint's alias record with the routing policy (latency / failover / simple)."""
+                health_check_id: Any, alias: tuple[Any, Any], depends_on: Optional[list[Any]] = None) -> aws.route53.Record:
+        """The endpoint's alias record (to ``alias``: name, zone) with the routing policy (latency / failover /
+        simple) and ``health_check_id`` (None: Evaluate target health alone)."""
         policy: dict[str, Any] = {}
         if args.routing == "latency":
             policy = {
                 "set_identifier": endpoint.region,
                 "latency_routing_policies": [aws.route53.RecordLatencyRoutingPolicyArgs(region=endpoint.region)],
-                "health_check_id": check.id,
             }
         elif args.routing == "failover":
             policy = {
                 "set_identifier": endpoint.region,
                 "failover_routing_policies": [aws.route53.RecordFailoverRoutingPolicyArgs(type=endpoint.role.upper())],
-                "health_check_id": check.id,
             }
+        if policy and health_check_id is not None:
+            policy["health_check_id"] = health_check_id
         # Simple routing: a plain alias record (Route 53 ignores health checks on it); the
         # health check still feeds the alarm.
         return aws.route53.Record(
@@ -304,13 +412,10 @@ class DnsFailover(pulumi.ComponentResource):
             name=args.record_name,
             type="A",
             # Alias: no TTL of its own, Route 53 answers with the ALB's 60 s.
-            aliases=[
-                aws.route53.RecordAliasArgs(
-                    name=endpoint.alb_dns_name, zone_id=endpoint.alb_zone_id, evaluate_target_health=True
-                )
-            ],
+            aliases=[aws.route53.RecordAliasArgs(name=alias[0], zone_id=alias[1], evaluate_target_health=True)],
             **policy,
-            opts=pulumi.ResourceOptions(parent=self),
+            # An alias to records of the zone needs them first (the weighted records of a degraded-serving region).
+            opts=pulumi.ResourceOptions(parent=self, depends_on=depends_on or []),
         )
 
     def _alarm(self, prefix: str, args: DnsFailoverArgs, endpoint: DnsEndpoint, check: aws.route53.HealthCheck,

@@ -13,6 +13,7 @@ Children (component named ``n``):
                                            owns it: ``domain_validation_record_fqdn``)
     ``n-regional-cert-validation-record``  Route 53 CNAME validating regional_domain_name (if set)
     ``n-cert-validation``   aws.acm.CertificateValidation
+                            (no ``n-cert*`` children with a given ``certificate_arn``: the listener serves that one)
     ``n-tg``                aws.lb.TargetGroup (target type ip, HTTP on service_port)
     ``n-https``             listener 443, forwards to ``n-tg``
     ``n-http``              listener 80, redirect to HTTPS only
@@ -221,6 +222,14 @@ class LoadBalancerArgs(BaseModel):
         "domain_validation_option). Default None: the load balancer creates and owns that record itself "
         "(child n-cert-validation-record), right for a name served from one region only.",
     )
+    # A degraded-serving load balancer of the same name in the same region serves the workload's certificate
+    # (blueprint/components/aws/dns_failover.py): one certificate per name and region, one renewal to watch.
+    certificate_arn: Any = Field(
+        default=None,
+        description="pulumi.Input[str]: a validated ACM certificate for domain_name in this region to serve instead of "
+        "one of the load balancer's own, e.g. another LoadBalancer(...).certificate_arn. Default None: the load balancer "
+        "requests and DNS-validates its own (children n-cert, n-cert-validation and the validation records).",
+    )
     web_acl_arn: RegionalWebAclArn = Field(
         default=None,
         description="pulumi.Input[str]: ARN of a regional AWS WAF web ACL (e.g. WebAcl(...).arn) the load balancer is "
@@ -299,6 +308,11 @@ class LoadBalancerArgs(BaseModel):
                 f"health_check_timeout_s: {self.health_check_timeout_s} must be shorter than health_check_interval_s "
                 f"({self.health_check_interval_s}); lower the timeout or raise the interval"
             )
+        if self.regional_domain_name is not None and self.certificate_arn is not None:
+            raise ValueError(
+                f"regional_domain_name: {self.regional_domain_name!r} with a given certificate_arn; a regional name needs "
+                "the load balancer's own certificate (it adds the name to it): leave one of them unset"
+            )
         if self.regional_domain_name is not None and self.regional_domain_name == self.domain_name:
             raise ValueError(
                 f"regional_domain_name: {self.regional_domain_name!r} equals domain_name; pass a region-specific name "
@@ -327,17 +341,21 @@ class LoadBalancer(pulumi.ComponentResource):
     https_listener_arn: pulumi.Output[str]
     certificate_arn: pulumi.Output[str]
     # The certificate's DNS validation option for domain_name (record name, type, value): what a
-    # caller that owns the shared validation record builds it from.
-    domain_validation_option: pulumi.Output[Any]
+    # caller that owns the shared validation record builds it from. None with a given certificate_arn.
+    domain_validation_option: Optional[pulumi.Output[Any]]
 
     def __init__(self, name: str, args: LoadBalancerArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__("blueprint:aws:LoadBalancer", name, None, opts)
         sg = self._security_group(name, args)
         alb = self._alb(name, args, sg)
-        cert, options = self._certificate(name, args)
-        validation = self._certificate_validation(name, args, cert, options)
+        self.domain_validation_option = None  # with a given certificate: none of our own
+        certificate_arn = args.certificate_arn
+        if certificate_arn is None:
+            cert, options = self._certificate(name, args)
+            certificate_arn = self._certificate_validation(name, args, cert, options).certificate_arn
+            self.domain_validation_option = options[args.domain_name]
         tg = self._target_group(name, args)
-        https = self._listeners(name, args, alb, validation, tg)
+        https = self._listeners(name, args, alb, certificate_arn, tg)
         # AWS WAF in front of the internet-facing load balancer.
         if args.web_acl_arn is not None:
             aws.wafv2.WebAclAssociation(f"{name}-waf", resource_arn=alb.arn, web_acl_arn=args.web_acl_arn,
@@ -353,8 +371,7 @@ class LoadBalancer(pulumi.ComponentResource):
         self.target_group_arn = tg.arn
         self.target_group_arn_suffix = tg.arn_suffix
         self.https_listener_arn = https.arn
-        self.certificate_arn = validation.certificate_arn
-        self.domain_validation_option = options[args.domain_name]
+        self.certificate_arn = certificate_arn
         self.register_outputs(
             {
                 "arn": self.arn,
@@ -510,7 +527,7 @@ class LoadBalancer(pulumi.ComponentResource):
         )
 
     def _listeners(self, name: str, args: LoadBalancerArgs, alb: aws.lb.LoadBalancer,
-                   validation: aws.acm.CertificateValidation, tg: aws.lb.TargetGroup) -> aws.lb.Listener:
+                   certificate_arn: Any, tg: aws.lb.TargetGroup) -> aws.lb.Listener:
         """HTTPS forwards to the targets, HTTP only redirects; returns the HTTPS listener."""
         https = aws.lb.Listener(
             f"{name}-https",
@@ -518,7 +535,7 @@ class LoadBalancer(pulumi.ComponentResource):
             port=443,
             protocol="HTTPS",
             ssl_policy=args.ssl_policy,
-            certificate_arn=validation.certificate_arn,  # the validated certificate only
+            certificate_arn=certificate_arn,  # the validated certificate only (CertificateValidation's, or the caller's)
             routing_http_response_strict_transport_security_header_value=HSTS_HEADER,
             default_actions=[aws.lb.ListenerDefaultActionArgs(type="forward", target_group_arn=tg.arn)],
             tags=merge_tags(args.tags, f"{name}-https"),

@@ -7,7 +7,8 @@ Order of construction, per stack:
 2. per workload: the Aurora global cluster when the strategy keeps a database replica, the
    workload in each region (primary first, so the secondary cluster can follow the primary), then
    the cross-region links: vault replication, AWS Backup plans of every Aurora cluster with copies
-   to the other region, DNS failover (which owns the served name's ACM validation record; the
+   to the other region, DNS failover (weighted GPU / fallback records where a region runs the workload's
+   fallback, blueprint/components/aws/dns_failover.py; it owns the served name's ACM validation record; the
    load balancers built before it get that record's FQDN through a deferred output), then its
    failover orchestration: the ARC Region switch plan and zonal autoshift (blueprint.components.aws.orchestration);
 3. last, per region, the FIS drills over every workload there (blueprint.components.aws.orchestration).
@@ -25,7 +26,7 @@ from blueprint.components.aws import recovery_stack
 from blueprint.components.aws.aurora_global_cluster import AuroraGlobalCluster, AuroraGlobalClusterArgs
 from blueprint.components.aws.alarm_topic import AlarmTopic, AlarmTopicArgs
 from blueprint.components.aws.database_backup_plan import DatabaseBackupPlan, DatabaseBackupPlanArgs
-from blueprint.components.aws.dns_failover import DnsEndpoint, DnsFailover, DnsFailoverArgs
+from blueprint.components.aws.dns_failover import DnsEndpoint, DnsFailover, DnsFailoverArgs, DnsFallbackTarget
 from blueprint.components.aws.kms_key import KmsKey, KmsKeyArgs
 from blueprint.components.aws.orchestration import DrillTargets, fis_experiments, region_switch_plan, traffic_step_regions, zonal_autoshifts
 from blueprint.components.aws.recovery_data import RecoveryData, account_id, build_recovery_data, registry_replication_prefixes
@@ -97,7 +98,7 @@ class AwsSteps:
         # The break-glass DR role first (the clusters grant it admin); the audit trail last (issue 18 part 2).
         self._stack_recovery = recovery_stack.break_glass(self.env, stack_recovery(config), [r.name for r in footprint.regions],
                                                           config.break_glass_principals, self.providers[self.primary],
-                                                          hosted_zone_id=self.hosted_zone_id)
+                                                          hosted_zone_id=self.hosted_zone_id, regional_providers=self.providers)
 
     def regional_platform(self, region: RegionPlan) -> RegionalPlatform:
         role = self._stack_recovery.role if self._stack_recovery is not None else None
@@ -106,6 +107,9 @@ class AwsSteps:
     def stack_services(self, platforms: dict[str, RegionalPlatform]) -> None:
         self.platforms = platforms
         self._outputs = _platform_outputs(self.footprint, platforms)
+        if self._stack_recovery is not None and self._stack_recovery.alarms:
+            # Subscribe the security on-call to each: every break-glass assumption pages in its region.
+            self._outputs["break_glass_alarm_topics"] = {r: a.topic_arn for r, a in self._stack_recovery.alarms.items()}
         self.alarm_region = _route53_alarms(self.env, platforms, self.providers, bool(self.served))
 
     def workload_regions(self, placements: list[WorkloadPlacement]) -> list[WorkloadRegion]:
@@ -125,7 +129,8 @@ class AwsSteps:
         built = _workload_regions(self.env, placements, self.platforms, self.providers, self.config.dns_zone,
                                   self.hosted_zone_id, self.footprint, validation_fqdn, self._global_dbs,
                                   {p.region: recovery.service_image(p) for p in placements}, self.gpu_offerings,
-                                  {region: identity.ready for region, identity in recovery.identities.items()})
+                                  {region: identity.ready for region, identity in recovery.identities.items()},
+                                  {p.region: _fallback_image(recovery, p) for p in placements})
         for placement, region in zip(placements, built):
             self._outputs["vaults"][f"{workload.name}/{placement.region}"] = region.vault.bucket
             if self._stack_recovery is not None:
@@ -275,6 +280,7 @@ def _workload_regions(
     service_images: Optional[dict[str, Any]] = None,
     offerings: Optional[dict[str, Any]] = None,
     service_ready: Optional[dict[str, list[Any]]] = None,
+    fallback_images: Optional[dict[str, Any]] = None,
 ) -> list[WorkloadRegion]:
     first = placements[0]
     workload, strategy = first.workload, first.strategy
@@ -316,6 +322,7 @@ def _workload_regions(
                     gpu_offerings=(offerings or {}).get(placement.region),
                     # The serving pods start only once their Pod Identity association exists (issue 18).
                     service_ready=(service_ready or {}).get(placement.region, []),
+                    fallback_image=(fallback_images or {}).get(placement.region),
                     tags=_tags(placement),
                 ),
                 pulumi.ResourceOptions(providers=[providers[placement.region]]),
@@ -422,6 +429,8 @@ def _dns(
             role=placement.region_role.value,
             alb_dns_name=region.load_balancer.dns_name,
             alb_zone_id=region.load_balancer.zone_id,
+            # Degraded serving where the region runs the workload's fallback (issue 18): weighted records, weight 0.
+            fallback=_fallback_target(placement, region),
         )
         for placement, region in zip(placements, built)
         if region.load_balancer is not None
@@ -448,6 +457,25 @@ def _dns(
         ),
         pulumi.ResourceOptions(providers=[provider]),
     )
+
+
+def _fallback_image(recovery: RecoveryData, placement: WorkloadPlacement) -> Any:
+    """The fallback's image in ``placement``'s region, resolved like the service's (RecoveryData.service_image):
+    ``<image>:<tag>`` -> the region's repository of that image; a digest or an image outside ``images`` as configured."""
+    plan = placement.fallback
+    repositories = recovery.images.get(placement.region) or next(iter(recovery.images.values()), None)
+    if plan is None or repositories is None or "@sha256:" in plan.image:
+        return plan.image if plan is not None else None
+    name, tag = plan.image.rsplit(":", 1)
+    url = repositories.urls.get(name)
+    return pulumi.Output.concat(url, ":", tag) if url is not None else plan.image
+
+
+def _fallback_target(placement: WorkloadPlacement, region: WorkloadRegion) -> Optional[DnsFallbackTarget]:
+    lb = region.fallback_load_balancer
+    if lb is None or placement.fallback is None:
+        return None
+    return DnsFallbackTarget(alb_dns_name=lb.dns_name, alb_zone_id=lb.zone_id, readiness_path=placement.fallback.readiness_path)
 
 
 def _tags(placement: WorkloadPlacement) -> dict[str, str]:

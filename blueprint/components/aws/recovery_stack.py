@@ -18,6 +18,7 @@ import pulumi_aws as aws
 
 from blueprint.catalogs.recovery_stack import RecoveryStackSpec
 from blueprint.components.aws.audit_trail import AuditTrail, AuditTrailArgs
+from blueprint.components.aws.break_glass_alarm import BreakGlassAlarm, BreakGlassAlarmArgs
 from blueprint.components.aws.break_glass_role import BreakGlassRole, BreakGlassRoleArgs
 
 
@@ -29,11 +30,15 @@ class StackRecovery:
     role: Optional[BreakGlassRole] = None
     resolvers: list[Callable[[Any], None]] = field(default_factory=list)
     vault_arns: list[Any] = field(default_factory=list)
+    # Per region of the stack: the alarm on the role's assumptions there (break_glass_alarm.py).
+    alarms: dict[str, BreakGlassAlarm] = field(default_factory=dict)
 
 
 def break_glass(env: str, spec: Optional[RecoveryStackSpec], regions: list[str], principals: tuple[str, ...],
-                provider: aws.Provider, hosted_zone_id: Any = None) -> Optional[StackRecovery]:
-    """The stack's break-glass role (created first), or None when no tier asks for one."""
+                provider: aws.Provider, hosted_zone_id: Any = None,
+                regional_providers: Optional[dict[str, aws.Provider]] = None) -> Optional[StackRecovery]:
+    """The stack's break-glass role (created first) and its alarm in each of ``regional_providers``' regions
+    (the stack's), or None when no tier asks for one."""
     if spec is None:
         return None
     recovery = StackRecovery(spec)
@@ -53,6 +58,18 @@ def break_glass(env: str, spec: Optional[RecoveryStackSpec], regions: list[str],
                            environment=env, hosted_zone_ids=[hosted_zone_id] if hosted_zone_id is not None else []),
         pulumi.ResourceOptions(providers=[provider]),
     )
+    # Every use pages while any one region is up: the role is assumable only through these regions' STS
+    # endpoints, and each region's alarm hears the assumptions recorded there (break_glass_alarm.py).
+    role_name = f"{env}-break-glass-dr"
+    recovery.alarms = {
+        region: BreakGlassAlarm(
+            f"{env}-break-glass-{region}",
+            BreakGlassAlarmArgs(role_arn=recovery.role.arn, rule_name=f"{role_name}-assumed", topic_name=f"{role_name}-alarm",
+                                tags={"blueprint:purpose": "break-glass"}),
+            pulumi.ResourceOptions(providers=[regional]),
+        )
+        for region, regional in (regional_providers or {}).items()
+    }
     return recovery
 
 

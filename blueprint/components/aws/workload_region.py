@@ -13,6 +13,10 @@
   region's role: ``blueprint.components.k8s.inference_service.replicas_for``), bound to the load balancer's
   target group; with service.requestsPerSecondPerPod (and the platform's ``Keda``) it scales on the
   target group's request count (``blueprint.components.aws.traffic_trigger``), CPU second, else on CPU only; queued workloads in each region that can serve them (standby included: ``WorkloadPlacement.has_queue``): a ``WorkQueue``;
+- where the footprint runs the workload's degraded mode (``placement.fallback``, issue 18): a second
+  ``LoadBalancer`` (``<name>-fallback-lb``: the GPU one's settings and certificate) and the
+  ``FallbackService`` (blueprint/components/k8s/fallback_service.py) bound to its target group; the
+  composer's ``DnsFailover`` sends it traffic only while the GPU endpoint is unhealthy (weight 0);
 - where anything runs: ``WorkloadAlarms`` to the region's alarm topic (queue age and dead letters,
   replication lag of a global secondary, ALB unhealthy hosts and 5xx, GPU nodes below the minimum).
 
@@ -44,9 +48,14 @@ from blueprint.components.aws.recovery_point_vault import RecoveryPointVault, Re
 from blueprint.components.aws.regional_platform import RegionalPlatform
 from blueprint.components.aws.traffic_trigger import AlbRequestRateTriggerArgs, alb_request_rate_trigger
 from blueprint.components.aws.workload_alarms import WorkloadAlarms, WorkloadAlarmsArgs
-from blueprint.components.composition import inference_service_args
+from blueprint.components.composition import fallback_service_args, inference_service_args
+from blueprint.components.k8s.fallback_service import FallbackService
 from blueprint.components.k8s.inference_service import InferenceService
 from blueprint.components.k8s.traffic_scaling import TrafficScaling
+
+# The label EksCluster puts on its system node group (blueprint/components/aws/eks_cluster.py, the system
+# NodeGroup's labels): where the fallback pods (no GPU) run.
+SYSTEM_NODE_LABEL = "blueprint.dev/node-role"
 
 
 def gpu_offerings(placements: list[WorkloadPlacement], zones: tuple[str, ...],
@@ -101,6 +110,8 @@ class WorkloadRegionArgs(BaseModel):
     # eventually consistent (EKS API reference, CreatePodIdentityAssociation): pods created before it
     # run without credentials until restarted. The InferenceService's Deployment takes its image
     # through these resources (an Output dependency), so it is created only after them.
+    fallback_image: Any = Field(default=None, description="pulumi.Input[str]: the fallback's image resolved to this region's "
+                                "repository (issue 18). Default None: placement.fallback.image as configured.")
     service_ready: list[Any] = Field(default_factory=list, description="Resources the serving pods need first (ServingIdentity.ready). "
                                      "Default []: nothing to wait for.")
     # Secure default: load balancers refuse deletion unless the environment is explicitly non-production.
@@ -116,9 +127,13 @@ class WorkloadRegion(pulumi.ComponentResource):
     vault: BackupVault
     gpu_pool: Optional[GpuNodePool]
     load_balancer: Optional[LoadBalancer]
+    # The degraded-serving target where the footprint runs the fallback here (placement.fallback).
+    fallback_load_balancer: Optional[LoadBalancer]
     database: Optional[AuroraDatabase]
     recovery_vault: Optional[RecoveryPointVault]
     inference: Optional[InferenceService]
+    # The degraded mode's pods, registered in fallback_load_balancer's target group (issue 18).
+    fallback: Optional[FallbackService]
     queue: Optional[WorkQueue]
     alarms: Optional[WorkloadAlarms]
 
@@ -129,6 +144,7 @@ class WorkloadRegion(pulumi.ComponentResource):
         self.vault = self._vault(name, args, child)
         self.gpu_pool = self._gpu_pool(name, args, child)
         self.load_balancer = self._load_balancer(name, args, child)
+        self.fallback_load_balancer = self._fallback_load_balancer(name, args, child)
         self.database = self._database(name, args)
         self.recovery_vault = self._recovery_vault(name, args, child)
         self.inference = None
@@ -136,6 +152,7 @@ class WorkloadRegion(pulumi.ComponentResource):
                                      if placement.workload.service is not None else None, args.service_ready)
         if placement.runs_here and placement.workload.service is not None and platform.cluster is not None and platform.kubernetes is not None:
             self.inference = self._inference(name, placement, platform)
+        self.fallback = self._fallback(name, args)
         self.queue = self._queue(name, args, child)
         self.alarms = None
         if placement.runs_here and platform.alarm_topic is not None:
@@ -210,28 +227,37 @@ class WorkloadRegion(pulumi.ComponentResource):
             raise ValueError(f"{workload.name}: a served workload needs dns_zone and hosted_zone_id for its certificate")
         if platform.access_logs is None:
             raise ValueError(f"{workload.name}: the region's platform has no access-log bucket; create it with access_logs=True")
-        probe = placement.intent.probe
         return LoadBalancer(
             f"{name}-lb",
             LoadBalancerArgs(
-                vpc_id=network.vpc_id,
-                vpc_cidr_block=args.vpc_cidr_block,
-                public_subnet_ids=network.public_subnet_ids,
-                domain_name=f"{workload.name}.{args.dns_zone}",
+                **_load_balancer_settings(args),
                 regional_domain_name=f"{workload.name}.{placement.region}.{args.dns_zone}",
-                hosted_zone_id=args.hosted_zone_id,
                 domain_validation_record_fqdn=args.domain_validation_record_fqdn,
                 service_port=workload.service.port,
                 readiness_path=workload.service.readiness_path,
-                health_check_interval_s=probe.lb_interval_s,
-                health_check_timeout_s=probe.lb_timeout_s,
-                healthy_threshold=probe.lb_healthy_threshold,
-                unhealthy_threshold=probe.lb_unhealthy_threshold,
-                deletion_protection=args.deletion_protection,
-                access_logs_bucket=platform.access_logs.bucket,
                 access_logs_prefix=workload.name,
-                web_acl_arn=platform.web_acl.arn if platform.web_acl is not None else None,
-                tags=args.tags,
+            ),
+            child,
+        )
+
+    def _fallback_load_balancer(self, name: str, args: WorkloadRegionArgs, child: pulumi.ResourceOptions) -> Optional[LoadBalancer]:
+        """The degraded-serving target (placement.fallback): a second load balancer with the same secure settings,
+        subnets, WAF and certificate as the GPU one, whose target group takes the fallback pods. DnsFailover answers
+        with it only while the GPU endpoint's check fails (blueprint/components/aws/dns_failover.py). Only where the
+        FallbackService and its TargetGroupBinding will be built (``_serves_fallback``): a load balancer with no
+        targets would be permanently unhealthy, and its weight-0 record and check would route to nothing."""
+        fallback, gpu_lb = args.placement.fallback, self.load_balancer
+        if fallback is None or gpu_lb is None or not _serves_fallback(args):
+            return None
+        return LoadBalancer(
+            f"{name}-fallback-lb",
+            LoadBalancerArgs(
+                **_load_balancer_settings(args),
+                # The GPU load balancer's validated certificate for the same name: no second one to renew.
+                certificate_arn=gpu_lb.certificate_arn,
+                service_port=fallback.port,
+                readiness_path=fallback.readiness_path,
+                access_logs_prefix=f"{args.placement.workload.name}-fallback",
             ),
             child,
         )
@@ -324,6 +350,29 @@ class WorkloadRegion(pulumi.ComponentResource):
             pulumi.ResourceOptions(parent=self, providers=[platform.kubernetes]),
         )
 
+    def _fallback(self, name: str, args: WorkloadRegionArgs) -> Optional[FallbackService]:
+        """The FallbackService beside the InferenceService (same namespace, whose default-deny it shares), its pods
+        registered in the fallback load balancer's target group by the AWS Load Balancer Controller."""
+        placement, platform, lb = args.placement, args.platform, self.fallback_load_balancer
+        if lb is None or self.inference is None:  # lb exists only where _serves_fallback holds
+            return None
+        controller = platform.lb_controller  # the TargetGroupBinding CRD is the controller's
+        binding = dict(aws_target_group_arn=lb.target_group_arn, aws_security_group_id=lb.security_group_id,
+                       binding_depends_on=[controller.release])
+        return FallbackService(
+            f"{name}-fallback",
+            fallback_service_args(
+                placement, zones=len(platform.network.zones), namespace=self.inference.namespace,
+                # Only the VPC reaches the pods: the fallback ALB (IP targets) and the kubelet's probes.
+                ingress_cidrs=[platform.network.cidr_block],
+                image=args.fallback_image,
+                # The cluster's system node group (blueprint/components/aws/eks_cluster.py labels it so): no GPU.
+                node_selector={SYSTEM_NODE_LABEL: "system"},
+                **binding,
+            ),
+            pulumi.ResourceOptions(parent=self, providers=[platform.kubernetes]),
+        )
+
     def _traffic_scaling(self, placement: WorkloadPlacement, platform: RegionalPlatform) -> Optional[TrafficScaling]:
         """The target group's request rate per pod, where the workload states it and KEDA runs; else None (CPU only)."""
         rps, lb, keda = placement.requests_per_second_per_pod, self.load_balancer, platform.keda
@@ -361,6 +410,37 @@ class WorkloadRegion(pulumi.ComponentResource):
                                alarm_topic_arn=platform.alarm_topic.arn, tags=tags, **kwargs),
             pulumi.ResourceOptions(parent=self),
         )
+
+
+def _serves_fallback(args: WorkloadRegionArgs) -> bool:
+    """Whether the region gets a bound FallbackService: the InferenceService's conditions (it runs here, is served,
+    the region has a cluster with a Kubernetes provider and a network) and the AWS Load Balancer Controller, whose
+    TargetGroupBinding registers the fallback pods in the fallback load balancer's target group."""
+    placement, platform = args.placement, args.platform
+    return (placement.runs_here and placement.workload.service is not None and platform.cluster is not None
+            and platform.kubernetes is not None and platform.network is not None and platform.lb_controller is not None)
+
+
+def _load_balancer_settings(args: WorkloadRegionArgs) -> dict[str, Any]:
+    """The LoadBalancerArgs a region's GPU and fallback load balancers share: network, name, zone, the tier's
+    target health checks, deletion protection, access logs bucket, WAF and tags."""
+    placement, platform = args.placement, args.platform
+    network, probe = platform.network, placement.intent.probe
+    return dict(
+        vpc_id=network.vpc_id,
+        vpc_cidr_block=args.vpc_cidr_block,
+        public_subnet_ids=network.public_subnet_ids,
+        domain_name=f"{placement.workload.name}.{args.dns_zone}",
+        hosted_zone_id=args.hosted_zone_id,
+        health_check_interval_s=probe.lb_interval_s,
+        health_check_timeout_s=probe.lb_timeout_s,
+        healthy_threshold=probe.lb_healthy_threshold,
+        unhealthy_threshold=probe.lb_unhealthy_threshold,
+        deletion_protection=args.deletion_protection,
+        access_logs_bucket=platform.access_logs.bucket,
+        web_acl_arn=platform.web_acl.arn if platform.web_acl is not None else None,
+        tags=args.tags,
+    )
 
 
 def _after(image: Any, ready: list[Any]) -> Any:

@@ -27,8 +27,11 @@ objective, a failure recorded and raised at the end instead of stopping the othe
         ``failover=true``: "invoke a replica failover to the DR replica").
     ``traffic_standby_capacity``  connectors ``googleapis.compute.v1.backendServices.get`` and ``.patch``
         (https://cloud.google.com/workflows/docs/reference/googleapis/compute/v1/backendServices/patch):
-        every backend whose NEG lies in a standby zone gets ``capacityScaler`` 1 (JSON merge patch: the
-        whole ``backends`` list is sent, with the read ``fingerprint``).
+        every backend on the standby's GPU NEGs (``neg_name`` in a standby zone; without it, every NEG there)
+        gets ``capacityScaler`` 1 and ``preference`` PREFERRED, a serving region's (``PROMOTE_STEP``); the
+        fallback NEGs keep DEFAULT. The patch "uses the JSON merge patch format and processing rules"
+        (compute v1 backendServices.patch), in which an array is replaced whole (RFC 7396), so the step
+        sends the whole ``backends`` list as read, every other backend unchanged, with the read ``fingerprint``.
     ``gpu_floor_<pool>``  connector ``googleapis.container.v1.projects.locations.clusters.nodePools.setAutoscaling``
         (https://cloud.google.com/workflows/docs/reference/googleapis/container/v1/projects.locations.clusters.nodePools/setAutoscaling;
         body ``autoscaling`` = NodePoolAutoscaling ``enabled``, ``minNodeCount``, ``maxNodeCount``,
@@ -159,8 +162,26 @@ def _database(project: str, instance: str, failover: bool, rto_s: int) -> dict[s
     ])
 
 
-def _traffic(project: str, backend_service: str, zones: list[str], rto_s: int) -> dict[str, Any]:
-    standby = "/zones/(" + "|".join(zones) + ")/"
+# What the traffic step sets on the standby's GPU backends: the capacity and preference of a serving region
+# (load_balancer.ROLE_CAPACITY / ROLE_PREFERENCE["serving"]). PREFERRED matters where the standby also has
+# fallback NEGs (DEFAULT): backends of one layer and region share its requests "in proportion to their
+# configured target capacity" (https://cloud.google.com/load-balancing/docs/service-lb-policy), so with the
+# GPU NEGs left DEFAULT the CPU fallback would keep its share after the GPU pods are back. Promoted, the GPU
+# NEGs are filled first and the fallback takes only what they cannot (blueprint/analysis/degraded.py reads
+# this assignment from the source: PROMOTE_STEP, PROMOTED_PREFERENCE).
+PROMOTE_STEP, PROMOTED_CAPACITY, PROMOTED_PREFERENCE = "traffic_raise", 1, "PREFERRED"
+
+
+def _standby_pattern(zones: list[str], neg_name: str | None) -> str:
+    """RE2 over a backend's ``group`` (a NEG's URL, .../zones/<zone>/networkEndpointGroups/<name>): the standby's
+    GPU NEGs only when ``neg_name`` is given (the fallback NEGs in the same zones keep their DEFAULT), else
+    every NEG in the standby zones."""
+    zone = "/zones/(" + "|".join(zones) + ")/"
+    return zone + (f"networkEndpointGroups/{neg_name}$" if neg_name else "")
+
+
+def _traffic(project: str, backend_service: str, zones: list[str], rto_s: int, neg_name: str | None = None) -> dict[str, Any]:
+    standby = _standby_pattern(zones, neg_name)
     return _guarded("traffic_standby_capacity", [
         {"traffic_read_backend_service": {"call": "googleapis.compute.v1.backendServices.get",
                                           "args": {"project": project, "backendService": backend_service},
@@ -169,7 +190,8 @@ def _traffic(project: str, backend_service: str, zones: list[str], rto_s: int) -
         {"traffic_each_backend": {"for": {"value": "backend", "in": "${traffic_service.backends}", "steps": [
             {"traffic_copy": {"assign": [{"scaled": "${backend}"}]}},
             {"traffic_if_standby": {"switch": [{"condition": f'${{text.match_regex(backend.group, "{standby}")}}', "steps": [
-                {"traffic_raise": {"assign": [{"scaled.capacityScaler": 1}]}}]}]}},
+                {PROMOTE_STEP: {"assign": [{"scaled.capacityScaler": PROMOTED_CAPACITY},
+                                           {"scaled.preference": PROMOTED_PREFERENCE}]}}]}]}},
             {"traffic_keep": {"assign": [{"traffic_backends": "${list.concat(traffic_backends, scaled)}"}]}},
         ]}}},
         {"traffic_patch_backend_service": {"call": "googleapis.compute.v1.backendServices.patch", "args": {
@@ -208,7 +230,7 @@ def _actions(spec: dict[str, Any]) -> list[dict[str, Any]]:
         branches.append(("database", [_database(spec["project"], db["instance"], db["failover"], rto)]))
     if spec.get("traffic"):
         tr = spec["traffic"]
-        branches.append(("traffic", [_traffic(spec["project"], tr["backend_service"], tr["zones"], rto)]))
+        branches.append(("traffic", [_traffic(spec["project"], tr["backend_service"], tr["zones"], rto, tr.get("neg_name"))]))
     if spec.get("gpu_pools"):
         branches.append(("gpu", [_gpu(pool, rto) for pool in spec["gpu_pools"]]))
     if not branches:
@@ -222,7 +244,7 @@ def _actions(spec: dict[str, Any]) -> list[dict[str, Any]]:
 def failover_source(spec: dict[str, Any]) -> str:
     """The workflow's YAML source. ``spec``: project, workload, region, approval ("automatic" |
     "manual"), approval_timeout_s, rto_s, trigger_policies, trigger_probes (optional), and the actions: database {instance, failover}, traffic
-    {backend_service, zones}, gpu_pools [{step, name, min, max, location_policy}]."""
+    {backend_service, zones, neg_name (optional)}, gpu_pools [{step, name, min, max, location_policy}]."""
     steps = _incident_check(spec["trigger_policies"], spec.get("trigger_probes") or [])
     if spec["approval"] == "manual":
         steps += _approval(spec["workload"], spec["region"], spec["approval_timeout_s"])

@@ -14,8 +14,8 @@ Per workload with a second region whose ``intent.failover_approval`` is set:
   moves its traffic; the resilience model credits them nothing). With ``manual`` approval every
   signal asks a human (the human decides).
 - actions: the standby's Cloud SQL replica (replica failover when it is the designated DR replica,
-  else promotion); the standby NEGs' capacity where the load balancer keeps them drained (pilot
-  light); each standby GPU pool whose minimum is below the primary's. A workload whose standby
+  else promotion); the standby GPU NEGs' capacity and preference (a serving region's) where the load
+  balancer keeps them drained (pilot light) or DEFAULT beside the standby's fallback NEGs; each standby GPU pool whose minimum is below the primary's. A workload whose standby
   needs none of them (e.g. active-active without a database: the global load balancer already
   serves from both regions at full capacity) gets no workflow.
 """
@@ -30,7 +30,7 @@ import pulumi
 from blueprint.footprint import RegionRole, WorkloadPlacement
 from blueprint.components.gcp.failover_probe import FailoverProbe, FailoverProbeArgs
 from blueprint.components.gcp.failover_workflow import DatabaseFailover, FailoverWorkflow, FailoverWorkflowArgs, GpuFloor, TrafficFailover
-from blueprint.components.gcp.load_balancer import ROLE_CAPACITY, GlobalLoadBalancer
+from blueprint.components.gcp.load_balancer import ROLE_CAPACITY, ROLE_PREFERENCE, GlobalLoadBalancer
 from blueprint.components.gcp._names import fit_name
 from blueprint.components.gcp.workload_region import WorkloadRegion
 from blueprint.components.gpu_pool_rules import capacity_split
@@ -95,8 +95,12 @@ def failover_actions(project: str, placements: list[WorkloadPlacement], built: l
     primary = next(r for p, r in zip(placements, built) if p.region_role is RegionRole.PRIMARY)
     database = DatabaseFailover(instance=region.database.name, failover=designated) if region.database is not None else None
     traffic = None
-    if lb is not None and region.negs is not None and ROLE_CAPACITY[placement.service_role] == 0.0:
-        traffic = TrafficFailover(backend_service_name=lb.backend_service_name, zones=tuple(region.negs.zones))
+    # A drained standby (pilot light), or a DEFAULT one beside its own DEFAULT fallback NEGs (which would keep a
+    # share of its requests after the GPU pods are back): the step makes its GPU NEGs a serving region's.
+    beside_fallback = region.fallback_negs is not None and ROLE_PREFERENCE[placement.service_role] != "PREFERRED"
+    if lb is not None and region.negs is not None and (ROLE_CAPACITY[placement.service_role] == 0.0 or beside_fallback):
+        traffic = TrafficFailover(backend_service_name=lb.backend_service_name, zones=tuple(region.negs.zones),
+                                  neg_name=region.negs.neg_name)
     cluster = platform_of(placement.region).cluster
     floors = gpu_floors(project, placement, region, cluster.name) if cluster is not None else []
     if database is None and traffic is None and not floors:

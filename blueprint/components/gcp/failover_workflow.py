@@ -22,8 +22,9 @@ reader sees per step what runs and by which resource; blueprint/components/gcp/_
 3. In parallel (independent resources; a failed branch is recorded and raised at the end, the other
    branches still run): ``db_failover_to_dr_replica`` (Cloud SQL replica failover to the designated
    DR replica) or ``db_promote_replica`` (promotion of a cross-region replica that is not
-   designated); ``traffic_standby_capacity`` (capacityScaler 1 on the global backend service's NEGs
-   in the standby zones, drained at 0 while the region is a pilot light); ``gpu_floor_<pool>``
+   designated); ``traffic_standby_capacity`` (capacityScaler 1 and preference PREFERRED on the global
+   backend service's GPU NEGs in the standby zones: drained at 0 while the region is a pilot light, and
+   DEFAULT beside a fallback's DEFAULT NEGs, which would otherwise keep a share); ``gpu_floor_<pool>``
    (the standby GPU pools' autoscaling minimum raised to the primary's).
 
 A human may start it directly (a declared disaster: no incident check, no approval)::
@@ -116,12 +117,22 @@ class DatabaseFailover(BaseModel):
 
 
 class TrafficFailover(BaseModel):
-    """The global backend service whose standby-zone NEGs get capacityScaler 1."""
+    """The global backend service whose standby GPU NEGs become a serving region's: capacityScaler 1, PREFERRED."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
     backend_service_name: Any = Field(description="pulumi.Input[str]: GlobalLoadBalancer(...).backend_service_name.")
     zones: tuple[str, ...] = Field(description="Zones of the standby region's NEGs, at least one.")
+    neg_name: Any = Field(default=None, description="pulumi.Input[str]: name of the standby's GPU NEGs (ZonalNegs(...).neg_name): only "
+                          "they are promoted, so fallback NEGs in the same zones stay DEFAULT. Default None: every NEG in ``zones``.")
+
+    @field_validator("neg_name")
+    @classmethod
+    def _neg_name(cls, v: Any) -> Any:
+        # A plain name goes into the step's regular expression: only a Compute Engine name (no metacharacters).
+        if isinstance(v, str) and not _WORKFLOW_NAME.match(v):
+            raise ValueError(f"neg_name: {v!r} is not a NEG name; use 1..63 lower-case letters, digits or '-', starting with a letter")
+        return v
 
 
 class GpuFloor(BaseModel):
@@ -285,7 +296,7 @@ class FailoverWorkflow(pulumi.ComponentResource):
     def _source(self, args: FailoverWorkflowArgs) -> pulumi.Output[str]:
         db, traffic = args.database, args.traffic
         names = {"instance": db.instance if db else None, "backend": traffic.backend_service_name if traffic else None,
-                 "pools": [g.node_pool_id for g in args.gpu_floors]}
+                 "neg": traffic.neg_name if traffic else None, "pools": [g.node_pool_id for g in args.gpu_floors]}
 
         def render(resolved: dict[str, Any]) -> str:
             return failover_source({
@@ -293,7 +304,8 @@ class FailoverWorkflow(pulumi.ComponentResource):
                 "approval_timeout_s": args.approval_timeout_s, "rto_s": args.rto_s, "trigger_policies": args.trigger_policies,
                 "trigger_probes": args.trigger_probes,
                 "database": {"instance": resolved["instance"], "failover": db.failover} if db else None,
-                "traffic": {"backend_service": resolved["backend"], "zones": list(traffic.zones)} if traffic else None,
+                "traffic": {"backend_service": resolved["backend"], "zones": list(traffic.zones),
+                            "neg_name": resolved["neg"]} if traffic else None,
                 "gpu_pools": [{"step": f"gpu_floor_{g.capacity.replace('-', '_')}", "name": pool, "min": g.min_nodes_per_zone,
                                "max": g.max_nodes_per_zone, "location_policy": g.location_policy}
                               for g, pool in zip(args.gpu_floors, resolved["pools"])],

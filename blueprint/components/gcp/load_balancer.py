@@ -16,6 +16,14 @@ the health checks mark the primary's endpoints unhealthy (``unhealthy_threshold`
 primary's RATE capacity. The service load balancing policy (WATERFALL_BY_REGION, auto capacity
 drain, failover health threshold) sets how a partly sick region sheds traffic before that.
 
+A region's fallback NEGs (``NegBackend.fallback_neg_ids``: the degraded mode's pods, issue 18) are
+DEFAULT at capacity 1.0 in every role (``FALLBACK_PREFERENCE``): they answer only what the PREFERRED
+GPU backends cannot, such as a lost zone's share, GPU pools at their maximum, or a failed primary until
+the standby's GPU capacity is up. In a warm or pilot standby its GPU NEGs are DEFAULT too: one layer and
+region, filled in proportion to capacity (``max_rate_per_endpoint`` per GPU pod,
+``fallback_max_rate_per_endpoint`` per fallback pod), until the failover workflow's traffic step makes the
+GPU NEGs PREFERRED (blueprint/components/gcp/_failover_source.py).
+
 A pilot-light region's NEGs stay attached at ``capacity_scaler`` 0 (drained: it runs no GPU nodes,
 so there is nothing to send requests to) and DEFAULT. Promoting it is a one-field change per NEG, in
 the stack (set its ``NegBackend.role`` to ``warm`` or ``serving``, or ``capacity_scaler`` to 1) or,
@@ -85,6 +93,19 @@ ROLE_PREFERENCE = {"primary": "PREFERRED", "serving": "PREFERRED", "warm": "DEFA
 # (no pods, nothing to serve with), so it stays drained at 0.0 until an operator promotes it.
 ROLE_CAPACITY = {"primary": 1.0, "serving": 1.0, "warm": 1.0, "pilot": 0.0}
 PREFERENCES = ("PREFERRED", "DEFAULT")
+# Fallback NEGs (the degraded mode, issue 18): DEFAULT, so the load balancer fills the PREFERRED GPU
+# backends first and sends the fallback only what they cannot take: "DEFAULT: If preferred backends
+# don't have enough capacity, backends in this layer would be used" (Compute API backends[].preference,
+# https://cloud.google.com/python/docs/reference/compute/latest/google.cloud.compute_v1.types.Backend.Preference);
+# "preferred backends ... must be used to capacity before requests are sent to the remaining backends"
+# (https://cloud.google.com/load-balancing/docs/service-lb-policy, which lists the global external
+# Application Load Balancer among the load balancers that support preferred backends). A DEFAULT backend
+# may share a region with PREFERRED ones here: "PREFERRED and DEFAULT backends cannot reside in the same
+# Cloud region" applies to global external passthrough Network Load Balancers only (same API page).
+# Unhealthy GPU endpoints are no capacity, so a zone's or region's lost GPU pods send their share to the
+# fallback; capacity 1.0 in every role, a pilot light's included: its fallback pods run (on system nodes)
+# and answer at once while an operator or the failover workflow promotes its drained GPU backends.
+FALLBACK_PREFERENCE, FALLBACK_CAPACITY = "DEFAULT", 1.0
 
 # Service load balancing policy (networkservices.ServiceLbPolicy, global).
 # WATERFALL_BY_REGION, the API's default, set explicitly: fill the region closest to the client
@@ -148,6 +169,12 @@ class NegBackend(BaseModel):
         default=None,
         description="Override of the role's backend preference: 'PREFERRED' or 'DEFAULT'. Default None: PREFERRED "
         "for primary/serving, DEFAULT for warm/pilot.",
+    )
+    fallback_neg_ids: list[Any] = Field(
+        default_factory=list,
+        description="pulumi.Input[str] self links of the region's fallback NEGs (the degraded mode's pods, FallbackService): "
+        "always preference DEFAULT at capacity 1.0, so they take requests only when the PREFERRED backends lack healthy "
+        "capacity, whatever the region's role. Default []: no fallback.",
     )
 
     @field_validator("neg_ids")
@@ -215,8 +242,14 @@ class GlobalLoadBalancerArgs(BaseModel):
     )
     max_rate_per_endpoint: float = Field(
         default=100.0,
-        description="RATE balancing target, requests per second per pod; the load balancer overflows to the next "
-        "closest region above it. Default 100.",
+        description="RATE balancing target of the GPU NEGs, requests per second per pod (the composer passes "
+        "service.requestsPerSecondPerPod when set); PREFERRED backends are full above it and the rest overflows to the "
+        "DEFAULT ones. Default 100.",
+    )
+    fallback_max_rate_per_endpoint: float = Field(
+        default=1.0,
+        description="RATE balancing target of the fallback NEGs, requests per second per fallback pod (the composer passes "
+        "service.fallback.requestsPerSecondPerPod, default 1). Default 1.0: a CPU pod counts as little capacity.",
     )
     ssl_policy_profile: Literal["MODERN", "RESTRICTED"] = Field(
         default="RESTRICTED",
@@ -228,6 +261,11 @@ class GlobalLoadBalancerArgs(BaseModel):
     )
     backend_timeout_s: BackendTimeoutSeconds = Field(default=30, description="Seconds the load balancer waits for a response (1..86400). Default 30.")
     log_sample_rate: float = Field(default=1.0, description="Share of requests logged (0.0..1.0). Default 1.0: every request.")
+    fallback_port: Optional[TcpPort] = Field(
+        default=None,
+        description="Port the fallback NEGs' pods serve on when it differs from service_port (issue 18): the "
+        "health-check firewall opens it too. Default None: the fallback (if any) serves on service_port.",
+    )
     health_check_network: Optional[Any] = Field(
         default=None,
         description="pulumi.Input[str]: network to open for the Google health checkers and front ends "
@@ -272,11 +310,11 @@ class GlobalLoadBalancerArgs(BaseModel):
             raise ValueError(f"extra_domain_names: {len(v)} names; a managed certificate holds at most 100 domains")
         return [check_fqdn("extra_domain_names", d) for d in v]
 
-    @field_validator("max_rate_per_endpoint")
+    @field_validator("max_rate_per_endpoint", "fallback_max_rate_per_endpoint")
     @classmethod
-    def _rate(cls, v: float) -> float:
+    def _rate(cls, v: float, info) -> float:
         if v <= 0:
-            raise ValueError(f"max_rate_per_endpoint: {v} must be positive (requests per second per endpoint)")
+            raise ValueError(f"{info.field_name}: {v} must be positive (requests per second per endpoint)")
         return v
 
     @field_validator("log_sample_rate")
@@ -335,6 +373,21 @@ class GlobalLoadBalancerArgs(BaseModel):
     def effective_lb_policy_name(self) -> str:
         # workload is at most 31 characters, so the default stays within the 63 allowed.
         return self.lb_policy_name or f"{self.workload}-lb-policy"
+
+
+def _backends(args: GlobalLoadBalancerArgs) -> list[gcp.compute.BackendServiceBackendArgs]:
+    """Every region's GPU NEGs with their role's capacity and preference, then its fallback NEGs
+    (FALLBACK_PREFERENCE at FALLBACK_CAPACITY)."""
+    def backend(neg: Any, rate: float, capacity: float, preference: str, description: str) -> gcp.compute.BackendServiceBackendArgs:
+        return gcp.compute.BackendServiceBackendArgs(group=neg, balancing_mode="RATE", max_rate_per_endpoint=rate,
+                                                     capacity_scaler=capacity, preference=preference, description=description)
+    # Each kind of pod at its own rate: a backend's capacity is healthy endpoints x maxRatePerEndpoint x capacityScaler.
+    return [
+        *(backend(neg, args.max_rate_per_endpoint, b.effective_capacity_scaler, b.effective_preference, f"{b.region} ({b.role})")
+          for b in args.backends for neg in b.neg_ids),
+        *(backend(neg, args.fallback_max_rate_per_endpoint, FALLBACK_CAPACITY, FALLBACK_PREFERENCE, f"{b.region} ({b.role}, fallback)")
+          for b in args.backends for neg in b.fallback_neg_ids),
+    ]
 
 
 class GlobalLoadBalancer(pulumi.ComponentResource):
@@ -431,18 +484,7 @@ class GlobalLoadBalancer(pulumi.ComponentResource):
             health_checks=health_check.id,
             timeout_sec=args.backend_timeout_s,
             connection_draining_timeout_sec=CONNECTION_DRAINING_S,
-            backends=[
-                gcp.compute.BackendServiceBackendArgs(
-                    group=neg,
-                    balancing_mode="RATE",
-                    max_rate_per_endpoint=args.max_rate_per_endpoint,
-                    capacity_scaler=b.effective_capacity_scaler,
-                    preference=b.effective_preference,
-                    description=f"{b.region} ({b.role})",
-                )
-                for b in args.backends
-                for neg in b.neg_ids
-            ],
+            backends=_backends(args),
             outlier_detection=gcp.compute.BackendServiceOutlierDetectionArgs(
                 consecutive_errors=OUTLIER_CONSECUTIVE_ERRORS,
                 interval=gcp.compute.BackendServiceOutlierDetectionIntervalArgs(seconds=OUTLIER_INTERVAL_S),
@@ -503,14 +545,16 @@ class GlobalLoadBalancer(pulumi.ComponentResource):
         )
 
     def _health_check_firewall(self, name: str, args: GlobalLoadBalancerArgs) -> None:
+        # The fallback's pods (issue 18) are NEG endpoints too: the front ends and checkers reach them on their port.
+        ports = [args.service_port] + ([args.fallback_port] if args.fallback_port not in (None, args.service_port) else [])
         gcp.compute.Firewall(
             f"{name}-allow-health-checks",
             network=args.health_check_network,
             direction="INGRESS",
             source_ranges=list(HEALTH_CHECK_SOURCE_RANGES),
-            allows=[gcp.compute.FirewallAllowArgs(protocol="tcp", ports=[str(args.service_port)])],
+            allows=[gcp.compute.FirewallAllowArgs(protocol="tcp", ports=[str(p) for p in ports])],
             log_config=gcp.compute.FirewallLogConfigArgs(metadata="INCLUDE_ALL_METADATA"),
-            description=f"Google front ends and health checkers to {args.workload} on {args.service_port}",
+            description=f"Google front ends and health checkers to {args.workload} on {', '.join(map(str, ports))}",
             opts=pulumi.ResourceOptions(parent=self),
         )
 

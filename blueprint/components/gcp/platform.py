@@ -153,12 +153,27 @@ class GcpSteps:
         }
         # The audit logs' locked bucket and the break-glass entitlement (issue 18, part 2).
         sink, _ = recovery_stack.build(env, self.project, stack_recovery(self.config), primary, platforms[primary].key.id,
-                                       self.config.break_glass_principals, self.alerts.channel_id, self.on_primary)
+                                       self.config.break_glass_principals, self.alerts.channel_id, self.on_primary,
+                                       standby_channel=self._break_glass_channel if secondary else None)
         if sink is not None:
             self._outputs["audit_log_bucket"] = sink.bucket_name
         # Images, model artifacts and secrets of each workload (blueprint.components.gcp.recovery_data).
         self.recovery = GcpRecoveryBuilder(env, self.project, self.project_number, [r.name for r in self.footprint.regions],
                                            self.dual, platforms, self.multi_region_key, self.providers)
+
+    def _break_glass_channel(self) -> Any:
+        """The break-glass grant alert's channel in the second region (its topic stores messages there, with
+        that region's key): a grant requested while the primary is lost still notifies (gcp/recovery_stack.py).
+        Not the failover channel: its messages start failover workflows."""
+        secondary = self.secondary
+        channel = AlertChannel(
+            f"{self.env}-break-glass-alerts",
+            AlertChannelArgs(topic_name=f"{self.env}-break-glass-alerts", region=secondary, kms_key_id=self.platforms[secondary].key.id,
+                             monitoring_agent=self.agents["monitoring"], labels={"blueprint-purpose": "break-glass"}),
+            pulumi.ResourceOptions(providers=[self.providers[secondary]]),
+        )
+        self._outputs["break_glass_alert_topics"] = {self.primary: self.alerts.topic_id, secondary: channel.topic_id}
+        return channel.channel_id
 
     def _failover_channel(self, platforms: dict[str, RegionalPlatform]) -> tuple[Optional[AlertChannel], Any]:
         """With an orchestrated workload (FailoverWorkflow): the failover alerts' channel, its topic in
@@ -204,6 +219,7 @@ class GcpSteps:
                         backup_location=self.secondary if not first.strategy.deploys_second_region else None,
                         pubsub_service_agent=self.agents["pubsub"],
                         service_image=recovery.service_image(placement),
+                        fallback_image=_fallback_image(recovery, placement),
                         labels=_labels(placement),
                     ),
                     pulumi.ResourceOptions(providers=[self.providers[placement.region]]),
@@ -283,6 +299,17 @@ def _recovery_outputs(outputs: dict[str, Any], name: str, recovery: Any) -> None
         outputs.setdefault("secrets", {})[name] = dict(recovery.secrets.ids)
 
 
+def _fallback_image(recovery: Any, placement: WorkloadPlacement) -> Any:
+    """The fallback image as the region pulls it: from the region's own repository (as the service image,
+    GcpRecoveryData.service_image) unless pinned by digest or the workload declares no images."""
+    plan = placement.fallback
+    if plan is None:
+        return None
+    hosts = recovery.image_hosts
+    prefix = hosts.get(placement.region) or next(iter(hosts.values()), None)
+    return plan.image if prefix is None or "@sha256:" in plan.image else f"{prefix}/{plan.image}"
+
+
 def _designate_dr_replica(config: Any, placements: list[WorkloadPlacement], built: list[WorkloadRegion], project: str,
                           opts: pulumi.ResourceOptions) -> Optional[DrReplicaDesignation]:
     """The primary designates the workload's cross-region replica as its DR replica (replica failover,
@@ -343,10 +370,20 @@ def _load_balancer(env: str, name: str, placements: list[WorkloadPlacement], bui
     first = placements[0]
     probe = first.intent.probe
     backends = [
-        NegBackend(region=p.region, role="primary" if p.region_role is RegionRole.PRIMARY else p.service_role, neg_ids=r.negs.neg_ids)
+        NegBackend(region=p.region, role="primary" if p.region_role is RegionRole.PRIMARY else p.service_role, neg_ids=r.negs.neg_ids,
+                   # The degraded mode's NEGs (issue 18): DEFAULT behind the GPU NEGs (load_balancer.FALLBACK_PREFERENCE).
+                   fallback_neg_ids=r.fallback_negs.neg_ids if r.fallback_negs is not None else [])
         for p, r in zip(placements, built)
         if r.negs is not None
     ]
+    # Each pod's capacity as the stack states it: a GPU pod's service.requestsPerSecondPerPod (unset: the load
+    # balancer's default, 100/s) and a fallback pod's own rate (FallbackPlan, default 1/s), so PREFERRED GPU
+    # backends count as full at the rate their pods serve and the fallback is not sent a GPU pod's share.
+    rates: dict[str, float] = {}
+    if first.requests_per_second_per_pod is not None:
+        rates["max_rate_per_endpoint"] = first.requests_per_second_per_pod
+    if first.fallback is not None:
+        rates["fallback_max_rate_per_endpoint"] = first.fallback.requests_per_second_per_pod
     return GlobalLoadBalancer(
         f"{name}-lb",
         GlobalLoadBalancerArgs(
@@ -355,8 +392,9 @@ def _load_balancer(env: str, name: str, placements: list[WorkloadPlacement], bui
             health_check_interval_s=probe.lb_interval_s, health_check_timeout_s=probe.lb_timeout_s,
             healthy_threshold=probe.lb_healthy_threshold, unhealthy_threshold=probe.lb_unhealthy_threshold,
             backends=backends, health_check_network=network.id, labels=_labels(first),
+            fallback_port=first.fallback.port if first.fallback is not None else None,
             # Project-unique: stacks of several environments may share a project (env <= 20, name <= 31).
-            lb_policy_name=f"{env}-{name}-lb-policy",
+            lb_policy_name=f"{env}-{name}-lb-policy", **rates,
         ),
         opts,
     )

@@ -16,6 +16,11 @@ on the region's NEG backend request rate (``blueprint.components.gcp.traffic_tri
 only. Queued workloads get a ``PubSubQueue`` in each region that can serve them (standby included:
 ``WorkloadPlacement.has_queue``).
 
+Where ``placement.fallback`` is planned (``service.fallback``, issue 18), the degraded mode: its own
+``ZonalNegs`` (named for the ``<workload>-fallback`` Service, salted like the GPU NEGs) and a
+``FallbackService`` beside the InferenceService in its namespace, on GKE's system pool; the composer
+makes those NEGs DEFAULT backends behind the GPU NEGs (``NegBackend.fallback_neg_ids``).
+
 The vault and the global load balancer span both regions; the composer (blueprint.components.gcp.platform)
 creates them."""
 
@@ -35,7 +40,8 @@ from blueprint.components.gcp.pubsub_queue import PubSubQueue, PubSubQueueArgs, 
 from blueprint.components.gcp.regional_platform import RegionalPlatform
 from blueprint.components.gcp.traffic_trigger import NegRequestRateTriggerArgs, neg_request_rate_trigger
 from blueprint.components.gcp.zonal_negs import GkeNegOwner, ZonalNegs, ZonalNegsArgs
-from blueprint.components.composition import inference_service_args
+from blueprint.components.composition import fallback_service_args, inference_service_args
+from blueprint.components.k8s.fallback_service import FallbackService
 from blueprint.components.k8s.inference_service import InferenceService
 from blueprint.components.k8s.traffic_scaling import TrafficScaling
 
@@ -48,6 +54,10 @@ GCP_MACHINE_SHAPES: dict[str, tuple[int, int]] = {
     "a2-highgpu-1g": (12, 85), "a2-highgpu-2g": (24, 170), "a2-highgpu-4g": (48, 340), "a2-highgpu-8g": (96, 680),
     "a3-highgpu-8g": (208, 1872), "a3-ultragpu-8g": (224, 2952),
 }
+
+
+# The node label of GKE's system pool (GkeCluster._system_pool: labels={"blueprint.dev/pool": "system"}).
+SYSTEM_POOL_LABEL, SYSTEM_POOL_VALUE = "blueprint.dev/pool", "system"
 
 
 def database_instance_name(environment: str, workload: str, region: str, primary: bool = False) -> str:
@@ -80,6 +90,8 @@ class WorkloadRegionArgs(BaseModel):
     pubsub_service_agent: Any = Field(default=None, description="The project's Pub/Sub service agent (needed with a queue: dead-letter grants).")
     service_image: Any = Field(default=None, description="pulumi.Input[str]: the service's image in this region's registry "
                                "(blueprint.components.gcp.recovery_data). Default None: service.image as configured.")
+    fallback_image: Any = Field(default=None, description="pulumi.Input[str]: the fallback's image in this region's registry "
+                                "(issue 18). Default None: service.fallback.image as configured.")
     labels: dict[str, str] = Field(default_factory=dict, description="Labels merged onto every labelled child.")
 
 
@@ -89,6 +101,9 @@ class WorkloadRegion(pulumi.ComponentResource):
     database: Optional[CloudSqlDatabase]
     inference: Optional[InferenceService]
     queue: Optional[PubSubQueue]
+    # The degraded mode (issue 18) where placement.fallback is planned: its own NEGs and pods.
+    fallback_negs: Optional[ZonalNegs]
+    fallback: Optional[FallbackService]
 
     def __init__(self, name: str, args: WorkloadRegionArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("blueprint:gcp:WorkloadRegion", name, None, opts)
@@ -101,6 +116,7 @@ class WorkloadRegion(pulumi.ComponentResource):
         self._service_image = args.service_image
         if self.negs is not None and platform.kubernetes is not None and platform.gpu_enablement is not None:
             self.inference = self._inference(name, args.placement, platform)
+        self.fallback_negs, self.fallback = self._fallback(name, args, child)
         self.queue = self._queue(name, args, child)
 
         outputs: dict[str, Any] = {}
@@ -167,6 +183,39 @@ class WorkloadRegion(pulumi.ComponentResource):
                           default_port=workload.service.port, gke_service=owner),
             child,
         )
+
+    def _fallback(self, name: str, args: WorkloadRegionArgs,
+                  child: pulumi.ResourceOptions) -> tuple[Optional[ZonalNegs], Optional[FallbackService]]:
+        """The fallback's own NEGs (backends of the global backend service with preference DEFAULT:
+        blueprint.components.gcp.load_balancer) and its FallbackService on the system pool, beside the
+        InferenceService in its namespace; (None, None) where no fallback is planned."""
+        placement, platform, plan = args.placement, args.platform, args.placement.fallback
+        if plan is None or self.inference is None or platform.cluster is None or platform.subnet is None:
+            return None, None
+        workload, cluster = placement.workload, platform.cluster
+        service = f"{workload.name}-fallback"
+        owner, neg_name = None, fit_name(args.environment, service, placement.region, max_length=COMPUTE_NAME_MAX)
+        if platform.kube_system_uid is not None:
+            # Adopted by GKE's NEG controller like the GPU NEGs (ZonalNegs docstring), salted with the cluster UID.
+            owner = GkeNegOwner(cluster_uid=platform.kube_system_uid, namespace=workload.name, service_name=service, port=plan.port)
+            env, region = args.environment, placement.region
+            neg_name = platform.kube_system_uid.apply(lambda uid: fit_name(env, service, region, max_length=COMPUTE_NAME_MAX, salt=uid))
+        negs = ZonalNegs(f"{name}-fallback-negs",
+                         ZonalNegsArgs(neg_name=neg_name, zones=list(cluster.zones), network=args.network_id, subnetwork=platform.subnet.id,
+                                       default_port=plan.port, gke_service=owner), child)
+        cidrs = platform.subnet.cidrs
+        fallback = FallbackService(
+            f"{name}-fallback",
+            fallback_service_args(
+                placement, zones=len(cluster.zones), namespace=self.inference.namespace,
+                ingress_cidrs=[cidrs["nodes"], cidrs["pods"]], image=args.fallback_image,
+                # The GKE system pool (blueprint/components/gcp/gke_cluster.py labels its nodes so); GPU nodes are tainted anyway.
+                node_selector={SYSTEM_POOL_LABEL: SYSTEM_POOL_VALUE},
+                gke_neg=True, neg_name=negs.neg_name, service_depends_on=[negs],
+            ),
+            pulumi.ResourceOptions(parent=self, providers=[platform.kubernetes]),
+        )
+        return negs, fallback
 
     def _database(self, name: str, args: WorkloadRegionArgs) -> Optional[CloudSqlDatabase]:
         placement, workload = args.placement, args.placement.workload

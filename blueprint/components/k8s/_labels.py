@@ -25,3 +25,8 @@ def check_dns_label(field: str, value: str) -> str:
             "starting and ending with a letter or digit"
         )
     return value
+
+# What a serving object is for, cloud-neutrally: the read model (blueprint/analysis) finds a workload's
+# degraded-mode objects by this label (issue 18, FallbackService).
+ROLE_LABEL = "blueprint-role"
+FALLBACK_ROLE = "fallback"

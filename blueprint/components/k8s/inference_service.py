@@ -75,6 +75,7 @@ from blueprint.components._intent_values import DisruptionBudget, Percent
 from blueprint.components._validation import AtLeastOne
 
 from ._labels import GPU_RESOURCE, GPU_TOLERATION, WORKLOAD_LABEL, WORKLOAD_NODE_LABEL, check_dns_label
+from ._pods import container_security_context, http_probes, pod_security_context, zone_spread
 from .gpu_enablement import SERVING_PRIORITY_CLASS
 from .keda import KEDA_API_VERSION
 from .traffic_scaling import TrafficScaling
@@ -320,10 +321,6 @@ class InferenceServiceArgs(BaseModel):
 
 
 def _container(args: InferenceServiceArgs) -> dict[str, Any]:
-    # In-pod readiness checks as fast as the load balancer's (the composer passes the same timing).
-    timing = {"periodSeconds": args.readiness_period_s, "timeoutSeconds": args.readiness_timeout_s}
-    http = {"port": "http", "scheme": "HTTP"}
-    startup_period = 10
     resources: dict[str, dict[str, str]] = {
         "requests": {"cpu": f"{args.cpu_millicores}m", "memory": f"{args.memory_mib}Mi"},
         # Guaranteed QoS: limits equal requests, so the pod is the last evicted under node pressure.
@@ -337,19 +334,11 @@ def _container(args: InferenceServiceArgs) -> dict[str, Any]:
         "image": args.image,
         "imagePullPolicy": "IfNotPresent",
         "ports": [{"name": "http", "containerPort": args.port, "protocol": "TCP"}],
-        "readinessProbe": {"httpGet": {**http, "path": args.readiness_path}, **timing, "failureThreshold": 3, "successThreshold": 1},
-        "livenessProbe": {"httpGet": {**http, "path": args.liveness_path}, "periodSeconds": 10, "timeoutSeconds": 5, "failureThreshold": 3},
-        "startupProbe": {"httpGet": {**http, "path": args.liveness_path}, "periodSeconds": startup_period, "timeoutSeconds": 5,
-                         "failureThreshold": -(-args.startup_timeout_s // startup_period)},
+        # In-pod readiness checks as fast as the load balancer's (the composer passes the same timing).
+        **http_probes(args.readiness_path, args.liveness_path, args.readiness_period_s, args.readiness_timeout_s,
+                      args.startup_timeout_s),
         "lifecycle": {"preStop": {"sleep": {"seconds": args.pre_stop_sleep_s}}},
-        "securityContext": {
-            "runAsNonRoot": True,
-            "readOnlyRootFilesystem": True,
-            "allowPrivilegeEscalation": False,
-            "privileged": False,
-            "capabilities": {"drop": ["ALL"]},
-            "seccompProfile": {"type": "RuntimeDefault"},
-        },
+        "securityContext": container_security_context(),
         "resources": resources,
         "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}],
     }
@@ -362,22 +351,9 @@ def _pod_spec(args: InferenceServiceArgs, service_account: Any, selector: dict[s
         "enableServiceLinks": False,
         "priorityClassName": args.priority_class_name,
         "terminationGracePeriodSeconds": args.termination_grace_period_s,
-        "securityContext": {
-            "runAsNonRoot": True,
-            "runAsUser": args.run_as_user,
-            "runAsGroup": args.run_as_user,
-            "fsGroup": args.run_as_user,
-            "seccompProfile": {"type": "RuntimeDefault"},
-        },
-        "topologySpreadConstraints": [
-            # Hard: never more than one pod of difference between zones, so a zone loss takes
-            # at most its share of the service.
-            {"maxSkew": 1, "topologyKey": "topology.kubernetes.io/zone", "whenUnsatisfiable": "DoNotSchedule",
-             "labelSelector": {"matchLabels": selector}, "matchLabelKeys": ["pod-template-hash"]},
-            # Soft: spread over nodes inside a zone too.
-            {"maxSkew": 1, "topologyKey": "kubernetes.io/hostname", "whenUnsatisfiable": "ScheduleAnyway",
-             "labelSelector": {"matchLabels": selector}, "matchLabelKeys": ["pod-template-hash"]},
-        ],
+        "securityContext": pod_security_context(args.run_as_user),
+        # At most one pod of difference between zones (a zone loss takes at most its share), spread over nodes too.
+        "topologySpreadConstraints": zone_spread(selector),
         "containers": [_container(args)],
         "volumes": [{"name": "tmp", "emptyDir": {"sizeLimit": args.tmp_size_limit}}],
     }

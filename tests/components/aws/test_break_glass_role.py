@@ -34,6 +34,7 @@ def plan():
 def test_secure_defaults():
     args = BreakGlassRoleArgs(role_name="r", regions=("us-east-1",))
     assert (args.max_session_s, args.mfa_max_age_s, args.trusted_principal_arns) == (3600, 900, ())
+    assert args.sts_in_regions_only is True
 
 
 def test_trust_needs_recent_mfa_and_defaults_to_the_account(plan):
@@ -41,7 +42,15 @@ def test_trust_needs_recent_mfa_and_defaults_to_the_account(plan):
     assert role["maxSessionDuration"] == 3600 and role["name"] == "prod-break-glass-dr"
     (statement,) = json.loads(role["assumeRolePolicy"])["Statement"]
     assert statement["Principal"] == {"AWS": ["arn:aws:iam::123456789012:root"]}
-    assert statement["Condition"] == {"Bool": {"aws:MultiFactorAuthPresent": "true"}, "NumericLessThan": {"aws:MultiFactorAuthAge": "900"}}
+    # Only through the STS endpoints of the stack's regions, where each BreakGlassAlarm listens.
+    assert statement["Condition"] == {"Bool": {"aws:MultiFactorAuthPresent": "true"}, "NumericLessThan": {"aws:MultiFactorAuthAge": "900"},
+                                      "StringEquals": {"aws:RequestedRegion": ["us-east-1", "us-west-2"]}}
+
+
+def test_any_sts_region_only_when_asked():
+    role = _plan(sts_in_regions_only=False).named("bg-role").inputs
+    (statement,) = json.loads(role["assumeRolePolicy"])["Statement"]
+    assert "StringEquals" not in statement["Condition"]
 
 
 def test_named_principals_and_tier_values():

@@ -110,7 +110,7 @@ def test_gcp_prod_probe_reads_the_primary_instance_and_pages_when_blind(gcp_prod
                   if d.workload == "fraud-scoring" and d.region == "europe-west4"]
     assert config["primary_instance"] == primary.inputs["name"] and probe.inputs["labels"]["blueprint-probe-database"] == "yes"
     (blind,) = [p for p in gcp_prod.of_type(gcp.MONITORING_ALERT_POLICY) if p.name == "fraud-scoring-probe-blind"]
-    (channel,) = [c for c in gcp_prod.of_type("gcp:monitoring/notificationChannel:NotificationChannel") if "failover" not in c.name]
+    (channel,) = [c for c in gcp_prod.of_type("gcp:monitoring/notificationChannel:NotificationChannel") if "failover" not in c.name and "break-glass" not in c.name]
     assert blind.inputs["notificationChannels"] == [channel.id]
 
 

@@ -22,7 +22,7 @@ def _workload(tier: str, engine: str) -> dict:
     return {
         "name": f"{tier}-app", "tier": tier,
         "gpu": {"accelerator": "nvidia-t4", "gpusPerNode": 1, "minNodesPerZone": 2, "maxNodesPerZone": 6, "capacity": "on-demand"},
-        "service": {"image": f"us-docker.pkg.dev/acme/serving/{tier}:1.0.0", "port": 8080, "readinessPath": "/ready", "livenessPath": "/healthz"},
+        "service": {"image": f"us-docker.pkg.dev/acme/serving/{tier}@sha256:" + "a" * 64, "port": 8080, "readinessPath": "/ready", "livenessPath": "/healthz"},
         "database": {"engine": engine, "size": "medium"},
     }
 
@@ -128,13 +128,14 @@ def test_gcp_negs_carry_the_description_gke_adopts(gcp_prod):
     """Issue 13: GKE's NEG controller refuses a custom-named NEG with an empty description; it adopts
     one whose description names its cluster (kube-system UID), the Service's namespace, name and port."""
     negs = [r for r in gcp_prod.of_type("gcp:compute/networkEndpointGroup:NetworkEndpointGroup") if r.workload == "fraud-scoring"]
-    assert len(negs) == 6
-    services = {s.region: s for s in gcp_prod.of_type("kubernetes:core/v1:Service") if s.workload == "fraud-scoring"}
+    assert len(negs) == 12  # the GPU service's and (service.fallback, issue 18) the fallback's, per zone of both regions
+    services = {(s.region, s.inputs["metadata"]["name"]): s for s in gcp_prod.of_type("kubernetes:core/v1:Service")
+                if s.workload == "fraud-scoring"}
     uids = {}
     for neg in negs:
         desc = json.loads(neg.inputs["description"])
         assert list(desc) == ["cluster-uid", "namespace", "service-name", "port"]
-        svc = services[neg.region]
+        svc = services[(neg.region, desc["service-name"])]
         assert (desc["namespace"], desc["service-name"], desc["port"]) == (
             svc.inputs["metadata"]["namespace"], svc.inputs["metadata"]["name"], str(int(svc.inputs["spec"]["ports"][0]["port"])))
         assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", desc["cluster-uid"])
@@ -166,8 +167,9 @@ def test_gcp_service_agents_come_from_the_provider_lookups(gcp_prod):
     # gke, cloudsql, pubsub on each region's key; the alert and failover-alert publishers; two dead-letter
     # grants per queue (one queue per region, issue 18); the Workflows agent on the failover workflow's key.
     # + the Cloud Run agent on the standby key (failover probes); + recovery data (issue 18): the Artifact
-    # Registry agent on the europe key, the Secret Manager agent on each region's key.
-    assert checked == 13 + 1 + 3
+    # Registry agent on the europe key, the Secret Manager agent on each region's key; + the break-glass
+    # alerts' publisher in the standby region (issue 18: grants alert while either region is lost).
+    assert checked == 13 + 1 + 3 + 1
     source = "\n".join(p.read_text() for p in (ROOT / "blueprint" / "components" / "gcp").glob("*.py") if p.name != "service_agents.py")
     assert not re.search(r"service-\{|gcp-sa-[a-z-]+\.iam|gs-project-accounts\.iam|container-engine-robot\.iam", source)
 
@@ -241,7 +243,7 @@ JP_STACK = {
     "dnsZone": "ml.example.jp", "deployerCidrs": ["203.0.113.10/32"],
     "workloads": [{
         "name": "ranking", "tier": "standard",
-        "service": {"image": "asia-docker.pkg.dev/acme/serving/ranking:2.1.0", "port": 8080, "readinessPath": "/ready", "livenessPath": "/healthz"},
+        "service": {"image": "asia-docker.pkg.dev/acme/serving/ranking@sha256:" + "b" * 64, "port": 8080, "readinessPath": "/ready", "livenessPath": "/healthz"},
         "database": {"engine": "postgres", "size": "small"},
     }],
 }
@@ -297,10 +299,11 @@ def test_gcp_clusters_get_a_priority_class_and_no_device_plugin(gcp_prod):
 def test_gcp_inference_service_binds_to_the_load_balancer_negs(gcp_prod):
     import json
 
-    deployments = {(r.workload, r.region): r for r in gcp_prod.of_type(DEPLOYMENT)}
+    deployments = {(r.workload, r.region): r for r in gcp_prod.of_type(DEPLOYMENT) if not _fallback(r)}
     assert set(deployments) == {("fraud-scoring", "europe-west4"), ("fraud-scoring", "europe-west1")}
-    negs = {r.region: r.inputs["name"] for r in gcp_prod.of_type("gcp:compute/networkEndpointGroup:NetworkEndpointGroup")}
-    for svc in gcp_prod.of_type(SERVICE):
+    negs = {r.region: r.inputs["name"] for r in gcp_prod.of_type("gcp:compute/networkEndpointGroup:NetworkEndpointGroup")
+            if "-fallback-" not in r.name}
+    for svc in (s for s in gcp_prod.of_type(SERVICE) if not _fallback(s)):
         annotation = json.loads(svc.inputs["metadata"]["annotations"]["cloud.google.com/neg"])
         assert annotation == {"exposed_ports": {"8080": {"name": negs[svc.region]}}}
     for d in deployments.values():
@@ -321,8 +324,9 @@ def test_gcp_queue_in_each_serving_region_with_dead_letters(gcp_prod):
         assert sub.inputs["deadLetterPolicy"]["maxDeliveryAttempts"] == 5
         assert sub.inputs["ackDeadlineSeconds"] == 600
     for t in gcp_prod.of_type(TOPIC):
-        # The failover alerts' topic lives in the standby region, which survives the primary's loss.
-        region = t.region if t.workload else ("europe-west1" if t.name.startswith("prod-failover-alerts") else "europe-west4")
+        # The failover and break-glass alerts' topics live in the standby region, which survives the primary's loss.
+        standby = t.name.startswith(("prod-failover-alerts", "prod-break-glass-alerts"))
+        region = t.region if t.workload else ("europe-west1" if standby else "europe-west4")
         assert t.inputs["kmsKeyName"].startswith(f"projects/acme-ml-prod/locations/{region}/keyRings/")
         assert t.inputs["messageStoragePolicy"]["allowedPersistenceRegions"] == [region]
 
@@ -391,9 +395,11 @@ def test_neg_names_are_salted_with_the_cluster_uid(gcp_prod):
     assert {n.region for n in negs} == {"europe-west4", "europe-west1"}
     for neg in negs:
         uid = json.loads(neg.inputs["description"])["cluster-uid"]  # the kube-system UID the controller checks
-        expected = fit_name("prod", neg.workload, neg.region, max_length=COMPUTE_NAME_MAX, salt=uid)
-        assert neg.inputs["name"] == expected != fit_name("prod", neg.workload, neg.region, max_length=COMPUTE_NAME_MAX)
-        assert fit_name("prod", neg.workload, neg.region, max_length=COMPUTE_NAME_MAX, salt=uid + "-new") != expected
+        # The fallback's NEGs (issue 18) are named for its Service, salted alike.
+        part = json.loads(neg.inputs["description"])["service-name"]
+        expected = fit_name("prod", part, neg.region, max_length=COMPUTE_NAME_MAX, salt=uid)
+        assert neg.inputs["name"] == expected != fit_name("prod", part, neg.region, max_length=COMPUTE_NAME_MAX)
+        assert fit_name("prod", part, neg.region, max_length=COMPUTE_NAME_MAX, salt=uid + "-new") != expected
     for svc in gcp_prod.of_type("kubernetes:core/v1:Service"):
         annotation = json.loads(svc.inputs["metadata"]["annotations"]["cloud.google.com/neg"])
         names = {p["name"] for p in annotation["exposed_ports"].values()}
@@ -406,7 +412,8 @@ HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
 
 def test_gcp_served_workloads_with_a_per_pod_rate_scale_on_their_regions_neg_requests(gcp_prod):
     # stacks/Pulumi.gcp-prod.yaml sets service.requestsPerSecondPerPod on fraud-scoring (both regions serve).
-    negs = {(n.workload, n.region): n.inputs["name"] for n in gcp_prod.of_type("gcp:compute/networkEndpointGroup:NetworkEndpointGroup")}
+    negs = {(n.workload, n.region): n.inputs["name"] for n in gcp_prod.of_type("gcp:compute/networkEndpointGroup:NetworkEndpointGroup")
+            if "-fallback-" not in n.name}
     scaled = {(s.workload, s.region): s for s in gcp_prod.of_type(SCALED_OBJECT)}
     assert {k[1] for k in scaled} == {"europe-west4", "europe-west1"}
     for (workload, region), obj in scaled.items():
@@ -415,7 +422,13 @@ def test_gcp_served_workloads_with_a_per_pod_rate_scale_on_their_regions_neg_req
         assert f'"backend_name"="{negs[(workload, region)]}"' in traffic["metadata"]["query"]  # its own region's NEGs
         assert traffic["metadata"]["serverAddress"].endswith("/projects/acme-ml-prod/location/global/prometheus")
         assert traffic["authenticationRef"] == {"name": "gcp", "kind": "ClusterTriggerAuthentication"}
-    assert not set(scaled) & {(h.workload, h.region) for h in gcp_prod.of_type(HPA)}
+    # The fallback (issue 18) keeps its own CPU HPA; the GPU service has none beside its ScaledObject.
+    assert not set(scaled) & {(h.workload, h.region) for h in gcp_prod.of_type(HPA) if not _fallback(h)}
+
+
+def _fallback(r) -> bool:
+    """An object of the workload's degraded mode (FallbackService, issue 18)."""
+    return (r.inputs.get("metadata") or {}).get("labels", {}).get("blueprint-role") == "fallback"
 
 
 def test_gcp_keda_acts_as_a_monitoring_viewer_through_workload_identity(gcp_prod):
